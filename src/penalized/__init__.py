@@ -1,0 +1,15 @@
+"""penalized: fast, certified solvers for L1 / L2 / ElasticNet-regularized linear models.
+
+Objective of the least-squares models (scikit-learn's scaling)::
+
+    1/(2n) * sum_i s_i (y_i - x_i.w - b)^2
+        + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+
+Every fitted model carries its duality gap (``dual_gap_``); ``tol`` bounds it.
+"""
+
+from .linear_model import ElasticNet, Lasso, enet_path, lasso_path
+
+__version__ = "0.1.0.dev0"
+
+__all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "__version__"]

@@ -1,0 +1,236 @@
+"""Least-squares elastic net: problem preparation, alpha grids and warm-started paths.
+
+Objective (scikit-learn's scaling), for sample weights s normalised to sum n:
+
+    P(w, b) = 1/(2n) * sum_i s_i (y_i - x_i.w - b)^2
+              + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+
+The intercept b is not penalised; it is eliminated by centring X and y with
+the weighted means, which the native core does implicitly (sparse X stays
+sparse, dense X is never copied for it).  ``tol`` bounds the duality gap:
+a solution is returned as converged when gap(w) <= tol * sum_i s_i (y_i - ybar)^2 / n.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+
+from ._core import Design, enet_solve
+
+# Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
+# then the p x p Gram matrix costs at most a quarter of the memory of X.
+GRAM_AUTO_RATIO = 4
+_GRAM_CHUNK_ELEMENTS = 1 << 22
+
+
+class LeastSquaresProblem:
+    """A design matrix prepared once for many targets and penalties.
+
+    Parameters
+    ----------
+    X : F-ordered float ndarray or canonical CSC matrix (already validated).
+    sample_weight : ndarray summing to n, or None.
+    fit_intercept : bool
+    precompute : bool, 'auto' or (p, p) array
+        Solve in Gram mode with G = X_c^T S X_c.  An array is taken as that
+        matrix (it must be computed with the same centring and weights).
+    """
+
+    def __init__(self, X, sample_weight=None, fit_intercept=True, precompute="auto"):
+        self.X = X
+        self.n_samples, self.n_features = X.shape
+        self.dtype = X.dtype
+        self.sample_weight = sample_weight
+        self.fit_intercept = fit_intercept
+        self.design = Design(X, sample_weight, fit_intercept)
+        self.x_mean = self.design.x_mean if fit_intercept else None
+        self.gram_design = None
+        self.gram = gram = self._resolve_gram(precompute)
+        if gram is not None:
+            self.gram_design = Design(gram, gram_n=self.n_samples)
+
+    # -- Gram mode ---------------------------------------------------------
+    def _resolve_gram(self, precompute):
+        n, p = self.X.shape
+        if isinstance(precompute, str):
+            if precompute != "auto":
+                raise ValueError(
+                    f"precompute must be True, False, 'auto' or an array, got {precompute!r}."
+                )
+            use = not sp.issparse(self.X) and n >= GRAM_AUTO_RATIO * p
+            return self._compute_gram() if use else None
+        if isinstance(precompute, (bool, np.bool_)):
+            return self._compute_gram() if precompute else None
+        gram = np.asfortranarray(precompute, dtype=self.dtype)
+        if gram.shape != (p, p):
+            raise ValueError(
+                f"precompute (Gram matrix) must have shape ({p}, {p}), got {gram.shape}."
+            )
+        if not np.all(np.isfinite(gram)):
+            raise ValueError("precompute (Gram matrix) contains NaN or infinity.")
+        self._check_gram(gram)
+        return gram
+
+    def _compute_gram(self):
+        """G = X_c^T S X_c, in row chunks of centred data (no n x p temporary)."""
+        X, s, m = self.X, self.sample_weight, self.x_mean
+        n, p = X.shape
+        if sp.issparse(X):
+            XS = X if s is None else sp.diags(s) @ X
+            G = (X.T @ XS).toarray().astype(np.float64)
+            if m is not None:
+                G -= n * np.outer(m, m)
+            return np.asfortranarray(G, dtype=self.dtype)
+        G = np.zeros((p, p), dtype=self.dtype, order="F")
+        step = max(1, _GRAM_CHUNK_ELEMENTS // max(p, 1))
+        for a in range(0, n, step):
+            Xa = X[a:a + step]
+            if m is not None:
+                Xa = Xa - m.astype(self.dtype)
+            Xs = Xa if s is None else Xa * np.sqrt(s[a:a + step])[:, None]
+            G += Xs.T @ Xs
+        return G
+
+    def _check_gram(self, gram):
+        """Spot-check a user Gram matrix against X on one column."""
+        j = self.n_features // 2
+        e = np.zeros(self.n_features, dtype=self.dtype)
+        e[j] = 1
+        col = np.asarray(self.X @ e, dtype=np.float64)
+        if self.x_mean is not None:
+            col -= self.x_mean[j]
+        ref = self.design.correlations(col.astype(self.dtype))
+        scale = max(np.abs(ref).max(), 1e-300)
+        rtol = 1e-4 if self.dtype == np.float32 else 1e-7
+        if np.abs(ref - gram[:, j]).max() > rtol * scale:
+            raise ValueError(
+                "precompute (Gram matrix) does not match X^T S X computed from X "
+                "(with the same centring and sample weights)."
+            )
+
+    # -- targets -----------------------------------------------------------
+    def target(self, y):
+        """Statistics of one target column: centring, X_c^T S y_c, y_c^T S y_c."""
+        y = np.ascontiguousarray(y, dtype=self.dtype)
+        s = self.sample_weight
+        if self.fit_intercept:
+            y_mean = float(np.average(y, weights=s))
+        else:
+            y_mean = 0.0
+        yc = (y - y_mean).astype(np.float64)
+        yy = float(np.dot(yc * yc, s) if s is not None else np.dot(yc, yc))
+        Xty = self.design.correlations(yc.astype(self.dtype))
+        return _Target(y=y, y_mean=y_mean, yy=yy, Xty=Xty)
+
+    @property
+    def solver_design(self):
+        return self.gram_design if self.gram_design is not None else self.design
+
+    def residual(self, tgt, w):
+        """The solver state for coefficients w: r = y_c - X_c w, or g = X_c^T S r in Gram mode."""
+        if self.gram_design is not None:
+            g = tgt.Xty - self.gram @ w.astype(np.float64)
+            return np.ascontiguousarray(g, dtype=self.dtype)
+        r = tgt.y.astype(np.float64) - tgt.y_mean
+        if np.any(w):
+            r -= np.asarray(self.X @ w.astype(np.float64)).ravel()
+            if self.x_mean is not None:
+                r += float(self.x_mean @ w)
+        return np.ascontiguousarray(r, dtype=self.dtype)
+
+    def solver_target(self, tgt):
+        if self.gram_design is not None:
+            return np.ascontiguousarray(tgt.Xty, dtype=self.dtype)
+        return tgt.y
+
+    def intercept(self, tgt, w):
+        if not self.fit_intercept:
+            return 0.0
+        return tgt.y_mean - float(self.x_mean @ w)
+
+    def alpha_max(self, tgt, l1_ratio, positive=False):
+        """Smallest alpha with w = 0 optimal: max_j |x_c,j^T S y_c| / (n * l1_ratio)."""
+        if l1_ratio <= 0:
+            raise ValueError(
+                "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid."
+            )
+        c = tgt.Xty if positive else np.abs(tgt.Xty)
+        top = float(c.max()) if c.size else 0.0
+        return max(top, 0.0) / (self.n_samples * l1_ratio)
+
+
+class _Target:
+    __slots__ = ("y", "y_mean", "yy", "Xty")
+
+    def __init__(self, y, y_mean, yy, Xty):
+        self.y, self.y_mean, self.yy, self.Xty = y, y_mean, yy, Xty
+
+
+def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
+    """Geometric grid of n_alphas from alpha_max down to eps * alpha_max."""
+    if n_alphas < 1:
+        raise ValueError(f"n_alphas must be >= 1, got {n_alphas}.")
+    if not (0 < eps <= 1):
+        raise ValueError(f"eps must be in (0, 1], got {eps}.")
+    if alpha_max <= np.finfo(np.float64).resolution:
+        return np.full(n_alphas, np.finfo(np.float64).resolution)
+    return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
+
+
+def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
+               max_iter=1000, positive=False, selection="cyclic", random_state=None,
+               screening=True, working_set=True, warn=True):
+    """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
+
+    Returns coefs (p, n_alphas), dual_gaps (n_alphas,) in the objective's
+    1/n scaling, n_iters (epochs per alpha), intercepts (n_alphas,).
+    """
+    n, p = problem.n_samples, problem.n_features
+    alphas = np.asarray(alphas, dtype=np.float64)
+    design = problem.solver_design
+    w = np.zeros(p, dtype=problem.dtype)
+    if coef_init is not None:
+        w[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(p)
+    res = problem.residual(tgt, w)
+    target = problem.solver_target(tgt)
+    tol_abs = tol * tgt.yy
+    shuffle = selection == "random"
+    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max)) if shuffle else 0
+
+    coefs = np.empty((p, alphas.size), dtype=problem.dtype)
+    gaps = np.empty(alphas.size, dtype=np.float64)
+    n_iters = np.empty(alphas.size, dtype=np.int64)
+    intercepts = np.empty(alphas.size, dtype=np.float64)
+    missed = []
+    for k, alpha in enumerate(alphas):
+        info = enet_solve(
+            design, w, res, target, tgt.yy, n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio),
+            positive=positive, tol_abs=tol_abs, max_epochs=max_iter,
+            screening=screening, working_set=working_set, shuffle=shuffle, seed=seed + k,
+        )
+        coefs[:, k] = w
+        gaps[k] = info["gap"] / n
+        n_iters[k] = info["n_epochs"]
+        intercepts[k] = problem.intercept(tgt, w)
+        if info["gap"] > tol_abs:
+            missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_epochs"]))
+    if missed and warn:
+        alpha, gap, target_gap, epochs = missed[0]
+        where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
+            f"{len(missed)} of {alphas.size} alphas (first: alpha={alpha:.4g})")
+        warnings.warn(
+            f"Objective did not converge for {where}: duality gap {gap:.3e} > "
+            f"target {target_gap:.3e} (tol * ||y - mean||^2 / n) after {epochs} epochs. "
+            "Increase max_iter, increase tol, or standardize the features.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    if not (np.all(np.isfinite(coefs)) and np.all(np.isfinite(intercepts))):
+        raise FloatingPointError(
+            "Coordinate descent produced non-finite coefficients; the data may "
+            "contain values too large to square in this dtype. Rescale X and y."
+        )
+    return coefs, gaps, n_iters, intercepts

@@ -1,0 +1,124 @@
+"""Input validation shared by the path functions and the estimators.
+
+Python validates once at the edge; the native core trusts what it is given.
+Nothing here writes into a user's array: conversions make new arrays and
+everything downstream only reads X and y.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.utils import check_array
+
+FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
+    """Return X as an F-ordered float array or a canonical CSC matrix.
+
+    Dense F-ordered float32/float64 input is used without a copy.  C-ordered
+    dense input is copied once to F order (column access needs contiguous
+    columns).  Other sparse formats are converted once to CSC (a copy of the
+    same size as X); CSC with duplicate or unsorted indices is copied once and
+    put in canonical form.  Integer and boolean inputs are converted to
+    float64.
+    """
+    if sp.issparse(X) and X.format == "csc" and X.dtype in FLOAT_DTYPES:
+        if not X.has_canonical_format:
+            X = X.copy()
+            X.sum_duplicates()  # also sorts indices
+    X = check_array(
+        X,
+        accept_sparse="csc",
+        dtype=dtype,
+        order="F",
+        input_name=input_name,
+        ensure_min_samples=1,
+        ensure_min_features=1,
+    )
+    if sp.issparse(X) and not X.has_canonical_format:
+        X = X.copy()
+        X.sum_duplicates()
+    return X
+
+
+def check_y(y, n_samples, dtype, *, multi_output=False, input_name="y"):
+    """Return y as a contiguous float array of X's dtype (1-D or 2-D)."""
+    y = check_array(
+        y,
+        ensure_2d=False,
+        dtype=dtype,
+        order="F",
+        input_name=input_name,
+        ensure_min_samples=1,
+    )
+    if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
+        y = y[:, 0]
+    if y.ndim > 2 or (y.ndim == 2 and not multi_output):
+        raise ValueError(
+            f"{input_name} must be 1-D here; got an array of shape {y.shape}."
+        )
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"X and {input_name} have inconsistent numbers of samples: "
+            f"X has {n_samples}, {input_name} has {y.shape[0]}."
+        )
+    return y
+
+
+def check_sample_weight(sample_weight, n_samples, dtype):
+    """Validate sample weights and rescale them to sum to n_samples.
+
+    Returns None for no weights (or a scalar, which does not change the
+    weighted-mean objective).  Negative, non-finite or all-zero weights raise.
+    """
+    if sample_weight is None or isinstance(sample_weight, numbers.Number):
+        if isinstance(sample_weight, numbers.Number) and not (
+            np.isfinite(sample_weight) and sample_weight > 0
+        ):
+            raise ValueError(
+                f"sample_weight must be positive and finite, got {sample_weight!r}."
+            )
+        return None
+    sw = check_array(
+        sample_weight,
+        ensure_2d=False,
+        dtype=np.float64,
+        input_name="sample_weight",
+        ensure_min_samples=1,
+    )
+    if sw.ndim != 1 or sw.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},), got {sw.shape}."
+        )
+    if np.any(sw < 0):
+        raise ValueError("sample_weight must be non-negative; found negative weights.")
+    total = sw.sum()
+    if not total > 0:
+        raise ValueError("sample_weight sums to zero; at least one must be positive.")
+    return (sw * (n_samples / total)).astype(dtype)
+
+
+def check_scalar_param(value, name, *, low=None, high=None, low_inclusive=True,
+                       high_inclusive=True, integer=False):
+    """Validate a numeric hyper-parameter and return it as a Python number."""
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        what = "an integer" if integer else "a real number"
+        raise TypeError(f"{name} must be {what}, got {value!r} ({type(value).__name__}).")
+    if not integer and not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}.")
+    if low is not None and (value < low or (value == low and not low_inclusive)):
+        op = ">=" if low_inclusive else ">"
+        raise ValueError(f"{name} must be {op} {low}, got {value!r}.")
+    if high is not None and (value > high or (value == high and not high_inclusive)):
+        op = "<=" if high_inclusive else "<"
+        raise ValueError(f"{name} must be {op} {high}, got {value!r}.")
+    return value
+
+
+def check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}.")
+    return value

@@ -1,0 +1,313 @@
+"""Least-squares Lasso and ElasticNet: path functions and scikit-learn estimators.
+
+Objective (identical to scikit-learn's ElasticNet), with sample weights s
+rescaled to sum to n:
+
+    1/(2n) * sum_i s_i (y_i - x_i.w - b)^2
+        + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+
+Lasso is l1_ratio = 1.  ``tol`` is a certified bound: a fit is converged when
+its duality gap is <= tol * sum_i s_i (y_i - ybar)^2 / n (ybar = 0 without an
+intercept); the gap reached is ``dual_gap_``.
+"""
+
+import numbers
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._validation import (
+    FLOAT_DTYPES,
+    check_choice,
+    check_sample_weight,
+    check_scalar_param,
+    check_X,
+    check_y,
+)
+
+__all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
+
+
+def _check_solver_params(tol, max_iter, selection):
+    check_scalar_param(tol, "tol", low=0)
+    check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    check_choice(selection, "selection", {"cyclic", "random"})
+
+
+def _check_precompute(precompute):
+    ok = (
+        isinstance(precompute, (bool, np.bool_))
+        or (isinstance(precompute, str) and precompute == "auto")
+        or hasattr(precompute, "shape")
+    )
+    if not ok:
+        raise ValueError(
+            f"precompute must be True, False, 'auto' or a Gram matrix, got {precompute!r}."
+        )
+
+
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+              precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
+              return_n_iter=False, positive=False, check_input=True,
+              fit_intercept=False, sample_weight=None, tol=1e-4, max_iter=1000,
+              selection="cyclic", random_state=None):
+    """Elastic-net regularization path by warm-started coordinate descent.
+
+    Minimises, for each alpha,
+    ``1/(2n) ||y - Xw - b||^2 + alpha*l1_ratio*||w||_1 + alpha*(1-l1_ratio)/2*||w||^2``
+    (sample-weighted as in :class:`ElasticNet`).  Signature and return values
+    follow :func:`sklearn.linear_model.enet_path`; ``fit_intercept``,
+    ``sample_weight``, ``tol``, ``max_iter``, ``selection`` and
+    ``random_state`` are keyword extensions (scikit-learn's path assumes
+    centred data; so does this one by default).
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,)
+    l1_ratio : float in [0, 1]
+    eps : float, alpha_min / alpha_max for the automatic grid.
+    n_alphas : int, number of alphas on the automatic grid.
+    alphas : int, array-like or None
+        Explicit alphas (sorted decreasing before use), or an int meaning
+        ``n_alphas``.  None: a geometric grid from alpha_max, the smallest alpha
+        whose solution is all zero, down to eps * alpha_max.
+    precompute : bool, 'auto' or array, Gram mode (see :class:`ElasticNet`).
+    Xy : array of shape (n_features,), optional
+        Precomputed X_c^T S y_c, used only for the automatic grid.
+    copy_X : bool, accepted for compatibility; X is never modified.
+    coef_init : array of shape (n_features,), warm start for the first alpha.
+    return_n_iter : bool, also return the epochs used per alpha.
+    positive : bool, constrain coefficients to be >= 0.
+    check_input : bool, skip validation when False (X must then be an
+        F-ordered float array or canonical CSC matrix).
+
+    Returns
+    -------
+    alphas : ndarray (n_alphas,)
+    coefs : ndarray (n_features, n_alphas)
+    dual_gaps : ndarray (n_alphas,), duality gaps in the 1/(2n) scaling above.
+    n_iters : ndarray (n_alphas,), only if ``return_n_iter``.
+    """
+    l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
+    _check_solver_params(tol, max_iter, selection)
+    _check_precompute(precompute)
+    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool):
+        n_alphas, alphas = alphas, None
+    if check_input:
+        X = check_X(X)
+        y = check_y(y, X.shape[0], X.dtype, multi_output=True)
+        if y.ndim == 2:
+            raise ValueError(
+                "enet_path takes a 1-D y; for several targets, call it once per "
+                "column (scikit-learn's 2-D y means a multi-task penalty, which "
+                "is not implemented here yet)."
+            )
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    problem = LeastSquaresProblem(X, sample_weight, fit_intercept, precompute)
+    tgt = problem.target(y)
+    if alphas is None:
+        check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
+        check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
+        if Xy is not None:
+            tgt.Xty = np.asarray(Xy, dtype=np.float64).reshape(-1)
+        alphas = alpha_grid(problem.alpha_max(tgt, l1_ratio, positive), n_alphas, eps)
+    else:
+        alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
+            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+        alphas = np.sort(alphas)[::-1]
+    coefs, gaps, n_iters, _ = solve_path(
+        problem, tgt, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
+        max_iter=max_iter, positive=positive, selection=selection,
+        random_state=random_state,
+    )
+    if return_n_iter:
+        return alphas, coefs, gaps, n_iters
+    return alphas, coefs, gaps
+
+
+def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto",
+               Xy=None, copy_X=True, coef_init=None, verbose=False,
+               return_n_iter=False, positive=False, **params):
+    """Lasso path: :func:`enet_path` with ``l1_ratio=1``.
+
+    Minimises ``1/(2n) ||y - Xw - b||^2 + alpha * ||w||_1`` for each alpha.
+    """
+    return enet_path(
+        X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+        precompute=precompute, Xy=Xy, copy_X=copy_X, coef_init=coef_init,
+        verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params,
+    )
+
+
+class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
+    """Linear regression with combined L1 and L2 penalties, certified by a duality gap.
+
+    Minimises, with sample weights s rescaled to sum to n::
+
+        1/(2n) * sum_i s_i (y_i - x_i.w - b)^2
+            + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+
+    the same objective and scaling as :class:`sklearn.linear_model.ElasticNet`.
+    Solved by coordinate descent with working sets and gap-safe screening;
+    dense (C or F order) and scipy.sparse input (converted once to CSC,
+    never densified; the intercept is handled by implicit centring).
+
+    Parameters
+    ----------
+    alpha : float >= 0, default=1.0
+    l1_ratio : float in [0, 1], default=0.5
+    fit_intercept : bool, default=True
+    precompute : bool, 'auto' or array, default='auto'
+        Gram mode: solve with G = X_c^T S X_c (p x p).  'auto' uses it for
+        dense X with n_samples >= 4 * n_features.
+    max_iter : int, default=1000
+        Maximum number of coordinate-descent epochs.
+    copy_X : bool, default=True
+        Accepted for compatibility; X is never modified either way.
+    tol : float, default=1e-4
+        Stop when the duality gap is <= tol * sum_i s_i (y_i - ybar)^2 / n.
+    warm_start : bool, default=False
+    positive : bool, default=False
+    random_state : int, RandomState or None, used when selection='random'.
+    selection : {'cyclic', 'random'}, default='cyclic'
+
+    Attributes
+    ----------
+    coef_ : ndarray (n_features,) or (n_targets, n_features)
+    intercept_ : float or ndarray (n_targets,)
+    dual_gap_ : float or ndarray (n_targets,), duality gap reached (1/(2n) scaling).
+    n_iter_ : int or list of int, coordinate-descent epochs used.
+    n_features_in_, feature_names_in_
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto",
+                 max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
+                 random_state=None, selection="cyclic"):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.max_iter = max_iter
+        self.copy_X = copy_X
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    def _effective_l1_ratio(self):
+        return self.l1_ratio
+
+    def fit(self, X, y, sample_weight=None, check_input=True):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+            A 2-D y fits one independent model per column.
+        sample_weight : array-like of shape (n_samples,), optional
+        check_input : bool, default=True
+            Skip validation when False (internal use).
+        """
+        alpha = check_scalar_param(self.alpha, "alpha", low=0)
+        l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
+        _check_solver_params(self.tol, self.max_iter, self.selection)
+        _check_precompute(self.precompute)
+        if check_input:
+            X, y = validate_data(
+                self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=FLOAT_DTYPES,
+                multi_output=True, y_numeric=True, reset=True,
+            )
+            X = check_X(X)
+            y = check_y(y, X.shape[0], X.dtype, multi_output=True)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if alpha == 0:
+            warnings.warn(
+                "alpha=0 gives ordinary least squares, for which coordinate descent "
+                "converges slowly and no duality gap certifies the answer; use "
+                "sklearn.linear_model.LinearRegression instead.",
+                UserWarning, stacklevel=2,
+            )
+        Y = y[:, None] if y.ndim == 1 else y
+        n_targets = Y.shape[1]
+        coef_init = None
+        if self.warm_start and hasattr(self, "coef_"):
+            prev = np.atleast_2d(self.coef_)
+            if prev.shape == (n_targets, X.shape[1]):
+                coef_init = prev
+        problem = LeastSquaresProblem(X, sample_weight, self.fit_intercept, self.precompute)
+        coef = np.empty((n_targets, X.shape[1]), dtype=X.dtype)
+        intercept = np.empty(n_targets, dtype=X.dtype)
+        gaps = np.empty(n_targets, dtype=np.float64)
+        n_iter = []
+        for k in range(n_targets):
+            tgt = problem.target(Y[:, k])
+            c, g, it, b = solve_path(
+                problem, tgt, [alpha], l1_ratio=l1_ratio,
+                coef_init=None if coef_init is None else coef_init[k],
+                tol=self.tol, max_iter=self.max_iter, positive=self.positive,
+                selection=self.selection, random_state=self.random_state,
+            )
+            coef[k], gaps[k], intercept[k] = c[:, 0], g[0], b[0]
+            n_iter.append(int(it[0]))
+        if y.ndim == 1:
+            self.coef_, self.intercept_ = coef[0], intercept[0]
+            self.dual_gap_, self.n_iter_ = gaps[0], n_iter[0]
+        else:
+            self.coef_, self.intercept_ = coef, intercept
+            self.dual_gap_, self.n_iter_ = gaps, n_iter
+        return self
+
+    @property
+    def sparse_coef_(self):
+        """Coefficients as a scipy.sparse CSR matrix."""
+        return sp.csr_matrix(np.atleast_2d(self.coef_))
+
+    def _decision_function(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
+                          dtype=FLOAT_DTYPES)
+        out = X @ np.asarray(self.coef_).T
+        return np.asarray(out) + self.intercept_
+
+    def predict(self, X):
+        """Predict with the linear model: X @ coef_.T + intercept_."""
+        return self._decision_function(X)
+
+
+class Lasso(ElasticNet):
+    """Linear regression with an L1 penalty, certified by a duality gap.
+
+    Minimises ``1/(2n) * sum_i s_i (y_i - x_i.w - b)^2 + alpha * ||w||_1``,
+    the objective of :class:`sklearn.linear_model.Lasso`.  Parameters and
+    attributes are those of :class:`ElasticNet` without ``l1_ratio``.
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True,
+                 max_iter=1000, tol=1e-4, warm_start=False, positive=False,
+                 random_state=None, selection="cyclic"):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.precompute = precompute
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+        self.positive = positive
+        self.random_state = random_state
+        self.selection = selection
+
+    def _effective_l1_ratio(self):
+        return 1.0
