@@ -22,7 +22,7 @@ from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, free, qsort
-from libc.string cimport memset
+from libc.string cimport memmove, memset
 from scipy.linalg.cython_blas cimport ddot, dsdot, daxpy, saxpy
 
 cnp.import_array()
@@ -189,11 +189,11 @@ cdef inline double _enet_prox(double z, double L, double l1, double l2, bint pos
     return pz_soft_threshold(z, l1) / (L + l2)
 
 
-cdef struct gap_t:
-    double primal       # F(w), unscaled
-    double gap          # F(w) - best dual value found
-    double gap_aug      # gap of the rescaled-residual dual (drives screening)
-    double scale        # dual point theta = scale * r (augmented Lasso dual)
+cdef struct dual_t:
+    double d_aug        # augmented-Lasso dual value at theta = scale * r (-inf if l1 == 0)
+    double d_best       # max of d_aug and the Fenchel dual value at theta = r (l2 > 0)
+    double scale        # rescaling making theta feasible for the augmented dual
+    double rr           # r.S r
 
 
 cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept nogil:
@@ -208,30 +208,29 @@ cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept 
     shift[0] = 0.0
 
 
-cdef gap_t _duality_gap(const design_t *D, const floating *w, floating *res,
-                        double *shift, const floating *target, double yy,
-                        double l1, double l2, bint positive,
-                        const Py_ssize_t *cand, Py_ssize_t n_cand,
+cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *w,
+                        const floating *target, double yy, double l1, double l2,
+                        bint positive, const Py_ssize_t *cand, Py_ssize_t n_cand,
                         double *corr) noexcept nogil:
-    """Duality gap of F restricted to the features ``cand``.
+    """Dual values of the point built from the residual ``res`` = r(w).
 
-    Fills corr[j] = x_c,j^T S r for j in cand.  Two dual points are tried and
-    the better value is kept:
+    ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
+    features considered are ``cand`` (the problem restricted to them).
+    Fills corr[j] = x_c,j^T S r for j in cand.  Two dual points are tried:
     * the elastic net as a Lasso on the augmented design [X; sqrt(l2) I]
-      (Friedman et al. 2010), with theta = scale * r, scale making theta
-      feasible (Mairal 2010; Fercoq, Gramfort, Salmon 2015):
+      (Zou & Hastie 2005), theta = scale * [r; -sqrt(l2) w], the scale making
+      it feasible (Fercoq, Gramfort, Salmon 2015):
           D_aug = scale * y.S r - scale^2/2 (r.S r + l2 ||w||^2)
     * if l2 > 0, the exact Fenchel dual at theta = r:
           D_f = y.S r - 1/2 r.S r - sum_j (|corr_j| - l1)_+^2 / (2 l2)
     ``target`` is y (DENSE/CSC) or q = X_c^T S y_c (GRAM); ``yy`` = y_c.S y_c.
     """
-    cdef gap_t out
+    cdef dual_t out
     cdef Py_ssize_t i, j, k
-    cdef double rr = 0.0, ry = 0.0, l1norm = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0
-    cdef double sr = 0.0, dual_norm = 0.0, v, fench = 0.0, d_aug, d_best
+    cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0
+    cdef double sr = 0.0, dual_norm = 0.0, v, fench = 0.0
     cdef const floating *s = <const floating *>D.sw
 
-    _fold_shift(D, res, shift)
     if D.kind == PZ_GRAM:
         for j in range(D.p):
             if w[j] != 0.0:
@@ -239,21 +238,20 @@ cdef gap_t _duality_gap(const design_t *D, const floating *w, floating *res,
                 wg += w[j] * <double>res[j]
         rr = yy - wq - wg
         ry = yy - wq
+    elif s == NULL:
+        for i in range(D.n):
+            rr += <double>res[i] * res[i]
+            ry += <double>target[i] * res[i]
+            sr += res[i]
     else:
-        if s == NULL:
-            for i in range(D.n):
-                rr += <double>res[i] * res[i]
-                ry += <double>target[i] * res[i]
-                sr += res[i]
-        else:
-            for i in range(D.n):
-                v = <double>s[i] * res[i]
-                rr += v * res[i]
-                ry += v * target[i]
-                sr += v
-    for j in range(D.p):
-        l1norm += fabs(w[j])
-        l2sq += <double>w[j] * w[j]
+        for i in range(D.n):
+            v = <double>s[i] * res[i]
+            rr += v * res[i]
+            ry += v * target[i]
+            sr += v
+    if l2 > 0.0:
+        for j in range(D.p):
+            l2sq += <double>w[j] * w[j]
 
     for k in range(n_cand):
         j = cand[k]
@@ -274,21 +272,215 @@ cdef gap_t _duality_gap(const design_t *D, const floating *w, floating *res,
             if v > l1:
                 fench += (v - l1) * (v - l1)
 
-    out.primal = 0.5 * rr + l1 * l1norm + 0.5 * l2 * l2sq
+    out.rr = rr
     out.scale = 1.0
     if l1 > 0.0:
         if dual_norm > l1:
             out.scale = l1 / dual_norm
-        d_aug = out.scale * ry - 0.5 * out.scale * out.scale * (rr + l2 * l2sq)
+        out.d_aug = out.scale * ry - 0.5 * out.scale * out.scale * (rr + l2 * l2sq)
     else:
-        d_aug = -INFINITY
-    d_best = d_aug
+        out.d_aug = -INFINITY
+    out.d_best = out.d_aug
     if l2 > 0.0:
         v = ry - 0.5 * rr - fench / (2.0 * l2)
-        if v > d_best:
-            d_best = v
-    out.gap = out.primal - d_best
-    out.gap_aug = out.primal - d_aug
+        if v > out.d_best:
+            out.d_best = v
+    return out
+
+
+cdef double _penalty(const floating *w, Py_ssize_t p, double l1, double l2) noexcept nogil:
+    cdef Py_ssize_t j
+    cdef double a = 0.0, b = 0.0
+    for j in range(p):
+        a += fabs(w[j])
+        b += <double>w[j] * w[j]
+    return l1 * a + 0.5 * l2 * b
+
+
+# Dual extrapolation (Massias, Gramfort, Salmon 2018, "Celer", sec. 3): from
+# K + 1 residuals r_0..r_K of successive checkpoints, U = [r_1 - r_0, ...,
+# r_K - r_{K-1}], solve (U^T U) z = 1, c = z / sum(z), r_acc = sum_k c_k r_k.
+# With sum(c) = 1, r_acc is the residual of w_acc = sum_k c_k w_k, so it is a
+# legitimate dual candidate whatever c is; it is kept only when it is better.
+DEF EXTRAP_K = 5
+
+
+cdef struct extrap_t:
+    void *hist_res      # (K + 1) x n_res snapshots, oldest first
+    void *hist_w        # (K + 1) x p snapshots
+    void *res_acc       # n_res
+    void *w_acc         # p
+    Py_ssize_t count    # snapshots stored (at most K + 1)
+    Py_ssize_t stamp    # epoch counter at the last snapshot (no duplicates)
+
+
+cdef bint _solve_small(double *M, double *b, int K) noexcept nogil:
+    """Solve M z = b in place (z in b) by Gaussian elimination with pivoting."""
+    cdef int i, j, k, piv
+    cdef double t, big = 0.0
+    for i in range(K):
+        if fabs(M[i * K + i]) > big:
+            big = fabs(M[i * K + i])
+    if big <= 0.0:
+        return False
+    for k in range(K):
+        piv = k
+        for i in range(k + 1, K):
+            if fabs(M[i * K + k]) > fabs(M[piv * K + k]):
+                piv = i
+        if fabs(M[piv * K + k]) <= 1e-300 * big or M[piv * K + k] == 0.0:
+            return False
+        if piv != k:
+            for j in range(K):
+                t = M[k * K + j]; M[k * K + j] = M[piv * K + j]; M[piv * K + j] = t
+            t = b[k]; b[k] = b[piv]; b[piv] = t
+        for i in range(k + 1, K):
+            t = M[i * K + k] / M[k * K + k]
+            for j in range(k, K):
+                M[i * K + j] -= t * M[k * K + j]
+            b[i] -= t * b[k]
+    for k in range(K - 1, -1, -1):
+        t = b[k]
+        for j in range(k + 1, K):
+            t -= M[k * K + j] * b[j]
+        b[k] = t / M[k * K + k]
+    return True
+
+
+cdef void _push_snapshot(extrap_t *ex, const floating *res, const floating *w,
+                         Py_ssize_t n_res, Py_ssize_t p) noexcept nogil:
+    cdef floating *hr = <floating *>ex.hist_res
+    cdef floating *hw = <floating *>ex.hist_w
+    cdef Py_ssize_t slot, i
+    if ex.count == EXTRAP_K + 1:
+        memmove(hr, hr + n_res, EXTRAP_K * n_res * sizeof(floating))
+        memmove(hw, hw + p, EXTRAP_K * p * sizeof(floating))
+        slot = EXTRAP_K
+    else:
+        slot = ex.count
+        ex.count += 1
+    for i in range(n_res):
+        hr[slot * n_res + i] = res[i]
+    for i in range(p):
+        hw[slot * p + i] = w[i]
+
+
+cdef bint _extrapolate(extrap_t *ex, Py_ssize_t n_res, Py_ssize_t p,
+                       floating *dummy) noexcept nogil:
+    """Fill res_acc / w_acc from the snapshots; False if not enough or singular."""
+    cdef floating *hr = <floating *>ex.hist_res
+    cdef floating *hw = <floating *>ex.hist_w
+    cdef floating *ra = <floating *>ex.res_acc
+    cdef floating *wa = <floating *>ex.w_acc
+    cdef double M[EXTRAP_K * EXTRAP_K]
+    cdef double z[EXTRAP_K]
+    cdef double acc, zsum = 0.0
+    cdef Py_ssize_t a, b, i, K = EXTRAP_K
+    if ex.count < EXTRAP_K + 1:
+        return False
+    for a in range(K):
+        for b in range(a, K):
+            acc = 0.0
+            for i in range(n_res):
+                acc += (<double>hr[(a + 1) * n_res + i] - hr[a * n_res + i]) * \
+                       (<double>hr[(b + 1) * n_res + i] - hr[b * n_res + i])
+            M[a * K + b] = acc
+            M[b * K + a] = acc
+        z[a] = 1.0
+    if not _solve_small(M, z, <int>K):
+        return False
+    for a in range(K):
+        zsum += z[a]
+    if zsum == 0.0 or zsum != zsum:
+        return False
+    for i in range(n_res):
+        acc = 0.0
+        for a in range(K):
+            acc += z[a] * hr[(a + 1) * n_res + i]
+        ra[i] = <floating>(acc / zsum)
+    for i in range(p):
+        acc = 0.0
+        for a in range(K):
+            acc += z[a] * hw[(a + 1) * p + i]
+        wa[i] = <floating>(acc / zsum)
+    return True
+
+
+# Candidate dual points, each the (rescaled) residual of some coefficients:
+DEF PT_CURRENT = 0      # r(w) for the current w
+DEF PT_EXTRAP = 1       # the extrapolated residual r(w_acc)
+DEF PT_CERT = 2         # a certificate carried in (previous alpha of a path)
+
+
+cdef struct gap_t:
+    double primal       # F(w), unscaled
+    double gap          # F(w) - best dual value found
+    double gap_aug      # F(w) - best augmented-Lasso dual value (drives screening)
+    double scale        # scale of that augmented dual point
+    int aug_point       # which point gave gap_aug (PT_*)
+    int best_point      # which point gave gap
+
+
+cdef struct workspace_t:
+    Py_ssize_t *cand    # p: features still in play
+    Py_ssize_t *ws      # p: current working set
+    keyed_t *keys       # p: ranking buffer
+    double *corr[3]     # p each: x_c^T S r of each candidate dual point
+    void *pt_res[3]     # residual of each point (PT_CURRENT is set per call)
+    void *pt_w[3]       # coefficients generating it
+    bint has_cert       # pt_res[PT_CERT] holds a valid certificate
+    bint extrapolate
+    extrap_t ex
+
+
+cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
+    if out.primal - d.d_best < out.gap:
+        out.gap = out.primal - d.d_best
+        out.best_point = point
+    if out.primal - d.d_aug < out.gap_aug:
+        out.gap_aug = out.primal - d.d_aug
+        out.scale = d.scale
+        out.aug_point = point
+
+
+cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
+                        double *shift, const floating *target, double yy,
+                        double l1, double l2, bint positive,
+                        const Py_ssize_t *cand, Py_ssize_t n_cand,
+                        workspace_t *wk, Py_ssize_t epoch) noexcept nogil:
+    """Duality gap of F restricted to ``cand``: the best of the dual points
+    from the current residual, its extrapolation and a carried-in certificate.
+
+    ``epoch`` stamps the extrapolation snapshot: a state already recorded is
+    not pushed again (a repeated residual makes the extrapolation singular).
+    """
+    cdef gap_t out
+    cdef dual_t d
+    cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
+    _fold_shift(D, res, shift)
+    wk.pt_res[PT_CURRENT] = res
+    wk.pt_w[PT_CURRENT] = w
+    d = _dual_point(D, res, w, target, yy, l1, l2, positive, cand, n_cand,
+                    wk.corr[PT_CURRENT])
+    out.primal = 0.5 * d.rr + _penalty(w, D.p, l1, l2)
+    out.gap = INFINITY
+    out.gap_aug = INFINITY
+    out.scale = 1.0
+    out.aug_point = PT_CURRENT
+    out.best_point = PT_CURRENT
+    _consider(&out, d, PT_CURRENT)
+    if wk.extrapolate:
+        if wk.ex.count == 0 or wk.ex.stamp != epoch:
+            _push_snapshot(&wk.ex, res, w, n_res, D.p)
+            wk.ex.stamp = epoch
+        if _extrapolate(&wk.ex, n_res, D.p, res):
+            d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
+                            target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_EXTRAP])
+            _consider(&out, d, PT_EXTRAP)
+    if wk.has_cert:
+        d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
+                        target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_CERT])
+        _consider(&out, d, PT_CERT)
     return out
 
 
@@ -364,119 +556,187 @@ cdef struct solve_info_t:
     Py_ssize_t n_outer
 
 
+cdef Py_ssize_t _screen(const design_t *D, floating *w, floating *res, double *shift,
+                        Py_ssize_t *cand, Py_ssize_t n_cand, const double *corr,
+                        const floating *w_pt, double scale, double gap_aug,
+                        double l1, double l2, bint positive) noexcept nogil:
+    """Gap-safe sphere test (Fercoq et al. 2015; Ndiaye et al. 2017).
+
+    The dual optimum lies within sqrt(2 * gap_aug) of theta = scale * r, so
+    |x_j^T theta| + ||x_j|| sqrt(2 gap_aug) < l1 proves w_j = 0 at the
+    optimum (augmented columns for the elastic net).  Removes such j from
+    cand, zeroing them in w; returns the new number of candidates.
+    """
+    cdef Py_ssize_t k, j, m = 0
+    cdef double v, radius = sqrt(2.0 * gap_aug) if gap_aug > 0.0 else 0.0
+    for k in range(n_cand):
+        j = cand[k]
+        v = scale * (corr[j] - l2 * w_pt[j])
+        if not positive:
+            v = fabs(v)
+        if v + sqrt(D.col_sqnorm[j] + l2) * radius < l1:
+            if w[j] != 0.0:
+                _apply_update(D, j, -w[j], res, shift)
+                w[j] = 0.0
+        else:
+            cand[m] = j
+            m += 1
+    return m
+
+
+cdef Py_ssize_t _select_working_set(const design_t *D, const floating *w,
+                                    const Py_ssize_t *cand, Py_ssize_t n_cand,
+                                    const double *corr, const floating *w_pt,
+                                    double scale, double l1, double l2, bint positive,
+                                    Py_ssize_t ws_size, keyed_t *keys,
+                                    Py_ssize_t *ws) noexcept nogil:
+    """The ws_size candidates closest to their dual constraint, non-zeros first.
+
+    Distance of feature j: (l1 - |x_j^T theta|) / ||x_j|| (Celer's ranking).
+    The working set is returned sorted by feature index for memory locality.
+    """
+    cdef Py_ssize_t k, j
+    cdef double v
+    if ws_size >= n_cand:
+        for k in range(n_cand):
+            ws[k] = cand[k]
+        return n_cand
+    for k in range(n_cand):
+        j = cand[k]
+        keys[k].j = j
+        if w[j] != 0.0:
+            keys[k].key = -1.0
+        else:
+            v = scale * (corr[j] - l2 * w_pt[j])
+            if not positive:
+                v = fabs(v)
+            keys[k].key = (l1 - v) / sqrt(D.col_sqnorm[j] + l2)
+    qsort(keys, n_cand, sizeof(keyed_t), _cmp_keyed)
+    for k in range(ws_size):
+        ws[k] = keys[k].j
+    qsort(ws, ws_size, sizeof(Py_ssize_t), _cmp_index)
+    return ws_size
+
+
+cdef void _store_certificate(workspace_t *wk, int point, Py_ssize_t n_res,
+                             Py_ssize_t p, floating *dummy) noexcept nogil:
+    """Copy the dual point ``point`` into the certificate slot (PT_CERT)."""
+    cdef const floating *src_r
+    cdef const floating *src_w
+    cdef floating *dst_r = <floating *>wk.pt_res[PT_CERT]
+    cdef floating *dst_w = <floating *>wk.pt_w[PT_CERT]
+    cdef Py_ssize_t i
+    if point == PT_CERT:
+        return
+    if point == PT_EXTRAP:
+        src_r, src_w = <const floating *>wk.ex.res_acc, <const floating *>wk.ex.w_acc
+    else:
+        src_r, src_w = <const floating *>wk.pt_res[PT_CURRENT], <const floating *>wk.pt_w[PT_CURRENT]
+    for i in range(n_res):
+        dst_r[i] = src_r[i]
+    for i in range(p):
+        dst_w[i] = src_w[i]
+    wk.has_cert = True
+
+
 cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          const floating *target, double yy,
                          double l1, double l2, bint positive, double tol_abs,
                          Py_ssize_t max_epochs, bint screening, bint use_ws,
-                         Py_ssize_t p0, Py_ssize_t gap_freq, bint shuffle,
-                         uint64_t *rng, Py_ssize_t *buf_idx, Py_ssize_t *buf_ws,
-                         keyed_t *buf_key, double *corr) noexcept nogil:
-    """Elastic-net coordinate descent with gap-safe screening and working sets.
+                         Py_ssize_t p0, Py_ssize_t gap_freq,
+                         bint shuffle, uint64_t *rng, workspace_t *wk) noexcept nogil:
+    """Elastic-net coordinate descent with working sets, screening and extrapolation.
 
     Outer loop (Massias, Gramfort, Salmon 2018, "Celer"): compute the duality
-    gap over the features still in play; stop if gap <= tol_abs; discard the
-    features the gap-safe sphere test proves inactive (Fercoq et al. 2015,
-    Ndiaye et al. 2017); rank the others by their distance to the dual
-    constraint, (l1 - |x_j^T theta|) / ||x_j||, and run coordinate descent on
-    the closest ``ws_size`` (doubling each round, at least 2 * nnz(w)) until
-    the subproblem's own gap is below 0.3 times the outer gap.
+    gap over the features still in play, from the best of three dual points
+    (current residual, its extrapolation, the certificate carried in from the
+    previous alpha, rescaled for the new one); stop if gap <= tol_abs; discard
+    what the gap-safe test proves inactive; rank the rest by distance to the
+    dual constraint and run coordinate descent on the closest ``ws_size``
+    (p0 first, doubling each round, at least 2 * nnz(w)) until the
+    subproblem's gap, checked every ``gap_freq`` epochs, falls below 0.3 times
+    the outer gap.  On exit the certificate slot holds the dual point that
+    certified the returned gap.
     """
     cdef solve_info_t info
     cdef gap_t g, gi
-    cdef double shift = 0.0, radius, v, nrm, inner_tol
+    cdef double shift = 0.0, inner_tol
     cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
+    cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
     cdef bint all_in
+    cdef const floating *w_pt
+    cdef const double *c_pt
 
     info.n_epochs = 0
     info.n_screened = 0
     info.n_outer = 0
-    # candidates: features with a non-zero centred column
+    wk.ex.count = 0
     for j in range(p):
         if D.col_sqnorm[j] > 0.0:
-            buf_idx[n_cand] = j
+            wk.cand[n_cand] = j
             n_cand += 1
         elif w[j] != 0.0:
             w[j] = 0.0   # no effect on the residual: the centred column is 0
 
     while True:
         g = _duality_gap(D, w, res, &shift, target, yy, l1, l2, positive,
-                         buf_idx, n_cand, corr)
+                         wk.cand, n_cand, wk, info.n_epochs)
         info.gap = g.gap
         info.primal = g.primal
         if g.gap <= tol_abs or info.n_epochs >= max_epochs:
             break
         info.n_outer += 1
+        if g.aug_point == PT_EXTRAP:
+            w_pt = <const floating *>wk.ex.w_acc
+        else:
+            w_pt = <const floating *>wk.pt_w[g.aug_point]
+        c_pt = wk.corr[g.aug_point]
 
-        # gap-safe screening on the augmented Lasso dual
         if screening and l1 > 0.0:
-            radius = sqrt(2.0 * g.gap_aug) if g.gap_aug > 0.0 else 0.0
-            m = 0
-            for k in range(n_cand):
-                j = buf_idx[k]
-                v = g.scale * (corr[j] - l2 * w[j])
-                if not positive:
-                    v = fabs(v)
-                if v + sqrt(D.col_sqnorm[j] + l2) * radius < l1:
-                    if w[j] != 0.0:
-                        _apply_update(D, j, -w[j], res, &shift)
-                        w[j] = 0.0
-                    info.n_screened += 1
-                else:
-                    buf_idx[m] = j
-                    m += 1
+            m = _screen(D, w, res, &shift, wk.cand, n_cand, c_pt, w_pt, g.scale,
+                        g.gap_aug, l1, l2, positive)
+            info.n_screened += n_cand - m
             n_cand = m
 
-        # working set: every non-zero plus the features nearest the constraint
         n_nnz = 0
         for k in range(n_cand):
-            if w[buf_idx[k]] != 0.0:
+            if w[wk.cand[k]] != 0.0:
                 n_nnz += 1
         if use_ws and l1 > 0.0:
             ws_size = p0 if ws_size == 0 else 2 * ws_size
             if ws_size < 2 * n_nnz:
                 ws_size = 2 * n_nnz
-        if not use_ws or l1 == 0.0 or ws_size >= n_cand:
-            ws_size = n_cand
-            for k in range(n_cand):
-                buf_ws[k] = buf_idx[k]
         else:
-            for k in range(n_cand):
-                j = buf_idx[k]
-                buf_key[k].j = j
-                if w[j] != 0.0:
-                    buf_key[k].key = -1.0
-                else:
-                    v = g.scale * (corr[j] - l2 * w[j])
-                    if not positive:
-                        v = fabs(v)
-                    buf_key[k].key = (l1 - v) / sqrt(D.col_sqnorm[j] + l2)
-            qsort(buf_key, n_cand, sizeof(keyed_t), _cmp_keyed)
-            for k in range(ws_size):
-                buf_ws[k] = buf_key[k].j
-            qsort(buf_ws, ws_size, sizeof(Py_ssize_t), _cmp_index)
+            ws_size = n_cand
+        ws_size = _select_working_set(D, w, wk.cand, n_cand, c_pt, w_pt, g.scale, l1, l2,
+                                      positive, ws_size, wk.keys, wk.ws)
         all_in = ws_size == n_cand
-        # the subproblem is the whole problem once the set covers every candidate
+        # once the set covers every candidate the subproblem is the problem
         inner_tol = tol_abs if all_in else 0.3 * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
+        wk.ex.count = 0
 
         ep = 0
         while info.n_epochs < max_epochs:
             if shuffle:
-                _shuffle(buf_ws, ws_size, rng)
-            _cd_epoch(D, w, res, &shift, buf_ws, ws_size, l1, l2, positive)
+                _shuffle(wk.ws, ws_size, rng)
+            _cd_epoch(D, w, res, &shift, wk.ws, ws_size, l1, l2, positive)
             info.n_epochs += 1
             ep += 1
             if ep % gap_freq == 0:
-                if all_in:
-                    break   # the outer loop computes the same gap
                 gi = _duality_gap(D, w, res, &shift, target, yy, l1, l2,
-                                  positive, buf_ws, ws_size, corr)
+                                  positive, wk.ws, ws_size, wk, info.n_epochs)
                 if gi.gap <= inner_tol:
                     break
     _fold_shift(D, res, &shift)
+    _store_certificate(wk, g.best_point, n_res, p, res)
     return info
 
+
+# ---------------------------------------------------------------------------
+# Column statistics
+# ---------------------------------------------------------------------------
 
 cdef inline double _csc_weight_count(const design_t *D, const floating *s,
                                      Py_ssize_t a, Py_ssize_t b) noexcept nogil:
@@ -680,8 +940,10 @@ cdef class Design:
 def enet_solve(Design design, floating[::1] w, floating[::1] res,
                const floating[::1] target, double yy, double l1, double l2,
                bint positive=False, double tol_abs=0.0, Py_ssize_t max_epochs=1000,
-               bint screening=True, bint working_set=True, Py_ssize_t p0=100,
-               Py_ssize_t gap_freq=10, bint shuffle=False, uint64_t seed=0):
+               bint screening=True, bint working_set=True, bint extrapolate=True,
+               Py_ssize_t p0=100, Py_ssize_t gap_freq=10, bint shuffle=False,
+               uint64_t seed=0, floating[::1] cert_res=None, floating[::1] cert_w=None,
+               bint has_cert=False):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     Parameters
@@ -695,6 +957,11 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     l1, l2 : unscaled penalties, n * alpha * l1_ratio and n * alpha * (1 - l1_ratio).
     tol_abs : stop once the duality gap of F is <= tol_abs.
     max_epochs : bound on coordinate-descent passes (over the working set).
+    cert_res, cert_w : optional (n_res,), (p,) certificate slot.  On entry,
+          if ``has_cert``, a dual candidate r(cert_w) from a previous solve of
+          the same data (e.g. the previous alpha of a path); on exit, the
+          residual and coefficients whose rescaled residual certified the
+          returned gap: gap = F(w) - D(theta(cert_res, cert_w)).
 
     Returns
     -------
@@ -717,20 +984,51 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         raise ValueError("penalties must be non-negative")
     if max_epochs < 0 or gap_freq < 1 or p0 < 1:
         raise ValueError("max_epochs >= 0, gap_freq >= 1 and p0 >= 1 are required")
-    cdef Py_ssize_t *buf_idx = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-    cdef Py_ssize_t *buf_ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-    cdef keyed_t *buf_key = <keyed_t *>malloc((p + 1) * sizeof(keyed_t))
-    cdef double *corr = <double *>malloc((p + 1) * sizeof(double))
-    if buf_idx == NULL or buf_ws == NULL or buf_key == NULL or corr == NULL:
-        free(buf_idx); free(buf_ws); free(buf_key); free(corr)
-        raise MemoryError()
+    cdef workspace_t wk
+    cdef Py_ssize_t isz = sizeof(float) if floating is float else sizeof(double)
+    cdef int k
+    if (cert_res is None) != (cert_w is None):
+        raise ValueError("cert_res and cert_w go together")
+    if cert_res is not None and (cert_res.shape[0] != n_res or cert_w.shape[0] != p):
+        raise ValueError("enet_solve: certificate lengths do not match the design")
+    memset(&wk, 0, sizeof(workspace_t))
+    wk.extrapolate = extrapolate
+    wk.cand = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
+    wk.ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
+    wk.keys = <keyed_t *>malloc((p + 1) * sizeof(keyed_t))
+    for k in range(3):
+        wk.corr[k] = <double *>malloc((p + 1) * sizeof(double))
+    if cert_res is not None:
+        wk.pt_res[PT_CERT] = &cert_res[0] if n_res else NULL
+        wk.pt_w[PT_CERT] = &cert_w[0] if p else NULL
+        wk.has_cert = has_cert
+    else:
+        # private certificate slot, discarded on return
+        wk.pt_res[PT_CERT] = malloc((n_res + 1) * isz)
+        wk.pt_w[PT_CERT] = malloc((p + 1) * isz)
+    if extrapolate:
+        wk.ex.hist_res = malloc((EXTRAP_K + 1) * (n_res + 1) * isz)
+        wk.ex.hist_w = malloc((EXTRAP_K + 1) * (p + 1) * isz)
+        wk.ex.res_acc = malloc((n_res + 1) * isz)
+        wk.ex.w_acc = malloc((p + 1) * isz)
     try:
+        if (wk.cand == NULL or wk.ws == NULL or wk.keys == NULL or wk.corr[0] == NULL
+                or wk.corr[1] == NULL or wk.corr[2] == NULL
+                or (cert_res is None and (wk.pt_res[PT_CERT] == NULL or wk.pt_w[PT_CERT] == NULL))
+                or (extrapolate and (wk.ex.hist_res == NULL or wk.ex.hist_w == NULL
+                                     or wk.ex.res_acc == NULL or wk.ex.w_acc == NULL))):
+            raise MemoryError()
         with nogil:
             info = _solve(D, &w[0] if p else NULL, &res[0] if n_res else NULL,
                           &target[0] if n_res else NULL, yy, l1, l2, positive,
-                          tol_abs, max_epochs, screening, working_set, p0, gap_freq,
-                          shuffle, &rng, buf_idx, buf_ws, buf_key, corr)
+                          tol_abs, max_epochs, screening, working_set,
+                          p0, gap_freq, shuffle, &rng, &wk)
     finally:
-        free(buf_idx); free(buf_ws); free(buf_key); free(corr)
+        free(wk.cand); free(wk.ws); free(wk.keys)
+        for k in range(3):
+            free(wk.corr[k])
+        if cert_res is None:
+            free(wk.pt_res[PT_CERT]); free(wk.pt_w[PT_CERT])
+        free(wk.ex.hist_res); free(wk.ex.hist_w); free(wk.ex.res_acc); free(wk.ex.w_acc)
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
             "n_screened": info.n_screened, "n_outer": info.n_outer}

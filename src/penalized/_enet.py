@@ -182,11 +182,17 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
 
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
-               screening=True, working_set=True, warn=True):
+               screening=True, working_set=True, warn=True, return_certificate=False):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
+    The warm start carries the coefficients, the residual and the dual
+    certificate (rescaled for the next alpha it is often already nearly
+    optimal, as in Celer's path solver).
+
     Returns coefs (p, n_alphas), dual_gaps (n_alphas,) in the objective's
-    1/n scaling, n_iters (epochs per alpha), intercepts (n_alphas,).
+    1/n scaling, n_iters (epochs per alpha), intercepts (n_alphas,), and if
+    ``return_certificate`` the coefficients w_cert (p, n_alphas) whose
+    residual y_c - X_c w_cert, rescaled, is the dual point of each gap.
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -195,6 +201,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     if coef_init is not None:
         w[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(p)
     res = problem.residual(tgt, w)
+    cert_res = np.empty_like(res)
+    cert_w = np.empty_like(w)
     target = problem.solver_target(tgt)
     tol_abs = tol * tgt.yy
     shuffle = selection == "random"
@@ -204,14 +212,18 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     gaps = np.empty(alphas.size, dtype=np.float64)
     n_iters = np.empty(alphas.size, dtype=np.int64)
     intercepts = np.empty(alphas.size, dtype=np.float64)
+    certificates = np.empty((p, alphas.size), dtype=problem.dtype) if return_certificate else None
     missed = []
     for k, alpha in enumerate(alphas):
         info = enet_solve(
             design, w, res, target, tgt.yy, n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio),
             positive=positive, tol_abs=tol_abs, max_epochs=max_iter,
             screening=screening, working_set=working_set, shuffle=shuffle, seed=seed + k,
+            cert_res=cert_res, cert_w=cert_w, has_cert=k > 0,
         )
         coefs[:, k] = w
+        if return_certificate:
+            certificates[:, k] = cert_w
         gaps[k] = info["gap"] / n
         n_iters[k] = info["n_epochs"]
         intercepts[k] = problem.intercept(tgt, w)
@@ -233,4 +245,6 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             "Coordinate descent produced non-finite coefficients; the data may "
             "contain values too large to square in this dtype. Rescale X and y."
         )
+    if return_certificate:
+        return coefs, gaps, n_iters, intercepts, certificates
     return coefs, gaps, n_iters, intercepts

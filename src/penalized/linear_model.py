@@ -251,17 +251,21 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         coef = np.empty((n_targets, X.shape[1]), dtype=X.dtype)
         intercept = np.empty(n_targets, dtype=X.dtype)
         gaps = np.empty(n_targets, dtype=np.float64)
+        certificate = np.empty_like(coef)
         n_iter = []
         for k in range(n_targets):
             tgt = problem.target(Y[:, k])
-            c, g, it, b = solve_path(
+            c, g, it, b, cert = solve_path(
                 problem, tgt, [alpha], l1_ratio=l1_ratio,
                 coef_init=None if coef_init is None else coef_init[k],
                 tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                 selection=self.selection, random_state=self.random_state,
+                return_certificate=True,
             )
-            coef[k], gaps[k], intercept[k] = c[:, 0], g[0], b[0]
+            coef[k], gaps[k], intercept[k], certificate[k] = c[:, 0], g[0], b[0], cert[:, 0]
             n_iter.append(int(it[0]))
+        # coefficients whose rescaled residual is the dual point behind dual_gap_
+        self._dual_certificate = certificate[0] if y.ndim == 1 else certificate
         if y.ndim == 1:
             self.coef_, self.intercept_ = coef[0], intercept[0]
             self.dual_gap_, self.n_iter_ = gaps[0], n_iter[0]

@@ -1,0 +1,116 @@
+"""Shared fixtures and independent numpy references for the tests."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+SHARED_DATA = Path(os.environ.get("PENALIZED_SHARED_DATA",
+                                  Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def load_shared(name):
+    """Load ../shared/data/<name>.npz as (X, y); skip the test when absent."""
+    path = SHARED_DATA / f"{name}.npz"
+    if not path.exists():
+        pytest.skip(f"shared dataset {path} not available")
+    z = np.load(path, allow_pickle=False)
+    if "indptr" in z.files:
+        X = sp.load_npz(path).tocsc()
+    else:
+        X = np.asarray(z["X"], dtype=np.float64)
+    return X, np.asarray(z["y"], dtype=np.float64)
+
+
+def _center(X, y, sw, fit_intercept):
+    """Dense weighted-centred copies (reference only; the library never does this)."""
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    Xd = Xd.astype(np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    n = Xd.shape[0]
+    s = np.ones(n) if sw is None else np.asarray(sw, dtype=np.float64) * n / np.sum(sw)
+    if fit_intercept:
+        xm = s @ Xd / n
+        ym = s @ y / n
+    else:
+        xm, ym = np.zeros(Xd.shape[1]), 0.0
+    return Xd - xm, y - ym, s, xm, ym
+
+
+def enet_objective(X, y, w, b, alpha, l1_ratio, sample_weight=None):
+    """1/(2n) sum s_i (y_i - x_i w - b)^2 + alpha*rho*|w|_1 + alpha*(1-rho)/2 |w|^2, in numpy."""
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    n = Xd.shape[0]
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight) * n / np.sum(sample_weight)
+    w = np.asarray(w, dtype=np.float64)
+    r = np.asarray(y, dtype=np.float64) - Xd @ w - b
+    return (0.5 * np.sum(s * r * r) / n + alpha * l1_ratio * np.abs(w).sum()
+            + 0.5 * alpha * (1 - l1_ratio) * w @ w)
+
+
+def enet_gap(X, y, w, alpha, l1_ratio, sample_weight=None, fit_intercept=True, positive=False,
+             w_cert=None):
+    """Duality gap (1/(2n) scaling), computed in float64 numpy.
+
+    Best of two dual points: the elastic net as a Lasso on [X; sqrt(l2) I] with
+    theta = scale * r, scale = min(1, l1 / ||X^T S r - l2 w||_inf); and, when
+    l2 > 0, the Fenchel dual at theta = r,
+    D = y.S r - r.S r / 2 - sum_j (|x_j^T S r| - l1)_+^2 / (2 l2).
+    The dual point is built from the residual of ``w_cert`` (the library's
+    certificate, default w), made feasible here over *all* features.
+    Independent of the library's code.
+    Returns (gap, target_unit) where target_unit = sum s (y - ybar)^2 / n.
+    """
+    Xc, yc, s, _, _ = _center(X, y, sample_weight, fit_intercept)
+    n = Xc.shape[0]
+    w = np.asarray(w, dtype=np.float64)
+    l1, l2 = n * alpha * l1_ratio, n * alpha * (1 - l1_ratio)
+    r = yc - Xc @ w
+    primal = 0.5 * np.sum(s * r * r) + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+    if w_cert is not None:
+        w = np.asarray(w_cert, dtype=np.float64)
+        r = yc - Xc @ w
+    corr = Xc.T @ (s * r) - l2 * w
+    dn = corr.max() if positive else np.abs(corr).max()
+    scale = min(1.0, l1 / dn) if dn > 0 else 1.0
+    rr, ry = np.sum(s * r * r), np.sum(s * r * yc)
+    dual = scale * ry - 0.5 * scale ** 2 * (rr + l2 * w @ w) if l1 > 0 else -np.inf
+    if l2 > 0:
+        c = Xc.T @ (s * r)
+        c = np.maximum(c if positive else np.abs(c), l1) - l1
+        dual = max(dual, ry - 0.5 * rr - np.sum(c * c) / (2 * l2))
+    return (primal - dual) / n, np.sum(s * yc * yc) / n
+
+
+def enet_kkt_violation(X, y, w, alpha, l1_ratio, sample_weight=None, fit_intercept=True):
+    """max_j distance of the gradient of the smooth part to -alpha*rho*d|w_j| (1/n scaling)."""
+    Xc, yc, s, _, _ = _center(X, y, sample_weight, fit_intercept)
+    n = Xc.shape[0]
+    w = np.asarray(w, dtype=np.float64)
+    grad = -Xc.T @ (s * (yc - Xc @ w)) / n + alpha * (1 - l1_ratio) * w
+    lam = alpha * l1_ratio
+    viol = np.where(w != 0, np.abs(grad + lam * np.sign(w)), np.maximum(np.abs(grad) - lam, 0))
+    return viol.max()
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(0)
+
+
+def make_regression(n=60, p=40, density=None, seed=0, n_informative=5, dtype=np.float64,
+                    shift=0.0):
+    """Correlated regression problem; sparse CSC when density is given."""
+    rng = np.random.default_rng(seed)
+    if density is None:
+        X = rng.standard_normal((n, p)) + 0.3 * rng.standard_normal((n, 1)) + shift
+    else:
+        X = sp.random(n, p, density=density, format="csc", random_state=seed,
+                      data_rvs=rng.standard_normal)
+        X.data += shift
+    w = np.zeros(p)
+    w[:n_informative] = rng.uniform(1, 3, n_informative) * rng.choice([-1, 1], n_informative)
+    y = np.asarray(X @ w).ravel() + 0.5 * rng.standard_normal(n) + 2.0
+    return X.astype(dtype), y.astype(dtype)

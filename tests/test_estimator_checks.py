@@ -1,0 +1,13 @@
+"""scikit-learn's estimator contract."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import penalized
+
+
+@parametrize_with_checks([penalized.Lasso(), penalized.ElasticNet(),
+                          penalized.Lasso(precompute=True), penalized.ElasticNet(l1_ratio=0.2,
+                                                                                 selection="random",
+                                                                                 random_state=0)])
+def test_sklearn_compatible(estimator, check):
+    check(estimator)
