@@ -9,7 +9,9 @@ Every fitted model carries its duality gap (``dual_gap_``); ``tol`` bounds it.
 """
 
 from .linear_model import ElasticNet, Lasso, enet_path, lasso_path
+from .model_selection import ElasticNetCV, LassoCV
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path", "__version__"]
+__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "enet_path", "lasso_path",
+           "__version__"]
