@@ -429,7 +429,8 @@ cdef struct workspace_t:
     void *pt_res[3]     # residual of each point (PT_CURRENT is set per call)
     void *pt_w[3]       # coefficients generating it
     bint has_cert       # pt_res[PT_CERT] holds a valid certificate
-    bint extrapolate
+    bint extrapolate    # dual extrapolation from residual snapshots
+    bint accelerate     # also accept the extrapolated primal point when better
     extrap_t ex
 
 
@@ -443,13 +444,54 @@ cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
         out.aug_point = point
 
 
+cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
+                               floating *w, floating *res, double l1, double l2,
+                               bint positive, workspace_t *wk,
+                               Py_ssize_t epoch) noexcept nogil:
+    """Anderson acceleration of the primal iterates (Bertrand & Massias 2021).
+
+    The extrapolated coefficients w_acc come with their exact residual
+    r_acc (residuals are affine in w), so their objective costs O(n + p).
+    When it is lower than the current one, w_acc becomes the iterate, its
+    dual point becomes the current one, and the history restarts from it.
+    """
+    cdef const floating *wa = <const floating *>wk.ex.w_acc
+    cdef const floating *ra = <const floating *>wk.ex.res_acc
+    cdef Py_ssize_t j, n_res = D.p if D.kind == PZ_GRAM else D.n
+    cdef double p_acc
+    cdef double *tmp
+    if positive:
+        for j in range(D.p):
+            if wa[j] < 0.0:
+                return False
+    p_acc = 0.5 * d.rr + _penalty(wa, D.p, l1, l2)
+    if not p_acc < out.primal:
+        return False
+    for j in range(D.p):
+        w[j] = wa[j]
+    for j in range(n_res):
+        res[j] = ra[j]
+    tmp = wk.corr[PT_CURRENT]
+    wk.corr[PT_CURRENT] = wk.corr[PT_EXTRAP]
+    wk.corr[PT_EXTRAP] = tmp
+    out.primal = p_acc
+    out.gap = INFINITY
+    out.gap_aug = INFINITY
+    _consider(out, d, PT_CURRENT)
+    wk.ex.count = 0
+    _push_snapshot(&wk.ex, res, w, n_res, D.p)
+    wk.ex.stamp = epoch
+    return True
+
+
 cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                         double *shift, const floating *target, double yy,
                         double l1, double l2, bint positive,
                         const Py_ssize_t *cand, Py_ssize_t n_cand,
-                        workspace_t *wk, Py_ssize_t epoch) noexcept nogil:
+                        workspace_t *wk, Py_ssize_t epoch, bint use_cert) noexcept nogil:
     """Duality gap of F restricted to ``cand``: the best of the dual points
-    from the current residual, its extrapolation and a carried-in certificate.
+    from the current residual, its extrapolation and (if ``use_cert``) the
+    carried-in certificate.
 
     ``epoch`` stamps the extrapolation snapshot: a state already recorded is
     not pushed again (a repeated residual makes the extrapolation singular).
@@ -476,8 +518,12 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
         if _extrapolate(&wk.ex, n_res, D.p, res):
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_EXTRAP])
-            _consider(&out, d, PT_EXTRAP)
-    if wk.has_cert:
+            if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, l1, l2,
+                                                      positive, wk, epoch):
+                pass
+            else:
+                _consider(&out, d, PT_EXTRAP)
+    if use_cert and wk.has_cert:
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
                         target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_CERT])
         _consider(&out, d, PT_CERT)
@@ -680,7 +726,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
 
     while True:
         g = _duality_gap(D, w, res, &shift, target, yy, l1, l2, positive,
-                         wk.cand, n_cand, wk, info.n_epochs)
+                         wk.cand, n_cand, wk, info.n_epochs, True)
         info.gap = g.gap
         info.primal = g.primal
         if g.gap <= tol_abs or info.n_epochs >= max_epochs:
@@ -726,7 +772,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
             ep += 1
             if ep % gap_freq == 0:
                 gi = _duality_gap(D, w, res, &shift, target, yy, l1, l2,
-                                  positive, wk.ws, ws_size, wk, info.n_epochs)
+                                  positive, wk.ws, ws_size, wk, info.n_epochs, False)
                 if gi.gap <= inner_tol:
                     break
     _fold_shift(D, res, &shift)
@@ -943,7 +989,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                bint screening=True, bint working_set=True, bint extrapolate=True,
                Py_ssize_t p0=100, Py_ssize_t gap_freq=10, bint shuffle=False,
                uint64_t seed=0, floating[::1] cert_res=None, floating[::1] cert_w=None,
-               bint has_cert=False):
+               bint has_cert=False, bint accelerate=True):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     Parameters
@@ -993,6 +1039,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         raise ValueError("enet_solve: certificate lengths do not match the design")
     memset(&wk, 0, sizeof(workspace_t))
     wk.extrapolate = extrapolate
+    wk.accelerate = accelerate and extrapolate
     wk.cand = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
     wk.ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
     wk.keys = <keyed_t *>malloc((p + 1) * sizeof(keyed_t))

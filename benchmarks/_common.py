@@ -1,0 +1,138 @@
+"""Helpers shared by the benchmark scripts: data loading and float64 numpy certificates."""
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+SHARED = Path(os.environ.get("PENALIZED_SHARED_DATA",
+                             Path(__file__).resolve().parents[2] / "shared" / "data"))
+
+
+def load(name, standardize=True):
+    """A set from ../shared/data: sparse as is (CSC), dense standardised column-wise."""
+    path = SHARED / f"{name}.npz"
+    z = np.load(path, allow_pickle=False)
+    if "indptr" in z.files:
+        X = sp.load_npz(path).tocsc().astype(np.float64)
+    else:
+        X = np.asarray(z["X"], dtype=np.float64)
+        if standardize:
+            sd = X.std(0)
+            X = (X[:, sd > 0] - X[:, sd > 0].mean(0)) / sd[sd > 0]
+        X = np.asfortranarray(X)
+    return X, np.asarray(z["y"], dtype=np.float64)
+
+
+def lasso_certificate(X, y, w, alpha, l1_ratio=1.0, w_dual=None):
+    """(primal, gap, target) of 1/(2n)||y_c - X_c w||^2 + alpha*rho|w|_1 + alpha(1-rho)/2|w|^2.
+
+    X, y centred implicitly (intercept).  Dual point: the residual rescaled for
+    feasibility (BENCHMARKS.md); for the elastic net the better of that point on
+    the augmented Lasso and the Fenchel dual at theta = r.  With ``w_dual`` the
+    dual point is built from the residual of w_dual instead (a solver's
+    certificate), still made feasible here.  float64 numpy only.
+    Target: 1e-6 * ||y_c||^2 / (2n) is applied by the caller.
+    """
+    n = X.shape[0]
+    w = np.asarray(w, dtype=np.float64)
+    yc = y - y.mean()
+    xm = np.asarray(X.mean(axis=0)).ravel()
+    r = yc - (np.asarray(X @ w).ravel() - xm @ w)
+    l1, l2 = n * alpha * l1_ratio, n * alpha * (1 - l1_ratio)
+    primal = 0.5 * r @ r + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+    if w_dual is not None:
+        w = np.asarray(w_dual, dtype=np.float64)
+        r = yc - (np.asarray(X @ w).ravel() - xm @ w)
+    corr = np.asarray(X.T @ r).ravel() - xm * r.sum()
+    c = corr - l2 * w
+    dn = np.abs(c).max()
+    s = min(1.0, l1 / dn) if dn > 0 else 1.0
+    dual = s * r @ yc - 0.5 * s * s * (r @ r + l2 * w @ w)
+    if l2 > 0:
+        v = np.maximum(np.abs(corr) - l1, 0)
+        dual = max(dual, r @ yc - 0.5 * r @ r - v @ v / (2 * l2))
+    return primal / n, (primal - dual) / n, yc @ yc / (2 * n)
+
+
+def median_time(fn, repeats=3):
+    fn()  # warm-up
+    ts = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        ts.append(time.perf_counter() - t0)
+    return float(np.median(ts))
+
+
+def standardize(X):
+    """Dense X standardised column-wise, constant columns dropped, F-ordered (as in load)."""
+    X = np.asarray(X, dtype=np.float64)
+    sd = X.std(0)
+    keep = sd > 0
+    return np.asfortranarray((X[:, keep] - X[:, keep].mean(0)) / sd[keep])
+
+
+def _truth_response(X, rng, k=50, snr=5.0):
+    """y = X beta + noise: beta N(0,1) on k random features, var(X beta)/var(noise) = snr."""
+    p = X.shape[1]
+    beta = np.zeros(p)
+    beta[rng.choice(p, size=k, replace=False)] = rng.standard_normal(k)
+    signal = np.asarray(X @ beta).ravel()
+    noise = rng.standard_normal(X.shape[0])
+    return signal + noise * (signal.std() / np.sqrt(snr))
+
+
+def synthetic(kind, seed=0):
+    """The synthetic sets of BENCHMARKS.md, reproducibly from a seed.
+
+    'dense':  n=1000, p=5000, Gaussian columns with AR(1) correlation 0.6 between
+              neighbours (x_j = 0.6 x_{j-1} + 0.8 z_j), then standardised.
+    'sparse': n=10000, p=100000, CSC with exactly 10 non-zeros per column at
+              distinct random rows, N(0,1) values, not standardised.
+    Both: 50-sparse truth with N(0,1) coefficients, Gaussian noise at SNR 5.
+    """
+    rng = np.random.default_rng(seed)
+    if kind == "dense":
+        n, p, rho = 1000, 5000, 0.6
+        X = rng.standard_normal((n, p))
+        for j in range(1, p):
+            X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho ** 2) * X[:, j]
+        X = standardize(X)
+    elif kind == "sparse":
+        n, p, k = 10_000, 100_000, 10
+        rows = np.sort(rng.integers(0, n, size=(p, k)), axis=1)
+        dup = np.flatnonzero((np.diff(rows, axis=1) == 0).any(axis=1))
+        for j in dup:  # a few columns drew a row twice: redraw them without replacement
+            rows[j] = np.sort(rng.choice(n, size=k, replace=False))
+        data = rng.standard_normal(p * k)
+        X = sp.csc_matrix((data, rows.ravel(), np.arange(0, p * k + 1, k)), shape=(n, p))
+    else:
+        raise ValueError(f"unknown synthetic set {kind!r}")
+    return X, _truth_response(X, rng)
+
+
+def load_sklearn(name):
+    """scikit-learn's bundled diabetes / breast_cancer (y in {-1,+1}) / digits, standardised."""
+    from sklearn import datasets
+    X, y = getattr(datasets, f"load_{name}")(return_X_y=True)
+    y = np.asarray(y, dtype=np.float64)
+    if name == "breast_cancer":
+        y = 2 * y - 1
+    return standardize(X), y
+
+
+def load_any(name):
+    """'syn:dense', 'syn:sparse', 'sk:NAME', or a shared set 'NAME' / 'shared:NAME'."""
+    kind, _, rest = name.partition(":")
+    if not rest:
+        return load(name)
+    if kind == "shared":
+        return load(rest)
+    if kind == "syn":
+        return synthetic(rest)
+    if kind == "sk":
+        return load_sklearn(rest)
+    raise ValueError(f"unknown set {name!r}")
