@@ -26,20 +26,22 @@ def load(name, standardize=True):
     return X, np.asarray(z["y"], dtype=np.float64)
 
 
-def lasso_certificate(X, y, w, alpha, l1_ratio=1.0, w_dual=None):
+def lasso_certificate(X, y, w, alpha, l1_ratio=1.0, w_dual=None, intercept=True):
     """(primal, gap, target) of 1/(2n)||y_c - X_c w||^2 + alpha*rho|w|_1 + alpha(1-rho)/2|w|^2.
 
     X, y centred implicitly (intercept).  Dual point: the residual rescaled for
     feasibility (BENCHMARKS.md); for the elastic net the better of that point on
     the augmented Lasso and the Fenchel dual at theta = r.  With ``w_dual`` the
     dual point is built from the residual of w_dual instead (a solver's
-    certificate), still made feasible here.  float64 numpy only.
+    certificate), still made feasible here.  With ``intercept=False`` nothing
+    is centred (y should then be centred by the caller, BENCHMARKS.md's
+    comparison problem).  float64 numpy only.
     Target: 1e-6 * ||y_c||^2 / (2n) is applied by the caller.
     """
     n = X.shape[0]
     w = np.asarray(w, dtype=np.float64)
-    yc = y - y.mean()
-    xm = np.asarray(X.mean(axis=0)).ravel()
+    yc = y - y.mean() if intercept else np.asarray(y, dtype=np.float64)
+    xm = np.asarray(X.mean(axis=0)).ravel() if intercept else np.zeros(X.shape[1])
     r = yc - (np.asarray(X @ w).ravel() - xm @ w)
     l1, l2 = n * alpha * l1_ratio, n * alpha * (1 - l1_ratio)
     primal = 0.5 * r @ r + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w

@@ -7,8 +7,7 @@ Protocol: ../shared/BENCHMARKS.md.  In short, for each set and task:
 
 1. Accuracy first.  Every solver (ours included) is run at a ladder of its own
    ``tol`` until the coefficients it returns meet the target at every alpha:
-   duality gap <= 1e-6 * ||y_c||^2/(2n) for the problem with an intercept, the
-   gap being recomputed here in float64 numpy (``_common.lasso_certificate``),
+   duality gap <= 1e-6 * ||y_c||^2/(2n), the gap being recomputed here in float64 numpy (``_common.lasso_certificate``),
    never read from the library.  Peers: tol = 1e-2, 1e-4, ... 1e-14; ours:
    5e-7 (exactly the target in our tol's meaning, never looser), 5e-9, ...
    5e-15; for both, the passing decade is then refined (mantissas 5 and 2) so
@@ -25,11 +24,12 @@ Protocol: ../shared/BENCHMARKS.md.  In short, for each set and task:
    that is the gap ratio reported.
 3. Unit of work: the time of one ``X.T @ r`` on the same X; units = time / unit.
 
-Intercept handling: the estimators (single fits) are all called with
-``fit_intercept=True``.  The path functions of scikit-learn and celer have no
-intercept: they get the centred y and, for sparse X, the column means through
-their ``X_offset``/``X_scale`` arguments (dense X is already centred, being
-standardised).  skglm's path fits the intercept itself; ours too.
+Problem: by default BENCHMARKS.md's, y centred and no intercept (X as it is:
+standardised when dense, raw when sparse); every solver gets fit_intercept=False.
+With ``--intercept`` every solver fits one instead: the estimators with
+``fit_intercept=True``; the path functions of scikit-learn and celer, which have
+none, get the centred y and, for sparse X, the column means through their
+``X_offset``/``X_scale`` arguments (slow in both); skglm's path and ours fit it.
 
 Output: a markdown table on stdout (progress on stderr), our speed ratio to the
 fastest peer per task, skglm's first-call (numba JIT) latency, and every row in
@@ -83,6 +83,7 @@ class Problem:
     nnz: int
     large: bool             # shorter path grid (BENCHMARKS.md, item 4)
     unit: float = 0.0       # seconds of one X.T @ r
+    intercept: bool = False  # fit an intercept (else y centred, X as is: BENCHMARKS.md)
 
 
 @dataclass
@@ -94,18 +95,25 @@ class Task:
     single: bool
 
 
-def prepare(label):
-    """Load a set and precompute what the peers without intercept handling need."""
+def prepare(label, intercept=False):
+    """Load a set and precompute what the peers without intercept handling need.
+
+    Without ``intercept`` (BENCHMARKS.md's comparison problem) every solver
+    gets the centred y and X as it is, with fit_intercept=False.
+    """
     name = label if ":" in label else f"shared:{label}"
     X, y = load_any(name)
     sparse = sp.issparse(X)
     x_mean = np.asarray(X.mean(axis=0)).ravel()
     Xc = X
-    if not sparse and np.abs(x_mean).max() > 1e-12 * max(1.0, np.abs(X).max()):
+    if not intercept:
+        y = y - y.mean()
+        x_mean = np.zeros_like(x_mean)
+    elif not sparse and np.abs(x_mean).max() > 1e-12 * max(1.0, np.abs(X).max()):
         Xc = np.asfortranarray(X - x_mean)
     nnz = int(X.nnz) if sparse else int(np.count_nonzero(X))
     large = nnz >= 5e5 if sparse else X.shape[0] * X.shape[1] >= 1e7
-    prob = Problem(name, X, y, Xc, y - y.mean(), x_mean, nnz, large)
+    prob = Problem(name, X, y, Xc, y - y.mean(), x_mean, nnz, large, intercept=intercept)
     prob.unit = unit_time(X)
     return prob
 
@@ -146,7 +154,8 @@ def certify(prob, task, coefs):
     """Max over alphas of gap / target, by our float64 numpy certificate."""
     worst = 0.0
     for k, alpha in enumerate(task.alphas):
-        _, gap, unit = lasso_certificate(prob.X, prob.y, coefs[:, k], alpha, task.l1_ratio)
+        _, gap, unit = lasso_certificate(prob.X, prob.y, coefs[:, k], alpha, task.l1_ratio,
+                                         intercept=prob.intercept)
         worst = max(worst, gap / (TARGET * unit))
     return worst
 
@@ -158,17 +167,18 @@ def run_penalized(prob, task, tol):
     """Ours, with the intercept (implicit centring, sparse X stays sparse)."""
     if task.single:
         a = task.alphas[0]
-        est = (penalized.Lasso(alpha=a, tol=tol, max_iter=MAX_ITER) if task.l1_ratio == 1 else
-               penalized.ElasticNet(alpha=a, l1_ratio=task.l1_ratio, tol=tol, max_iter=MAX_ITER))
+        kw = dict(alpha=a, tol=tol, max_iter=MAX_ITER, fit_intercept=prob.intercept)
+        est = (penalized.Lasso(**kw) if task.l1_ratio == 1 else
+               penalized.ElasticNet(l1_ratio=task.l1_ratio, **kw))
         return est.fit(prob.X, prob.y).coef_[:, None]
     _, coefs, _ = penalized.enet_path(prob.X, prob.y, l1_ratio=task.l1_ratio, alphas=task.alphas,
-                                      fit_intercept=True, tol=tol, max_iter=MAX_ITER)
+                                      fit_intercept=prob.intercept, tol=tol, max_iter=MAX_ITER)
     return coefs
 
 
 def _offset_args(prob):
     """X_offset / X_scale arguments that make sklearn's and celer's paths centre sparse X."""
-    if not sp.issparse(prob.X):
+    if not sp.issparse(prob.X) or not prob.intercept:
         return {}
     return {"X_offset": prob.x_mean, "X_scale": np.ones_like(prob.x_mean)}
 
@@ -178,8 +188,9 @@ def run_sklearn(prob, task, tol):
     from sklearn import linear_model as lm
     if task.single:
         a = task.alphas[0]
-        est = (lm.Lasso(alpha=a, tol=tol, max_iter=MAX_ITER) if task.l1_ratio == 1 else
-               lm.ElasticNet(alpha=a, l1_ratio=task.l1_ratio, tol=tol, max_iter=MAX_ITER))
+        kw = dict(alpha=a, tol=tol, max_iter=MAX_ITER, fit_intercept=prob.intercept)
+        est = (lm.Lasso(**kw) if task.l1_ratio == 1 else
+               lm.ElasticNet(l1_ratio=task.l1_ratio, **kw))
         return est.fit(prob.X, prob.y).coef_[:, None]
     # the path does not modify X, so copy_X=False saves it a needless copy
     _, coefs, _ = lm.enet_path(prob.Xc, prob.yc, l1_ratio=task.l1_ratio, alphas=task.alphas,
@@ -193,8 +204,9 @@ def run_celer(prob, task, tol):
     caps = {"max_iter": 10_000, "max_epochs": MAX_ITER}
     if task.single:
         a = task.alphas[0]
-        est = (celer.Lasso(alpha=a, tol=tol, **caps) if task.l1_ratio == 1 else
-               celer.ElasticNet(alpha=a, l1_ratio=task.l1_ratio, tol=tol, **caps))
+        kw = dict(alpha=a, tol=tol, fit_intercept=prob.intercept, **caps)
+        est = (celer.Lasso(**kw) if task.l1_ratio == 1 else
+               celer.ElasticNet(l1_ratio=task.l1_ratio, **kw))
         return est.fit(prob.X, prob.y).coef_[:, None]
     # prune=1 as in celer's estimators (celer_path defaults to 0)
     _, coefs, _ = celer.celer_path(prob.Xc, prob.yc, "lasso", alphas=task.alphas,
@@ -203,9 +215,9 @@ def run_celer(prob, task, tol):
     return coefs
 
 
-def _skglm_estimator(task, tol, alpha=1.0):
+def _skglm_estimator(task, tol, alpha=1.0, intercept=True):
     import skglm
-    caps = {"max_iter": 10_000, "max_epochs": MAX_ITER, "fit_intercept": True}
+    caps = {"max_iter": 10_000, "max_epochs": MAX_ITER, "fit_intercept": intercept}
     if task.l1_ratio == 1:
         return skglm.Lasso(alpha=alpha, tol=tol, **caps)
     return skglm.ElasticNet(alpha=alpha, l1_ratio=task.l1_ratio, tol=tol, **caps)
@@ -214,9 +226,10 @@ def _skglm_estimator(task, tol, alpha=1.0):
 def run_skglm(prob, task, tol):
     """skglm: Lasso/ElasticNet(fit_intercept=True), .fit or .path (intercept = last row)."""
     if task.single:
-        return _skglm_estimator(task, tol, task.alphas[0]).fit(prob.X, prob.y).coef_[:, None]
-    _, coefs, _ = _skglm_estimator(task, tol).path(prob.X, prob.y, task.alphas,
-                                                   return_n_iter=False)
+        est = _skglm_estimator(task, tol, task.alphas[0], prob.intercept)
+        return est.fit(prob.X, prob.y).coef_[:, None]
+    _, coefs, _ = _skglm_estimator(task, tol, intercept=prob.intercept).path(
+        prob.X, prob.y, task.alphas, return_n_iter=False)
     return coefs[:prob.X.shape[1]]
 
 
@@ -504,6 +517,9 @@ def main():
     ap.add_argument("--tasks", default=",".join(TASKS), help=f"comma list among {TASKS}")
     ap.add_argument("--solvers", default=",".join(SOLVERS))
     ap.add_argument("--repeats", type=int, default=3, help="timed rounds after one warm-up")
+    ap.add_argument("--intercept", action="store_true",
+                    help="fit an intercept (default: BENCHMARKS.md's problem, y centred, "
+                         "no intercept)")
     ap.add_argument("--budget", type=float, default=120.0,
                     help="seconds per solver call before it is recorded as a timeout")
     ap.add_argument("--json", default=str(Path(__file__).parent / "results" / "compare.json"))
@@ -518,7 +534,7 @@ def main():
     with threadpool_limits(1):
         for label in args.sets.split(","):
             log(f"{label}: loading")
-            prob = prepare(label)
+            prob = prepare(label, intercept=args.intercept)
             log(f"{label}: {prob.X.shape}, nnz {prob.nnz}, unit {prob.unit:.3g} s")
             for name in tasks:
                 rows += bench_task(prob, make_task(prob, name), solvers, args, jit_seen,
