@@ -22,8 +22,9 @@ from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, free, qsort
-from libc.string cimport memmove, memset
+from libc.string cimport memcmp, memcpy, memmove, memset
 from scipy.linalg.cython_blas cimport ddot, dsdot, daxpy, saxpy
+from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
 
 cnp.import_array()
 
@@ -421,6 +422,29 @@ cdef struct gap_t:
     int best_point      # which point gave gap
 
 
+# Newton steps on a stable support.  Once the signs of the non-zeros stop
+# changing, the problem restricted to their orthant is a quadratic,
+#     Q(w_S) = 1/2 ||y_c - X_S w_S||_S^2 + l1 s.w_S + l2/2 ||w_S||^2,
+# minimised by one linear solve with H = X_S^T S X_S + l2 I.  Coordinate
+# descent needs many epochs when H is ill-conditioned (small alphas, p > n);
+# the solve needs one.  The step is cut at the first sign change, where Q is
+# still below its starting value (Q is convex and equals F on the orthant).
+cdef struct newton_t:
+    bint enabled
+    Py_ssize_t cap        # largest support handled
+    Py_ssize_t m          # size of the factored support (0: none)
+    Py_ssize_t *supp      # factored support, sorted
+    Py_ssize_t m_prev     # support seen at the previous check (stability test)
+    Py_ssize_t *prev
+    Py_ssize_t *cur
+    double *chol          # Cholesky factor of H for supp (cap x cap)
+    double *step          # cap
+    void *col             # n_res floating buffer: a scattered sparse column
+    bint failed           # H was not positive definite for supp
+    bint require_stable   # only on a support seen at two successive checks
+    Py_ssize_t built_at   # epoch count at the last factorisation
+
+
 cdef struct workspace_t:
     Py_ssize_t *cand    # p: features still in play
     Py_ssize_t *ws      # p: current working set
@@ -432,6 +456,7 @@ cdef struct workspace_t:
     bint extrapolate    # dual extrapolation from residual snapshots
     bint accelerate     # also accept the extrapolated primal point when better
     extrap_t ex
+    newton_t nt
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
@@ -530,6 +555,175 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     return out
 
 
+cdef double _primal_value(const design_t *D, const floating *w, const floating *res,
+                          const floating *target, double yy, double l1,
+                          double l2) noexcept nogil:
+    """F(w) from a folded residual (DENSE/CSC) or from g (GRAM)."""
+    cdef Py_ssize_t i, j
+    cdef double rr = 0.0
+    cdef const floating *s = <const floating *>D.sw
+    if D.kind == PZ_GRAM:
+        rr = yy
+        for j in range(D.p):
+            if w[j] != 0.0:
+                rr -= w[j] * (<double>target[j] + res[j])
+    elif s == NULL:
+        for i in range(D.n):
+            rr += <double>res[i] * res[i]
+    else:
+        for i in range(D.n):
+            rr += <double>s[i] * res[i] * res[i]
+    return 0.5 * rr + _penalty(w, D.p, l1, l2)
+
+
+cdef bint _factor_support(const design_t *D, newton_t *nt, Py_ssize_t m,
+                          double l2, floating *dummy) noexcept nogil:
+    """Build H = X_c,S^T S X_c,S + l2 I for S = nt.cur[:m] and factor it."""
+    cdef Py_ssize_t a, b, i, k, start, end, ja, jb
+    cdef floating *v = <floating *>nt.col
+    cdef const floating *xa
+    cdef double g
+    cdef int mm = <int>m, info = 0
+    cdef char uplo = b'L'
+    for a in range(m):
+        ja = nt.cur[a]
+        if D.kind == PZ_GRAM:
+            for b in range(a, m):
+                nt.chol[a * m + b] = (<const floating *>D.X)[ja * D.p + nt.cur[b]]
+        else:
+            if D.kind == PZ_DENSE:
+                xa = <const floating *>D.X + ja * D.n
+            else:
+                # scatter the sparse column into a dense buffer
+                for i in range(D.n):
+                    v[i] = 0.0
+                start = _csc_start(D, ja)
+                end = _csc_start(D, ja + 1)
+                for k in range(start, end):
+                    if D.index64:
+                        v[(<const int64_t *>D.indices)[k]] += (<const floating *>D.data)[k]
+                    else:
+                        v[(<const int32_t *>D.indices)[k]] += (<const floating *>D.data)[k]
+                xa = v
+            for b in range(a, m):
+                jb = nt.cur[b]
+                g = _col_wdot(D, jb, xa)
+                if D.x_mean != NULL:
+                    g -= D.sw_sum * D.x_mean[ja] * D.x_mean[jb]
+                nt.chol[a * m + b] = g
+        nt.chol[a * m + a] += l2
+    # row-major upper triangle = column-major lower triangle
+    dpotrf(&uplo, &mm, nt.chol, &mm, &info)
+    memcpy(nt.supp, nt.cur, m * sizeof(Py_ssize_t))
+    nt.m = m
+    nt.failed = info != 0
+    return not nt.failed
+
+
+cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *shift,
+                       const floating *target, double yy, double primal,
+                       const Py_ssize_t *ws, Py_ssize_t ws_size, double l1, double l2,
+                       bint positive, Py_ssize_t epochs_spent, workspace_t *wk) noexcept nogil:
+    """Try one Newton step on the support (see newton_t); True if taken.
+
+    Needs wk.corr[PT_CURRENT] fresh for the support (a gap check just ran).
+    Taken only when the support equals the one at the previous check and
+    building H costs no more than the ``epochs_spent`` so far on this
+    subproblem (so it at most doubles the work, and pays off when coordinate
+    descent is slow); reverted if the objective did not decrease (rounding
+    on a nearly singular H).
+    """
+    cdef newton_t *nt = &wk.nt
+    cdef Py_ssize_t k, j, m = 0, nnz_s = 0, nnz_ws = 0
+    cdef double t = 1.0, tk, sj, wn, build, epoch, p_new
+    cdef const double *corr = wk.corr[PT_CURRENT]
+    cdef int mm, one = 1, info = 0
+    cdef char uplo = b'L'
+    cdef Py_ssize_t blocker = -1
+    if not nt.enabled:
+        return False
+    for k in range(ws_size):
+        j = ws[k]
+        if w[j] != 0.0:
+            if m == nt.cap:
+                nt.m_prev = 0
+                return False
+            nt.cur[m] = j
+            m += 1
+    if m == 0:
+        nt.m_prev = 0
+        return False
+    qsort(nt.cur, m, sizeof(Py_ssize_t), _cmp_index)
+    if nt.require_stable and (m != nt.m_prev or
+                              memcmp(nt.cur, nt.prev, m * sizeof(Py_ssize_t)) != 0):
+        memcpy(nt.prev, nt.cur, m * sizeof(Py_ssize_t))
+        nt.m_prev = m
+        return False
+    if m != nt.m or memcmp(nt.cur, nt.supp, m * sizeof(Py_ssize_t)) != 0:
+        # cost of building and factoring H against the epochs it may save
+        if D.kind == PZ_DENSE:
+            build = <double>m * m * D.n
+            epoch = 2.0 * ws_size * D.n
+        elif D.kind == PZ_GRAM:
+            build = <double>m * m
+            epoch = 2.0 * ws_size * D.p
+        else:
+            for k in range(m):
+                nnz_s += _csc_start(D, nt.cur[k] + 1) - _csc_start(D, nt.cur[k])
+            for k in range(ws_size):
+                nnz_ws += _csc_start(D, ws[k] + 1) - _csc_start(D, ws[k])
+            build = <double>m * (nnz_s + D.n)
+            epoch = 2.0 * nnz_ws
+        build += <double>m * m * m / 3.0
+        if build > (epochs_spent - nt.built_at) * epoch:
+            return False
+        nt.built_at = epochs_spent
+        _factor_support(D, nt, m, l2, res)
+    if nt.failed:
+        return False
+    # Newton direction: H d = -grad Q(w_S) = corr_S - l2 w_S - l1 s_S
+    for k in range(m):
+        j = nt.cur[k]
+        sj = 1.0 if (positive or w[j] > 0.0) else -1.0
+        nt.step[k] = corr[j] - l2 * w[j] - l1 * sj
+    mm = <int>m
+    dpotrs(&uplo, &mm, &one, nt.chol, &mm, nt.step, &mm, &info)
+    if info != 0:
+        return False
+    # longest step that keeps every sign
+    for k in range(m):
+        j = nt.cur[k]
+        wn = w[j] + nt.step[k]
+        if wn * w[j] <= 0.0 or (positive and wn <= 0.0):
+            tk = -w[j] / nt.step[k]
+            if tk < t:
+                t = tk
+                blocker = k
+    if not t > 0.0:
+        return False
+    for k in range(m):
+        j = nt.cur[k]
+        wn = -w[j] if k == blocker else t * nt.step[k]
+        nt.step[k] = wn    # remember the applied change for a revert
+        if wn != 0.0:
+            _apply_update(D, j, wn, res, shift)
+            w[j] = <floating>(w[j] + wn)
+    _fold_shift(D, res, shift)
+    p_new = _primal_value(D, w, res, target, yy, l1, l2)
+    if not p_new < primal:
+        for k in range(m):
+            j = nt.cur[k]
+            if nt.step[k] != 0.0:
+                _apply_update(D, j, -nt.step[k], res, shift)
+                w[j] = <floating>(w[j] - nt.step[k])
+        _fold_shift(D, res, shift)
+        return False
+    if blocker >= 0:
+        w[nt.cur[blocker]] = 0.0
+    wk.ex.count = 0    # the iterates jumped: restart the extrapolation history
+    return True
+
+
 # ---------------------------------------------------------------------------
 # Working-set selection helpers
 # ---------------------------------------------------------------------------
@@ -600,6 +794,7 @@ cdef struct solve_info_t:
     Py_ssize_t n_epochs
     Py_ssize_t n_screened
     Py_ssize_t n_outer
+    Py_ssize_t n_newton
 
 
 cdef Py_ssize_t _screen(const design_t *D, floating *w, floating *res, double *shift,
@@ -716,7 +911,11 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     info.n_epochs = 0
     info.n_screened = 0
     info.n_outer = 0
+    info.n_newton = 0
     wk.ex.count = 0
+    wk.nt.m = 0
+    wk.nt.m_prev = 0
+    wk.nt.built_at = 0
     for j in range(p):
         if D.col_sqnorm[j] > 0.0:
             wk.cand[n_cand] = j
@@ -762,6 +961,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         if inner_tol < tol_abs:
             inner_tol = tol_abs
         wk.ex.count = 0
+        wk.nt.built_at = 0
 
         ep = 0
         while info.n_epochs < max_epochs:
@@ -775,6 +975,9 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                                   positive, wk.ws, ws_size, wk, info.n_epochs, False)
                 if gi.gap <= inner_tol:
                     break
+                if _newton_step(D, w, res, &shift, target, yy, gi.primal, wk.ws, ws_size,
+                                l1, l2, positive, ep, wk):
+                    info.n_newton += 1
     _fold_shift(D, res, &shift)
     _store_certificate(wk, g.best_point, n_res, p, res)
     return info
@@ -989,7 +1192,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                bint screening=True, bint working_set=True, bint extrapolate=True,
                Py_ssize_t p0=100, Py_ssize_t gap_freq=10, bint shuffle=False,
                uint64_t seed=0, floating[::1] cert_res=None, floating[::1] cert_w=None,
-               bint has_cert=False, bint accelerate=True):
+               bint has_cert=False, bint accelerate=True, bint newton=True,
+               Py_ssize_t newton_cap=1000, bint newton_stable=True):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     Parameters
@@ -1008,6 +1212,9 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           the same data (e.g. the previous alpha of a path); on exit, the
           residual and coefficients whose rescaled residual certified the
           returned gap: gap = F(w) - D(theta(cert_res, cert_w)).
+    accelerate : accept extrapolated primal iterates when they lower F.
+    newton, newton_cap : Newton steps on stable supports of at most
+          ``newton_cap`` features (see ``newton_t``).
 
     Returns
     -------
@@ -1053,6 +1260,16 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         # private certificate slot, discarded on return
         wk.pt_res[PT_CERT] = malloc((n_res + 1) * isz)
         wk.pt_w[PT_CERT] = malloc((p + 1) * isz)
+    wk.nt.enabled = newton and newton_cap > 0
+    wk.nt.require_stable = newton_stable
+    if wk.nt.enabled:
+        wk.nt.cap = min(newton_cap, p)
+        wk.nt.supp = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        wk.nt.prev = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        wk.nt.cur = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        wk.nt.chol = <double *>malloc((wk.nt.cap * wk.nt.cap + 1) * sizeof(double))
+        wk.nt.step = <double *>malloc((wk.nt.cap + 1) * sizeof(double))
+        wk.nt.col = malloc((n_res + 1) * isz)
     if extrapolate:
         wk.ex.hist_res = malloc((EXTRAP_K + 1) * (n_res + 1) * isz)
         wk.ex.hist_w = malloc((EXTRAP_K + 1) * (p + 1) * isz)
@@ -1062,6 +1279,9 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         if (wk.cand == NULL or wk.ws == NULL or wk.keys == NULL or wk.corr[0] == NULL
                 or wk.corr[1] == NULL or wk.corr[2] == NULL
                 or (cert_res is None and (wk.pt_res[PT_CERT] == NULL or wk.pt_w[PT_CERT] == NULL))
+                or (wk.nt.enabled and (wk.nt.supp == NULL or wk.nt.prev == NULL
+                                       or wk.nt.cur == NULL or wk.nt.chol == NULL
+                                       or wk.nt.step == NULL or wk.nt.col == NULL))
                 or (extrapolate and (wk.ex.hist_res == NULL or wk.ex.hist_w == NULL
                                      or wk.ex.res_acc == NULL or wk.ex.w_acc == NULL))):
             raise MemoryError()
@@ -1077,5 +1297,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         if cert_res is None:
             free(wk.pt_res[PT_CERT]); free(wk.pt_w[PT_CERT])
         free(wk.ex.hist_res); free(wk.ex.hist_w); free(wk.ex.res_acc); free(wk.ex.w_acc)
+        free(wk.nt.supp); free(wk.nt.prev); free(wk.nt.cur); free(wk.nt.chol)
+        free(wk.nt.step); free(wk.nt.col)
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
+            "n_newton": info.n_newton,
             "n_screened": info.n_screened, "n_outer": info.n_outer}

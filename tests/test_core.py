@@ -1,0 +1,104 @@
+"""The native core directly: kernels against numpy, and every solver option at the same optimum."""
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from penalized._core import Design, enet_solve
+from penalized._enet import LeastSquaresProblem
+from penalized._validation import check_X
+from conftest import enet_gap, make_regression
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("index64", [False, True])
+def test_column_stats_and_correlations_match_numpy(sparse, dtype, weighted, index64):
+    if index64 and not sparse:
+        pytest.skip("index width only matters for CSC")
+    X, _ = make_regression(n=50, p=20, density=0.3 if sparse else None, seed=0, shift=3.0)
+    X = X.astype(dtype)
+    if sparse and index64:
+        X.indices = X.indices.astype(np.int64)
+        X.indptr = X.indptr.astype(np.int64)
+    Xd = X.toarray() if sparse else X
+    s = np.random.default_rng(1).uniform(0.5, 2, 50) if weighted else np.ones(50)
+    s = s * 50 / s.sum()
+    d = Design(check_X(X), s.astype(dtype) if weighted else None, True)
+    mean = s @ Xd.astype(np.float64) / 50
+    Xc = Xd.astype(np.float64) - mean
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(d.x_mean, mean, rtol=rtol)
+    np.testing.assert_allclose(d.col_sqnorm, (s[:, None] * Xc ** 2).sum(0), rtol=rtol)
+    r = np.random.default_rng(2).standard_normal(50)
+    r -= (s @ r) / 50  # centred residual
+    np.testing.assert_allclose(d.correlations(r.astype(dtype)), Xc.T @ (s * r),
+                               rtol=10 * rtol, atol=10 * rtol * np.abs(Xc.T @ (s * r)).max())
+
+
+OPTIONS = [dict(zip(("working_set", "extrapolate", "accelerate", "newton", "screening"), v))
+           for v in itertools.product([True, False], repeat=5)]
+
+
+@pytest.mark.parametrize("storage", ["dense", "csc", "gram"])
+@pytest.mark.parametrize("l1_ratio,positive", [(1.0, False), (0.7, False), (1.0, True)])
+def test_every_option_reaches_the_certified_optimum(storage, l1_ratio, positive):
+    X, y = make_regression(n=60, p=150 if storage != "gram" else 40,
+                           density=0.3 if storage == "csc" else None, seed=3)
+    sw = np.random.default_rng(4).uniform(0.5, 2, 60)
+    sw *= 60 / sw.sum()
+    prob = LeastSquaresProblem(check_X(X), sw, True, storage == "gram")
+    tgt = prob.target(y)
+    n = 60
+    alpha = prob.alpha_max(tgt, l1_ratio, positive) / 50
+    l1, l2 = n * alpha * l1_ratio, n * alpha * (1 - l1_ratio)
+    tol = 1e-10
+    sols = []
+    for opts in OPTIONS:
+        w = np.zeros(X.shape[1])
+        res = prob.residual(tgt, w)
+        cert_res, cert_w = np.empty_like(res), np.empty_like(w)
+        info = enet_solve(prob.solver_design, w, res, prob.solver_target(tgt), tgt.yy, l1, l2,
+                          positive=positive, tol_abs=tol * tgt.yy, max_epochs=200_000,
+                          cert_res=cert_res, cert_w=cert_w, **opts)
+        gap, unit = enet_gap(X, y, w, alpha, l1_ratio, sw, True, positive, w_cert=cert_w)
+        assert gap <= tol * 2 * unit * 1.01 + 1e-13, opts
+        # the residual handed back is the residual of the returned w
+        np.testing.assert_allclose(res, prob.residual(tgt, w), atol=1e-8 * np.abs(res).max())
+        if positive:
+            assert np.all(w >= 0)
+        sols.append(w.copy())
+    for w in sols[1:]:
+        np.testing.assert_allclose(w, sols[0], atol=1e-4 * np.abs(sols[0]).max())
+
+
+def test_newton_steps_cut_epochs_on_an_ill_conditioned_problem():
+    X, y = make_regression(n=50, p=400, seed=5)
+    prob = LeastSquaresProblem(check_X(X), None, True, False)
+    tgt = prob.target(y)
+    l1 = 50 * prob.alpha_max(tgt, 1.0) / 1000
+    epochs = {}
+    for newton in (True, False):
+        w = np.zeros(400)
+        info = enet_solve(prob.design, w, prob.residual(tgt, w), tgt.y, tgt.yy, l1, 0.0,
+                          tol_abs=1e-12 * tgt.yy, max_epochs=500_000, newton=newton)
+        assert info["gap"] <= 1e-12 * tgt.yy
+        epochs[newton] = info["n_epochs"]
+        if newton:
+            assert info["n_newton"] > 0
+    assert epochs[True] < epochs[False]
+
+
+def test_solver_rejects_mismatched_arrays():
+    X, y = make_regression(n=20, p=5, seed=6)
+    d = Design(np.asfortranarray(X), None, False)
+    with pytest.raises(ValueError, match="lengths"):
+        enet_solve(d, np.zeros(4), y.copy(), y, 1.0, 1.0, 0.0)
+    with pytest.raises(TypeError, match="dtype"):
+        enet_solve(d, np.zeros(5, np.float32), y.astype(np.float32), y.astype(np.float32),
+                   1.0, 1.0, 0.0)
+    with pytest.raises(ValueError, match="non-negative"):
+        enet_solve(d, np.zeros(5), y.copy(), y, 1.0, -1.0, 0.0)
