@@ -884,7 +884,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          const floating *target, double yy,
                          double l1, double l2, bint positive, double tol_abs,
                          Py_ssize_t max_epochs, bint screening, bint use_ws,
-                         Py_ssize_t p0, Py_ssize_t gap_freq,
+                         Py_ssize_t p0, double l1_prev, Py_ssize_t gap_freq,
                          bint shuffle, uint64_t *rng, workspace_t *wk) noexcept nogil:
     """Elastic-net coordinate descent with working sets, screening and extrapolation.
 
@@ -948,9 +948,20 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
             if w[wk.cand[k]] != 0.0:
                 n_nnz += 1
         if use_ws and l1 > 0.0:
-            ws_size = p0 if ws_size == 0 else 2 * ws_size
-            if ws_size < 2 * n_nnz:
-                ws_size = 2 * n_nnz
+            if ws_size == 0 and l1_prev > l1 and wk.has_cert:
+                # sequential strong rule (Tibshirani et al. 2012): features with
+                # |x_j^T r(prev alpha)| < 2 l1 - l1_prev are unlikely to enter
+                ws_size = n_nnz
+                for k in range(n_cand):
+                    j = wk.cand[k]
+                    if w[j] == 0.0 and fabs(wk.corr[PT_CERT][j]) >= 2.0 * l1 - l1_prev:
+                        ws_size += 1
+                if ws_size < 1:
+                    ws_size = 1
+            else:
+                ws_size = p0 if ws_size == 0 else 2 * ws_size
+                if ws_size < 2 * n_nnz:
+                    ws_size = 2 * n_nnz
         else:
             ws_size = n_cand
         ws_size = _select_working_set(D, w, wk.cand, n_cand, c_pt, w_pt, g.scale, l1, l2,
@@ -1193,7 +1204,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                Py_ssize_t p0=100, Py_ssize_t gap_freq=10, bint shuffle=False,
                uint64_t seed=0, floating[::1] cert_res=None, floating[::1] cert_w=None,
                bint has_cert=False, bint accelerate=True, bint newton=True,
-               Py_ssize_t newton_cap=1000, bint newton_stable=True):
+               Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     Parameters
@@ -1213,6 +1224,9 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           residual and coefficients whose rescaled residual certified the
           returned gap: gap = F(w) - D(theta(cert_res, cert_w)).
     accelerate : accept extrapolated primal iterates when they lower F.
+    l1_prev : l1 of the previous alpha on a path (with its certificate in
+          cert_res/cert_w): the first working set is then the sequential
+          strong set instead of the ``p0`` closest features.
     newton, newton_cap : Newton steps on stable supports of at most
           ``newton_cap`` features (see ``newton_t``).
 
@@ -1289,7 +1303,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             info = _solve(D, &w[0] if p else NULL, &res[0] if n_res else NULL,
                           &target[0] if n_res else NULL, yy, l1, l2, positive,
                           tol_abs, max_epochs, screening, working_set,
-                          p0, gap_freq, shuffle, &rng, &wk)
+                          p0, l1_prev, gap_freq, shuffle, &rng, &wk)
     finally:
         free(wk.cand); free(wk.ws); free(wk.keys)
         for k in range(3):

@@ -187,7 +187,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
 
     The warm start carries the coefficients, the residual and the dual
     certificate (rescaled for the next alpha it is often already nearly
-    optimal, as in Celer's path solver).
+    optimal, as in Celer's path solver); the first working set at each alpha
+    is the sequential strong set (Tibshirani et al. 2012), checked against
+    the optimality conditions of every feature by the outer duality gap.
 
     Returns coefs (p, n_alphas), dual_gaps (n_alphas,) in the objective's
     1/n scaling, n_iters (epochs per alpha), intercepts (n_alphas,), and if
@@ -220,6 +222,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             positive=positive, tol_abs=tol_abs, max_epochs=max_iter,
             screening=screening, working_set=working_set, shuffle=shuffle, seed=seed + k,
             cert_res=cert_res, cert_w=cert_w, has_cert=k > 0,
+            l1_prev=n * alphas[k - 1] * l1_ratio if k > 0 else 0.0,
         )
         coefs[:, k] = w
         if return_certificate:
