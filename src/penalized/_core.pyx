@@ -989,6 +989,11 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                 if _newton_step(D, w, res, &shift, target, yy, gi.primal, wk.ws, ws_size,
                                 l1, l2, positive, ep, wk):
                     info.n_newton += 1
+                    # the step may have solved the subproblem: check at once
+                    gi = _duality_gap(D, w, res, &shift, target, yy, l1, l2,
+                                      positive, wk.ws, ws_size, wk, info.n_epochs, False)
+                    if gi.gap <= inner_tol:
+                        break
     _fold_shift(D, res, &shift)
     _store_certificate(wk, g.best_point, n_res, p, res)
     return info
@@ -1201,7 +1206,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                const floating[::1] target, double yy, double l1, double l2,
                bint positive=False, double tol_abs=0.0, Py_ssize_t max_epochs=1000,
                bint screening=True, bint working_set=True, bint extrapolate=True,
-               Py_ssize_t p0=100, Py_ssize_t gap_freq=10, bint shuffle=False,
+               Py_ssize_t p0=10, Py_ssize_t gap_freq=10, bint shuffle=False,
                uint64_t seed=0, floating[::1] cert_res=None, floating[::1] cert_w=None,
                bint has_cert=False, bint accelerate=True, bint newton=True,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0):
