@@ -23,7 +23,7 @@ from ._core import Design, enet_solve
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
 # then the p x p Gram matrix costs at most a quarter of the memory of X.
 GRAM_AUTO_RATIO = 4
-_GRAM_CHUNK_ELEMENTS = 1 << 22
+_GRAM_CHUNK_ELEMENTS = 1 << 19  # rows per chunk * p: ~4 MB of float64 temporaries
 
 
 class LeastSquaresProblem:
