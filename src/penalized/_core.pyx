@@ -884,7 +884,8 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          const floating *target, double yy,
                          double l1, double l2, bint positive, double tol_abs,
                          Py_ssize_t max_epochs, bint screening, bint use_ws,
-                         Py_ssize_t p0, double l1_prev, Py_ssize_t gap_freq,
+                         Py_ssize_t p0, double l1_prev, double inner_ratio,
+                         Py_ssize_t gap_freq,
                          bint shuffle, uint64_t *rng, workspace_t *wk) noexcept nogil:
     """Elastic-net coordinate descent with working sets, screening and extrapolation.
 
@@ -968,7 +969,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                                       positive, ws_size, wk.keys, wk.ws)
         all_in = ws_size == n_cand
         # once the set covers every candidate the subproblem is the problem
-        inner_tol = tol_abs if all_in else 0.3 * g.gap
+        inner_tol = tol_abs if all_in else inner_ratio * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
         wk.ex.count = 0
@@ -1209,7 +1210,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                Py_ssize_t p0=10, Py_ssize_t gap_freq=10, bint shuffle=False,
                uint64_t seed=0, floating[::1] cert_res=None, floating[::1] cert_w=None,
                bint has_cert=False, bint accelerate=True, bint newton=True,
-               Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0):
+               Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
+               double inner_ratio=0.3):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     Parameters
@@ -1229,6 +1231,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           residual and coefficients whose rescaled residual certified the
           returned gap: gap = F(w) - D(theta(cert_res, cert_w)).
     accelerate : accept extrapolated primal iterates when they lower F.
+    inner_ratio : a subproblem is solved until its gap is below inner_ratio
+          times the outer gap.
     l1_prev : l1 of the previous alpha on a path (with its certificate in
           cert_res/cert_w): the first working set is then the sequential
           strong set instead of the ``p0`` closest features.
@@ -1308,7 +1312,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             info = _solve(D, &w[0] if p else NULL, &res[0] if n_res else NULL,
                           &target[0] if n_res else NULL, yy, l1, l2, positive,
                           tol_abs, max_epochs, screening, working_set,
-                          p0, l1_prev, gap_freq, shuffle, &rng, &wk)
+                          p0, l1_prev, inner_ratio, gap_freq, shuffle, &rng, &wk)
     finally:
         free(wk.cand); free(wk.ws); free(wk.keys)
         for k in range(3):
