@@ -145,7 +145,16 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto",
     )
 
 
-class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
+class SparseInputMixin:
+    """Declares to scikit-learn that the estimator accepts scipy.sparse X."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     """Linear regression with combined L1 and L2 penalties, certified by a duality gap.
 
     Minimises, with sample weights s rescaled to sum to n::
@@ -200,11 +209,6 @@ class ElasticNet(MultiOutputMixin, RegressorMixin, BaseEstimator):
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
     def _effective_l1_ratio(self):
         return self.l1_ratio

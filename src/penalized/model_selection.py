@@ -28,7 +28,12 @@ from ._validation import (
     check_X,
     check_y,
 )
-from .linear_model import ElasticNet, _check_precompute, _check_solver_params
+from .linear_model import (
+    ElasticNet,
+    SparseInputMixin,
+    _check_precompute,
+    _check_solver_params,
+)
 
 __all__ = ["ElasticNetCV", "LassoCV", "one_standard_error_index"]
 
@@ -66,7 +71,7 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     return mse, np.count_nonzero(coefs, axis=0), int(n_iters.sum())
 
 
-class ElasticNetCV(RegressorMixin, BaseEstimator):
+class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     """Elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.ElasticNet`::
@@ -120,11 +125,6 @@ class ElasticNetCV(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.selection = selection
         self.alpha_selection = alpha_selection
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True
-        return tags
 
     def _l1_ratios(self):
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
