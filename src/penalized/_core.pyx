@@ -26,6 +26,11 @@ from libc.string cimport memcmp, memcpy, memmove, memset
 from scipy.linalg.cython_blas cimport ddot, dsdot, daxpy, saxpy
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
 
+cdef extern from "Python.h":
+    # declared without Cython's "except -1" so the result can be inspected here
+    int PyErr_CheckSignals() nogil
+    void PyErr_Clear() nogil
+
 cnp.import_array()
 
 cdef extern from "pz_kernels.h":
@@ -788,7 +793,19 @@ cdef void _cd_epoch(const design_t *D, floating *w, floating *res, double *shift
             w[j] = <floating>new
 
 
+cdef bint _interrupted() noexcept nogil:
+    """True if a signal handler raised (Ctrl-C); the exception is cleared here
+    and re-raised as KeyboardInterrupt by the Python entry point."""
+    cdef int rc
+    with gil:
+        rc = PyErr_CheckSignals()
+        if rc != 0:
+            PyErr_Clear()
+    return rc != 0
+
+
 cdef struct solve_info_t:
+    bint interrupted
     double gap
     double primal
     Py_ssize_t n_epochs
@@ -905,10 +922,11 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     cdef double shift = 0.0, inner_tol
     cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
-    cdef bint all_in
+    cdef bint all_in, heavy
     cdef const floating *w_pt
     cdef const double *c_pt
 
+    info.interrupted = False
     info.n_epochs = 0
     info.n_screened = 0
     info.n_outer = 0
@@ -929,7 +947,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          wk.cand, n_cand, wk, info.n_epochs, True)
         info.gap = g.gap
         info.primal = g.primal
-        if g.gap <= tol_abs or info.n_epochs >= max_epochs:
+        if g.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted:
             break
         info.n_outer += 1
         if g.aug_point == PT_EXTRAP:
@@ -975,6 +993,8 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         wk.ex.count = 0
         wk.nt.built_at = 0
 
+        # look for Ctrl-C at every gap check, and every epoch when one is long
+        heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
         ep = 0
         while info.n_epochs < max_epochs:
             if shuffle:
@@ -982,6 +1002,9 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
             _cd_epoch(D, w, res, &shift, wk.ws, ws_size, l1, l2, positive)
             info.n_epochs += 1
             ep += 1
+            if (heavy or ep % gap_freq == 0) and _interrupted():
+                info.interrupted = True
+                break
             if ep % gap_freq == 0:
                 gi = _duality_gap(D, w, res, &shift, target, yy, l1, l2,
                                   positive, wk.ws, ws_size, wk, info.n_epochs, False)
@@ -1322,6 +1345,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         free(wk.ex.hist_res); free(wk.ex.hist_w); free(wk.ex.res_acc); free(wk.ex.w_acc)
         free(wk.nt.supp); free(wk.nt.prev); free(wk.nt.cur); free(wk.nt.chol)
         free(wk.nt.step); free(wk.nt.col)
+    if info.interrupted:
+        raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
             "n_newton": info.n_newton,
             "n_screened": info.n_screened, "n_outer": info.n_outer}

@@ -1,0 +1,41 @@
+"""Ctrl-C during a long fit stops it promptly with KeyboardInterrupt."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigint_stops_a_long_fit_quickly():
+    code = textwrap.dedent("""
+        import sys, time
+        import numpy as np
+        import penalized
+        rng = np.random.default_rng(0)
+        X = np.asfortranarray(rng.standard_normal((400, 4000)))
+        y = X[:, :300] @ rng.standard_normal(300)
+        est = penalized.Lasso(alpha=1e-6, tol=0.0, max_iter=10**9)
+        print("ready", flush=True)
+        try:
+            est.fit(X, y)
+        except KeyboardInterrupt:
+            print("interrupted", hasattr(est, "coef_"), flush=True)
+            sys.exit(0)
+        print("finished", flush=True)
+        sys.exit(1)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.0)  # well inside the fit, which would run for hours
+    t0 = time.perf_counter()
+    os.kill(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    elapsed = time.perf_counter() - t0
+    assert proc.returncode == 0, out
+    assert out.strip() == "interrupted False"  # the estimator kept its previous (unfitted) state
+    assert elapsed < 5.0
