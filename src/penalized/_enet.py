@@ -223,6 +223,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             screening=screening, working_set=working_set, shuffle=shuffle, seed=seed + k,
             cert_res=cert_res, cert_w=cert_w, has_cert=k > 0,
             l1_prev=n * alphas[k - 1] * l1_ratio if k > 0 else 0.0,
+            # cold start: Celer's pruned working sets; warm path points: strong set, doubling
+            prune=k == 0,
         )
         coefs[:, k] = w
         if return_certificate:
