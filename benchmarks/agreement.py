@@ -14,7 +14,6 @@ gap meaning, with the plain residual point).
 
 import argparse
 
-import numpy as np
 import sklearn.linear_model as sklm
 from threadpoolctl import threadpool_limits
 

@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 import sklearn.linear_model as sklm
 from sklearn.model_selection import GroupKFold, KFold
 
