@@ -24,10 +24,6 @@ def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
     put in canonical form.  Integer and boolean inputs are converted to
     float64.
     """
-    if sp.issparse(X) and X.format == "csc" and X.dtype in FLOAT_DTYPES:
-        if not X.has_canonical_format:
-            X = X.copy()
-            X.sum_duplicates()  # also sorts indices
     X = check_array(
         X,
         accept_sparse="csc",
@@ -37,9 +33,18 @@ def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
         ensure_min_samples=1,
         ensure_min_features=1,
     )
+    return canonical_csc(X)
+
+
+def canonical_csc(X):
+    """Sparse X with duplicate or unsorted indices, summed and sorted in a copy.
+
+    Dense or already canonical X is returned as is.  The column kernels rely on
+    one entry per (row, column); the user's matrix is never modified.
+    """
     if sp.issparse(X) and not X.has_canonical_format:
         X = X.copy()
-        X.sum_duplicates()
+        X.sum_duplicates()  # also sorts indices
     return X
 
 

@@ -25,6 +25,7 @@ from ._validation import (
     check_choice,
     check_sample_weight,
     check_scalar_param,
+    canonical_csc,
     check_X,
     check_y,
 )
@@ -230,11 +231,12 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
         if check_input:
+            # one validation pass: F order / CSC conversion and finiteness here
             X, y = validate_data(
-                self, X, y, accept_sparse=["csc", "csr", "coo"], dtype=FLOAT_DTYPES,
+                self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES, order="F",
                 multi_output=True, y_numeric=True, reset=True,
             )
-            X = check_X(X)
+            X = canonical_csc(X)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         if alpha == 0:

@@ -25,6 +25,7 @@ from ._validation import (
     check_choice,
     check_sample_weight,
     check_scalar_param,
+    canonical_csc,
     check_X,
     check_y,
 )
@@ -140,9 +141,9 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
-        X, y = validate_data(self, X, y, accept_sparse=["csc", "csr", "coo"],
-                             dtype=FLOAT_DTYPES, y_numeric=True, reset=True)
-        X = check_X(X)
+        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES,
+                             order="F", y_numeric=True, reset=True)
+        X = canonical_csc(X)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
