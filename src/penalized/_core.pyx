@@ -130,6 +130,15 @@ cdef inline double _col_wdot(const design_t *D, Py_ssize_t j, const floating *r)
         return pz_csc_wdot_d32(x, <const int32_t *>D.indices, <int32_t>a, <int32_t>b, s, r)
 
 
+cdef inline double _centred_wdot(const design_t *D, Py_ssize_t j, const floating *r,
+                                 double sr) noexcept nogil:
+    """x_c,j^T S r for a stored residual r with sum_i s_i r_i = sr (exact centring)."""
+    cdef double c = _col_wdot(D, j, r)
+    if D.x_mean != NULL:
+        c -= D.x_mean[j] * sr
+    return c
+
+
 cdef inline void _col_axpy(const design_t *D, Py_ssize_t j, double a, floating *r) noexcept nogil:
     """r += a * X[:, j] (raw column) for DENSE / CSC; g += a * G[:, j] for GRAM."""
     cdef Py_ssize_t start, end
@@ -264,10 +273,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         if D.kind == PZ_GRAM:
             corr[j] = res[j]
         else:
-            corr[j] = _col_wdot(D, j, res)
-            if D.x_mean != NULL:
-                # exact centring even if sum_i s_i r_i drifted from 0
-                corr[j] -= D.x_mean[j] * sr
+            # exact centring even if sum_i s_i r_i drifted from 0
+            corr[j] = _centred_wdot(D, j, res, sr)
         v = corr[j] - l2 * w[j]
         if not positive:
             v = fabs(v)
@@ -1224,9 +1231,7 @@ cdef class Design:
                 sr = float(np.dot(np.asarray(res, dtype=np.float64), self.sample_weight))
         with nogil:
             for j in range(self.d.p):
-                o[j] = _col_wdot(&self.d, j, &res[0])
-                if self.d.x_mean != NULL:
-                    o[j] -= self.d.x_mean[j] * sr
+                o[j] = _centred_wdot(&self.d, j, &res[0], sr)
         return out
 
 
