@@ -6,12 +6,20 @@ Each case runs in a fresh child process: it builds X, resets the kernel's
 peak-RSS mark (``/proc/self/clear_refs``), records the resident set size,
 fits (one Lasso at alpha_max / 20, or a 20-alpha path whose dense
 (p, 20) coefficient output is part of the peak), and reports the peak RSS growth during the fit
-(VmHWM after minus VmRSS before) next to the bytes of X (data + indices for
-sparse).  Native buffers (malloc in the solver) are included, unlike
-tracemalloc.  Target (issue 4): at most 0.3 x the size of X.
+(VmHWM after minus VmRSS before) next to the bytes of X (data + indices +
+indptr for sparse).  Native buffers (malloc in the solver) are included,
+unlike tracemalloc; glibc's mmap threshold is pinned so that
+freed buffers are returned to the system rather than reused unseen.  The last column leaves out the returned coefficients,
+which every path solver must allocate.  Target (issue 4): at most 0.3 x the
+size of X.
+
+Each O(p) float64 vector costs 8 p bytes against 12 nnz + 4 p for float64
+CSC X with int32 indices, so the ratio of a sparse fit is set by the number
+of non-zeros per column; the cases below span 10 to 200.
 """
 
 import multiprocessing as mp
+import os
 
 import numpy as np
 import scipy.sparse as sp
@@ -37,41 +45,71 @@ def _case(kind, n, p, nnz_per_col, task, conn):
     import penalized
 
     rng = np.random.default_rng(0)
-    if kind == "dense":
+    if kind.startswith("shared:"):
+        from _common import load_any
+        X, y = load_any(kind)
+        X = X.tocsc() if sp.issparse(X) else np.asfortranarray(X)
+        nbytes = (X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+                  if sp.issparse(X) else X.nbytes)
+    elif kind == "dense":
         X = np.asfortranarray(rng.standard_normal((n, p)))
         nbytes = X.nbytes
     else:
         X = _sparse(n, p, nnz_per_col, rng)
         nbytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
-    y = np.asarray(X[:, :20] @ rng.standard_normal(20)).ravel() + rng.standard_normal(n)
+    if not kind.startswith("shared:"):
+        y = np.asarray(X[:, :20] @ rng.standard_normal(20)).ravel() + rng.standard_normal(n)
     amax = penalized.lasso_path(X, y, n_alphas=1, fit_intercept=True)[0][0]
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # reset VmHWM to the current RSS
     before = _status_kib("VmRSS")
     if task == "fit":
         penalized.Lasso(alpha=amax / 20, tol=1e-6).fit(X, y)
+        out = 0
     else:
-        penalized.lasso_path(X, y, alphas=np.geomspace(amax, amax / 100, 20),
-                             fit_intercept=True, tol=1e-6, max_iter=10_000)
-    conn.send((nbytes, (_status_kib("VmHWM") - before) * 1024))
+        coefs = penalized.lasso_path(X, y, alphas=np.geomspace(amax, amax / 100, 20),
+                                     fit_intercept=True, tol=1e-6, max_iter=10_000)[1]
+        out = coefs.nbytes
+    conn.send((nbytes, (_status_kib("VmHWM") - before) * 1024, out))
+
+
+def _shared_cases():
+    """The sparse real sets of ../shared/data, when present."""
+    from _common import SHARED
+    names = ["news20_tfidf", "imdb_movie_review_tfidf", "hockey_gamlr", "dorothea", "we8there"]
+    out = []
+    for name in names:
+        path = SHARED / f"{name}.npz"
+        if path.exists():
+            with np.load(path) as z:
+                n, p = (int(v) for v in z["shape"])
+                nnz = z["data"].size
+            out.append((f"shared:{name}", n, p, round(nnz / p)))
+    return out
 
 
 def main():
+    # a fixed glibc mmap threshold: large blocks are mapped and unmapped on
+    # free, so buffers left over from the alpha_max call cannot hide a peak
+    os.environ["MALLOC_MMAP_THRESHOLD_"] = "65536"
     cases = [("dense", 20_000, 1_000, None), ("dense", 2_000, 10_000, None),
              ("sparse", 50_000, 200_000, 10), ("sparse", 10_000, 100_000, 10),
-             ("sparse", 20_000, 20_000, 200)]
-    print("| task | X | n x p | size of X MB | peak extra MB | ratio |")
-    print("|---|---|---|---|---|---|")
+             ("sparse", 20_000, 100_000, 40), ("sparse", 20_000, 20_000, 200)]
+    cases += _shared_cases()
+    print("| task | X | n x p | nnz/col | size of X MB | peak extra MB | ratio | output MB "
+          "| ratio without output |")
+    print("|---|---|---|---|---|---|---|---|---|")
     ctx = mp.get_context("spawn")
     for task in ("fit", "path"):
         for kind, n, p, nnz_per_col in cases:
             a, b = ctx.Pipe()
             proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b))
             proc.start()
-            nbytes, extra = a.recv()
+            nbytes, extra, out = a.recv()
             proc.join()
-            print(f"| {task} | {kind} | {n} x {p} | {nbytes / 2**20:.1f} "
-                  f"| {extra / 2**20:.1f} | {extra / nbytes:.2f} |", flush=True)
+            print(f"| {task} | {kind} | {n} x {p} | {nnz_per_col or n} | {nbytes / 2**20:.1f} "
+                  f"| {extra / 2**20:.1f} | {extra / nbytes:.2f} | {out / 2**20:.1f} "
+                  f"| {(extra - out) / nbytes:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

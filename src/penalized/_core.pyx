@@ -21,7 +21,7 @@ cimport numpy as cnp
 from cython cimport floating
 from libc.math cimport fabs, sqrt, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint64_t
-from libc.stdlib cimport malloc, free, qsort
+from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcmp, memcpy, memmove, memset
 from scipy.linalg.cython_blas cimport ddot, dsdot, daxpy, saxpy
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
@@ -320,11 +320,30 @@ DEF EXTRAP_K = 5
 
 cdef struct extrap_t:
     void *hist_res      # (K + 1) x n_res snapshots, oldest first
-    void *hist_w        # (K + 1) x p snapshots
+    void *hist_val      # non-zeros of w on the tracked features, snapshot after
+    Py_ssize_t *hist_ix # snapshot (entries off[k] .. off[k+1] - 1)
+    Py_ssize_t off[EXTRAP_K + 2]
+    Py_ssize_t arena_cap
     void *res_acc       # n_res
     void *w_acc         # p
+    const Py_ssize_t *idx   # the tracked features (the working set of this
+    Py_ssize_t m            # phase, borrowed): w moves only there meanwhile
+    bint off_mem        # no memory for the history: extrapolation skipped
     Py_ssize_t count    # snapshots stored (at most K + 1)
     Py_ssize_t stamp    # epoch counter at the last snapshot (no duplicates)
+
+
+cdef inline void _track(extrap_t *ex, const Py_ssize_t *idx, Py_ssize_t m) noexcept nogil:
+    """Start a new history over the features idx[:m] (w moves only there).
+
+    Snapshots store w sparsely (its non-zeros there), so the history costs
+    O(K nnz(w)) memory however large the working set.
+    """
+    ex.count = 0
+    ex.off[0] = 0
+    ex.idx = idx
+    ex.m = m
+    ex.off_mem = False
 
 
 cdef bint _solve_small(double *M, double *b, int K) noexcept nogil:
@@ -361,35 +380,70 @@ cdef bint _solve_small(double *M, double *b, int K) noexcept nogil:
 
 
 cdef void _push_snapshot(extrap_t *ex, const floating *res, const floating *w,
-                         Py_ssize_t n_res, Py_ssize_t p) noexcept nogil:
+                         Py_ssize_t n_res) noexcept nogil:
     cdef floating *hr = <floating *>ex.hist_res
-    cdef floating *hw = <floating *>ex.hist_w
-    cdef Py_ssize_t slot, i
+    cdef floating *hv
+    cdef Py_ssize_t *hx
+    cdef Py_ssize_t slot, i, j, a, drop, nnz = 0, start
+    if ex.off_mem:
+        return
     if ex.count == EXTRAP_K + 1:
         memmove(hr, hr + n_res, EXTRAP_K * n_res * sizeof(floating))
-        memmove(hw, hw + p, EXTRAP_K * p * sizeof(floating))
-        slot = EXTRAP_K
-    else:
-        slot = ex.count
-        ex.count += 1
+        drop = ex.off[1]
+        hv = <floating *>ex.hist_val
+        if ex.off[EXTRAP_K + 1] > drop:
+            memmove(hv, hv + drop, (ex.off[EXTRAP_K + 1] - drop) * sizeof(floating))
+            memmove(ex.hist_ix, ex.hist_ix + drop,
+                    (ex.off[EXTRAP_K + 1] - drop) * sizeof(Py_ssize_t))
+        for a in range(EXTRAP_K + 1):
+            ex.off[a] = ex.off[a + 1] - drop
+        ex.count = EXTRAP_K
+    slot = ex.count
+    start = ex.off[slot]
+    for i in range(ex.m):
+        if w[ex.idx[i]] != 0.0:
+            nnz += 1
+    if start + nnz > ex.arena_cap:
+        hv = <floating *>realloc(ex.hist_val, 2 * (start + nnz) * sizeof(floating))
+        if hv != NULL:
+            ex.hist_val = hv
+        hx = <Py_ssize_t *>realloc(ex.hist_ix, 2 * (start + nnz) * sizeof(Py_ssize_t))
+        if hx != NULL:
+            ex.hist_ix = hx
+        if hv == NULL or hx == NULL:
+            ex.off_mem = True
+            ex.count = 0
+            return
+        ex.arena_cap = 2 * (start + nnz)
+    hv = <floating *>ex.hist_val
+    for i in range(ex.m):
+        j = ex.idx[i]
+        if w[j] != 0.0:
+            hv[start] = w[j]
+            ex.hist_ix[start] = j
+            start += 1
+    ex.off[slot + 1] = start
+    ex.count += 1
     for i in range(n_res):
         hr[slot * n_res + i] = res[i]
-    for i in range(p):
-        hw[slot * p + i] = w[i]
 
 
-cdef bint _extrapolate(extrap_t *ex, Py_ssize_t n_res, Py_ssize_t p,
-                       floating *dummy) noexcept nogil:
-    """Fill res_acc / w_acc from the snapshots; False if not enough or singular."""
+cdef bint _extrapolate(extrap_t *ex, const floating *w, Py_ssize_t n_res,
+                       Py_ssize_t p) noexcept nogil:
+    """Fill res_acc / w_acc from the snapshots; False if not enough or singular.
+
+    w equals the newest snapshot, and off the tracked features every snapshot
+    equals w, so w_acc = w + sum_k c_k (w_k - w) touches only stored entries.
+    """
     cdef floating *hr = <floating *>ex.hist_res
-    cdef floating *hw = <floating *>ex.hist_w
+    cdef const floating *hv = <const floating *>ex.hist_val
     cdef floating *ra = <floating *>ex.res_acc
     cdef floating *wa = <floating *>ex.w_acc
     cdef double M[EXTRAP_K * EXTRAP_K]
     cdef double z[EXTRAP_K]
-    cdef double acc, zsum = 0.0
-    cdef Py_ssize_t a, b, i, K = EXTRAP_K
-    if ex.count < EXTRAP_K + 1:
+    cdef double acc, zsum = 0.0, c
+    cdef Py_ssize_t a, b, i, e, K = EXTRAP_K
+    if ex.off_mem or ex.count < EXTRAP_K + 1:
         return False
     for a in range(K):
         for b in range(a, K):
@@ -411,11 +465,16 @@ cdef bint _extrapolate(extrap_t *ex, Py_ssize_t n_res, Py_ssize_t p,
         for a in range(K):
             acc += z[a] * hr[(a + 1) * n_res + i]
         ra[i] = <floating>(acc / zsum)
-    for i in range(p):
-        acc = 0.0
-        for a in range(K):
-            acc += z[a] * hw[(a + 1) * p + i]
-        wa[i] = <floating>(acc / zsum)
+    if p > 0:
+        memcpy(wa, w, p * sizeof(floating))
+    # clear the newest snapshot's entries (= the non-zeros of w there) ...
+    for e in range(ex.off[K], ex.off[K + 1]):
+        wa[ex.hist_ix[e]] = 0.0
+    # ... and add the weighted snapshots 1..K
+    for a in range(K):
+        c = z[a] / zsum
+        for e in range(ex.off[a + 1], ex.off[a + 2]):
+            wa[ex.hist_ix[e]] = <floating>(wa[ex.hist_ix[e]] + c * hv[e])
     return True
 
 
@@ -460,7 +519,8 @@ cdef struct newton_t:
 cdef struct workspace_t:
     Py_ssize_t *cand    # p: features still in play
     Py_ssize_t *ws      # p: current working set
-    keyed_t *keys       # p: ranking buffer
+    keyed_t *keys       # ranking heap, grown to the largest working set
+    Py_ssize_t keys_cap
     double *corr[3]     # p each: x_c^T S r of each candidate dual point
     void *pt_res[3]     # residual of each point (PT_CURRENT is set per call)
     void *pt_w[3]       # coefficients generating it
@@ -516,7 +576,7 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
     out.gap_aug = INFINITY
     _consider(out, d, PT_CURRENT)
     wk.ex.count = 0
-    _push_snapshot(&wk.ex, res, w, n_res, D.p)
+    _push_snapshot(&wk.ex, res, w, n_res)
     wk.ex.stamp = epoch
     return True
 
@@ -550,9 +610,9 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     _consider(&out, d, PT_CURRENT)
     if wk.extrapolate:
         if wk.ex.count == 0 or wk.ex.stamp != epoch:
-            _push_snapshot(&wk.ex, res, w, n_res, D.p)
+            _push_snapshot(&wk.ex, res, w, n_res)
             wk.ex.stamp = epoch
-        if _extrapolate(&wk.ex, n_res, D.p, res):
+        if _extrapolate(&wk.ex, w, n_res, D.p):
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_EXTRAP])
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, l1, l2,
@@ -745,13 +805,24 @@ cdef struct keyed_t:
     Py_ssize_t j
 
 
-cdef int _cmp_keyed(const void *a, const void *b) noexcept nogil:
-    cdef double ka = (<const keyed_t *>a).key, kb = (<const keyed_t *>b).key
-    if ka < kb:
-        return -1
-    if ka > kb:
-        return 1
-    return (<const keyed_t *>a).j > (<const keyed_t *>b).j
+cdef inline bint _keyed_less(keyed_t a, keyed_t b) noexcept nogil:
+    return a.key < b.key or (a.key == b.key and a.j < b.j)
+
+
+cdef void _heap_sift_down(keyed_t *h, Py_ssize_t size, Py_ssize_t i) noexcept nogil:
+    """Restore the max-heap order below node i."""
+    cdef Py_ssize_t c
+    cdef keyed_t t
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            return
+        if c + 1 < size and _keyed_less(h[c], h[c + 1]):
+            c += 1
+        if not _keyed_less(h[i], h[c]):
+            return
+        t = h[i]; h[i] = h[c]; h[c] = t
+        i = c
 
 
 cdef int _cmp_index(const void *a, const void *b) noexcept nogil:
@@ -853,32 +924,54 @@ cdef Py_ssize_t _select_working_set(const design_t *D, const floating *w,
                                     const Py_ssize_t *cand, Py_ssize_t n_cand,
                                     const double *corr, const floating *w_pt,
                                     double scale, double l1, double l2, bint positive,
-                                    Py_ssize_t ws_size, keyed_t *keys,
-                                    Py_ssize_t *ws) noexcept nogil:
+                                    Py_ssize_t ws_size, workspace_t *wk) noexcept nogil:
     """The ws_size candidates closest to their dual constraint, non-zeros first.
 
     Distance of feature j: (l1 - |x_j^T theta|) / ||x_j|| (Celer's ranking).
-    The working set is returned sorted by feature index for memory locality.
+    The ws_size smallest are kept in a bounded max-heap, O(n_cand log ws_size)
+    time and O(ws_size) memory.  The working set wk.ws is returned sorted by
+    feature index for memory locality.
     """
-    cdef Py_ssize_t k, j
+    cdef Py_ssize_t k, j, size = 0
     cdef double v
+    cdef keyed_t item, t
+    cdef keyed_t *heap
+    cdef Py_ssize_t *ws = wk.ws
+    if ws_size < n_cand and ws_size > wk.keys_cap:
+        heap = <keyed_t *>realloc(wk.keys, ws_size * sizeof(keyed_t))
+        if heap == NULL:
+            ws_size = n_cand     # no memory to rank: take every candidate
+        else:
+            wk.keys = heap
+            wk.keys_cap = ws_size
     if ws_size >= n_cand:
         for k in range(n_cand):
             ws[k] = cand[k]
         return n_cand
+    heap = wk.keys
     for k in range(n_cand):
         j = cand[k]
-        keys[k].j = j
+        item.j = j
         if w[j] != 0.0:
-            keys[k].key = -1.0
+            item.key = -1.0
         else:
             v = scale * (corr[j] - l2 * w_pt[j])
             if not positive:
                 v = fabs(v)
-            keys[k].key = (l1 - v) / sqrt(D.col_sqnorm[j] + l2)
-    qsort(keys, n_cand, sizeof(keyed_t), _cmp_keyed)
+            item.key = (l1 - v) / sqrt(D.col_sqnorm[j] + l2)
+        if size < ws_size:
+            # sift up
+            j = size
+            size += 1
+            heap[j] = item
+            while j > 0 and _keyed_less(heap[(j - 1) // 2], heap[j]):
+                t = heap[j]; heap[j] = heap[(j - 1) // 2]; heap[(j - 1) // 2] = t
+                j = (j - 1) // 2
+        elif _keyed_less(item, heap[0]):
+            heap[0] = item
+            _heap_sift_down(heap, size, 0)
     for k in range(ws_size):
-        ws[k] = keys[k].j
+        ws[k] = heap[k].j
     qsort(ws, ws_size, sizeof(Py_ssize_t), _cmp_index)
     return ws_size
 
@@ -939,7 +1032,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     info.n_screened = 0
     info.n_outer = 0
     info.n_newton = 0
-    wk.ex.count = 0
+    _track(&wk.ex, NULL, 0)
     wk.nt.m = 0
     wk.nt.m_prev = 0
     wk.nt.built_at = 0
@@ -996,14 +1089,15 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         else:
             ws_size = n_cand
         ws_size = _select_working_set(D, w, wk.cand, n_cand, c_pt, w_pt, g.scale, l1, l2,
-                                      positive, ws_size, wk.keys, wk.ws)
+                                      positive, ws_size, wk)
         prev_gap = g.gap
         all_in = ws_size == n_cand
         # once the set covers every candidate the subproblem is the problem
         inner_tol = tol_abs if all_in else inner_ratio * g.gap
         if inner_tol < tol_abs:
             inner_tol = tol_abs
-        wk.ex.count = 0
+        if wk.extrapolate:
+            _track(&wk.ex, wk.ws, ws_size)
         wk.nt.built_at = 0
 
         # look for Ctrl-C at every gap check, and every epoch when one is long
@@ -1306,8 +1400,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     wk.accelerate = accelerate and extrapolate
     wk.cand = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
     wk.ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-    wk.keys = <keyed_t *>malloc((p + 1) * sizeof(keyed_t))
-    for k in range(3):
+    # the carried-in certificate's correlations are needed only when there is one
+    for k in range(3 if has_cert and cert_res is not None else 2):
         wk.corr[k] = <double *>malloc((p + 1) * sizeof(double))
     if cert_res is not None:
         wk.pt_res[PT_CERT] = &cert_res[0] if n_res else NULL
@@ -1329,17 +1423,16 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         wk.nt.col = malloc((n_res + 1) * isz)
     if extrapolate:
         wk.ex.hist_res = malloc((EXTRAP_K + 1) * (n_res + 1) * isz)
-        wk.ex.hist_w = malloc((EXTRAP_K + 1) * (p + 1) * isz)
         wk.ex.res_acc = malloc((n_res + 1) * isz)
         wk.ex.w_acc = malloc((p + 1) * isz)
     try:
-        if (wk.cand == NULL or wk.ws == NULL or wk.keys == NULL or wk.corr[0] == NULL
-                or wk.corr[1] == NULL or wk.corr[2] == NULL
+        if (wk.cand == NULL or wk.ws == NULL or wk.corr[0] == NULL
+                or wk.corr[1] == NULL or (wk.has_cert and wk.corr[2] == NULL)
                 or (cert_res is None and (wk.pt_res[PT_CERT] == NULL or wk.pt_w[PT_CERT] == NULL))
                 or (wk.nt.enabled and (wk.nt.supp == NULL or wk.nt.prev == NULL
                                        or wk.nt.cur == NULL or wk.nt.chol == NULL
                                        or wk.nt.step == NULL or wk.nt.col == NULL))
-                or (extrapolate and (wk.ex.hist_res == NULL or wk.ex.hist_w == NULL
+                or (extrapolate and (wk.ex.hist_res == NULL
                                      or wk.ex.res_acc == NULL or wk.ex.w_acc == NULL))):
             raise MemoryError()
         with nogil:
@@ -1353,7 +1446,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             free(wk.corr[k])
         if cert_res is None:
             free(wk.pt_res[PT_CERT]); free(wk.pt_w[PT_CERT])
-        free(wk.ex.hist_res); free(wk.ex.hist_w); free(wk.ex.res_acc); free(wk.ex.w_acc)
+        free(wk.ex.hist_res); free(wk.ex.hist_val); free(wk.ex.hist_ix); free(wk.ex.res_acc); free(wk.ex.w_acc)
         free(wk.nt.supp); free(wk.nt.prev); free(wk.nt.cur); free(wk.nt.chol)
         free(wk.nt.step); free(wk.nt.col)
     if info.interrupted:

@@ -122,8 +122,7 @@ class LeastSquaresProblem:
             y_mean = 0.0
         yc = (y - y_mean).astype(np.float64)
         yy = float(np.dot(yc * yc, s) if s is not None else np.dot(yc, yc))
-        Xty = self.design.correlations(yc.astype(self.dtype))
-        return _Target(y=y, y_mean=y_mean, yy=yy, Xty=Xty)
+        return _Target(y=y, y_mean=y_mean, yy=yy, design=self.design)
 
     @property
     def solver_design(self):
@@ -163,10 +162,24 @@ class LeastSquaresProblem:
 
 
 class _Target:
-    __slots__ = ("y", "y_mean", "yy", "Xty")
+    """One centred target; X_c^T S y_c (a pass over X, p floats) only when asked for."""
 
-    def __init__(self, y, y_mean, yy, Xty):
-        self.y, self.y_mean, self.yy, self.Xty = y, y_mean, yy, Xty
+    __slots__ = ("y", "y_mean", "yy", "_design", "_Xty")
+
+    def __init__(self, y, y_mean, yy, design):
+        self.y, self.y_mean, self.yy = y, y_mean, yy
+        self._design, self._Xty = design, None
+
+    @property
+    def Xty(self):
+        if self._Xty is None:
+            yc = (self.y.astype(np.float64) - self.y_mean).astype(self.y.dtype)
+            self._Xty = self._design.correlations(yc)
+        return self._Xty
+
+    @Xty.setter
+    def Xty(self, value):
+        self._Xty = value
 
 
 def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
@@ -199,24 +212,37 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
     design = problem.solver_design
-    w = np.zeros(p, dtype=problem.dtype)
+    # F order: column k is contiguous and is the solver's iterate at alphas[k]
+    # (no separate working copy of w or of the certificate)
+    coefs = np.zeros((p, alphas.size), dtype=problem.dtype, order="F")
+    certificates = (np.empty((p, alphas.size), dtype=problem.dtype, order="F")
+                    if return_certificate else np.empty((p, min(alphas.size, 1)),
+                                                        dtype=problem.dtype, order="F"))
+    if alphas.size == 0:
+        w = np.zeros(p, dtype=problem.dtype)
+    else:
+        w = coefs[:, 0]
     if coef_init is not None:
         w[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(p)
     res = problem.residual(tgt, w)
     cert_res = np.empty_like(res)
-    cert_w = np.empty_like(w)
     target = problem.solver_target(tgt)
     tol_abs = tol * tgt.yy
     shuffle = selection == "random"
     seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max)) if shuffle else 0
 
-    coefs = np.empty((p, alphas.size), dtype=problem.dtype)
     gaps = np.empty(alphas.size, dtype=np.float64)
     n_iters = np.empty(alphas.size, dtype=np.int64)
     intercepts = np.empty(alphas.size, dtype=np.float64)
-    certificates = np.empty((p, alphas.size), dtype=problem.dtype) if return_certificate else None
     missed = []
+    finite = True
     for k, alpha in enumerate(alphas):
+        cert_w = certificates[:, k if return_certificate else 0]
+        if k > 0:
+            coefs[:, k] = coefs[:, k - 1]
+            w = coefs[:, k]
+            if return_certificate:
+                cert_w[:] = certificates[:, k - 1]
         info = enet_solve(
             design, w, res, target, tgt.yy, n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio),
             positive=positive, tol_abs=tol_abs, max_epochs=max_iter,
@@ -226,9 +252,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             # cold start: Celer's pruned working sets; warm path points: strong set, doubling
             prune=k == 0,
         )
-        coefs[:, k] = w
-        if return_certificate:
-            certificates[:, k] = cert_w
+        # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
+        finite &= bool(np.isfinite(info["primal"]))
         gaps[k] = info["gap"] / n
         n_iters[k] = info["n_epochs"]
         intercepts[k] = problem.intercept(tgt, w)
@@ -245,7 +270,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             ConvergenceWarning,
             stacklevel=3,
         )
-    if not (np.all(np.isfinite(coefs)) and np.all(np.isfinite(intercepts))):
+    if not (finite and np.all(np.isfinite(intercepts))):
         raise FloatingPointError(
             "Coordinate descent produced non-finite coefficients; the data may "
             "contain values too large to square in this dtype. Rescale X and y."

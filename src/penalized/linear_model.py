@@ -254,10 +254,9 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             if prev.shape == (n_targets, X.shape[1]):
                 coef_init = prev
         problem = LeastSquaresProblem(X, sample_weight, self.fit_intercept, self.precompute)
-        coef = np.empty((n_targets, X.shape[1]), dtype=X.dtype)
+        coef, certificate = [], []
         intercept = np.empty(n_targets, dtype=X.dtype)
         gaps = np.empty(n_targets, dtype=np.float64)
-        certificate = np.empty_like(coef)
         n_iter = []
         for k in range(n_targets):
             tgt = problem.target(Y[:, k])
@@ -268,16 +267,20 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
                 selection=self.selection, random_state=self.random_state,
                 return_certificate=True,
             )
-            coef[k], gaps[k], intercept[k], certificate[k] = c[:, 0], g[0], b[0], cert[:, 0]
+            # (p, 1) F-ordered results: column 0 is contiguous, no copy needed
+            coef.append(c[:, 0])
+            certificate.append(cert[:, 0])
+            gaps[k], intercept[k] = g[0], b[0]
             n_iter.append(int(it[0]))
-        # coefficients whose rescaled residual is the dual point behind dual_gap_
-        self._dual_certificate = certificate[0] if y.ndim == 1 else certificate
         if y.ndim == 1:
             self.coef_, self.intercept_ = coef[0], intercept[0]
             self.dual_gap_, self.n_iter_ = gaps[0], n_iter[0]
+            # coefficients whose rescaled residual is the dual point behind dual_gap_
+            self._dual_certificate = certificate[0]
         else:
-            self.coef_, self.intercept_ = coef, intercept
+            self.coef_, self.intercept_ = np.stack(coef), intercept
             self.dual_gap_, self.n_iter_ = gaps, n_iter
+            self._dual_certificate = np.stack(certificate)
         return self
 
     @property
