@@ -8,10 +8,26 @@ Objective of the least-squares models (scikit-learn's scaling)::
 Every fitted model carries its duality gap (``dual_gap_``); ``tol`` bounds it.
 """
 
-from .linear_model import ElasticNet, Lasso, enet_path, lasso_path
+from .linear_model import (
+                           ElasticNet,
+                           Lasso,
+                           LogisticRegression,
+                           enet_path,
+                           lasso_path,
+                           logistic_path,
+)
 from .model_selection import ElasticNetCV, LassoCV
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["ElasticNet", "ElasticNetCV", "Lasso", "LassoCV", "enet_path", "lasso_path",
-           "__version__"]
+__all__ = [
+                           "ElasticNet",
+                           "ElasticNetCV",
+                           "Lasso",
+                           "LassoCV",
+                           "LogisticRegression",
+                           "__version__",
+                           "enet_path",
+                           "lasso_path",
+                           "logistic_path",
+]
