@@ -65,9 +65,12 @@ SHARED_SETS = ("riboflavin,leukemia_golub,colon_alon,breast_west,prostate_singh,
                "leukemia_dettling,arcene,congress109,we8there,dorothea,hockey_gamlr,"
                "imdb_movie_review_tfidf,news20_tfidf,mice_bglr,wheat_bglr")
 DEFAULT_SETS = SHARED_SETS + ",syn:dense,syn:sparse,sk:diabetes,sk:breast_cancer,sk:digits"
-TASKS = ("lasso_single_lmax/10", "lasso_single_lmax/100", "lasso_path", "enet_path")
-SOLVERS = ("penalized", "sklearn", "celer", "skglm")
-PEER_MODULES = {"sklearn": "sklearn.linear_model", "celer": "celer", "skglm": "skglm"}
+TASKS = ("lasso_single_lmax/10", "lasso_single_lmax/100", "lasso_path", "enet_path",
+         "logreg_l1_lmax/10", "logreg_l1_path")
+SOLVERS = ("penalized", "sklearn", "celer", "skglm", "liblinear")
+PEER_MODULES = {"sklearn": "sklearn.linear_model", "celer": "celer", "skglm": "skglm",
+                "liblinear": "sklearn.svm"}
+LOGREG_KKT = 1e-4        # L1 logistic: max KKT violation <= LOGREG_KKT * lam
 
 
 # ----------------------------------------------------------------------------- problems
@@ -84,6 +87,7 @@ class Problem:
     large: bool             # shorter path grid (BENCHMARKS.md, item 4)
     unit: float = 0.0       # seconds of one X.T @ r
     intercept: bool = False  # fit an intercept (else y centred, X as is: BENCHMARKS.md)
+    labels: object = None   # +/-1 labels for the logistic tasks (None: not a binary set)
 
 
 @dataclass
@@ -94,6 +98,10 @@ class Task:
     alphas: np.ndarray
     single: bool
 
+    @property
+    def logistic(self):
+        return self.name.startswith("logreg")
+
 
 def prepare(label, intercept=False):
     """Load a set and precompute what the peers without intercept handling need.
@@ -103,6 +111,7 @@ def prepare(label, intercept=False):
     """
     name = label if ":" in label else f"shared:{label}"
     X, y = load_any(name)
+    labels = y.copy() if set(np.unique(y)) == {-1.0, 1.0} else None
     sparse = sp.issparse(X)
     x_mean = np.asarray(X.mean(axis=0)).ravel()
     Xc = X
@@ -113,7 +122,8 @@ def prepare(label, intercept=False):
         Xc = np.asfortranarray(X - x_mean)
     nnz = int(X.nnz) if sparse else int(np.count_nonzero(X))
     large = nnz >= 5e5 if sparse else X.shape[0] * X.shape[1] >= 1e7
-    prob = Problem(name, X, y, Xc, y - y.mean(), x_mean, nnz, large, intercept=intercept)
+    prob = Problem(name, X, y, Xc, y - y.mean(), x_mean, nnz, large, intercept=intercept,
+                   labels=labels)
     prob.unit = unit_time(X)
     return prob
 
@@ -139,8 +149,20 @@ def alpha_max(prob, l1_ratio):
     return np.abs(corr).max() / (prob.X.shape[0] * l1_ratio)
 
 
+def logreg_lam_max(prob):
+    """||X^T y||_inf / (2n): the smallest lam with w = 0 optimal (no intercept)."""
+    return np.abs(np.asarray(prob.X.T @ prob.labels).ravel()).max() / (2 * prob.X.shape[0])
+
+
 def make_task(prob, name):
     """The alphas of a task (BENCHMARKS.md, item 4)."""
+    if name.startswith("logreg"):
+        if prob.labels is None:
+            return None
+        lmax = logreg_lam_max(prob)
+        if name == "logreg_l1_lmax/10":
+            return Task(name, 1.0, np.array([lmax / 10]), True)
+        return Task(name, 1.0, np.geomspace(lmax, lmax / 100, 50), False)
     if name.startswith("lasso_single_lmax/"):
         return Task(name, 1.0, np.array([alpha_max(prob, 1.0) / float(name.split("/")[1])]),
                     True)
@@ -150,8 +172,19 @@ def make_task(prob, name):
     return Task(name, l1_ratio, np.geomspace(amax, amax * eps, n_alphas), False)
 
 
+def logreg_kkt(X, y, w, lam):
+    """Max over j of dist(-grad_j, lam * d|w_j|) for mean log(1 + exp(-y Xw)) + lam |w|_1."""
+    m = y * np.asarray(X @ w).ravel()
+    grad = np.asarray(X.T @ (-y / (1.0 + np.exp(m)))).ravel() / X.shape[0]
+    viol = np.where(w != 0, np.abs(grad + lam * np.sign(w)), np.maximum(np.abs(grad) - lam, 0.0))
+    return float(viol.max())
+
+
 def certify(prob, task, coefs):
-    """Max over alphas of gap / target, by our float64 numpy certificate."""
+    """Max over alphas of gap / target (KKT violation / target for logistic), in numpy."""
+    if task.logistic:
+        return max(logreg_kkt(prob.X, prob.labels, coefs[:, k], lam) / (LOGREG_KKT * lam)
+                   for k, lam in enumerate(task.alphas))
     worst = 0.0
     for k, alpha in enumerate(task.alphas):
         _, gap, unit = lasso_certificate(prob.X, prob.y, coefs[:, k], alpha, task.l1_ratio,
@@ -235,6 +268,59 @@ def run_skglm(prob, task, tol):
 
 RUNNERS = {"penalized": run_penalized, "sklearn": run_sklearn, "celer": run_celer,
            "skglm": run_skglm}
+
+
+# L1 logistic, BENCHMARKS.md's problem: mean log(1 + exp(-y x.w)) + lam |w|_1, no intercept.
+def logreg_penalized(prob, task, tol):
+    if task.single:
+        est = penalized.LogisticRegression("l1", alpha=task.alphas[0], fit_intercept=False,
+                                           tol=tol, max_iter=10_000)
+        return est.fit(prob.X, prob.labels).coef_.T
+    return penalized.logistic_path(prob.X, prob.labels, alphas=task.alphas,
+                                   fit_intercept=False, tol=tol, max_iter=10_000)[1]
+
+
+def logreg_liblinear(prob, task, tol):
+    """scikit-learn's liblinear (no warm start: one fit per lam)."""
+    from sklearn.linear_model import LogisticRegression
+    n = prob.X.shape[0]
+    out = []
+    for lam in task.alphas:
+        est = LogisticRegression(C=1.0 / (n * lam), l1_ratio=1.0, solver="liblinear",
+                                 fit_intercept=False, tol=tol, max_iter=MAX_ITER)
+        out.append(est.fit(prob.X, prob.labels).coef_.ravel())
+    return np.column_stack(out)
+
+
+def logreg_celer(prob, task, tol):
+    """celer's prox-Newton path (its LogisticRegression's solver); alpha = n * lam."""
+    import celer
+    n = prob.X.shape[0]
+    _, coefs, _ = celer.celer_path(prob.X, prob.labels, "logreg", alphas=n * task.alphas,
+                                   tol=tol, max_iter=10_000, max_epochs=MAX_ITER, prune=1,
+                                   use_PN=True)
+    return coefs
+
+
+def logreg_skglm(prob, task, tol):
+    """skglm's SparseLogisticRegression, warm-started along the path."""
+    import skglm
+    est = skglm.SparseLogisticRegression(alpha=task.alphas[0], tol=tol, fit_intercept=False,
+                                         max_iter=10_000, max_epochs=MAX_ITER, warm_start=True)
+    out = []
+    for lam in task.alphas:
+        est.alpha = lam
+        out.append(est.fit(prob.X, prob.labels).coef_.ravel().copy())
+    return np.column_stack(out)
+
+
+LOGREG_RUNNERS = {"penalized": logreg_penalized, "liblinear": logreg_liblinear,
+                  "celer": logreg_celer, "skglm": logreg_skglm}
+
+
+def runner(solver, task):
+    """The runner of a solver for a task, or None when it has none (e.g. lasso/liblinear)."""
+    return (LOGREG_RUNNERS if task.logistic else RUNNERS).get(solver)
 
 
 # ----------------------------------------------------------------------------- calibration
@@ -361,17 +447,23 @@ def skglm_first_call(prob, task, seen, jit_rows):
     numba compiles per argument types; this happens once per process, in the
     parent, so that the forked calibration children inherit compiled code.
     """
-    key = ("sparse" if sp.issparse(prob.X) else "dense",
-           "Lasso" if task.l1_ratio == 1 else "ElasticNet")
+    model = ("SparseLogisticRegression" if task.logistic else
+             "Lasso" if task.l1_ratio == 1 else "ElasticNet")
+    key = ("sparse" if sp.issparse(prob.X) else "dense", model)
     if key in seen:
         return
     seen.add(key)
-    probe = Task("probe", task.l1_ratio, np.array([alpha_max(prob, task.l1_ratio) / 10]), True)
+    if task.logistic:
+        probe = Task("logreg_probe", 1.0, np.array([logreg_lam_max(prob) / 10]), True)
+    else:
+        probe = Task("probe", task.l1_ratio, np.array([alpha_max(prob, task.l1_ratio) / 10]),
+                     True)
+    run = runner("skglm", probe)
     t0 = time.perf_counter()
-    run_skglm(prob, probe, 1e-4)
+    run(prob, probe, 1e-4)
     first = time.perf_counter() - t0
     t0 = time.perf_counter()
-    run_skglm(prob, probe, 1e-4)
+    run(prob, probe, 1e-4)
     warm = time.perf_counter() - t0
     jit_rows.append({"input": key[0], "model": key[1], "set": prob.label,
                      "first_call_s": first, "warm_call_s": warm, "jit_s": first - warm})
@@ -448,14 +540,17 @@ def bench_task(prob, task, solvers, args, jit_seen, jit_rows):
     base = {"set": prob.label, "n": n, "p": p, "nnz": prob.nnz, "task": task.name,
             "n_alphas": len(task.alphas), "unit_s": prob.unit, "budget_s": args.budget}
     cal = {}
+    solvers = [s for s in solvers if runner(s, task) is not None]
     for s in solvers:
         log(f"  {task.name} / {s}: calibrating")
         if s == "skglm":
             skglm_first_call(prob, task, jit_seen, jit_rows)
-        ladder = OUR_LADDER if s == "penalized" else PEER_LADDER
-        cal[s] = calibrate(RUNNERS[s], prob, task, args.budget, ladder)
+        # our lasso tol is the same gap bound as the target; the logistic target is a
+        # KKT bound, so there ours starts from the peers' ladder like everyone
+        ladder = OUR_LADDER if s == "penalized" and not task.logistic else PEER_LADDER
+        cal[s] = calibrate(runner(s, task), prob, task, args.budget, ladder)
     ready = {s: c[0] for s, c in cal.items() if c[0] is not None}
-    calls = {s: (lambda s=s: RUNNERS[s](prob, task, ready[s])) for s in ready}
+    calls = {s: (lambda s=s: runner(s, task)(prob, task, ready[s])) for s in ready}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         times, warm, batch = interleaved_times(calls, args.repeats)
@@ -487,8 +582,8 @@ def available_solvers(requested):
     """The requested solvers that import, and a note on those that do not."""
     ok, notes = [], []
     for s in requested:
-        if s not in RUNNERS:
-            raise SystemExit(f"unknown solver {s!r}; choose among {', '.join(RUNNERS)}")
+        if s not in RUNNERS and s not in LOGREG_RUNNERS:
+            raise SystemExit(f"unknown solver {s!r}; choose among {', '.join(SOLVERS)}")
         if s in PEER_MODULES:
             t0 = time.perf_counter()
             try:
@@ -506,7 +601,8 @@ def versions(solvers):
            "python": platform.python_version(), "machine": platform.machine()}
     for s in solvers:
         if s in PEER_MODULES:
-            out[s] = getattr(sys.modules[s], "__version__", "?")
+            top = PEER_MODULES[s].split(".")[0]
+            out[s] = getattr(sys.modules[top], "__version__", "?")
     return out
 
 
@@ -527,7 +623,7 @@ def main():
     tasks = args.tasks.split(",")
     for t in tasks:
         if t not in TASKS:
-            raise SystemExit(f"unknown task {t!r}; choose among {TASKS} (logistic: not yet)")
+            raise SystemExit(f"unknown task {t!r}; choose among {TASKS}")
 
     solvers, notes = available_solvers(args.solvers.split(","))
     rows, jit_rows, jit_seen = [], [], set()
@@ -537,12 +633,16 @@ def main():
             prob = prepare(label, intercept=args.intercept)
             log(f"{label}: {prob.X.shape}, nnz {prob.nnz}, unit {prob.unit:.3g} s")
             for name in tasks:
-                rows += bench_task(prob, make_task(prob, name), solvers, args, jit_seen,
-                                   jit_rows)
+                task = make_task(prob, name)
+                if task is None:
+                    log(f"  {name}: skipped (y is not binary)")
+                    continue
+                rows += bench_task(prob, task, solvers, args, jit_seen, jit_rows)
 
     print(f"Single-threaded BLAS, {args.repeats} repeats after one warm-up, interleaved; "
           f"budget {args.budget:g} s per call; target gap <= {TARGET:g} * ||y_c||^2/(2n) "
-          "at every alpha, certified in numpy.\n")
+          f"at every alpha (L1 logistic: KKT violation <= {LOGREG_KKT:g} * lam), certified "
+          "in numpy.\n")
     print("Versions: " + ", ".join(f"{k} {v}" for k, v in versions(solvers).items()))
     print("Peers: " + "; ".join(notes) + "\n")
     print("| set | n x p | nnz | solver | task | time s | units | gap ratio | tol used | ok |")
