@@ -338,12 +338,6 @@ def solve_logistic(problem, w, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
             "n_screened": screened, "eta": eta}
 
 
-def logistic_alpha_grid(alpha_max, n_alphas, eps):
-    if alpha_max <= 0:
-        return np.full(n_alphas, np.finfo(np.float64).resolution)
-    return np.geomspace(alpha_max, alpha_max * eps, n_alphas)
-
-
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
                         tol=1e-4, max_iter=100, warn=True):
     """Warm-started path over decreasing alphas.

@@ -16,11 +16,15 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._logistic import LogisticProblem, solve_logistic_path
 from ._validation import (
     FLOAT_DTYPES,
     canonical_csc,
@@ -383,8 +387,6 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     dual_gaps : ndarray (n_alphas,), in the objective's 1/n scaling.
     n_iters : ndarray (n_alphas,), Newton steps, only if ``return_n_iter``.
     """
-    from ._logistic import LogisticProblem, logistic_alpha_grid, solve_logistic_path
-
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
@@ -407,7 +409,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     if alphas is None:
         check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
-        alphas = logistic_alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
+        alphas = alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
     else:
         alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
         if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
@@ -487,11 +489,6 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the model (one binary problem, or one per class when there are more)."""
-        from sklearn.utils.class_weight import compute_sample_weight
-        from sklearn.utils.multiclass import check_classification_targets
-
-        from ._logistic import LogisticProblem, solve_logistic_path
-
         l1_ratio = _logistic_l1_ratio(self.penalty, self.l1_ratio)
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
@@ -554,8 +551,6 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
 
     def predict_proba(self, X):
         """Class probabilities: the sigmoid for two classes; one-vs-rest normalised otherwise."""
-        from scipy.special import expit
-
         scores = self.decision_function(X)
         if scores.ndim == 1:
             p1 = expit(scores)
