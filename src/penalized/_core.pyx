@@ -1323,6 +1323,15 @@ cdef class Design:
                 sr = float(np.sum(res, dtype=np.float64))
             else:
                 sr = float(np.dot(np.asarray(res, dtype=np.float64), self.sample_weight))
+        if self.d.kind == PZ_DENSE and floating is double:
+            # one BLAS gemv over the F-ordered X beats a dot per short column
+            r = np.asarray(res)
+            if self.sample_weight is not None:
+                r = r * self.sample_weight
+            out = self._keep[0].T @ r
+            if self.d.x_mean != NULL:
+                out -= sr * np.asarray(self.x_mean)
+            return out
         with nogil:
             for j in range(self.d.p):
                 o[j] = _centred_wdot(&self.d, j, &res[0], sr)

@@ -251,7 +251,12 @@ def _newton_on_block(problem, Xs, w, b, eta, L1, L2, tol_abs, max_newton, max_ep
             t *= 0.5
         steps += 1
         if not accepted:
-            break
+            # no sufficient decrease: the model's minimiser was too inexact for
+            # the precision this gap needs; solve it more accurately and retry
+            inner_ratio *= 0.1
+            if inner_ratio < 1e-12:
+                break
+            continue
         w += t * dw
         b += t * db
         eta = eta + t * d_eta
