@@ -182,6 +182,20 @@ class _Target:
         self._Xty = value
 
 
+def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
+    """ConvergenceWarning for the path points in ``missed`` = [(alpha, gap, target, work)]."""
+    alpha, gap, target, work = missed[0]
+    where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
+        f"{len(missed)} of {n_alphas} alphas (first: alpha={alpha:.4g})")
+    warnings.warn(
+        f"{what} did not converge for {where}: duality gap {gap:.3e} > target "
+        f"{target:.3e} ({target_meaning}) after {work} {work_unit}. "
+        "Increase max_iter, increase tol, or standardize the features.",
+        ConvergenceWarning,
+        stacklevel=4,
+    )
+
+
 def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
     """Geometric grid of n_alphas from alpha_max down to eps * alpha_max."""
     if n_alphas < 1:
@@ -260,16 +274,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_epochs"]))
     if missed and warn:
-        alpha, gap, target_gap, epochs = missed[0]
-        where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
-            f"{len(missed)} of {alphas.size} alphas (first: alpha={alpha:.4g})")
-        warnings.warn(
-            f"Objective did not converge for {where}: duality gap {gap:.3e} > "
-            f"target {target_gap:.3e} (tol * ||y - mean||^2 / n) after {epochs} epochs. "
-            "Increase max_iter, increase tol, or standardize the features.",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
+        warn_unconverged(missed, alphas.size, "Objective", "tol * ||y - mean||^2 / n",
+                         "epochs")
     if not (finite and np.all(np.isfinite(intercepts))):
         raise FloatingPointError(
             "Coordinate descent produced non-finite coefficients; the data may "

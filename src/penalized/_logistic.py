@@ -33,15 +33,13 @@ intercept-only model.  The dual is (4 / max s)-strongly concave, which gives
 the gap-safe sphere.
 """
 
-import warnings
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, xlogy
-from sklearn.exceptions import ConvergenceWarning
 
 from ._core import Design, enet_solve
-from ._enet import LeastSquaresProblem
+from ._enet import LeastSquaresProblem, warn_unconverged
 
 # Newton-step subproblems are solved to this fraction of the current gap
 _INNER_RATIO = 0.3
@@ -374,15 +372,8 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_iter"]))
     if missed and warn:
-        alpha, gap, target, it = missed[0]
-        where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
-            f"{len(missed)} of {alphas.size} alphas (first: alpha={alpha:.4g})")
-        warnings.warn(
-            f"Logistic regression did not converge for {where}: duality gap {gap:.3e} > "
-            f"target {target:.3e} (tol * intercept-only loss) after {it} Newton steps. "
-            "Increase max_iter, increase tol, or standardize the features.",
-            ConvergenceWarning, stacklevel=3,
-        )
+        warn_unconverged(missed, alphas.size, "Logistic regression",
+                         "tol * intercept-only loss", "Newton steps")
     if not (np.all(np.isfinite(intercepts)) and np.isfinite(gaps).all()):
         raise FloatingPointError(
             "Logistic regression produced non-finite values; rescale X."

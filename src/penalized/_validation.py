@@ -127,3 +127,11 @@ def check_choice(value, name, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}.")
     return value
+
+
+def check_alphas(alphas):
+    """User alphas as a float64 array sorted decreasing (a path runs from strong to weak)."""
+    alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
+    if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
+        raise ValueError("alphas must be a non-empty array of finite values >= 0.")
+    return np.sort(alphas)[::-1]

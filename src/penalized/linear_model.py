@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._validation import (
+    check_alphas,
     FLOAT_DTYPES,
     canonical_csc,
     check_choice,
@@ -124,10 +125,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
             tgt.Xty = np.asarray(Xy, dtype=np.float64).reshape(-1)
         alphas = alpha_grid(problem.alpha_max(tgt, l1_ratio, positive), n_alphas, eps)
     else:
-        alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
-        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
-        alphas = np.sort(alphas)[::-1]
+        alphas = check_alphas(alphas)
     coefs, gaps, n_iters, _ = solve_path(
         problem, tgt, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=positive, selection=selection,
@@ -411,10 +409,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         alphas = alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
     else:
-        alphas = np.asarray(alphas, dtype=np.float64).reshape(-1)
-        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-            raise ValueError("alphas must be a non-empty array of finite values >= 0.")
-        alphas = np.sort(alphas)[::-1]
+        alphas = check_alphas(alphas)
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter)
     if return_n_iter:
