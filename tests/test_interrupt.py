@@ -13,9 +13,12 @@ import pytest
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 def test_sigint_stops_a_long_fit_quickly():
     code = textwrap.dedent("""
-        import sys, time
+        import signal, sys, time
         import numpy as np
         import penalized
+        # a shell that starts jobs in the background (nohup ... &) makes them ignore
+        # SIGINT, and Python keeps an inherited SIG_IGN: restore Python's handler
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         rng = np.random.default_rng(0)
         X = np.asfortranarray(rng.standard_normal((400, 4000)))
         y = X[:, :300] @ rng.standard_normal(300)
