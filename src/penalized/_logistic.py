@@ -27,7 +27,7 @@ gradient) and a_i = y_i theta_i / s_i in [0, 1], the Fenchel dual of n F is
 with psi*(v) = (|v| - L1)_+^2 / (2 L2) for L2 = n alpha (1 - l1_ratio) > 0, or the
 constraint |x_j.theta| <= L1 = n alpha l1_ratio when L2 = 0 (theta is then
 rescaled).  The sum-zero constraint is met exactly by shrinking the larger of
-the two label groups of theta.  The gap n F(w, b) - D(theta) / n is returned
+the two label groups of theta.  The gap (n F(w, b) - D(theta)) / n is returned
 in F's 1/n scaling; ``tol`` bounds it relative to F(0, b_0), the loss of the
 intercept-only model.  The dual is (4 / max s)-strongly concave, which gives
 the gap-safe sphere.
