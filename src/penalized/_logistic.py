@@ -71,9 +71,11 @@ class LogisticProblem:
     y : ndarray of +1 / -1 (float64).
     sample_weight : ndarray summing to n, or None.
     fit_intercept : bool
+    design : Design of (X, None, fit_intercept), optional
+        Shared by problems on the same X (one-vs-rest): it does not depend on y.
     """
 
-    def __init__(self, X, y, sample_weight=None, fit_intercept=True):
+    def __init__(self, X, y, sample_weight=None, fit_intercept=True, design=None):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
@@ -84,7 +86,7 @@ class LogisticProblem:
         self.s_max = float(self.s.max())
         self.fit_intercept = fit_intercept
         # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
-        self.design = Design(X, None, fit_intercept)
+        self.design = Design(X, None, fit_intercept) if design is None else design
         self.col_norm = np.sqrt(np.asarray(self.design.col_sqnorm))
         self.b0 = self._null_intercept()
         null_eta = np.full(n, self.b0)

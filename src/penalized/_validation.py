@@ -72,6 +72,14 @@ def check_y(y, n_samples, dtype, *, multi_output=False, input_name="y"):
     return y
 
 
+def check_1d_float(a, name):
+    """``a`` as a 1-D float64 array (raw weights before rescaling)."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {a.shape}.")
+    return a
+
+
 def check_sample_weight(sample_weight, n_samples, dtype):
     """Validate sample weights and rescale them to sum to n_samples.
 

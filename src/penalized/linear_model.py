@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._validation import (
+    check_1d_float,
     check_alphas,
     FLOAT_DTYPES,
     canonical_csc,
@@ -394,7 +395,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
         raise ValueError(f"y must be 1-D with {X.shape[0]} entries, got shape {y.shape}.")
     _, ypm = _binary_labels(y)
     raw_total = (X.shape[0] if sample_weight is None
-                 else float(np.sum(check_array_1d(sample_weight, "sample_weight"))))
+                 else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
     sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
     problem = LogisticProblem(X, ypm, sample_weight, fit_intercept)
     if alphas is not None and Cs is not None:
@@ -415,13 +416,6 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     if return_n_iter:
         return alphas, coefs, intercepts, gaps, n_iters
     return alphas, coefs, intercepts, gaps
-
-
-def check_array_1d(a, name):
-    a = np.asarray(a, dtype=np.float64)
-    if a.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, got shape {a.shape}.")
-    return a
 
 
 class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator):
@@ -503,7 +497,7 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
                 f"y has one class only ({classes[0]!r}); logistic regression needs two."
             )
         n = X.shape[0]
-        sw = np.ones(n) if sample_weight is None else check_array_1d(
+        sw = np.ones(n) if sample_weight is None else check_1d_float(
             sample_weight, "sample_weight")
         if sw.shape[0] != n:
             raise ValueError(f"sample_weight must have shape ({n},), got {sw.shape}.")
@@ -522,9 +516,11 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         coef = np.empty((len(problems), X.shape[1]))
         intercept = np.empty(len(problems))
         gaps, kkt, n_iter = [], [], []
+        design = None   # column statistics of X, shared by the one-vs-rest problems
         for k, positive_class in enumerate(problems):
             ypm = np.where(y == positive_class, 1.0, -1.0)
-            problem = LogisticProblem(X, ypm, sw, self.fit_intercept)
+            problem = LogisticProblem(X, ypm, sw, self.fit_intercept, design=design)
+            design = problem.design
             c, b, g, it = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
                 coef_init=None if prev is None else prev[k],
