@@ -191,3 +191,90 @@ def make_classification(n=80, p=30, density=None, seed=0, n_informative=4, dtype
     eta = Xd @ w + 0.3
     y = np.where(rng.uniform(size=n) < 1.0 / (1.0 + np.exp(-eta)), 1.0, -1.0)
     return X, y
+
+
+def _softmax_parts(Xd, W, b):
+    """(eta, logsumexp(eta)) for coefficients W (K, p) and intercepts b (K,)."""
+    eta = Xd @ np.asarray(W, dtype=np.float64).T + b
+    top = eta.max(axis=1, keepdims=True)
+    return eta, (top + np.log(np.exp(eta - top).sum(axis=1, keepdims=True)))[:, 0]
+
+
+def multinomial_objective(X, codes, W, b, alpha, l1_ratio, sample_weight=None):
+    """1/n sum s_i (logsumexp(eta_i) - eta_i,c_i) + alpha*rho*|W|_1 + alpha*(1-rho)/2 |W|^2.
+
+    ``codes``: class index 0..K-1 of every sample; W (K, p); plain numpy.
+    """
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    n = Xd.shape[0]
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight) * n / np.sum(sample_weight)
+    W = np.asarray(W, dtype=np.float64)
+    eta, lse = _softmax_parts(Xd, W, b)
+    return (np.sum(s * (lse - eta[np.arange(n), codes])) / n
+            + alpha * l1_ratio * np.abs(W).sum() + 0.5 * alpha * (1 - l1_ratio) * np.sum(W * W))
+
+
+def multinomial_kkt_violation(X, codes, W, b, alpha, l1_ratio, sample_weight=None,
+                              fit_intercept=True):
+    """Largest violation of the optimality conditions of multinomial_objective (numpy)."""
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    n = Xd.shape[0]
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight) * n / np.sum(sample_weight)
+    W = np.asarray(W, dtype=np.float64)
+    eta, lse = _softmax_parts(Xd, W, b)
+    P = np.exp(eta - lse[:, None])
+    Y = np.eye(W.shape[0])[codes]
+    dloss = s[:, None] * (P - Y) / n                    # d/d eta of the mean loss
+    grad = dloss.T @ Xd + alpha * (1 - l1_ratio) * W
+    l1 = alpha * l1_ratio
+    viol = np.where(W != 0, np.abs(grad + l1 * np.sign(W)), np.maximum(np.abs(grad) - l1, 0.0))
+    out = float(viol.max())
+    if fit_intercept:
+        out = max(out, float(np.abs(dloss.sum(axis=0)).max()))
+    return out
+
+
+def multinomial_reference(X, codes, alpha, l1_ratio, sample_weight=None, fit_intercept=True):
+    """Minimiser of multinomial_objective by L-BFGS-B on the split W = U - V, U, V >= 0."""
+    from scipy.optimize import minimize
+
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    n, p = Xd.shape
+    K = int(codes.max()) + 1
+    s = np.ones(n) if sample_weight is None else np.asarray(sample_weight) * n / np.sum(sample_weight)
+    Y = np.eye(K)[codes]
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    m = p * K
+
+    def f(z):
+        W = (z[:m] - z[m:2 * m]).reshape(K, p)
+        b = z[2 * m:] if fit_intercept else np.zeros(K)
+        eta, lse = _softmax_parts(Xd, W, b)
+        val = (np.sum(s * (lse - np.sum(eta * Y, axis=1))) / n + l1 * z[:2 * m].sum()
+               + 0.5 * l2 * np.sum(W * W))
+        d = s[:, None] * (np.exp(eta - lse[:, None]) - Y) / n
+        gW = (d.T @ Xd + l2 * W).ravel()
+        gb = d.sum(axis=0) if fit_intercept else np.zeros(K)
+        return val, np.concatenate([gW + l1, -gW + l1, gb])
+
+    bounds = [(0, None)] * (2 * m) + [(None, None)] * K
+    r = minimize(f, np.zeros(2 * m + K), jac=True, method="L-BFGS-B", bounds=bounds,
+                 options=dict(maxiter=50000, maxfun=100000, ftol=1e-16, gtol=1e-13))
+    W = (r.x[:m] - r.x[m:2 * m]).reshape(K, p)
+    return W, (r.x[2 * m:] if fit_intercept else np.zeros(K))
+
+
+def make_multiclass(n=90, p=12, K=3, density=None, seed=0, dtype=np.float64):
+    """Labels 0..K-1 from a sparse softmax model; dense F-order or CSC X."""
+    rng = np.random.default_rng(seed)
+    if density is None:
+        X = np.asfortranarray(rng.standard_normal((n, p)).astype(dtype))
+        Xd = X.astype(np.float64)
+    else:
+        X = sp.random(n, p, density=density, format="csc", random_state=seed,
+                      data_rvs=rng.standard_normal).astype(dtype)
+        Xd = X.toarray().astype(np.float64)
+    W = np.zeros((p, K))
+    W[:3] = rng.choice([-1.5, 1.5], (3, K))
+    codes = np.argmax(Xd @ W + rng.gumbel(size=(n, K)), axis=1)
+    return X, codes

@@ -24,7 +24,8 @@ def _expected_failed_checks(estimator):
      penalized.LassoCV(cv=3, n_alphas=10),
      penalized.ElasticNetCV(cv=3, n_alphas=10, l1_ratio=[0.5, 0.9]),
      penalized.LogisticRegression(), penalized.LogisticRegression("l1", C=10.0, tol=1e-10),
-     penalized.LogisticRegression("elasticnet", l1_ratio=0.5, alpha=0.01, tol=1e-10)],
+     penalized.LogisticRegression("l1", C=10.0, tol=1e-10, multi_class="ovr"),
+     penalized.LogisticRegression("elasticnet", l1_ratio=0.5, alpha=0.01, tol=1e-13)],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):

@@ -1,36 +1,51 @@
-"""Penalised binary logistic regression on the least-squares core.
+"""Penalised logistic regression (binary and multinomial) on the least-squares core.
 
-Objective, for labels y_i in {-1, +1} and sample weights s normalised to sum n::
+Objective, for sample weights s normalised to sum n and K linear predictors
+eta_i = x_i W + b (K = 1 for two classes, K = n_classes for the softmax)::
 
-    F(w, b) = 1/n * sum_i s_i log(1 + exp(-y_i (x_i.w + b)))
-              + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+    F(W, b) = 1/n * sum_i s_i f_i(eta_i)
+              + alpha * l1_ratio * ||W||_1 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
 
-The intercept b is not penalised.  scikit-learn's ``C`` is ``alpha = 1 / (n C)``
-(n = sum of the raw sample weights).
+with the binomial loss f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}, or
+the multinomial loss f_i(eta) = logsumexp(eta) - eta_{c_i} for the class c_i
+of sample i.  The intercepts b are not penalised.  scikit-learn's ``C`` is
+``alpha = 1 / (n C)`` (n = sum of the raw sample weights).
+
+The loss is a plug-in (:class:`BinomialLoss`, :class:`MultinomialLoss`): its
+value, the Newton model of one predictor column (gradient and diagonal
+curvature), the intercept-only solution and its Fenchel conjugate at a dual
+point.  Everything else is shared.
 
 Solver: proximal Newton (Lee, Sun, Saunders 2014; glmnet's IRLS-CD, Friedman,
 Hastie, Tibshirani 2010; newGLMNET, Yuan, Ho, Lin 2012).  Each Newton step
-minimises the quadratic model of the loss plus the penalty, which is a
-weighted least-squares elastic net solved by the same native coordinate-
-descent core as :class:`~penalized.Lasso`, then a backtracking line search on
-F.  Around it, an outer working set (Massias, Gramfort, Salmon 2018): the
-Newton iterations run on the features closest to their dual constraint only,
-and one pass over X per outer iteration computes the duality gap over every
-feature, screens (gap safe, Ndiaye et al. 2017) and grows the set.
+minimises the quadratic model of the loss in one predictor column plus the
+penalty, a weighted least-squares elastic net solved by the same native
+coordinate-descent core as :class:`~penalized.Lasso`, followed by a
+backtracking line search on F.  For the softmax the columns are visited in
+turn, each with the exact diagonal block s_i p_ik (1 - p_ik) of the Hessian
+(glmnet's partial Newton for the multinomial, Friedman et al. 2010, sec. 4).
+Around it, an outer working set (Massias, Gramfort, Salmon 2018): the Newton
+iterations run on the features closest to their dual constraint only, and one
+pass over X per outer iteration computes the duality gap over every feature,
+screens (gap safe, Ndiaye et al. 2017) and grows the set.
 
-Certificate.  With theta_i = s_i y_i sigmoid(-y_i eta_i) (minus the loss
-gradient) and a_i = y_i theta_i / s_i in [0, 1], the Fenchel dual of n F is
+Certificate.  The dual variable is Theta = -(d/d eta) sum_i s_i f_i (n x K).
+Binomial: theta_i = s_i y_i a_i with a_i = sigmoid(-y_i eta_i) in [0, 1];
+multinomial: Theta_i = s_i (Y_i - A_i) with A_i = softmax(eta_i) in the simplex
+(Y one-hot).  The Fenchel dual of n F is
 
-    D(theta) = -sum_i s_i [a_i log a_i + (1 - a_i) log(1 - a_i)]
-               - sum_j psi*(x_j.theta),   subject to sum_i theta_i = 0 (intercept)
+    D(Theta) = -sum_i s_i f_i*(-theta_i / s_i) - sum_jk psi*(x_j.Theta_k),
+    subject to sum_i Theta_ik = 0 for every k (intercepts),
 
-with psi*(v) = (|v| - L1)_+^2 / (2 L2) for L2 = n alpha (1 - l1_ratio) > 0, or the
-constraint |x_j.theta| <= L1 = n alpha l1_ratio when L2 = 0 (theta is then
-rescaled).  The sum-zero constraint is met exactly by shrinking the larger of
-the two label groups of theta.  The gap (n F(w, b) - D(theta)) / n is returned
-in F's 1/n scaling; ``tol`` bounds it relative to F(0, b_0), the loss of the
-intercept-only model.  The dual is (4 / max s)-strongly concave, which gives
-the gap-safe sphere.
+where f_i* is the negative entropy of a_i (binomial) or of A_i (softmax), and
+psi*(v) = (|v| - L1)_+^2 / (2 L2) for L2 = n alpha (1 - l1_ratio) > 0, or the
+constraint |x_j.Theta_k| <= L1 = n alpha l1_ratio when L2 = 0; scaling Theta by
+t in (0, 1] keeps a (or A = Y + t (A - Y)) in the domain, which makes any
+Theta feasible.  The sum-zero constraint is met exactly by a correction that
+keeps the domain (see each loss).  The gap (n F(W, b) - D(Theta)) / n is
+returned in F's 1/n scaling; ``tol`` bounds it relative to F(0, b_0), the loss
+of the intercept-only model.  The dual is (mu / max s)-strongly concave (mu = 4
+binomial, 1 softmax), which gives the gap-safe sphere.
 """
 
 
@@ -53,8 +68,26 @@ def _log1pexp(t):
     return np.logaddexp(0.0, t)
 
 
-def _penalty(w, L1, L2):
-    return L1 * float(np.abs(w).sum()) + 0.5 * L2 * float(w @ w)
+def _penalty(W, L1, L2):
+    """L1 ||W||_1 + L2/2 ||W||_F^2."""
+    return L1 * float(np.abs(W).sum()) + 0.5 * L2 * float(np.sum(W * W))
+
+
+def _row_max_abs(M):
+    """max_k |M_jk| for every row (the plain column when K = 1)."""
+    return np.abs(M[:, 0]) if M.shape[1] == 1 else np.abs(M).max(axis=1)
+
+
+def _row_any(M):
+    """Rows of M with a non-zero entry."""
+    return M[:, 0] != 0 if M.shape[1] == 1 else np.any(M != 0, axis=1)
+
+
+def _log_softmax(E):
+    """Row-wise log softmax and logsumexp of E (n, K), overflow-safe."""
+    shifted = E - E.max(axis=1, keepdims=True)
+    lse = np.log(np.exp(shifted).sum(axis=1))
+    return shifted - lse[:, None], lse + (E[:, 0] - shifted[:, 0])
 
 
 def _neg_entropy(a):
@@ -62,13 +95,143 @@ def _neg_entropy(a):
     return xlogy(a, a) + xlogy(1.0 - a, 1.0 - a)
 
 
+class BinomialLoss:
+    """f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}; one predictor (K = 1).
+
+    Dual point: a_i in [0, 1] with theta_i = s_i y_i a_i; s_i f_i*(-theta_i/s_i)
+    = s_i (a_i log a_i + (1 - a_i) log(1 - a_i)), 4-strongly convex in a_i.
+    """
+
+    n_outputs = 1
+    modulus = 4.0
+
+    def __init__(self, y, s):
+        self.y = np.asarray(y, dtype=np.float64)
+        self.s = s
+
+    def value(self, E):
+        """sum_i s_i log(1 + exp(-y_i eta_i)) (n F units)."""
+        return float(self.s @ _log1pexp(-self.y * E[:, 0]))
+
+    def neg_gradient(self, E):
+        """Theta = s y sigmoid(-y eta), as an (n, 1) array."""
+        return (self.s * self.y * expit(-self.y * E[:, 0]))[:, None]
+
+    def newton_model(self, E, k):
+        """(r, c): per-unit-weight negative gradient and curvature of column k."""
+        eta = E[:, 0]
+        curv = np.maximum(expit(eta) * expit(-eta), _CURV_FLOOR)
+        return self.y * expit(-self.y * eta), curv
+
+    def null_intercept(self, fit_intercept):
+        if not fit_intercept:
+            return np.zeros(1)
+        pos = float(self.s[self.y > 0].sum())
+        neg = float(self.s[self.y < 0].sum())
+        if pos <= 0 or neg <= 0:
+            raise ValueError("y has a single class (with positive weight); need two.")
+        return np.array([np.log(pos / neg)])
+
+    def normalize_intercept(self, b, E):
+        return b, E
+
+    def dual_point(self, E, fit_intercept):
+        """a = sigmoid(-y eta), shrunk on the larger label group so that sum theta = 0."""
+        a = expit(-self.y * E[:, 0])
+        if fit_intercept:
+            theta = self.s * a
+            pos = float(theta[self.y > 0].sum())
+            neg = float(theta[self.y < 0].sum())
+            if pos > neg > 0:
+                a = np.where(self.y > 0, a * (neg / pos), a)
+            elif neg > pos > 0:
+                a = np.where(self.y < 0, a * (pos / neg), a)
+        return a
+
+    def theta(self, a):
+        return (self.s * self.y * a)[:, None]
+
+    def conjugate(self, a, t):
+        """sum_i s_i f_i*(-t theta_i / s_i) at the dual point scaled by t."""
+        return float(self.s @ _neg_entropy(t * a))
+
+
+class MultinomialLoss:
+    """f_i(eta) = logsumexp(eta) - eta . Y_i, Y one-hot (n x K); K predictors.
+
+    Dual point: A_i in the simplex with Theta_i = s_i (Y_i - A_i);
+    s_i f_i*(-Theta_i/s_i) = s_i sum_k A_ik log A_ik, 1-strongly convex in A_i.
+    Scaling Theta by t moves A to Y + t (A - Y), still in the simplex.
+    """
+
+    modulus = 1.0
+
+    def __init__(self, Y, s):
+        self.Y = np.asarray(Y, dtype=np.float64)
+        self.s = s
+        self.n_outputs = self.Y.shape[1]
+        self.class_weight = s @ self.Y     # c_k, summing to n
+
+    def value(self, E):
+        return float(self.s @ (_log_softmax(E)[1] - np.sum(E * self.Y, axis=1)))
+
+    def neg_gradient(self, E):
+        return self.s[:, None] * (self.Y - np.exp(_log_softmax(E)[0]))
+
+    def newton_model(self, E, k):
+        p = np.exp(_log_softmax(E)[0][:, k])
+        return self.Y[:, k] - p, np.maximum(p * (1.0 - p), _CURV_FLOOR)
+
+    def null_intercept(self, fit_intercept):
+        if not fit_intercept:
+            return np.zeros(self.n_outputs)
+        if np.any(self.class_weight <= 0):
+            raise ValueError("every class needs a positive total sample weight.")
+        b = np.log(self.class_weight)
+        return b - b.mean()
+
+    def normalize_intercept(self, b, E):
+        """Softmax is invariant to a common shift of the intercepts: make them sum to 0."""
+        shift = float(b.mean())
+        return b - shift, E - shift
+
+    def dual_point(self, E, fit_intercept):
+        """A = softmax(E), corrected so that sum_i s_i A_ik = c_k for every class.
+
+        The correction subtracts eps_k / n from every row (eps_k = sum_i s_i A_ik
+        - c_k; rows still sum to 1) and mixes in the class priors c / n just
+        enough to keep every entry >= 0; both steps keep the column sums.
+        """
+        A = np.exp(_log_softmax(E)[0])
+        if fit_intercept:
+            n = float(self.s.sum())
+            prior = self.class_weight / n
+            A1 = A - (self.s @ A - self.class_weight) / n
+            low = A1 < 0
+            if np.any(low):
+                need = -A1[low] / (np.broadcast_to(prior, A1.shape)[low] - A1[low])
+                tau = min(1.0, float(need.max()))
+                A1 = (1.0 - tau) * A1 + tau * prior
+                A1 = np.maximum(A1, 0.0)
+            A = A1
+        return A
+
+    def theta(self, A):
+        return self.s[:, None] * (self.Y - A)
+
+    def conjugate(self, A, t):
+        At = self.Y + t * (A - self.Y)
+        return float(self.s @ xlogy(At, At).sum(axis=1))
+
+
 class LogisticProblem:
-    """X, +/-1 labels and weights prepared once for many penalties.
+    """X, labels and weights prepared once for many penalties.
 
     Parameters
     ----------
     X : F-ordered float ndarray or canonical CSC matrix (validated).
-    y : ndarray of +1 / -1 (float64).
+    y : ndarray of +1 / -1 (binomial loss), or an (n, K) one-hot indicator
+        matrix (multinomial loss, K >= 2).
     sample_weight : ndarray summing to n, or None.
     fit_intercept : bool
     design : Design of (X, None, fit_intercept), optional
@@ -79,44 +242,35 @@ class LogisticProblem:
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
-        self.y = np.asarray(y, dtype=np.float64)
         n = self.n_samples
         self.s = (np.ones(n) if sample_weight is None
                   else np.asarray(sample_weight, dtype=np.float64))
         self.s_max = float(self.s.max())
+        y = np.asarray(y, dtype=np.float64)
+        self.y = y
+        self.loss = BinomialLoss(y, self.s) if y.ndim == 1 else MultinomialLoss(y, self.s)
+        self.n_outputs = self.loss.n_outputs
         self.fit_intercept = fit_intercept
         # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
         self.design = Design(X, None, fit_intercept) if design is None else design
         self.col_norm = np.sqrt(np.asarray(self.design.col_sqnorm))
-        self.b0 = self._null_intercept()
-        null_eta = np.full(n, self.b0)
-        self.null_loss = self.loss(null_eta)
+        self.b0 = self.loss.null_intercept(fit_intercept)
+        self.null_loss = self.loss.value(np.broadcast_to(self.b0, (n, self.n_outputs))) / n
 
-    # -- loss pieces (float64) --------------------------------------------
-    def loss(self, eta):
-        """(1/n) sum_i s_i log(1 + exp(-y_i eta_i))."""
-        return float(self.s @ _log1pexp(-self.y * eta)) / self.n_samples
+    def loss_value(self, E):
+        """(1/n) sum_i s_i f_i(eta_i)."""
+        return self.loss.value(E) / self.n_samples
 
-    def dual_residual(self, eta):
-        """theta = -(d/d eta) sum_i s_i log(1 + exp(-y_i eta_i)) = s y sigmoid(-y eta)."""
-        return self.s * self.y * expit(-self.y * eta)
-
-    def _null_intercept(self):
-        if not self.fit_intercept:
-            return 0.0
-        pos = float(self.s[self.y > 0].sum())
-        neg = float(self.s[self.y < 0].sum())
-        if pos <= 0 or neg <= 0:
-            raise ValueError("y has a single class (with positive weight); need two.")
-        return float(np.log(pos / neg))
-
-    def linear(self, w, cols=None, Xs=None):
-        """X w (float64), using only the columns ``cols`` when given (w over them)."""
+    def linear(self, W, cols=None, Xs=None):
+        """X W as an (n, K) float64 array, over the columns ``cols`` when given."""
         if Xs is None:
             Xs = self.X if cols is None else self.column_block(cols)
-        if w.size == 0 or not np.any(w):
-            return np.zeros(self.n_samples)
-        return np.asarray(Xs @ np.asarray(w, dtype=Xs.dtype), dtype=np.float64).ravel()
+        W = np.asarray(W)
+        if W.ndim == 1:
+            W = W[:, None]
+        if W.size == 0 or not np.any(W):
+            return np.zeros((self.n_samples, W.shape[1]))
+        return np.asarray(Xs @ W.astype(Xs.dtype), dtype=np.float64)
 
     def column_block(self, cols):
         """X[:, cols] as F-ordered dense or CSC sparse (a copy of those columns only)."""
@@ -124,251 +278,371 @@ class LogisticProblem:
             return self.X[:, cols].tocsc()
         return np.asfortranarray(self.X[:, cols])
 
+    def correlations(self, Theta):
+        """x_c,j.Theta_k for every feature and predictor: (p, K) float64."""
+        out = np.empty((self.n_features, Theta.shape[1]))
+        for k in range(Theta.shape[1]):
+            out[:, k] = self.design.correlations(np.ascontiguousarray(Theta[:, k],
+                                                                      dtype=self.dtype))
+        return out
+
     def alpha_max(self, l1_ratio):
-        """Smallest alpha with w = 0 optimal: max_j |x_c,j.theta_0| / (n l1_ratio)."""
+        """Smallest alpha with W = 0 optimal: max_jk |x_c,j.Theta_0k| / (n l1_ratio)."""
         if l1_ratio <= 0:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid."
             )
-        theta0 = self.dual_residual(np.full(self.n_samples, self.b0))
-        c = self.design.correlations(theta0.astype(self.dtype))
+        E0 = np.broadcast_to(self.b0, (self.n_samples, self.n_outputs))
+        c = self.correlations(self.loss.neg_gradient(E0))
         top = float(np.abs(c).max()) if c.size else 0.0
         return top / (self.n_samples * l1_ratio)
 
     # -- certificate -------------------------------------------------------
-    def gap(self, eta, w, L1, L2, corr_fn):
-        """Duality gap of n F at (w, b) with eta = X w + b.
+    def gap(self, E, W, L1, L2, corr_fn):
+        """Duality gap of n F at (W, b) with E = X W + b.
 
-        ``corr_fn(theta)`` returns x_c,j.theta for the features in play; w is
-        over the same features.  Returns (gap, primal, theta, corr, scale):
-        primal in n F units; corr = x_c.theta of the unscaled dual point and
-        ``scale`` the factor that made it feasible (L2 = 0).
+        ``corr_fn(Theta)`` returns x_c,j.Theta_k for the features in play; W is
+        over the same features.  Returns (gap, primal, corr, scale): primal in
+        n F units; corr of the unscaled dual point and ``scale`` the factor t
+        applied to it.
         """
-        n = self.n_samples
-        a = expit(-self.y * eta)
-        theta = self.s * self.y * a
-        if self.fit_intercept:
-            pos = float(theta[self.y > 0].sum())
-            neg = -float(theta[self.y < 0].sum())
-            if pos > neg > 0:
-                a = np.where(self.y > 0, a * (neg / pos), a)
-            elif neg > pos > 0:
-                a = np.where(self.y < 0, a * (pos / neg), a)
-            theta = self.s * self.y * a
-        corr = corr_fn(theta)
-        primal = n * self.loss(eta) + _penalty(w, L1, L2)
+        loss = self.loss
+        A = loss.dual_point(E, self.fit_intercept)
+        corr = corr_fn(loss.theta(A))
+        primal = loss.value(E) + _penalty(W, L1, L2)
         top = float(np.abs(corr).max()) if corr.size else 0.0
         feasible = L1 / top if top > L1 else 1.0   # scale making |x_j.theta| <= L1
         if L2 > 0:
-            # every t theta (0 < t <= 1) is a dual point; try t = 1, the
+            # every t Theta (0 < t <= 1) is a dual point; try t = 1, the
             # L1-feasible scale and their geometric mean
             dual, scale = -np.inf, 1.0
             for t in {1.0, feasible, np.sqrt(feasible)}:
                 excess = np.maximum(t * np.abs(corr) - L1, 0.0)
-                d = -float(self.s @ _neg_entropy(t * a)) - float(excess @ excess) / (2 * L2)
+                d = -loss.conjugate(A, t) - float(np.sum(excess * excess)) / (2 * L2)
                 if d > dual:
                     dual, scale = d, t
         else:
             scale = feasible
-            dual = -float(self.s @ _neg_entropy(scale * a))
-        return primal - dual, primal, theta, corr, scale
+            dual = -loss.conjugate(A, scale)
+        return primal - dual, primal, corr, scale
 
-    def kkt_violation(self, eta, w, l1, l2):
+    def kkt_violation(self, E, W, l1, l2):
         """Largest violation of the optimality conditions of F (1/n scaling)."""
         n = self.n_samples
-        theta = self.dual_residual(eta)
-        xt_theta = self.design.correlations(theta.astype(self.dtype))
+        Theta = self.loss.neg_gradient(E)
+        xt_theta = self.correlations(Theta)
         if self.fit_intercept:   # the design is centred: add back x_mean * sum(theta)
-            xt_theta = xt_theta + np.asarray(self.design.x_mean) * float(theta.sum())
-        g = -xt_theta / n + l2 * w
-        viol = np.where(w != 0, np.abs(g + l1 * np.sign(w)), np.maximum(np.abs(g) - l1, 0.0))
+            xt_theta = xt_theta + np.outer(self.design.x_mean, Theta.sum(axis=0))
+        W = np.asarray(W, dtype=np.float64).reshape(xt_theta.shape)
+        g = -xt_theta / n + l2 * W
+        viol = np.where(W != 0, np.abs(g + l1 * np.sign(W)), np.maximum(np.abs(g) - l1, 0.0))
         out = float(viol.max()) if viol.size else 0.0
         if self.fit_intercept:
-            out = max(out, abs(float(theta.sum())) / n)
+            out = max(out, float(np.abs(Theta.sum(axis=0)).max()) / n)
         return out
 
 
-def _newton_on_block(problem, Xs, w, b, eta, L1, L2, tol_abs, max_newton, max_epochs,
-                     gap_fn):
-    """Proximal Newton on the columns of Xs until gap_fn(...) <= tol_abs.
+def _newton_step(problem, Xs, W, b, E, k, L1, L2, tol_model, max_epochs):
+    """One proximal Newton step on predictor column k over the block Xs.
 
-    w: coefficients over the block (modified in place); eta includes every
-    feature.  Returns (b, eta, gap, newton_steps, epochs).
+    Minimises the quadratic model of the loss in (W[:, k], b[k]) plus the
+    penalty with the native core, then backtracks on n F (Armijo rule of Lee,
+    Sun, Saunders 2014, eq. 2.20).  Updates W, b and E in place.  Returns
+    (status, t, epochs): status 'moved', 'still' (the model's solution was the
+    start) or 'failed' (no sufficient decrease).
     """
     n = problem.n_samples
-    y, s = problem.y, problem.s
+    loss = problem.loss
+    # quadratic model at eta: 1/2 sum h_i (z_i - eta_i)^2 + const with
+    # h = s p (1 - p) floored; the gradient part is kept exact, so the
+    # model's gradient is the loss's
+    r, curv = loss.newton_model(E, k)
+    h = problem.s * curv
+    hsum = float(h.sum())
+    if not hsum > 0:
+        return "still", 0.0, 0
+    eta = E[:, k]
+    z = eta + r / curv
+    # no Gram mode: a Newton model is solved in a few epochs, fewer than the
+    # m columns a Gram matrix costs to build
+    lsq = LeastSquaresProblem(Xs, (h * (n / hsum)).astype(problem.dtype), problem.fit_intercept,
+                              precompute=False)
+    # subtract the other features' fixed contribution: the block's target
+    own = problem.linear(W[:, k], Xs=Xs)[:, 0]
+    tgt = lsq.target((z - (eta - own - b[k])).astype(problem.dtype))
+    w_new = np.array(W[:, k], dtype=problem.dtype)
+    res = lsq.residual(tgt, w_new)
+    scale = n / hsum   # the weighted LS objective is (n / sum h) x the model's
+    info = enet_solve(lsq.solver_design, w_new, res, lsq.solver_target(tgt), tgt.yy,
+                      L1 * scale, L2 * scale, tol_abs=tol_model * scale, max_epochs=max_epochs)
+    epochs = int(info["n_epochs"])
+    b_new = lsq.intercept(tgt, w_new) if problem.fit_intercept else 0.0
+    dw = w_new.astype(np.float64) - W[:, k]
+    db = b_new - b[k]
+    if not np.any(dw) and (db == 0.0 or epochs == 0):
+        return "still", 0.0, epochs
+    d_eta = problem.linear(dw, Xs=Xs)[:, 0] + db
+    pen0 = _penalty(W[:, k], L1, L2)
+    f0 = loss.value(E) + pen0
+    decrease = -float((problem.s * r) @ d_eta) + _penalty(W[:, k] + dw, L1, L2) - pen0
+    t = 1.0
+    Et = E.copy()
+    for _ in range(_MAX_BACKTRACK):
+        Et[:, k] = eta + t * d_eta
+        if loss.value(Et) + _penalty(W[:, k] + t * dw, L1, L2) <= f0 + _ARMIJO * t * decrease:
+            W[:, k] += t * dw
+            b[k] += t * db
+            E[:, k] = Et[:, k]
+            return "moved", t, epochs
+        t *= 0.5
+    return "failed", 0.0, epochs
+
+
+_SUPPORT_NEWTON_MAX = 1000    # largest support (coefficients + intercepts) solved jointly
+_SUPPORT_NEWTON_FLOPS = 2e9   # and largest n q^2 spent building its Hessian
+
+
+def _support_newton(problem, Xs, W, b, E, L1, L2):
+    """One joint Newton step of the softmax loss on the current support of W.
+
+    On the orthant of the current signs the objective is smooth:
+    loss(W_S, b) + L1 sign(W_S).W_S + L2/2 ||W_S||^2.  Its full Hessian couples
+    the classes (sum_i s_i z_i z_i^T (diag p_i - p_i p_i^T) over the support
+    columns z), which the class-by-class steps cannot see; on a stable support
+    this step converges quadratically where they crawl.  The step is the
+    minimum-norm solution (the softmax is invariant to a common shift, so the
+    Hessian is singular), cut at the first sign change (that coefficient
+    becomes exactly 0) and accepted only if F decreases (Armijo).  Returns
+    True when a step was taken.
+    """
+    rows, cols = np.nonzero(W)
+    n, K = E.shape
+    n_icpt = K if problem.fit_intercept else 0
+    q = rows.size + n_icpt
+    if rows.size == 0 or q > _SUPPORT_NEWTON_MAX or n * q * q > _SUPPORT_NEWTON_FLOPS:
+        return False
+    loss = problem.loss
+    logp, _ = _log_softmax(E)
+    P = np.exp(logp)
+    s = problem.s
+    Theta = loss.neg_gradient(E)
+    feats = np.unique(rows)
+    Zf = Xs[:, feats]
+    Zf = np.asarray(Zf.toarray() if sp.issparse(Zf) else Zf, dtype=np.float64)
+    col_of = {f: i for i, f in enumerate(feats)}
+    Z = np.column_stack([Zf[:, [col_of[r] for r in rows]]] + ([np.ones((n, K))]
+                                                             if n_icpt else []))
+    out_k = np.concatenate([cols, np.arange(n_icpt)])     # class of every variable
+    w_S = np.concatenate([W[rows, cols], np.zeros(n_icpt)])
+    pen_mask = np.arange(q) < rows.size
+    grad = -np.einsum("iq,iq->q", Z, Theta[:, out_k])
+    grad[pen_mask] += L1 * np.sign(w_S[pen_mask]) + L2 * w_S[pen_mask]
+    # H = blockdiag_k(Z_k^T S diag(p_k) Z_k) - B^T S B with B = [Z_k p_k]_k: one gemm
+    B = Z * P[:, out_k]
+    H = -((B * s[:, None]).T @ B)
+    for k in range(K):
+        ik = np.flatnonzero(out_k == k)
+        Zk = Z[:, ik]
+        H[np.ix_(ik, ik)] += (Zk * (s * P[:, k])[:, None]).T @ Zk
+    penalised = np.flatnonzero(pen_mask)
+    H[penalised, penalised] += L2
+    evals, evecs = np.linalg.eigh(H)
+    keep = evals > 1e-10 * max(evals[-1], 1e-300)
+    d = -evecs[:, keep] @ ((evecs[:, keep].T @ grad) / evals[keep])
+    # cut at the first sign change of a penalised coefficient
+    dw = d[pen_mask]
+    ww = w_S[pen_mask]
+    crossing = dw * ww < 0
+    t_max = 1.0
+    hit = -1
+    if np.any(crossing):
+        ratios = -ww[crossing] / dw[crossing]
+        i = int(np.argmin(ratios))
+        if ratios[i] < 1.0:
+            t_max, hit = float(ratios[i]), int(np.flatnonzero(crossing)[i])
+    d_eta = np.zeros((n, K))
+    for k in range(K):
+        ik = np.flatnonzero(out_k == k)
+        d_eta[:, k] = Z[:, ik] @ d[ik]
+    f0 = loss.value(E) + _penalty(W, L1, L2)
+    slope = float(grad @ d)
+    if not slope < 0:
+        return False
+    t = t_max
+    for _ in range(_MAX_BACKTRACK):
+        W_t = W.copy()
+        W_t[rows, cols] = ww + t * dw
+        if hit >= 0 and t == t_max:
+            W_t[rows[hit], cols[hit]] = 0.0
+        E_t = E + t * d_eta
+        if loss.value(E_t) + _penalty(W_t, L1, L2) <= f0 + _ARMIJO * t * slope:
+            W[...] = W_t
+            if n_icpt:
+                b += t * d[rows.size:]
+            E[...] = E_t
+            return True
+        t *= 0.5
+    return False
+
+
+def _newton_on_block(problem, Xs, W, b, E, L1, L2, tol_abs, max_newton, max_epochs, gap_fn):
+    """Proximal Newton on the columns of Xs until gap_fn(E, W) <= tol_abs.
+
+    W: (m, K) coefficients over the block and b: (K,) intercepts, modified in
+    place; E includes every feature.  One Newton iteration visits every
+    predictor column once.  Returns (E, gap, newton_iterations, epochs).
+    """
     steps = epochs = 0
     inner_ratio = _INNER_RATIO
-    g = gap_fn(eta, w)
+    n_outputs = W.shape[1]
+    support = None
+    g = gap_fn(E, W)
     while g > tol_abs and steps < max_newton:
-        # quadratic model of the loss at eta: 1/2 sum h_i (z_i - eta_i)^2 + const,
-        # h_i = s_i p_i (1 - p_i) floored; the gradient part (y01 - p) is kept
-        # exact (y sigmoid(-y eta)), so the model's gradient is the loss's
-        curv = np.maximum(expit(eta) * expit(-eta), _CURV_FLOOR)
-        h = s * curv
-        z = eta + y * expit(-y * eta) / curv
-        hsum = float(h.sum())
-        if not hsum > 0:
-            break
-        hn = h * (n / hsum)
-        lsq = LeastSquaresProblem(Xs, hn.astype(problem.dtype), problem.fit_intercept,
-                                  precompute="auto")
-        # subtract the other features' fixed contribution: the block's target
-        own = problem.linear(w, Xs=Xs)
-        tgt = lsq.target((z - (eta - own - b)).astype(problem.dtype))
-        w_new = np.array(w, dtype=problem.dtype)
-        res = lsq.residual(tgt, w_new)
-        scale = n / hsum   # the weighted LS objective is (n / sum h) x the model's
-        info = enet_solve(
-            lsq.solver_design, w_new, res, lsq.solver_target(tgt), tgt.yy,
-            L1 * scale, L2 * scale, tol_abs=inner_ratio * g * scale,
-            max_epochs=max_epochs,
-        )
-        epochs += int(info["n_epochs"])
-        b_new = lsq.intercept(tgt, w_new) if problem.fit_intercept else 0.0
-        dw = w_new.astype(np.float64) - w
-        db = b_new - b
-        if not np.any(dw) and db == 0.0:
-            # the model was solved no better than the start: ask for more
-            inner_ratio *= 0.1
-            steps += 1
-            if inner_ratio < 1e-12:
-                break
-            continue
-        d_eta = problem.linear(dw, Xs=Xs) + db
-        # Armijo backtracking on n F along (dw, db) (Lee, Sun, Saunders 2014, eq. 2.20):
-        # accept t when F(x + t d) <= F(x) + c t (grad.d + psi(w + dw) - psi(w))
-        pen0 = _penalty(w, L1, L2)
-        f0 = n * problem.loss(eta) + pen0
-        decrease = -float(problem.dual_residual(eta) @ d_eta) + _penalty(w + dw, L1, L2) - pen0
-        t = 1.0
-        accepted = False
-        for _ in range(_MAX_BACKTRACK):
-            ft = n * problem.loss(eta + t * d_eta) + _penalty(w + t * dw, L1, L2)
-            if ft <= f0 + _ARMIJO * t * decrease:
-                accepted = True
-                break
-            t *= 0.5
+        if n_outputs > 1:
+            now = W != 0
+            if support is not None and np.array_equal(now, support) and \
+                    _support_newton(problem, Xs, W, b, E, L1, L2):
+                g = gap_fn(E, W)
+                if g <= tol_abs:
+                    break
+            support = W != 0
+        t_min = 1.0
+        for k in range(n_outputs):
+            # each column's model holds about a 1/K share of the gap
+            status, t, ep = _newton_step(problem, Xs, W, b, E, k, L1, L2,
+                                         inner_ratio * g / n_outputs, max_epochs)
+            epochs += ep
+            if status != "moved":
+                # the model was solved too inexactly for the precision this gap
+                # needs: solve it more accurately next time
+                inner_ratio *= 0.1
+            else:
+                t_min = min(t_min, t)
         steps += 1
-        if not accepted:
-            # no sufficient decrease: the model's minimiser was too inexact for
-            # the precision this gap needs; solve it more accurately and retry
-            inner_ratio *= 0.1
-            if inner_ratio < 1e-12:
-                break
-            continue
-        w += t * dw
-        b += t * db
-        eta = eta + t * d_eta
-        g_new = gap_fn(eta, w)
-        if not g_new < g and t < 1e-6:
+        if inner_ratio < 1e-12:
+            break
+        g_new = gap_fn(E, W)
+        if not g_new < g and t_min < 1e-6:
             g = g_new
             break
         g = g_new
-    return b, eta, g, steps, epochs
+    return E, g, steps, epochs
 
 
-def solve_logistic(problem, w, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
+def _working_set_size(ws_size, nnz, n_cand, gap, prev_gap, strong, p0):
+    """Outer working-set size: seeded by the strong rule, doubled while the gap stalls."""
+    if ws_size == 0 and strong is not None:
+        ws_size = nnz + strong
+    elif ws_size > 0 and not gap > 0.5 * prev_gap:
+        ws_size = max(2 * nnz, p0)
+    else:
+        ws_size = max(p0 if ws_size == 0 else 2 * ws_size, 2 * nnz)
+    return max(1, min(ws_size, n_cand))
+
+
+def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
                    max_epochs=10000, p0=10, l1_prev=None):
-    """Minimise n F(w, b) for one alpha from the warm start (w, b), in place on w.
+    """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
-    Returns dict(b, gap, primal, n_iter (Newton steps), n_epochs, n_screened, eta).
-    Gaps are in n F units; tol_abs is in the same units.
+    Returns dict(b, gap, primal, n_iter (Newton iterations), n_epochs,
+    n_screened, eta).  Gaps are in n F units; tol_abs is in the same units.
     """
     n = problem.n_samples
     L1, L2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
-    eta = problem.linear(w) + b
-    design = problem.design
+    b = np.array(b, dtype=np.float64)
+    E = problem.linear(W) + b
     cand = np.flatnonzero(problem.col_norm > 0)
-    w[problem.col_norm == 0] = 0.0
+    W[problem.col_norm == 0] = 0.0
 
-    def corr_all(dual_point):
-        return design.correlations(dual_point.astype(problem.dtype))[cand]
+    def corr_all(Theta):
+        return problem.correlations(Theta)[cand]
 
     newton = epochs = 0
     ws_size = 0
     prev_gap = np.inf
     screened = 0
     while True:
-        gap, primal, _, corr, scale = problem.gap(eta, w[cand], L1, L2, corr_all)
+        gap, primal, corr, scale = problem.gap(E, W[cand], L1, L2, corr_all)
         if gap <= tol_abs or newton >= max_iter:
             break
-        # gap-safe sphere: ||theta - theta*|| <= sqrt(gap * s_max / 2)
-        radius = np.sqrt(max(gap, 0.0) * problem.s_max / 2.0)
+        # gap-safe sphere: ||Theta - Theta*|| <= sqrt(2 gap s_max / modulus)
+        radius = np.sqrt(2.0 * max(gap, 0.0) * problem.s_max / problem.loss.modulus)
+        top = _row_max_abs(corr)            # per feature, over the predictors
         if L1 > 0:
-            inactive = np.abs(corr) * scale + radius * problem.col_norm[cand] < L1
+            inactive = top * scale + radius * problem.col_norm[cand] < L1
             # a screened non-zero is provably zero at the optimum: zero it now
-            drop = cand[inactive & (w[cand] != 0)]
+            drop = cand[inactive & _row_any(W[cand])]
             if drop.size:
-                eta = eta - problem.linear(w[drop], cols=drop)
-                w[drop] = 0.0
+                E -= problem.linear(W[drop], cols=drop)
+                W[drop] = 0.0
             screened += int(inactive.sum())
-            cand, corr = cand[~inactive], corr[~inactive]
-        wc = w[cand]
-        nnz = int(np.count_nonzero(wc))
+            cand, top = cand[~inactive], top[~inactive]
+        active = _row_any(W[cand])
         if L1 > 0:
-            if ws_size == 0 and l1_prev is not None and l1_prev > L1:
-                ws_size = nnz + int(np.count_nonzero((wc == 0) & (np.abs(corr) >= 2 * L1 - l1_prev)))
-            elif ws_size > 0 and not gap > 0.5 * prev_gap:
-                ws_size = max(2 * nnz, p0)
-            else:
-                ws_size = max(p0 if ws_size == 0 else 2 * ws_size, 2 * nnz)
-            ws_size = max(1, min(ws_size, cand.size))
-            key = np.where(wc != 0, -1.0,
-                           (L1 - np.abs(corr) * scale) / np.maximum(problem.col_norm[cand], 1e-300))
+            strong = None
+            if l1_prev is not None and l1_prev > L1:
+                strong = int(np.count_nonzero(~active & (top >= 2 * L1 - l1_prev)))
+            ws_size = _working_set_size(ws_size, int(active.sum()), cand.size, gap, prev_gap,
+                                        strong, p0)
+            key = np.where(active, -1.0,
+                           (L1 - top * scale) / np.maximum(problem.col_norm[cand], 1e-300))
             order = np.argpartition(key, ws_size - 1)[:ws_size] if ws_size < cand.size \
                 else np.arange(cand.size)
             ws = np.sort(cand[order])
         else:
             ws = cand
         prev_gap = gap
-        all_in = ws.size == cand.size
-        inner_tol = tol_abs if all_in else max(tol_abs, _INNER_RATIO * gap)
+        inner_tol = tol_abs if ws.size == cand.size else max(tol_abs, _INNER_RATIO * gap)
         Xs = problem.column_block(ws)
 
-        def gap_ws(eta_, w_ws, Xs=Xs):
-            # theta sums to zero with an intercept, so X_s^T theta is centred
-            def corr_ws(dual_point):
-                return np.asarray(Xs.T @ dual_point.astype(Xs.dtype), dtype=np.float64).ravel()
-            return problem.gap(eta_, w_ws, L1, L2, corr_ws)[0]
+        def gap_ws(E_, W_ws, Xs=Xs):
+            # Theta sums to zero with an intercept, so X_s^T Theta is centred
+            def corr_ws(Theta):
+                return np.asarray(Xs.T @ Theta.astype(Xs.dtype), dtype=np.float64)
+            return problem.gap(E_, W_ws, L1, L2, corr_ws)[0]
 
-        w_ws = w[ws].astype(np.float64)
-        b, eta, _, steps, ep = _newton_on_block(
-            problem, Xs, w_ws, b, eta, L1, L2, inner_tol, max_iter - newton, max_epochs,
-            gap_ws)
-        w[ws] = w_ws
+        W_ws = W[ws].astype(np.float64)
+        E, _, steps, ep = _newton_on_block(problem, Xs, W_ws, b, E, L1, L2, inner_tol,
+                                           max_iter - newton, max_epochs, gap_ws)
+        W[ws] = W_ws
         newton += max(steps, 1)
         epochs += ep
+    b, E = problem.loss.normalize_intercept(b, E)
     return {"b": b, "gap": gap, "primal": primal, "n_iter": newton, "n_epochs": epochs,
-            "n_screened": screened, "eta": eta}
+            "n_screened": screened, "eta": E}
 
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
                         tol=1e-4, max_iter=100, warn=True):
     """Warm-started path over decreasing alphas.
 
-    Returns coefs (p, n_alphas), intercepts, gaps (F scaling), n_iters.
-    ``tol``: stop when gap <= tol * F(0, b_0) (the intercept-only loss).
+    Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
+    coefs (p, n_alphas), intercepts (n_alphas,); multinomial: coefs
+    (p, K, n_alphas), intercepts (K, n_alphas).  ``coef_init`` has the shape
+    of one path point.  ``tol``: stop when gap <= tol * F(0, b_0) (the
+    intercept-only loss).
     """
-    n, p = problem.n_samples, problem.n_features
+    n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
     alphas = np.asarray(alphas, dtype=np.float64)
-    w = np.zeros(p) if coef_init is None else np.asarray(coef_init, dtype=np.float64).copy()
-    b = problem.b0 if intercept_init is None else float(intercept_init)
+    W = (np.zeros((p, K)) if coef_init is None
+         else np.array(coef_init, dtype=np.float64).reshape(p, K))
+    b = problem.b0.copy() if intercept_init is None else \
+        np.array(intercept_init, dtype=np.float64).reshape(K)
     if not problem.fit_intercept:
-        b = 0.0
+        b = np.zeros(K)
     tol_abs = tol * n * problem.null_loss
-    coefs = np.empty((p, alphas.size), dtype=problem.dtype, order="F")
-    intercepts = np.empty(alphas.size)
+    coefs = np.empty((p, K, alphas.size), dtype=problem.dtype, order="F")
+    intercepts = np.empty((K, alphas.size))
     gaps = np.empty(alphas.size)
     n_iters = np.empty(alphas.size, dtype=np.int64)
     missed = []
     for k, alpha in enumerate(alphas):
         l1_prev = n * alphas[k - 1] * l1_ratio if k > 0 else None
-        info = solve_logistic(problem, w, b, alpha, l1_ratio, tol_abs=tol_abs,
+        info = solve_logistic(problem, W, b, alpha, l1_ratio, tol_abs=tol_abs,
                               max_iter=max_iter, l1_prev=l1_prev)
         b = info["b"]
-        coefs[:, k] = w
-        intercepts[k] = b
+        coefs[:, :, k] = W
+        intercepts[:, k] = b
         gaps[k] = info["gap"] / n
         n_iters[k] = info["n_iter"]
         if info["gap"] > tol_abs:
@@ -380,4 +654,6 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         raise FloatingPointError(
             "Logistic regression produced non-finite values; rescale X."
         )
+    if K == 1:
+        return coefs[:, 0, :], intercepts[0], gaps, n_iters
     return coefs, intercepts, gaps, n_iters

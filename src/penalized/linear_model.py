@@ -16,7 +16,7 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils.class_weight import compute_sample_weight
@@ -363,16 +363,32 @@ def _binary_labels(y, input_name="y"):
     return classes, np.where(y == classes[1], 1.0, -1.0)
 
 
+def _logistic_labels(y, input_name="y"):
+    """(classes, labels for LogisticProblem): -1/+1 for two classes, one-hot (n, K) for more."""
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(
+            f"{input_name} has one class only ({classes[0]!r}); logistic regression needs two."
+        )
+    if classes.size == 2:
+        return _binary_labels(y, input_name)
+    return classes, (y[:, None] == classes[None, :]).astype(np.float64)
+
+
 def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs=None,
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
                   coef_init=None, return_n_iter=False):
-    """Penalised binary logistic regression along a decreasing grid of alphas.
+    """Penalised logistic regression along a decreasing grid of alphas.
 
-    Minimises, for each alpha, with sample weights s rescaled to sum to n and
-    the two labels of y mapped to -1 / +1 (the larger label is +1)::
+    Minimises, for each alpha, with sample weights s rescaled to sum to n::
 
-        1/n * sum_i s_i log(1 + exp(-y_i (x_i.w + b)))
-            + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+        1/n * sum_i s_i f_i(x_i W + b)
+            + alpha * l1_ratio * ||W||_1 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+
+    Two classes: one predictor, f_i(eta) = log(1 + exp(-y_i eta)) with the
+    labels mapped to -1 / +1 (the larger label is +1).  More classes: the
+    multinomial (softmax) loss f_i(eta) = logsumexp(eta) - eta_{c_i}, one
+    predictor per class (intercepts normalised to sum to 0).
 
     Warm-started proximal Newton on the least-squares core (see
     :class:`LogisticRegression`).  ``Cs`` (scikit-learn's inverse strength)
@@ -381,10 +397,11 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     Returns
     -------
     alphas : ndarray (n_alphas,), decreasing.
-    coefs : ndarray (n_features, n_alphas)
-    intercepts : ndarray (n_alphas,)
+    coefs : ndarray (n_features, n_alphas); (n_classes, n_features, n_alphas)
+        for more than two classes.
+    intercepts : ndarray (n_alphas,); (n_classes, n_alphas) for more classes.
     dual_gaps : ndarray (n_alphas,), in the objective's 1/n scaling.
-    n_iters : ndarray (n_alphas,), Newton steps, only if ``return_n_iter``.
+    n_iters : ndarray (n_alphas,), Newton iterations, only if ``return_n_iter``.
     """
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_scalar_param(tol, "tol", low=0)
@@ -393,11 +410,11 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     y = np.asarray(y)
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise ValueError(f"y must be 1-D with {X.shape[0]} entries, got shape {y.shape}.")
-    _, ypm = _binary_labels(y)
+    _, labels = _logistic_labels(y)
     raw_total = (X.shape[0] if sample_weight is None
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
     sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
-    problem = LogisticProblem(X, ypm, sample_weight, fit_intercept)
+    problem = LogisticProblem(X, labels, sample_weight, fit_intercept)
     if alphas is not None and Cs is not None:
         raise ValueError("give alphas or Cs, not both.")
     if Cs is not None:
@@ -411,8 +428,12 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
         alphas = alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
     else:
         alphas = check_alphas(alphas)
+    if coef_init is not None and labels.ndim == 2:
+        coef_init = np.asarray(coef_init, dtype=np.float64).T   # (n_classes, p) -> (p, K)
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter)
+    if labels.ndim == 2:
+        coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))
     if return_n_iter:
         return alphas, coefs, intercepts, gaps, n_iters
     return alphas, coefs, intercepts, gaps
@@ -421,22 +442,25 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
 class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator):
     """Logistic regression with L1, L2 or elastic-net penalty, certified by a duality gap.
 
-    Minimises, for two classes mapped to y_i in {-1, +1} and sample weights s
-    (times class weights) rescaled to sum to n::
+    Minimises, with sample weights s (times class weights) rescaled to sum
+    to n::
 
-        1/n * sum_i s_i log(1 + exp(-y_i (x_i.w + b)))
-            + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+        1/n * sum_i s_i f_i(x_i W + b)
+            + alpha * l1_ratio * ||W||_1 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
 
-    The intercept is not penalised.  scikit-learn's ``C`` gives the same
-    problem with ``alpha = 1 / (C * S)``, S the sum of the raw weights
-    (S = n_samples without weights); pass either ``alpha`` or ``C``.
+    Two classes: one predictor and f_i(eta) = log(1 + exp(-y_i eta)), the
+    classes mapped to y_i in {-1, +1}.  More classes, ``multi_class=
+    'multinomial'`` (default, as scikit-learn): one predictor per class and
+    the softmax loss f_i(eta) = logsumexp(eta) - eta_{c_i}; ``'ovr'``: one
+    binary problem per class against the rest.  The intercepts are not
+    penalised.  scikit-learn's ``C`` gives the same problem with
+    ``alpha = 1 / (C * S)``, S the sum of the raw weights (S = n_samples
+    without weights); pass either ``alpha`` or ``C``.
 
     Solved by proximal Newton (glmnet's IRLS with coordinate descent; Lee, Sun,
     Saunders 2014): each step is a weighted least-squares elastic net solved by
     the same native core as :class:`Lasso`, with a line search, inside outer
-    working sets and gap-safe screening.  More than two classes are fitted
-    one-vs-rest (one binary problem per class); a multinomial loss is not
-    implemented yet.
+    working sets and gap-safe screening.
 
     Parameters
     ----------
@@ -451,21 +475,24 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
     class_weight : dict, 'balanced' or None
     tol : float, default=1e-4
         Stop when the duality gap is <= tol * F(0, b0), the objective of the
-        intercept-only model (log 2 without an intercept).
-    max_iter : int, default=100, Newton steps per problem.
+        intercept-only model (log 2 without an intercept, binary).
+    max_iter : int, default=100, Newton iterations per problem.
     warm_start : bool, default=False
+    multi_class : {'multinomial', 'ovr'}, default='multinomial'
+        Loss for more than two classes (ignored for two).
 
     Attributes
     ----------
-    classes_, coef_ (n_classes or 1, n_features), intercept_, alpha_ (the alpha
-    used), dual_gap_ (per problem, 1/n scaling), kkt_violation_ (largest
-    violation of the optimality conditions, per problem), n_iter_ (Newton
-    steps per problem), n_features_in_, feature_names_in_.
+    classes_, coef_ (1 or n_classes, n_features), intercept_, alpha_ (the
+    alpha used), dual_gap_ (per problem, 1/n scaling: one problem for binary
+    and multinomial fits, one per class for one-vs-rest), kkt_violation_
+    (largest violation of the optimality conditions, per problem), n_iter_
+    (Newton iterations per problem), n_features_in_, feature_names_in_.
     """
 
     def __init__(self, penalty="l2", *, alpha=None, C=None, l1_ratio=None,
                  fit_intercept=True, class_weight=None, tol=1e-4, max_iter=100,
-                 warm_start=False):
+                 warm_start=False, multi_class="multinomial"):
         self.penalty = penalty
         self.alpha = alpha
         self.C = C
@@ -475,10 +502,20 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         self.tol = tol
         self.max_iter = max_iter
         self.warm_start = warm_start
+        self.multi_class = multi_class
+
+    def _label_sets(self, y, classes):
+        """Labels of each problem to solve: -1/+1 vectors or one one-hot matrix."""
+        if classes.size == 2:
+            return [np.where(y == classes[1], 1.0, -1.0)]
+        if self.multi_class == "multinomial":
+            return [(y[:, None] == classes[None, :]).astype(np.float64)]
+        return [np.where(y == c, 1.0, -1.0) for c in classes]
 
     def fit(self, X, y, sample_weight=None):
-        """Fit the model (one binary problem, or one per class when there are more)."""
+        """Fit the model: one binary or multinomial problem, or one per class (ovr)."""
         l1_ratio = _logistic_l1_ratio(self.penalty, self.l1_ratio)
+        check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
         if self.alpha is not None and self.C is not None:
@@ -509,43 +546,48 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
             alpha = float(self.alpha)
         else:
             alpha = 1.0 / ((1.0 if self.C is None else float(self.C)) * raw_total)
-        problems = [classes[1]] if classes.size == 2 else list(classes)
+        label_sets = self._label_sets(y, classes)
+        n_coef = 1 if classes.size == 2 else classes.size
         prev = getattr(self, "coef_", None) if self.warm_start else None
-        if prev is not None and prev.shape != (len(problems), X.shape[1]):
+        if prev is not None and prev.shape != (n_coef, X.shape[1]):
             prev = None
-        coef = np.empty((len(problems), X.shape[1]))
-        intercept = np.empty(len(problems))
+        coef = np.empty((n_coef, X.shape[1]))
+        intercept = np.empty(n_coef)
         gaps, kkt, n_iter = [], [], []
         design = None   # column statistics of X, shared by the one-vs-rest problems
-        for k, positive_class in enumerate(problems):
-            ypm = np.where(y == positive_class, 1.0, -1.0)
-            problem = LogisticProblem(X, ypm, sw, self.fit_intercept, design=design)
+        for k, labels in enumerate(label_sets):
+            rows = slice(k, k + 1) if len(label_sets) > 1 else slice(None)
+            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design)
             design = problem.design
             c, b, g, it = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
-                coef_init=None if prev is None else prev[k],
-                intercept_init=None if prev is None else self.intercept_[k],
+                coef_init=None if prev is None else prev[rows].T,
+                intercept_init=None if prev is None else self.intercept_[rows],
             )
-            coef[k], intercept[k] = c[:, 0], b[0]
-            eta = problem.linear(coef[k]) + intercept[k]
-            kkt.append(problem.kkt_violation(eta, coef[k], alpha * l1_ratio,
-                                             alpha * (1 - l1_ratio)))
+            W = c.reshape(X.shape[1], -1, 1)[:, :, 0]     # (p, K)
+            coef[rows], intercept[rows] = W.T, np.reshape(b, -1)
+            E = problem.linear(W) + intercept[rows]
+            kkt.append(problem.kkt_violation(E, W, alpha * l1_ratio, alpha * (1 - l1_ratio)))
             gaps.append(g[0])
             n_iter.append(int(it[0]))
         self.classes_ = classes
         self.coef_, self.intercept_ = coef, intercept
         self.alpha_ = alpha
+        self.multi_class_ = ("binary" if classes.size == 2 else self.multi_class)
         self.dual_gap_ = np.array(gaps)
         self.kkt_violation_ = np.array(kkt)
         self.n_iter_ = np.array(n_iter)
         return self
 
     def predict_proba(self, X):
-        """Class probabilities: the sigmoid for two classes; one-vs-rest normalised otherwise."""
+        """Class probabilities: sigmoid (two classes), softmax (multinomial) or
+        normalised one-vs-rest sigmoids."""
         scores = self.decision_function(X)
         if scores.ndim == 1:
             p1 = expit(scores)
             return np.column_stack([1.0 - p1, p1])
+        if self.multi_class_ == "multinomial":
+            return softmax(scores, axis=1)
         prob = expit(scores)
         total = prob.sum(axis=1, keepdims=True)
         return prob / np.where(total > 0, total, 1.0)
