@@ -205,8 +205,12 @@ cdef inline double _enet_prox(double z, double L, double l1, double l2, bint pos
 
 
 cdef struct dual_t:
-    double d_aug        # augmented-Lasso dual value at theta = scale * r (-inf if l1 == 0)
-    double d_best       # max of d_aug and the Fenchel dual value at theta = r (l2 > 0)
+    double primal       # F at the point's own w: r.S r / 2 + penalty(w)
+    double pen          # penalty(w)
+    double drr          # r_ref.S r_ref - r.S r for a reference residual
+    bint has_drr        # drr was computed (a reference residual, DENSE/CSC)
+    double gap_aug      # F(w) - augmented-Lasso dual at theta = scale * r (inf if l1 == 0)
+    double gap_best     # min of gap_aug and F(w) - Fenchel dual at theta = r (l2 > 0)
     double scale        # rescaling making theta feasible for the augmented dual
     double rr           # r.S r
 
@@ -226,8 +230,8 @@ cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept 
 cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *w,
                         const floating *target, double yy, double l1, double l2,
                         bint positive, const Py_ssize_t *cand, Py_ssize_t n_cand,
-                        double *corr) noexcept nogil:
-    """Dual values of the point built from the residual ``res`` = r(w).
+                        double *corr, const floating *res_ref) noexcept nogil:
+    """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
 
     ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
     features considered are ``cand`` (the problem restricted to them).
@@ -238,12 +242,24 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
           D_aug = scale * y.S r - scale^2/2 (r.S r + l2 ||w||^2)
     * if l2 > 0, the exact Fenchel dual at theta = r:
           D_f = y.S r - 1/2 r.S r - sum_j (|corr_j| - l1)_+^2 / (2 l2)
+    The gaps F(w) - D are formed from terms that vanish at the optimum, with
+    y_c.S r = r.S r + w.corr (y_c = X_c w + r):
+          F - D_aug = (1 - scale)^2/2 r.S r + l1 ||w||_1 - scale w.corr
+                      + (1 + scale^2) l2/2 ||w||^2
+          F - D_f   = l1 ||w||_1 + l2/2 ||w||^2 - w.corr + sum_j (|corr_j| - l1)_+^2 / (2 l2)
+    F and D are each of the size of r.S r, which for a badly fitting model
+    (a Newton step's working response) can exceed the gap wanted by 1e10:
+    their plain difference would be rounding noise.  Needs w = 0 outside
+    ``cand`` (true for the current iterate and the points derived from it);
+    otherwise y.S r is summed directly.  With ``res_ref`` (the iterate's
+    residual, DENSE/CSC), drr = (r_ref - r).S (r_ref + r) gives the primal
+    difference to the iterate without the same cancellation.
     ``target`` is y (DENSE/CSC) or q = X_c^T S y_c (GRAM); ``yy`` = y_c.S y_c.
     """
     cdef dual_t out
-    cdef Py_ssize_t i, j, k
-    cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0
-    cdef double sr = 0.0, dual_norm = 0.0, v, fench = 0.0
+    cdef Py_ssize_t i, j, k, nnz_all = 0, nnz_cand = 0
+    cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0, l1w = 0.0, wc = 0.0
+    cdef double sr = 0.0, dual_norm = 0.0, v, fench = 0.0, t
     cdef const floating *s = <const floating *>D.sw
 
     if D.kind == PZ_GRAM:
@@ -264,8 +280,16 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             rr += v * res[i]
             ry += v * target[i]
             sr += v
-    if l2 > 0.0:
-        for j in range(D.p):
+    out.drr = 0.0
+    out.has_drr = res_ref != NULL and D.kind != PZ_GRAM
+    if out.has_drr:
+        for i in range(D.n):
+            v = (<double>res_ref[i] - res[i]) * (<double>res_ref[i] + res[i])
+            out.drr += v if s == NULL else s[i] * v
+    for j in range(D.p):
+        if w[j] != 0.0:
+            nnz_all += 1
+            l1w += fabs(w[j])
             l2sq += <double>w[j] * w[j]
 
     for k in range(n_cand):
@@ -275,6 +299,9 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         else:
             # exact centring even if sum_i s_i r_i drifted from 0
             corr[j] = _centred_wdot(D, j, res, sr)
+        if w[j] != 0.0:
+            nnz_cand += 1
+            wc += w[j] * corr[j]
         v = corr[j] - l2 * w[j]
         if not positive:
             v = fabs(v)
@@ -286,18 +313,33 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
                 fench += (v - l1) * (v - l1)
 
     out.rr = rr
+    out.pen = l1 * l1w + 0.5 * l2 * l2sq
+    out.primal = 0.5 * rr + out.pen
     out.scale = 1.0
-    if l1 > 0.0:
-        if dual_norm > l1:
-            out.scale = l1 / dual_norm
-        out.d_aug = out.scale * ry - 0.5 * out.scale * out.scale * (rr + l2 * l2sq)
+    if l1 > 0.0 and dual_norm > l1:
+        out.scale = l1 / dual_norm
+    t = out.scale
+    if nnz_cand == nnz_all:
+        if l1 > 0.0:
+            out.gap_aug = (0.5 * (1.0 - t) * (1.0 - t) * rr + l1 * l1w - t * wc
+                           + 0.5 * (1.0 + t * t) * l2 * l2sq)
+        else:
+            out.gap_aug = INFINITY
+        out.gap_best = out.gap_aug
+        if l2 > 0.0:
+            v = l1 * l1w + 0.5 * l2 * l2sq - wc + fench / (2.0 * l2)
+            if v < out.gap_best:
+                out.gap_best = v
     else:
-        out.d_aug = -INFINITY
-    out.d_best = out.d_aug
-    if l2 > 0.0:
-        v = ry - 0.5 * rr - fench / (2.0 * l2)
-        if v > out.d_best:
-            out.d_best = v
+        if l1 > 0.0:
+            out.gap_aug = out.primal - (t * ry - 0.5 * t * t * (rr + l2 * l2sq))
+        else:
+            out.gap_aug = INFINITY
+        out.gap_best = out.gap_aug
+        if l2 > 0.0:
+            v = out.primal - (ry - 0.5 * rr - fench / (2.0 * l2))
+            if v < out.gap_best:
+                out.gap_best = v
     return out
 
 
@@ -486,6 +528,7 @@ DEF PT_CERT = 2         # a certificate carried in (previous alpha of a path)
 
 cdef struct gap_t:
     double primal       # F(w), unscaled
+    double pen          # penalty(w)
     double gap          # F(w) - best dual value found
     double gap_aug      # F(w) - best augmented-Lasso dual value (drives screening)
     double scale        # scale of that augmented dual point
@@ -532,11 +575,17 @@ cdef struct workspace_t:
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
-    if out.primal - d.d_best < out.gap:
-        out.gap = out.primal - d.d_best
+    # gap of the iterate (primal out.primal) against the point's dual: its own
+    # gap plus the primal difference (zero for the iterate's own point), from
+    # the residual difference when it is known (see _dual_point)
+    cdef double shift = out.primal - d.primal
+    if d.has_drr:
+        shift = 0.5 * d.drr + (out.pen - d.pen)
+    if shift + d.gap_best < out.gap:
+        out.gap = shift + d.gap_best
         out.best_point = point
-    if out.primal - d.d_aug < out.gap_aug:
-        out.gap_aug = out.primal - d.d_aug
+    if shift + d.gap_aug < out.gap_aug:
+        out.gap_aug = shift + d.gap_aug
         out.scale = d.scale
         out.aug_point = point
 
@@ -561,8 +610,8 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
         for j in range(D.p):
             if wa[j] < 0.0:
                 return False
-    p_acc = 0.5 * d.rr + _penalty(wa, D.p, l1, l2)
-    if not p_acc < out.primal:
+    p_acc = d.primal
+    if not (0.5 * d.drr + (out.pen - d.pen) if d.has_drr else out.primal - p_acc) > 0.0:
         return False
     for j in range(D.p):
         w[j] = wa[j]
@@ -572,8 +621,10 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
     wk.corr[PT_CURRENT] = wk.corr[PT_EXTRAP]
     wk.corr[PT_EXTRAP] = tmp
     out.primal = p_acc
+    out.pen = d.pen
     out.gap = INFINITY
     out.gap_aug = INFINITY
+    d.has_drr = False       # it is the iterate now
     _consider(out, d, PT_CURRENT)
     wk.ex.count = 0
     _push_snapshot(&wk.ex, res, w, n_res)
@@ -600,8 +651,9 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     wk.pt_res[PT_CURRENT] = res
     wk.pt_w[PT_CURRENT] = w
     d = _dual_point(D, res, w, target, yy, l1, l2, positive, cand, n_cand,
-                    wk.corr[PT_CURRENT])
-    out.primal = 0.5 * d.rr + _penalty(w, D.p, l1, l2)
+                    wk.corr[PT_CURRENT], NULL)
+    out.primal = d.primal
+    out.pen = d.pen
     out.gap = INFINITY
     out.gap_aug = INFINITY
     out.scale = 1.0
@@ -614,7 +666,8 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             wk.ex.stamp = epoch
         if _extrapolate(&wk.ex, w, n_res, D.p):
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
-                            target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_EXTRAP])
+                            target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_EXTRAP],
+                            res)
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, l1, l2,
                                                       positive, wk, epoch):
                 pass
@@ -622,7 +675,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                 _consider(&out, d, PT_EXTRAP)
     if use_cert and wk.has_cert:
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
-                        target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_CERT])
+                        target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_CERT], res)
         _consider(&out, d, PT_CERT)
     return out
 
