@@ -336,13 +336,18 @@ def solve_cg(op, T, alpha, tol, max_iter, W0=None):
 def solve_lsqr(op, T, alpha, tol, max_iter, W0=None):
     """LSQR (Paige & Saunders 1982) on min ||Z w - t||^2 + n alpha ||w||^2, per column.
 
-    LSQR's own stopping rule is tightened (atol, btol / 100) and the run
-    resumed from its iterate until the certified gap meets the target, as in
-    :func:`solve_cg`.  Returns (W, n_iter).
+    Each run solves for a correction dw from the current w on the stacked
+    operator [Z; sqrt(n alpha) I] with right-hand side [t - Z w; -sqrt(n alpha) w]
+    (LSQR's own ``damp`` would damp dw, not w).  LSQR's stopping rule is
+    tightened 100x per restart until the certified gap meets the target, as
+    in :func:`solve_cg`.  Returns (W, n_iter).
     """
     n, p = op.n_samples, op.n_features
-    A = spla.LinearOperator((n, p), matvec=op.matvec, rmatvec=op.rmatvec, dtype=np.float64)
-    damp = np.sqrt(n * alpha)
+    d = np.sqrt(n * alpha)
+    A = spla.LinearOperator(
+        (n + p, p), dtype=np.float64,
+        matvec=lambda v: np.concatenate([op.matvec(v), d * v]),
+        rmatvec=lambda u: op.rmatvec(u[:n]) + d * u[n:])
     W = np.zeros((p, T.shape[1])) if W0 is None else np.array(W0, dtype=np.float64)
     total = 0
     for j in range(T.shape[1]):
@@ -351,9 +356,10 @@ def solve_lsqr(op, T, alpha, tol, max_iter, W0=None):
         atol = min(tol, 1e-6)
         while ridge_gap(op, T[:, j:j + 1], W[:, j:j + 1], alpha)[0] > target \
                 and total < max_iter:
-            res = spla.lsqr(A, t, damp=damp, atol=atol, btol=atol, x0=W[:, j],
-                            iter_lim=max_iter - total)
-            W[:, j] = res[0]
+            w = W[:, j]
+            rhs = np.concatenate([t - op.matvec(w), -d * w])
+            res = spla.lsqr(A, rhs, atol=atol, btol=atol, iter_lim=max_iter - total)
+            W[:, j] = w + res[0]
             total += int(res[2])
             if res[2] == 0:
                 break       # LSQR sees nothing left to do: round-off floor
