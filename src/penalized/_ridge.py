@@ -120,7 +120,9 @@ class CentredOperator:
             return self.Z.T @ U
         if self.sqrt_w is not None:
             U = U * (self.sqrt_w if U.ndim == 1 else self.sqrt_w[:, None])
-        return np.asarray(self.X.T @ U) - np.multiply.outer(self.x_mean, U.sum(axis=0))
+        out = np.asarray(self.X.T @ U)
+        out -= np.multiply.outer(self.x_mean, U.sum(axis=0))
+        return out
 
     def gram(self):
         """The smaller Gram matrix: ('kernel', Z Z^T) if n < p else ('primal', Z^T Z)."""
@@ -145,13 +147,16 @@ class CentredOperator:
         return "primal", G
 
     def column_sq_norms(self):
-        """Diagonal of Z^T Z (for the Jacobi preconditioner)."""
-        if self.Z is not None:
-            return np.einsum("ij,ij->j", self.Z, self.Z)
-        X = self.X
-        s = np.ones(self.n_samples) if self.sqrt_w is None else self.sqrt_w ** 2
-        sq = np.asarray(X.multiply(X).T @ s).ravel()
-        return np.maximum(sq - self.n_samples * self.x_mean ** 2, 0.0)
+        """Diagonal of Z^T Z (for the Jacobi preconditioner), computed once."""
+        if getattr(self, "_col_sq", None) is None:
+            if self.Z is not None:
+                self._col_sq = np.einsum("ij,ij->j", self.Z, self.Z)
+            else:
+                X = self.X
+                s = np.ones(self.n_samples) if self.sqrt_w is None else self.sqrt_w ** 2
+                sq = np.asarray(X.multiply(X).T @ s).ravel()
+                self._col_sq = np.maximum(sq - self.n_samples * self.x_mean ** 2, 0.0)
+        return self._col_sq
 
 
 def ridge_gap(op, T, W, alpha):
@@ -178,8 +183,7 @@ class SpectralRidge:
 
     n < p: Z Z^T = U diag(e) U^T, w(alpha) = Z^T U diag(1/(e + n alpha)) U^T t.
     n >= p: Z^T Z = V diag(e) V^T, w(alpha) = V diag(1/(e + n alpha)) V^T Z^T t.
-    Both write as w = R diag(1/(e + n alpha)) d, and the hat matrix of the
-    centred, weighted fit as L diag(1/(e + n alpha)) L^T with L = U e^(1/2)
+    The hat matrix of the centred, weighted fit is as L diag(1/(e + n alpha)) L^T with L = U e^(1/2)
     (kernel) or L = Z V (primal); Golub, Heath & Wahba (1979) for its use in
     cross-validation.  Negative round-off eigenvalues are set to zero.
     """
@@ -188,17 +192,13 @@ class SpectralRidge:
         self.op = op
         self.n = op.n_samples
         self.kind, self.gram = op.gram()
-        e, Q = la.eigh(self.gram, overwrite_a=False, check_finite=False)
+        try:    # divide and conquer: the fastest LAPACK driver for all eigenpairs
+            e, Q = la.eigh(self.gram, driver="evd", check_finite=False)
+        except la.LinAlgError:
+            e, Q = la.eigh(self.gram, driver="evr", check_finite=False)
         self.e = np.maximum(e, 0.0)
         self.Q = Q
-        self._R = None
         self._L = None
-
-    @property
-    def R(self):
-        if self._R is None:
-            self._R = self.op.rmatvec(self.Q) if self.kind == "kernel" else self.Q
-        return self._R
 
     @property
     def L(self):
@@ -214,18 +214,21 @@ class SpectralRidge:
         return self.Q.T @ self.op.rmatvec(T)
 
     def path(self, t, alphas):
-        """Coefficients (p, m) and gaps (m,) for one target column t and alphas (m,)."""
+        """Coefficients (p, m) and gaps (m,) for one target column t and alphas (m,).
+
+        kernel: w = Z^T (U F), one pass of Z^T over an (n, m) block;
+        primal: w = V F; with F = diag(1/(e + n alpha)) d.
+        """
         d = self.projections(t[:, None])[:, 0]
         F = d[:, None] / (self.e[:, None] + self.n * alphas[None, :])
-        coefs = self.R @ F
         n = self.n
         if self.kind == "kernel":
-            gaps = _kernel_gap(self.gram, t[:, None], self.Q @ F, alphas)
-        else:
-            rhs = self.op.rmatvec(t)[:, None]
-            G = (rhs - self.gram @ coefs - n * alphas * coefs) / n
-            gaps = np.einsum("ij,ij->j", G, G) / (2 * alphas)
-        return coefs, gaps
+            A = self.Q @ F
+            return self.op.rmatvec(A), _kernel_gap(self.gram, t[:, None], A, alphas)
+        coefs = self.Q @ F
+        rhs = self.op.rmatvec(t)[:, None]
+        G = (rhs - self.gram @ coefs - n * alphas * coefs) / n
+        return coefs, np.einsum("ij,ij->j", G, G) / (2 * alphas)
 
     def loo_errors(self, T, alphas, fit_intercept, gcv=False):
         """Weighted squared leave-one-out (or GCV) errors, shape (n, k, m).
@@ -293,7 +296,7 @@ def solve_cg(op, T, alpha, tol, max_iter, W0=None):
     Jacobi preconditioner (diagonal of Z^T Z + n alpha I).  A column stops when
     its certified gap ||res||^2 / (2 alpha n^2) is <= tol * ||t||^2 / n, with
     res recomputed from scratch (not the recursive residual) before stopping.
-    Returns (W, n_iter).
+    Returns (W, n_iter, gaps), the gaps from that recomputed residual.
     """
     n = op.n_samples
     shift = n * alpha
@@ -311,7 +314,7 @@ def solve_cg(op, T, alpha, tol, max_iter, W0=None):
         norms = np.sqrt(np.einsum("ij,ij->j", Res, Res))
         active = norms > target_res
         if not active.any() or it >= max_iter:
-            return W, it
+            return W, it, norms ** 2 / (2 * alpha * n * n)
         Zr = Minv * Res
         P = Zr.copy()
         rz = np.einsum("ij,ij->j", Res, Zr)
@@ -340,7 +343,7 @@ def solve_lsqr(op, T, alpha, tol, max_iter, W0=None):
     operator [Z; sqrt(n alpha) I] with right-hand side [t - Z w; -sqrt(n alpha) w]
     (LSQR's own ``damp`` would damp dw, not w).  LSQR's stopping rule is
     tightened 100x per restart until the certified gap meets the target, as
-    in :func:`solve_cg`.  Returns (W, n_iter).
+    in :func:`solve_cg`.  Returns (W, n_iter, gaps).
     """
     n, p = op.n_samples, op.n_features
     d = np.sqrt(n * alpha)
@@ -350,12 +353,15 @@ def solve_lsqr(op, T, alpha, tol, max_iter, W0=None):
         rmatvec=lambda u: op.rmatvec(u[:n]) + d * u[n:])
     W = np.zeros((p, T.shape[1])) if W0 is None else np.array(W0, dtype=np.float64)
     total = 0
+    gaps = np.empty(T.shape[1])
     for j in range(T.shape[1]):
         t = T[:, j]
         target = tol * (t @ t) / n
         atol = min(tol, 1e-6)
-        while ridge_gap(op, T[:, j:j + 1], W[:, j:j + 1], alpha)[0] > target \
-                and total < max_iter:
+        while True:
+            gaps[j] = ridge_gap(op, T[:, j:j + 1], W[:, j:j + 1], alpha)[0]
+            if gaps[j] <= target or total >= max_iter:
+                break
             w = W[:, j]
             rhs = np.concatenate([t - op.matvec(w), -d * w])
             res = spla.lsqr(A, rhs, atol=atol, btol=atol, iter_lim=max_iter - total)
@@ -364,7 +370,7 @@ def solve_lsqr(op, T, alpha, tol, max_iter, W0=None):
             if res[2] == 0:
                 break       # LSQR sees nothing left to do: round-off floor
             atol = atol / 100 if atol > 1e-16 else 0.0
-    return W, total
+    return W, total, gaps
 
 
 def default_max_iter(op):
@@ -434,31 +440,31 @@ def fit_ridge(X, Y, alpha, *, sample_weight=None, fit_intercept=True, solver="au
     n_iter = None
     if solver in DENSE_ONLY_SOLVERS:
         W = solve_direct(op, T, alpha, solver)
+        gaps = ridge_gap(op, T, W, alpha)
     else:
         max_iter = default_max_iter(op) if max_iter is None else max_iter
         run = solve_cg if solver == "cg" else solve_lsqr
-        W, n_iter = run(op, T, alpha, tol, max_iter, W0=coef_init)
-    gaps = ridge_gap(op, T, W, alpha)
-    if n_iter is not None:
+        W, n_iter, gaps = run(op, T, alpha, tol, max_iter, W0=coef_init)
         warn_not_converged(gaps, tol * np.einsum("ij,ij->j", T, T) / op.n_samples, max_iter)
     intercept = y_mean - op.x_mean @ W
     return W.T, intercept, gaps, n_iter, solver
 
 
-def ridge_path_core(X, Y, alphas, *, sample_weight, fit_intercept, method, tol, max_iter):
+def ridge_path_core(X, Y, alphas, *, sample_weight, fit_intercept, method, tol, max_iter,
+                    op=None, spectral=None):
     """Coefficients (k, p, m), intercepts (k, m) and gaps (k, m) for decreasing alphas (mean scale).
 
     method 'eigh': one eigendecomposition of the smaller Gram for all alphas.
     method 'cg' / 'lsqr': one iterative solve per alpha, warm-started from the
-    previous alpha's solution.
+    previous alpha's solution.  ``op`` / ``spectral``: already built for X.
     """
-    op = CentredOperator(X, sample_weight, fit_intercept)
+    op = op if op is not None else CentredOperator(X, sample_weight, fit_intercept)
     y_mean, T = op.target(Y)
     k, p, m = T.shape[1], op.n_features, alphas.size
     coefs = np.empty((k, p, m))
     gaps = np.empty((k, m))
     if method == "eigh":
-        spec = SpectralRidge(op)
+        spec = spectral if spectral is not None else SpectralRidge(op)
         for j in range(k):
             coefs[j], gaps[j] = spec.path(T[:, j], alphas)
     else:
@@ -467,9 +473,8 @@ def ridge_path_core(X, Y, alphas, *, sample_weight, fit_intercept, method, tol, 
         W = None
         targets = tol * np.einsum("ij,ij->j", T, T) / op.n_samples
         for i, a in enumerate(alphas):
-            W, _ = run(op, T, a, tol, max_iter, W0=W)
+            W, _, gaps[:, i] = run(op, T, a, tol, max_iter, W0=W)
             coefs[:, :, i] = W.T
-            gaps[:, i] = ridge_gap(op, T, W, a)
             warn_not_converged(gaps[:, i], targets, max_iter)
     intercepts = y_mean[:, None] - np.einsum("p,kpm->km", op.x_mean, coefs)
     return coefs, intercepts, gaps
@@ -544,19 +549,19 @@ def ridge_path(X, y, alphas=None, *, n_alphas=100, eps=1e-6, fit_intercept=True,
     sw = check_sample_weight(sample_weight, X.shape[0], np.float64)
     method = path_method(solver, X)
     Y = y[:, None] if y.ndim == 1 else y
+    op = CentredOperator(X, sw, fit_intercept)
+    spectral = SpectralRidge(op) if method == "eigh" else None
     if alphas is None:
         check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
-        op = CentredOperator(X, sw, fit_intercept)
-        source = SpectralRidge(op) if method == "eigh" else op
-        mean_alphas = default_alpha_grid(source, n_alphas, eps)
+        mean_alphas = default_alpha_grid(spectral or op, n_alphas, eps)
         alphas = mean_alphas * W_raw if alpha_scale == "sum" else mean_alphas
     else:
         alphas = _check_ridge_alphas(alphas)
         mean_alphas = _user_to_mean_scale(alphas, alpha_scale, W_raw)
     coefs, intercepts, gaps = ridge_path_core(
         X, Y, mean_alphas, sample_weight=sw, fit_intercept=fit_intercept, method=method,
-        tol=tol, max_iter=max_iter)
+        tol=tol, max_iter=max_iter, op=op, spectral=spectral)
     coefs = coefs.astype(X.dtype, copy=False)
     if y.ndim == 1:
         coefs, intercepts, gaps = coefs[0], intercepts[0], gaps[0]
