@@ -9,9 +9,10 @@ intercept fitted, y as stored):
 * ``path``: ``penalized.ridge_path`` over a grid of alphas against one
   ``sklearn.linear_model.Ridge`` fit per alpha (alpha_sk = n * alpha).  Dense: 100
   alphas, our default grid (10 ||X_c||_2^2 / n down to 1e-6 times that);
-  scikit-learn's solver 'auto' (Cholesky).  Sparse: 20 alphas down to 1e-3
-  times the top (10 down to 1e-2 for news20; iterative solvers slow down as
-  alpha -> 0); our 'auto' path
+  scikit-learn's solver 'auto' (Cholesky).  Sparse: 100 alphas down to 1e-3
+  times the top when min(n, p) <= 3000 (our path then uses one
+  eigendecomposition), else 20 (10 down to 1e-2 for news20: iterative solvers
+  slow down as alpha -> 0); our 'auto' path
   (one eigendecomposition when min(n, p) <= 3000, else warm-started CG) against
   scikit-learn's 'sparse_cg' and 'lsqr', each at the loosest ``tol`` of a
   ladder that meets the accuracy target at every alpha (the faster one is
@@ -110,7 +111,8 @@ def run_set(name, repeats):
     n, p = X.shape
     rows = []
     if sparse:
-        alphas = _grid(X, *SPARSE_GRIDS.get(name, (20, 1e-3)))
+        eigh_path = min(n, p) <= penalized._ridge.SPARSE_GRAM_MAX
+        alphas = _grid(X, *SPARSE_GRIDS.get(name, (100 if eigh_path else 20, 1e-3)))
         tol = TARGET / 2    # our tol: gap <= tol * ||y_c||^2 / n
         peers = calibrate_sklearn(X, y, alphas)
     else:

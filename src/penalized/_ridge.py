@@ -804,8 +804,8 @@ class RidgeCV(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
             self.cv_values_ = errors[:, 0, :] if y.ndim == 1 else errors
         else:
             folds = list(check_cv(self.cv if self.cv is not None else 5).split(X, Y, groups))
-            raw_sw = None if sample_weight is None or np.isscalar(sample_weight) else \
-                np.asarray(sample_weight, dtype=np.float64)
+            raw_sw = None if sample_weight is None else np.broadcast_to(
+                np.asarray(sample_weight, dtype=np.float64), (n,))
             fold_method = path_method(self.solver, X)
             per_unit = np.array(Parallel(n_jobs=self.n_jobs, prefer="threads")(
                 delayed(_fold_errors)(X, Y, raw_sw, tr, te, alphas, self.alpha_scale,
