@@ -416,3 +416,29 @@ def test_no_warnings_on_a_normal_fit():
         warnings.simplefilter("error")
         penalized.Ridge(0.1, solver="cg").fit(sp.csr_matrix(X), y, sample_weight=sw)
         penalized.RidgeCV(cv=3).fit(sp.csr_matrix(X), y)
+
+
+def test_ridgecv_kfold_sum_scale_matches_sklearn_gridsearch():
+    X, y, _ = _data(60, 25, seed=19)
+    sk_alphas = np.geomspace(1e-1, 1e3, 12)
+    cv = KFold(5, shuffle=True, random_state=1)
+    ref = SkRidgeCV(alphas=sk_alphas, cv=cv, scoring="neg_mean_squared_error").fit(X, y)
+    m = penalized.RidgeCV(alphas=sk_alphas, alpha_scale="sum", cv=cv).fit(X, y)
+    assert m.alpha_ == ref.alpha_
+    np.testing.assert_allclose(m.best_score_, ref.best_score_, rtol=1e-8)
+
+
+def test_ridgecv_large_sparse_falls_back_to_kfold(monkeypatch):
+    from penalized import _ridge
+
+    monkeypatch.setattr(_ridge, "SPARSE_GRAM_MAX", 10)
+    X = sp.random(40, 60, density=0.2, format="csr", random_state=0)
+    y = np.random.default_rng(0).standard_normal(40)
+    m = penalized.RidgeCV(n_alphas=5).fit(X, y)
+    assert m.cv_method_ == "kfold" and m.cv_values_.shape == (5, 5)
+    with pytest.raises(ValueError, match="use k-fold"):
+        penalized.RidgeCV(n_alphas=5, cv="loo").fit(X, y)
+    # the path switches to warm-started CG and still solves the problem
+    alphas, coefs, gaps = penalized.ridge_path(X, y, [1.0, 0.1], tol=1e-14)
+    for i, a in enumerate(alphas):
+        assert _rel(coefs[:, i], _reference(X, y, a)[0]) < 1e-5

@@ -125,7 +125,12 @@ class CentredOperator:
         return out
 
     def gram(self):
-        """The smaller Gram matrix: ('kernel', Z Z^T) if n < p else ('primal', Z^T Z)."""
+        """The smaller Gram matrix: ('kernel', Z Z^T) if n < p else ('primal', Z^T Z).
+
+        Sparse X: from the sparse product X X^T or X^T S X with the centring
+        as a rank-one correction (which loses digits when column means are
+        large relative to the columns' spread).
+        """
         n, p = self.n_samples, self.n_features
         if self.Z is not None:
             Z = self.Z
@@ -183,9 +188,9 @@ class SpectralRidge:
 
     n < p: Z Z^T = U diag(e) U^T, w(alpha) = Z^T U diag(1/(e + n alpha)) U^T t.
     n >= p: Z^T Z = V diag(e) V^T, w(alpha) = V diag(1/(e + n alpha)) V^T Z^T t.
-    The hat matrix of the centred, weighted fit is as L diag(1/(e + n alpha)) L^T with L = U e^(1/2)
-    (kernel) or L = Z V (primal); Golub, Heath & Wahba (1979) for its use in
-    cross-validation.  Negative round-off eigenvalues are set to zero.
+    The hat matrix of the centred, weighted fit is L diag(1/(e + n alpha)) L^T
+    with L = U e^(1/2) (kernel) or L = Z V (primal); Golub, Heath & Wahba
+    (1979) for its use in cross-validation.  Negative round-off eigenvalues are set to zero.
     """
 
     def __init__(self, op):
