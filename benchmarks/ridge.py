@@ -172,7 +172,7 @@ def main():
     for r in rows:
         print(f"| {r['set']} | {r['shape']} | {r['task']} | {r['ours']:.4g} | {r['peer']} | "
               f"{r['peer_time']:.4g} | {r['peer_time'] / r['ours']:.2f} | "
-              f"{r['ours_gap'] / TARGET:.1e} | {r['peer_gap'] / TARGET:.1e} | {r['note']} |")
+              f"{r['ours_gap'] / TARGET:.3g} | {r['peer_gap'] / TARGET:.3g} | {r['note']} |")
     for task in ("path", "RidgeCV"):
         ratios = [r["peer_time"] / r["ours"] for r in rows if r["task"].startswith(task)]
         if ratios:
