@@ -11,6 +11,7 @@ from sklearn.linear_model import RidgeCV as SkRidgeCV
 from sklearn.model_selection import KFold
 
 import penalized
+from conftest import load_shared
 from penalized.model_selection import one_standard_error_index
 
 SOLVERS = ["cholesky", "svd", "cg", "lsqr"]
@@ -442,3 +443,22 @@ def test_ridgecv_large_sparse_falls_back_to_kfold(monkeypatch):
     alphas, coefs, gaps = penalized.ridge_path(X, y, [1.0, 0.1], tol=1e-14)
     for i, a in enumerate(alphas):
         assert _rel(coefs[:, i], _reference(X, y, a)[0]) < 1e-5
+
+
+@pytest.mark.parametrize("solver", ITERATIVE)
+def test_float32_sparse(solver):
+    X = sp.random(60, 90, density=0.1, format="csr", random_state=5, dtype=np.float32)
+    y = np.random.default_rng(5).standard_normal(60).astype(np.float32)
+    m = penalized.Ridge(0.05, solver=solver, tol=1e-12).fit(X, y)
+    assert m.coef_.dtype == np.float32
+    w_ref, _ = _reference(X.astype(np.float64), y.astype(np.float64), 0.05)
+    assert _rel(m.coef_, w_ref) < 1e-5
+
+
+def test_ridgecv_real_data_matches_sklearn():
+    X, y = load_shared("riboflavin")
+    sk_alphas = np.geomspace(1e-1, 1e4, 40)
+    ref = SkRidgeCV(alphas=sk_alphas).fit(X, y)
+    m = penalized.RidgeCV(alphas=sk_alphas, alpha_scale="sum").fit(X, y)
+    assert m.alpha_ == ref.alpha_
+    assert _rel(m.coef_, ref.coef_) < 1e-8
