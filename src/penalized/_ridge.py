@@ -445,7 +445,7 @@ def fit_ridge(X, Y, alpha, *, sample_weight=None, fit_intercept=True, solver="au
 
 def ridge_path_core(X, Y, alphas, *, sample_weight, fit_intercept, method, tol, max_iter,
                     op=None, spectral=None):
-    """Coefficients (k, p, m), intercepts (k, m) and gaps (k, m) for decreasing alphas (mean scale).
+    """Coefficients (k, p, m), intercepts (k, m), gaps (k, m) for decreasing mean-scale alphas.
 
     method 'eigh': one eigendecomposition of the smaller Gram for all alphas.
     method 'cg' / 'lsqr': one iterative solve per alpha, warm-started from the
