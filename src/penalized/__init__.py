@@ -17,6 +17,7 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV
+from ._ridge import Ridge, RidgeCV, ridge_path
 
 __version__ = "0.1.0.dev0"
 
@@ -26,8 +27,11 @@ __all__ = [
                            "Lasso",
                            "LassoCV",
                            "LogisticRegression",
+                           "Ridge",
+                           "RidgeCV",
                            "__version__",
                            "enet_path",
                            "lasso_path",
                            "logistic_path",
+                           "ridge_path",
 ]
