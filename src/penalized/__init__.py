@@ -16,7 +16,7 @@ from .linear_model import (
                            lasso_path,
                            logistic_path,
 )
-from .model_selection import ElasticNetCV, LassoCV
+from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
 
 __version__ = "0.1.0.dev0"
 
@@ -26,6 +26,7 @@ __all__ = [
                            "Lasso",
                            "LassoCV",
                            "LogisticRegression",
+                           "LogisticRegressionCV",
                            "__version__",
                            "enet_path",
                            "lasso_path",
