@@ -79,29 +79,56 @@ def test_cv_bad_arguments():
         penalized.ElasticNetCV(l1_ratio=[0.0, 0.5]).fit(X, y)
 
 
+def _assert_png(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+
+
 def test_plots_save_to_png(tmp_path):
     pytest.importorskip("matplotlib")
     from penalized import plot
 
     X, y = make_regression(n=60, p=20, seed=6)
     m = penalized.LassoCV(cv=3, n_alphas=15).fit(X, y)
-    alphas, coefs, _ = penalized.lasso_path(X, y, alphas=m.alphas_, fit_intercept=True)
+    result = penalized.lasso_path(X, y, alphas=m.alphas_, fit_intercept=True)
+    alphas, coefs, _ = result
     ax = plot.path(alphas, coefs)
     assert len(ax.lines) >= np.count_nonzero(np.any(coefs != 0, axis=1))
     ax.figure.savefig(tmp_path / "path.png")
+    # the tuple returned by a path function, and a fitted CV model (path recomputed)
+    ax2 = plot.path(result)
+    np.testing.assert_allclose(ax2.lines[0].get_ydata(), ax.lines[0].get_ydata())
+    ax3 = plot.path(m, X=X, y=y)
+    assert {"alpha_min_", "alpha_1se_"} <= {t.get_text() for t in ax3.get_legend().get_texts()}
+    assert len(ax3.lines) >= len(ax.lines)
+    ax3.figure.savefig(tmp_path / "path_model.png")
+    with pytest.raises(ValueError, match="pass X and y"):
+        plot.path(m)
     ax = plot.cv(m)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), m.cv_mean_)
     ax.figure.savefig(tmp_path / "cv.png")
-    for name in ("path.png", "cv.png"):
-        data = (tmp_path / name).read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+    Xc, yc = _binary_data(n=60, p=10)
+    lr = penalized.LogisticRegressionCV("l1", cv=3, n_alphas=8).fit(Xc, yc)
+    ax = plot.cv(lr)
+    assert "neg_log_loss" in ax.get_ylabel()
+    plot.path(lr, X=Xc, y=yc).figure.savefig(tmp_path / "logistic_path.png")
+    for name in ("path.png", "path_model.png", "cv.png", "logistic_path.png"):
+        _assert_png(tmp_path / name)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 def test_demo_runs(tmp_path, capsys):
-    from penalized._demo import main
+    pytest.importorskip("matplotlib")
+    from penalized._cli import main
 
-    assert main(["demo", "--no-plots"]) == 0
+    assert main(["demo", "--no-compare", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Golub leukemia" in out and "| Lasso |" in out and "certified" in out
+    assert "| ElasticNet |" in out and "| Logistic L1 |" in out
+    for name in ("penalized_demo_path.png", "penalized_demo_cv.png"):
+        _assert_png(tmp_path / name)
 
 
 def test_one_standard_error_rule_for_scores():

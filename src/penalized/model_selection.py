@@ -54,7 +54,8 @@ from .linear_model import (
     _logistic_l1_ratio,
 )
 
-__all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV", "one_standard_error_index"]
+__all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV", "chosen_cv_curve",
+           "one_standard_error_index"]
 
 # The pure-L2 logistic grid (no alpha_max exists) starts this many times above
 # the L1 alpha_max, where the ridge solution is nearly the intercept-only model.
@@ -76,6 +77,18 @@ def one_standard_error_index(mean, se, higher_is_better=False):
     best = int(np.nanargmin(mean))
     ok = np.flatnonzero(mean <= mean[best] + se[best])
     return int(ok[0]) if ok.size else best
+
+
+def chosen_cv_curve(model):
+    """(alphas, cv_mean, cv_se, n_nonzero) of a fitted CV model at its chosen l1_ratio."""
+    check_is_fitted(model)
+    curves = (model.alphas_, model.cv_mean_, model.cv_se_, model.n_nonzero_path_)
+    if np.ndim(model.alphas_) == 1:
+        return curves
+    ratios = getattr(model, "l1_ratios", None)
+    ratios = np.atleast_1d(np.asarray(model.l1_ratio if ratios is None else ratios, dtype=float))
+    i = int(np.argmin(np.abs(ratios - model.l1_ratio_)))
+    return tuple(c[i] for c in curves)
 
 
 def _rows(X, idx):
