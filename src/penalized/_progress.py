@@ -14,9 +14,9 @@ class PathProgress:
 
     def __init__(self, label="path", stream=None):
         self.label = label
-        self.stream = sys.stderr if stream is None else stream
+        self.stream = stream   # None: sys.stderr when writing (keeps the callback picklable)
         self.start = time.perf_counter()
-        isatty = getattr(self.stream, "isatty", None)
+        isatty = getattr(sys.stderr if stream is None else stream, "isatty", None)
         self.tty = bool(isatty and isatty())
 
     def __call__(self, k, n_alphas, alpha, coef, gap):
@@ -27,11 +27,12 @@ class PathProgress:
         line = (f"[{self.label}] alpha {k + 1:>{len(str(n_alphas))}}/{n_alphas} "
                 f"alpha={alpha:.3e} nnz={nnz} gap={max(gap, 0.0):.1e} "
                 f"{time.perf_counter() - self.start:.1f}s")
+        stream = sys.stderr if self.stream is None else self.stream
         if self.tty:
-            self.stream.write("\r" + line + ("\n" if last else ""))
+            stream.write("\r" + line + ("\n" if last else ""))
         else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+            stream.write(line + "\n")
+        stream.flush()
 
 
 def path_progress(verbose, label):
