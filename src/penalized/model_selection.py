@@ -190,7 +190,10 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
                                          **solver_kw)
     X_test = _rows(X, test)
     if scorer is None:
-        pred = np.asarray(X_test @ coefs.astype(np.float64)) + intercepts
+        # only the columns that are ever active along the path enter the predictions
+        used = np.flatnonzero(np.any(coefs != 0, axis=1))
+        pred = np.asarray(X_test[:, used] @ np.asarray(coefs[used], dtype=np.float64))
+        pred = pred + intercepts
         err = (pred - y[test][:, None]) ** 2
         crit = err.mean(axis=0) if sw is None else np.average(err, axis=0, weights=sw[test])
     else:
