@@ -33,16 +33,19 @@ def _path_of(model, X, y):
         raise ValueError("plot.path(model) recomputes the model's path: pass X and y too "
                          "(the data the model was fitted on).")
     alphas = chosen_cv_curve(model)[0]
+    # drawn at tol <= 1e-8: at a loose tol a warm start that is already within tol
+    # is accepted unchanged, and the curves show steps that are not in the path
+    tol = min(model.tol, 1e-8)
     if hasattr(model, "classes_"):
         if len(model.classes_) != 2:
             raise ValueError("plot.path draws binary logistic paths only; "
                              f"the model has {len(model.classes_)} classes.")
         alphas, coefs, _, _ = logistic_path(X, y, l1_ratio=model.l1_ratio_, alphas=alphas,
-                                            fit_intercept=model.fit_intercept, tol=model.tol,
+                                            fit_intercept=model.fit_intercept, tol=tol,
                                             max_iter=model.max_iter)
         return alphas, coefs
     alphas, coefs, _ = enet_path(X, y, l1_ratio=model.l1_ratio_, alphas=alphas,
-                                 fit_intercept=model.fit_intercept, tol=model.tol,
+                                 fit_intercept=model.fit_intercept, tol=tol,
                                  max_iter=model.max_iter)
     return alphas, coefs
 
@@ -56,7 +59,8 @@ def path(model_or_result, coefs=None, *, X=None, y=None, ax=None, n_labels=5,
     - the tuple returned by :func:`penalized.lasso_path`, :func:`~penalized.enet_path`
       or :func:`~penalized.logistic_path` (alphas first, coefficients second);
     - a fitted CV estimator, with the ``X`` and ``y`` it was fitted on: its
-      path at the chosen l1_ratio is recomputed on its alpha grid.
+      path at the chosen l1_ratio is recomputed on its alpha grid (at
+      tol <= 1e-8, so that the curves are smooth).
     The top axis shows the number of non-zero coefficients; the labels name the
     ``n_labels`` largest coefficients at the smallest alpha.  ``mark`` (a
     fitted CV estimator; by default the one passed) draws its alpha_min_ and
