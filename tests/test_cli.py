@@ -85,6 +85,8 @@ def test_fit_tsv_logistic_text_labels_and_npz_layouts(tmp_path, capsys):
     ("extension", "unknown file extension '.xlsx'"),
     ("npz_no_y", "no 'y' array"),
     ("fields", "line 3: 2 fields, the header has 3"),
+    ("out", "the folder does not exist"),
+    ("labels", "fit failed: Unknown label type"),
 ])
 def test_fit_bad_files_give_one_line_errors(tmp_path, capsys, case, message):
     path = tmp_path / "bad.csv"
@@ -106,6 +108,12 @@ def test_fit_bad_files_give_one_line_errors(tmp_path, capsys, case, message):
         np.savez(path, X=np.ones((3, 2)))
     elif case == "fields":
         path.write_text("a,b,y\n1,2,3\n4,5\n")
+    elif case == "out":
+        path.write_text("a,b,y\n1,2,3\n4,5,6\n")
+        args = ["--out", str(tmp_path / "no" / "such" / "r.json")]
+    elif case == "labels":   # a continuous target for a classifier
+        path.write_text("a,y\n" + "".join(f"{i},{i * 0.37}\n" for i in range(20)))
+        args = ["--model", "logistic", "--cv", "2"]
     assert main(["fit", str(path)] + args) == 2
     captured = capsys.readouterr()
     err = captured.err.strip()

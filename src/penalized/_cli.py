@@ -79,14 +79,18 @@ def read_data(path, target=None, numeric_target=True):
         return _read_table(path, "\t" if ext == ".tsv" else ",", target, numeric_target)
     if ext == ".npz":
         if target is not None:
-            raise CLIError("--target applies to CSV/TSV files; a .npz file holds its target as 'y'.")
+            raise CLIError("--target applies to CSV/TSV files; a .npz file holds its "
+                           "target as 'y'.")
         return _read_npz(path)
     raise CLIError(f"unknown file extension {ext!r} of {path}: use .csv, .tsv or .npz")
 
 
 def _read_table(path, delimiter, target, numeric_target):
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        rows = [r for r in csv.reader(f, delimiter=delimiter) if r]
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [r for r in csv.reader(f, delimiter=delimiter) if r]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CLIError(f"{path}: cannot read as text ({exc})") from None
     if len(rows) < 2:
         raise CLIError(f"{path}: need a header row and at least one data row")
     header = [h.strip() for h in rows[0]]
@@ -104,7 +108,13 @@ def _read_table(path, delimiter, target, numeric_target):
         raise CLIError(f"{path}: no feature columns besides the target {name!r}")
     X = _numeric(cells[:, [j for j in range(len(header)) if j != t]], features, path)
     y_raw = np.array([c.strip() for c in cells[:, t]])
-    y = _numeric(y_raw[:, None], [name], path)[:, 0] if numeric_target else y_raw
+    if numeric_target:
+        y = _numeric(y_raw[:, None], [name], path)[:, 0]
+    else:   # class labels: numbers when they all are, else text
+        try:
+            y = y_raw.astype(np.float64)
+        except ValueError:
+            y = y_raw
     return X, y, features
 
 
@@ -166,23 +176,16 @@ def _selected(model, names):
             for j in order]
 
 
-def run_fit(args):
-    task, factory = MODELS[args.model]
-    X, y, names = read_data(args.data, args.target, numeric_target=task == "regression")
-    if args.cv < 2:
-        raise CLIError(f"--cv must be >= 2, got {args.cv}")
-    model = factory(args, args.cv)
-    t0 = time.perf_counter()
-    try:
-        model.fit(X, y)
-    except ValueError as exc:
-        raise CLIError(f"fit failed: {exc}") from None
-    elapsed = time.perf_counter() - t0
+def _criterion(model):
+    if hasattr(model, "mse_path_"):
+        return "MSE (lower is better)"
+    scoring = getattr(model, "scoring", None) or "neg_log_loss"
+    return f"{scoring if isinstance(scoring, str) else 'score'} (higher is better)"
+
+
+def _print_report(model, args, shape, selected, elapsed):
     alphas, mean, se, nnz = chosen_cv_curve(model)
-    criterion = "MSE (lower is better)" if hasattr(model, "mse_path_") else (
-        f"{getattr(model, 'scoring', None) or 'neg_log_loss'} (higher is better)")
-    selected = _selected(model, names)
-    print(f"{args.model}: {X.shape[0]} samples x {X.shape[1]} features, {args.cv}-fold CV, "
+    print(f"{args.model}: {shape[0]} samples x {shape[1]} features, {args.cv}-fold CV, "
           f"{elapsed:.2f} s")
     l1 = f", l1_ratio = {model.l1_ratio_:g}" if args.model == "enet" else ""
     print(f"chosen alpha = {model.alpha_:.6g} ({args.alpha_selection}){l1}; "
@@ -191,34 +194,59 @@ def run_fit(args):
                       for n, c in selected[:20])
     more = f", ... and {len(selected) - 20} more" if len(selected) > 20 else ""
     print(f"selected features ({len(selected)}): {shown or '(none)'}{more}")
-    print(f"\nCV {criterion}:")
+    print(f"\nCV {_criterion(model)}; * = chosen:")
     print(f"{'':2}{'alpha':>11} {'mean':>11} {'se':>10} {'nnz':>7}")
+    candidates = [(model.alpha_min_, "min"), (model.alpha_1se_, "1se")]
     # ten rows spread over the grid, plus the two candidates
     rows = sorted(set(np.linspace(0, alphas.size - 1, min(alphas.size, 10)).astype(int))
-                  | {int(np.flatnonzero(alphas == a)[0])
-                     for a in (model.alpha_min_, model.alpha_1se_)})
+                  | {int(np.flatnonzero(alphas == a)[0]) for a, _ in candidates})
     for k in rows:
-        tag = "/".join(v for a, v in [(model.alpha_min_, "min"), (model.alpha_1se_, "1se")]
-                       if alphas[k] == a)
+        tag = "/".join(name for a, name in candidates if alphas[k] == a)
         star = "*" if alphas[k] == model.alpha_ else " "
         print(f"{star} {alphas[k]:11.4e} {mean[k]:11.5g} {se[k]:10.3g} {nnz[k]:7.1f} {tag}")
+
+
+def _result(model, args, shape, selected, elapsed):
+    alphas, mean, se, nnz = chosen_cv_curve(model)
+    result = {
+        "model": args.model, "data": os.path.abspath(args.data),
+        "n_samples": int(shape[0]), "n_features": int(shape[1]), "cv": args.cv,
+        "alpha_selection": args.alpha_selection, "alpha": model.alpha_,
+        "alpha_min": model.alpha_min_, "alpha_1se": model.alpha_1se_,
+        "l1_ratio": model.l1_ratio_, "criterion": _criterion(model),
+        "intercept": np.asarray(model.intercept_).tolist(),
+        "selected_features": [{"name": n, "coef": c} for n, c in selected],
+        "cv_table": {"alpha": alphas.tolist(), "mean": mean.tolist(), "se": se.tolist(),
+                     "n_nonzero": nnz.tolist()},
+        "fit_seconds": elapsed,
+    }
+    if hasattr(model, "classes_"):
+        result["classes"] = model.classes_.tolist()
+    return result
+
+
+def run_fit(args):
+    task, factory = MODELS[args.model]
+    if args.cv < 2:
+        raise CLIError(f"--cv must be >= 2, got {args.cv}")
+    if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
+        raise CLIError(f"--out {args.out}: the folder does not exist")
+    X, y, names = read_data(args.data, args.target, numeric_target=task == "regression")
+    model = factory(args, args.cv)
+    t0 = time.perf_counter()
+    try:
+        model.fit(X, y)
+    except ValueError as exc:
+        raise CLIError(f"fit failed: {exc}") from None
+    elapsed = time.perf_counter() - t0
+    selected = _selected(model, names)
+    _print_report(model, args, X.shape, selected, elapsed)
     if args.out:
-        result = {
-            "model": args.model, "data": os.path.abspath(args.data),
-            "n_samples": int(X.shape[0]), "n_features": int(X.shape[1]), "cv": args.cv,
-            "alpha_selection": args.alpha_selection, "alpha": model.alpha_,
-            "alpha_min": model.alpha_min_, "alpha_1se": model.alpha_1se_,
-            "l1_ratio": model.l1_ratio_, "criterion": criterion,
-            "intercept": np.asarray(model.intercept_).tolist(),
-            "selected_features": [{"name": n, "coef": c} for n, c in selected],
-            "cv_table": {"alpha": alphas.tolist(), "mean": mean.tolist(), "se": se.tolist(),
-                         "n_nonzero": nnz.tolist()},
-            "fit_seconds": elapsed,
-        }
-        if hasattr(model, "classes_"):
-            result["classes"] = model.classes_.tolist()
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=1)
+        try:
+            with open(args.out, "w") as f:
+                json.dump(_result(model, args, X.shape, selected, elapsed), f, indent=1)
+        except OSError as exc:
+            raise CLIError(f"cannot write {args.out}: {exc.strerror}") from None
         print(f"\nwrote {args.out}")
     return 0
 
