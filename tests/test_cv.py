@@ -149,6 +149,9 @@ def test_scoring_neg_mse_equals_default_and_r2_matches_fold_reference():
     b = penalized.LassoCV(cv=cv, n_alphas=12, tol=1e-10, scoring="neg_mean_squared_error",
                           alpha_selection="1se").fit(X, y)
     assert not hasattr(b, "mse_path_") and not hasattr(a, "scores_path_")
+    a.set_params(scoring="r2").fit(X, y)   # a refit with a scorer drops the old mse_path_
+    assert hasattr(a, "scores_path_") and not hasattr(a, "mse_path_")
+    a.set_params(scoring=None).fit(X, y)
     np.testing.assert_allclose(b.scores_path_, -a.mse_path_, rtol=1e-9)
     np.testing.assert_allclose(b.cv_mean_, -a.cv_mean_, rtol=1e-9)
     assert b.alpha_min_ == a.alpha_min_ and b.alpha_1se_ == a.alpha_1se_ == b.alpha_

@@ -145,8 +145,12 @@ def _run_folds(fn, jobs, n_jobs, verbose, label):
         delayed(run)(i, job) for i, job in enumerate(jobs))
 
 
-def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, chosen_name):
-    """Set the CV attributes shared by every CV estimator; return (best_row, chosen index)."""
+def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name):
+    """Set the CV attributes shared by every CV estimator; return (best_row, chosen index).
+
+    ``values`` (n_ratios, n_alphas, n_folds) is stored as ``values_name``
+    ('mse_path_' or 'scores_path_'; the other one, left by an earlier fit, is removed).
+    """
     mean, se, best_row, i_min, i_1se = _cv_summary(values, higher_is_better)
     grids = np.asarray(grids)
 
@@ -154,7 +158,10 @@ def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, chosen
         return a[0] if squeeze else a
 
     est.alphas_ = sq(grids)
-    setattr(est, chosen_name, sq(values))
+    for name in ("mse_path_", "scores_path_"):
+        if name != values_name and name in vars(est):
+            delattr(est, name)
+    setattr(est, values_name, sq(values))
     est.cv_mean_ = sq(mean)
     est.cv_se_ = sq(se)
     est.n_nonzero_path_ = sq(nnz)
