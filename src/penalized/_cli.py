@@ -271,7 +271,9 @@ def build_parser():
                          description=__doc__.split("\n\n", 1)[1],
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     fit.add_argument("data", help="a .csv, .tsv or .npz file")
-    fit.add_argument("--model", choices=sorted(MODELS), default="lasso")
+    fit.add_argument("--model", choices=sorted(MODELS), default="lasso",
+                     help="lasso: LassoCV, enet: ElasticNetCV, logistic: L1 "
+                          "LogisticRegressionCV (default lasso)")
     fit.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
     fit.add_argument("--target", help="target column of a CSV/TSV (default: the last)")
     fit.add_argument("--out", help="write the result as JSON to this file")
@@ -280,9 +282,10 @@ def build_parser():
                      help="enet: l1_ratio value(s), comma-separated (default 0.2,0.5,0.8)")
     fit.add_argument("--n-alphas", type=int, default=100)
     fit.add_argument("--eps", type=float, default=1e-3, help="alpha_min / alpha_max")
-    fit.add_argument("--tol", type=float, default=1e-4)
-    fit.add_argument("--n-jobs", type=int, default=None)
-    fit.add_argument("--verbose", type=int, default=0)
+    fit.add_argument("--tol", type=float, default=1e-4, help="duality-gap tolerance")
+    fit.add_argument("--n-jobs", type=int, default=None, help="parallel fold jobs")
+    fit.add_argument("--verbose", type=int, default=0,
+                     help="1: a line per fold on stderr, 2: per-alpha progress too")
     return parser
 
 
