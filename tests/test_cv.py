@@ -79,26 +79,206 @@ def test_cv_bad_arguments():
         penalized.ElasticNetCV(l1_ratio=[0.0, 0.5]).fit(X, y)
 
 
+def _assert_png(path):
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+
+
 def test_plots_save_to_png(tmp_path):
     pytest.importorskip("matplotlib")
     from penalized import plot
 
     X, y = make_regression(n=60, p=20, seed=6)
     m = penalized.LassoCV(cv=3, n_alphas=15).fit(X, y)
-    alphas, coefs, _ = penalized.lasso_path(X, y, alphas=m.alphas_, fit_intercept=True)
+    result = penalized.lasso_path(X, y, alphas=m.alphas_, fit_intercept=True)
+    alphas, coefs, _ = result
     ax = plot.path(alphas, coefs)
     assert len(ax.lines) >= np.count_nonzero(np.any(coefs != 0, axis=1))
     ax.figure.savefig(tmp_path / "path.png")
+    # the tuple returned by a path function, and a fitted CV model (path recomputed)
+    ax2 = plot.path(result)
+    np.testing.assert_allclose(ax2.lines[0].get_ydata(), ax.lines[0].get_ydata())
+    ax3 = plot.path(m, X=X, y=y)
+    assert {"alpha_min_", "alpha_1se_"} <= {t.get_text() for t in ax3.get_legend().get_texts()}
+    assert len(ax3.lines) >= len(ax.lines)
+    ax3.figure.savefig(tmp_path / "path_model.png")
+    with pytest.raises(ValueError, match="pass X and y"):
+        plot.path(m)
     ax = plot.cv(m)
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), m.cv_mean_)
     ax.figure.savefig(tmp_path / "cv.png")
-    for name in ("path.png", "cv.png"):
-        data = (tmp_path / name).read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+    Xc, yc = _binary_data(n=60, p=10)
+    lr = penalized.LogisticRegressionCV("l1", cv=3, n_alphas=8).fit(Xc, yc)
+    ax = plot.cv(lr)
+    assert "neg_log_loss" in ax.get_ylabel()
+    plot.path(lr, X=Xc, y=yc).figure.savefig(tmp_path / "logistic_path.png")
+    for name in ("path.png", "path_model.png", "cv.png", "logistic_path.png"):
+        _assert_png(tmp_path / name)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 def test_demo_runs(tmp_path, capsys):
-    from penalized._demo import main
+    pytest.importorskip("matplotlib")
+    from penalized._cli import main
 
-    assert main(["demo", "--no-plots"]) == 0
+    assert main(["demo", "--no-compare", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Golub leukemia" in out and "| Lasso |" in out and "certified" in out
+    assert "| ElasticNet |" in out and "| Logistic L1 |" in out
+    for name in ("penalized_demo_path.png", "penalized_demo_cv.png"):
+        _assert_png(tmp_path / name)
+
+
+def test_one_standard_error_rule_for_scores():
+    # the same hand example as scores (higher is better): negated means, same SEs
+    mean = [-1.3, -1.2, -1.1, -1.0, -1.05, -1.26]
+    se = [0.1, 0.1, 0.1, 0.25, 0.1, 0.1]
+    assert one_standard_error_index(mean, se, higher_is_better=True) == 1
+    assert one_standard_error_index([0.5, 0.9, 0.8], [0.0, 0.05, 0.0],
+                                    higher_is_better=True) == 1
+
+
+def test_scoring_neg_mse_equals_default_and_r2_matches_fold_reference():
+    from sklearn.metrics import r2_score
+
+    X, y = make_regression(n=90, p=25, seed=7)
+    cv = KFold(3, shuffle=True, random_state=0)
+    a = penalized.LassoCV(cv=cv, n_alphas=12, tol=1e-10).fit(X, y)
+    b = penalized.LassoCV(cv=cv, n_alphas=12, tol=1e-10, scoring="neg_mean_squared_error",
+                          alpha_selection="1se").fit(X, y)
+    assert not hasattr(b, "mse_path_") and not hasattr(a, "scores_path_")
+    a.set_params(scoring="r2").fit(X, y)   # a refit with a scorer drops the old mse_path_
+    assert hasattr(a, "scores_path_") and not hasattr(a, "mse_path_")
+    a.set_params(scoring=None).fit(X, y)
+    np.testing.assert_allclose(b.scores_path_, -a.mse_path_, rtol=1e-9)
+    np.testing.assert_allclose(b.cv_mean_, -a.cv_mean_, rtol=1e-9)
+    assert b.alpha_min_ == a.alpha_min_ and b.alpha_1se_ == a.alpha_1se_ == b.alpha_
+    r = penalized.LassoCV(cv=cv, n_alphas=12, tol=1e-10, scoring="r2").fit(X, y)
+    train, test = next(cv.split(X))
+    alphas, coefs, _ = penalized.lasso_path(X[train], y[train], alphas=r.alphas_,
+                                            fit_intercept=True, tol=1e-10)
+    for k in (0, 5, 11):
+        b0 = y[train].mean() - X[train].mean(0) @ coefs[:, k]
+        ref = r2_score(y[test], X[test] @ coefs[:, k] + b0)
+        assert r.scores_path_[k, 0] == pytest.approx(ref, abs=1e-8)
+    best = int(np.argmax(r.cv_mean_))
+    assert r.alpha_ == r.alphas_[best]
+    # a callable scorer (higher is better) reaches the same choice as its name
+    c = penalized.LassoCV(cv=cv, n_alphas=12, tol=1e-10,
+                          scoring=lambda est, X_, y_: r2_score(y_, est.predict(X_))).fit(X, y)
+    np.testing.assert_allclose(c.scores_path_, r.scores_path_)
+    with pytest.raises(ValueError, match="scoring must be None"):
+        penalized.LassoCV(scoring=3).fit(X, y)
+
+
+def test_verbose_progress_on_stderr(capsys):
+    X, y = make_regression(n=50, p=30, seed=8)
+    penalized.lasso_path(X, y, n_alphas=20)
+    assert capsys.readouterr().err == ""
+    penalized.lasso_path(X, y, n_alphas=20, verbose=True)
+    err = capsys.readouterr().err
+    assert "[enet_path] alpha 20/20" in err and "nnz=" in err and "gap=" in err
+    penalized.logistic_path(X, np.sign(y - y.mean()), n_alphas=5, verbose=True)
+    assert "[logistic_path] alpha 5/5" in capsys.readouterr().err
+    penalized.LassoCV(cv=3, n_alphas=10).fit(X, y)
+    assert capsys.readouterr().err == ""
+    penalized.LassoCV(cv=3, n_alphas=10, verbose=2).fit(X, y)
+    err = capsys.readouterr().err
+    assert err.count("fold job") == 3 and "[l1_ratio=1 fold 3] alpha 10/10" in err
+    assert "[refit]" in err
+
+
+def _binary_data(n=100, p=20, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.standard_normal(n) > 0).astype(int)
+    return X, y
+
+
+def test_logistic_cv_l2_matches_sklearn_on_same_folds_and_grid():
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = _binary_data()
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    m = penalized.LogisticRegressionCV(cv=cv, n_alphas=12, tol=1e-10, max_iter=1000).fit(X, y)
+    # every training fold has 80 rows: scikit-learn's per-fold C is 1 / (alpha * 80)
+    Cs = 1.0 / (m.alphas_ * 80)
+    ref = sklm.LogisticRegressionCV(Cs=Cs, l1_ratios=(0.0,), cv=cv, scoring="neg_log_loss",
+                                    tol=1e-8, max_iter=10_000,
+                                    use_legacy_attributes=False).fit(X, y)
+    np.testing.assert_allclose(m.scores_path_, ref.scores_[:, 0, :].T, atol=1e-4)
+    assert Cs[np.argmax(m.cv_mean_)] == pytest.approx(ref.C_)
+    assert m.alpha_ == m.alphas_[np.argmax(m.cv_mean_)]
+    assert m.C_ == pytest.approx(1.0 / (m.alpha_ * 100))
+    np.testing.assert_allclose(m.predict_proba(X).sum(1), 1.0)
+
+
+def test_logistic_cv_l1_scores_match_refits_per_fold():
+    from sklearn.metrics import accuracy_score, log_loss
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = _binary_data(n=90, p=30, seed=1)
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    m = penalized.LogisticRegressionCV("l1", cv=cv, n_alphas=10, tol=1e-10,
+                                       alpha_selection="1se").fit(X, y)
+    assert m.scores_path_.shape == (10, 3) and m.n_nonzero_path_[0] < m.n_nonzero_path_[-1]
+    train, test = list(cv.split(X, y))[1]
+    for k in (2, 6, 9):
+        ref = penalized.LogisticRegression("l1", alpha=m.alphas_[k], tol=1e-10).fit(
+            X[train], y[train])
+        assert m.scores_path_[k, 1] == pytest.approx(
+            -log_loss(y[test], ref.predict_proba(X[test])), abs=1e-6)
+    assert m.alpha_ == m.alpha_1se_ >= m.alpha_min_
+    i = one_standard_error_index(m.cv_mean_, m.cv_se_, higher_is_better=True)
+    assert m.alpha_1se_ == m.alphas_[i]
+    ref = penalized.LogisticRegression("l1", alpha=m.alpha_, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(m.coef_, ref.coef_, atol=1e-6)
+    acc = penalized.LogisticRegressionCV("l1", cv=cv, n_alphas=10, scoring="accuracy").fit(X, y)
+    ref = penalized.LogisticRegression("l1", alpha=acc.alphas_[4], tol=1e-4).fit(
+        X[train], y[train])
+    assert acc.scores_path_[4, 1] == pytest.approx(
+        accuracy_score(y[test], ref.predict(X[test])))
+
+
+def test_logistic_cv_multiclass_elasticnet_sparse_and_weights():
+    import scipy.sparse as sp
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((120, 15))
+    y = np.array(["a", "b", "c"])[np.argmax(X[:, :3] + 0.5 * rng.standard_normal((120, 3)), 1)]
+    m = penalized.LogisticRegressionCV("elasticnet", l1_ratios=[0.5, 1.0], cv=3, n_alphas=6,
+                                       tol=1e-8).fit(X, y)
+    assert m.scores_path_.shape == (2, 6, 3) and m.alphas_.shape == (2, 6)
+    assert m.coef_.shape == (3, 15) and list(m.classes_) == ["a", "b", "c"]
+    np.testing.assert_allclose(m.alphas_[0], 2 * m.alphas_[1])
+    assert set(m.predict(X)) <= {"a", "b", "c"}
+    assert -log_loss(y, m.predict_proba(X)) > m.cv_mean_.max() - 0.5
+    s = penalized.LogisticRegressionCV("elasticnet", l1_ratios=[0.5, 1.0], cv=3, n_alphas=6,
+                                       tol=1e-8).fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(s.scores_path_, m.scores_path_, atol=1e-6)
+    w = penalized.LogisticRegressionCV(cv=3, n_alphas=6, class_weight="balanced").fit(
+        X, y, sample_weight=np.ones(120))
+    assert w.coef_.shape == (3, 15)
+
+
+def test_logistic_cv_grids_and_bad_arguments():
+    X, y = _binary_data(n=60, p=10, seed=3)
+    m = penalized.LogisticRegressionCV(Cs=4, cv=3).fit(X, y)
+    np.testing.assert_allclose(m.Cs_, np.logspace(-4, 4, 4)[::-1] if m.Cs_[0] > m.Cs_[-1]
+                               else np.logspace(-4, 4, 4))
+    l1 = penalized.LogisticRegressionCV("l1", cv=3, n_alphas=5).fit(X, y)
+    l2 = penalized.LogisticRegressionCV(cv=3, n_alphas=5).fit(X, y)
+    assert l2.alphas_[0] == pytest.approx(100 * l1.alphas_[0])
+    with pytest.raises(ValueError, match="needs l1_ratios"):
+        penalized.LogisticRegressionCV("elasticnet").fit(X, y)
+    with pytest.raises(ValueError, match="l1_ratios is only used"):
+        penalized.LogisticRegressionCV("l1", l1_ratios=[0.5]).fit(X, y)
+    with pytest.raises(ValueError, match="give alphas or Cs"):
+        penalized.LogisticRegressionCV(Cs=3, alphas=[0.1]).fit(X, y)
+    with pytest.raises(ValueError, match="penalty must be one of"):
+        penalized.LogisticRegressionCV("l3").fit(X, y)
+    with pytest.raises(ValueError, match="one class only"):
+        penalized.LogisticRegressionCV().fit(X, np.zeros(60))

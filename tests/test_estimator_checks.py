@@ -12,7 +12,7 @@ _CV_WEIGHT_REASON = (
 
 
 def _expected_failed_checks(estimator):
-    if isinstance(estimator, penalized.ElasticNetCV):
+    if isinstance(estimator, (penalized.ElasticNetCV, penalized.LogisticRegressionCV)):
         return {"check_sample_weight_equivalence_on_dense_data": _CV_WEIGHT_REASON,
                 "check_sample_weight_equivalence_on_sparse_data": _CV_WEIGHT_REASON}
     return {}
@@ -28,7 +28,10 @@ def _expected_failed_checks(estimator):
      penalized.LogisticRegression("elasticnet", l1_ratio=0.5, alpha=0.01, tol=1e-13),
      penalized.Ridge(), penalized.Ridge(solver="svd"), penalized.Ridge(solver="cg"),
      penalized.Ridge(solver="lsqr", alpha_scale="sum"), penalized.RidgeCV(n_alphas=10),
-     penalized.RidgeCV(cv="gcv", n_alphas=10), penalized.RidgeCV(cv=3, n_alphas=10)],
+     penalized.RidgeCV(cv="gcv", n_alphas=10), penalized.RidgeCV(cv=3, n_alphas=10),
+     penalized.LogisticRegressionCV(cv=3, n_alphas=5),
+     penalized.LogisticRegressionCV("elasticnet", l1_ratios=[0.5, 1.0], cv=3, n_alphas=5,
+                                    alpha_selection="1se")],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):

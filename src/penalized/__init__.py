@@ -16,7 +16,7 @@ from .linear_model import (
                            lasso_path,
                            logistic_path,
 )
-from .model_selection import ElasticNetCV, LassoCV
+from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
 from ._ridge import Ridge, RidgeCV, ridge_path
 
 __version__ = "0.1.0.dev0"
@@ -27,6 +27,7 @@ __all__ = [
                            "Lasso",
                            "LassoCV",
                            "LogisticRegression",
+                           "LogisticRegressionCV",
                            "Ridge",
                            "RidgeCV",
                            "__version__",

@@ -1,8 +1,8 @@
-"""Command line: ``python -m penalized demo``."""
+"""Command line: ``python -m penalized demo`` and ``python -m penalized fit DATA``."""
 
 import sys
 
-from ._demo import main
+from ._cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -209,7 +209,8 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
 
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
-               screening=True, working_set=True, warn=True, return_certificate=False):
+               screening=True, working_set=True, warn=True, return_certificate=False,
+               callback=None):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -222,6 +223,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     1/n scaling, n_iters (epochs per alpha), intercepts (n_alphas,), and if
     ``return_certificate`` the coefficients w_cert (p, n_alphas) whose
     residual y_c - X_c w_cert, rescaled, is the dual point of each gap.
+    ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -273,6 +275,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         intercepts[k] = problem.intercept(tgt, w)
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_epochs"]))
+        if callback is not None:
+            callback(k, alphas.size, alpha, w, gaps[k])
     if missed and warn:
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||y - mean||^2 / n",
                          "epochs")

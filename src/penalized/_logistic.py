@@ -613,7 +613,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
 
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
-                        tol=1e-4, max_iter=100, warn=True):
+                        tol=1e-4, max_iter=100, warn=True, callback=None):
     """Warm-started path over decreasing alphas.
 
     Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
@@ -621,6 +621,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     (p, K, n_alphas), intercepts (K, n_alphas).  ``coef_init`` has the shape
     of one path point.  ``tol``: stop when gap <= tol * F(0, b_0) (the
     intercept-only loss).
+    ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
     """
     n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -647,6 +648,8 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         n_iters[k] = info["n_iter"]
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_iter"]))
+        if callback is not None:
+            callback(k, alphas.size, alpha, W[:, 0] if K == 1 else W, gaps[k])
     if missed and warn:
         warn_unconverged(missed, alphas.size, "Logistic regression",
                          "tol * intercept-only loss", "Newton steps")

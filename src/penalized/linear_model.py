@@ -25,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
+from ._progress import path_progress
 from ._validation import (
     check_1d_float,
     check_alphas,
@@ -90,6 +91,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
         Precomputed X_c^T S y_c, used only for the automatic grid.
     copy_X : bool, accepted for compatibility; X is never modified.
     coef_init : array of shape (n_features,), warm start for the first alpha.
+    verbose : bool, print a progress line (alpha index, non-zeros, gap) to stderr.
     return_n_iter : bool, also return the epochs used per alpha.
     positive : bool, constrain coefficients to be >= 0.
     check_input : bool, skip validation when False (X must then be an
@@ -130,7 +132,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
     coefs, gaps, n_iters, _ = solve_path(
         problem, tgt, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=positive, selection=selection,
-        random_state=random_state,
+        random_state=random_state, callback=path_progress(verbose, "enet_path"),
     )
     if return_n_iter:
         return alphas, coefs, gaps, n_iters
@@ -377,7 +379,7 @@ def _logistic_labels(y, input_name="y"):
 
 def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs=None,
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
-                  coef_init=None, return_n_iter=False):
+                  coef_init=None, return_n_iter=False, verbose=False):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -393,6 +395,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     Warm-started proximal Newton on the least-squares core (see
     :class:`LogisticRegression`).  ``Cs`` (scikit-learn's inverse strength)
     may be given instead of ``alphas``: alpha = 1 / (C * sum of raw weights).
+    ``verbose=True`` prints a progress line (alpha index, non-zeros, gap) to stderr.
 
     Returns
     -------
@@ -431,7 +434,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     if coef_init is not None and labels.ndim == 2:
         coef_init = np.asarray(coef_init, dtype=np.float64).T   # (n_classes, p) -> (p, K)
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
-        problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter)
+        problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
+        callback=path_progress(verbose, "logistic_path"))
     if labels.ndim == 2:
         coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))
     if return_n_iter:

@@ -1,75 +1,218 @@
-"""Cross-validated Lasso / ElasticNet: one warm-started path per fold on a shared grid.
+"""Cross-validated Lasso, ElasticNet and logistic regression: one warm-started path per fold.
 
 For each l1_ratio, the alpha grid is computed once on the full data (from
 alpha_max down to eps * alpha_max); every fold solves the whole path on its
 training rows, warm-started along the grid, and scores all alphas on its
-held-out rows.  Folds run in threads (the native solver releases the GIL), so
-X is shared, not copied to worker processes.
+held-out rows.  Folds run through joblib: threads by default (the native
+solver releases the GIL, so X is shared, not copied), or any joblib backend
+set around ``fit`` with ``joblib.parallel_config(backend=...)``, e.g. Dask's
+(``backend="dask"``) to spread folds and l1_ratios over a cluster.
 
-The chosen alpha is either the one with the smallest mean CV error
-(``alpha_``) or, with ``alpha_selection='1se'``, the largest alpha whose mean
-error is within one standard error of that minimum (``alpha_1se_``; Hastie,
-Tibshirani & Friedman, *The Elements of Statistical Learning*, sec. 7.10).
+The criterion is the mean squared error by default (lower is better;
+``mse_path_``) or any scikit-learn scorer given as ``scoring`` (higher is
+better, scikit-learn's convention; ``scores_path_``).  The chosen alpha is
+the one with the best mean CV criterion (``alpha_min_``) or, with
+``alpha_selection='1se'``, the largest alpha whose mean criterion is within
+one standard error of that best (``alpha_1se_``; Hastie, Tibshirani &
+Friedman, *The Elements of Statistical Learning*, 2nd ed., sec. 7.10).
+``alpha_selection`` is named so because ``selection`` already means the
+coordinate order (cyclic / random), as in scikit-learn.
 """
+
+import time
 
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.metrics import check_scoring, get_scorer
 from sklearn.model_selection import check_cv
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._logistic import LogisticProblem, solve_logistic_path
+from ._progress import message, path_progress
 from ._validation import (
     FLOAT_DTYPES,
+    canonical_csc,
+    check_1d_float,
+    check_alphas,
     check_choice,
     check_sample_weight,
     check_scalar_param,
-    canonical_csc,
     check_X,
     check_y,
 )
 from .linear_model import (
     ElasticNet,
+    LogisticRegression,
     SparseInputMixin,
     _check_precompute,
     _check_solver_params,
+    _logistic_l1_ratio,
 )
 
-__all__ = ["ElasticNetCV", "LassoCV", "one_standard_error_index"]
+__all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV", "chosen_cv_curve",
+           "one_standard_error_index"]
+
+# The pure-L2 logistic grid (no alpha_max exists) starts this many times above
+# the L1 alpha_max, where the ridge solution is nearly the intercept-only model.
+L2_GRID_FACTOR = 100.0
 
 
-def one_standard_error_index(mean, se):
-    """Index of the largest alpha within one SE of the best mean error.
+def one_standard_error_index(mean, se, higher_is_better=False):
+    """Index of the largest alpha within one SE of the best mean CV criterion.
 
     ``mean`` and ``se`` are ordered like the alpha grid (decreasing alphas),
-    so that is the smallest index k with mean[k] <= mean[best] + se[best].
+    so that is the smallest index k with mean[k] <= mean[best] + se[best]
+    for an error (or mean[k] >= mean[best] - se[best] for a score, with
+    ``higher_is_better``).
     """
     mean = np.asarray(mean, dtype=np.float64)
     se = np.asarray(se, dtype=np.float64)
+    if higher_is_better:
+        mean = -mean
     best = int(np.nanargmin(mean))
     ok = np.flatnonzero(mean <= mean[best] + se[best])
     return int(ok[0]) if ok.size else best
+
+
+def chosen_cv_curve(model):
+    """(alphas, cv_mean, cv_se, n_nonzero) of a fitted CV model at its chosen l1_ratio.
+
+    n_nonzero is None for models without sparsity (:class:`penalized.RidgeCV`).
+    """
+    check_is_fitted(model)
+    nnz = getattr(model, "n_nonzero_path_", None)
+    curves = (model.alphas_, model.cv_mean_, model.cv_se_)
+    if np.ndim(model.alphas_) == 1:
+        return curves + (nnz,)
+    ratios = getattr(model, "l1_ratios", None)
+    ratios = np.atleast_1d(np.asarray(model.l1_ratio if ratios is None else ratios, dtype=float))
+    i = int(np.argmin(np.abs(ratios - model.l1_ratio_)))
+    return tuple(c[i] for c in curves) + (None if nnz is None else nnz[i],)
 
 
 def _rows(X, idx):
     return X[idx] if not sp.issparse(X) else X[idx].tocsc()
 
 
-def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precompute, solver_kw):
-    """Solve the path on the training rows; mean squared error of every alpha on the test rows."""
+def _check_scorer(scoring, estimator):
+    """None, a scorer name or a callable scorer(estimator, X, y) -> a scorer or None."""
+    if scoring is None:
+        return None
+    if isinstance(scoring, str):
+        return get_scorer(scoring)
+    if callable(scoring):
+        return check_scoring(estimator, scoring=scoring)
+    raise ValueError(f"scoring must be None, a scorer name or a callable, got {scoring!r}.")
+
+
+def _score_path(scorer, point, coefs, intercepts, X_test, y_test, sw_test):
+    """scorer(point, X_test, y_test) with point's coefficients set to each path column."""
+    out = np.empty(coefs.shape[-1])
+    kw = {} if sw_test is None else {"sample_weight": sw_test}
+    for k in range(out.size):
+        point.coef_ = coefs[..., k]
+        point.intercept_ = intercepts[..., k]
+        out[k] = scorer(point, X_test, y_test, **kw)
+    return out
+
+
+def _cv_summary(values, higher_is_better):
+    """Mean, standard error over folds (last axis), best l1_ratio row, i_min, i_1se."""
+    n_folds = values.shape[-1]
+    mean = values.mean(axis=-1)
+    se = (values.std(axis=-1, ddof=1) / np.sqrt(n_folds) if n_folds > 1
+          else np.zeros_like(mean))
+    key = -mean if higher_is_better else mean
+    best_row = int(np.unravel_index(np.nanargmin(key), key.shape)[0])
+    i_min = int(np.nanargmin(key[best_row]))
+    i_1se = one_standard_error_index(mean[best_row], se[best_row], higher_is_better)
+    return mean, se, best_row, i_min, i_1se
+
+
+def _run_folds(fn, jobs, n_jobs, verbose, label):
+    """fn(*job) for every job through joblib (threads unless a backend is configured)."""
+    t0 = time.perf_counter()
+
+    def run(i, job):
+        res = fn(*job)
+        message(verbose, f"[{label}] fold job {i + 1}/{len(jobs)} done, "
+                         f"{time.perf_counter() - t0:.1f}s")
+        return res
+
+    # prefer="threads" is a hint only: joblib.parallel_config(backend=...) overrides it
+    return Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(run)(i, job) for i, job in enumerate(jobs))
+
+
+def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name):
+    """Set the CV attributes shared by every CV estimator; return (best_row, chosen index).
+
+    ``values`` (n_ratios, n_alphas, n_folds) is stored as ``values_name``
+    ('mse_path_' or 'scores_path_'; the other one, left by an earlier fit, is removed).
+    """
+    mean, se, best_row, i_min, i_1se = _cv_summary(values, higher_is_better)
+    grids = np.asarray(grids)
+
+    def sq(a):
+        return a[0] if squeeze else a
+
+    est.alphas_ = sq(grids)
+    for name in ("mse_path_", "scores_path_"):
+        if name != values_name and name in vars(est):
+            delattr(est, name)
+    setattr(est, values_name, sq(values))
+    est.cv_mean_ = sq(mean)
+    est.cv_se_ = sq(se)
+    est.n_nonzero_path_ = sq(nnz)
+    est.l1_ratio_ = float(ratios[best_row])
+    est.alpha_min_ = float(grids[best_row][i_min])
+    est.alpha_1se_ = float(grids[best_row][i_1se])
+    chosen = i_min if est.alpha_selection == "min" else i_1se
+    est.alpha_ = float(grids[best_row][chosen])
+    return best_row, chosen
+
+
+def _user_grid(alphas, n_ratios):
+    grid = check_alphas(alphas)
+    return [grid] * n_ratios
+
+
+# ---------------------------------------------------------------------------
+# Least squares
+# ---------------------------------------------------------------------------
+
+def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precompute, solver_kw,
+               scorer, progress):
+    """Solve the path on the training rows; score every alpha on the test rows.
+
+    Returns (criterion per alpha, non-zeros per alpha): the (weighted) mean
+    squared error when ``scorer`` is None, else the scorer's values.
+    """
     Xtr = check_X(_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
     problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute)
-    coefs, _, n_iters, intercepts = solve_path(problem, problem.target(y[train]), alphas,
-                                               l1_ratio=l1_ratio, warn=False, **solver_kw)
-    pred = np.asarray(_rows(X, test) @ coefs.astype(np.float64)) + intercepts
-    err = (pred - y[test][:, None]) ** 2
-    if sw is None:
-        mse = err.mean(axis=0)
+    coefs, _, _, intercepts = solve_path(problem, problem.target(y[train]), alphas,
+                                         l1_ratio=l1_ratio, warn=False, callback=progress,
+                                         **solver_kw)
+    X_test = _rows(X, test)
+    if scorer is None:
+        # only the columns that are ever active along the path enter the predictions
+        used = np.flatnonzero(np.any(coefs != 0, axis=1))
+        pred = np.asarray(X_test[:, used] @ np.asarray(coefs[used], dtype=np.float64))
+        pred = pred + intercepts
+        err = (pred - y[test][:, None]) ** 2
+        crit = err.mean(axis=0) if sw is None else np.average(err, axis=0, weights=sw[test])
     else:
-        mse = np.average(err, axis=0, weights=sw[test])
-    return mse, np.count_nonzero(coefs, axis=0), int(n_iters.sum())
+        point = ElasticNet()
+        point.n_features_in_ = X.shape[1]
+        crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
+                           None if sw is None else sw[test])
+    return crit, np.count_nonzero(coefs, axis=0)
 
 
 class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
@@ -91,19 +234,28 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         as in :class:`penalized.ElasticNet` (``tol`` certifies every path point).
     cv : int, splitter or iterable, default=None (5-fold)
         Any scikit-learn splitter; ``groups`` in :meth:`fit` reaches it.
-    n_jobs : int or None, threads running the folds.
+    n_jobs : int or None
+        Parallel fold jobs (threads; see the module docstring for Dask).
+    scoring : None, str or callable, default=None
+        None: mean squared error on the held-out rows (lower is better,
+        ``mse_path_``).  Otherwise a scikit-learn scorer name (e.g. 'r2',
+        'neg_mean_absolute_error') or callable ``scorer(estimator, X, y)``
+        (higher is better, ``scores_path_``).
     alpha_selection : {'min', '1se'}, default='min'
         Refit at the best alpha, or at the largest alpha within one standard
         error of the best (a sparser model).
+    verbose : int, default=0
+        1: a line on stderr per finished fold; 2: also the per-alpha progress.
 
     Attributes
     ----------
     alpha_, l1_ratio_ : chosen values (by ``alpha_selection``).
     alpha_min_, alpha_1se_ : the two candidates for the chosen l1_ratio.
     alphas_ : (n_l1_ratio, n_alphas) or (n_alphas,) grids.
-    mse_path_ : (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds).
-    cv_mean_, cv_se_ : mean and standard error of the CV error over folds,
-        same shape as alphas_.
+    mse_path_ (scoring=None) or scores_path_ (a scorer) :
+        (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds).
+    cv_mean_, cv_se_ : mean and standard error over folds of that criterion
+        (an error for mse_path_, a score for scores_path_), shaped like alphas_.
     n_nonzero_path_ : mean number of non-zero coefficients per grid point.
     coef_, intercept_, dual_gap_, n_iter_ : of the final refit on all data.
     """
@@ -111,7 +263,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
-                 alpha_selection="min"):
+                 alpha_selection="min", scoring=None, verbose=0):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -126,6 +278,8 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.selection = selection
         self.alpha_selection = alpha_selection
+        self.scoring = scoring
+        self.verbose = verbose
 
     def _l1_ratios(self):
         ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
@@ -141,6 +295,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
+        scorer = _check_scorer(self.scoring, self)
         X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES,
                              order="F", y_numeric=True, reset=True)
         X = canonical_csc(X)
@@ -150,50 +305,35 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         tgt = full.target(y)
         if self.alphas is None:
             check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
-            grids = [alpha_grid(full.alpha_max(tgt, r, self.positive), self.n_alphas, self.eps)
-                     if r > 0 else None for r in ratios]
-            if any(g is None for g in grids):
+            if np.any(ratios == 0):
                 raise ValueError("l1_ratio=0 needs an explicit alphas grid.")
+            grids = [alpha_grid(full.alpha_max(tgt, r, self.positive), self.n_alphas, self.eps)
+                     for r in ratios]
         else:
-            grid = np.sort(np.asarray(self.alphas, dtype=np.float64).ravel())[::-1]
-            if grid.size == 0 or np.any(grid < 0) or not np.all(np.isfinite(grid)):
-                raise ValueError("alphas must be a non-empty array of finite values >= 0.")
-            grids = [grid] * ratios.size
-        cv = check_cv(self.cv)
-        folds = list(cv.split(X, y, groups))
+            grids = _user_grid(self.alphas, ratios.size)
+        folds = list(check_cv(self.cv).split(X, y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
-        jobs = [(i, k) for i in range(ratios.size) for k in range(len(folds))]
-        results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
-            delayed(_fold_path)(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i],
-                                self.fit_intercept, self.precompute, solver_kw)
-            for i, k in jobs
-        )
-        n_alphas = grids[0].size
-        mse = np.empty((ratios.size, n_alphas, len(folds)))
-        nnz = np.zeros((ratios.size, n_alphas))
-        for (i, k), (m, z, _) in zip(jobs, results):
-            mse[i, :, k] = m
-            nnz[i] += z / len(folds)
-        mean = mse.mean(axis=2)
-        se = mse.std(axis=2, ddof=1) / np.sqrt(len(folds)) if len(folds) > 1 else np.zeros_like(mean)
-        best_ratio = int(np.unravel_index(np.nanargmin(mean), mean.shape)[0])
-        i_min = int(np.nanargmin(mean[best_ratio]))
-        i_1se = one_standard_error_index(mean[best_ratio], se[best_ratio])
-        squeeze = np.ndim(self.l1_ratio) == 0
-        self.alphas_ = np.asarray(grids)[0] if squeeze else np.asarray(grids)
-        self.mse_path_ = mse[0] if squeeze else mse
-        self.cv_mean_ = mean[0] if squeeze else mean
-        self.cv_se_ = se[0] if squeeze else se
-        self.n_nonzero_path_ = nnz[0] if squeeze else nnz
-        self.l1_ratio_ = float(ratios[best_ratio])
-        self.alpha_min_ = float(grids[best_ratio][i_min])
-        self.alpha_1se_ = float(grids[best_ratio][i_1se])
-        chosen = i_min if self.alpha_selection == "min" else i_1se
-        self.alpha_ = float(grids[best_ratio][chosen])
+        verbose = int(self.verbose)
+        jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
+                 self.precompute, solver_kw, scorer,
+                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"))
+                for i in range(ratios.size) for k in range(len(folds))]
+        results = _run_folds(_fold_path, jobs, self.n_jobs, verbose, type(self).__name__)
+        n_folds = len(folds)
+        values = np.empty((ratios.size, grids[0].size, n_folds))
+        nnz = np.zeros((ratios.size, grids[0].size))
+        for j, (crit, z) in enumerate(results):
+            i, k = divmod(j, n_folds)
+            values[i, :, k] = crit
+            nnz[i] += z / n_folds
+        best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
+                                 scorer is not None,
+                                 "mse_path_" if scorer is None else "scores_path_")
         # refit on all data, warm-started down the grid to the chosen alpha
         coefs, gaps, n_iters, intercepts = solve_path(
-            full, tgt, grids[best_ratio][:chosen + 1], l1_ratio=self.l1_ratio_, **solver_kw)
+            full, tgt, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,
+            callback=path_progress(verbose > 1, "refit"), **solver_kw)
         self.coef_ = coefs[:, -1].copy()
         self.intercept_ = float(intercepts[-1])
         self.dual_gap_ = float(gaps[-1])
@@ -221,7 +361,8 @@ class LassoCV(ElasticNetCV):
 
     def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
-                 positive=False, random_state=None, selection="cyclic", alpha_selection="min"):
+                 positive=False, random_state=None, selection="cyclic", alpha_selection="min",
+                 scoring=None, verbose=0):
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -235,6 +376,8 @@ class LassoCV(ElasticNetCV):
         self.random_state = random_state
         self.selection = selection
         self.alpha_selection = alpha_selection
+        self.scoring = scoring
+        self.verbose = verbose
 
     def _l1_ratios(self):
         return np.array([1.0])
@@ -242,3 +385,291 @@ class LassoCV(ElasticNetCV):
     @property
     def l1_ratio(self):
         return 1.0
+
+
+# ---------------------------------------------------------------------------
+# Logistic regression
+# ---------------------------------------------------------------------------
+
+def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
+                     max_iter, progress=None):
+    """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
+
+    One binary problem (classes[1] against classes[0]) for two classes, one
+    per class otherwise.  Returns coefs (n_problems, p, n_alphas) and
+    intercepts (n_problems, n_alphas): the layout of ``coef_`` /
+    ``intercept_`` per alpha, so a multinomial path returning the same shapes
+    can replace this function in :class:`LogisticRegressionCV`.
+    """
+    positives = [classes[1]] if len(classes) == 2 else list(classes)
+    coefs = np.empty((len(positives), X.shape[1], len(alphas)))
+    intercepts = np.empty((len(positives), len(alphas)))
+    design = None   # column statistics of X, shared by the problems
+    for k, positive_class in enumerate(positives):
+        ypm = np.where(y == positive_class, 1.0, -1.0)
+        if np.all(ypm < 0):
+            raise ValueError(
+                f"class {positive_class!r} is absent from the training rows of a fold; "
+                "use fewer folds or a stratified splitter.")
+        problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design)
+        design = problem.design
+        coefs[k], intercepts[k], _, _ = solve_logistic_path(
+            problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
+            callback=progress)
+    return coefs, intercepts
+
+
+def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
+                     max_iter, progress=None):
+    """Path of the multinomial (softmax) problem of :class:`LogisticRegression`.
+
+    Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
+    intercepts (n_classes, n_alphas).
+    """
+    missing = [c for c in classes if not np.any(y == c)]
+    if missing:
+        raise ValueError(
+            f"class {missing[0]!r} is absent from the training rows of a fold; "
+            "use fewer folds or a stratified splitter.")
+    problem = LogisticProblem(X, (y[:, None] == classes[None, :]).astype(np.float64),
+                              sample_weight, fit_intercept)
+    coefs, intercepts, _, _ = solve_logistic_path(
+        problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
+        callback=progress)
+    return np.ascontiguousarray(coefs.transpose(1, 0, 2)), intercepts
+
+
+def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit_intercept,
+                   tol, max_iter, scorer, progress, path_fn=one_vs_rest_path):
+    """Fit the path on the training rows; score every alpha on the test rows.
+
+    ``path_fn`` maps training rows to per-alpha ``coef_`` / ``intercept_``
+    (see :func:`one_vs_rest_path`); the scores come from a LogisticRegression
+    holding each alpha's coefficients, so predict_proba and the decision
+    function are exactly those of the refitted estimator.
+    """
+    Xtr = check_X(_rows(X, train))
+    sw_tr = check_sample_weight(sw[train], len(train), np.float64)
+    coefs, intercepts = path_fn(Xtr, y[train], sw_tr, classes, alphas, l1_ratio,
+                                fit_intercept, tol, max_iter, progress)
+    point = LogisticRegression()
+    point.classes_ = classes
+    point.multi_class_ = ("binary" if classes.size == 2 else
+                          "multinomial" if path_fn is multinomial_path else "ovr")
+    point.n_features_in_ = X.shape[1]
+    scores = _score_path(scorer, point, coefs, intercepts, _rows(X, test), y[test],
+                         None if raw_sw is None else raw_sw[test])
+    return scores, np.count_nonzero(coefs, axis=1).sum(axis=0)
+
+
+class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
+    """Logistic regression with alpha (and l1_ratio) chosen by cross-validation.
+
+    Objective of each fit, as in :class:`penalized.LogisticRegression`
+    (weights times class weights rescaled to sum n, K linear predictors)::
+
+        1/n * sum_i s_i f_i(x_i W + b)
+            + alpha * l1_ratio * ||W||_1 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+
+    with the binomial loss for two classes and, for more, the multinomial
+    (softmax) loss (``multi_class='multinomial'``, default) or the one-vs-rest
+    problems (``'ovr'``).  Every fold solves the warm-started path on its
+    training rows on one grid shared by all folds (computed on the full data),
+    and scores every alpha on its held-out rows.
+
+    Parameters
+    ----------
+    penalty : {'l1', 'l2', 'elasticnet'}, default='l2'
+    Cs : int, array-like or None
+        scikit-learn's inverse strengths; an int k means ``np.logspace(-4, 4, k)``.
+        Converted once on the full data: alpha = 1 / (C * S), S the sum of the
+        raw weights (n without weights).  Every fold then solves at these
+        alphas (scikit-learn's LogisticRegressionCV keeps C fixed per fold
+        instead, i.e. alpha = 1 / (C * n_train)).
+    alphas : array-like or None, explicit grid (exclusive with Cs).
+    n_alphas : int, default=100, eps : float, default=1e-3
+        Automatic grid when neither is given: from alpha_max (the smallest
+        alpha with all coefficients zero; the largest over the one-vs-rest
+        problems) down to eps * alpha_max.  For penalty='l2' (no alpha_max)
+        the grid runs from 100 x the L1 alpha_max down to eps x the L1
+        alpha_max.
+    l1_ratios : list of float, required for penalty='elasticnet' (each with its
+        own grid), None otherwise.
+    cv : int, splitter or iterable, default=None (stratified 5-fold)
+    scoring : str, callable or None, default=None
+        None means 'neg_log_loss' (mean log-loss of the held-out rows, negated
+        so that higher is better: a smooth criterion that suits the
+        one-standard-error rule better than accuracy).  Any scikit-learn
+        scorer name or callable ``scorer(estimator, X, y)``.
+    n_jobs : int or None, parallel fold jobs (threads unless a joblib backend
+        is configured).
+    alpha_selection : {'min', '1se'}, default='min'
+    class_weight : dict, 'balanced' or None
+    tol, max_iter, fit_intercept : as in :class:`penalized.LogisticRegression`.
+    verbose : int, default=0 (1: a line per fold; 2: per-alpha progress too).
+    multi_class : {'multinomial', 'ovr'}, default='multinomial'
+        Loss for more than two classes, as in :class:`penalized.LogisticRegression`.
+
+    Attributes
+    ----------
+    alpha_, l1_ratio_, alpha_min_, alpha_1se_, C_ (= 1 / (alpha_ * S)) :
+        chosen values.
+    alphas_ : (n_l1_ratios, n_alphas) for 'elasticnet', else (n_alphas,).
+    Cs_ : 1 / (alphas_ * S), same shape.
+    scores_path_ : (..., n_alphas, n_folds), higher is better.
+    cv_mean_, cv_se_, n_nonzero_path_ : shaped like alphas_ (non-zeros summed
+        over the classes' predictors, averaged over folds).
+    classes_, coef_ (n_problems, n_features), intercept_, dual_gap_,
+    kkt_violation_, n_iter_ : of the refit on all data (``estimator_``, a
+    fitted :class:`penalized.LogisticRegression`).
+    """
+
+    def __init__(self, penalty="l2", *, Cs=None, alphas=None, n_alphas=100, eps=1e-3,
+                 l1_ratios=None, cv=None, scoring=None, n_jobs=None, alpha_selection="min",
+                 class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
+                 multi_class="multinomial"):
+        self.penalty = penalty
+        self.Cs = Cs
+        self.alphas = alphas
+        self.n_alphas = n_alphas
+        self.eps = eps
+        self.l1_ratios = l1_ratios
+        self.cv = cv
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.alpha_selection = alpha_selection
+        self.class_weight = class_weight
+        self.tol = tol
+        self.max_iter = max_iter
+        self.fit_intercept = fit_intercept
+        self.verbose = verbose
+        self.multi_class = multi_class
+
+    def _multinomial(self, classes):
+        return classes.size > 2 and self.multi_class == "multinomial"
+
+    def _ratios(self):
+        check_choice(self.penalty, "penalty", {"l1", "l2", "elasticnet"})
+        if self.penalty != "elasticnet":
+            if self.l1_ratios is not None:
+                raise ValueError(
+                    f"l1_ratios is only used with penalty='elasticnet', got penalty="
+                    f"{self.penalty!r} and l1_ratios={self.l1_ratios!r}.")
+            return np.array([_logistic_l1_ratio(self.penalty, None)])
+        if self.l1_ratios is None:
+            raise ValueError("penalty='elasticnet' needs l1_ratios (a list of floats in [0, 1]).")
+        ratios = np.atleast_1d(np.asarray(self.l1_ratios, dtype=np.float64))
+        if ratios.ndim != 1 or ratios.size == 0:
+            raise ValueError("l1_ratios must be a non-empty 1-D list of floats.")
+        for r in ratios:
+            check_scalar_param(float(r), "l1_ratios", low=0, high=1)
+        return ratios
+
+    def _grids(self, X, y, sw, classes, ratios, total):
+        if self.alphas is not None and self.Cs is not None:
+            raise ValueError("give alphas or Cs, not both.")
+        if self.Cs is not None:
+            if isinstance(self.Cs, (int, np.integer)) and not isinstance(self.Cs, bool):
+                check_scalar_param(self.Cs, "Cs", low=1, integer=True)
+                Cs = np.logspace(-4, 4, int(self.Cs))
+            else:
+                Cs = np.asarray(self.Cs, dtype=np.float64).reshape(-1)
+                if Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
+                    raise ValueError("Cs must be an int or a non-empty array of finite values > 0.")
+            return _user_grid(1.0 / (Cs * total), ratios.size)
+        if self.alphas is not None:
+            return _user_grid(self.alphas, ratios.size)
+        check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
+        check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
+        if self._multinomial(classes):
+            label_sets = [(y[:, None] == classes[None, :]).astype(np.float64)]
+        else:
+            label_sets = [np.where(y == c, 1.0, -1.0)
+                          for c in ([classes[1]] if classes.size == 2 else classes)]
+        amax1, design = 0.0, None
+        for labels in label_sets:   # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
+            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design)
+            design = problem.design
+            amax1 = max(amax1, problem.alpha_max(1.0))
+        return [alpha_grid(amax1 / r, self.n_alphas, self.eps) if r > 0 else
+                alpha_grid(L2_GRID_FACTOR * amax1, self.n_alphas, self.eps / L2_GRID_FACTOR)
+                for r in ratios]
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+        ratios = self._ratios()
+        check_scalar_param(self.tol, "tol", low=0)
+        check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
+        check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
+        check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
+        scorer = _check_scorer("neg_log_loss" if self.scoring is None else self.scoring, self)
+        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES, order="F",
+                             reset=True)
+        X = canonical_csc(X)
+        check_classification_targets(y)
+        classes = np.unique(y)
+        if classes.size < 2:
+            raise ValueError(
+                f"y has one class only ({classes[0]!r}); logistic regression needs two.")
+        n = X.shape[0]
+        raw_sw = None if sample_weight is None else check_1d_float(sample_weight, "sample_weight")
+        if raw_sw is not None and raw_sw.shape[0] != n:
+            raise ValueError(f"sample_weight must have shape ({n},), got {raw_sw.shape}.")
+        sw = np.ones(n) if raw_sw is None else raw_sw
+        if self.class_weight is not None:
+            sw = sw * compute_sample_weight(self.class_weight, y)
+        total = float(np.sum(sw))
+        grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
+                            total)
+        folds = list(check_cv(self.cv, y, classifier=True).split(X, y, groups))
+        verbose = int(self.verbose)
+        path_fn = multinomial_path if self._multinomial(classes) else one_vs_rest_path
+        jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
+                 self.fit_intercept, self.tol, self.max_iter, scorer,
+                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn)
+                for i in range(ratios.size) for k in range(len(folds))]
+        results = _run_folds(_logistic_fold, jobs, self.n_jobs, verbose, type(self).__name__)
+        n_folds = len(folds)
+        values = np.empty((ratios.size, grids[0].size, n_folds))
+        nnz = np.zeros((ratios.size, grids[0].size))
+        for j, (scores, z) in enumerate(results):
+            i, k = divmod(j, n_folds)
+            values[i, :, k] = scores
+            nnz[i] += z / n_folds
+        _store_cv(self, grids, values, nnz, ratios, self.penalty != "elasticnet", True,
+                  "scores_path_")
+        self.Cs_ = 1.0 / (self.alphas_ * total)
+        self.C_ = 1.0 / (self.alpha_ * total)
+        self.classes_ = classes
+        est = LogisticRegression(
+            self.penalty, alpha=self.alpha_,
+            l1_ratio=self.l1_ratio_ if self.penalty == "elasticnet" else None,
+            fit_intercept=self.fit_intercept, class_weight=self.class_weight, tol=self.tol,
+            max_iter=self.max_iter, multi_class=self.multi_class)
+        self.estimator_ = est.fit(X, y, sample_weight=raw_sw)
+        self.coef_, self.intercept_ = est.coef_, est.intercept_
+        self.dual_gap_, self.kkt_violation_ = est.dual_gap_, est.kkt_violation_
+        self.n_iter_ = est.n_iter_
+        return self
+
+    def _validated(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES)
+
+    def decision_function(self, X):
+        """X @ coef_.T + intercept_ of the refitted model (1-D for two classes)."""
+        X = self._validated(X)
+        return self.estimator_.decision_function(X)
+
+    def predict(self, X):
+        """Predicted class labels of the refitted model."""
+        X = self._validated(X)
+        return self.estimator_.predict(X)
+
+    def predict_proba(self, X):
+        """Class probabilities of the refitted model (see LogisticRegression.predict_proba)."""
+        X = self._validated(X)
+        return self.estimator_.predict_proba(X)
+
+    def predict_log_proba(self, X):
+        return np.log(self.predict_proba(X))

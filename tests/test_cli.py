@@ -1,0 +1,138 @@
+"""``python -m penalized fit``: data files in, chosen alpha and CV table out; clean errors."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import penalized
+from penalized._cli import main
+from conftest import make_regression
+
+
+def _write_csv(path, X, y, names, target="y", delimiter=","):
+    with open(path, "w") as f:
+        f.write(delimiter.join(list(names) + [target]) + "\n")
+        for row, t in zip(X, y):
+            f.write(delimiter.join([repr(float(v)) for v in row] + [str(t)]) + "\n")
+
+
+def test_fit_csv_lasso_matches_estimator_and_writes_json(tmp_path, capsys):
+    X, y = make_regression(n=60, p=8, seed=0)
+    names = [f"gene_{j}" for j in range(8)]
+    path = tmp_path / "data.csv"
+    _write_csv(path, X, y, names, target="response")
+    out = tmp_path / "result.json"
+    assert main(["fit", str(path), "--model", "lasso", "--cv", "4", "--target", "response",
+                 "--n-alphas", "20", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    ref = penalized.LassoCV(cv=4, n_alphas=20).fit(X, y)
+    # 4 folds from an int: KFold(4) without shuffling, as the estimator does itself
+    assert f"chosen alpha = {ref.alpha_:.6g}" in text
+    assert "selected features" in text and "gene_" in text and "MSE" in text
+    result = json.loads(out.read_text())
+    assert result["alpha"] == pytest.approx(ref.alpha_)
+    assert result["alpha_1se"] == pytest.approx(ref.alpha_1se_)
+    np.testing.assert_allclose(result["cv_table"]["mean"], ref.cv_mean_)
+    chosen = {d["name"] for d in result["selected_features"]}
+    assert chosen == {names[j] for j in np.flatnonzero(ref.coef_)}
+    assert result["n_samples"] == 60 and result["n_features"] == 8
+
+
+def test_fit_tsv_logistic_text_labels_and_npz_layouts(tmp_path, capsys):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((80, 6))
+    labels = np.where(X[:, 0] + 0.3 * rng.standard_normal(80) > 0, "AML", "ALL")
+    path = tmp_path / "d.tsv"
+    _write_csv(path, X, labels, [f"f{j}" for j in range(6)], delimiter="\t")
+    assert main(["fit", str(path), "--model", "logistic", "--cv", "3", "--n-alphas", "10",
+                 "--alpha-selection", "1se"]) == 0
+    text = capsys.readouterr().out
+    ref = penalized.LogisticRegressionCV("l1", cv=3, n_alphas=10, alpha_selection="1se").fit(
+        X, labels)
+    assert f"chosen alpha = {ref.alpha_:.6g} (1se)" in text and "neg_log_loss" in text
+
+    Xs = sp.random(50, 30, density=0.3, format="csr", random_state=2)
+    ys = np.asarray(Xs @ np.r_[np.ones(3), np.zeros(27)]).ravel() + 0.01 * np.arange(50)
+    npz = tmp_path / "sparse.npz"
+    np.savez(npz, format=b"csr", shape=Xs.shape, data=Xs.data, indices=Xs.indices,
+             indptr=Xs.indptr, y=ys)
+    out = tmp_path / "r.json"
+    assert main(["fit", str(npz), "--model", "enet", "--cv", "3", "--n-alphas", "10",
+                 "--l1-ratio", "0.5,0.9", "--out", str(out)]) == 0
+    ref = penalized.ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, n_alphas=10).fit(Xs, ys)
+    result = json.loads(out.read_text())
+    assert result["alpha"] == pytest.approx(ref.alpha_)
+    assert result["l1_ratio"] == ref.l1_ratio_
+    dense = tmp_path / "dense.npz"
+    np.savez(dense, X=Xs.toarray(), y=ys, feature_names=np.array([f"c{j}" for j in range(30)]))
+    assert main(["fit", str(dense), "--model", "enet", "--cv", "3", "--n-alphas", "10",
+                 "--l1-ratio", "0.5,0.9", "--out", str(out)]) == 0
+    again = json.loads(out.read_text())
+    assert again["alpha"] == pytest.approx(result["alpha"])
+    assert all(d["name"].startswith("c") for d in again["selected_features"])
+
+
+@pytest.mark.parametrize("case, message", [
+    ("missing", "data file not found"),
+    ("target", "target column 'nope' not found"),
+    ("text", "line 3, column 'b': text 'abc' where a number is expected"),
+    ("empty", "line 2, column 'a': an empty cell"),
+    ("extension", "unknown file extension '.xlsx'"),
+    ("npz_no_y", "no 'y' array"),
+    ("fields", "line 3: 2 fields, the header has 3"),
+    ("out", "the folder does not exist"),
+    ("labels", "fit failed: Unknown label type"),
+])
+def test_fit_bad_files_give_one_line_errors(tmp_path, capsys, case, message):
+    path = tmp_path / "bad.csv"
+    args = []
+    if case == "missing":
+        path = tmp_path / "absent.csv"
+    elif case == "target":
+        path.write_text("a,b,y\n1,2,3\n4,5,6\n")
+        args = ["--target", "nope"]
+    elif case == "text":
+        path.write_text("a,b,y\n1,2,3\n4,abc,6\n")
+    elif case == "empty":
+        path.write_text("a,b,y\n,2,3\n4,5,6\n")
+    elif case == "extension":
+        path = tmp_path / "data.xlsx"
+        path.write_text("x")
+    elif case == "npz_no_y":
+        path = tmp_path / "d.npz"
+        np.savez(path, X=np.ones((3, 2)))
+    elif case == "fields":
+        path.write_text("a,b,y\n1,2,3\n4,5\n")
+    elif case == "out":
+        path.write_text("a,b,y\n1,2,3\n4,5,6\n")
+        args = ["--out", str(tmp_path / "no" / "such" / "r.json")]
+    elif case == "labels":   # a continuous target for a classifier
+        path.write_text("a,y\n" + "".join(f"{i},{i * 0.37}\n" for i in range(20)))
+        args = ["--model", "logistic", "--cv", "2"]
+    assert main(["fit", str(path)] + args) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("python -m penalized fit: error:")
+
+
+def test_fit_through_a_subprocess(tmp_path):
+    X, y = make_regression(n=40, p=5, seed=3)
+    path = tmp_path / "data.csv"
+    _write_csv(path, X, y, list("abcde"))
+    src = os.path.dirname(os.path.dirname(penalized.__file__))
+    env = dict(os.environ, PYTHONPATH=src + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    ok = subprocess.run([sys.executable, "-m", "penalized", "fit", str(path), "--cv", "3",
+                         "--n-alphas", "10"], capture_output=True, text=True, env=env,
+                        timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    assert "chosen alpha" in ok.stdout and "alpha_1se" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "penalized", "fit", str(tmp_path / "x.csv")],
+                         capture_output=True, text=True, env=env, timeout=120)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert "data file not found" in bad.stderr
