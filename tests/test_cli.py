@@ -43,6 +43,22 @@ def test_fit_csv_lasso_matches_estimator_and_writes_json(tmp_path, capsys):
     assert result["n_samples"] == 60 and result["n_features"] == 8
 
 
+def test_fit_ridge_matches_estimator(tmp_path, capsys):
+    X, y = make_regression(n=50, p=6, seed=3)
+    path = tmp_path / "data.npz"
+    np.savez(path, X=X, y=y)
+    out = tmp_path / "ridge.json"
+    assert main(["fit", str(path), "--model", "ridge", "--cv", "5", "--n-alphas", "30",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    ref = penalized.RidgeCV(cv=5, n_alphas=30).fit(X, y)
+    assert f"chosen alpha = {ref.alpha_:.6g}" in text and "MSE" in text
+    result = json.loads(out.read_text())
+    np.testing.assert_allclose(result["cv_table"]["mean"], ref.cv_mean_)
+    assert result["cv_table"]["n_nonzero"][0] == 6
+    assert len(result["selected_features"]) == 6      # ridge keeps every feature
+
+
 def test_fit_tsv_logistic_text_labels_and_npz_layouts(tmp_path, capsys):
     rng = np.random.default_rng(1)
     X = rng.standard_normal((80, 6))

@@ -126,7 +126,7 @@ def test_demo_runs(tmp_path, capsys):
     assert main(["demo", "--no-compare", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Golub leukemia" in out and "| Lasso |" in out and "certified" in out
-    assert "| ElasticNet |" in out and "| Logistic L1 |" in out
+    assert "| ElasticNet |" in out and "| Logistic L1 |" in out and "| Ridge |" in out
     for name in ("penalized_demo_path.png", "penalized_demo_cv.png"):
         _assert_png(tmp_path / name)
 
@@ -282,3 +282,24 @@ def test_logistic_cv_grids_and_bad_arguments():
         penalized.LogisticRegressionCV("l3").fit(X, y)
     with pytest.raises(ValueError, match="one class only"):
         penalized.LogisticRegressionCV().fit(X, np.zeros(60))
+
+
+def test_logistic_cv_multinomial_matches_sklearn_on_same_folds_and_grid():
+    """More than two classes: the multinomial loss, as scikit-learn's LogisticRegressionCV."""
+    from sklearn.model_selection import StratifiedKFold
+
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((100, 8))
+    y = np.argmax(X[:, :3] + 0.7 * rng.standard_normal((100, 3)), axis=1)
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    m = penalized.LogisticRegressionCV(cv=cv, n_alphas=8, tol=1e-10, max_iter=1000).fit(X, y)
+    assert m.estimator_.multi_class_ == "multinomial" and m.coef_.shape == (3, 8)
+    Cs = 1.0 / (m.alphas_ * 80)      # every training fold has 80 rows
+    ref = sklm.LogisticRegressionCV(Cs=Cs, l1_ratios=(0.0,), cv=cv, scoring="neg_log_loss",
+                                    tol=1e-10, max_iter=10_000,
+                                    use_legacy_attributes=False).fit(X, y)
+    np.testing.assert_allclose(m.scores_path_, ref.scores_[:, 0, :].T, atol=1e-5)
+    assert Cs[np.argmax(m.cv_mean_)] == pytest.approx(ref.C_)
+    ovr = penalized.LogisticRegressionCV(cv=cv, n_alphas=8, multi_class="ovr").fit(X, y)
+    assert ovr.estimator_.multi_class_ == "ovr"
+    assert not np.allclose(ovr.scores_path_, m.scores_path_, atol=1e-3)

@@ -34,7 +34,6 @@ class CLIError(Exception):
 
 
 # The models ``fit`` offers: name -> (task, factory(args, cv) -> unfitted CV estimator).
-# One entry per model; the lead adds "ridge" (penalized.RidgeCV) here.
 def _lasso(args, cv):
     from .model_selection import LassoCV
 
@@ -59,9 +58,18 @@ def _logistic(args, cv):
                                 verbose=args.verbose)
 
 
+def _ridge(args, cv):
+    from ._ridge import RidgeCV
+
+    # its own grid (10 ||X_c||_2^2 / n down to 1e-6 of that): ridge has no alpha_max
+    return RidgeCV(cv=cv, n_alphas=args.n_alphas, alpha_selection=args.alpha_selection,
+                   n_jobs=args.n_jobs)
+
+
 MODELS = {
     "lasso": ("regression", _lasso),
     "enet": ("regression", _enet),
+    "ridge": ("regression", _ridge),
     "logistic": ("classification", _logistic),
 }
 
@@ -177,7 +185,7 @@ def _selected(model, names):
 
 
 def _criterion(model):
-    if hasattr(model, "mse_path_"):
+    if hasattr(model, "mse_path_") or hasattr(model, "cv_values_"):
         return "MSE (lower is better)"
     scoring = getattr(model, "scoring", None) or "neg_log_loss"
     return f"{scoring if isinstance(scoring, str) else 'score'} (higher is better)"
@@ -203,7 +211,8 @@ def _print_report(model, args, shape, selected, elapsed):
     for k in rows:
         tag = "/".join(name for a, name in candidates if alphas[k] == a)
         star = "*" if alphas[k] == model.alpha_ else " "
-        print(f"{star} {alphas[k]:11.4e} {mean[k]:11.5g} {se[k]:10.3g} {nnz[k]:7.1f} {tag}")
+        count = f"{nnz[k]:7.1f}" if nnz is not None else f"{shape[1]:7d}"
+        print(f"{star} {alphas[k]:11.4e} {mean[k]:11.5g} {se[k]:10.3g} {count} {tag}")
 
 
 def _result(model, args, shape, selected, elapsed):
@@ -213,11 +222,12 @@ def _result(model, args, shape, selected, elapsed):
         "n_samples": int(shape[0]), "n_features": int(shape[1]), "cv": args.cv,
         "alpha_selection": args.alpha_selection, "alpha": model.alpha_,
         "alpha_min": model.alpha_min_, "alpha_1se": model.alpha_1se_,
-        "l1_ratio": model.l1_ratio_, "criterion": _criterion(model),
+        "l1_ratio": getattr(model, "l1_ratio_", 0.0), "criterion": _criterion(model),
         "intercept": np.asarray(model.intercept_).tolist(),
         "selected_features": [{"name": n, "coef": c} for n, c in selected],
         "cv_table": {"alpha": alphas.tolist(), "mean": mean.tolist(), "se": se.tolist(),
-                     "n_nonzero": nnz.tolist()},
+                     "n_nonzero": (nnz if nnz is not None
+                                   else np.full(alphas.size, shape[1])).tolist()},
         "fit_seconds": elapsed,
     }
     if hasattr(model, "classes_"):
@@ -272,8 +282,8 @@ def build_parser():
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     fit.add_argument("data", help="a .csv, .tsv or .npz file")
     fit.add_argument("--model", choices=sorted(MODELS), default="lasso",
-                     help="lasso: LassoCV, enet: ElasticNetCV, logistic: L1 "
-                          "LogisticRegressionCV (default lasso)")
+                     help="lasso: LassoCV, enet: ElasticNetCV, ridge: RidgeCV, logistic: "
+                          "L1 LogisticRegressionCV (default lasso)")
     fit.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
     fit.add_argument("--target", help="target column of a CSV/TSV (default: the last)")
     fit.add_argument("--out", help="write the result as JSON to this file")

@@ -51,8 +51,7 @@ def demo_models(cv):
         "Lasso (1-SE)": (penalized.LassoCV(alpha_selection="1se", **common), "regression"),
         "ElasticNet": (penalized.ElasticNetCV(l1_ratio=[0.2, 0.5, 0.8], **common),
                        "regression"),
-        # Ridge: the lead adds ("Ridge", penalized.RidgeCV(cv=cv, ...), "regression") here
-        # once penalized.RidgeCV exists (attributes alpha_, alpha_1se_, coef_, intercept_).
+        "Ridge": (penalized.RidgeCV(cv=cv, n_alphas=100), "regression"),
         "Logistic L1": (penalized.LogisticRegressionCV("l1", **common), "classifier"),
     }
 
@@ -79,7 +78,8 @@ def run_demo(out=".", plots=True, compare=True):
         errors = int(np.sum(label != yte))
         mse = f"{np.mean((pred - yte) ** 2):.3f}" if kind == "regression" else "-"
         gap = float(np.max(model.dual_gap_))
-        rows.append((name, model.l1_ratio_, model.alpha_, np.count_nonzero(model.coef_),
+        rows.append((name, getattr(model, "l1_ratio_", 0.0), model.alpha_,
+                     np.count_nonzero(model.coef_),
                      errors, mse, gap, elapsed))
     header = ("model", "l1_ratio", "alpha", "genes", "test errors", "test MSE",
               "duality gap", "fit+CV s")

@@ -118,11 +118,12 @@ def _nonzero_axis(ax, x, nnz):
 def cv(model, *, ax=None):
     """Mean cross-validation criterion +/- one standard error against log10(alpha).
 
-    ``model`` is a fitted :class:`penalized.LassoCV`, :class:`~penalized.ElasticNetCV`
-    or :class:`~penalized.LogisticRegressionCV` (the chosen l1_ratio is drawn):
-    the mean squared error, or the score when it was fitted with ``scoring``.
-    Vertical lines mark ``alpha_min_`` and ``alpha_1se_``; the top axis shows
-    the mean number of non-zero coefficients.  Returns the Axes.
+    ``model`` is a fitted :class:`penalized.LassoCV`, :class:`~penalized.ElasticNetCV`,
+    :class:`~penalized.LogisticRegressionCV` (the chosen l1_ratio is drawn) or
+    :class:`~penalized.RidgeCV`: the mean squared error, or the score when it
+    was fitted with ``scoring``.  Vertical lines mark ``alpha_min_`` and
+    ``alpha_1se_``; the top axis shows the mean number of non-zero
+    coefficients (not for Ridge).  Returns the Axes.
     """
     from .model_selection import chosen_cv_curve
 
@@ -147,5 +148,6 @@ def cv(model, *, ax=None):
         name = scoring if isinstance(scoring, str) else "score"
         ax.set_ylabel(f"mean CV score ({name}, higher is better)")
     ax.legend(loc="best", fontsize=8, frameon=False)
-    _nonzero_axis(ax, x, nnz)
+    if nnz is not None:
+        _nonzero_axis(ax, x, nnz)
     return ax
