@@ -283,7 +283,10 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         if l2 > 0.0:
             v = corr[j] if positive else fabs(corr[j])
             if v > l1:
-                fench += (v - l1) * (v - l1)
+                # divide before squaring: (v - l1)^2 underflows to 0 for data near
+                # 1e-150 while (v - l1)^2 / (2 l2) does not, and a zero here
+                # certified w = 0 with gap 0
+                fench += (v - l1) * ((v - l1) / (2.0 * l2))
 
     out.rr = rr
     out.scale = 1.0
@@ -295,7 +298,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         out.d_aug = -INFINITY
     out.d_best = out.d_aug
     if l2 > 0.0:
-        v = ry - 0.5 * rr - fench / (2.0 * l2)
+        v = ry - 0.5 * rr - fench
         if v > out.d_best:
             out.d_best = v
     return out

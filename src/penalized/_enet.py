@@ -202,7 +202,10 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
         raise ValueError(f"n_alphas must be >= 1, got {n_alphas}.")
     if not (0 < eps <= 1):
         raise ValueError(f"eps must be in (0, 1], got {eps}.")
-    if alpha_max <= np.finfo(np.float64).resolution:
+    # alpha_max = 0 (X_c^T y_c = 0): w = 0 is optimal for every alpha > 0.  Only
+    # exact zero (or an underflow) takes this branch: data near 1e-150 has a
+    # tiny but meaningful alpha_max (a fixed floor here once returned all zeros)
+    if not alpha_max > np.finfo(np.float64).tiny:
         return np.full(n_alphas, np.finfo(np.float64).resolution)
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
