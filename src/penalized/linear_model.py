@@ -21,20 +21,20 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._validation import (
     check_1d_float,
     check_alphas,
-    FLOAT_DTYPES,
-    canonical_csc,
     check_choice,
+    check_labels,
     check_sample_weight,
     check_scalar_param,
     check_X,
     check_y,
+    validate_X,
 )
 
 __all__ = ["ElasticNet", "Lasso", "LogisticRegression", "enet_path", "lasso_path",
@@ -110,6 +110,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
     if check_input:
         X = check_X(X)
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
         if y.ndim == 2:
             raise ValueError(
                 "enet_path takes a 1-D y; for several targets, call it once per "
@@ -237,11 +239,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         _check_precompute(self.precompute)
         if check_input:
             # one validation pass: F order / CSC conversion and finiteness here
-            X, y = validate_data(
-                self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES, order="F",
-                multi_output=True, y_numeric=True, reset=True,
-            )
-            X = canonical_csc(X)
+            X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         if alpha == 0:
@@ -295,8 +293,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
 
     def _decision_function(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=FLOAT_DTYPES)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         out = X @ np.asarray(self.coef_).T
         return np.asarray(out) + self.intercept_
 
@@ -390,9 +387,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     X = check_X(X)
-    y = np.asarray(y)
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must be 1-D with {X.shape[0]} entries, got shape {y.shape}.")
+    y = check_labels(y, X.shape[0])
     _, ypm = _binary_labels(y)
     raw_total = (X.shape[0] if sample_weight is None
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
@@ -487,9 +482,8 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
             check_scalar_param(self.alpha, "alpha", low=0)
         if self.C is not None:
             check_scalar_param(self.C, "C", low=0, low_inclusive=False)
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES, order="F",
-                             reset=True)
-        X = canonical_csc(X)
+        X = validate_X(self, X, reset=True)
+        y = check_labels(y, X.shape[0])
         check_classification_targets(y)
         classes = np.unique(y)
         if classes.size < 2:

@@ -17,17 +17,16 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._validation import (
-    FLOAT_DTYPES,
     check_choice,
     check_sample_weight,
     check_scalar_param,
-    canonical_csc,
     check_X,
     check_y,
+    validate_X,
 )
 from .linear_model import (
     ElasticNet,
@@ -141,9 +140,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES,
-                             order="F", y_numeric=True, reset=True)
-        X = canonical_csc(X)
+        X = validate_X(self, X, reset=True)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
@@ -203,8 +200,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     def predict(self, X):
         """X @ coef_ + intercept_ of the refitted model."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=FLOAT_DTYPES)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
     def refit_estimator(self):
