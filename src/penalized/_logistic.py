@@ -367,9 +367,16 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         info = solve_logistic(problem, w, b, alpha, l1_ratio, tol_abs=tol_abs,
                               max_iter=max_iter, l1_prev=l1_prev)
         b = info["b"]
+        gap = max(info["gap"], 0.0)     # a negative gap is rounding
+        if (not np.any(w) and l1_ratio > 0
+                and alpha >= problem.alpha_max(l1_ratio) * (1 - 8 * np.finfo(float).eps)):
+            # alpha >= alpha_max: (0, b_0) is the exact minimiser (b_0 = log odds)
+            # and its dual point theta_0 makes primal = dual; only rounding of
+            # the two sums computed apart kept the gap from being 0
+            b, gap = problem.b0, 0.0
         coefs[:, k] = w
         intercepts[k] = b
-        gaps[k] = info["gap"] / n
+        gaps[k] = gap / n
         n_iters[k] = info["n_iter"]
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_iter"]))

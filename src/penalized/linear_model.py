@@ -18,12 +18,13 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._validation import (
     check_1d_float,
@@ -199,6 +200,9 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     coef_ : ndarray (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray (n_targets,)
     dual_gap_ : float or ndarray (n_targets,), duality gap reached (1/(2n) scaling).
+        For alpha=0 (ordinary least squares, solved directly unless positive=True)
+        there is no penalty and no gap: it holds max_j |x_c,j^T S r| / n instead,
+        the largest violation of the normal equations at the returned w.
     n_iter_ : int or list of int, coordinate-descent epochs used.
     n_features_in_, feature_names_in_
     """
@@ -242,11 +246,16 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        direct = alpha == 0 and not self.positive
         if alpha == 0:
             warnings.warn(
-                "alpha=0 gives ordinary least squares, for which coordinate descent "
-                "converges slowly and no duality gap certifies the answer; use "
-                "sklearn.linear_model.LinearRegression instead.",
+                "alpha=0 gives ordinary least squares (no penalty, no duality gap): "
+                + ("it is solved by a direct least-squares solver, and dual_gap_ holds "
+                   "the largest violation of the normal equations, "
+                   "max_j |x_j^T S (y - Xw - b)| / n."
+                   if direct else
+                   "with positive=True coordinate descent runs without a certificate.")
+                + " sklearn.linear_model.LinearRegression fits this model too.",
                 UserWarning, stacklevel=2,
             )
         Y = y[:, None] if y.ndim == 1 else y
@@ -263,6 +272,19 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         n_iter = []
         for k in range(n_targets):
             tgt = problem.target(Y[:, k])
+            if direct:
+                w, steps, normal_residual, ok = least_squares(problem, tgt, self.max_iter)
+                if not ok:
+                    warnings.warn(
+                        f"LSQR did not converge for alpha=0: normal-equation residual "
+                        f"{normal_residual:.3e} after {steps} iterations. Increase "
+                        "max_iter or standardize the features.",
+                        ConvergenceWarning, stacklevel=2)
+                coef.append(w)
+                certificate.append(w)
+                gaps[k], intercept[k] = normal_residual, problem.intercept(tgt, w)
+                n_iter.append(steps)
+                continue
             c, g, it, b, cert = solve_path(
                 problem, tgt, [alpha], l1_ratio=l1_ratio,
                 coef_init=None if coef_init is None else coef_init[k],
