@@ -11,6 +11,7 @@ its duality gap is <= tol * sum_i s_i (y_i - ybar)^2 / n (ybar = 0 without an
 intercept); the gap reached is ``dual_gap_``.
 """
 
+import functools
 import numbers
 import warnings
 
@@ -154,6 +155,25 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto",
     )
 
 
+def keeps_state_on_error(fit):
+    """Decorate ``fit`` so that an exception (bad input, Ctrl-C) leaves the estimator as it was.
+
+    Validation sets ``n_features_in_`` / ``feature_names_in_`` before solving;
+    without this, an interrupted refit would mix the old coefficients with the
+    new data's feature count.  The snapshot is a shallow copy of ``__dict__``.
+    """
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        saved = dict(self.__dict__)
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+    return wrapper
+
+
 class SparseInputMixin:
     """Declares to scikit-learn that the estimator accepts scipy.sparse X."""
 
@@ -225,6 +245,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     def _effective_l1_ratio(self):
         return self.l1_ratio
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model.
 
@@ -493,6 +514,7 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         self.max_iter = max_iter
         self.warm_start = warm_start
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the model (one binary problem, or one per class when there are more)."""
         l1_ratio = _logistic_l1_ratio(self.penalty, self.l1_ratio)

@@ -33,6 +33,7 @@ from .linear_model import (
     SparseInputMixin,
     _check_precompute,
     _check_solver_params,
+    keeps_state_on_error,
 )
 
 __all__ = ["ElasticNetCV", "LassoCV", "one_standard_error_index"]
@@ -134,6 +135,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
             check_scalar_param(float(r), "l1_ratio", low=0, high=1)
         return ratios
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
         ratios = self._l1_ratios()
