@@ -19,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._core import Design, enet_solve
+from ._validation import user_stacklevel
 
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
 # then the p x p Gram matrix costs at most a quarter of the memory of X.
@@ -211,7 +212,7 @@ def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
         f"{target:.3e} ({target_meaning}) after {work} {work_unit}. "
         "Increase max_iter, increase tol, or standardize the features.",
         ConvergenceWarning,
-        stacklevel=4,
+        stacklevel=user_stacklevel(),
     )
 
 

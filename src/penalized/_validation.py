@@ -7,7 +7,9 @@ everything downstream only reads X and y.
 
 import contextlib
 import numbers
+import os
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -17,6 +19,20 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import validate_data
 
 FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def user_stacklevel():
+    """``stacklevel`` for a warning issued by the caller, pointing at the user's code.
+
+    Counts the frames inside this package (estimator wrappers, path helpers)
+    between the caller and the first frame outside it, so the warning shows
+    the user's line however deep in the package it was raised.
+    """
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 @contextlib.contextmanager
@@ -53,7 +69,7 @@ def _column_to_1d(y, input_name):
     warnings.warn(
         f"A column-vector {input_name} was passed when a 1d array was expected; "
         "it is used as y.ravel().",
-        DataConversionWarning, stacklevel=4,
+        DataConversionWarning, stacklevel=user_stacklevel(),
     )
     return y[:, 0]
 

@@ -36,6 +36,7 @@ from ._validation import (
     check_scalar_param,
     check_X,
     check_y,
+    user_stacklevel,
     validate_X,
 )
 
@@ -277,7 +278,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
                    if direct else
                    "with positive=True coordinate descent runs without a certificate.")
                 + " sklearn.linear_model.LinearRegression fits this model too.",
-                UserWarning, stacklevel=2,
+                UserWarning, stacklevel=user_stacklevel(),
             )
         Y = y[:, None] if y.ndim == 1 else y
         n_targets = Y.shape[1]
@@ -300,7 +301,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
                         f"LSQR did not converge for alpha=0: normal-equation residual "
                         f"{normal_residual:.3e} after {steps} iterations. Increase "
                         "max_iter or standardize the features.",
-                        ConvergenceWarning, stacklevel=2)
+                        ConvergenceWarning, stacklevel=user_stacklevel())
                 coef.append(w)
                 certificate.append(w)
                 gaps[k], intercept[k] = normal_residual, problem.intercept(tgt, w)
