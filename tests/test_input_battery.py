@@ -286,10 +286,14 @@ def _read_only(X, y, task):
     return Case(Xr, yr)
 
 
-def _memmap(X, y, task, tmp=[]):
+_MEMMAP_DIR = []   # one temporary directory, removed at exit
+
+
+def _memmap(X, y, task):
     import tempfile
-    d = tempfile.mkdtemp()
-    path = f"{d}/X.dat"
+    if not _MEMMAP_DIR:
+        _MEMMAP_DIR.append(tempfile.TemporaryDirectory())
+    path = f"{_MEMMAP_DIR[0].name}/X_{task}.dat"
     mm = np.memmap(path, dtype=np.float64, mode="w+", shape=X.shape, order="F")
     mm[:] = X
     mm.flush()
