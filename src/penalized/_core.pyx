@@ -247,6 +247,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
           F - D_aug = (1 - scale)^2/2 r.S r + l1 ||w||_1 - scale w.corr
                       + (1 + scale^2) l2/2 ||w||^2
           F - D_f   = l1 ||w||_1 + l2/2 ||w||^2 - w.corr + sum_j (|corr_j| - l1)_+^2 / (2 l2)
+    (the last sum is accumulated divided before squaring, so it does not
+    underflow for data near 1e-150).
     F and D are each of the size of r.S r, which for a badly fitting model
     (a Newton step's working response) can exceed the gap wanted by 1e10:
     their plain difference would be rounding noise.  Needs w = 0 outside
@@ -310,7 +312,10 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         if l2 > 0.0:
             v = corr[j] if positive else fabs(corr[j])
             if v > l1:
-                fench += (v - l1) * (v - l1)
+                # divide before squaring: (v - l1)^2 underflows to 0 for data near
+                # 1e-150 while (v - l1)^2 / (2 l2) does not, and a zero here
+                # certified w = 0 with gap 0
+                fench += (v - l1) * ((v - l1) / (2.0 * l2))
 
     out.rr = rr
     out.pen = l1 * l1w + 0.5 * l2 * l2sq
@@ -327,7 +332,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             out.gap_aug = INFINITY
         out.gap_best = out.gap_aug
         if l2 > 0.0:
-            v = l1 * l1w + 0.5 * l2 * l2sq - wc + fench / (2.0 * l2)
+            v = l1 * l1w + 0.5 * l2 * l2sq - wc + fench
             if v < out.gap_best:
                 out.gap_best = v
     else:
@@ -337,7 +342,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             out.gap_aug = INFINITY
         out.gap_best = out.gap_aug
         if l2 > 0.0:
-            v = out.primal - (ry - 0.5 * rr - fench / (2.0 * l2))
+            v = out.primal - (ry - 0.5 * rr - fench)
             if v < out.gap_best:
                 out.gap_best = v
     return out

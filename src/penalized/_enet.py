@@ -19,6 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._core import Design, enet_solve
+from ._validation import user_stacklevel
 
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
 # then the p x p Gram matrix costs at most a quarter of the memory of X.
@@ -182,6 +183,25 @@ class _Target:
         self._Xty = value
 
 
+def _exact_gap(gap, w, tgt, l1, positive):
+    """The solver's gap, made exact where rounding alone makes it nonzero.
+
+    At w = 0 with max_j |x_c,j^T S y_c| <= l1 (alpha >= alpha_max), theta = y_c
+    is dual feasible and primal = dual = ||y_c||_S^2 / 2: the gap is exactly 0,
+    though the two sums computed apart differ by ~1e-16 relative.  Elsewhere a
+    negative value can only be rounding, and is reported as 0.
+    """
+    if not np.any(w):
+        c = tgt.Xty
+        top = float(c.max() if positive else np.abs(c).max()) if c.size else 0.0
+        # slack of a few ulps: at alpha = alpha_max itself, top / n / l1_ratio * n
+        # * l1_ratio may round above top (the dual point would then be off by ~1e-16
+        # relative, its gap by ~1e-32)
+        if top <= l1 * (1.0 + 8 * np.finfo(np.float64).eps):
+            return 0.0
+    return max(gap, 0.0)
+
+
 def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
     """ConvergenceWarning for the path points in ``missed`` = [(alpha, gap, target, work)]."""
     alpha, gap, target, work = missed[0]
@@ -192,8 +212,51 @@ def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
         f"{target:.3e} ({target_meaning}) after {work} {work_unit}. "
         "Increase max_iter, increase tol, or standardize the features.",
         ConvergenceWarning,
-        stacklevel=4,
+        stacklevel=user_stacklevel(),
     )
+
+
+def least_squares(problem, tgt, max_iter=1000):
+    """Unpenalised (alpha = 0) weighted least squares by a direct method.
+
+    Minimises 1/(2n) sum_i s_i (y_i - x_i.w - b)^2.  Dense X: numpy's SVD
+    least squares (lstsq) on a centred, sqrt(s)-scaled float64 copy of X,
+    which gives the minimum-norm solution when X_c lacks full column rank.
+    Sparse X: LSQR (Paige & Saunders 1982) on the implicitly centred
+    operator, so X is never densified.
+
+    Returns (w, n_iter, normal_residual, converged), where normal_residual
+    = max_j |x_c,j^T S (y_c - X_c w)| / n is the largest violation of the
+    normal equations, the optimality condition of this problem (0 at an
+    exact solution).  n_iter is 0 for the direct dense solve.
+    """
+    from scipy.sparse.linalg import LinearOperator, lsqr
+
+    X, n = problem.X, problem.n_samples
+    s = problem.sample_weight
+    root = np.ones(n) if s is None else np.sqrt(np.asarray(s, dtype=np.float64))
+    m = (np.zeros(problem.n_features) if problem.x_mean is None
+         else np.asarray(problem.x_mean, dtype=np.float64))
+    b = root * (tgt.y.astype(np.float64) - tgt.y_mean)
+    if sp.issparse(X):
+        A = LinearOperator(
+            (n, problem.n_features), dtype=np.float64,
+            matvec=lambda v: root * (np.asarray(X @ v.astype(X.dtype), dtype=np.float64).ravel()
+                                     - m @ v),
+            rmatvec=lambda u: (np.asarray(X.T @ (root * u), dtype=np.float64).ravel()
+                               - m * float(root @ u)),
+        )
+        eps = np.finfo(X.dtype).eps
+        out = lsqr(A, b, atol=eps, btol=eps, iter_lim=max(max_iter, 10 * problem.n_features))
+        w, istop, n_iter = out[0], out[1], int(out[2])
+        converged = istop != 7
+        grad = A.rmatvec(b - A.matvec(w)) / n
+    else:
+        A = (np.asarray(X, dtype=np.float64) - m) * root[:, None]
+        w = np.linalg.lstsq(A, b, rcond=None)[0]
+        n_iter, converged = 0, True
+        grad = A.T @ (b - A @ w) / n
+    return w.astype(problem.dtype), n_iter, float(np.abs(grad).max()), converged
 
 
 def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
@@ -202,7 +265,10 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
         raise ValueError(f"n_alphas must be >= 1, got {n_alphas}.")
     if not (0 < eps <= 1):
         raise ValueError(f"eps must be in (0, 1], got {eps}.")
-    if alpha_max <= np.finfo(np.float64).resolution:
+    # alpha_max = 0 (X_c^T y_c = 0): w = 0 is optimal for every alpha > 0.  Only
+    # exact zero (or an underflow) takes this branch: data near 1e-150 has a
+    # tiny but meaningful alpha_max (a fixed floor here once returned all zeros)
+    if not alpha_max > np.finfo(np.float64).tiny:
         return np.full(n_alphas, np.finfo(np.float64).resolution)
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
@@ -270,7 +336,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         )
         # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
         finite &= bool(np.isfinite(info["primal"]))
-        gaps[k] = info["gap"] / n
+        gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive) / n
         n_iters[k] = info["n_epochs"]
         intercepts[k] = problem.intercept(tgt, w)
         if info["gap"] > tol_abs:

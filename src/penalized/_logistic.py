@@ -637,14 +637,24 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     gaps = np.empty(alphas.size)
     n_iters = np.empty(alphas.size, dtype=np.int64)
     missed = []
+    alpha_max = None
     for k, alpha in enumerate(alphas):
         l1_prev = n * alphas[k - 1] * l1_ratio if k > 0 else None
         info = solve_logistic(problem, W, b, alpha, l1_ratio, tol_abs=tol_abs,
                               max_iter=max_iter, l1_prev=l1_prev)
         b = info["b"]
+        gap = max(info["gap"], 0.0)     # a negative gap is rounding
+        if not np.any(W) and l1_ratio > 0 and alpha_max is None:
+            alpha_max = problem.alpha_max(l1_ratio)     # one pass over X, once
+        if not np.any(W) and l1_ratio > 0 and \
+                alpha >= alpha_max * (1 - 8 * np.finfo(float).eps):
+            # alpha >= alpha_max: (0, b_0) is the exact minimiser (b_0 = log odds
+            # or log class priors) and its dual point makes primal = dual; only
+            # rounding of the two sums computed apart kept the gap from being 0
+            b, gap = problem.b0.copy(), 0.0
         coefs[:, :, k] = W
         intercepts[:, k] = b
-        gaps[k] = info["gap"] / n
+        gaps[k] = gap / n
         n_iters[k] = info["n_iter"]
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_iter"]))

@@ -5,13 +5,103 @@ Nothing here writes into a user's array: conversions make new arrays and
 everything downstream only reads X and y.
 """
 
+import contextlib
 import numbers
+import os
+import re
+import sys
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.exceptions import DataConversionWarning
 from sklearn.utils import check_array
+from sklearn.utils.validation import validate_data
 
 FLOAT_DTYPES = (np.float64, np.float32)
+
+
+def user_stacklevel():
+    """``stacklevel`` for a warning issued by the caller, pointing at the user's code.
+
+    Counts the frames inside this package (estimator wrappers, path helpers)
+    between the caller and the first frame outside it, so the warning shows
+    the user's line however deep in the package it was raised.
+    """
+    package = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+@contextlib.contextmanager
+def named_errors(name):
+    """Make a ValueError / TypeError raised inside name the argument ``name``.
+
+    scikit-learn's checks often say what is wrong but not which argument
+    ("Complex data not supported", "Found array with dim 3", "could not
+    convert string to float"); the message gets a ``"<name>: "`` prefix
+    unless it names the argument already, and a data dump is cut to its
+    first line.
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as exc:
+        msg = str(exc)
+        if re.search(rf"(?<![A-Za-z_]){re.escape(name)}(?![A-Za-z_])", msg):
+            raise
+        if len(msg) > 300:
+            msg = msg.split("\n")[0].rstrip(":") + " [data omitted]"
+        raise type(exc)(f"{name}: {msg}") from exc
+
+
+def validate_X(estimator, X, *, reset, accept_sparse="csc", order="F"):
+    """``validate_data`` on X alone (feature names and count), errors naming X."""
+    with named_errors("X"):
+        X = validate_data(estimator, X, reset=reset, accept_sparse=accept_sparse,
+                          dtype=FLOAT_DTYPES, order=order, ensure_min_samples=1,
+                          ensure_min_features=1)
+    return canonical_csc(X) if accept_sparse == "csc" else X
+
+
+def _column_to_1d(y, input_name):
+    warnings.warn(
+        f"A column-vector {input_name} was passed when a 1d array was expected; "
+        "it is used as y.ravel().",
+        DataConversionWarning, stacklevel=user_stacklevel(),
+    )
+    return y[:, 0]
+
+
+def _require_y(y, input_name):
+    if y is None:
+        raise ValueError(
+            f"This estimator requires {input_name} to be passed, but the target "
+            f"{input_name} is None."
+        )
+
+
+def check_labels(y, n_samples, input_name="y"):
+    """Class labels as a 1-D array of n_samples (any dtype; finite when numeric)."""
+    _require_y(y, input_name)
+    with named_errors(input_name):
+        if sp.issparse(y):
+            raise ValueError("sparse labels are not supported; pass a 1-D array.")
+        y = check_array(y, ensure_2d=False, dtype=None, input_name=input_name,
+                        ensure_min_samples=1)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = _column_to_1d(y, input_name)
+    if y.ndim != 1:
+        raise ValueError(
+            f"{input_name} must be 1-D (one class label per sample); got shape {y.shape}."
+        )
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"X and {input_name} have inconsistent numbers of samples: "
+            f"X has {n_samples}, {input_name} has {y.shape[0]}."
+        )
+    return y
 
 
 def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
@@ -24,15 +114,16 @@ def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
     put in canonical form.  Integer and boolean inputs are converted to
     float64.
     """
-    X = check_array(
-        X,
-        accept_sparse="csc",
-        dtype=dtype,
-        order="F",
-        input_name=input_name,
-        ensure_min_samples=1,
-        ensure_min_features=1,
-    )
+    with named_errors(input_name):
+        X = check_array(
+            X,
+            accept_sparse="csc",
+            dtype=dtype,
+            order="F",
+            input_name=input_name,
+            ensure_min_samples=1,
+            ensure_min_features=1,
+        )
     return canonical_csc(X)
 
 
@@ -50,16 +141,22 @@ def canonical_csc(X):
 
 def check_y(y, n_samples, dtype, *, multi_output=False, input_name="y"):
     """Return y as a contiguous float array of X's dtype (1-D or 2-D)."""
-    y = check_array(
-        y,
-        ensure_2d=False,
-        dtype=dtype,
-        order="F",
-        input_name=input_name,
-        ensure_min_samples=1,
-    )
+    _require_y(y, input_name)
+    with named_errors(input_name):
+        if sp.issparse(y):
+            raise ValueError("sparse targets are not supported; pass a dense array.")
+        y = check_array(
+            y,
+            ensure_2d=False,
+            dtype=dtype,
+            order="F",
+            input_name=input_name,
+            ensure_min_samples=1,
+        )
+    if y.ndim == 0:
+        raise ValueError(f"{input_name} must be 1-D or 2-D, got a scalar.")
     if y.ndim == 2 and y.shape[1] == 1 and not multi_output:
-        y = y[:, 0]
+        y = _column_to_1d(y, input_name)
     if y.ndim > 2 or (y.ndim == 2 and not multi_output):
         raise ValueError(
             f"{input_name} must be 1-D here; got an array of shape {y.shape}."

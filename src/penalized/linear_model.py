@@ -11,6 +11,7 @@ its duality gap is <= tol * sum_i s_i (y_i - ybar)^2 / n (ybar = 0 without an
 intercept); the gap reached is ``dual_gap_``.
 """
 
+import functools
 import numbers
 import warnings
 
@@ -18,24 +19,26 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
-from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._progress import path_progress
 from ._validation import (
     check_1d_float,
     check_alphas,
-    FLOAT_DTYPES,
-    canonical_csc,
     check_choice,
+    check_labels,
     check_sample_weight,
     check_scalar_param,
     check_X,
     check_y,
+    user_stacklevel,
+    validate_X,
 )
 
 __all__ = ["ElasticNet", "Lasso", "LogisticRegression", "enet_path", "lasso_path",
@@ -112,6 +115,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
     if check_input:
         X = check_X(X)
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
         if y.ndim == 2:
             raise ValueError(
                 "enet_path takes a 1-D y; for several targets, call it once per "
@@ -151,6 +156,25 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto",
         precompute=precompute, Xy=Xy, copy_X=copy_X, coef_init=coef_init,
         verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params,
     )
+
+
+def keeps_state_on_error(fit):
+    """Decorate ``fit`` so that an exception (bad input, Ctrl-C) leaves the estimator as it was.
+
+    Validation sets ``n_features_in_`` / ``feature_names_in_`` before solving;
+    without this, an interrupted refit would mix the old coefficients with the
+    new data's feature count.  The snapshot is a shallow copy of ``__dict__``.
+    """
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        saved = dict(self.__dict__)
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            self.__dict__.clear()
+            self.__dict__.update(saved)
+            raise
+    return wrapper
 
 
 class SparseInputMixin:
@@ -199,6 +223,9 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     coef_ : ndarray (n_features,) or (n_targets, n_features)
     intercept_ : float or ndarray (n_targets,)
     dual_gap_ : float or ndarray (n_targets,), duality gap reached (1/(2n) scaling).
+        For alpha=0 (ordinary least squares, solved directly unless positive=True)
+        there is no penalty and no gap: it holds max_j |x_c,j^T S r| / n instead,
+        the largest violation of the normal equations at the returned w.
     n_iter_ : int or list of int, coordinate-descent epochs used.
     n_features_in_, feature_names_in_
     """
@@ -221,6 +248,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     def _effective_l1_ratio(self):
         return self.l1_ratio
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, check_input=True):
         """Fit the model.
 
@@ -239,19 +267,20 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         _check_precompute(self.precompute)
         if check_input:
             # one validation pass: F order / CSC conversion and finiteness here
-            X, y = validate_data(
-                self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES, order="F",
-                multi_output=True, y_numeric=True, reset=True,
-            )
-            X = canonical_csc(X)
+            X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        direct = alpha == 0 and not self.positive
         if alpha == 0:
             warnings.warn(
-                "alpha=0 gives ordinary least squares, for which coordinate descent "
-                "converges slowly and no duality gap certifies the answer; use "
-                "sklearn.linear_model.LinearRegression instead.",
-                UserWarning, stacklevel=2,
+                "alpha=0 gives ordinary least squares (no penalty, no duality gap): "
+                + ("it is solved by a direct least-squares solver, and dual_gap_ holds "
+                   "the largest violation of the normal equations, "
+                   "max_j |x_j^T S (y - Xw - b)| / n."
+                   if direct else
+                   "with positive=True coordinate descent runs without a certificate.")
+                + " sklearn.linear_model.LinearRegression fits this model too.",
+                UserWarning, stacklevel=user_stacklevel(),
             )
         Y = y[:, None] if y.ndim == 1 else y
         n_targets = Y.shape[1]
@@ -267,6 +296,19 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         n_iter = []
         for k in range(n_targets):
             tgt = problem.target(Y[:, k])
+            if direct:
+                w, steps, normal_residual, ok = least_squares(problem, tgt, self.max_iter)
+                if not ok:
+                    warnings.warn(
+                        f"LSQR did not converge for alpha=0: normal-equation residual "
+                        f"{normal_residual:.3e} after {steps} iterations. Increase "
+                        "max_iter or standardize the features.",
+                        ConvergenceWarning, stacklevel=user_stacklevel())
+                coef.append(w)
+                certificate.append(w)
+                gaps[k], intercept[k] = normal_residual, problem.intercept(tgt, w)
+                n_iter.append(steps)
+                continue
             c, g, it, b, cert = solve_path(
                 problem, tgt, [alpha], l1_ratio=l1_ratio,
                 coef_init=None if coef_init is None else coef_init[k],
@@ -297,8 +339,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
 
     def _decision_function(self, X):
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=FLOAT_DTYPES)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         out = X @ np.asarray(self.coef_).T
         return np.asarray(out) + self.intercept_
 
@@ -410,9 +451,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     X = check_X(X)
-    y = np.asarray(y)
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(f"y must be 1-D with {X.shape[0]} entries, got shape {y.shape}.")
+    y = check_labels(y, X.shape[0])
     _, labels = _logistic_labels(y)
     raw_total = (X.shape[0] if sample_weight is None
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
@@ -516,6 +555,7 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
             return [(y[:, None] == classes[None, :]).astype(np.float64)]
         return [np.where(y == c, 1.0, -1.0) for c in classes]
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the model: one binary or multinomial problem, or one per class (ovr)."""
         l1_ratio = _logistic_l1_ratio(self.penalty, self.l1_ratio)
@@ -528,9 +568,8 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
             check_scalar_param(self.alpha, "alpha", low=0)
         if self.C is not None:
             check_scalar_param(self.C, "C", low=0, low_inclusive=False)
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES, order="F",
-                             reset=True)
-        X = canonical_csc(X)
+        X = validate_X(self, X, reset=True)
+        y = check_labels(y, X.shape[0])
         check_classification_targets(y)
         classes = np.unique(y)
         if classes.size < 2:

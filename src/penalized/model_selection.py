@@ -29,21 +29,21 @@ from sklearn.metrics import check_scoring, get_scorer
 from sklearn.model_selection import check_cv
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._progress import message, path_progress
 from ._validation import (
-    FLOAT_DTYPES,
-    canonical_csc,
     check_1d_float,
     check_alphas,
     check_choice,
+    check_labels,
     check_sample_weight,
     check_scalar_param,
     check_X,
     check_y,
+    validate_X,
 )
 from .linear_model import (
     ElasticNet,
@@ -52,6 +52,7 @@ from .linear_model import (
     _check_precompute,
     _check_solver_params,
     _logistic_l1_ratio,
+    keeps_state_on_error,
 )
 
 __all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV", "chosen_cv_curve",
@@ -289,6 +290,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
             check_scalar_param(float(r), "l1_ratio", low=0, high=1)
         return ratios
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
         ratios = self._l1_ratios()
@@ -296,9 +298,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         _check_precompute(self.precompute)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         scorer = _check_scorer(self.scoring, self)
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES,
-                             order="F", y_numeric=True, reset=True)
-        X = canonical_csc(X)
+        X = validate_X(self, X, reset=True)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
@@ -343,8 +343,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     def predict(self, X):
         """X @ coef_ + intercept_ of the refitted model."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=FLOAT_DTYPES)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
     def refit_estimator(self):
@@ -595,6 +594,7 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 alpha_grid(L2_GRID_FACTOR * amax1, self.n_alphas, self.eps / L2_GRID_FACTOR)
                 for r in ratios]
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
         ratios = self._ratios()
@@ -603,9 +603,8 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
         scorer = _check_scorer("neg_log_loss" if self.scoring is None else self.scoring, self)
-        X, y = validate_data(self, X, y, accept_sparse="csc", dtype=FLOAT_DTYPES, order="F",
-                             reset=True)
-        X = canonical_csc(X)
+        X = validate_X(self, X, reset=True)
+        y = check_labels(y, X.shape[0])
         check_classification_targets(y)
         classes = np.unique(y)
         if classes.size < 2:
@@ -654,7 +653,7 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
 
     def _validated(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, accept_sparse="csr", reset=False, dtype=FLOAT_DTYPES)
+        return validate_X(self, X, accept_sparse="csr", reset=False, order=None)
 
     def decision_function(self, X):
         """X @ coef_.T + intercept_ of the refitted model (1-D for two classes)."""
