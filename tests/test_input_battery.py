@@ -61,6 +61,8 @@ def _est_points(est):
 
 
 def _l1(est):
+    if isinstance(est, (penalized.Ridge, penalized.RidgeCV)):
+        return 0.0
     if isinstance(est, penalized.LogisticRegression):
         return {"l1": 1.0, "l2": 0.0}.get(est.penalty, est.l1_ratio)
     if isinstance(est, penalized.Lasso):
@@ -77,11 +79,15 @@ def estimator(factory, scaled_params):
     return fit
 
 
-def ls_path(path, **kw):
+def ls_path(path, l1_of_path=None, **kw):
+    """A least-squares path; ``l1_of_path`` for paths without an l1_ratio (ridge: 0)."""
     def fit(X, y, sample_weight, scale):
         alphas, coefs, _ = path(X, y, sample_weight=sample_weight, **kw)
-        l1 = kw.get("l1_ratio", 1.0)
-        pts = [(a, l1, coefs[:, k], 0.0) for k, a in enumerate(alphas)]
+        l1 = kw.get("l1_ratio", 1.0) if l1_of_path is None else l1_of_path
+        coefs = coefs if coefs.ndim == 3 else coefs[None]     # (targets, p, alphas)
+        # alpha-major: the first n_targets points are the targets at the first alpha
+        pts = [(a, l1, coefs[t, :, k], 0.0) for k, a in enumerate(alphas)
+               for t in range(coefs.shape[0])]
         return Fit(pts, kw.get("fit_intercept", False))
     return fit
 
@@ -122,6 +128,20 @@ SUBJECTS = [
         lambda c: dict(penalty="l2", C=1.0 / (c * c), tol=1e-11, max_iter=200))),
     Subject("logistic_path", "classification", logit_path(
         n_alphas=4, tol=1e-11, max_iter=200)),
+    Subject("Ridge", "regression", estimator(
+        penalized.Ridge, lambda c: dict(alpha=0.1 * c * c, **TIGHT)), multi_output=True),
+    # one alpha in the grid: with 2-D y RidgeCV picks one alpha for all targets, so
+    # only then does each column equal its own fit
+    Subject("RidgeCV", "regression", estimator(
+        penalized.RidgeCV, lambda c: dict(alphas=[0.1 * c * c])), multi_output=True,
+        min_samples=3),
+    Subject("ridge_path", "regression", ls_path(
+        penalized.ridge_path, l1_of_path=0.0, n_alphas=4, fit_intercept=True, tol=1e-12),
+        multi_output=True, min_samples=2),
+    Subject("LogisticRegressionCV", "classification", estimator(
+        penalized.LogisticRegressionCV,
+        lambda c: dict(penalty="l1", cv=3, n_alphas=4, tol=1e-11, max_iter=200)),
+        min_samples=3),
 ]
 
 

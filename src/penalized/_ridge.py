@@ -39,7 +39,7 @@ from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_array
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._validation import (
     FLOAT_DTYPES,
@@ -49,8 +49,10 @@ from ._validation import (
     check_sample_weight,
     check_scalar_param,
     check_y,
+    named_errors,
+    validate_X,
 )
-from .linear_model import SparseInputMixin
+from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import one_standard_error_index
 
 __all__ = ["Ridge", "RidgeCV", "ridge_path"]
@@ -406,8 +408,8 @@ def default_alpha_grid(spectral_or_op, n_alphas, eps):
                                    return_eigenvectors=False)[0])
     lam = top / n
     if not lam > 0:
-        raise ValueError("X has no variance (all columns constant after centring); "
-                         "pass an explicit alphas grid.")
+        raise ValueError("X has no variance (all columns constant after centring, as with "
+                         "fewer than 2 samples); pass an explicit alphas grid.")
     return 10 * lam * np.geomspace(1.0, eps, n_alphas)
 
 
@@ -536,8 +538,9 @@ def ridge_path(X, y, alphas=None, *, n_alphas=100, eps=1e-6, fit_intercept=True,
     if max_iter is not None:
         check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     if check_input:   # CSR stays CSR (the operator reads either), other sparse -> CSR/CSC
-        X = canonical_csc(check_array(X, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES,
-                                      input_name="X"))
+        with named_errors("X"):
+            X = canonical_csc(check_array(X, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES,
+                                          input_name="X"))
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
     W_raw = raw_weight_total(sample_weight, X.shape[0])
     sw = check_sample_weight(sample_weight, X.shape[0], np.float64)
@@ -626,6 +629,7 @@ class Ridge(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
         tags.input_tags.sparse = self.solver not in DENSE_ONLY_SOLVERS
         return tags
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the model; a 2-D y fits one model per column (same alpha)."""
         alpha = check_alpha(self.alpha)
@@ -634,9 +638,8 @@ class Ridge(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
         check_scalar_param(self.tol, "tol", low=0)
         if self.max_iter is not None:
             check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES,
-                             multi_output=True, y_numeric=True, reset=True)
-        X = canonical_csc(X)
+        X = canonical_csc(validate_X(self, X, reset=True, accept_sparse=["csr", "csc"],
+                                     order=None))
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         W_raw = raw_weight_total(sample_weight, X.shape[0])
         sw = check_sample_weight(sample_weight, X.shape[0], np.float64)
@@ -658,8 +661,7 @@ class Ridge(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     def predict(self, X):
         """X @ coef_.T + intercept_."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=FLOAT_DTYPES)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         return np.asarray(X @ np.asarray(self.coef_).T) + self.intercept_
 
 
@@ -761,6 +763,7 @@ class RidgeCV(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
             return self.cv
         return "kfold"
 
+    @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
         """Choose alpha by cross-validation and fit on all data at that alpha."""
         check_alpha_scale(self.alpha_scale)
@@ -769,9 +772,8 @@ class RidgeCV(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
         check_scalar_param(self.tol, "tol", low=0)
         if self.max_iter is not None:
             check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
-        X, y = validate_data(self, X, y, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES,
-                             multi_output=True, y_numeric=True, reset=True)
-        X = canonical_csc(X)
+        X = canonical_csc(validate_X(self, X, reset=True, accept_sparse=["csr", "csc"],
+                                     order=None))
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         n = X.shape[0]
         if n < 2:
@@ -847,6 +849,5 @@ class RidgeCV(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
     def predict(self, X):
         """X @ coef_.T + intercept_ of the model fitted at ``alpha_``."""
         check_is_fitted(self)
-        X = validate_data(self, X, accept_sparse=["csr", "csc", "coo"], reset=False,
-                          dtype=FLOAT_DTYPES)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         return np.asarray(X @ np.asarray(self.coef_).T) + self.intercept_
