@@ -482,6 +482,29 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     return alphas, coefs, intercepts, gaps
 
 
+def classification_labels(y, n_samples):
+    """Validated class labels and their sorted classes (at least two)."""
+    y = check_labels(y, n_samples)
+    check_classification_targets(y)
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(
+            f"y has one class only ({classes[0]!r}); logistic regression needs two."
+        )
+    return y, classes
+
+
+def class_weighted_samples(raw_sw, y, class_weight):
+    """Raw sample weights (None: ones) times class weights, and their sum S (alpha = 1/(C S))."""
+    n = y.shape[0]
+    if raw_sw is not None and raw_sw.shape[0] != n:
+        raise ValueError(f"sample_weight must have shape ({n},), got {raw_sw.shape}.")
+    sw = np.ones(n) if raw_sw is None else raw_sw
+    if class_weight is not None:
+        sw = sw * compute_sample_weight(class_weight, y)
+    return sw, float(np.sum(sw))
+
+
 class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator):
     """Logistic regression with L1, L2 or elastic-net penalty, certified by a duality gap.
 
@@ -569,21 +592,10 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         if self.C is not None:
             check_scalar_param(self.C, "C", low=0, low_inclusive=False)
         X = validate_X(self, X, reset=True)
-        y = check_labels(y, X.shape[0])
-        check_classification_targets(y)
-        classes = np.unique(y)
-        if classes.size < 2:
-            raise ValueError(
-                f"y has one class only ({classes[0]!r}); logistic regression needs two."
-            )
+        y, classes = classification_labels(y, X.shape[0])
         n = X.shape[0]
-        sw = np.ones(n) if sample_weight is None else check_1d_float(
-            sample_weight, "sample_weight")
-        if sw.shape[0] != n:
-            raise ValueError(f"sample_weight must have shape ({n},), got {sw.shape}.")
-        if self.class_weight is not None:
-            sw = sw * compute_sample_weight(self.class_weight, y)
-        raw_total = float(np.sum(sw))
+        raw_sw = None if sample_weight is None else check_1d_float(sample_weight, "sample_weight")
+        sw, raw_total = class_weighted_samples(raw_sw, y, self.class_weight)
         sw = check_sample_weight(sw, n, np.float64)
         if self.alpha is not None:
             alpha = float(self.alpha)

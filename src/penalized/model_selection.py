@@ -27,8 +27,6 @@ from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import check_scoring, get_scorer
 from sklearn.model_selection import check_cv
-from sklearn.utils.class_weight import compute_sample_weight
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
@@ -38,7 +36,6 @@ from ._validation import (
     check_1d_float,
     check_alphas,
     check_choice,
-    check_labels,
     check_sample_weight,
     check_scalar_param,
     check_X,
@@ -52,6 +49,8 @@ from .linear_model import (
     _check_precompute,
     _check_solver_params,
     _logistic_l1_ratio,
+    class_weighted_samples,
+    classification_labels,
     keeps_state_on_error,
 )
 
@@ -148,6 +147,18 @@ def _run_folds(fn, jobs, n_jobs, verbose, label):
     # prefer="threads" is a hint only: joblib.parallel_config(backend=...) overrides it
     return Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(run)(i, job) for i, job in enumerate(jobs))
+
+
+def _collect_folds(results, n_ratios, n_alphas, n_folds):
+    """Fold results ordered (ratio, fold) -> criterion (n_ratios, n_alphas, n_folds) and
+    mean non-zeros (n_ratios, n_alphas)."""
+    values = np.empty((n_ratios, n_alphas, n_folds))
+    nnz = np.zeros((n_ratios, n_alphas))
+    for j, (crit, z) in enumerate(results):
+        i, k = divmod(j, n_folds)
+        values[i, :, k] = crit
+        nnz[i] += z / n_folds
+    return values, nnz
 
 
 def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name):
@@ -320,13 +331,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
                  path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"))
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_fold_path, jobs, self.n_jobs, verbose, type(self).__name__)
-        n_folds = len(folds)
-        values = np.empty((ratios.size, grids[0].size, n_folds))
-        nnz = np.zeros((ratios.size, grids[0].size))
-        for j, (crit, z) in enumerate(results):
-            i, k = divmod(j, n_folds)
-            values[i, :, k] = crit
-            nnz[i] += z / n_folds
+        values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  scorer is not None,
                                  "mse_path_" if scorer is None else "scores_path_")
@@ -604,20 +609,10 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
         scorer = _check_scorer("neg_log_loss" if self.scoring is None else self.scoring, self)
         X = validate_X(self, X, reset=True)
-        y = check_labels(y, X.shape[0])
-        check_classification_targets(y)
-        classes = np.unique(y)
-        if classes.size < 2:
-            raise ValueError(
-                f"y has one class only ({classes[0]!r}); logistic regression needs two.")
+        y, classes = classification_labels(y, X.shape[0])
         n = X.shape[0]
         raw_sw = None if sample_weight is None else check_1d_float(sample_weight, "sample_weight")
-        if raw_sw is not None and raw_sw.shape[0] != n:
-            raise ValueError(f"sample_weight must have shape ({n},), got {raw_sw.shape}.")
-        sw = np.ones(n) if raw_sw is None else raw_sw
-        if self.class_weight is not None:
-            sw = sw * compute_sample_weight(self.class_weight, y)
-        total = float(np.sum(sw))
+        sw, total = class_weighted_samples(raw_sw, y, self.class_weight)
         grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
                             total)
         folds = list(check_cv(self.cv, y, classifier=True).split(X, y, groups))
@@ -628,13 +623,7 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
                  path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn)
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_logistic_fold, jobs, self.n_jobs, verbose, type(self).__name__)
-        n_folds = len(folds)
-        values = np.empty((ratios.size, grids[0].size, n_folds))
-        nnz = np.zeros((ratios.size, grids[0].size))
-        for j, (scores, z) in enumerate(results):
-            i, k = divmod(j, n_folds)
-            values[i, :, k] = scores
-            nnz[i] += z / n_folds
+        values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         _store_cv(self, grids, values, nnz, ratios, self.penalty != "elasticnet", True,
                   "scores_path_")
         self.Cs_ = 1.0 / (self.alphas_ * total)
