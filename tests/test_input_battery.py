@@ -306,6 +306,23 @@ def _read_only(X, y, task):
     return Case(Xr, yr)
 
 
+def _unaligned(a):
+    """A copy of a whose buffer starts one byte off its dtype's alignment."""
+    a = np.asarray(a, dtype=np.float64)
+    order = "F" if a.ndim == 2 else "C"
+    raw = np.empty(a.nbytes + 1, dtype=np.uint8)
+    out = np.frombuffer(raw[1:].data, dtype=np.float64, count=a.size)
+    out = out.reshape(a.shape, order=order)
+    out[...] = a
+    assert not out.flags.aligned
+    return out
+
+
+def _misaligned(X, y, task):
+    # np.frombuffer at an odd offset, or buffers unpickled from dask workers
+    return Case(_unaligned(X), _unaligned(y) if task == "regression" else y)
+
+
 _MEMMAP_DIR = []   # one temporary directory, removed at exit
 
 
@@ -445,6 +462,7 @@ CASES = {
     "pandas": _pandas,
     "read_only": _read_only,
     "memmap": _memmap,
+    "unaligned": _misaligned,
     # sparse
     "csr": _sparse_fmt("csr"),
     "csc": _sparse_fmt("csc"),

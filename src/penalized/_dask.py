@@ -95,7 +95,9 @@ def gram_statistics(X, y, *, sample_weight=None, fit_intercept=True):
         root = (s * (n / total)) ** 0.5   # S^(1/2), weights rescaled to sum n
         Xc, yc = Xc * root[:, None], yc * root
     gram, xty, yy = dask.compute(Xc.T @ Xc, Xc.T @ yc, yc @ yc)
-    gram = np.asfortranarray(gram)
+    # arrays arriving from workers can be unaligned (pickle protocol 5 buffers)
+    gram = np.require(gram, dtype=np.float64, requirements=["F", "A"])
+    xty = np.require(xty, dtype=np.float64, requirements=["C", "A"])
     if not (np.all(np.isfinite(gram)) and np.all(np.isfinite(xty)) and np.isfinite(yy)):
         raise ValueError("X or y contains NaN or infinity (the Gram statistics are not finite).")
     return GramStatistics(gram=gram, xty=np.asarray(xty, dtype=np.float64),

@@ -65,7 +65,7 @@ class LeastSquaresProblem:
             return self._compute_gram() if use else None
         if isinstance(precompute, (bool, np.bool_)):
             return self._compute_gram() if precompute else None
-        gram = np.asfortranarray(precompute, dtype=self.dtype)
+        gram = np.require(precompute, dtype=self.dtype, requirements=["F", "A"])
         if gram.shape != (p, p):
             raise ValueError(
                 f"precompute (Gram matrix) must have shape ({p}, {p}), got {gram.shape}."
@@ -115,7 +115,7 @@ class LeastSquaresProblem:
     # -- targets -----------------------------------------------------------
     def target(self, y):
         """Statistics of one target column: centring, X_c^T S y_c, y_c^T S y_c."""
-        y = np.ascontiguousarray(y, dtype=self.dtype)
+        y = np.require(y, dtype=self.dtype, requirements=["C", "A"])
         s = self.sample_weight
         if self.fit_intercept:
             y_mean = float(np.average(y, weights=s))
@@ -143,7 +143,7 @@ class LeastSquaresProblem:
 
     def solver_target(self, tgt):
         if self.gram_design is not None:
-            return np.ascontiguousarray(tgt.Xty, dtype=self.dtype)
+            return np.require(tgt.Xty, dtype=self.dtype, requirements=["C", "A"])
         return tgt.y
 
     def intercept(self, tgt, w):

@@ -56,12 +56,31 @@ def named_errors(name):
         raise type(exc)(f"{name}: {msg}") from exc
 
 
+def aligned(a):
+    """``a`` (ndarray or sparse matrix) with every buffer aligned for its dtype.
+
+    check_array keeps an unaligned array as it is (np.frombuffer at an odd
+    offset, arrays deserialized by dask/pickle protocol 5); the native core
+    reads doubles through typed pointers, for which that is undefined
+    behaviour.  Unaligned input is copied once; aligned input is returned as is.
+    """
+    if sp.issparse(a):
+        if all(getattr(a, k).flags.aligned for k in ("data", "indices", "indptr")
+               if hasattr(a, k)):
+            return a
+        return a.copy()
+    if isinstance(a, np.ndarray) and not a.flags.aligned:
+        return a.copy(order="F" if a.flags.f_contiguous else "C")
+    return a
+
+
 def validate_X(estimator, X, *, reset, accept_sparse="csc", order="F"):
     """``validate_data`` on X alone (feature names and count), errors naming X."""
     with named_errors("X"):
         X = validate_data(estimator, X, reset=reset, accept_sparse=accept_sparse,
                           dtype=FLOAT_DTYPES, order=order, ensure_min_samples=1,
                           ensure_min_features=1)
+    X = aligned(X)
     return canonical_csc(X) if accept_sparse == "csc" else X
 
 
@@ -124,7 +143,7 @@ def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
             ensure_min_samples=1,
             ensure_min_features=1,
         )
-    return canonical_csc(X)
+    return canonical_csc(aligned(X))
 
 
 def canonical_csc(X):
@@ -166,7 +185,7 @@ def check_y(y, n_samples, dtype, *, multi_output=False, input_name="y"):
             f"X and {input_name} have inconsistent numbers of samples: "
             f"X has {n_samples}, {input_name} has {y.shape[0]}."
         )
-    return y
+    return aligned(y)
 
 
 def check_1d_float(a, name):
