@@ -149,6 +149,16 @@ def _run_folds(fn, jobs, n_jobs, verbose, label):
         delayed(run)(i, job) for i, job in enumerate(jobs))
 
 
+def _check_l1_ratios(value, name):
+    """A float or a non-empty 1-D list of floats in [0, 1], as a 1-D array."""
+    ratios = np.atleast_1d(np.asarray(value, dtype=np.float64))
+    if ratios.ndim != 1 or ratios.size == 0:
+        raise ValueError(f"{name} must be a float or a non-empty 1-D list of floats.")
+    for r in ratios:
+        check_scalar_param(float(r), name, low=0, high=1)
+    return ratios
+
+
 def _collect_folds(results, n_ratios, n_alphas, n_folds):
     """Fold results ordered (ratio, fold) -> criterion (n_ratios, n_alphas, n_folds) and
     mean non-zeros (n_ratios, n_alphas)."""
@@ -294,12 +304,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.verbose = verbose
 
     def _l1_ratios(self):
-        ratios = np.atleast_1d(np.asarray(self.l1_ratio, dtype=np.float64))
-        if ratios.ndim != 1 or ratios.size == 0:
-            raise ValueError("l1_ratio must be a float or a non-empty 1-D list of floats.")
-        for r in ratios:
-            check_scalar_param(float(r), "l1_ratio", low=0, high=1)
-        return ratios
+        return _check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, groups=None):
@@ -562,12 +567,7 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
             return np.array([_logistic_l1_ratio(self.penalty, None)])
         if self.l1_ratios is None:
             raise ValueError("penalty='elasticnet' needs l1_ratios (a list of floats in [0, 1]).")
-        ratios = np.atleast_1d(np.asarray(self.l1_ratios, dtype=np.float64))
-        if ratios.ndim != 1 or ratios.size == 0:
-            raise ValueError("l1_ratios must be a non-empty 1-D list of floats.")
-        for r in ratios:
-            check_scalar_param(float(r), "l1_ratios", low=0, high=1)
-        return ratios
+        return _check_l1_ratios(self.l1_ratios, "l1_ratios")
 
     def _grids(self, X, y, sw, classes, ratios, total):
         if self.alphas is not None and self.Cs is not None:
