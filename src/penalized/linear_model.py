@@ -395,27 +395,17 @@ def _logistic_l1_ratio(penalty, l1_ratio):
     return _PENALTIES[penalty]
 
 
-def _binary_labels(y, input_name="y"):
-    """Map two labels to -1 / +1 (the larger one, in sorted order, is +1)."""
-    classes = np.unique(y)
-    if classes.size != 2:
-        raise ValueError(
-            f"{input_name} must have exactly two classes here, got {classes.size}: "
-            f"{classes[:5]!r}."
-        )
-    return classes, np.where(y == classes[1], 1.0, -1.0)
+def logistic_label_sets(y, classes, multi_class="multinomial"):
+    """Labels of each problem :class:`LogisticRegression` solves for ``classes``.
 
-
-def _logistic_labels(y, input_name="y"):
-    """(classes, labels for LogisticProblem): -1/+1 for two classes, one-hot (n, K) for more."""
-    classes = np.unique(y)
-    if classes.size < 2:
-        raise ValueError(
-            f"{input_name} has one class only ({classes[0]!r}); logistic regression needs two."
-        )
+    Two classes: one -1/+1 vector (classes[1] is +1).  More: one one-hot (n, K)
+    matrix (multinomial) or one -1/+1 vector per class (one-vs-rest).
+    """
     if classes.size == 2:
-        return _binary_labels(y, input_name)
-    return classes, (y[:, None] == classes[None, :]).astype(np.float64)
+        return [np.where(y == classes[1], 1.0, -1.0)]
+    if multi_class == "multinomial":
+        return [(y[:, None] == classes[None, :]).astype(np.float64)]
+    return [np.where(y == c, 1.0, -1.0) for c in classes]
 
 
 def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs=None,
@@ -452,7 +442,10 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     X = check_X(X)
     y = check_labels(y, X.shape[0])
-    _, labels = _logistic_labels(y)
+    classes = np.unique(y)
+    if classes.size < 2:
+        raise ValueError(f"y has one class only ({classes[0]!r}); logistic regression needs two.")
+    labels = logistic_label_sets(y, classes)[0]
     raw_total = (X.shape[0] if sample_weight is None
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
     sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
@@ -570,14 +563,6 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         self.warm_start = warm_start
         self.multi_class = multi_class
 
-    def _label_sets(self, y, classes):
-        """Labels of each problem to solve: -1/+1 vectors or one one-hot matrix."""
-        if classes.size == 2:
-            return [np.where(y == classes[1], 1.0, -1.0)]
-        if self.multi_class == "multinomial":
-            return [(y[:, None] == classes[None, :]).astype(np.float64)]
-        return [np.where(y == c, 1.0, -1.0) for c in classes]
-
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None):
         """Fit the model: one binary or multinomial problem, or one per class (ovr)."""
@@ -601,7 +586,7 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
             alpha = float(self.alpha)
         else:
             alpha = 1.0 / ((1.0 if self.C is None else float(self.C)) * raw_total)
-        label_sets = self._label_sets(y, classes)
+        label_sets = logistic_label_sets(y, classes, self.multi_class)
         n_coef = 1 if classes.size == 2 else classes.size
         prev = getattr(self, "coef_", None) if self.warm_start else None
         if prev is not None and prev.shape != (n_coef, X.shape[1]):

@@ -52,6 +52,7 @@ from .linear_model import (
     class_weighted_samples,
     classification_labels,
     keeps_state_on_error,
+    logistic_label_sets,
 )
 
 __all__ = ["ElasticNetCV", "LassoCV", "LogisticRegressionCV", "chosen_cv_curve",
@@ -400,6 +401,14 @@ class LassoCV(ElasticNetCV):
 # Logistic regression
 # ---------------------------------------------------------------------------
 
+def _check_all_classes_present(y, classes):
+    missing = [c for c in classes if not np.any(y == c)]
+    if missing:
+        raise ValueError(
+            f"class {missing[0]!r} is absent from the training rows of a fold; "
+            "use fewer folds or a stratified splitter.")
+
+
 def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
                      max_iter, progress=None):
     """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
@@ -410,16 +419,12 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     ``intercept_`` per alpha, so a multinomial path returning the same shapes
     can replace this function in :class:`LogisticRegressionCV`.
     """
-    positives = [classes[1]] if len(classes) == 2 else list(classes)
-    coefs = np.empty((len(positives), X.shape[1], len(alphas)))
-    intercepts = np.empty((len(positives), len(alphas)))
+    _check_all_classes_present(y, classes)
+    label_sets = logistic_label_sets(y, classes, "ovr")
+    coefs = np.empty((len(label_sets), X.shape[1], len(alphas)))
+    intercepts = np.empty((len(label_sets), len(alphas)))
     design = None   # column statistics of X, shared by the problems
-    for k, positive_class in enumerate(positives):
-        ypm = np.where(y == positive_class, 1.0, -1.0)
-        if np.all(ypm < 0):
-            raise ValueError(
-                f"class {positive_class!r} is absent from the training rows of a fold; "
-                "use fewer folds or a stratified splitter.")
+    for k, ypm in enumerate(label_sets):
         problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design)
         design = problem.design
         coefs[k], intercepts[k], _, _ = solve_logistic_path(
@@ -435,13 +440,9 @@ def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
     intercepts (n_classes, n_alphas).
     """
-    missing = [c for c in classes if not np.any(y == c)]
-    if missing:
-        raise ValueError(
-            f"class {missing[0]!r} is absent from the training rows of a fold; "
-            "use fewer folds or a stratified splitter.")
-    problem = LogisticProblem(X, (y[:, None] == classes[None, :]).astype(np.float64),
-                              sample_weight, fit_intercept)
+    _check_all_classes_present(y, classes)
+    problem = LogisticProblem(X, logistic_label_sets(y, classes)[0], sample_weight,
+                              fit_intercept)
     coefs, intercepts, _, _ = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
         callback=progress)
@@ -585,13 +586,8 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
             return _user_grid(self.alphas, ratios.size)
         check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
         check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
-        if self._multinomial(classes):
-            label_sets = [(y[:, None] == classes[None, :]).astype(np.float64)]
-        else:
-            label_sets = [np.where(y == c, 1.0, -1.0)
-                          for c in ([classes[1]] if classes.size == 2 else classes)]
         amax1, design = 0.0, None
-        for labels in label_sets:   # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
+        for labels in logistic_label_sets(y, classes, self.multi_class):   # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design)
             design = problem.design
             amax1 = max(amax1, problem.alpha_max(1.0))
