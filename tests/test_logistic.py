@@ -216,6 +216,8 @@ def test_bad_labels():
         penalized.LogisticRegression().fit(X, np.linspace(0, 1, X.shape[0]))
     with pytest.raises(ValueError, match="one class"):
         penalized.logistic_path(X, np.zeros(X.shape[0]))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        penalized.logistic_path(X, np.linspace(0, 1, X.shape[0]))
 
 
 def test_inputs_not_modified():

@@ -441,10 +441,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     X = check_X(X)
-    y = check_labels(y, X.shape[0])
-    classes = np.unique(y)
-    if classes.size < 2:
-        raise ValueError(f"y has one class only ({classes[0]!r}); logistic regression needs two.")
+    y, classes = classification_labels(y, X.shape[0])
     labels = logistic_label_sets(y, classes)[0]
     raw_total = (X.shape[0] if sample_weight is None
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
