@@ -318,7 +318,8 @@ class LogisticProblem:
             dual, scale = -np.inf, 1.0
             for t in {1.0, feasible, np.sqrt(feasible)}:
                 excess = np.maximum(t * np.abs(corr) - L1, 0.0)
-                d = -loss.conjugate(A, t) - float(np.sum(excess * excess)) / (2 * L2)
+                # divided before squaring, as in the core: no underflow near 1e-150
+                d = -loss.conjugate(A, t) - float(np.sum(excess * (excess / (2 * L2))))
                 if d > dual:
                     dual, scale = d, t
         else:
