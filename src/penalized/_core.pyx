@@ -253,7 +253,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     (a Newton step's working response) can exceed the gap wanted by 1e10:
     their plain difference would be rounding noise.  Needs w = 0 outside
     ``cand`` (true for the current iterate and the points derived from it);
-    otherwise y.S r is summed directly.  With ``res_ref`` (the iterate's
+    otherwise w.corr is taken as y.S r - r.S r, i.e. the plain difference.  With ``res_ref`` (the iterate's
     residual, DENSE/CSC), drr = (r_ref - r).S (r_ref + r) gives the primal
     difference to the iterate without the same cancellation.
     ``target`` is y (DENSE/CSC) or q = X_c^T S y_c (GRAM); ``yy`` = y_c.S y_c.
@@ -324,27 +324,20 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     if l1 > 0.0 and dual_norm > l1:
         out.scale = l1 / dual_norm
     t = out.scale
-    if nnz_cand == nnz_all:
-        if l1 > 0.0:
-            out.gap_aug = (0.5 * (1.0 - t) * (1.0 - t) * rr + l1 * l1w - t * wc
-                           + 0.5 * (1.0 + t * t) * l2 * l2sq)
-        else:
-            out.gap_aug = INFINITY
-        out.gap_best = out.gap_aug
-        if l2 > 0.0:
-            v = l1 * l1w + 0.5 * l2 * l2sq - wc + fench
-            if v < out.gap_best:
-                out.gap_best = v
+    if nnz_cand != nnz_all:
+        # w.corr misses non-zeros outside cand: take it from y.S r = r.S r + w.corr
+        # (the same gaps, with the plain difference's rounding)
+        wc = ry - rr
+    if l1 > 0.0:
+        out.gap_aug = (0.5 * (1.0 - t) * (1.0 - t) * rr + l1 * l1w - t * wc
+                       + 0.5 * (1.0 + t * t) * l2 * l2sq)
     else:
-        if l1 > 0.0:
-            out.gap_aug = out.primal - (t * ry - 0.5 * t * t * (rr + l2 * l2sq))
-        else:
-            out.gap_aug = INFINITY
-        out.gap_best = out.gap_aug
-        if l2 > 0.0:
-            v = out.primal - (ry - 0.5 * rr - fench)
-            if v < out.gap_best:
-                out.gap_best = v
+        out.gap_aug = INFINITY
+    out.gap_best = out.gap_aug
+    if l2 > 0.0:
+        v = out.pen - wc + fench
+        if v < out.gap_best:
+            out.gap_best = v
     return out
 
 
