@@ -100,7 +100,7 @@ def gram_statistics(X, y, *, sample_weight=None, fit_intercept=True):
     xty = np.require(xty, dtype=np.float64, requirements=["C", "A"])
     if not (np.all(np.isfinite(gram)) and np.all(np.isfinite(xty)) and np.isfinite(yy)):
         raise ValueError("X or y contains NaN or infinity (the Gram statistics are not finite).")
-    return GramStatistics(gram=gram, xty=np.asarray(xty, dtype=np.float64),
+    return GramStatistics(gram=gram, xty=xty,
                           x_mean=np.asarray(x_mean, dtype=np.float64), y_mean=float(y_mean),
                           yy=float(yy), n_samples=int(n), fit_intercept=bool(fit_intercept))
 
