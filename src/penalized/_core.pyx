@@ -19,7 +19,7 @@ only the column operations below look at the storage.
 import numpy as np
 cimport numpy as cnp
 from cython cimport floating
-from libc.math cimport fabs, sqrt, INFINITY
+from libc.math cimport fabs, log, sqrt, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcmp, memcpy, memmove, memset
@@ -1200,8 +1200,8 @@ cdef inline double _csc_weight_count(const design_t *D, const floating *s,
     return acc
 
 
-cdef void _column_stats(const design_t *D, const floating *s, double[::1] mean,
-                        double[::1] sqnorm, bint center) noexcept nogil:
+cdef void _column_stats(const design_t *D, const floating *s, double *mean,
+                        double *sqnorm, bint center) noexcept nogil:
     """Weighted means and centred squared norms of every column, no copy of X."""
     cdef Py_ssize_t j, a, b
     cdef double m, sw_nnz
@@ -1340,12 +1340,13 @@ cdef class Design:
             self.col_sqnorm = np.zeros(self.d.p, dtype=np.float64)
             xm = self.x_mean
             sq = self.col_sqnorm
-            if self.dtype == np.float32:
-                swf = <float *>self.d.sw
-                _column_stats(&self.d, swf, xm, sq, fit_intercept)
-            else:
-                swd = <double *>self.d.sw
-                _column_stats(&self.d, swd, xm, sq, fit_intercept)
+            if self.d.p > 0:
+                if self.dtype == np.float32:
+                    swf = <float *>self.d.sw
+                    _column_stats(&self.d, swf, &xm[0], &sq[0], fit_intercept)
+                else:
+                    swd = <double *>self.d.sw
+                    _column_stats(&self.d, swd, &xm[0], &sq[0], fit_intercept)
             if fit_intercept:
                 self.d.x_mean = <const double *>cnp.PyArray_DATA(self.x_mean)
         self.d.col_sqnorm = <const double *>cnp.PyArray_DATA(self.col_sqnorm)
@@ -1389,6 +1390,65 @@ cdef class Design:
         return out
 
 
+
+cdef bint _workspace_alloc(workspace_t *wk, Py_ssize_t p, Py_ssize_t n_res, Py_ssize_t isz,
+                           bint extrapolate, bint accelerate, bint newton,
+                           Py_ssize_t newton_cap, bint newton_stable, bint private_cert,
+                           bint cert_corr) noexcept nogil:
+    """Allocate the solver's buffers for p features and residuals of length n_res.
+
+    ``private_cert``: the certificate slot is owned here (else the caller
+    points pt_res/pt_w[PT_CERT] at its arrays); ``cert_corr``: a carried-in
+    certificate needs its own correlation buffer.  False if out of memory
+    (what was allocated is still released by ``_workspace_free``).
+    """
+    cdef int k
+    memset(wk, 0, sizeof(workspace_t))
+    wk.extrapolate = extrapolate
+    wk.accelerate = accelerate and extrapolate
+    wk.cand = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
+    wk.ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
+    for k in range(3 if cert_corr else 2):
+        wk.corr[k] = <double *>malloc((p + 1) * sizeof(double))
+    if private_cert:
+        wk.pt_res[PT_CERT] = malloc((n_res + 1) * isz)
+        wk.pt_w[PT_CERT] = malloc((p + 1) * isz)
+    wk.nt.enabled = newton and newton_cap > 0
+    wk.nt.require_stable = newton_stable
+    if wk.nt.enabled:
+        wk.nt.cap = newton_cap if newton_cap < p else p
+        wk.nt.supp = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        wk.nt.prev = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        wk.nt.cur = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        wk.nt.chol = <double *>malloc((wk.nt.cap * wk.nt.cap + 1) * sizeof(double))
+        wk.nt.step = <double *>malloc((wk.nt.cap + 1) * sizeof(double))
+        wk.nt.col = malloc((n_res + 1) * isz)
+    if extrapolate:
+        wk.ex.hist_res = malloc((EXTRAP_K + 1) * (n_res + 1) * isz)
+        wk.ex.res_acc = malloc((n_res + 1) * isz)
+        wk.ex.w_acc = malloc((p + 1) * isz)
+    return not (wk.cand == NULL or wk.ws == NULL or wk.corr[0] == NULL
+                or wk.corr[1] == NULL or (cert_corr and wk.corr[2] == NULL)
+                or (private_cert and (wk.pt_res[PT_CERT] == NULL or wk.pt_w[PT_CERT] == NULL))
+                or (wk.nt.enabled and (wk.nt.supp == NULL or wk.nt.prev == NULL
+                                       or wk.nt.cur == NULL or wk.nt.chol == NULL
+                                       or wk.nt.step == NULL or wk.nt.col == NULL))
+                or (extrapolate and (wk.ex.hist_res == NULL
+                                     or wk.ex.res_acc == NULL or wk.ex.w_acc == NULL)))
+
+
+cdef void _workspace_free(workspace_t *wk, bint private_cert) noexcept nogil:
+    cdef int k
+    free(wk.cand); free(wk.ws); free(wk.keys)
+    for k in range(3):
+        free(wk.corr[k])
+    if private_cert:
+        free(wk.pt_res[PT_CERT]); free(wk.pt_w[PT_CERT])
+    free(wk.ex.hist_res); free(wk.ex.hist_val); free(wk.ex.hist_ix); free(wk.ex.res_acc)
+    free(wk.ex.w_acc)
+    free(wk.nt.supp); free(wk.nt.prev); free(wk.nt.cur); free(wk.nt.chol)
+    free(wk.nt.step); free(wk.nt.col)
+    memset(wk, 0, sizeof(workspace_t))
 
 
 def enet_solve(Design design, floating[::1] w, floating[::1] res,
@@ -1450,50 +1510,19 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         raise ValueError("max_epochs >= 0, gap_freq >= 1 and p0 >= 1 are required")
     cdef workspace_t wk
     cdef Py_ssize_t isz = sizeof(float) if floating is float else sizeof(double)
-    cdef int k
     if (cert_res is None) != (cert_w is None):
         raise ValueError("cert_res and cert_w go together")
     if cert_res is not None and (cert_res.shape[0] != n_res or cert_w.shape[0] != p):
         raise ValueError("enet_solve: certificate lengths do not match the design")
-    memset(&wk, 0, sizeof(workspace_t))
-    wk.extrapolate = extrapolate
-    wk.accelerate = accelerate and extrapolate
-    wk.cand = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-    wk.ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-    # the carried-in certificate's correlations are needed only when there is one
-    for k in range(3 if has_cert and cert_res is not None else 2):
-        wk.corr[k] = <double *>malloc((p + 1) * sizeof(double))
+    cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
+                                    newton_cap, newton_stable, cert_res is None,
+                                    has_cert and cert_res is not None)
     if cert_res is not None:
         wk.pt_res[PT_CERT] = &cert_res[0] if n_res else NULL
         wk.pt_w[PT_CERT] = &cert_w[0] if p else NULL
         wk.has_cert = has_cert
-    else:
-        # private certificate slot, discarded on return
-        wk.pt_res[PT_CERT] = malloc((n_res + 1) * isz)
-        wk.pt_w[PT_CERT] = malloc((p + 1) * isz)
-    wk.nt.enabled = newton and newton_cap > 0
-    wk.nt.require_stable = newton_stable
-    if wk.nt.enabled:
-        wk.nt.cap = min(newton_cap, p)
-        wk.nt.supp = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
-        wk.nt.prev = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
-        wk.nt.cur = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
-        wk.nt.chol = <double *>malloc((wk.nt.cap * wk.nt.cap + 1) * sizeof(double))
-        wk.nt.step = <double *>malloc((wk.nt.cap + 1) * sizeof(double))
-        wk.nt.col = malloc((n_res + 1) * isz)
-    if extrapolate:
-        wk.ex.hist_res = malloc((EXTRAP_K + 1) * (n_res + 1) * isz)
-        wk.ex.res_acc = malloc((n_res + 1) * isz)
-        wk.ex.w_acc = malloc((p + 1) * isz)
     try:
-        if (wk.cand == NULL or wk.ws == NULL or wk.corr[0] == NULL
-                or wk.corr[1] == NULL or (wk.has_cert and wk.corr[2] == NULL)
-                or (cert_res is None and (wk.pt_res[PT_CERT] == NULL or wk.pt_w[PT_CERT] == NULL))
-                or (wk.nt.enabled and (wk.nt.supp == NULL or wk.nt.prev == NULL
-                                       or wk.nt.cur == NULL or wk.nt.chol == NULL
-                                       or wk.nt.step == NULL or wk.nt.col == NULL))
-                or (extrapolate and (wk.ex.hist_res == NULL
-                                     or wk.ex.res_acc == NULL or wk.ex.w_acc == NULL))):
+        if not ok:
             raise MemoryError()
         with nogil:
             info = _solve(D, &w[0] if p else NULL, &res[0] if n_res else NULL,
@@ -1501,16 +1530,12 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                           tol_abs, max_epochs, screening, working_set,
                           p0, prune, l1_prev, inner_ratio, gap_freq, shuffle, &rng, &wk)
     finally:
-        free(wk.cand); free(wk.ws); free(wk.keys)
-        for k in range(3):
-            free(wk.corr[k])
-        if cert_res is None:
-            free(wk.pt_res[PT_CERT]); free(wk.pt_w[PT_CERT])
-        free(wk.ex.hist_res); free(wk.ex.hist_val); free(wk.ex.hist_ix); free(wk.ex.res_acc); free(wk.ex.w_acc)
-        free(wk.nt.supp); free(wk.nt.prev); free(wk.nt.cur); free(wk.nt.chol)
-        free(wk.nt.step); free(wk.nt.col)
+        _workspace_free(&wk, cert_res is None)
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
             "n_newton": info.n_newton,
             "n_screened": info.n_screened, "n_outer": info.n_outer}
+
+
+include "_logistic_newton.pxi"

@@ -53,7 +53,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, xlogy
 
-from ._core import Design, enet_solve
+from ._core import Design, enet_solve, logistic_binary_solve
 from ._enet import LeastSquaresProblem, warn_unconverged
 
 # Newton-step subproblems are solved to this fraction of the current gap
@@ -244,9 +244,9 @@ class LogisticProblem:
         self.dtype = X.dtype
         n = self.n_samples
         self.s = (np.ones(n) if sample_weight is None
-                  else np.asarray(sample_weight, dtype=np.float64))
+                  else np.ascontiguousarray(sample_weight, dtype=np.float64))
         self.s_max = float(self.s.max())
-        y = np.asarray(y, dtype=np.float64)
+        y = np.ascontiguousarray(y, dtype=np.float64)
         self.y = y
         self.loss = BinomialLoss(y, self.s) if y.ndim == 1 else MultinomialLoss(y, self.s)
         self.n_outputs = self.loss.n_outputs
@@ -552,6 +552,17 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     L1, L2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
     b = np.array(b, dtype=np.float64)
     E = problem.linear(W) + b
+    if problem.n_outputs == 1:
+        # binary loss: the whole solve runs natively (_logistic_newton.pxi)
+        w = np.ascontiguousarray(W[:, 0])
+        eta = np.ascontiguousarray(E[:, 0])
+        info = logistic_binary_solve(problem.design, w, b, eta, problem.loss.y, problem.s,
+                                     L1, L2, tol_abs, max_newton=max_iter,
+                                     max_epochs=max_epochs, p0=p0,
+                                     l1_prev=0.0 if l1_prev is None else l1_prev)
+        W[:, 0] = w
+        info.update(b=b, eta=eta[:, None])
+        return info
     cand = np.flatnonzero(problem.col_norm > 0)
     W[problem.col_norm == 0] = 0.0
 
