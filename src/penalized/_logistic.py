@@ -542,16 +542,18 @@ def _working_set_size(ws_size, nnz, n_cand, gap, prev_gap, strong, p0):
 
 
 def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
-                   max_epochs=10000, p0=10, l1_prev=None):
+                   max_epochs=10000, p0=10, l1_prev=None, E=None):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
+    ``E`` = X W + b (n, K), if the caller has it (a path carries it along).
     Returns dict(b, gap, primal, n_iter (Newton iterations), n_epochs,
     n_screened, eta).  Gaps are in n F units; tol_abs is in the same units.
     """
     n = problem.n_samples
     L1, L2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
     b = np.array(b, dtype=np.float64)
-    E = problem.linear(W) + b
+    if E is None:
+        E = problem.linear(W) + b
     if problem.n_outputs == 1:
         # binary loss: the whole solve runs natively (_logistic_newton.pxi)
         w = np.ascontiguousarray(W[:, 0])
@@ -650,11 +652,12 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     n_iters = np.empty(alphas.size, dtype=np.int64)
     missed = []
     alpha_max = None
+    E = None
     for k, alpha in enumerate(alphas):
         l1_prev = n * alphas[k - 1] * l1_ratio if k > 0 else None
         info = solve_logistic(problem, W, b, alpha, l1_ratio, tol_abs=tol_abs,
-                              max_iter=max_iter, l1_prev=l1_prev)
-        b = info["b"]
+                              max_iter=max_iter, l1_prev=l1_prev, E=E)
+        b, E = info["b"], info["eta"]
         gap = max(info["gap"], 0.0)     # a negative gap is rounding
         if not np.any(W) and l1_ratio > 0 and alpha_max is None:
             alpha_max = problem.alpha_max(l1_ratio)     # one pass over X, once
@@ -664,6 +667,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
             # or log class priors) and its dual point makes primal = dual; only
             # rounding of the two sums computed apart kept the gap from being 0
             b, gap = problem.b0.copy(), 0.0
+            E = np.tile(b, (n, 1))
         coefs[:, :, k] = W
         intercepts[:, k] = b
         gaps[k] = gap / n
