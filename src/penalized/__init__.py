@@ -18,6 +18,7 @@ from .linear_model import (
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
 from ._ridge import Ridge, RidgeCV, ridge_path
+from . import solvers
 
 __version__ = "0.1.0.dev0"
 
@@ -35,4 +36,5 @@ __all__ = [
                            "lasso_path",
                            "logistic_path",
                            "ridge_path",
+                           "solvers",
 ]
