@@ -26,7 +26,7 @@ extensions = [
     Extension(
         "penalized._core",
         ["src/penalized/_core.pyx"],
-        include_dirs=[np.get_include(), "csrc"],
+        include_dirs=[np.get_include(), "src/penalized/include"],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_9_API_VERSION")],
         extra_compile_args=compile_args,
         extra_link_args=link_args,

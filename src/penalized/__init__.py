@@ -22,6 +22,14 @@ from . import solvers
 
 __version__ = "0.1.0.dev0"
 
+
+def get_include():
+    """Directory of penalized's C header (pz_kernels.h), for extensions that
+    ``cimport penalized.core``: pass it in ``include_dirs`` with numpy.get_include()."""
+    import os
+    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "include")
+
+
 __all__ = [
                            "ElasticNet",
                            "ElasticNetCV",
@@ -33,6 +41,7 @@ __all__ = [
                            "RidgeCV",
                            "__version__",
                            "enet_path",
+                           "get_include",
                            "lasso_path",
                            "logistic_path",
                            "ridge_path",

@@ -1514,3 +1514,10 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
             "n_newton": info.n_newton,
             "n_screened": info.n_screened, "n_outer": info.n_outer}
+
+
+# ---------------------------------------------------------------------------
+# Public C API for other extensions (declared in _core.pxd, re-exported by core.pxd)
+# ---------------------------------------------------------------------------
+
+include "_core_capi.pxi"
