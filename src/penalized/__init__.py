@@ -17,6 +17,7 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
+from ._relaxed import RelaxedLasso, RelaxedLassoCV
 from ._ridge import Ridge, RidgeCV, ridge_path
 from . import solvers
 
@@ -37,6 +38,8 @@ __all__ = [
                            "LassoCV",
                            "LogisticRegression",
                            "LogisticRegressionCV",
+                           "RelaxedLasso",
+                           "RelaxedLassoCV",
                            "Ridge",
                            "RidgeCV",
                            "__version__",
