@@ -8,6 +8,7 @@ the imported penalized was installed without its .pxd / header files.
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,16 +25,26 @@ from penalized.core import Design
 from conftest import make_regression
 
 PROBE = Path(__file__).with_name("cimport_probe") / "pz_probe.pyx"
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 SETUP = """
 import numpy, penalized
 from Cython.Build import cythonize
 from setuptools import Extension, setup
-ext = Extension("pz_probe", ["pz_probe.pyx"],
-                include_dirs=[penalized.get_include(), numpy.get_include()])
-setup(name="pz-probe", ext_modules=cythonize([ext], include_path={root!r}, quiet=True),
+exts = [Extension(name, [name + ".pyx"],
+                  include_dirs=[penalized.get_include(), numpy.get_include()])
+        for name in {names!r}]
+setup(name="pz-probe", ext_modules=cythonize(exts, include_path={root!r}, quiet=True),
       script_args=["build_ext", "--inplace"])
 """
+
+
+def _readme_cython():
+    """The README's ``cython`` example block, or None outside a source checkout."""
+    if not README.exists():
+        return None
+    blocks = re.findall(r"```cython\n(.*?)```", README.read_text(), flags=re.S)
+    return blocks[0] if blocks else None
 
 
 def _skip_unless_buildable():
@@ -51,21 +62,44 @@ def _skip_unless_buildable():
 
 
 @pytest.fixture(scope="module")
-def probe(tmp_path_factory):
+def built(tmp_path_factory):
     root = _skip_unless_buildable()
     work = tmp_path_factory.mktemp("cimport")
     shutil.copy(PROBE, work / "pz_probe.pyx")
-    (work / "setup.py").write_text(SETUP.format(root=[root]))
+    names = ["pz_probe"]
+    snippet = _readme_cython()
+    if snippet is not None:
+        (work / "pz_readme.pyx").write_text("# cython: language_level=3\n" + snippet)
+        names.append("pz_readme")
+    (work / "setup.py").write_text(SETUP.format(root=[root], names=names))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(
         [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
     done = subprocess.run([sys.executable, "setup.py"], cwd=work, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    built = next(work.glob("pz_probe*" + sysconfig.get_config_var("EXT_SUFFIX")))
-    spec = importlib.util.spec_from_file_location("pz_probe", built)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    modules = {}
+    for name in names:
+        built = next(work.glob(name + "*" + sysconfig.get_config_var("EXT_SUFFIX")))
+        spec = importlib.util.spec_from_file_location(name, built)
+        modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(modules[name])
+    return modules
+
+
+@pytest.fixture(scope="module")
+def probe(built):
+    return built["pz_probe"]
+
+
+def test_readme_cython_example(built):
+    if "pz_readme" not in built:
+        pytest.skip("README.md is not in this checkout")
+    X, _ = make_regression(n=30, p=7, seed=4)
+    X = np.asfortranarray(X)
+    r = np.random.default_rng(5).standard_normal(30)
+    out = np.empty(7)
+    built["pz_readme"].correlations(Design(X, None, False), r, out)
+    np.testing.assert_allclose(out, X.T @ r, rtol=1e-12)
 
 
 @pytest.mark.parametrize("sparse", [False, True])

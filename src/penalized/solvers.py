@@ -210,6 +210,10 @@ def _check_fast_X(X):
                              "pass check_input=True to convert.")
         if X.dtype not in (np.float32, np.float64):
             raise ValueError(f"X: dtype must be float32 or float64, got {X.dtype}.")
+        if not X.has_canonical_format:
+            raise ValueError("X: check_input=False needs sorted CSC indices without "
+                             "duplicates (X.sum_duplicates() on a copy); pass "
+                             "check_input=True to convert.")
         return X
     if (not isinstance(X, np.ndarray) or X.ndim != 2 or not X.flags.f_contiguous
             or X.dtype not in (np.float32, np.float64)):
