@@ -222,3 +222,32 @@ def test_path_arguments_are_checked():
         solvers.enet(X, y, 0.1, l1_ratio=1.0, fit_intercept="yes")
     with pytest.raises(ValueError, match="one class"):
         solvers.logistic(X, np.ones(20), 0.1, l1_ratio=1.0)
+
+
+def test_warm_starts_from_the_solution_finish_at_once():
+    X, y = make_regression(n=60, p=40, seed=11)
+    cold = solvers.enet(X, y, 0.05, l1_ratio=0.9, tol=1e-10)
+    warm = solvers.enet(X, y, 0.05, l1_ratio=0.9, tol=1e-10, coef_init=cold.coef)
+    assert warm.n_iter < cold.n_iter and warm.converged
+    np.testing.assert_allclose(warm.coef, cold.coef, atol=1e-8)
+    Xc, yc = make_classification(n=80, p=20, seed=12)
+    cold = solvers.logistic(Xc, yc, 0.03, l1_ratio=1.0, tol=1e-10)
+    warm = solvers.logistic(Xc, yc, 0.03, l1_ratio=1.0, tol=1e-10, coef_init=cold.coef,
+                            intercept_init=cold.intercept)
+    assert warm.n_iter <= 1 < cold.n_iter and warm.converged
+    np.testing.assert_allclose(warm.coef, cold.coef, atol=1e-7)
+    with pytest.raises(ValueError, match="intercept_init"):
+        solvers.logistic(Xc, yc, 0.03, l1_ratio=1.0, intercept_init=[0.0, 1.0])
+
+
+def test_binary_logistic_path_layout():
+    X, y = make_classification(n=60, p=15, seed=13)
+    path = solvers.logistic_path(X, y, l1_ratio=1.0, n_alphas=6, tol=1e-8)
+    ref = penalized.logistic_path(X, y, l1_ratio=1.0, n_alphas=6, tol=1e-8)
+    assert path.coefs.shape == (15, 6) and path.intercepts.shape == (6,)
+    np.testing.assert_array_equal(path.alphas, ref[0])
+    np.testing.assert_array_equal(path.coefs, ref[1])
+    np.testing.assert_array_equal(path.intercepts, ref[2])
+    np.testing.assert_array_equal(path.dual_gaps, ref[3])
+    assert path.converged.all() and list(path.classes) == [-1.0, 1.0]
+    assert isinstance(path[2].intercept, float) and path[0].active_set.size == 0

@@ -20,7 +20,8 @@ A solution is *converged* when its duality gap satisfies
 
     gap <= tol * sum_i s_i (y_i - ybar)^2 / n       (ybar the weighted mean, 0 without b)
 
-i.e. ``tol`` is relative to P at w = 0 (times 2).  ``gap_target`` holds that
+i.e. ``tol`` is relative to twice the objective of the intercept-only model,
+P(0, ybar) (or P(0, 0) without intercept).  ``gap_target`` holds that
 right-hand side and ``dual_gap`` the certified gap reached, both in P's
 scaling, so ``P(w, b) - P* <= dual_gap``.
 
