@@ -31,7 +31,9 @@ def _expected_failed_checks(estimator):
      penalized.RidgeCV(cv="gcv", n_alphas=10), penalized.RidgeCV(cv=3, n_alphas=10),
      penalized.LogisticRegressionCV(cv=3, n_alphas=5),
      penalized.LogisticRegressionCV("elasticnet", l1_ratios=[0.5, 1.0], cv=3, n_alphas=5,
-                                    alpha_selection="1se")],
+                                    alpha_selection="1se"),
+     penalized.RelaxedLasso(), penalized.RelaxedLasso(alpha=0.01, gamma=0.0),
+     penalized.RelaxedLassoCV(cv=3, n_alphas=5)],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):

@@ -102,6 +102,15 @@ def logit_path(**kw):
     return fit
 
 
+def solver_point(solve, scaled_alpha, **kw):
+    """A penalized.solvers function at one alpha (``scaled_alpha(c)`` for data scaled by c)."""
+    def fit(X, y, sample_weight, scale):
+        alpha = scaled_alpha(scale)
+        sol = solve(X, y, alpha, sample_weight=sample_weight, **kw)
+        return Fit([(alpha, kw["l1_ratio"], sol.coef, sol.intercept)], True)
+    return fit
+
+
 TIGHT = dict(tol=1e-12, max_iter=100000)
 # Regression cases scale X and y by c: coefficients are unchanged when alpha is
 # scaled by c^2.  Classification cases scale X only: coefficients scale by 1/c
@@ -142,6 +151,17 @@ SUBJECTS = [
         penalized.LogisticRegressionCV,
         lambda c: dict(penalty="l1", cv=3, n_alphas=4, tol=1e-11, max_iter=200)),
         min_samples=3),
+    # gamma = 1: the relaxed fit is the Lasso, so the Lasso's KKT conditions apply
+    Subject("RelaxedLasso", "regression", estimator(
+        penalized.RelaxedLasso, lambda c: dict(alpha=0.1 * c * c, gamma=1.0, **TIGHT))),
+    Subject("RelaxedLassoCV", "regression", estimator(
+        penalized.RelaxedLassoCV, lambda c: dict(gammas=[1.0], cv=3, n_alphas=6, **TIGHT)),
+        min_samples=3),
+    Subject("solvers.enet", "regression", solver_point(
+        penalized.solvers.enet, lambda c: 0.1 * c * c, l1_ratio=0.5, **TIGHT)),
+    Subject("solvers.logistic", "classification", solver_point(
+        penalized.solvers.logistic, lambda c: 0.02 * c, l1_ratio=1.0, tol=1e-11,
+        max_iter=200)),
 ]
 
 

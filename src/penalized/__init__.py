@@ -17,9 +17,28 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
+from ._relaxed import RelaxedLasso, RelaxedLassoCV
 from ._ridge import Ridge, RidgeCV, ridge_path
+from . import solvers
 
 __version__ = "0.1.0.dev0"
+
+
+def get_include():
+    """Directory of penalized's C header (pz_kernels.h), for extensions that
+    ``cimport penalized.core``: pass it in ``include_dirs`` with numpy.get_include().
+
+    An installed package has it as ``penalized/include``; a source checkout
+    used in place (``PYTHONPATH=src``) has it in the checkout's ``csrc``.
+    """
+    import os
+    here = os.path.dirname(os.path.abspath(__file__))
+    installed = os.path.join(here, "include")
+    checkout = os.path.join(os.path.dirname(os.path.dirname(here)), "csrc")
+    if not os.path.isdir(installed) and os.path.isfile(os.path.join(checkout, "pz_kernels.h")):
+        return checkout
+    return installed
+
 
 __all__ = [
                            "ElasticNet",
@@ -28,11 +47,15 @@ __all__ = [
                            "LassoCV",
                            "LogisticRegression",
                            "LogisticRegressionCV",
+                           "RelaxedLasso",
+                           "RelaxedLassoCV",
                            "Ridge",
                            "RidgeCV",
                            "__version__",
                            "enet_path",
+                           "get_include",
                            "lasso_path",
                            "logistic_path",
                            "ridge_path",
+                           "solvers",
 ]

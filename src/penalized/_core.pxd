@@ -38,3 +38,41 @@ cdef class Design:
     cdef readonly object x_mean
     cdef readonly object col_sqnorm
     cdef readonly object sample_weight
+
+
+# ---------------------------------------------------------------------------
+# Public C API: defined in _core_capi.pxi, exported through the module's
+# __pyx_capi__, re-exported by penalized/core.pxd (``from penalized.core
+# cimport ...``).  Plain-named float64 (_d) and float32 (_f) versions: fused
+# functions do not cross module boundaries.  See core.pxd for the contract.
+# ---------------------------------------------------------------------------
+
+cdef enum:
+    PZ_CONVERGED = 0      # gap <= tol_abs
+    PZ_MAX_EPOCHS = 1     # stopped at max_epochs with gap > tol_abs
+    PZ_INTERRUPTED = 2    # a signal (Ctrl-C) arrived; the Python error was cleared
+    PZ_NO_MEMORY = -1     # workspace allocation failed; w and res untouched
+
+
+cdef struct enet_result_t:
+    double gap            # duality gap of the unscaled objective F (see core.pxd)
+    double primal         # F(w) at the returned w
+    Py_ssize_t n_epochs   # coordinate-descent epochs
+    int status            # PZ_CONVERGED, PZ_MAX_EPOCHS, PZ_INTERRUPTED or PZ_NO_MEMORY
+
+
+cdef double column_dot_d(const design_t *D, Py_ssize_t j, const double *r) noexcept nogil
+cdef double column_dot_f(const design_t *D, Py_ssize_t j, const float *r) noexcept nogil
+cdef double centred_column_dot_d(const design_t *D, Py_ssize_t j, const double *r,
+                                 double sr) noexcept nogil
+cdef double centred_column_dot_f(const design_t *D, Py_ssize_t j, const float *r,
+                                 double sr) noexcept nogil
+cdef void column_axpy_d(const design_t *D, Py_ssize_t j, double a, double *r) noexcept nogil
+cdef void column_axpy_f(const design_t *D, Py_ssize_t j, double a, float *r) noexcept nogil
+cdef double enet_prox(double z, double L, double l1, double l2, bint positive) noexcept nogil
+cdef int enet_solve_d(const design_t *D, double *w, double *res, const double *target,
+                      double yy, double l1, double l2, bint positive, double tol_abs,
+                      Py_ssize_t max_epochs, enet_result_t *out) noexcept nogil
+cdef int enet_solve_f(const design_t *D, float *w, float *res, const float *target,
+                      double yy, double l1, double l2, bint positive, double tol_abs,
+                      Py_ssize_t max_epochs, enet_result_t *out) noexcept nogil

@@ -1539,3 +1539,10 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
 
 
 include "_logistic_newton.pxi"
+
+
+# ---------------------------------------------------------------------------
+# Public C API for other extensions (declared in _core.pxd, re-exported by core.pxd)
+# ---------------------------------------------------------------------------
+
+include "_core_capi.pxi"

@@ -1,0 +1,434 @@
+"""Low-level solver API for library authors: arrays in, a certified solution out.
+
+These functions run the same native solvers as the estimators, without the
+estimator layer (no ``get_params``, no feature-name bookkeeping, no state): a
+library that builds its own model classes on top of ``penalized`` calls them
+and reads a small frozen result object.  The signatures and the result
+fields below are the stable contract; everything named with a leading
+underscore elsewhere in the package is not.
+
+Objectives
+----------
+Least squares (:func:`enet`, :func:`enet_path`, :func:`lasso`,
+:func:`lasso_path`), sample weights s rescaled to sum to n::
+
+    P(w, b) = 1/(2n) * sum_i s_i (y_i - x_i.w - b)^2
+              + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+
+(scikit-learn's ``ElasticNet`` scaling; b = 0 when ``fit_intercept=False``).
+A solution is *converged* when its duality gap satisfies
+
+    gap <= tol * sum_i s_i (y_i - ybar)^2 / n       (ybar the weighted mean, 0 without b)
+
+i.e. ``tol`` is relative to twice the objective of the intercept-only model,
+P(0, ybar) (or P(0, 0) without intercept).  ``gap_target`` holds that
+right-hand side and ``dual_gap`` the certified gap reached, both in P's
+scaling, so ``P(w, b) - P* <= dual_gap``.
+
+Logistic (:func:`logistic`, :func:`logistic_path`), K linear predictors
+eta_i = x_i W + b, weights rescaled to sum to n::
+
+    F(W, b) = 1/n * sum_i s_i f_i(eta_i)
+              + alpha * l1_ratio * ||W||_1 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+
+Two classes: K = 1, the larger label is +1 and the other -1,
+f_i(eta) = log(1 + exp(-y_i eta)).  More classes: the multinomial loss
+f_i(eta) = logsumexp(eta) - eta_{c_i} with intercepts normalised to sum to 0.
+Converged means ``gap <= tol * F(0, b0)``, b0 the intercept-only solution
+(``gap_target`` = that right-hand side; F(0, b0) = log 2 for two classes
+without an intercept).  scikit-learn's C corresponds to
+``alpha = 1 / (C * sum of the raw weights)``.
+
+Input
+-----
+With ``check_input=True`` (default) X may be anything the estimators accept
+(dense in any order, any scipy.sparse format, lists); errors are ValueError
+or TypeError naming the argument.  With ``check_input=False`` the array
+checks are skipped: X must then be a float32/float64 ndarray in Fortran
+order, or a scipy.sparse CSC matrix with sorted, duplicate-free indices
+(int32 or int64), without NaN or inf; y a 1-D array of the same length (for
+the least-squares solvers, of X's dtype to avoid a copy).  Scalar parameters
+and sample weights are validated in both modes (O(n) at most).  X and y are
+never written to.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._logistic import LogisticProblem, solve_logistic_path
+from ._validation import (
+    check_alphas,
+    check_sample_weight,
+    check_scalar_param,
+    check_X,
+    check_y,
+)
+from .linear_model import classification_labels
+
+__all__ = ["PathSolution", "Solution", "enet", "enet_path", "lasso", "lasso_path",
+           "logistic", "logistic_path"]
+
+
+def _frozen(a):
+    """A read-only view of ``a`` (the result objects are immutable)."""
+    a = np.asarray(a)
+    a = a.view()
+    a.flags.writeable = False
+    return a
+
+
+def _support(coef):
+    """Indices j with a non-zero coefficient (in any predictor row for 2-D coef)."""
+    coef = np.asarray(coef)
+    nonzero = coef != 0 if coef.ndim == 1 else np.any(coef != 0, axis=0)
+    return _frozen(np.flatnonzero(nonzero))
+
+
+@dataclass(frozen=True, eq=False)
+class Solution:
+    """The solution at one alpha.
+
+    Attributes
+    ----------
+    coef : ndarray (n_features,), or (n_classes, n_features) for a multinomial fit.
+        X's dtype for least squares, float64 for logistic.
+    intercept : float, or ndarray (n_classes,) for a multinomial fit (0 without one).
+    alpha, l1_ratio : float, the penalty solved.
+    dual_gap : float
+        Certified duality gap (objective's scaling): objective(coef) - optimum <= dual_gap.
+    gap_target : float
+        The bound ``tol`` implies (see the module docstring); converged means
+        ``dual_gap <= gap_target``.
+    n_iter : int
+        Coordinate-descent epochs (least squares) or proximal Newton
+        iterations (logistic).
+    converged : bool
+    active_set : ndarray of int, indices of the non-zero coefficients (features).
+    classes : ndarray or None, the sorted class labels (logistic only).
+    """
+
+    coef: np.ndarray
+    intercept: object
+    alpha: float
+    l1_ratio: float
+    dual_gap: float
+    gap_target: float
+    n_iter: int
+    converged: bool
+    active_set: np.ndarray
+    classes: object = None
+
+
+@dataclass(frozen=True, eq=False)
+class PathSolution:
+    """Solutions along a decreasing grid of alphas, warm-started from one to the next.
+
+    Attributes
+    ----------
+    alphas : ndarray (n_alphas,), decreasing.
+    coefs : ndarray (n_features, n_alphas), or (n_classes, n_features, n_alphas)
+        for a multinomial path (the layout of :func:`penalized.enet_path` /
+        :func:`penalized.logistic_path`).
+    intercepts : ndarray (n_alphas,) or (n_classes, n_alphas).
+    l1_ratio : float
+    dual_gaps : ndarray (n_alphas,), certified gaps (objective's scaling).
+    gap_target : float, the bound ``tol`` implies (the same at every alpha).
+    n_iters : ndarray of int (n_alphas,), epochs or Newton iterations per alpha.
+    converged : ndarray of bool (n_alphas,)
+    classes : ndarray or None (logistic only).
+
+    ``len(path)`` is the number of alphas and ``path[k]`` the :class:`Solution`
+    at ``alphas[k]``; ``path.active_set(k)`` its non-zero features.
+    """
+
+    alphas: np.ndarray
+    coefs: np.ndarray
+    intercepts: np.ndarray
+    l1_ratio: float
+    dual_gaps: np.ndarray
+    gap_target: float
+    n_iters: np.ndarray
+    converged: np.ndarray
+    classes: object = None
+
+    def __len__(self):
+        return self.alphas.size
+
+    def active_set(self, k):
+        return _support(self.coefs[..., k])
+
+    def __getitem__(self, k):
+        if not isinstance(k, (int, np.integer)):
+            raise TypeError("index a PathSolution with one integer (an alpha's position).")
+        k = range(len(self))[k]   # negative indices, IndexError when out of range
+        intercept = self.intercepts[..., k]
+        return Solution(
+            coef=self.coefs[..., k], intercept=float(intercept) if intercept.ndim == 0
+            else intercept, alpha=float(self.alphas[k]), l1_ratio=self.l1_ratio,
+            dual_gap=float(self.dual_gaps[k]), gap_target=self.gap_target,
+            n_iter=int(self.n_iters[k]), converged=bool(self.converged[k]),
+            active_set=self.active_set(k), classes=self.classes)
+
+
+# ---------------------------------------------------------------------------
+# Shared argument checks
+# ---------------------------------------------------------------------------
+
+def _check_common(l1_ratio, tol, max_iter, fit_intercept):
+    check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
+    check_scalar_param(tol, "tol", low=0)
+    check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    if not isinstance(fit_intercept, (bool, np.bool_)):
+        raise TypeError(f"fit_intercept must be a bool, got {fit_intercept!r}.")
+
+
+def _check_alpha(alpha):
+    check_scalar_param(alpha, "alpha", low=0, low_inclusive=False)
+    return float(alpha)
+
+
+def _check_path_alphas(alphas, n_alphas, eps, alpha_max):
+    """The user's alphas (sorted decreasing, all > 0) or the automatic geometric grid."""
+    if alphas is None:
+        check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
+        check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
+        return alpha_grid(alpha_max(), n_alphas, eps)
+    alphas = check_alphas(alphas)
+    if np.any(alphas <= 0):
+        raise ValueError("alphas must all be > 0 (alpha = 0 is an unpenalised problem; "
+                         "use a least-squares or unpenalised solver).")
+    return alphas
+
+
+def _check_fast_X(X):
+    """What ``check_input=False`` still requires of X: the native core's layouts."""
+    if sp.issparse(X):
+        if X.format != "csc":
+            raise ValueError(f"X: check_input=False needs a CSC matrix, got {X.format!r}; "
+                             "pass check_input=True to convert.")
+        if X.dtype not in (np.float32, np.float64):
+            raise ValueError(f"X: dtype must be float32 or float64, got {X.dtype}.")
+        if not X.has_canonical_format:
+            raise ValueError("X: check_input=False needs sorted CSC indices without "
+                             "duplicates (X.sum_duplicates() on a copy); pass "
+                             "check_input=True to convert.")
+        return X
+    if (not isinstance(X, np.ndarray) or X.ndim != 2 or not X.flags.f_contiguous
+            or X.dtype not in (np.float32, np.float64)):
+        raise ValueError("X: check_input=False needs a 2-D F-ordered float32/float64 ndarray "
+                         "or a CSC matrix; pass check_input=True to convert.")
+    return X
+
+
+def _check_fast_y(y, n_samples):
+    y = np.asarray(y)
+    if y.shape != (n_samples,):
+        raise ValueError(f"y must have shape ({n_samples},), got {y.shape}.")
+    return y
+
+
+def _check_coef_init(coef_init, shape, name="coef_init"):
+    if coef_init is None:
+        return None
+    c = np.asarray(coef_init, dtype=np.float64)
+    if c.shape != shape:
+        raise ValueError(f"{name} must have shape {shape}, got {c.shape}.")
+    if not np.all(np.isfinite(c)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return c
+
+
+# ---------------------------------------------------------------------------
+# Least squares
+# ---------------------------------------------------------------------------
+
+def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input):
+    if check_input:
+        X = check_X(X)
+        y = check_y(y, X.shape[0], X.dtype)
+    else:
+        X = _check_fast_X(X)
+        y = _check_fast_y(y, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    problem = LeastSquaresProblem(X, sample_weight, bool(fit_intercept), precompute)
+    return problem, problem.target(y)
+
+
+def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
+              fit_intercept=True, tol=1e-4, max_iter=1000, coef_init=None, positive=False,
+              precompute="auto", check_input=True, warn=True):
+    """Elastic-net solutions along a decreasing grid of alphas (warm-started).
+
+    Minimises P(w, b) of the module docstring at every alpha.
+
+    Parameters
+    ----------
+    X : (n_samples, n_features) array or sparse matrix.
+    y : (n_samples,) array.
+    alphas : array-like of floats > 0, or None
+        Sorted decreasing before use.  None: ``n_alphas`` values geometrically
+        spaced from alpha_max = max_j |x_c,j^T S y_c| / (n * l1_ratio) (the
+        smallest alpha whose solution is w = 0) down to ``eps * alpha_max``.
+    l1_ratio : float in [0, 1] (keyword, required; 1 is the Lasso).
+    sample_weight : (n_samples,) non-negative, or None.  Rescaled to sum to n.
+    fit_intercept : bool, default=True (unpenalised b).
+    tol : float >= 0, default=1e-4, relative gap bound (module docstring).
+    max_iter : int >= 1, default=1000, coordinate-descent epochs per alpha.
+    coef_init : (n_features,) warm start for the first alpha, or None (zeros).
+    positive : bool, constrain w >= 0.
+    precompute : bool, 'auto' or (p, p) array
+        Gram mode (G = X_c^T S X_c); 'auto' uses it for dense X with n >= 4 p.
+    check_input : bool, default=True (see the module docstring).
+    warn : bool, default=True, a ConvergenceWarning for alphas not converged.
+
+    Returns
+    -------
+    PathSolution
+    """
+    _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    problem, tgt = _least_squares_setup(X, y, sample_weight, fit_intercept, precompute,
+                                        check_input)
+    if alphas is None and l1_ratio == 0:
+        raise ValueError("l1_ratio=0 (ridge) has no alpha_max; pass explicit alphas.")
+    alphas = _check_path_alphas(alphas, n_alphas, eps,
+                                lambda: problem.alpha_max(tgt, l1_ratio, positive))
+    coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    coefs, gaps, n_iters, intercepts = solve_path(
+        problem, tgt, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
+        max_iter=max_iter, positive=bool(positive), warn=warn)
+    target = tol * tgt.yy / problem.n_samples
+    return PathSolution(
+        alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
+        l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
+        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+
+
+def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
+         max_iter=1000, coef_init=None, positive=False, precompute="auto",
+         check_input=True, warn=True):
+    """Elastic net at one alpha > 0: minimises P(w, b) of the module docstring.
+
+    The same computation as ``penalized.ElasticNet(alpha=alpha,
+    l1_ratio=l1_ratio, ...).fit(X, y, sample_weight)`` (identical numbers),
+    without the estimator.  Parameters as in :func:`enet_path`; ``alpha`` is a
+    float > 0.
+
+    Returns
+    -------
+    Solution
+    """
+    alpha = _check_alpha(alpha)
+    return enet_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
+                     fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
+                     coef_init=coef_init, positive=positive, precompute=precompute,
+                     check_input=check_input, warn=warn)[0]
+
+
+def lasso(X, y, alpha, **kwargs):
+    """:func:`enet` with ``l1_ratio=1``: minimises 1/(2n) sum_i s_i (y_i - x_i.w - b)^2 + alpha ||w||_1."""
+    return enet(X, y, alpha, l1_ratio=1.0, **kwargs)
+
+
+def lasso_path(X, y, alphas=None, **kwargs):
+    """:func:`enet_path` with ``l1_ratio=1``."""
+    return enet_path(X, y, alphas, l1_ratio=1.0, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Logistic regression
+# ---------------------------------------------------------------------------
+
+def _logistic_setup(X, y, sample_weight, fit_intercept, check_input):
+    """(problem, classes): labels mapped to -1/+1 (two classes) or one-hot (more)."""
+    if check_input:
+        X = check_X(X)
+        y, classes = classification_labels(y, X.shape[0])
+    else:
+        X = _check_fast_X(X)
+        y = _check_fast_y(y, X.shape[0])
+        classes = np.unique(y)
+        if classes.size < 2:
+            raise ValueError("y has one class only; logistic regression needs two or more.")
+    if classes.size == 2:
+        labels = np.where(y == classes[1], 1.0, -1.0)
+    else:
+        labels = (y[:, None] == classes[None, :]).astype(np.float64)
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
+    return LogisticProblem(X, labels, sample_weight, bool(fit_intercept)), classes
+
+
+def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
+                  fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
+                  intercept_init=None, check_input=True, warn=True):
+    """Penalised logistic regression along a decreasing grid of alphas (warm-started).
+
+    Minimises F(W, b) of the module docstring at every alpha: binomial for two
+    classes in y, multinomial (softmax) for more.
+
+    Parameters
+    ----------
+    X : (n_samples, n_features) array or sparse matrix.
+    y : (n_samples,) class labels (any sortable values; at least two classes).
+    alphas : array-like of floats > 0, or None
+        None: ``n_alphas`` values from alpha_max (smallest alpha with W = 0
+        optimal) down to ``eps * alpha_max``.
+    l1_ratio : float in [0, 1] (keyword, required).
+    sample_weight : (n_samples,) non-negative or None, rescaled to sum to n
+        (multiply in class weights before calling).
+    fit_intercept : bool, default=True
+    tol : float >= 0, default=1e-4: converged when gap <= tol * F(0, b0).
+    max_iter : int >= 1, default=100, proximal Newton iterations per alpha.
+    coef_init : warm start, (n_features,) for two classes or
+        (n_classes, n_features); intercept_init: float or (n_classes,).
+    check_input, warn : as in :func:`enet_path`.
+
+    Returns
+    -------
+    PathSolution (``classes`` set; ``coefs`` float64)
+    """
+    _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    problem, classes = _logistic_setup(X, y, sample_weight, fit_intercept, check_input)
+    if alphas is None and l1_ratio == 0:
+        raise ValueError("l1_ratio=0 (L2) has no alpha_max; pass explicit alphas.")
+    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
+    p, K = problem.n_features, problem.n_outputs
+    coef_init = _check_coef_init(coef_init, (p,) if K == 1 else (K, p))
+    if coef_init is not None and K > 1:
+        coef_init = coef_init.T                      # the solver's (p, K) layout
+    intercept_init = _check_coef_init(
+        None if intercept_init is None else np.reshape(intercept_init, -1), (K,),
+        "intercept_init")
+    coefs, intercepts, gaps, n_iters = solve_logistic_path(
+        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init,
+        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn)
+    if K > 1:
+        coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))   # (K, p, n_alphas)
+    target = tol * problem.null_loss
+    return PathSolution(
+        alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
+        l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
+        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target),
+        classes=_frozen(classes))
+
+
+def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
+             max_iter=100, coef_init=None, intercept_init=None, check_input=True, warn=True):
+    """Penalised logistic regression at one alpha > 0: minimises F(W, b) (module docstring).
+
+    The same computation as ``penalized.LogisticRegression(alpha=alpha, ...)``
+    with the matching penalty (identical numbers) for two classes or the
+    multinomial loss.  Parameters as in :func:`logistic_path`.
+
+    Returns
+    -------
+    Solution (``coef`` (n_features,) for two classes, (n_classes, n_features)
+    for more; ``classes`` set)
+    """
+    alpha = _check_alpha(alpha)
+    return logistic_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
+                         fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
+                         coef_init=coef_init, intercept_init=intercept_init,
+                         check_input=check_input, warn=warn)[0]
