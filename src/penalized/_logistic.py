@@ -11,10 +11,13 @@ the multinomial loss f_i(eta) = logsumexp(eta) - eta_{c_i} for the class c_i
 of sample i.  The intercepts b are not penalised.  scikit-learn's ``C`` is
 ``alpha = 1 / (n C)`` (n = sum of the raw sample weights).
 
-The loss is a plug-in (:class:`BinomialLoss`, :class:`MultinomialLoss`): its
-value, the Newton model of one predictor column (gradient and diagonal
-curvature), the intercept-only solution and its Fenchel conjugate at a dual
-point.  Everything else is shared.
+The loss is a plug-in to the least-squares core: its value, the Newton model
+of one predictor column (gradient and diagonal curvature), the intercept-only
+solution, a dual point and its Fenchel conjugate.  The binomial loss is solved
+entirely in native code (``_logistic_newton.pxi``: the outer working set, the
+Newton loop and the line search, each Newton model handed to the core's
+``_solve``); the multinomial loss (:class:`MultinomialLoss`) runs the same
+algorithm from Python, each class model solved by ``enet_solve``.
 
 Solver: proximal Newton (Lee, Sun, Saunders 2014; glmnet's IRLS-CD, Friedman,
 Hastie, Tibshirani 2010; newGLMNET, Yuan, Ho, Lin 2012).  Each Newton step
@@ -98,8 +101,11 @@ def _neg_entropy(a):
 class BinomialLoss:
     """f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}; one predictor (K = 1).
 
-    Dual point: a_i in [0, 1] with theta_i = s_i y_i a_i; s_i f_i*(-theta_i/s_i)
-    = s_i (a_i log a_i + (1 - a_i) log(1 - a_i)), 4-strongly convex in a_i.
+    Only what the Python layer needs (value, gradient, intercept-only fit):
+    its Newton model, dual point (a_i = sigmoid(-y_i eta_i), theta_i = s_i y_i
+    a_i, the larger label group shrunk so that sum theta = 0) and conjugate
+    s_i (a_i log a_i + (1 - a_i) log(1 - a_i)), 4-strongly convex in a_i, are
+    evaluated natively by the binary solver (``_logistic_newton.pxi``).
     """
 
     n_outputs = 1
@@ -117,12 +123,6 @@ class BinomialLoss:
         """Theta = s y sigmoid(-y eta), as an (n, 1) array."""
         return (self.s * self.y * expit(-self.y * E[:, 0]))[:, None]
 
-    def newton_model(self, E, k):
-        """(r, c): per-unit-weight negative gradient and curvature of column k."""
-        eta = E[:, 0]
-        curv = np.maximum(expit(eta) * expit(-eta), _CURV_FLOOR)
-        return self.y * expit(-self.y * eta), curv
-
     def null_intercept(self, fit_intercept):
         if not fit_intercept:
             return np.zeros(1)
@@ -131,29 +131,6 @@ class BinomialLoss:
         if pos <= 0 or neg <= 0:
             raise ValueError("y has a single class (with positive weight); need two.")
         return np.array([np.log(pos / neg)])
-
-    def normalize_intercept(self, b, E):
-        return b, E
-
-    def dual_point(self, E, fit_intercept):
-        """a = sigmoid(-y eta), shrunk on the larger label group so that sum theta = 0."""
-        a = expit(-self.y * E[:, 0])
-        if fit_intercept:
-            theta = self.s * a
-            pos = float(theta[self.y > 0].sum())
-            neg = float(theta[self.y < 0].sum())
-            if pos > neg > 0:
-                a = np.where(self.y > 0, a * (neg / pos), a)
-            elif neg > pos > 0:
-                a = np.where(self.y < 0, a * (pos / neg), a)
-        return a
-
-    def theta(self, a):
-        return (self.s * self.y * a)[:, None]
-
-    def conjugate(self, a, t):
-        """sum_i s_i f_i*(-t theta_i / s_i) at the dual point scaled by t."""
-        return float(self.s @ _neg_entropy(t * a))
 
 
 class MultinomialLoss:
