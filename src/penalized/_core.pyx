@@ -1538,7 +1538,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             "n_screened": info.n_screened, "n_outer": info.n_outer}
 
 
-include "_logistic_newton.pxi"
+include "_prox_newton.pxi"
 
 
 # ---------------------------------------------------------------------------

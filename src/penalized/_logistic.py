@@ -14,7 +14,7 @@ of sample i.  The intercepts b are not penalised.  scikit-learn's ``C`` is
 The loss is a plug-in to the least-squares core: its value, the Newton model
 of one predictor column (gradient and diagonal curvature), the intercept-only
 solution, a dual point and its Fenchel conjugate.  The binomial loss is solved
-entirely in native code (``_logistic_newton.pxi``: the outer working set, the
+entirely in native code (``_prox_newton.pxi``: the outer working set, the
 Newton loop and the line search, each Newton model handed to the core's
 ``_solve``); the multinomial loss (:class:`MultinomialLoss`) runs the same
 algorithm from Python, each class model solved by ``enet_solve``.
@@ -105,7 +105,7 @@ class BinomialLoss:
     its Newton model, dual point (a_i = sigmoid(-y_i eta_i), theta_i = s_i y_i
     a_i, the larger label group shrunk so that sum theta = 0) and conjugate
     s_i (a_i log a_i + (1 - a_i) log(1 - a_i)), 4-strongly convex in a_i, are
-    evaluated natively by the binary solver (``_logistic_newton.pxi``).
+    evaluated natively by the binary solver (``_prox_newton.pxi``).
     """
 
     n_outputs = 1
@@ -532,7 +532,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     if E is None:
         E = problem.linear(W) + b
     if problem.n_outputs == 1:
-        # binary loss: the whole solve runs natively (_logistic_newton.pxi)
+        # binary loss: the whole solve runs natively (_prox_newton.pxi)
         w = np.ascontiguousarray(W[:, 0])
         eta = np.ascontiguousarray(E[:, 0])
         info = logistic_binary_solve(problem.design, w, b, eta, problem.loss.y, problem.s,

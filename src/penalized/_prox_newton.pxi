@@ -1,37 +1,109 @@
-# Included by _core.pyx: the binary logistic loss as a plug-in to the solver above.
+# Included by _core.pyx: proximal Newton for smooth losses on the solver above.
 #
-# Proximal Newton on a block of columns (Lee, Sun, Saunders 2014; glmnet's
-# IRLS-CD, Friedman, Hastie, Tibshirani 2010; newGLMNET, Yuan, Ho, Lin 2012),
-# for the unscaled problem restricted to the block's columns,
+# Proximal Newton (Lee, Sun, Saunders 2014; glmnet's IRLS-CD, Friedman,
+# Hastie, Tibshirani 2010; newGLMNET, Yuan, Ho, Lin 2012) for
 #
-#     n F(w, b) = sum_i s_i log(1 + exp(-y_i eta_i)) + L1 ||w||_1 + L2/2 ||w||^2,
-#     eta = eta_fixed + X_B w + b,
+#     n F(w, b) = sum_i s_i f_i(eta_i) + L1 ||w||_1 + L2/2 ||w||^2,   eta = X w + b,
 #
-# y_i in {-1, +1}, s summing to n.  Each step minimises the quadratic model of
-# the loss, a weighted least-squares elastic net with weights h_i = s_i p_i (1 - p_i)
-# (floored) and working response z = eta + r / curv (the model's gradient is the
-# loss's exactly), by ``_solve`` itself; then backtracks on n F (Armijo).  The
-# whole loop runs without the GIL; the Python layer (``_logistic.py``) keeps
-# the outer working set, the full-problem gap and the multinomial loss.
+# s summing to n.  Each step minimises the quadratic model of the loss, a
+# weighted least-squares elastic net with weights h_i = s_i f_i''(eta_i)
+# (floored) and working response z = eta + r / curv, r = -f'(eta) (the
+# model's gradient is the loss's exactly), by ``_solve`` itself; then it
+# backtracks on n F (Armijo).  Around it, the outer working set of
+# ``_glm_solve``.  The loss is a plug-in: ``glm_loss_t`` and the four
+# ``_loss_*`` functions below are all the driver knows of it (today the
+# binomial loss; a new loss adds a kind and its four cases).  The whole solve
+# runs without the GIL; the multinomial loss stays in ``_logistic.py``.
 
-DEF LOGIT_CURV_FLOOR = 1e-10   # floor on p (1 - p) in the quadratic model
-DEF LOGIT_ARMIJO = 1e-4
-DEF LOGIT_MAX_BACKTRACK = 30
-DEF LOGIT_INNER_RATIO = 0.3    # a model is solved to this fraction of the current gap
+DEF GLM_CURV_FLOOR = 1e-10    # floor on f'' in the quadratic model
+DEF GLM_ARMIJO = 1e-4
+DEF GLM_MAX_BACKTRACK = 30
+DEF GLM_INNER_RATIO = 0.3     # a model is solved to this fraction of the current gap
+
+cdef enum:
+    LOSS_BINOMIAL = 0    # f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}
+
+
+cdef struct glm_loss_t:
+    int kind
+    Py_ssize_t n
+    const double *y
+    const double *s      # sample weights, summing to n
+    double s_max
+    double modulus       # the dual is (modulus / s_max)-strongly concave
 
 
 cdef inline double _xlogx(double a) noexcept nogil:
     return a * log(a) if a > 0.0 else 0.0
 
 
-cdef double _logit_loss(Py_ssize_t n, const double *y, const double *s,
-                        const double *eta) noexcept nogil:
-    """sum_i s_i log(1 + exp(-y_i eta_i))."""
+cdef double _loss_value(const glm_loss_t *L, const double *eta) noexcept nogil:
+    """sum_i s_i f_i(eta_i)."""
     cdef Py_ssize_t i
     cdef double acc = 0.0
-    for i in range(n):
-        acc += s[i] * pz_log1pexp(-y[i] * eta[i])
+    for i in range(L.n):
+        acc += L.s[i] * pz_log1pexp(-L.y[i] * eta[i])
     return acc
+
+
+cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
+                        double *curv) noexcept nogil:
+    """Per unit weight: r_i = -f_i'(eta_i), curv_i = f_i''(eta_i) (floored).
+
+    Returns sum_i s_i curv_i.  Binomial: r_i = y_i sigmoid(-y_i eta_i),
+    curv_i = p_i (1 - p_i) with p_i = sigmoid(eta_i).
+    """
+    cdef Py_ssize_t i
+    cdef double pe, hsum = 0.0
+    for i in range(L.n):
+        pe = pz_sigmoid(eta[i])
+        curv[i] = pe * (1.0 - pe)
+        if curv[i] < GLM_CURV_FLOOR:
+            curv[i] = GLM_CURV_FLOOR
+        r[i] = L.y[i] * pz_sigmoid(-L.y[i] * eta[i])
+        hsum += L.s[i] * curv[i]
+    return hsum
+
+
+cdef void _loss_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
+                           double *a, double *theta) noexcept nogil:
+    """A dual point theta = -grad of the loss, moved to meet sum_i theta_i = 0.
+
+    Binomial: a_i = sigmoid(-y_i eta_i) in [0, 1], theta_i = s_i y_i a_i; with an
+    intercept the larger label group's a is shrunk so that sum_i theta_i = 0
+    exactly (a stays in the conjugate's domain).
+    """
+    cdef Py_ssize_t i
+    cdef double pos = 0.0, neg = 0.0
+    for i in range(L.n):
+        a[i] = pz_sigmoid(-L.y[i] * eta[i])
+        if L.y[i] > 0:
+            pos += L.s[i] * a[i]
+        else:
+            neg += L.s[i] * a[i]
+    if fit_intercept:
+        if pos > neg and neg > 0.0:
+            for i in range(L.n):
+                if L.y[i] > 0:
+                    a[i] *= neg / pos
+        elif neg > pos and pos > 0.0:
+            for i in range(L.n):
+                if L.y[i] < 0:
+                    a[i] *= pos / neg
+    for i in range(L.n):
+        theta[i] = L.s[i] * L.y[i] * a[i]
+
+
+cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noexcept nogil:
+    """sum_i s_i f_i*(-t theta_i / s_i) at the dual point a scaled by t in (0, 1].
+
+    Binomial: s_i (t a_i log(t a_i) + (1 - t a_i) log(1 - t a_i)).
+    """
+    cdef Py_ssize_t i
+    cdef double conj = 0.0
+    for i in range(L.n):
+        conj += L.s[i] * (_xlogx(t * a[i]) + _xlogx(1.0 - t * a[i]))
+    return conj
 
 
 cdef double _l1l2(const double *w, Py_ssize_t m, double L1, double L2) noexcept nogil:
@@ -43,48 +115,35 @@ cdef double _l1l2(const double *w, Py_ssize_t m, double L1, double L2) noexcept 
     return L1 * a + 0.5 * L2 * q
 
 
-cdef struct logit_gap_t:
+cdef struct glm_gap_t:
     double gap          # n F(w, b) - D(t theta), unscaled
     double primal       # n F(w, b)
     double scale        # the t giving the best dual value
 
 
-cdef logit_gap_t _logit_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_cand,
-                            const double *w, const double *eta, const double *y,
-                            const double *s, double L1, double L2, bint fit_intercept,
-                            floating *theta, double *a, double *corr) noexcept nogil:
+cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_cand,
+                        const double *w, const double *eta, const glm_loss_t *L,
+                        double L1, double L2, bint fit_intercept, floating *theta,
+                        double *a, double *th, double *corr) noexcept nogil:
     """Duality gap of n F over the features ``cand`` (all of D's if NULL).
 
-    Dual point a_i = sigmoid(-y_i eta_i), theta_i = s_i y_i a_i; with an
-    intercept the larger label group is shrunk so that sum_i theta_i = 0
-    exactly (still inside the conjugate's domain [0, 1]).  Any t * theta,
-    t in (0, 1], is a dual point: t = 1, the L1-feasible scale and (L2 > 0)
-    their geometric mean are tried.  Fills corr[j] = x_c,j.theta (unscaled)
-    for j in cand; w is indexed by feature as corr is.
+    Fenchel dual of n F at the loss's dual point theta (``_loss_dual_point``)
+    scaled by t in (0, 1], which keeps it in the conjugate's domain:
+        D(t theta) = -conj(t) - sum_j (t |x_c,j.theta| - L1)_+^2 / (2 L2)   (L2 > 0),
+    or -conj(t) with t making |x_c,j.theta| <= L1 / t hold (L2 = 0).  Tried:
+    the L1-feasible t, t = 1 and (L2 > 0) their geometric mean.  Fills
+    corr[j] = x_c,j.theta (unscaled) for j in cand; w is indexed by feature.
+    ``theta`` (design precision) and ``a``, ``th`` (double) are n-sized scratch.
     """
-    cdef logit_gap_t out
+    cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, n = D.n, m = n_cand if cand != NULL else D.p
-    cdef double pos = 0.0, neg = 0.0, top = 0.0, sr = 0.0, best, t, feas, excess, d, conj
+    cdef double top = 0.0, sr = 0.0, best, t, feas, excess, d
     cdef double l1w = 0.0, l2sq = 0.0
     cdef int q
     cdef double ts[3]
+    _loss_dual_point(L, eta, fit_intercept, a, th)
     for i in range(n):
-        a[i] = pz_sigmoid(-y[i] * eta[i])
-        if y[i] > 0:
-            pos += s[i] * a[i]
-        else:
-            neg += s[i] * a[i]
-    if fit_intercept:
-        if pos > neg and neg > 0.0:
-            for i in range(n):
-                if y[i] > 0:
-                    a[i] *= neg / pos
-        elif neg > pos and pos > 0.0:
-            for i in range(n):
-                if y[i] < 0:
-                    a[i] *= pos / neg
-    for i in range(n):
-        theta[i] = <floating>(s[i] * y[i] * a[i])
+        theta[i] = <floating>th[i]
         sr += theta[i]
     for k in range(m):
         j = cand[k] if cand != NULL else k
@@ -93,7 +152,7 @@ cdef logit_gap_t _logit_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_
             top = fabs(corr[j])
         l1w += fabs(w[j])
         l2sq += w[j] * w[j]
-    out.primal = _logit_loss(n, y, s, eta) + L1 * l1w + 0.5 * L2 * l2sq
+    out.primal = _loss_value(L, eta) + L1 * l1w + 0.5 * L2 * l2sq
     feas = L1 / top if top > L1 else 1.0
     ts[0] = feas
     ts[1] = 1.0
@@ -102,10 +161,7 @@ cdef logit_gap_t _logit_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_
     out.scale = feas
     for q in range(3 if L2 > 0.0 else 1):
         t = ts[q]
-        conj = 0.0
-        for i in range(n):
-            conj += s[i] * (_xlogx(t * a[i]) + _xlogx(1.0 - t * a[i]))
-        d = -conj
+        d = -_loss_conjugate(L, a, t)
         if L2 > 0.0:
             for k in range(m):
                 j = cand[k] if cand != NULL else k
@@ -120,28 +176,28 @@ cdef logit_gap_t _logit_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_
     return out
 
 
-cdef struct logit_step_t:
+cdef struct glm_step_t:
     int status          # 0 still, 1 moved, 2 failed (no sufficient decrease)
     double t
     Py_ssize_t epochs
     bint interrupted
 
 
-cdef logit_step_t _logit_newton_step(const design_t *B, double *w, double *b, double *eta,
-                                     const double *y, const double *s, double L1, double L2,
-                                     bint fit_intercept, double tol_model,
-                                     Py_ssize_t max_epochs, floating *hn, floating *tgt,
-                                     floating *res, floating *own, floating *w_new,
-                                     double *xm, double *sq, double *r, double *curv,
-                                     double *d_eta, double *eta_t, double *dw,
-                                     workspace_t *wk, uint64_t *rng) noexcept nogil:
+cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double *eta,
+                                 const glm_loss_t *L, double L1, double L2,
+                                 bint fit_intercept, double tol_model,
+                                 Py_ssize_t max_epochs, floating *hn, floating *tgt,
+                                 floating *res, floating *own, floating *w_new,
+                                 double *xm, double *sq, double *r, double *curv,
+                                 double *d_eta, double *eta_t, double *dw,
+                                 workspace_t *wk, uint64_t *rng) noexcept nogil:
     """One proximal Newton step on the block B (raw columns, no weights).
 
     Updates w, b and eta in place when the step is accepted.
     """
-    cdef logit_step_t out
+    cdef glm_step_t out
     cdef Py_ssize_t i, j, n = B.n, m = B.p
-    cdef double pe, hsum = 0.0, swsum = 0.0, scale, y_mean = 0.0, yy = 0.0, v, xmw = 0.0
+    cdef double hsum, swsum = 0.0, scale, y_mean = 0.0, yy = 0.0, v, xmw = 0.0
     cdef double b_new, db, pen0, f0, decrease, t, wt_pen, wj
     cdef bint changed = False
     cdef int it
@@ -151,18 +207,12 @@ cdef logit_step_t _logit_newton_step(const design_t *B, double *w, double *b, do
     out.t = 0.0
     out.epochs = 0
     out.interrupted = False
-    for i in range(n):
-        pe = pz_sigmoid(eta[i])
-        curv[i] = pe * (1.0 - pe)
-        if curv[i] < LOGIT_CURV_FLOOR:
-            curv[i] = LOGIT_CURV_FLOOR
-        r[i] = y[i] * pz_sigmoid(-y[i] * eta[i])
-        hsum += s[i] * curv[i]
+    hsum = _loss_model(L, eta, r, curv)
     if not hsum > 0.0:
         return out
     scale = n / hsum      # the weighted LS objective is (n / sum h) x the model's
     for i in range(n):
-        hn[i] = <floating>(s[i] * curv[i] * scale)
+        hn[i] = <floating>(L.s[i] * curv[i] * scale)
         swsum += hn[i]
         own[i] = 0.0
     for j in range(m):
@@ -216,9 +266,9 @@ cdef logit_step_t _logit_newton_step(const design_t *B, double *w, double *b, do
     decrease = 0.0
     for i in range(n):
         d_eta[i] = <double>own[i] + db
-        decrease -= s[i] * r[i] * d_eta[i]
+        decrease -= L.s[i] * r[i] * d_eta[i]
     pen0 = _l1l2(w, m, L1, L2)
-    f0 = _logit_loss(n, y, s, eta) + pen0
+    f0 = _loss_value(L, eta) + pen0
     # penalty at w + dw, accumulated without a second buffer
     wt_pen = 0.0
     for j in range(m):
@@ -226,14 +276,14 @@ cdef logit_step_t _logit_newton_step(const design_t *B, double *w, double *b, do
         wt_pen += L1 * fabs(wj) + 0.5 * L2 * wj * wj
     decrease += wt_pen - pen0
     t = 1.0
-    for it in range(LOGIT_MAX_BACKTRACK):
+    for it in range(GLM_MAX_BACKTRACK):
         for i in range(n):
             eta_t[i] = eta[i] + t * d_eta[i]
         wt_pen = 0.0
         for j in range(m):
             wj = w[j] + t * dw[j]
             wt_pen += L1 * fabs(wj) + 0.5 * L2 * wj * wj
-        if _logit_loss(n, y, s, eta_t) + wt_pen <= f0 + LOGIT_ARMIJO * t * decrease:
+        if _loss_value(L, eta_t) + wt_pen <= f0 + GLM_ARMIJO * t * decrease:
             for j in range(m):
                 w[j] += t * dw[j]
             b[0] += t * db
@@ -246,7 +296,7 @@ cdef logit_step_t _logit_newton_step(const design_t *B, double *w, double *b, do
     return out
 
 
-cdef struct logit_bufs_t:
+cdef struct glm_bufs_t:
     # n-sized (floating): weights, working response, residual, a scratch column
     void *hn
     void *tgt
@@ -258,6 +308,7 @@ cdef struct logit_bufs_t:
     double *d_eta
     double *eta_t
     double *a
+    double *th
     # block-sized (m): coefficients in the design's precision, statistics
     void *w_new
     double *w
@@ -268,8 +319,8 @@ cdef struct logit_bufs_t:
     Py_ssize_t cap      # block size allocated
 
 
-cdef bint _logit_bufs_alloc(logit_bufs_t *bf, Py_ssize_t n, Py_ssize_t isz) noexcept nogil:
-    memset(bf, 0, sizeof(logit_bufs_t))
+cdef bint _glm_bufs_alloc(glm_bufs_t *bf, Py_ssize_t n, Py_ssize_t isz) noexcept nogil:
+    memset(bf, 0, sizeof(glm_bufs_t))
     bf.hn = malloc((n + 1) * isz)
     bf.tgt = malloc((n + 1) * isz)
     bf.res = malloc((n + 1) * isz)
@@ -279,12 +330,13 @@ cdef bint _logit_bufs_alloc(logit_bufs_t *bf, Py_ssize_t n, Py_ssize_t isz) noex
     bf.d_eta = <double *>malloc((n + 1) * sizeof(double))
     bf.eta_t = <double *>malloc((n + 1) * sizeof(double))
     bf.a = <double *>malloc((n + 1) * sizeof(double))
+    bf.th = <double *>malloc((n + 1) * sizeof(double))
     return not (bf.hn == NULL or bf.tgt == NULL or bf.res == NULL or bf.own == NULL
                 or bf.r == NULL or bf.curv == NULL or bf.d_eta == NULL or bf.eta_t == NULL
-                or bf.a == NULL)
+                or bf.a == NULL or bf.th == NULL)
 
 
-cdef bint _logit_bufs_reserve(logit_bufs_t *bf, Py_ssize_t m, Py_ssize_t isz) noexcept nogil:
+cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t isz) noexcept nogil:
     """Make room for a block of m features (grown geometrically, never shrunk)."""
     cdef Py_ssize_t cap
     if m <= bf.cap:
@@ -305,14 +357,14 @@ cdef bint _logit_bufs_reserve(logit_bufs_t *bf, Py_ssize_t m, Py_ssize_t isz) no
     return True
 
 
-cdef void _logit_bufs_free(logit_bufs_t *bf) noexcept nogil:
+cdef void _glm_bufs_free(glm_bufs_t *bf) noexcept nogil:
     free(bf.hn); free(bf.tgt); free(bf.res); free(bf.own)
-    free(bf.r); free(bf.curv); free(bf.d_eta); free(bf.eta_t); free(bf.a)
+    free(bf.r); free(bf.curv); free(bf.d_eta); free(bf.eta_t); free(bf.a); free(bf.th)
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
-    memset(bf, 0, sizeof(logit_bufs_t))
+    memset(bf, 0, sizeof(glm_bufs_t))
 
 
-cdef struct logit_info_t:
+cdef struct glm_info_t:
     double gap
     double primal
     Py_ssize_t n_newton
@@ -322,26 +374,26 @@ cdef struct logit_info_t:
     bint out_of_memory
 
 
-cdef logit_info_t _logit_block_loop(const design_t *B, double *w, double *b, double *eta,
-                                    const double *y, const double *s, double L1, double L2,
-                                    bint fit_intercept, double tol_abs, Py_ssize_t max_newton,
-                                    Py_ssize_t max_epochs, logit_bufs_t *bf, workspace_t *wk,
-                                    uint64_t *rng, floating *tag) noexcept nogil:
+cdef glm_info_t _glm_block_loop(const design_t *B, double *w, double *b, double *eta,
+                                const glm_loss_t *L, double L1, double L2,
+                                bint fit_intercept, double tol_abs, Py_ssize_t max_newton,
+                                Py_ssize_t max_epochs, glm_bufs_t *bf, workspace_t *wk,
+                                uint64_t *rng, floating *tag) noexcept nogil:
     """Proximal Newton on the block B until its gap is <= tol_abs.
 
     Each model is solved to 0.3 x the current gap, ten times more
     accurately after a step that did not decrease F (a model solved too
     loosely for the precision wanted).
     """
-    cdef logit_info_t out
-    cdef logit_step_t st
-    cdef double g_new, t_min, inner_ratio = LOGIT_INNER_RATIO
-    memset(&out, 0, sizeof(logit_info_t))
+    cdef glm_info_t out
+    cdef glm_step_t st
+    cdef double g_new, t_min, inner_ratio = GLM_INNER_RATIO
+    memset(&out, 0, sizeof(glm_info_t))
     # the scratch column doubles as the dual point theta in the gap
-    out.gap = _logit_gap(B, NULL, 0, w, eta, y, s, L1, L2, fit_intercept,
-                         <floating *>bf.own, bf.a, bf.corr).gap
+    out.gap = _glm_gap(B, NULL, 0, w, eta, L, L1, L2, fit_intercept,
+                       <floating *>bf.own, bf.a, bf.th, bf.corr).gap
     while out.gap > tol_abs and out.n_newton < max_newton:
-        st = _logit_newton_step(B, w, b, eta, y, s, L1, L2, fit_intercept,
+        st = _glm_newton_step(B, w, b, eta, L, L1, L2, fit_intercept,
                                 inner_ratio * out.gap, max_epochs, <floating *>bf.hn,
                                 <floating *>bf.tgt, <floating *>bf.res, <floating *>bf.own,
                                 <floating *>bf.w_new, bf.xm, bf.sq, bf.r, bf.curv, bf.d_eta,
@@ -358,8 +410,8 @@ cdef logit_info_t _logit_block_loop(const design_t *B, double *w, double *b, dou
         out.n_newton += 1
         if inner_ratio < 1e-12:
             break
-        g_new = _logit_gap(B, NULL, 0, w, eta, y, s, L1, L2, fit_intercept,
-                           <floating *>bf.own, bf.a, bf.corr).gap
+        g_new = _glm_gap(B, NULL, 0, w, eta, L, L1, L2, fit_intercept,
+                         <floating *>bf.own, bf.a, bf.th, bf.corr).gap
         if not g_new < out.gap and t_min < 1e-6:
             out.gap = g_new
             break
@@ -422,17 +474,16 @@ cdef void _free_columns(design_t *B) noexcept nogil:
     memset(B, 0, sizeof(design_t))
 
 
-cdef logit_info_t _logit_solve(const design_t *D, double *w, double *b, double *eta,
-                               const double *y, const double *s, double s_max,
-                               double L1, double L2, bint fit_intercept, double tol_abs,
-                               Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
-                               double l1_prev, workspace_t *wk, logit_bufs_t *bf,
-                               uint64_t *rng, floating *tag) noexcept nogil:
-    """Binary logistic n F(w, b) over every feature of D, from the warm start.
+cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
+                           const glm_loss_t *L, double L1, double L2, bint fit_intercept,
+                           double tol_abs, Py_ssize_t max_newton, Py_ssize_t max_epochs,
+                           Py_ssize_t p0, double l1_prev, workspace_t *wk, glm_bufs_t *bf,
+                           uint64_t *rng, floating *tag) noexcept nogil:
+    """n F(w, b) over every feature of D, from the warm start, for the loss L.
 
     Outer working set (Massias, Gramfort, Salmon 2018): one pass over X
     gives the full duality gap, the gap-safe screening (Ndiaye et al. 2017;
-    the dual is 4 / max(s) strongly concave) and the ranking of the features
+    the dual is modulus / max(s) strongly concave) and the ranking of the features
     by distance to their dual constraint; the proximal Newton loop then runs
     on the closest ``ws_size`` features only: p0 first, the sequential strong
     set on a path (l1_prev > L1), 2 nnz(w) after a halved gap, else doubled.
@@ -440,8 +491,8 @@ cdef logit_info_t _logit_solve(const design_t *D, double *w, double *b, double *
     at once; otherwise to 0.3 x the gap.  D is raw X (no weights), centred
     when there is an intercept; wk provides cand, ws, keys and corr[0].
     """
-    cdef logit_info_t out, inner
-    cdef logit_gap_t g
+    cdef glm_info_t out, inner
+    cdef glm_gap_t g
     cdef Py_ssize_t p = D.p, n = D.n, i, j, k, n_cand = 0, nnz, m, ws_size = 0
     cdef Py_ssize_t strong, viol_all, viol_ws, inner_max
     cdef double prev_gap = INFINITY, radius, v, inner_tol
@@ -450,7 +501,7 @@ cdef logit_info_t _logit_solve(const design_t *D, double *w, double *b, double *
     cdef bint dropped, has_strong
     cdef design_t B
     cdef workspace_t wb
-    memset(&out, 0, sizeof(logit_info_t))
+    memset(&out, 0, sizeof(glm_info_t))
     memset(&wb, 0, sizeof(workspace_t))
     # columns that are constant (after centring) or empty carry no signal
     dropped = False
@@ -468,15 +519,15 @@ cdef logit_info_t _logit_solve(const design_t *D, double *w, double *b, double *
         for i in range(n):
             eta[i] -= tmp[i]
     while True:
-        g = _logit_gap(D, wk.cand, n_cand, w, eta, y, s, L1, L2, fit_intercept,
-                       <floating *>bf.own, bf.a, corr)
+        g = _glm_gap(D, wk.cand, n_cand, w, eta, L, L1, L2, fit_intercept,
+                     <floating *>bf.own, bf.a, bf.th, corr)
         out.gap = g.gap
         out.primal = g.primal
         if g.gap <= tol_abs or out.n_newton >= max_newton:
             break
         if L1 > 0.0:
-            # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / 4)
-            radius = sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * s_max / 4.0)
+            # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus)
+            radius = sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
             m = 0
             dropped = False
             for i in range(n):
@@ -538,7 +589,7 @@ cdef logit_info_t _logit_solve(const design_t *D, double *w, double *b, double *
             inner_tol = tol_abs
         prev_gap = g.gap
         memset(&B, 0, sizeof(design_t))
-        if not (_logit_bufs_reserve(bf, ws_size, sizeof(floating))
+        if not (_glm_bufs_reserve(bf, ws_size, sizeof(floating))
                 and _copy_columns(D, wk.ws, ws_size, &B, tag)
                 and _workspace_alloc(&wb, ws_size, n, sizeof(floating), True, True, True,
                                      1000, True, True, False)):
@@ -549,7 +600,7 @@ cdef logit_info_t _logit_solve(const design_t *D, double *w, double *b, double *
         for k in range(ws_size):
             bf.w[k] = w[wk.ws[k]]
         inner_max = max_newton - out.n_newton
-        inner = _logit_block_loop(&B, bf.w, b, eta, y, s, L1, L2, fit_intercept, inner_tol,
+        inner = _glm_block_loop(&B, bf.w, b, eta, L, L1, L2, fit_intercept, inner_tol,
                                   inner_max, max_epochs, bf, &wb, rng, tag)
         for k in range(ws_size):
             w[wk.ws[k]] = bf.w[k]
@@ -567,7 +618,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           const double[::1] y, const double[::1] s, double L1, double L2,
                           double tol_abs, Py_ssize_t max_newton=100,
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0):
-    """Minimise the binary logistic n F(w, b) natively, in place (see ``_logit_solve``).
+    """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
     they are ``s``, summing to n); its dtype is the precision of the Newton
@@ -587,38 +638,44 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
         raise ValueError("logistic_binary_solve: array lengths do not match the design")
     if L1 < 0 or L2 < 0 or max_newton < 0 or max_epochs < 0 or p0 < 1:
         raise ValueError("logistic_binary_solve: invalid penalties or limits")
-    s_max = float(np.max(s)) if n else 1.0
+    cdef glm_loss_t loss
+    loss.kind = LOSS_BINOMIAL
+    loss.n = n
+    loss.y = &y[0] if n else NULL
+    loss.s = &s[0] if n else NULL
+    loss.s_max = float(np.max(s)) if n else 1.0
+    loss.modulus = 4.0      # a log a + (1 - a) log(1 - a) is 4-strongly convex
     if design.dtype == np.float32:
-        return _logit_entry(D, w, b, eta, y, s, s_max, L1, L2, tol_abs, max_newton, max_epochs,
-                            p0, l1_prev, <float *>NULL)
-    return _logit_entry(D, w, b, eta, y, s, s_max, L1, L2, tol_abs, max_newton, max_epochs,
-                        p0, l1_prev, <double *>NULL)
+        return _glm_entry(D, &loss, w, b, eta, L1, L2, tol_abs, max_newton, max_epochs, p0,
+                          l1_prev, <float *>NULL)
+    return _glm_entry(D, &loss, w, b, eta, L1, L2, tol_abs, max_newton, max_epochs, p0,
+                      l1_prev, <double *>NULL)
 
 
-cdef dict _logit_entry(design_t *D, double[::1] w, double[::1] b, double[::1] eta,
-                       const double[::1] y, const double[::1] s, double s_max, double L1,
-                       double L2, double tol_abs, Py_ssize_t max_newton, Py_ssize_t max_epochs,
-                       Py_ssize_t p0, double l1_prev, floating *tag):
+cdef dict _glm_entry(design_t *D, const glm_loss_t *L, double[::1] w, double[::1] b,
+                     double[::1] eta, double L1, double L2, double tol_abs,
+                     Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
+                     double l1_prev, floating *tag):
+    """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``)."""
     cdef workspace_t wk
-    cdef logit_bufs_t bf
-    cdef logit_info_t info
+    cdef glm_bufs_t bf
+    cdef glm_info_t info
     cdef uint64_t rng = 88172645463325252ULL
     cdef Py_ssize_t n = D.n, p = D.p
     cdef bint fit_intercept = D.x_mean != NULL
     cdef bint ok = _workspace_alloc(&wk, p, n, sizeof(floating), False, False, False, 0,
                                     False, False, False)
-    ok = _logit_bufs_alloc(&bf, n, sizeof(floating)) and ok
+    ok = _glm_bufs_alloc(&bf, n, sizeof(floating)) and ok
     try:
         if not ok:
             raise MemoryError()
         with nogil:
-            info = _logit_solve(D, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
-                                &y[0] if n else NULL, &s[0] if n else NULL, s_max, L1, L2,
-                                fit_intercept, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                                &wk, &bf, &rng, tag)
+            info = _glm_solve(D, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL, L,
+                              L1, L2, fit_intercept, tol_abs, max_newton, max_epochs, p0,
+                              l1_prev, &wk, &bf, &rng, tag)
     finally:
         _workspace_free(&wk, False)
-        _logit_bufs_free(&bf)
+        _glm_bufs_free(&bf)
     if info.out_of_memory:
         raise MemoryError()
     if info.interrupted:
