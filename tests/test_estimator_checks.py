@@ -33,7 +33,10 @@ def _expected_failed_checks(estimator):
      penalized.LogisticRegressionCV("elasticnet", l1_ratios=[0.5, 1.0], cv=3, n_alphas=5,
                                     alpha_selection="1se"),
      penalized.RelaxedLasso(), penalized.RelaxedLasso(alpha=0.01, gamma=0.0),
-     penalized.RelaxedLassoCV(cv=3, n_alphas=5)],
+     penalized.RelaxedLassoCV(cv=3, n_alphas=5),
+     penalized.MultiTaskLasso(), penalized.MultiTaskElasticNet(l1_ratio=0.3),
+     penalized.MultiTaskLassoCV(cv=3, n_alphas=5),
+     penalized.MultiTaskElasticNetCV(cv=3, n_alphas=5, l1_ratio=[0.5, 0.9])],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):
