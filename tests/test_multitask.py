@@ -1,5 +1,11 @@
 """Multi-task Lasso / ElasticNet: solver, path and CV against independent references."""
 
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 import warnings
 
 import numpy as np
@@ -441,3 +447,33 @@ def test_pure_l2_with_explicit_alpha_matches_sklearn():
         warnings.simplefilter("ignore")
         ref = SkMTEN(alpha=0.3, l1_ratio=0.0, tol=1e-14, max_iter=1000000).fit(X, Y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, atol=1e-6)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_sigint_stops_a_long_multitask_fit():
+    code = textwrap.dedent("""
+        import signal, sys
+        import numpy as np
+        import penalized
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        rng = np.random.default_rng(0)
+        X = np.asfortranarray(rng.standard_normal((400, 3000)))
+        Y = X[:, :300] @ rng.standard_normal((300, 3))
+        est = penalized.MultiTaskLasso(alpha=1e-7, tol=0.0, max_iter=10**9)
+        print("ready", flush=True)
+        try:
+            est.fit(X, Y)
+        except KeyboardInterrupt:
+            print("interrupted", hasattr(est, "coef_"), flush=True)
+            sys.exit(0)
+        sys.exit(1)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(1.0)
+    t0 = time.perf_counter()
+    os.kill(proc.pid, signal.SIGINT)
+    out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out
+    assert out.strip() == "interrupted False"
+    assert time.perf_counter() - t0 < 5.0
