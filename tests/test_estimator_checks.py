@@ -12,7 +12,8 @@ _CV_WEIGHT_REASON = (
 
 
 def _expected_failed_checks(estimator):
-    if isinstance(estimator, (penalized.ElasticNetCV, penalized.LogisticRegressionCV)):
+    if isinstance(estimator, (penalized.ElasticNetCV, penalized.LogisticRegressionCV,
+                              penalized.MultiTaskElasticNetCV)):
         return {"check_sample_weight_equivalence_on_dense_data": _CV_WEIGHT_REASON,
                 "check_sample_weight_equivalence_on_sparse_data": _CV_WEIGHT_REASON}
     return {}
