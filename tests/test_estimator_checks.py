@@ -12,7 +12,8 @@ _CV_WEIGHT_REASON = (
 
 
 def _expected_failed_checks(estimator):
-    if isinstance(estimator, (penalized.ElasticNetCV, penalized.LogisticRegressionCV)):
+    if isinstance(estimator, (penalized.ElasticNetCV, penalized.LogisticRegressionCV,
+                              penalized.MultiTaskElasticNetCV)):
         return {"check_sample_weight_equivalence_on_dense_data": _CV_WEIGHT_REASON,
                 "check_sample_weight_equivalence_on_sparse_data": _CV_WEIGHT_REASON}
     return {}
@@ -33,7 +34,10 @@ def _expected_failed_checks(estimator):
      penalized.LogisticRegressionCV("elasticnet", l1_ratios=[0.5, 1.0], cv=3, n_alphas=5,
                                     alpha_selection="1se"),
      penalized.RelaxedLasso(), penalized.RelaxedLasso(alpha=0.01, gamma=0.0),
-     penalized.RelaxedLassoCV(cv=3, n_alphas=5)],
+     penalized.RelaxedLassoCV(cv=3, n_alphas=5),
+     penalized.MultiTaskLasso(), penalized.MultiTaskElasticNet(l1_ratio=0.3),
+     penalized.MultiTaskLassoCV(cv=3, n_alphas=5),
+     penalized.MultiTaskElasticNetCV(cv=3, n_alphas=5, l1_ratio=[0.5, 0.9])],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_compatible(estimator, check):

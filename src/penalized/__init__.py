@@ -17,6 +17,9 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
+from ._multitask import (MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path,
+                         multitask_lasso_path)
+from ._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
 from ._relaxed import RelaxedLasso, RelaxedLassoCV
 from ._ridge import Ridge, RidgeCV, ridge_path
 from . import solvers
@@ -47,6 +50,10 @@ __all__ = [
                            "LassoCV",
                            "LogisticRegression",
                            "LogisticRegressionCV",
+                           "MultiTaskElasticNet",
+                           "MultiTaskElasticNetCV",
+                           "MultiTaskLasso",
+                           "MultiTaskLassoCV",
                            "RelaxedLasso",
                            "RelaxedLassoCV",
                            "Ridge",
@@ -56,6 +63,8 @@ __all__ = [
                            "get_include",
                            "lasso_path",
                            "logistic_path",
+                           "multitask_enet_path",
+                           "multitask_lasso_path",
                            "ridge_path",
                            "solvers",
 ]

@@ -1546,3 +1546,4 @@ include "_prox_newton.pxi"
 # ---------------------------------------------------------------------------
 
 include "_core_capi.pxi"
+include "_multitask.pxi"

@@ -1,0 +1,355 @@
+"""Multi-task Lasso / ElasticNet: a row-sparse coefficient matrix shared by T targets.
+
+Objective (scikit-learn's MultiTaskElasticNet scaling), for Y (n, T), W (p, T)
+with rows W_j, intercepts b (T,), sample weights s normalised to sum n::
+
+    1/(2n) * sum_i s_i ||Y_i - x_i W - b||^2
+        + alpha * l1_ratio * sum_j ||W_j||_2 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+
+The L2 norm of each row makes a feature active for every task or for none
+(the group Lasso of Yuan & Lin 2006 with one group per feature across tasks;
+Obozinski, Taskar & Jordan 2010).  b is not penalised and is eliminated by
+implicit centring in the native core (sparse X stays sparse, dense X is not
+copied).  Solved by block coordinate descent over rows (Tseng 2001) with
+working sets and gap-safe screening (``_multitask.pxi``).  ``tol`` bounds the
+duality gap: a fit is converged when gap <= tol * sum_i s_i ||Y_i - Ybar||^2 / n,
+the criterion of the single-task solvers.  ``coef_`` is (n_tasks, n_features)
+as in scikit-learn.
+"""
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._core import Design, multitask_enet_solve
+from ._enet import alpha_grid, warn_unconverged
+from ._progress import path_progress
+from ._validation import (
+    check_alphas,
+    check_sample_weight,
+    check_scalar_param,
+    check_X,
+    check_y,
+    validate_X,
+)
+from .linear_model import SparseInputMixin, keeps_state_on_error
+
+__all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "multitask_enet_path",
+           "multitask_lasso_path"]
+
+
+def check_Y(Y, n_samples, dtype, input_name="y"):
+    """Y as an F-ordered (n, T) float array of X's dtype; a 1-D Y is an error."""
+    Y = check_y(Y, n_samples, dtype, multi_output=True, input_name=input_name)
+    if Y.ndim != 2:
+        raise ValueError(
+            f"{input_name} must be 2-D (n_samples, n_tasks) for a multi-task model; "
+            f"got shape {Y.shape}. For a single target use penalized.Lasso or "
+            "penalized.ElasticNet (or pass y.reshape(-1, 1)).")
+    if Y.shape[1] < 1:
+        raise ValueError(f"{input_name} has no task (shape {Y.shape}).")
+    return np.asfortranarray(Y)
+
+
+class MultiTaskProblem:
+    """A design and a multi-task target prepared once for many penalties.
+
+    X: F-ordered float array or canonical CSC (validated); Y: (n, T) of X's
+    dtype; sample_weight summing to n, or None.
+    """
+
+    def __init__(self, X, Y, sample_weight=None, fit_intercept=True):
+        self.X = X
+        self.n_samples, self.n_features = X.shape
+        self.dtype = X.dtype
+        self.fit_intercept = fit_intercept
+        self.design = Design(X, sample_weight, fit_intercept)
+        self.Y = np.asfortranarray(Y, dtype=self.dtype)
+        self.n_tasks = self.Y.shape[1]
+        s = sample_weight
+        Y64 = self.Y.astype(np.float64)
+        self.y_mean = (np.average(Y64, axis=0, weights=s) if fit_intercept
+                       else np.zeros(self.n_tasks))
+        Yc = Y64 - self.y_mean
+        self.yy = float(np.sum(Yc * Yc if s is None else Yc * Yc * s[:, None]))
+        self._Yc = Yc
+        self._xty_norm = None
+
+    def xty_norm(self):
+        """||X_c,j^T S Y_c||_2 for every feature j (one pass over X per task)."""
+        if self._xty_norm is None:
+            C = np.empty((self.n_features, self.n_tasks))
+            for t in range(self.n_tasks):
+                C[:, t] = self.design.correlations(
+                    np.ascontiguousarray(self._Yc[:, t], dtype=self.dtype))
+            self._xty_norm = np.sqrt(np.sum(C * C, axis=1))
+        return self._xty_norm
+
+    def alpha_max(self, l1_ratio):
+        """Smallest alpha with W = 0 optimal: max_j ||X_c,j^T S Y_c|| / (n * l1_ratio)."""
+        if l1_ratio <= 0:
+            raise ValueError(
+                "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid.")
+        top = float(self.xty_norm().max()) if self.n_features else 0.0
+        return top / (self.n_samples * l1_ratio)
+
+    def residual(self, W):
+        """R = Y_c - X_c W, F-ordered (n, T), for W (p, T)."""
+        R = self._Yc.copy()
+        if np.any(W):
+            W64 = np.asarray(W, dtype=np.float64)
+            R -= np.asarray(self.X @ W64)
+            if self.fit_intercept:
+                R += self.design.x_mean @ W64
+        return np.asfortranarray(R, dtype=self.dtype)
+
+    def intercept(self, W):
+        if not self.fit_intercept:
+            return np.zeros(self.n_tasks)
+        return self.y_mean - self.design.x_mean @ np.asarray(W, dtype=np.float64)
+
+    def exact_gap(self, gap, W, l1):
+        """The solver's gap, exactly 0 at W = 0 when alpha >= alpha_max (see _enet._exact_gap)."""
+        if not np.any(W) and self.n_features:
+            if float(self.xty_norm().max()) <= l1 * (1.0 + 8 * np.finfo(np.float64).eps):
+                return 0.0
+        return max(gap, 0.0)
+
+
+def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
+                         max_iter=1000, screening=True, working_set=True, warn=True,
+                         callback=None):
+    """Solve for each alpha in turn, warm-started (W and R) from the previous one.
+
+    Returns coefs (T, p, n_alphas), dual_gaps (n_alphas,) in the objective's
+    1/n scaling, n_iters (epochs per alpha) and intercepts (T, n_alphas).
+    ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
+    """
+    n, p, T = problem.n_samples, problem.n_features, problem.n_tasks
+    alphas = np.asarray(alphas, dtype=np.float64)
+    W = np.zeros((p, T), dtype=problem.dtype)
+    if coef_init is not None:
+        W[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(T, p).T
+    R = problem.residual(W)
+    tol_abs = tol * problem.yy
+    coefs = np.empty((T, p, alphas.size), dtype=problem.dtype)
+    gaps = np.empty(alphas.size)
+    n_iters = np.empty(alphas.size, dtype=np.int64)
+    intercepts = np.empty((T, alphas.size))
+    missed = []
+    finite = True
+    for k, alpha in enumerate(alphas):
+        l1, l2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
+        info = multitask_enet_solve(problem.design, W, R, problem.Y, l1, l2, tol_abs=tol_abs,
+                                    max_epochs=max_iter, screening=screening,
+                                    working_set=working_set)
+        finite &= bool(np.isfinite(info["primal"]))
+        coefs[:, :, k] = W.T
+        gaps[k] = problem.exact_gap(info["gap"], W, l1) / n
+        n_iters[k] = info["n_epochs"]
+        intercepts[:, k] = problem.intercept(W)
+        if info["gap"] > tol_abs:
+            missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_epochs"]))
+        if callback is not None:
+            callback(k, alphas.size, alpha, coefs[:, :, k], gaps[k])
+    if missed and warn:
+        warn_unconverged(missed, alphas.size, "Objective", "tol * ||Y - mean||_F^2 / n",
+                         "epochs")
+    if not (finite and np.all(np.isfinite(intercepts))):
+        raise FloatingPointError(
+            "Block coordinate descent produced non-finite coefficients; the data may "
+            "contain values too large to square in this dtype. Rescale X and Y.")
+    return coefs, gaps, n_iters, intercepts
+
+
+def _check_solver_params(tol, max_iter):
+    check_scalar_param(tol, "tol", low=0)
+    check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+
+
+def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+                        copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
+                        check_input=True, fit_intercept=False, sample_weight=None,
+                        tol=1e-4, max_iter=1000):
+    """Multi-task elastic-net path by warm-started block coordinate descent.
+
+    Minimises, for each alpha, ``1/(2n) sum_i s_i ||Y_i - x_i W - b||^2
+    + alpha*l1_ratio*sum_j ||W_j||_2 + alpha*(1-l1_ratio)/2*||W||_F^2``.
+    Like :func:`penalized.enet_path`, data are not centred unless
+    ``fit_intercept=True``.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix (n_samples, n_features); sparse stays sparse.
+    y : array-like (n_samples, n_tasks)
+    l1_ratio : float in [0, 1]
+    eps, n_alphas : automatic grid from alpha_max = max_j ||X_c,j^T S Y_c|| /
+        (n l1_ratio), the smallest alpha with all rows zero, down to eps * alpha_max.
+    alphas : int, array-like or None, explicit grid (sorted decreasing) or n_alphas.
+    copy_X : accepted for compatibility; X is never modified.
+    coef_init : (n_tasks, n_features), warm start for the first alpha.
+    verbose : bool, progress line on stderr.
+    check_input : bool, skip validation when False (X F-ordered or CSC, y 2-D).
+    tol, max_iter : gap target tol * sum_i s_i ||Y_i - Ybar||^2 / n; epochs per alpha.
+
+    Returns
+    -------
+    alphas : (n_alphas,)
+    coefs : (n_tasks, n_features, n_alphas)
+    dual_gaps : (n_alphas,), duality gaps in the 1/(2n) scaling above.
+    n_iters : (n_alphas,), only if ``return_n_iter``.
+    """
+    l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
+    _check_solver_params(tol, max_iter)
+    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool):
+        n_alphas, alphas = alphas, None
+    if check_input:
+        X = check_X(X)
+        y = check_Y(y, X.shape[0], X.dtype)
+        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    problem = MultiTaskProblem(X, y, sample_weight, fit_intercept)
+    if alphas is None:
+        check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
+        check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
+        alphas = alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
+    else:
+        alphas = check_alphas(alphas)
+    coefs, gaps, n_iters, _ = solve_multitask_path(
+        problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
+        callback=path_progress(verbose, "multitask_enet_path"))
+    if return_n_iter:
+        return alphas, coefs, gaps, n_iters
+    return alphas, coefs, gaps
+
+
+def multitask_lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, copy_X=True,
+                         coef_init=None, verbose=False, return_n_iter=False, **params):
+    """Multi-task Lasso path: :func:`multitask_enet_path` with ``l1_ratio=1``.
+
+    Minimises ``1/(2n) ||Y - XW - b||_F^2 + alpha * sum_j ||W_j||_2`` for each alpha.
+    """
+    return multitask_enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
+                               copy_X=copy_X, coef_init=coef_init, verbose=verbose,
+                               return_n_iter=return_n_iter, **params)
+
+
+class MultiTaskTargetMixin:
+    """scikit-learn tags of a model that needs a 2-D target (as its MultiTask*)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        tags.target_tags.single_output = False
+        return tags
+
+
+class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin,
+                          BaseEstimator):
+    """Multi-task elastic net: row-sparse W shared by all tasks, certified by a duality gap.
+
+    Minimises, with sample weights s rescaled to sum to n::
+
+        1/(2n) * sum_i s_i ||Y_i - x_i W - b||^2
+            + alpha * l1_ratio * sum_j ||W_j||_2 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+
+    the objective and scaling of :class:`sklearn.linear_model.MultiTaskElasticNet`
+    (W_j: the coefficients of feature j for every task).  Dense and
+    scipy.sparse X (converted once to CSC, never densified; scikit-learn's
+    version rejects sparse X), float32 or float64.
+
+    Parameters
+    ----------
+    alpha : float > 0, default=1.0
+    l1_ratio : float in [0, 1], default=0.5
+    fit_intercept : bool, default=True
+    max_iter : int, default=1000, block coordinate-descent epochs.
+    tol : float, default=1e-4
+        Stop when the duality gap is <= tol * sum_i s_i ||Y_i - Ybar||^2 / n.
+    warm_start : bool, default=False
+    copy_X : bool, default=True, accepted for compatibility; X is never modified.
+
+    Attributes
+    ----------
+    coef_ : (n_tasks, n_features)
+    intercept_ : (n_tasks,)
+    dual_gap_ : float, duality gap reached (1/(2n) scaling).
+    n_iter_ : int, epochs used.
+    n_features_in_, feature_names_in_
+    """
+
+    def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
+                 max_iter=1000, tol=1e-4, warm_start=False):
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+
+    def _effective_l1_ratio(self):
+        return self.l1_ratio
+
+    @keeps_state_on_error
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples, n_tasks)
+        sample_weight : array-like of shape (n_samples,), optional
+        """
+        alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
+        l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
+        _check_solver_params(self.tol, self.max_iter)
+        X = validate_X(self, X, reset=True)
+        Y = check_Y(y, X.shape[0], X.dtype)
+        sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        coef_init = None
+        if self.warm_start and hasattr(self, "coef_"):
+            if self.coef_.shape == (Y.shape[1], X.shape[1]):
+                coef_init = self.coef_
+        problem = MultiTaskProblem(X, Y, sw, self.fit_intercept)
+        coefs, gaps, n_iters, intercepts = solve_multitask_path(
+            problem, [alpha], l1_ratio=l1_ratio, coef_init=coef_init, tol=self.tol,
+            max_iter=self.max_iter)
+        self.coef_ = np.ascontiguousarray(coefs[:, :, 0])
+        self.intercept_ = intercepts[:, 0].astype(X.dtype)
+        self.dual_gap_ = float(gaps[0])
+        self.n_iter_ = int(n_iters[0])
+        return self
+
+    @property
+    def sparse_coef_(self):
+        """Coefficients as a scipy.sparse CSR matrix."""
+        return sp.csr_matrix(self.coef_)
+
+    def predict(self, X):
+        """X @ coef_.T + intercept_, shape (n_samples, n_tasks)."""
+        check_is_fitted(self)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+
+class MultiTaskLasso(MultiTaskElasticNet):
+    """Multi-task Lasso: :class:`MultiTaskElasticNet` with ``l1_ratio=1``.
+
+    Minimises ``1/(2n) * sum_i s_i ||Y_i - x_i W - b||^2 + alpha * sum_j ||W_j||_2``,
+    the objective of :class:`sklearn.linear_model.MultiTaskLasso`.
+    """
+
+    def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
+                 tol=1e-4, warm_start=False):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.copy_X = copy_X
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+
+    def _effective_l1_ratio(self):
+        return 1.0
