@@ -378,7 +378,7 @@ class Lasso(ElasticNet):
 # Logistic regression
 # ---------------------------------------------------------------------------
 
-_PENALTIES = {"l1": 1.0, "l2": 0.0, "elasticnet": None}
+_PENALTIES = {"l1": 1.0, "l2": 0.0, "elasticnet": None, "group": None}
 
 
 def _logistic_l1_ratio(penalty, l1_ratio):
@@ -387,6 +387,10 @@ def _logistic_l1_ratio(penalty, l1_ratio):
         if l1_ratio is None:
             raise ValueError("penalty='elasticnet' needs l1_ratio (a float in [0, 1]).")
         return check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
+    if penalty == "group":
+        # the group Lasso across classes by default; l1_ratio mixes in the L2 part
+        return 1.0 if l1_ratio is None else check_scalar_param(l1_ratio, "l1_ratio",
+                                                               low=0, high=1)
     if l1_ratio is not None and l1_ratio != _PENALTIES[penalty]:
         raise ValueError(
             f"l1_ratio={l1_ratio!r} contradicts penalty={penalty!r}; "
@@ -410,13 +414,17 @@ def logistic_label_sets(y, classes, multi_class="multinomial"):
 
 def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs=None,
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
-                  coef_init=None, return_n_iter=False, verbose=False):
+                  coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet"):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
 
         1/n * sum_i s_i f_i(x_i W + b)
             + alpha * l1_ratio * ||W||_1 + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+
+    With ``penalty='group'`` (more than two classes) the L1 part is
+    ``alpha * l1_ratio * sum_j ||W_j||_2`` over the rows W_j (feature j across
+    the classes): a feature is used by every class or by none.
 
     Two classes: one predictor, f_i(eta) = log(1 + exp(-y_i eta)) with the
     labels mapped to -1 / +1 (the larger label is +1).  More classes: the
@@ -438,6 +446,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     n_iters : ndarray (n_alphas,), Newton iterations, only if ``return_n_iter``.
     """
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
+    check_choice(penalty, "penalty", {"elasticnet", "group"})
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     X = check_X(X)
@@ -446,7 +455,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     raw_total = (X.shape[0] if sample_weight is None
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
     sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
-    problem = LogisticProblem(X, labels, sample_weight, fit_intercept)
+    problem = LogisticProblem(X, labels, sample_weight, fit_intercept,
+                              group=penalty == "group")
     if alphas is not None and Cs is not None:
         raise ValueError("give alphas or Cs, not both.")
     if Cs is not None:
@@ -518,15 +528,22 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
     the same native core as :class:`Lasso`, with a line search, inside outer
     working sets and gap-safe screening.
 
+    With ``penalty='group'`` and more than two classes (multinomial), the L1
+    part is ``alpha * l1_ratio * sum_j ||W_j||_2`` over the rows W_j of the
+    (n_features, n_classes) coefficients: each feature is selected for every
+    class or for none (the group Lasso of Yuan & Lin 2006 across classes;
+    glmnet's type.multinomial='grouped').  For two classes it is the L1 penalty.
+
     Parameters
     ----------
-    penalty : {'l1', 'l2', 'elasticnet'}, default='l2'
+    penalty : {'l1', 'l2', 'elasticnet', 'group'}, default='l2'
     alpha : float >= 0 or None
         Penalty strength in the scaling above.
     C : float > 0 or None
         Inverse strength (scikit-learn's); used when ``alpha`` is None.  With
         both None, C = 1.0.
-    l1_ratio : float in [0, 1] or None, required for penalty='elasticnet'.
+    l1_ratio : float in [0, 1] or None, required for penalty='elasticnet';
+        for 'group', the share of the group part (default 1.0).
     fit_intercept : bool, default=True
     class_weight : dict, 'balanced' or None
     tol : float, default=1e-4
@@ -565,6 +582,9 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         """Fit the model: one binary or multinomial problem, or one per class (ovr)."""
         l1_ratio = _logistic_l1_ratio(self.penalty, self.l1_ratio)
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
+        if self.penalty == "group" and self.multi_class == "ovr":
+            raise ValueError("penalty='group' couples the classes: it needs "
+                             "multi_class='multinomial', not 'ovr'.")
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
         if self.alpha is not None and self.C is not None:
@@ -594,7 +614,8 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         design = None   # column statistics of X, shared by the one-vs-rest problems
         for k, labels in enumerate(label_sets):
             rows = slice(k, k + 1) if len(label_sets) > 1 else slice(None)
-            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design)
+            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
+                                      group=self.penalty == "group")
             design = problem.design
             c, b, g, it = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
