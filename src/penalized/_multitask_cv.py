@@ -13,7 +13,6 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
-from ._enet import alpha_grid
 from ._multitask import (
     MultiTaskElasticNet,
     MultiTaskProblem,
@@ -23,15 +22,15 @@ from ._multitask import (
     solve_multitask_path,
 )
 from ._progress import path_progress
-from ._validation import check_choice, check_sample_weight, check_scalar_param, check_X, validate_X
+from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
     _check_l1_ratios,
     _collect_folds,
+    _cv_grids,
     _rows,
     _run_folds,
     _store_cv,
-    _user_grid,
 )
 
 __all__ = ["MultiTaskElasticNetCV", "MultiTaskLassoCV"]
@@ -121,14 +120,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         Y = check_Y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
-        if self.alphas is None:
-            check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
-            check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
-            if np.any(ratios == 0):
-                raise ValueError("l1_ratio=0 needs an explicit alphas grid.")
-            grids = [alpha_grid(full.alpha_max(r), self.n_alphas, self.eps) for r in ratios]
-        else:
-            grids = _user_grid(self.alphas, ratios.size)
+        grids = _cv_grids(self, ratios, full.alpha_max)
         folds = list(check_cv(self.cv).split(X, Y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)

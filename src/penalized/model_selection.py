@@ -205,6 +205,18 @@ def _user_grid(alphas, n_ratios):
     return [grid] * n_ratios
 
 
+def _cv_grids(estimator, ratios, alpha_max):
+    """One decreasing alpha grid per l1_ratio: the estimator's ``alphas``, or
+    ``n_alphas`` from ``alpha_max(l1_ratio)`` down to ``eps`` times it."""
+    if estimator.alphas is not None:
+        return _user_grid(estimator.alphas, ratios.size)
+    check_scalar_param(estimator.n_alphas, "n_alphas", low=1, integer=True)
+    check_scalar_param(estimator.eps, "eps", low=0, high=1, low_inclusive=False)
+    if np.any(ratios == 0):
+        raise ValueError("l1_ratio=0 needs an explicit alphas grid.")
+    return [alpha_grid(alpha_max(r), estimator.n_alphas, estimator.eps) for r in ratios]
+
+
 # ---------------------------------------------------------------------------
 # Least squares
 # ---------------------------------------------------------------------------
@@ -320,14 +332,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
         tgt = full.target(y)
-        if self.alphas is None:
-            check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
-            if np.any(ratios == 0):
-                raise ValueError("l1_ratio=0 needs an explicit alphas grid.")
-            grids = [alpha_grid(full.alpha_max(tgt, r, self.positive), self.n_alphas, self.eps)
-                     for r in ratios]
-        else:
-            grids = _user_grid(self.alphas, ratios.size)
+        grids = _cv_grids(self, ratios, lambda r: full.alpha_max(tgt, r, self.positive))
         folds = list(check_cv(self.cv).split(X, y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
