@@ -100,3 +100,41 @@ class LogisticPath:
 
     def peakmem_path(self, problem):
         self._path()
+
+
+def _multiclass(n=600, p=2000, K=5, seed=0):
+    """Dense X with labels from a softmax model on 10 features shared by the classes."""
+    rng = np.random.default_rng(seed)
+    X = np.asfortranarray(rng.standard_normal((n, p)))
+    W = np.zeros((p, K))
+    W[rng.choice(p, 10, replace=False)] = rng.standard_normal((10, K))
+    eta = X @ W
+    P = np.exp(eta - eta.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    codes = (rng.uniform(size=(n, 1)) > np.cumsum(P, axis=1)).sum(axis=1)
+    return X, np.minimum(codes, K - 1)
+
+
+class MultinomialFit:
+    """Softmax regression, entrywise L1 and row-group penalty, at alpha_max / 5."""
+
+    params = [["l1", "group"]]
+    param_names = ["penalty"]
+    timeout = 120
+
+    def setup(self, penalty):
+        self.X, self.y = _multiclass()
+        alphas = penalized.logistic_path(self.X, self.y, n_alphas=1, penalty=(
+            "group" if penalty == "group" else "elasticnet"))[0]
+        self.alpha = alphas[0] / 5
+
+    def _fit(self, penalty):
+        with threadpool_limits(1):
+            return penalized.LogisticRegression(penalty, alpha=self.alpha, tol=1e-6,
+                                                max_iter=1000).fit(self.X, self.y)
+
+    def time_fit(self, penalty):
+        self._fit(penalty)
+
+    def track_newton_steps(self, penalty):
+        return int(self._fit(penalty).n_iter_[0])
