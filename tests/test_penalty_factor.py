@@ -209,6 +209,55 @@ def test_free_features_certified_at_tight_tolerance():
     assert objective(T, loose.coef_) - objective(T, w_tight) <= loose.dual_gap_ + 1e-14
 
 
+@pytest.mark.parametrize("side", ["interior", "active"])
+def test_unpenalized_half_bounded_features_certified(side):
+    """pf_j = 0 with a box like [0, inf): interior at the optimum, its optimality
+    condition is x_j.theta = 0 in the unbounded direction (the relaxed dual
+    certifies it); at an active bound, the plain conjugate does."""
+    X, y = _data(seed=4)
+    pf = np.ones(P)
+    pf[[0, 12]] = 0.0
+    lo = np.full(P, -np.inf)
+    hi = np.full(P, np.inf)
+    sign = np.sign(_fit(X, y, None, 1.0, tol=1e-8, penalty_factor=pf).coef_[0])
+    # feature 0 has a large coefficient: the half-line on its side is inactive,
+    # the other one is active; feature 12 (noise) gets a half-line too
+    allowed = sign if side == "interior" else -sign
+    if allowed > 0:
+        lo[0] = 0.0
+    else:
+        hi[0] = 0.0
+    lo[12] = 0.0
+    kw = dict(penalty_factor=pf, lower_bounds=lo, upper_bounds=hi)
+    for l1_ratio in (1.0, 0.5):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            m = _fit(X, y, None, l1_ratio, tol=1e-13, **kw)
+        T = _ref_terms(X, y, None, True, l1_ratio, kw)
+        assert kkt_violation(T, m.coef_, lo, hi) <= 1e-6 * ALPHA
+        if side == "interior":
+            assert lo[0] < m.coef_[0] < hi[0]
+        else:
+            assert m.coef_[0] == 0.0
+        w_ref = reference_solve(T, lo, hi)
+        loose = _fit(X, y, None, l1_ratio, tol=1e-6, **kw)
+        assert objective(T, loose.coef_) - objective(T, w_ref) <= loose.dual_gap_ + 1e-13
+
+
+def test_half_bounded_unpenalized_never_stall():
+    """Rounding puts x_j.r of an interior half-bounded unpenalized feature on
+    either side of 0; on the unbounded side the plain dual point would be
+    infeasible (scale 0, or an infinite conjugate).  Several targets: every fit
+    reaches a tight tolerance."""
+    X, y = _data()
+    kw = _options("all")       # feature 2: penalty_factor 0, box (-inf, 0.3]
+    for target in [y, -y + 1.0, 2.0 * y - 3.0, y[::-1].copy(), -0.5 * y]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            m = _fit(X, target, None, 0.6, tol=1e-13, **kw)
+        assert m.dual_gap_ <= 1e-13 * np.var(target)
+
+
 # ---------------------------------------------------------------------------
 # Equivalences
 # ---------------------------------------------------------------------------

@@ -212,11 +212,16 @@ cdef struct pen_t:
     const double *hi
     # Unpenalized, unbounded features U ("free"): eliminated from the dual by
     # the S-orthogonal projection onto span(X_c,U)^perp (see _dual_point).
+    # Unpenalized features with a half-infinite box R ("relaxed"): a second
+    # dual drops their box and projects them out too (a relaxation, so still
+    # a valid bound; tight when they are interior at the optimum).
     Py_ssize_t n_free
-    const Py_ssize_t *free
+    Py_ssize_t n_relax
+    const Py_ssize_t *free    # U, then R (n_free + n_relax indices)
     const double *free_chol   # lower Cholesky factor of X_c,U^T S X_c,U, column-major
-    const char *is_free       # p flags (NULL when n_free == 0)
-    double *free_buf          # n_free scratch
+    const double *relax_chol  # the same for U followed by R (NULL if n_relax == 0)
+    const char *is_free       # p flags: 1 in U, 2 in R (NULL when both are empty)
+    double *free_buf          # n_free + n_relax scratch
 
 
 cdef inline double _l1j(const pen_t *P, Py_ssize_t j) noexcept nogil:
@@ -236,7 +241,11 @@ cdef inline double _hij(const pen_t *P, Py_ssize_t j) noexcept nogil:
 
 
 cdef inline bint _is_free(const pen_t *P, Py_ssize_t j) noexcept nogil:
-    return P.is_free != NULL and P.is_free[j] != 0
+    return P.is_free != NULL and P.is_free[j] == 1
+
+
+cdef inline bint _is_relaxed(const pen_t *P, Py_ssize_t j) noexcept nogil:
+    return P.is_free != NULL and P.is_free[j] == 2
 
 
 cdef inline double _enet_prox(double z, double L, double l1, double l2,
@@ -312,36 +321,106 @@ cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept 
     shift[0] = 0.0
 
 
-cdef inline void _chol_solve(const pen_t *P, double *b) noexcept nogil:
-    """b <- G_U^{-1} b with the Cholesky factor of the free block."""
-    cdef int m = <int>P.n_free, one = 1, info = 0
+cdef inline void _chol_solve(const double *chol, Py_ssize_t m, double *b) noexcept nogil:
+    """b <- G^{-1} b for the m x m Cholesky factor ``chol`` (lower, column-major)."""
+    cdef int mm = <int>m, one = 1, info = 0
     cdef char uplo = b'L'
-    dpotrs(&uplo, &m, &one, <double *>P.free_chol, &m, b, &m, &info)
+    dpotrs(&uplo, &mm, &one, <double *>chol, &mm, b, &mm, &info)
 
 
-cdef double _free_projection(const design_t *D, const pen_t *P, const floating *res,
-                             double sr, double *corr) noexcept nogil:
-    """s_U = c_U^T G_U^{-1} c_U for c_U = X_c,U^T S r (filled into corr).
-
-    s_U = ||P_U r||_S^2, the squared S-norm of the projection of r onto
-    span(X_c,U); free_buf holds delta = G_U^{-1} c_U on return.
-    """
-    cdef Py_ssize_t k, j
-    cdef double c, su = 0.0
-    for k in range(P.n_free):
-        j = P.free[k]
-        if D.kind == PZ_GRAM:
-            c = res[j]
-        else:
-            c = _centred_wdot(D, j, res, sr)
-        corr[j] = c
-        P.free_buf[k] = c
-    _chol_solve(P, P.free_buf)
-    for k in range(P.n_free):
+cdef double _projected_sqnorm(const pen_t *P, const double *chol, Py_ssize_t m,
+                              const double *corr) noexcept nogil:
+    """s = c^T G^{-1} c for the first m features of P.free (c = their corr):
+    ||Q r||_S^2, Q the S-orthogonal projection onto their span."""
+    cdef Py_ssize_t k
+    cdef double su = 0.0
+    for k in range(m):
+        P.free_buf[k] = corr[P.free[k]]
+    _chol_solve(chol, m, P.free_buf)
+    for k in range(m):
         su += corr[P.free[k]] * P.free_buf[k]
     if su != su:
         return INFINITY
     return su if su > 0.0 else 0.0
+
+
+cdef struct dacc_t:
+    # per-feature sums of one dual point (see _dual_point)
+    double t            # scale of the augmented point
+    double wc           # sum_j w_j c_j
+    double werr         # sum_j |w_j| e_j
+    double fench        # sum_j worst g_j*(c_j +- e_j)
+    double hsum         # sum_j worst h_j*(t (d_j +- e_j)) (finite bounds)
+    double s_u          # squared norm of the projected-out part of r
+    double e_u          # sqrt(s_u)
+
+
+cdef inline void _dacc_init(dacc_t *a, double s_u) noexcept nogil:
+    a.t = 1.0
+    a.wc = 0.0
+    a.werr = 0.0
+    a.fench = 0.0
+    a.hsum = 0.0
+    a.s_u = s_u
+    a.e_u = sqrt(s_u)
+
+
+cdef inline void _dacc_feature(dacc_t *a, double c, double wj, double colnorm,
+                               double l1j, double l2j, double lo, double hi,
+                               bint fenchel) noexcept nogil:
+    """Add feature j (correlation c, coefficient wj) to the sums of a dual point."""
+    cdef double d, v, q, e = colnorm * a.e_u if a.e_u > 0.0 else 0.0
+    if wj != 0.0:
+        a.wc += wj * c
+        a.werr += fabs(wj) * e
+    d = c - l2j * wj
+    # largest t <= 1 with t d_j inside [-l1_j, l1_j] in the unbounded directions
+    if hi == INFINITY:
+        v = d + e
+        if v > l1j:
+            q = l1j / v
+            if q < a.t:
+                a.t = q
+    if lo == -INFINITY:
+        v = e - d
+        if v > l1j:
+            q = l1j / v
+            if q < a.t:
+                a.t = q
+    if fenchel:
+        if e > 0.0:
+            a.fench += fmax(_conj(c - e, l1j, l2j, lo, hi), _conj(c + e, l1j, l2j, lo, hi))
+        else:
+            a.fench += _conj(c, l1j, l2j, lo, hi)
+
+
+cdef inline void _dacc_box(dacc_t *a, double c, double wj, double colnorm,
+                           double l1j, double l2j, double lo, double hi) noexcept nogil:
+    """The augmented conjugate in the directions with a finite bound (needs a.t)."""
+    cdef double d = c - l2j * wj, e = colnorm * a.e_u if a.e_u > 0.0 else 0.0
+    a.hsum += fmax(_box_excess(a.t * (d - e), l1j, lo, hi),
+                   _box_excess(a.t * (d + e), l1j, lo, hi))
+
+
+cdef inline void _dacc_gaps(const dacc_t *a, const pen_t *P, double rr, double l1w,
+                            double l2sq, double pen, double *gap_aug,
+                            double *gap_f) noexcept nogil:
+    """F(w) - D for the augmented and the Fenchel point (see _dual_point)."""
+    cdef double t = a.t, v
+    rr -= a.s_u
+    if P.l1 > 0.0:
+        gap_aug[0] = (0.5 * (1.0 - t) * (1.0 - t) * rr + P.l1 * l1w - t * a.wc
+                      + 0.5 * (1.0 + t * t) * P.l2 * l2sq)
+        if a.werr > 0.0 or a.hsum > 0.0 or a.s_u > 0.0:
+            gap_aug[0] += t * a.werr + a.hsum + 0.5 * a.s_u
+    else:
+        gap_aug[0] = INFINITY
+    gap_f[0] = INFINITY
+    if P.l2 > 0.0:
+        v = pen - a.wc + a.fench
+        if a.werr > 0.0 or a.s_u > 0.0:
+            v += a.werr + 0.5 * a.s_u
+        gap_f[0] = v
 
 
 cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *w,
@@ -377,6 +456,12 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     Schwarz); every term is taken at its worst over that interval (convex
     in c_j: an endpoint).  The solver makes s_U rounding-sized by an exact
     least-squares update of w_U before each check (``_free_update``).
+    Relaxed features R (unpenalized, half-infinite box: the same indicator
+    problem in the unbounded direction when they are interior): a second
+    pair of gaps is formed with their boxes dropped and U + R projected out.
+    The relaxed problem's minimum is below F's, so its dual is a valid bound
+    too, tight when R is interior at the optimum; gap_best is the smallest
+    of the four, gap_aug (which drives screening) is the unrelaxed one.
     F and D are each of the size of r.S r, which for a badly fitting model
     (a Newton step's working response) can exceed the gap wanted by 1e10:
     their plain difference would be rounding noise.  Needs w = 0 outside
@@ -388,11 +473,12 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     ``target`` is y (DENSE/CSC) or q = X_c^T S y_c (GRAM); ``yy`` = y_c.S y_c.
     """
     cdef dual_t out
+    cdef dacc_t A, B
     cdef Py_ssize_t i, j, k, nnz_all = 0, nnz_cand = 0
-    cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0, l1w = 0.0, wc = 0.0
-    cdef double sr = 0.0, v, fench = 0.0, t = 1.0, q, c, d, e, lo, hi, l1j, l2j
-    cdef double s_u = 0.0, e_u = 0.0, werr = 0.0, hsum = 0.0
-    cdef bint boxed = P.lo != NULL or P.hi != NULL
+    cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0, l1w = 0.0
+    cdef double sr = 0.0, v, c, lo, hi, l1j, l2j, cn, g_aug, g_f
+    cdef bint boxed = P.lo != NULL or P.hi != NULL, fenchel = P.l2 > 0.0
+    cdef bint relax = P.n_relax > 0
     cdef const floating *s = <const floating *>D.sw
 
     if D.kind == PZ_GRAM:
@@ -419,9 +505,13 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         for i in range(D.n):
             v = (<double>res_ref[i] - res[i]) * (<double>res_ref[i] + res[i])
             out.drr += v if s == NULL else s[i] * v
-    if P.n_free > 0:
-        s_u = _free_projection(D, P, res, sr, corr)
-        e_u = sqrt(s_u)
+    # A: the free block projected out; B (with relaxed features): U and R projected out
+    for k in range(P.n_free + P.n_relax):
+        j = P.free[k]
+        corr[j] = res[j] if D.kind == PZ_GRAM else _centred_wdot(D, j, res, sr)
+    _dacc_init(&A, _projected_sqnorm(P, P.free_chol, P.n_free, corr) if P.n_free > 0 else 0.0)
+    if relax:
+        _dacc_init(&B, _projected_sqnorm(P, P.relax_chol, P.n_free + P.n_relax, corr))
     for j in range(D.p):
         if w[j] != 0.0:
             nnz_all += 1
@@ -436,11 +526,13 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
 
     for k in range(n_cand):
         j = cand[k]
+        if w[j] != 0.0:
+            nnz_cand += 1
         if _is_free(P, j):
-            if w[j] != 0.0:
-                nnz_cand += 1
             continue
-        if D.kind == PZ_GRAM:
+        if _is_relaxed(P, j):
+            c = corr[j]
+        elif D.kind == PZ_GRAM:
             c = res[j]
         else:
             # exact centring even if sum_i s_i r_i drifted from 0
@@ -450,75 +542,51 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         l2j = _l2j(P, j)
         lo = _loj(P, j)
         hi = _hij(P, j)
-        e = sqrt(D.col_sqnorm[j]) * e_u if e_u > 0.0 else 0.0
-        if w[j] != 0.0:
-            nnz_cand += 1
-            wc += w[j] * c
-            werr += fabs(w[j]) * e
-        d = c - l2j * w[j]
-        # largest t <= 1 with t d_j inside [-l1_j, l1_j] in the unbounded directions
-        if hi > 0.0 and hi == INFINITY:
-            v = d + e
-            if v > l1j:
-                q = l1j / v
-                if q < t:
-                    t = q
-        if lo < 0.0 and lo == -INFINITY:
-            v = e - d
-            if v > l1j:
-                q = l1j / v
-                if q < t:
-                    t = q
-        if P.l2 > 0.0:
-            if e > 0.0:
-                fench += fmax(_conj(c - e, l1j, l2j, lo, hi), _conj(c + e, l1j, l2j, lo, hi))
-            else:
-                fench += _conj(c, l1j, l2j, lo, hi)
+        cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
+        _dacc_feature(&A, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
+        if relax and not _is_relaxed(P, j):
+            _dacc_feature(&B, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
 
     if not P.l1 > 0.0:
-        t = 1.0
+        A.t = 1.0
+        B.t = 1.0
     elif boxed:
-        # the augmented conjugate in the directions with a finite bound
         for k in range(n_cand):
             j = cand[k]
             if _is_free(P, j):
                 continue
             l1j = _l1j(P, j)
+            l2j = _l2j(P, j)
             lo = _loj(P, j)
             hi = _hij(P, j)
-            d = corr[j] - _l2j(P, j) * w[j]
-            e = sqrt(D.col_sqnorm[j]) * e_u if e_u > 0.0 else 0.0
-            hsum += fmax(_box_excess(t * (d - e), l1j, lo, hi),
-                         _box_excess(t * (d + e), l1j, lo, hi))
+            cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
+            _dacc_box(&A, corr[j], w[j], cn, l1j, l2j, lo, hi)
+            if relax and not _is_relaxed(P, j):
+                _dacc_box(&B, corr[j], w[j], cn, l1j, l2j, lo, hi)
 
     out.rr = rr
     out.pen = P.l1 * l1w + 0.5 * P.l2 * l2sq
     out.primal = 0.5 * rr + out.pen
-    out.scale = t
-    out.e_free = e_u
+    out.scale = A.t
+    out.e_free = A.e_u
     if nnz_cand != nnz_all:
-        if P.n_free > 0:
+        if P.n_free > 0 or relax:
             out.gap_aug = INFINITY
             out.gap_best = INFINITY
             return out
         # w.corr misses non-zeros outside cand: take it from y.S r = r.S r + w.corr
         # (the same gaps, with the plain difference's rounding)
-        wc = ry - rr
-    rr -= s_u
-    if P.l1 > 0.0:
-        out.gap_aug = (0.5 * (1.0 - t) * (1.0 - t) * rr + P.l1 * l1w - t * wc
-                       + 0.5 * (1.0 + t * t) * P.l2 * l2sq)
-        if werr > 0.0 or hsum > 0.0 or s_u > 0.0:
-            out.gap_aug += t * werr + hsum + 0.5 * s_u
-    else:
-        out.gap_aug = INFINITY
-    out.gap_best = out.gap_aug
-    if P.l2 > 0.0:
-        v = out.pen - wc + fench
-        if werr > 0.0 or s_u > 0.0:
-            v += werr + 0.5 * s_u
-        if v < out.gap_best:
-            out.gap_best = v
+        A.wc = ry - rr
+    _dacc_gaps(&A, P, rr, l1w, l2sq, out.pen, &out.gap_aug, &g_f)
+    out.gap_best = out.gap_aug if out.gap_aug <= g_f else g_f
+    if relax:
+        # the relaxed dual certifies, never screens (its sphere holds the dual
+        # optimum of the relaxed problem only)
+        _dacc_gaps(&B, P, rr, l1w, l2sq, out.pen, &g_aug, &g_f)
+        if g_aug < out.gap_best:
+            out.gap_best = g_aug
+        if g_f < out.gap_best:
+            out.gap_best = g_f
     return out
 
 
@@ -833,7 +901,7 @@ cdef void _free_update(const design_t *D, const pen_t *P, floating *w, floating 
     cdef double delta
     for k in range(P.n_free):
         P.free_buf[k] = _col_corr(D, P.free[k], res, 0.0)
-    _chol_solve(P, P.free_buf)
+    _chol_solve(P.free_chol, P.n_free, P.free_buf)
     for k in range(P.n_free):
         j = P.free[k]
         wn = <floating>(w[j] + P.free_buf[k])
@@ -1662,7 +1730,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                bint has_cert=False, bint accelerate=True, bint newton=True,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
-               lower=None, upper=None, free_idx=None, free_chol=None):
+               lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
+               relax_chol=None):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -1703,6 +1772,9 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           lower Cholesky factor (|U| x |U|, F-ordered float64) of
           X_c,U^T S X_c,U (GRAM: G[U, U]).  Required when such features
           exist: their certificate is the projected dual of ``_dual_point``.
+    relax_idx, relax_chol : unpenalized features with a half-infinite box
+          (optional), and the Cholesky factor of X_c,V^T S X_c,V for V =
+          free_idx followed by relax_idx: the relaxed dual of ``_dual_point``.
 
     Returns
     -------
@@ -1727,7 +1799,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         raise ValueError("max_epochs >= 0, gap_freq >= 1 and p0 >= 1 are required")
     cdef workspace_t wk
     cdef pen_t pen
-    cdef double[::1] f1v, f2v, lov, hiv, cholv
+    cdef double[::1] f1v, f2v, lov, hiv, cholv, relv
     cdef Py_ssize_t[::1] freev
     cdef Py_ssize_t isz = sizeof(float) if floating is float else sizeof(double)
     cdef int k
@@ -1764,21 +1836,32 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             "upper" in arrays and np.any(arrays["upper"] < 0)):
         raise ValueError("enet_solve: bounds must satisfy lower <= 0 <= upper")
     is_free = None
-    if free_idx is not None and len(free_idx) > 0:
-        fr = np.ascontiguousarray(free_idx, dtype=np.intp)
-        chol_arr = np.asfortranarray(free_chol, dtype=np.float64)
-        if chol_arr.shape != (fr.size, fr.size):
+    fr = np.zeros(0, dtype=np.intp) if free_idx is None else np.asarray(free_idx, dtype=np.intp)
+    rl = np.zeros(0, dtype=np.intp) if relax_idx is None else np.asarray(relax_idx, dtype=np.intp)
+    if fr.size or rl.size:
+        both = np.ascontiguousarray(np.concatenate([fr, rl]))
+        if both.min() < 0 or both.max() >= p or np.unique(both).size != both.size:
+            raise ValueError("enet_solve: free / relaxed indices out of range or repeated")
+        chol_free = np.zeros((0, 0)) if not fr.size else np.asfortranarray(free_chol, dtype=np.float64)
+        if chol_free.shape != (fr.size, fr.size):
             raise ValueError("enet_solve: free_chol must be |free| x |free|")
-        if fr.min() < 0 or fr.max() >= p:
-            raise ValueError("enet_solve: free indices out of range")
-        freev = fr
-        cholv = chol_arr.ravel(order="F")
+        freev = both
+        if fr.size:
+            cholv = chol_free.ravel(order="F")
+            pen.free_chol = &cholv[0]
+        if rl.size:
+            chol_rel = np.asfortranarray(relax_chol, dtype=np.float64)
+            if chol_rel.shape != (both.size, both.size):
+                raise ValueError("enet_solve: relax_chol must be |free + relax| squared")
+            relv = chol_rel.ravel(order="F")
+            pen.relax_chol = &relv[0]
         is_free = np.zeros(p, dtype=np.int8)
         is_free[fr] = 1
-        free_buf = np.zeros(fr.size, dtype=np.float64)
+        is_free[rl] = 2
+        free_buf = np.zeros(both.size, dtype=np.float64)
         pen.n_free = fr.size
+        pen.n_relax = rl.size
         pen.free = &freev[0]
-        pen.free_chol = &cholv[0]
         pen.is_free = <const char *>cnp.PyArray_DATA(is_free)
         pen.free_buf = <double *>cnp.PyArray_DATA(free_buf)
     memset(&wk, 0, sizeof(workspace_t))

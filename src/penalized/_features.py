@@ -171,10 +171,15 @@ class FeaturePenalty:
         live = (lo < 0) | (hi > 0)
         self.penalized = (f1 > 0) & live
         self.boxed_unpenalized = unpen & live & ((lo > -np.inf) | (hi < np.inf))
-        self.free_chol = None
+        # unpenalized with a half-infinite box: relaxed in a second dual (see the core)
+        self.relax_idx = np.flatnonzero(self.boxed_unpenalized
+                                        & ((lo == -np.inf) | (hi == np.inf)))
+        self.free_chol = self.relax_chol = None
         self.gram_u = None
         if self.free_idx.size:
             self._factor_free(problem)
+        if self.relax_idx.size:
+            self._factor_relaxed(problem)
 
     @property
     def trivial(self):
@@ -188,6 +193,31 @@ class FeaturePenalty:
                 f"penalty_factor: {U.size} unpenalized, unbounded features; at most "
                 f"min({MAX_FREE}, n_samples) = {min(MAX_FREE, problem.n_samples)} are "
                 "supported (their least-squares block is factored densely).")
+        G = self._gram_block(problem, U)
+        L = _cholesky(G)
+        if L is None:
+            raise ValueError(
+                "penalty_factor: the unpenalized, unbounded columns (penalty_factor == 0) are "
+                "linearly dependent (after centring), so their coefficients are not unique; "
+                "drop duplicates or give them a small penalty factor.")
+        self.gram_u = G
+        self.free_chol = np.asfortranarray(L)
+
+    def _factor_relaxed(self, problem):
+        """Factor for the free block followed by the relaxed features; without one
+        (too many, or dependent columns) the relaxed dual is not formed."""
+        V = np.concatenate([self.free_idx, self.relax_idx])
+        L = None
+        if V.size <= min(MAX_FREE, problem.n_samples):
+            L = _cholesky(self._gram_block(problem, V))
+        if L is None:
+            self.relax_idx = self.relax_idx[:0]
+        else:
+            self.relax_chol = np.asfortranarray(L)
+
+    @staticmethod
+    def _gram_block(problem, U):
+        """X_c,U^T S X_c,U in float64 (from the Gram matrix in Gram mode)."""
         if problem.gram is not None:
             G = np.asarray(problem.gram, dtype=np.float64)[np.ix_(U, U)]
         else:
@@ -201,25 +231,15 @@ class FeaturePenalty:
             else:
                 XU = np.asarray(X[:, U], dtype=np.float64) - m
                 G = XU.T @ (XU if s is None else XU * np.asarray(s, np.float64)[:, None])
-        G = 0.5 * (G + G.T)
-        try:
-            L = np.linalg.cholesky(G)
-        except np.linalg.LinAlgError:
-            L = None
-        d = None if L is None else np.diag(L) ** 2
-        if L is None or not np.all(d > 1e3 * np.finfo(np.float64).eps * np.max(np.diag(G))):
-            raise ValueError(
-                "penalty_factor: the unpenalized, unbounded columns (penalty_factor == 0) are "
-                "linearly dependent (after centring), so their coefficients are not unique; "
-                "drop duplicates or give them a small penalty factor.")
-        self.gram_u = G
-        self.free_chol = np.asfortranarray(L)
+        return 0.5 * (G + G.T)
 
     def solver_kwargs(self):
         return dict(l1_weights=self.f1, l2_weights=self.f2, lower=self.lower,
                     upper=self.upper,
                     free_idx=self.free_idx if self.free_idx.size else None,
-                    free_chol=self.free_chol)
+                    free_chol=self.free_chol,
+                    relax_idx=self.relax_idx if self.relax_idx.size else None,
+                    relax_chol=self.relax_chol)
 
     def clip(self, w):
         """A warm start moved into the box (excluded features to 0)."""
@@ -261,6 +281,18 @@ class FeaturePenalty:
                              np.where((v > 0) & (not penalized_only), np.inf, -np.inf))
         top = float(ratio.max()) if ratio.size else 0.0
         return max(top, 0.0)
+
+
+def _cholesky(G):
+    """Lower Cholesky factor of G, or None when G is singular to working accuracy
+    (a pivot below 1e3 eps times the largest diagonal entry)."""
+    try:
+        L = np.linalg.cholesky(G)
+    except np.linalg.LinAlgError:
+        return None
+    if not np.all(np.diag(L) ** 2 > 1e3 * np.finfo(np.float64).eps * np.max(np.diag(G))):
+        return None
+    return L
 
 
 def resolve_features(problem, options):
