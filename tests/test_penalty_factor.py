@@ -28,8 +28,8 @@ def terms(X, y, sw, fit_intercept, alpha, l1_ratio, pf=None, standardize=False):
 
     1/(2n) sum_i s_i (y_i - x_i.w - b)^2 + sum_j lam1_j |w_j| + lam2_j/2 w_j^2,
     lam1_j = alpha l1_ratio pf_j sd_j, lam2_j = alpha (1 - l1_ratio) pf_j sd_j^2,
-    pf rescaled to sum to p, sd the weighted standard deviation (uncentred
-    without intercept) or 1.
+    pf rescaled to sum to p, sd the weighted standard deviation (centred
+    also without intercept, as glmnet) or 1.
     """
     Xd = (X.toarray() if sp.issparse(X) else np.asarray(X)).astype(np.float64)
     y = np.asarray(y, np.float64)
@@ -39,7 +39,8 @@ def terms(X, y, sw, fit_intercept, alpha, l1_ratio, pf=None, standardize=False):
     ym = s @ y / n if fit_intercept else 0.0
     Xc, yc = Xd - xm, y - ym
     f = np.ones(p) if pf is None else np.asarray(pf, float) * p / np.sum(pf)
-    sd = np.sqrt(s @ (Xc * Xc) / n) if standardize else np.ones(p)
+    Xm = Xd - s @ Xd / n
+    sd = np.sqrt(s @ (Xm * Xm) / n) if standardize else np.ones(p)
     return dict(Xc=Xc, yc=yc, s=s, lam1=alpha * l1_ratio * f * sd,
                 lam2=alpha * (1 - l1_ratio) * f * sd ** 2, xm=xm, ym=ym)
 
@@ -337,15 +338,13 @@ def test_standardize_equals_explicit_scaling(fit_intercept, weighted):
     sw = np.random.default_rng(5).uniform(0.5, 2.0, X.shape[0]) if weighted else None
     n = X.shape[0]
     s = np.ones(n) if sw is None else sw * n / sw.sum()
-    m = (s @ X / n) if fit_intercept else np.zeros(P)
-    sd = np.sqrt(s @ ((X - m) ** 2) / n)
+    sd = np.sqrt(s @ ((X - s @ X / n) ** 2) / n)     # centred also without intercept
     use = sd > 1e-12
     Xs = X[:, use] / sd[use]
     for l1_ratio in (1.0, 0.4):
         got = _fit(X, y, sw, l1_ratio, tol=1e-13, standardize=True, fit_intercept=fit_intercept)
         ref = _fit(Xs, y, sw, l1_ratio, tol=1e-13, fit_intercept=fit_intercept)
-        if fit_intercept:
-            assert got.coef_[5] == 0
+        assert got.coef_[5] == 0
         np.testing.assert_allclose(got.coef_[use], ref.coef_ / sd[use], atol=1e-8)
         assert got.intercept_ == pytest.approx(ref.intercept_, abs=1e-8)
         np.testing.assert_allclose(got.predict(X), ref.predict(Xs), atol=1e-8)

@@ -17,8 +17,9 @@ where
   pf = c * ones is the plain elastic net; excluded features count with
   factor 1 in that sum, as in glmnet);  pf_j = 0 leaves w_j unpenalized;
 * sd_j = 1, or with ``standardize=True`` the weighted standard deviation
-  sqrt(sum_i s_i (x_ij - m_j)^2 / n) (m_j the weighted column mean with an
-  intercept, 0 without, as glmnet): the penalty acts on the coefficients of
+  sqrt(sum_i s_i (x_ij - m_j)^2 / n), m_j the weighted column mean (also
+  without an intercept, as glmnet, which then scales without centring):
+  the penalty acts on the coefficients of
   the standardized columns x_j / sd_j while ``coef_`` stays on the original
   scale; X is never copied (sd_j is folded into per-feature penalty
   weights, which is the same problem written in the original coordinates).
@@ -36,6 +37,8 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
+
+from ._core import Design
 
 # The free block (unpenalized, unbounded features) is eliminated from the dual
 # with a dense |U| x |U| Cholesky factor, refactored per problem and used at
@@ -138,12 +141,16 @@ class FeaturePenalty:
         sqnorm = np.asarray(problem.design.col_sqnorm, dtype=np.float64)
         weight = np.ones(p) if pf is None else pf
         if standardize:
-            self.sd = np.sqrt(sqnorm / problem.n_samples)
+            centred = problem.design
+            if not problem.fit_intercept:
+                # the centred statistics of the same columns (one pass, no copy of X)
+                centred = Design(problem.X, problem.sample_weight, True)
+            cq = np.asarray(centred.col_sqnorm, dtype=np.float64)
+            self.sd = np.sqrt(cq / problem.n_samples)
             # constant columns (sd = 0, or rounding-sized against the mean they were
             # centred with) get coefficient 0: they are excluded, never scaled up
-            mean = (np.zeros(p) if problem.x_mean is None
-                    else np.abs(np.asarray(problem.x_mean, dtype=np.float64)))
-            constant = ~(self.sd > 1e-13 * mean) | (sqnorm <= 0)
+            mean = np.abs(np.asarray(centred.x_mean, dtype=np.float64))
+            constant = ~(self.sd > 1e-13 * mean) | (cq <= 0)
             if constant.any():
                 excluded = constant if excluded is None else (excluded | constant)
             f1, f2 = weight * self.sd, weight * self.sd ** 2

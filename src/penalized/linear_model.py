@@ -240,8 +240,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             + alpha * sum_j pf_j * (l1_ratio * sd_j |w_j| + (1 - l1_ratio)/2 * sd_j^2 w_j^2)
         subject to lower_bounds_j <= w_j <= upper_bounds_j, w_j = 0 for j in exclude
 
-    (sd_j = sqrt(sum_i s_i (x_ij - m_j)^2 / n), m_j the weighted mean, 0
-    without intercept; ``dual_gap_`` certifies this problem).
+    (sd_j = sqrt(sum_i s_i (x_ij - m_j)^2 / n), m_j the weighted mean, also
+    without intercept, as glmnet; ``dual_gap_`` certifies this problem).
     Solved by coordinate descent with working sets and gap-safe screening;
     dense (C or F order) and scipy.sparse input (converted once to CSC,
     never densified; the intercept is handled by implicit centring).
