@@ -533,3 +533,92 @@ def test_dependent_unpenalized_columns_rejected():
     pf[:2] = 0
     with pytest.raises(ValueError, match="penalty_factor"):
         penalized.Lasso(alpha=0.1, penalty_factor=pf).fit(X, y)
+
+
+# ---------------------------------------------------------------------------
+# Core level: Newton steps under bounds, exact zeros at alpha_max
+# ---------------------------------------------------------------------------
+
+def test_newton_steps_respect_bounds_on_an_ill_conditioned_problem():
+    from penalized._core import enet_solve
+    from penalized._enet import LeastSquaresProblem
+    from penalized._validation import check_X
+
+    X, y = make_regression(n=50, p=400, seed=5)
+    prob = LeastSquaresProblem(check_X(X), None, True, False)
+    tgt = prob.target(y)
+    n = 50
+    alpha = prob.alpha_max(tgt, 1.0) / 1000
+    rng = np.random.default_rng(0)
+    lo = -rng.uniform(0.05, 1.0, 400)
+    hi = rng.uniform(0.05, 1.0, 400)
+    pf = rng.uniform(0.5, 2.0, 400)
+    w = np.zeros(400)
+    info = enet_solve(prob.design, w, prob.residual(tgt, w), tgt.y, tgt.yy, n * alpha, 0.0,
+                      tol_abs=1e-12 * tgt.yy, max_epochs=500_000, lower=lo, upper=hi,
+                      l1_weights=pf, l2_weights=pf)
+    assert info["gap"] <= 1e-12 * tgt.yy
+    assert info["n_newton"] > 0
+    assert np.all(w >= lo) and np.all(w <= hi)
+    assert np.count_nonzero((w == lo) | (w == hi)) > 0
+    T = terms(X, y, None, True, alpha, 1.0, pf * 400 / pf.sum())
+    T["lam1"] = alpha * pf                       # no rescaling at the core level
+    assert kkt_violation(T, w, lo, hi) <= 1e-6 * alpha
+
+
+@pytest.mark.parametrize("name", ["bounds", "exclude", "standardize"])
+@pytest.mark.parametrize("factor", [1.0, 3.0])
+def test_at_or_above_alpha_max_exactly_zero(name, factor):
+    X, y = _data()
+    kw = _options(name)
+    if name == "bounds":
+        kw["penalty_factor"] = np.linspace(0.5, 2.0, P)
+    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=0.5, n_alphas=3,
+                                              fit_intercept=True, **kw)
+    assert np.all(coefs[:, 0] == 0.0) and gaps[0] == 0.0
+    m = penalized.ElasticNet(alpha=factor * alphas[0], l1_ratio=0.5, **kw).fit(X, y)
+    assert np.all(m.coef_ == 0.0) and m.dual_gap_ == 0.0
+    assert m.intercept_ == pytest.approx(y.mean(), rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_options_gap_is_a_valid_bound(seed):
+    """Random mixes of every option on random storage: the reported gap always
+    bounds the objective's distance to an independent solve."""
+    rng = np.random.default_rng(100 + seed)
+    p = 25
+    X, y = make_regression(60, p, seed=seed, density=0.4 if seed % 3 == 0 else None)
+    if seed % 3 == 1:
+        X = np.ascontiguousarray(X)
+    if seed % 4 == 2:
+        X = sp.csc_matrix(X) if sp.issparse(X) else X
+        if sp.issparse(X):
+            X.indices, X.indptr = X.indices.astype(np.int64), X.indptr.astype(np.int64)
+    pf = rng.choice([0.0, 0.5, 1.0, 3.0], p, p=[0.15, 0.25, 0.4, 0.2])
+    pf[rng.integers(p)] = 1.0
+    lo = rng.choice([-np.inf, -0.5, 0.0], p, p=[0.6, 0.2, 0.2])
+    hi = rng.choice([np.inf, 0.4, 0.0], p, p=[0.6, 0.2, 0.2])
+    ex = rng.choice(p, 2, replace=False)
+    kw = dict(penalty_factor=pf, lower_bounds=lo, upper_bounds=hi, exclude=ex,
+              standardize=bool(seed % 2))
+    sw = rng.uniform(0.3, 2.0, 60) if seed % 5 != 0 else None
+    fit_intercept = seed % 6 != 5
+    l1_ratio = [1.0, 0.7, 0.3][seed % 3]
+    alpha = 0.02 * (1 + seed % 4)
+    T = terms(X, y, sw, fit_intercept, alpha, l1_ratio, np.where(np.isin(np.arange(p), ex),
+                                                                 1.0, pf), kw["standardize"])
+    if kw["standardize"]:
+        const = ~(np.sqrt(np.diag(T["Xc"].T @ (T["s"][:, None] * T["Xc"])) / 60) > 0)
+        assert not const.any()
+    lo2, hi2 = lo.copy(), hi.copy()
+    lo2[ex] = hi2[ex] = 0.0
+    w_ref = reference_solve(T, lo2, hi2)
+    for tol in (1e-2, 1e-5, 1e-9):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            m = penalized.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=tol, max_iter=100000,
+                                     fit_intercept=fit_intercept, **kw).fit(X, y, sample_weight=sw)
+        assert np.all(m.coef_ >= lo2) and np.all(m.coef_ <= hi2)
+        diff = objective(T, m.coef_) - objective(T, w_ref)
+        assert diff <= m.dual_gap_ + 1e-12 * objective(T, w_ref), (tol, diff, m.dual_gap_)
+    assert kkt_violation(T, m.coef_, lo2, hi2) <= 1e-4 * alpha

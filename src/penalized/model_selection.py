@@ -263,9 +263,10 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         glmnet's per-feature options, as in :class:`penalized.ElasticNet`
         (standardization uses each fold's own standard deviations).
     max_features : int or None, default=None
-        As in :func:`penalized.enet_path`: each grid is cut before the first
-        alpha whose full-data solution has more than ``max_features``
-        non-zeros (one extra full-data path), and only the alphas left are
+        As in :func:`penalized.enet_path`: the grids are cut before the first
+        alpha whose full-data solution (for any l1_ratio; one extra
+        full-data path each) has more than ``max_features`` non-zeros, keeping
+        at least the first alpha, and only the alphas left are
         cross-validated (``alphas_`` holds them).
     cv : int, splitter or iterable, default=None (5-fold)
         Any scikit-learn splitter; ``groups`` in :meth:`fit` reaches it.
