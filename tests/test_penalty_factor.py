@@ -622,3 +622,16 @@ def test_random_options_gap_is_a_valid_bound(seed):
         diff = objective(T, m.coef_) - objective(T, w_ref)
         assert diff <= m.dual_gap_ + 1e-12 * objective(T, w_ref), (tol, diff, m.dual_gap_)
     assert kkt_violation(T, m.coef_, lo2, hi2) <= 1e-4 * alpha
+
+
+@pytest.mark.parametrize("bound", [1e3, 1e8, 1e200])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_large_finite_bounds_certify_like_none(bound, l1_ratio):
+    """An inactive finite bound B must not inflate the gap by (rounding excess) * B."""
+    X, y = _data()
+    plain = _fit(X, y, None, l1_ratio, tol=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        boxed = _fit(X, y, None, l1_ratio, tol=1e-12, lower_bounds=-bound, upper_bounds=bound)
+    np.testing.assert_allclose(boxed.coef_, plain.coef_, atol=1e-9)
+    assert boxed.dual_gap_ <= 1e-12 * np.var(y)

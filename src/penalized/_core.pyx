@@ -346,7 +346,8 @@ cdef double _projected_sqnorm(const pen_t *P, const double *chol, Py_ssize_t m,
 
 cdef struct dacc_t:
     # per-feature sums of one dual point (see _dual_point)
-    double t            # scale of the augmented point
+    double t            # scale of the augmented point (feasible in unbounded directions)
+    double t_all        # the scale making every direction feasible (no box term)
     double wc           # sum_j w_j c_j
     double werr         # sum_j |w_j| e_j
     double fench        # sum_j worst g_j*(c_j +- e_j)
@@ -357,6 +358,7 @@ cdef struct dacc_t:
 
 cdef inline void _dacc_init(dacc_t *a, double s_u) noexcept nogil:
     a.t = 1.0
+    a.t_all = 1.0
     a.wc = 0.0
     a.werr = 0.0
     a.fench = 0.0
@@ -375,17 +377,22 @@ cdef inline void _dacc_feature(dacc_t *a, double c, double wj, double colnorm,
         a.werr += fabs(wj) * e
     d = c - l2j * wj
     # largest t <= 1 with t d_j inside [-l1_j, l1_j] in the unbounded directions
-    if hi == INFINITY:
+    # (t), and in every direction the box allows (t_all)
+    if hi > 0.0:
         v = d + e
         if v > l1j:
             q = l1j / v
-            if q < a.t:
+            if q < a.t_all:
+                a.t_all = q
+            if hi == INFINITY and q < a.t:
                 a.t = q
-    if lo == -INFINITY:
+    if lo < 0.0:
         v = e - d
         if v > l1j:
             q = l1j / v
-            if q < a.t:
+            if q < a.t_all:
+                a.t_all = q
+            if lo == -INFINITY and q < a.t:
                 a.t = q
     if fenchel:
         if e > 0.0:
@@ -402,17 +409,35 @@ cdef inline void _dacc_box(dacc_t *a, double c, double wj, double colnorm,
                    _box_excess(a.t * (d + e), l1j, lo, hi))
 
 
+cdef inline double _aug_gap(const dacc_t *a, const pen_t *P, double t, double hsum,
+                           double rr, double l1w, double l2sq) noexcept nogil:
+    cdef double g = (0.5 * (1.0 - t) * (1.0 - t) * rr + P.l1 * l1w - t * a.wc
+                     + 0.5 * (1.0 + t * t) * P.l2 * l2sq)
+    if a.werr > 0.0 or hsum > 0.0 or a.s_u > 0.0:
+        g += t * a.werr + hsum + 0.5 * a.s_u
+    return g
+
+
 cdef inline void _dacc_gaps(const dacc_t *a, const pen_t *P, double rr, double l1w,
-                            double l2sq, double pen, double *gap_aug,
+                            double l2sq, double pen, double *gap_aug, double *scale,
                             double *gap_f) noexcept nogil:
-    """F(w) - D for the augmented and the Fenchel point (see _dual_point)."""
-    cdef double t = a.t, v
+    """F(w) - D for the augmented and the Fenchel point (see _dual_point).
+
+    The augmented point is scaled by t (box terms h_j* in the finite
+    directions) or, when smaller, by t_all (no box term): with a large
+    finite bound, a rounding-size excess of |d_j| over l1_j times the bound
+    would otherwise swamp the gap.  ``scale`` receives the scale used.
+    """
+    cdef double v
     rr -= a.s_u
+    scale[0] = a.t
     if P.l1 > 0.0:
-        gap_aug[0] = (0.5 * (1.0 - t) * (1.0 - t) * rr + P.l1 * l1w - t * a.wc
-                      + 0.5 * (1.0 + t * t) * P.l2 * l2sq)
-        if a.werr > 0.0 or a.hsum > 0.0 or a.s_u > 0.0:
-            gap_aug[0] += t * a.werr + a.hsum + 0.5 * a.s_u
+        gap_aug[0] = _aug_gap(a, P, a.t, a.hsum, rr, l1w, l2sq)
+        if a.t_all < a.t:
+            v = _aug_gap(a, P, a.t_all, 0.0, rr, l1w, l2sq)
+            if v < gap_aug[0]:
+                gap_aug[0] = v
+                scale[0] = a.t_all
     else:
         gap_aug[0] = INFINITY
     gap_f[0] = INFINITY
@@ -548,8 +573,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             _dacc_feature(&B, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
 
     if not P.l1 > 0.0:
-        A.t = 1.0
-        B.t = 1.0
+        A.t = A.t_all = 1.0
+        B.t = B.t_all = 1.0
     elif boxed:
         for k in range(n_cand):
             j = cand[k]
@@ -567,8 +592,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     out.rr = rr
     out.pen = P.l1 * l1w + 0.5 * P.l2 * l2sq
     out.primal = 0.5 * rr + out.pen
-    out.scale = A.t
     out.e_free = A.e_u
+    out.scale = A.t
     if nnz_cand != nnz_all:
         if P.n_free > 0 or relax:
             out.gap_aug = INFINITY
@@ -577,12 +602,12 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         # w.corr misses non-zeros outside cand: take it from y.S r = r.S r + w.corr
         # (the same gaps, with the plain difference's rounding)
         A.wc = ry - rr
-    _dacc_gaps(&A, P, rr, l1w, l2sq, out.pen, &out.gap_aug, &g_f)
+    _dacc_gaps(&A, P, rr, l1w, l2sq, out.pen, &out.gap_aug, &out.scale, &g_f)
     out.gap_best = out.gap_aug if out.gap_aug <= g_f else g_f
     if relax:
         # the relaxed dual certifies, never screens (its sphere holds the dual
         # optimum of the relaxed problem only)
-        _dacc_gaps(&B, P, rr, l1w, l2sq, out.pen, &g_aug, &g_f)
+        _dacc_gaps(&B, P, rr, l1w, l2sq, out.pen, &g_aug, &v, &g_f)
         if g_aug < out.gap_best:
             out.gap_best = g_aug
         if g_f < out.gap_best:
