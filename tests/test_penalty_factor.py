@@ -635,3 +635,24 @@ def test_large_finite_bounds_certify_like_none(bound, l1_ratio):
         boxed = _fit(X, y, None, l1_ratio, tol=1e-12, lower_bounds=-bound, upper_bounds=bound)
     np.testing.assert_allclose(boxed.coef_, plain.coef_, atol=1e-9)
     assert boxed.dual_gap_ <= 1e-12 * np.var(y)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("density", [None, 0.3])
+def test_half_bounded_unpenalized_some_interior_some_active(dtype, density):
+    """Unpenalized features with [-1, inf): some end inside the box, some at -1.
+    Only the interior ones may be relaxed for the certificate to be tight."""
+    X, y = make_regression(200, 80, seed=7, density=density)
+    pf = np.ones(80)
+    pf[:4] = 0.0
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, 200)
+    kw = dict(penalty_factor=pf, lower_bounds=-1.0, standardize=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = penalized.ElasticNet(alpha=0.02, l1_ratio=0.8, tol=1e-7, max_iter=3000,
+                                 **kw).fit(X.astype(dtype), y.astype(dtype), sample_weight=sw)
+    assert np.any(m.coef_[:4] == -1.0) and np.any(m.coef_[:4] > -1.0)
+    T = terms(X, y, sw, True, 0.02, 0.8, pf, True)
+    w_ref = reference_solve(T, np.full(80, -1.0), None)
+    diff = objective(T, m.coef_.astype(np.float64)) - objective(T, w_ref)
+    assert diff <= m.dual_gap_ + (1e-6 if dtype == np.float32 else 1e-12) * objective(T, w_ref)

@@ -213,13 +213,16 @@ cdef struct pen_t:
     # Unpenalized, unbounded features U ("free"): eliminated from the dual by
     # the S-orthogonal projection onto span(X_c,U)^perp (see _dual_point).
     # Unpenalized features with a half-infinite box R ("relaxed"): a second
-    # dual drops their box and projects them out too (a relaxation, so still
-    # a valid bound; tight when they are interior at the optimum).
+    # dual drops the box of those strictly inside it at the point and projects
+    # them out too (a relaxation, so still a valid bound; tight when the
+    # interior ones are interior at the optimum).
     Py_ssize_t n_free
     Py_ssize_t n_relax
     const Py_ssize_t *free    # U, then R (n_free + n_relax indices)
     const double *free_chol   # lower Cholesky factor of X_c,U^T S X_c,U, column-major
-    const double *relax_chol  # the same for U followed by R (NULL if n_relax == 0)
+    const double *relax_gram  # X_c,V^T S X_c,V for V = U then R, column-major (n_relax > 0)
+    double *sub_chol          # (n_free + n_relax)^2 scratch: factor of a sub-block
+    Py_ssize_t *sub_idx       # n_free + n_relax scratch: positions of that sub-block in V
     const char *is_free       # p flags: 1 in U, 2 in R (NULL when both are empty)
     double *free_buf          # n_free + n_relax scratch
 
@@ -339,6 +342,45 @@ cdef double _projected_sqnorm(const pen_t *P, const double *chol, Py_ssize_t m,
     _chol_solve(chol, m, P.free_buf)
     for k in range(m):
         su += corr[P.free[k]] * P.free_buf[k]
+    if su != su:
+        return INFINITY
+    return su if su > 0.0 else 0.0
+
+
+cdef inline bint _relaxed_here(const pen_t *P, Py_ssize_t j, double wj) noexcept nogil:
+    """j is relaxed and strictly inside its box at this point."""
+    return _is_relaxed(P, j) and _loj(P, j) < wj and wj < _hij(P, j)
+
+
+cdef double _relaxed_sqnorm(const pen_t *P, const floating *w,
+                            const double *corr) noexcept nogil:
+    """c_S^T G_S^{-1} c_S for S = U + the relaxed features inside their box at w.
+
+    G_S is gathered from the stored Gram block of U + R and factored here
+    (|S| is small).  -1 when S = U (the relaxed dual is then the plain one),
+    +inf when G_S is not positive definite (the relaxed dual is not used).
+    """
+    cdef Py_ssize_t k, a, b, m = 0, nv = P.n_free + P.n_relax
+    cdef int mm, one = 1, info = 0
+    cdef char uplo = b'L'
+    cdef double su = 0.0
+    for k in range(nv):
+        if k < P.n_free or _relaxed_here(P, P.free[k], w[P.free[k]]):
+            P.sub_idx[m] = k
+            m += 1
+    if m == P.n_free:
+        return -1.0
+    for b in range(m):
+        for a in range(m):
+            P.sub_chol[b * m + a] = P.relax_gram[P.sub_idx[b] * nv + P.sub_idx[a]]
+        P.free_buf[b] = corr[P.free[P.sub_idx[b]]]
+    mm = <int>m
+    dpotrf(&uplo, &mm, P.sub_chol, &mm, &info)
+    if info != 0:
+        return INFINITY
+    dpotrs(&uplo, &mm, &one, P.sub_chol, &mm, P.free_buf, &mm, &info)
+    for b in range(m):
+        su += corr[P.free[P.sub_idx[b]]] * P.free_buf[b]
     if su != su:
         return INFINITY
     return su if su > 0.0 else 0.0
@@ -504,6 +546,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     cdef double sr = 0.0, v, c, lo, hi, l1j, l2j, cn, g_aug, g_f
     cdef bint boxed = P.lo != NULL or P.hi != NULL, fenchel = P.l2 > 0.0
     cdef bint relax = P.n_relax > 0
+    cdef double s_rel
     cdef const floating *s = <const floating *>D.sw
 
     if D.kind == PZ_GRAM:
@@ -536,7 +579,10 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         corr[j] = res[j] if D.kind == PZ_GRAM else _centred_wdot(D, j, res, sr)
     _dacc_init(&A, _projected_sqnorm(P, P.free_chol, P.n_free, corr) if P.n_free > 0 else 0.0)
     if relax:
-        _dacc_init(&B, _projected_sqnorm(P, P.relax_chol, P.n_free + P.n_relax, corr))
+        s_rel = _relaxed_sqnorm(P, w, corr)
+        relax = s_rel >= 0.0 and s_rel < INFINITY
+        if relax:
+            _dacc_init(&B, s_rel)
     for j in range(D.p):
         if w[j] != 0.0:
             nnz_all += 1
@@ -569,7 +615,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         hi = _hij(P, j)
         cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
         _dacc_feature(&A, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
-        if relax and not _is_relaxed(P, j):
+        if relax and not _relaxed_here(P, j, w[j]):
             _dacc_feature(&B, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
 
     if not P.l1 > 0.0:
@@ -586,7 +632,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             hi = _hij(P, j)
             cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
             _dacc_box(&A, corr[j], w[j], cn, l1j, l2j, lo, hi)
-            if relax and not _is_relaxed(P, j):
+            if relax and not _relaxed_here(P, j, w[j]):
                 _dacc_box(&B, corr[j], w[j], cn, l1j, l2j, lo, hi)
 
     out.rr = rr
@@ -595,7 +641,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     out.e_free = A.e_u
     out.scale = A.t
     if nnz_cand != nnz_all:
-        if P.n_free > 0 or relax:
+        if P.n_free > 0 or P.n_relax > 0:
             out.gap_aug = INFINITY
             out.gap_best = INFINITY
             return out
@@ -1756,7 +1802,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
                lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
-               relax_chol=None):
+               relax_gram=None):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -1797,8 +1843,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           lower Cholesky factor (|U| x |U|, F-ordered float64) of
           X_c,U^T S X_c,U (GRAM: G[U, U]).  Required when such features
           exist: their certificate is the projected dual of ``_dual_point``.
-    relax_idx, relax_chol : unpenalized features with a half-infinite box
-          (optional), and the Cholesky factor of X_c,V^T S X_c,V for V =
+    relax_idx, relax_gram : unpenalized features with a half-infinite box
+          (optional), and X_c,V^T S X_c,V (F-ordered float64) for V =
           free_idx followed by relax_idx: the relaxed dual of ``_dual_point``.
 
     Returns
@@ -1875,11 +1921,15 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             cholv = chol_free.ravel(order="F")
             pen.free_chol = &cholv[0]
         if rl.size:
-            chol_rel = np.asfortranarray(relax_chol, dtype=np.float64)
-            if chol_rel.shape != (both.size, both.size):
-                raise ValueError("enet_solve: relax_chol must be |free + relax| squared")
-            relv = chol_rel.ravel(order="F")
-            pen.relax_chol = &relv[0]
+            gram_rel = np.asfortranarray(relax_gram, dtype=np.float64)
+            if gram_rel.shape != (both.size, both.size):
+                raise ValueError("enet_solve: relax_gram must be |free + relax| squared")
+            relv = gram_rel.ravel(order="F")
+            pen.relax_gram = &relv[0]
+            sub_chol = np.zeros(both.size * both.size, dtype=np.float64)
+            sub_idx = np.zeros(both.size, dtype=np.intp)
+            pen.sub_chol = <double *>cnp.PyArray_DATA(sub_chol)
+            pen.sub_idx = <Py_ssize_t *>cnp.PyArray_DATA(sub_idx)
         is_free = np.zeros(p, dtype=np.int8)
         is_free[fr] = 1
         is_free[rl] = 2

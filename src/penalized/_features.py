@@ -44,6 +44,9 @@ from ._core import Design
 # with a dense |U| x |U| Cholesky factor, refactored per problem and used at
 # every gap check: fine for the usual handful of such features.
 MAX_FREE = 1000
+# The relaxed dual (unpenalized features with a half-infinite box) refactors
+# the block of those inside their box at every gap check: O(|V|^3) each.
+MAX_RELAX = 200
 
 
 def _per_feature(value, name, p):
@@ -181,7 +184,7 @@ class FeaturePenalty:
         # unpenalized with a half-infinite box: relaxed in a second dual (see the core)
         self.relax_idx = np.flatnonzero(self.boxed_unpenalized
                                         & ((lo == -np.inf) | (hi == np.inf)))
-        self.free_chol = self.relax_chol = None
+        self.free_chol = self.relax_gram = None
         self.gram_u = None
         if self.free_idx.size:
             self._factor_free(problem)
@@ -211,16 +214,14 @@ class FeaturePenalty:
         self.free_chol = np.asfortranarray(L)
 
     def _factor_relaxed(self, problem):
-        """Factor for the free block followed by the relaxed features; without one
-        (too many, or dependent columns) the relaxed dual is not formed."""
+        """Gram block of the free features followed by the relaxed ones (the core
+        factors the part inside their boxes at each gap check); with too many
+        (more than MAX_RELAX, or n) the relaxed dual is not formed."""
         V = np.concatenate([self.free_idx, self.relax_idx])
-        L = None
-        if V.size <= min(MAX_FREE, problem.n_samples):
-            L = _cholesky(self._gram_block(problem, V))
-        if L is None:
+        if V.size > min(MAX_RELAX, problem.n_samples):
             self.relax_idx = self.relax_idx[:0]
         else:
-            self.relax_chol = np.asfortranarray(L)
+            self.relax_gram = np.asfortranarray(self._gram_block(problem, V))
 
     @staticmethod
     def _gram_block(problem, U):
@@ -246,7 +247,7 @@ class FeaturePenalty:
                     free_idx=self.free_idx if self.free_idx.size else None,
                     free_chol=self.free_chol,
                     relax_idx=self.relax_idx if self.relax_idx.size else None,
-                    relax_chol=self.relax_chol)
+                    relax_gram=self.relax_gram)
 
     def clip(self, w):
         """A warm start moved into the box (excluded features to 0)."""
