@@ -626,13 +626,17 @@ def test_random_options_gap_is_a_valid_bound(seed):
 
 @pytest.mark.parametrize("bound", [1e3, 1e8, 1e200])
 @pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
-def test_large_finite_bounds_certify_like_none(bound, l1_ratio):
-    """An inactive finite bound B must not inflate the gap by (rounding excess) * B."""
+@pytest.mark.parametrize("unpenalized", [False, True])
+def test_large_finite_bounds_certify_like_none(bound, l1_ratio, unpenalized):
+    """An inactive finite bound B must not inflate the gap by (rounding excess) * B,
+    for penalized and for unpenalized (pf = 0) features."""
     X, y = _data()
-    plain = _fit(X, y, None, l1_ratio, tol=1e-12)
+    pf = _pf() if unpenalized else None
+    plain = _fit(X, y, None, l1_ratio, tol=1e-12, penalty_factor=pf)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        boxed = _fit(X, y, None, l1_ratio, tol=1e-12, lower_bounds=-bound, upper_bounds=bound)
+        boxed = _fit(X, y, None, l1_ratio, tol=1e-12, lower_bounds=-bound, upper_bounds=bound,
+                     penalty_factor=pf)
     np.testing.assert_allclose(boxed.coef_, plain.coef_, atol=1e-9)
     assert boxed.dual_gap_ <= 1e-12 * np.var(y)
 

@@ -44,7 +44,7 @@ from ._core import Design
 # with a dense |U| x |U| Cholesky factor, refactored per problem and used at
 # every gap check: fine for the usual handful of such features.
 MAX_FREE = 1000
-# The relaxed dual (unpenalized features with a half-infinite box) refactors
+# The relaxed dual (unpenalized features with a box) refactors
 # the block of those inside their box at every gap check: O(|V|^3) each.
 MAX_RELAX = 200
 
@@ -181,9 +181,8 @@ class FeaturePenalty:
         live = (lo < 0) | (hi > 0)
         self.penalized = (f1 > 0) & live
         self.boxed_unpenalized = unpen & live & ((lo > -np.inf) | (hi < np.inf))
-        # unpenalized with a half-infinite box: relaxed in a second dual (see the core)
-        self.relax_idx = np.flatnonzero(self.boxed_unpenalized
-                                        & ((lo == -np.inf) | (hi == np.inf)))
+        # unpenalized with a box: relaxed in a second dual where inside it (see the core)
+        self.relax_idx = np.flatnonzero(self.boxed_unpenalized)
         self.free_chol = self.relax_gram = None
         self.gram_u = None
         if self.free_idx.size:
