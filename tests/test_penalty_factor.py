@@ -660,3 +660,21 @@ def test_half_bounded_unpenalized_some_interior_some_active(dtype, density):
     w_ref = reference_solve(T, np.full(80, -1.0), None)
     diff = objective(T, m.coef_.astype(np.float64)) - objective(T, w_ref)
     assert diff <= m.dual_gap_ + (1e-6 if dtype == np.float32 else 1e-12) * objective(T, w_ref)
+
+
+@pytest.mark.parametrize("tiny", [1e-6, 1e-10, 1e-14])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tiny_penalty_factors_certified(tiny, dtype):
+    """A nearly unpenalized feature: |x_j.theta| must stay within a tiny l1_j,
+    which rounding alone breaks; the relaxed dual still certifies it."""
+    X, y = _data()
+    pf = np.ones(P)
+    pf[:3] = tiny
+    tol = 1e-10 if dtype == np.float64 else 1e-6
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = _fit(X.astype(dtype), y.astype(dtype), None, 1.0, tol=tol, penalty_factor=pf)
+    T = _ref_terms(X, y, None, True, 1.0, dict(penalty_factor=pf))
+    w_ref = reference_solve(T)
+    slack = (1e-6 if dtype == np.float32 else 1e-12) * objective(T, w_ref)
+    assert objective(T, m.coef_.astype(np.float64)) - objective(T, w_ref) <= m.dual_gap_ + slack

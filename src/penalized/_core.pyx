@@ -212,9 +212,9 @@ cdef struct pen_t:
     const double *hi
     # Unpenalized, unbounded features U ("free"): eliminated from the dual by
     # the S-orthogonal projection onto span(X_c,U)^perp (see _dual_point).
-    # Unpenalized features with a box R ("relaxed"): a second
-    # dual drops the box of those strictly inside it at the point and projects
-    # them out too (a relaxation, so still a valid bound; tight when the
+    # Unpenalized features with a box, or weakly penalized ones, R ("relaxed"):
+    # a second dual drops the penalty and box of those strictly inside the box
+    # at the point and projects them out too (a relaxation, so still a valid bound; tight when the
     # interior ones are interior at the optimum).
     Py_ssize_t n_free
     Py_ssize_t n_relax
@@ -523,14 +523,17 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     Schwarz); every term is taken at its worst over that interval (convex
     in c_j: an endpoint).  The solver makes s_U rounding-sized by an exact
     least-squares update of w_U before each check (``_free_update``).
-    Relaxed features R (unpenalized with a box: inside it they meet the same
-    rounding problem, through the infinite conjugate of an unbounded side or
-    through the rounding excess times a large bound): a second pair of gaps
-    is formed with the boxes of the R features strictly inside them at the
-    point dropped, and those projected out with U.  The relaxed problem's
-    minimum is below F's, so its dual is a valid bound too, tight when those
-    features are interior at the optimum; gap_best is the smallest of the
-    four, gap_aug (which drives screening) is the unrelaxed one.
+    Relaxed features R (unpenalized with a box, or weakly penalized: inside
+    the box they meet the same rounding problem, through the infinite
+    conjugate of an unbounded side, the rounding excess times a large bound,
+    or a tiny l1_j): a second pair of gaps is formed with the penalty and box
+    of the R features strictly inside their box at the point dropped, and
+    those projected out with U.  The relaxed problem's minimum is below F's,
+    so its dual is a valid bound too (F(w) - F_relaxed(w) = their penalty,
+    already counted in the sums over all features: the (1 + t^2)/2 l2_j of the
+    augmented form exceeds the 1/2 l2_j needed); it is tight up to that
+    penalty when those features are interior at the optimum.  gap_best is the
+    smallest of the four, gap_aug (which drives screening) the unrelaxed one.
     F and D are each of the size of r.S r, which for a badly fitting model
     (a Newton step's working response) can exceed the gap wanted by 1e10:
     their plain difference would be rounding noise.  Needs w = 0 outside
@@ -1845,7 +1848,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           lower Cholesky factor (|U| x |U|, F-ordered float64) of
           X_c,U^T S X_c,U (GRAM: G[U, U]).  Required when such features
           exist: their certificate is the projected dual of ``_dual_point``.
-    relax_idx, relax_gram : unpenalized features with a box
+    relax_idx, relax_gram : unpenalized features with a box, or weakly penalized ones
           (optional), and X_c,V^T S X_c,V (F-ordered float64) for V =
           free_idx followed by relax_idx: the relaxed dual of ``_dual_point``.
 

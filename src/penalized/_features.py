@@ -47,6 +47,9 @@ MAX_FREE = 1000
 # The relaxed dual (unpenalized features with a box) refactors
 # the block of those inside their box at every gap check: O(|V|^3) each.
 MAX_RELAX = 200
+# Penalty factors (after rescaling to sum p) at most this small are also relaxed
+# in that dual: dropping a penalty this weak costs at most its value in the gap.
+WEAK_PF = 1e-3
 
 
 def _per_feature(value, name, p):
@@ -181,8 +184,10 @@ class FeaturePenalty:
         live = (lo < 0) | (hi > 0)
         self.penalized = (f1 > 0) & live
         self.boxed_unpenalized = unpen & live & ((lo > -np.inf) | (hi < np.inf))
-        # unpenalized with a box: relaxed in a second dual where inside it (see the core)
-        self.relax_idx = np.flatnonzero(self.boxed_unpenalized)
+        # unpenalized with a box, or weakly penalized: relaxed in a second dual where
+        # inside the box (see the core); a tiny l1_j leaves no room for rounding
+        weak = (weight > 0) & (weight <= WEAK_PF) & live & (sqnorm > 0)
+        self.relax_idx = np.flatnonzero(self.boxed_unpenalized | weak)
         self.free_chol = self.relax_gram = None
         self.gram_u = None
         if self.free_idx.size:
