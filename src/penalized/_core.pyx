@@ -1830,7 +1830,9 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           if ``has_cert``, a dual candidate r(cert_w) from a previous solve of
           the same data (e.g. the previous alpha of a path); on exit, the
           residual and coefficients whose rescaled residual certified the
-          returned gap: gap = F(w) - D(theta(cert_res, cert_w)).
+          returned gap: gap = F(w) - D(theta(cert_res, cert_w)) (with free or
+          relaxed features, theta is that residual projected as described in
+          ``_dual_point``, and the gap includes the projection's bound).
     accelerate : accept extrapolated primal iterates when they lower F.
     inner_ratio : a subproblem is solved until its gap is below inner_ratio
           times the outer gap.
