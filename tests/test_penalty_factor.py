@@ -678,3 +678,27 @@ def test_tiny_penalty_factors_certified(tiny, dtype):
     w_ref = reference_solve(T)
     slack = (1e-6 if dtype == np.float32 else 1e-12) * objective(T, w_ref)
     assert objective(T, m.coef_.astype(np.float64)) - objective(T, w_ref) <= m.dual_gap_ + slack
+
+
+# ---------------------------------------------------------------------------
+# scikit-learn's estimator contract with the options set (scalars fit any p)
+# ---------------------------------------------------------------------------
+
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+
+@parametrize_with_checks(
+    # alpha=0.1: standardized, iris has alpha_max < 1, and a fit certified at w = 0
+    # takes 0 epochs (n_iter_ = 0, as for any alpha >= alpha_max)
+    [penalized.Lasso(alpha=0.1, standardize=True),
+     penalized.ElasticNet(lower_bounds=-1.0, upper_bounds=2.0, l1_ratio=0.3),
+     penalized.Lasso(alpha=0.1, standardize=True, lower_bounds=-0.5, penalty_factor=2.0,
+                     precompute=True),
+     penalized.LassoCV(cv=3, n_alphas=8, standardize=True, upper_bounds=3.0, max_features=3)],
+    expected_failed_checks=lambda est: (
+        {"check_sample_weight_equivalence_on_dense_data": "CV folds change with repeats",
+         "check_sample_weight_equivalence_on_sparse_data": "CV folds change with repeats"}
+        if isinstance(est, penalized.LassoCV) else {}),
+)
+def test_sklearn_contract_with_options(estimator, check):
+    check(estimator)
