@@ -548,7 +548,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     cdef dacc_t A, B
     cdef Py_ssize_t i, j, k, nnz_all = 0, nnz_cand = 0
     cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0, l1w = 0.0
-    cdef double sr = 0.0, v, c, lo, hi, l1j, l2j, cn, g_aug, g_f
+    cdef double sr = 0.0, v = 0.0, c, lo, hi, l1j, l2j, cn, g_aug = INFINITY, g_f = INFINITY
     cdef bint boxed = P.lo != NULL or P.hi != NULL, fenchel = P.l2 > 0.0
     cdef bint relax = P.n_relax > 0
     cdef double s_rel
