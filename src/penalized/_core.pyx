@@ -19,7 +19,7 @@ only the column operations below look at the storage.
 import numpy as np
 cimport numpy as cnp
 from cython cimport floating
-from libc.math cimport fabs, log, sqrt, INFINITY
+from libc.math cimport fabs, fmax, log, sqrt, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcmp, memcpy, memmove, memset
@@ -197,11 +197,107 @@ cdef inline void _apply_update(const design_t *D, Py_ssize_t j, double delta,
 # Penalty: elastic net prox and the duality gap
 # ---------------------------------------------------------------------------
 
-cdef inline double _enet_prox(double z, double L, double l1, double l2, bint positive) noexcept nogil:
-    """argmin_u L/2 (u - z/L)^2 + l1 |u| + l2/2 u^2  (+ u >= 0 if positive)."""
-    if positive:
-        return (z - l1) / (L + l2) if z > l1 else 0.0
-    return pz_soft_threshold(z, l1) / (L + l2)
+cdef struct pen_t:
+    # The separable penalty sum_j g_j(w_j), with
+    #     g_j(u) = l1_j |u| + l2_j/2 u^2 + indicator_[lo_j, hi_j](u),
+    # l1_j = l1 * f1_j, l2_j = l2 * f2_j and lo_j <= 0 <= hi_j.  A NULL array
+    # means its neutral value (f = 1, lo = -inf, hi = +inf), so the plain
+    # elastic net pays one predictable branch per access.  ``positive`` is
+    # lo = 0 (no separate code path).
+    double l1
+    double l2
+    const double *f1
+    const double *f2
+    const double *lo
+    const double *hi
+    # Unpenalized, unbounded features U ("free"): eliminated from the dual by
+    # the S-orthogonal projection onto span(X_c,U)^perp (see _dual_point).
+    # Unpenalized features with a box, or weakly penalized ones, R ("relaxed"):
+    # a second dual drops the penalty and box of those strictly inside the box
+    # at the point and projects them out too (a relaxation, so still a valid bound; tight when the
+    # interior ones are interior at the optimum).
+    Py_ssize_t n_free
+    Py_ssize_t n_relax
+    const Py_ssize_t *free    # U, then R (n_free + n_relax indices)
+    const double *free_chol   # lower Cholesky factor of X_c,U^T S X_c,U, column-major
+    const double *relax_gram  # X_c,V^T S X_c,V for V = U then R, column-major (n_relax > 0)
+    double *sub_chol          # (n_free + n_relax)^2 scratch: factor of a sub-block
+    Py_ssize_t *sub_idx       # n_free + n_relax scratch: positions of that sub-block in V
+    const char *is_free       # p flags: 1 in U, 2 in R (NULL when both are empty)
+    double *free_buf          # n_free + n_relax scratch
+
+
+cdef inline double _l1j(const pen_t *P, Py_ssize_t j) noexcept nogil:
+    return P.l1 if P.f1 == NULL else P.l1 * P.f1[j]
+
+
+cdef inline double _l2j(const pen_t *P, Py_ssize_t j) noexcept nogil:
+    return P.l2 if P.f2 == NULL else P.l2 * P.f2[j]
+
+
+cdef inline double _loj(const pen_t *P, Py_ssize_t j) noexcept nogil:
+    return -INFINITY if P.lo == NULL else P.lo[j]
+
+
+cdef inline double _hij(const pen_t *P, Py_ssize_t j) noexcept nogil:
+    return INFINITY if P.hi == NULL else P.hi[j]
+
+
+cdef inline bint _is_free(const pen_t *P, Py_ssize_t j) noexcept nogil:
+    return P.is_free != NULL and P.is_free[j] == 1
+
+
+cdef inline bint _is_relaxed(const pen_t *P, Py_ssize_t j) noexcept nogil:
+    return P.is_free != NULL and P.is_free[j] == 2
+
+
+cdef inline double _enet_prox(double z, double L, double l1, double l2,
+                              double lo, double hi) noexcept nogil:
+    """argmin_{lo <= u <= hi} L/2 (u - z/L)^2 + l1 |u| + l2/2 u^2.
+
+    The objective is convex in one variable, so the box-constrained minimiser
+    is the unconstrained one (soft-thresholding) clipped to [lo, hi].
+    """
+    cdef double u = pz_soft_threshold(z, l1) / (L + l2)
+    if u < lo:
+        return lo
+    if u > hi:
+        return hi
+    return u
+
+
+cdef inline double _conj(double c, double l1, double l2, double lo, double hi) noexcept nogil:
+    """Fenchel conjugate g*(c) = sup_u c u - g(u) of g(u) = l1|u| + l2/2 u^2 + i_[lo,hi](u).
+
+    lo <= 0 <= hi.  The maximiser is clip(S(c, l1) / l2, lo, hi); with B the
+    bound on the side of c and v = |c| - l1 > 0: v^2 / (2 l2) when v / l2 < B,
+    else v B - l2 B^2 / 2 (+inf for B = inf, l2 = 0).  0 when |c| <= l1.
+    """
+    cdef double v, B
+    if c > l1:
+        v = c - l1
+        B = hi
+    elif c < -l1:
+        v = -c - l1
+        B = -lo
+    else:
+        return 0.0
+    if l2 > 0.0 and v < l2 * B:
+        # divide before squaring: (v)^2 underflows for data near 1e-150
+        return v * (v / (2.0 * l2))
+    if B == INFINITY:
+        return INFINITY
+    return v * B - 0.5 * l2 * B * B
+
+
+cdef inline double _box_excess(double v, double l1, double lo, double hi) noexcept nogil:
+    """The Lasso-with-box conjugate (|v| - l1)_+ * B in the directions where the
+    bound B is finite (the scale of the dual point handles the infinite ones)."""
+    if v > l1 and hi < INFINITY:
+        return (v - l1) * hi
+    if v < -l1 and lo > -INFINITY:
+        return (-v - l1) * (-lo)
+    return 0.0
 
 
 cdef struct dual_t:
@@ -213,6 +309,7 @@ cdef struct dual_t:
     double gap_best     # min of gap_aug and F(w) - Fenchel dual at theta = r (l2 > 0)
     double scale        # rescaling making theta feasible for the augmented dual
     double rr           # r.S r
+    double e_free       # sqrt(c_U^T G_U^-1 c_U): bound on the projection's effect
 
 
 cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept nogil:
@@ -227,41 +324,234 @@ cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept 
     shift[0] = 0.0
 
 
+cdef inline void _chol_solve(const double *chol, Py_ssize_t m, double *b) noexcept nogil:
+    """b <- G^{-1} b for the m x m Cholesky factor ``chol`` (lower, column-major)."""
+    cdef int mm = <int>m, one = 1, info = 0
+    cdef char uplo = b'L'
+    dpotrs(&uplo, &mm, &one, <double *>chol, &mm, b, &mm, &info)
+
+
+cdef double _projected_sqnorm(const pen_t *P, const double *chol, Py_ssize_t m,
+                              const double *corr) noexcept nogil:
+    """s = c^T G^{-1} c for the first m features of P.free (c = their corr):
+    ||Q r||_S^2, Q the S-orthogonal projection onto their span."""
+    cdef Py_ssize_t k
+    cdef double su = 0.0
+    for k in range(m):
+        P.free_buf[k] = corr[P.free[k]]
+    _chol_solve(chol, m, P.free_buf)
+    for k in range(m):
+        su += corr[P.free[k]] * P.free_buf[k]
+    if su != su:
+        return INFINITY
+    return su if su > 0.0 else 0.0
+
+
+cdef inline bint _relaxed_here(const pen_t *P, Py_ssize_t j, double wj) noexcept nogil:
+    """j is relaxed and strictly inside its box at this point."""
+    return _is_relaxed(P, j) and _loj(P, j) < wj and wj < _hij(P, j)
+
+
+cdef double _relaxed_sqnorm(const pen_t *P, const floating *w,
+                            const double *corr) noexcept nogil:
+    """c_S^T G_S^{-1} c_S for S = U + the relaxed features inside their box at w.
+
+    G_S is gathered from the stored Gram block of U + R and factored here
+    (|S| is small).  -1 when S = U (the relaxed dual is then the plain one),
+    +inf when G_S is not positive definite (the relaxed dual is not used).
+    """
+    cdef Py_ssize_t k, a, b, m = 0, nv = P.n_free + P.n_relax
+    cdef int mm, one = 1, info = 0
+    cdef char uplo = b'L'
+    cdef double su = 0.0
+    for k in range(nv):
+        if k < P.n_free or _relaxed_here(P, P.free[k], w[P.free[k]]):
+            P.sub_idx[m] = k
+            m += 1
+    if m == P.n_free:
+        return -1.0
+    for b in range(m):
+        for a in range(m):
+            P.sub_chol[b * m + a] = P.relax_gram[P.sub_idx[b] * nv + P.sub_idx[a]]
+        P.free_buf[b] = corr[P.free[P.sub_idx[b]]]
+    mm = <int>m
+    dpotrf(&uplo, &mm, P.sub_chol, &mm, &info)
+    if info != 0:
+        return INFINITY
+    dpotrs(&uplo, &mm, &one, P.sub_chol, &mm, P.free_buf, &mm, &info)
+    for b in range(m):
+        su += corr[P.free[P.sub_idx[b]]] * P.free_buf[b]
+    if su != su:
+        return INFINITY
+    return su if su > 0.0 else 0.0
+
+
+cdef struct dacc_t:
+    # per-feature sums of one dual point (see _dual_point)
+    double t            # scale of the augmented point (feasible in unbounded directions)
+    double t_all        # the scale making every direction feasible (no box term)
+    double wc           # sum_j w_j c_j
+    double werr         # sum_j |w_j| e_j
+    double fench        # sum_j worst g_j*(c_j +- e_j)
+    double hsum         # sum_j worst h_j*(t (d_j +- e_j)) (finite bounds)
+    double s_u          # squared norm of the projected-out part of r
+    double e_u          # sqrt(s_u)
+
+
+cdef inline void _dacc_init(dacc_t *a, double s_u) noexcept nogil:
+    a.t = 1.0
+    a.t_all = 1.0
+    a.wc = 0.0
+    a.werr = 0.0
+    a.fench = 0.0
+    a.hsum = 0.0
+    a.s_u = s_u
+    a.e_u = sqrt(s_u)
+
+
+cdef inline void _dacc_feature(dacc_t *a, double c, double wj, double colnorm,
+                               double l1j, double l2j, double lo, double hi,
+                               bint fenchel) noexcept nogil:
+    """Add feature j (correlation c, coefficient wj) to the sums of a dual point."""
+    cdef double d, v, q, e = colnorm * a.e_u if a.e_u > 0.0 else 0.0
+    if wj != 0.0:
+        a.wc += wj * c
+        a.werr += fabs(wj) * e
+    d = c - l2j * wj
+    # largest t <= 1 with t d_j inside [-l1_j, l1_j] in the unbounded directions
+    # (t), and in every direction the box allows (t_all)
+    if hi > 0.0:
+        v = d + e
+        if v > l1j:
+            q = l1j / v
+            if q < a.t_all:
+                a.t_all = q
+            if hi == INFINITY and q < a.t:
+                a.t = q
+    if lo < 0.0:
+        v = e - d
+        if v > l1j:
+            q = l1j / v
+            if q < a.t_all:
+                a.t_all = q
+            if lo == -INFINITY and q < a.t:
+                a.t = q
+    if fenchel:
+        if e > 0.0:
+            a.fench += fmax(_conj(c - e, l1j, l2j, lo, hi), _conj(c + e, l1j, l2j, lo, hi))
+        else:
+            a.fench += _conj(c, l1j, l2j, lo, hi)
+
+
+cdef inline void _dacc_box(dacc_t *a, double c, double wj, double colnorm,
+                           double l1j, double l2j, double lo, double hi) noexcept nogil:
+    """The augmented conjugate in the directions with a finite bound (needs a.t)."""
+    cdef double d = c - l2j * wj, e = colnorm * a.e_u if a.e_u > 0.0 else 0.0
+    a.hsum += fmax(_box_excess(a.t * (d - e), l1j, lo, hi),
+                   _box_excess(a.t * (d + e), l1j, lo, hi))
+
+
+cdef inline double _aug_gap(const dacc_t *a, const pen_t *P, double t, double hsum,
+                           double rr, double l1w, double l2sq) noexcept nogil:
+    cdef double g = (0.5 * (1.0 - t) * (1.0 - t) * rr + P.l1 * l1w - t * a.wc
+                     + 0.5 * (1.0 + t * t) * P.l2 * l2sq)
+    if a.werr > 0.0 or hsum > 0.0 or a.s_u > 0.0:
+        g += t * a.werr + hsum + 0.5 * a.s_u
+    return g
+
+
+cdef inline void _dacc_gaps(const dacc_t *a, const pen_t *P, double rr, double l1w,
+                            double l2sq, double pen, double *gap_aug, double *scale,
+                            double *gap_f) noexcept nogil:
+    """F(w) - D for the augmented and the Fenchel point (see _dual_point).
+
+    The augmented point is scaled by t (box terms h_j* in the finite
+    directions) or, when smaller, by t_all (no box term): with a large
+    finite bound, a rounding-size excess of |d_j| over l1_j times the bound
+    would otherwise swamp the gap.  ``scale`` receives the scale used.
+    """
+    cdef double v
+    rr -= a.s_u
+    scale[0] = a.t
+    if P.l1 > 0.0:
+        gap_aug[0] = _aug_gap(a, P, a.t, a.hsum, rr, l1w, l2sq)
+        if a.t_all < a.t:
+            v = _aug_gap(a, P, a.t_all, 0.0, rr, l1w, l2sq)
+            if v < gap_aug[0]:
+                gap_aug[0] = v
+                scale[0] = a.t_all
+    else:
+        gap_aug[0] = INFINITY
+    gap_f[0] = INFINITY
+    if P.l2 > 0.0:
+        v = pen - a.wc + a.fench
+        if a.werr > 0.0 or a.s_u > 0.0:
+            v += a.werr + 0.5 * a.s_u
+        gap_f[0] = v
+
+
 cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *w,
-                        const floating *target, double yy, double l1, double l2,
-                        bint positive, const Py_ssize_t *cand, Py_ssize_t n_cand,
+                        const floating *target, double yy, const pen_t *P,
+                        const Py_ssize_t *cand, Py_ssize_t n_cand,
                         double *corr, const floating *res_ref) noexcept nogil:
     """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
 
     ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
     features considered are ``cand`` (the problem restricted to them).
-    Fills corr[j] = x_c,j^T S r for j in cand.  Two dual points are tried:
-    * the elastic net as a Lasso on the augmented design [X; sqrt(l2) I]
-      (Zou & Hastie 2005), theta = scale * [r; -sqrt(l2) w], the scale making
-      it feasible (Fercoq, Gramfort, Salmon 2015):
-          D_aug = scale * y.S r - scale^2/2 (r.S r + l2 ||w||^2)
-    * if l2 > 0, the exact Fenchel dual at theta = r:
-          D_f = y.S r - 1/2 r.S r - sum_j (|corr_j| - l1)_+^2 / (2 l2)
-    The gaps F(w) - D are formed from terms that vanish at the optimum, with
-    y_c.S r = r.S r + w.corr (y_c = X_c w + r):
-          F - D_aug = (1 - scale)^2/2 r.S r + l1 ||w||_1 - scale w.corr
-                      + (1 + scale^2) l2/2 ||w||^2
-          F - D_f   = l1 ||w||_1 + l2/2 ||w||^2 - w.corr + sum_j (|corr_j| - l1)_+^2 / (2 l2)
-    (the last sum is accumulated divided before squaring, so it does not
-    underflow for data near 1e-150).
+    Fills corr[j] = x_c,j^T S r for j in cand.  With c_j = corr_j, d_j =
+    c_j - l2_j w_j and g_j the per-feature penalty (see pen_t), two dual
+    points theta are tried, each giving F(w) - D(theta) as a sum of terms
+    that vanish at the optimum (y_c.S r = r.S r + w.c since y_c = X_c w + r):
+    * the elastic net as a box-constrained Lasso on the augmented design
+      [X; sqrt(L2) I] (Zou & Hastie 2005), theta = t [r; -sqrt(L2) w]:
+          F - D_aug = (1 - t)^2/2 r.S r + sum_j [l1_j |w_j| + (1 + t^2) l2_j/2 w_j^2
+                      - t w_j c_j + h_j*(t d_j)],
+      h_j* the conjugate of l1_j|.| + box, finite in the directions with a
+      finite bound; t <= 1 is the largest scale with |t d_j| <= l1_j in the
+      unbounded directions (Fercoq, Gramfort, Salmon 2015);
+    * if l2 > 0, the exact Fenchel dual at theta = r (Ndiaye et al. 2017):
+          F - D_f = sum_j [g_j(w_j) + g_j*(c_j) - w_j c_j].
+    Free features U (unpenalized, unbounded): the conjugate of a zero
+    penalty is the indicator of {x_j.theta = 0}, which a computed residual
+    never satisfies exactly.  Minimising over w_U first gives the reduced
+    problem on the other features with y and X projected by P, the
+    S-orthogonal projector onto span(X_c,U)^perp; its dual has no constraint
+    for U, so any theta is a valid bound.  The point used is theta = t P r:
+    with s_U = ||(I - P) r||_S^2 = c_U^T G_U^-1 c_U (G_U = X_c,U^T S X_c,U),
+    F(w) exceeds the reduced primal by s_U / 2, r.S r becomes r.S r - s_U,
+    and x_j.S P r lies within e_j = ||x_c,j||_S sqrt(s_U) of c_j (Cauchy-
+    Schwarz); every term is taken at its worst over that interval (convex
+    in c_j: an endpoint).  The solver makes s_U rounding-sized by an exact
+    least-squares update of w_U before each check (``_free_update``).
+    Relaxed features R (unpenalized with a box, or weakly penalized: inside
+    the box they meet the same rounding problem, through the infinite
+    conjugate of an unbounded side, the rounding excess times a large bound,
+    or a tiny l1_j): a second pair of gaps is formed with the penalty and box
+    of the R features strictly inside their box at the point dropped, and
+    those projected out with U.  The relaxed problem's minimum is below F's,
+    so its dual is a valid bound too (F(w) - F_relaxed(w) = their penalty,
+    already counted in the sums over all features: the (1 + t^2)/2 l2_j of the
+    augmented form exceeds the 1/2 l2_j needed); it is tight up to that
+    penalty when those features are interior at the optimum.  gap_best is the
+    smallest of the four, gap_aug (which drives screening) the unrelaxed one.
     F and D are each of the size of r.S r, which for a badly fitting model
     (a Newton step's working response) can exceed the gap wanted by 1e10:
     their plain difference would be rounding noise.  Needs w = 0 outside
     ``cand`` (true for the current iterate and the points derived from it);
-    otherwise w.corr is taken as y.S r - r.S r, i.e. the plain difference.  With ``res_ref`` (the iterate's
-    residual, DENSE/CSC), drr = (r_ref - r).S (r_ref + r) gives the primal
-    difference to the iterate without the same cancellation.
+    otherwise w.c is taken as y.S r - r.S r, i.e. the plain difference (not
+    available with free features: the point is then not used).  With
+    ``res_ref`` (the iterate's residual, DENSE/CSC), drr = (r_ref - r).S (r_ref + r)
+    gives the primal difference to the iterate without the same cancellation.
     ``target`` is y (DENSE/CSC) or q = X_c^T S y_c (GRAM); ``yy`` = y_c.S y_c.
     """
     cdef dual_t out
+    cdef dacc_t A, B
     cdef Py_ssize_t i, j, k, nnz_all = 0, nnz_cand = 0
-    cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0, l1w = 0.0, wc = 0.0
-    cdef double sr = 0.0, dual_norm = 0.0, v, fench = 0.0, t
+    cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0, l1w = 0.0
+    cdef double sr = 0.0, v = 0.0, c, lo, hi, l1j, l2j, cn, g_aug = INFINITY, g_f = INFINITY
+    cdef bint boxed = P.lo != NULL or P.hi != NULL, fenchel = P.l2 > 0.0
+    cdef bint relax = P.n_relax > 0
+    cdef double s_rel
     cdef const floating *s = <const floating *>D.sw
 
     if D.kind == PZ_GRAM:
@@ -288,66 +578,108 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         for i in range(D.n):
             v = (<double>res_ref[i] - res[i]) * (<double>res_ref[i] + res[i])
             out.drr += v if s == NULL else s[i] * v
+    # A: the free block projected out; B (with relaxed features): U and R projected out
+    for k in range(P.n_free + P.n_relax):
+        j = P.free[k]
+        corr[j] = res[j] if D.kind == PZ_GRAM else _centred_wdot(D, j, res, sr)
+    _dacc_init(&A, _projected_sqnorm(P, P.free_chol, P.n_free, corr) if P.n_free > 0 else 0.0)
+    if relax:
+        s_rel = _relaxed_sqnorm(P, w, corr)
+        relax = s_rel >= 0.0 and s_rel < INFINITY
+        if relax:
+            _dacc_init(&B, s_rel)
     for j in range(D.p):
         if w[j] != 0.0:
             nnz_all += 1
-            l1w += fabs(w[j])
-            l2sq += <double>w[j] * w[j]
+            if P.f1 == NULL:
+                l1w += fabs(w[j])
+            else:
+                l1w += P.f1[j] * fabs(w[j])
+            if P.f2 == NULL:
+                l2sq += <double>w[j] * w[j]
+            else:
+                l2sq += P.f2[j] * (<double>w[j] * w[j])
 
     for k in range(n_cand):
         j = cand[k]
-        if D.kind == PZ_GRAM:
-            corr[j] = res[j]
-        else:
-            # exact centring even if sum_i s_i r_i drifted from 0
-            corr[j] = _centred_wdot(D, j, res, sr)
         if w[j] != 0.0:
             nnz_cand += 1
-            wc += w[j] * corr[j]
-        v = corr[j] - l2 * w[j]
-        if not positive:
-            v = fabs(v)
-        if v > dual_norm:
-            dual_norm = v
-        if l2 > 0.0:
-            v = corr[j] if positive else fabs(corr[j])
-            if v > l1:
-                # divide before squaring: (v - l1)^2 underflows to 0 for data near
-                # 1e-150 while (v - l1)^2 / (2 l2) does not, and a zero here
-                # certified w = 0 with gap 0
-                fench += (v - l1) * ((v - l1) / (2.0 * l2))
+        if _is_free(P, j):
+            continue
+        if _is_relaxed(P, j):
+            c = corr[j]
+        elif D.kind == PZ_GRAM:
+            c = res[j]
+        else:
+            # exact centring even if sum_i s_i r_i drifted from 0
+            c = _centred_wdot(D, j, res, sr)
+        corr[j] = c
+        l1j = _l1j(P, j)
+        l2j = _l2j(P, j)
+        lo = _loj(P, j)
+        hi = _hij(P, j)
+        cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
+        _dacc_feature(&A, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
+        if relax and not _relaxed_here(P, j, w[j]):
+            _dacc_feature(&B, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
+
+    if not P.l1 > 0.0:
+        A.t = A.t_all = 1.0
+        B.t = B.t_all = 1.0
+    elif boxed:
+        for k in range(n_cand):
+            j = cand[k]
+            if _is_free(P, j):
+                continue
+            l1j = _l1j(P, j)
+            l2j = _l2j(P, j)
+            lo = _loj(P, j)
+            hi = _hij(P, j)
+            cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
+            _dacc_box(&A, corr[j], w[j], cn, l1j, l2j, lo, hi)
+            if relax and not _relaxed_here(P, j, w[j]):
+                _dacc_box(&B, corr[j], w[j], cn, l1j, l2j, lo, hi)
 
     out.rr = rr
-    out.pen = l1 * l1w + 0.5 * l2 * l2sq
+    out.pen = P.l1 * l1w + 0.5 * P.l2 * l2sq
     out.primal = 0.5 * rr + out.pen
-    out.scale = 1.0
-    if l1 > 0.0 and dual_norm > l1:
-        out.scale = l1 / dual_norm
-    t = out.scale
+    out.e_free = A.e_u
+    out.scale = A.t
     if nnz_cand != nnz_all:
+        if P.n_free > 0 or P.n_relax > 0:
+            out.gap_aug = INFINITY
+            out.gap_best = INFINITY
+            return out
         # w.corr misses non-zeros outside cand: take it from y.S r = r.S r + w.corr
         # (the same gaps, with the plain difference's rounding)
-        wc = ry - rr
-    if l1 > 0.0:
-        out.gap_aug = (0.5 * (1.0 - t) * (1.0 - t) * rr + l1 * l1w - t * wc
-                       + 0.5 * (1.0 + t * t) * l2 * l2sq)
-    else:
-        out.gap_aug = INFINITY
-    out.gap_best = out.gap_aug
-    if l2 > 0.0:
-        v = out.pen - wc + fench
-        if v < out.gap_best:
-            out.gap_best = v
+        A.wc = ry - rr
+    _dacc_gaps(&A, P, rr, l1w, l2sq, out.pen, &out.gap_aug, &out.scale, &g_f)
+    out.gap_best = out.gap_aug if out.gap_aug <= g_f else g_f
+    if relax:
+        # the relaxed dual certifies, never screens (its sphere holds the dual
+        # optimum of the relaxed problem only)
+        _dacc_gaps(&B, P, rr, l1w, l2sq, out.pen, &g_aug, &v, &g_f)
+        if g_aug < out.gap_best:
+            out.gap_best = g_aug
+        if g_f < out.gap_best:
+            out.gap_best = g_f
     return out
 
 
-cdef double _penalty(const floating *w, Py_ssize_t p, double l1, double l2) noexcept nogil:
+cdef double _penalty(const floating *w, Py_ssize_t p, const pen_t *P) noexcept nogil:
+    """sum_j l1_j |w_j| + l2_j/2 w_j^2 (w is inside its box)."""
     cdef Py_ssize_t j
     cdef double a = 0.0, b = 0.0
     for j in range(p):
-        a += fabs(w[j])
-        b += <double>w[j] * w[j]
-    return l1 * a + 0.5 * l2 * b
+        if P.f1 == NULL:
+            a += fabs(w[j])
+        else:
+            a += P.f1[j] * fabs(w[j])
+        if P.f2 == NULL:
+            b += <double>w[j] * w[j]
+        else:
+            b += P.f2[j] * (<double>w[j] * w[j])
+    return P.l1 * a + 0.5 * P.l2 * b
 
 
 # Dual extrapolation (Massias, Gramfort, Salmon 2018, "Celer", sec. 3): from
@@ -530,6 +862,7 @@ cdef struct gap_t:
     double gap          # F(w) - best dual value found
     double gap_aug      # F(w) - best augmented-Lasso dual value (drives screening)
     double scale        # scale of that augmented dual point
+    double e_free       # its e_free (see dual_t)
     int aug_point       # which point gave gap_aug (PT_*)
     int best_point      # which point gave gap
 
@@ -585,12 +918,12 @@ cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
     if shift + d.gap_aug < out.gap_aug:
         out.gap_aug = shift + d.gap_aug
         out.scale = d.scale
+        out.e_free = d.e_free
         out.aug_point = point
 
 
 cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
-                               floating *w, floating *res, double l1, double l2,
-                               bint positive, workspace_t *wk,
+                               floating *w, floating *res, const pen_t *P, workspace_t *wk,
                                Py_ssize_t epoch) noexcept nogil:
     """Anderson acceleration of the primal iterates (Bertrand & Massias 2021).
 
@@ -604,9 +937,10 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
     cdef Py_ssize_t j, n_res = D.p if D.kind == PZ_GRAM else D.n
     cdef double p_acc
     cdef double *tmp
-    if positive:
+    if P.lo != NULL or P.hi != NULL:
+        # an affine combination of feasible points may leave the box
         for j in range(D.p):
-            if wa[j] < 0.0:
+            if wa[j] < _loj(P, j) or wa[j] > _hij(P, j):
                 return False
     p_acc = d.primal
     if not (0.5 * d.drr + (out.pen - d.pen) if d.has_drr else out.primal - p_acc) > 0.0:
@@ -630,9 +964,33 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
     return True
 
 
+cdef void _free_update(const design_t *D, const pen_t *P, floating *w, floating *res,
+                       double *shift) noexcept nogil:
+    """Exact weighted least squares on the free block: w_U += G_U^{-1} X_c,U^T S r.
+
+    A legal primal step (no penalty or bound on U, so F only decreases);
+    afterwards r is S-orthogonal to X_c,U up to rounding, which
+    ``_dual_point`` accounts for.  ``res`` must be folded (shift = 0).
+    """
+    cdef Py_ssize_t k, j
+    cdef floating wn
+    cdef double delta
+    for k in range(P.n_free):
+        P.free_buf[k] = _col_corr(D, P.free[k], res, 0.0)
+    _chol_solve(P.free_chol, P.n_free, P.free_buf)
+    for k in range(P.n_free):
+        j = P.free[k]
+        wn = <floating>(w[j] + P.free_buf[k])
+        delta = <double>wn - w[j]
+        if delta != 0.0 and delta == delta:
+            _apply_update(D, j, delta, res, shift)
+            w[j] = wn
+    _fold_shift(D, res, shift)
+
+
 cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                         double *shift, const floating *target, double yy,
-                        double l1, double l2, bint positive,
+                        const pen_t *P,
                         const Py_ssize_t *cand, Py_ssize_t n_cand,
                         workspace_t *wk, Py_ssize_t epoch, bint use_cert) noexcept nogil:
     """Duality gap of F restricted to ``cand``: the best of the dual points
@@ -646,15 +1004,18 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef dual_t d
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
     _fold_shift(D, res, shift)
+    if P.n_free > 0:
+        _free_update(D, P, w, res, shift)
     wk.pt_res[PT_CURRENT] = res
     wk.pt_w[PT_CURRENT] = w
-    d = _dual_point(D, res, w, target, yy, l1, l2, positive, cand, n_cand,
+    d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
                     wk.corr[PT_CURRENT], NULL)
     out.primal = d.primal
     out.pen = d.pen
     out.gap = INFINITY
     out.gap_aug = INFINITY
     out.scale = 1.0
+    out.e_free = 0.0
     out.aug_point = PT_CURRENT
     out.best_point = PT_CURRENT
     _consider(&out, d, PT_CURRENT)
@@ -664,23 +1025,21 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             wk.ex.stamp = epoch
         if _extrapolate(&wk.ex, w, n_res, D.p):
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
-                            target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_EXTRAP],
+                            target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
                             res)
-            if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, l1, l2,
-                                                      positive, wk, epoch):
+            if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
                 pass
             else:
                 _consider(&out, d, PT_EXTRAP)
     if use_cert and wk.has_cert:
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
-                        target, yy, l1, l2, positive, cand, n_cand, wk.corr[PT_CERT], res)
+                        target, yy, P, cand, n_cand, wk.corr[PT_CERT], res)
         _consider(&out, d, PT_CERT)
     return out
 
 
 cdef double _primal_value(const design_t *D, const floating *w, const floating *res,
-                          const floating *target, double yy, double l1,
-                          double l2) noexcept nogil:
+                          const floating *target, double yy, const pen_t *P) noexcept nogil:
     """F(w) from a folded residual (DENSE/CSC) or from g (GRAM)."""
     cdef Py_ssize_t i, j
     cdef double rr = 0.0
@@ -696,12 +1055,12 @@ cdef double _primal_value(const design_t *D, const floating *w, const floating *
     else:
         for i in range(D.n):
             rr += <double>s[i] * res[i] * res[i]
-    return 0.5 * rr + _penalty(w, D.p, l1, l2)
+    return 0.5 * rr + _penalty(w, D.p, P)
 
 
 cdef bint _factor_support(const design_t *D, newton_t *nt, Py_ssize_t m,
-                          double l2, floating *dummy) noexcept nogil:
-    """Build H = X_c,S^T S X_c,S + l2 I for S = nt.cur[:m] and factor it."""
+                          const pen_t *P, floating *dummy) noexcept nogil:
+    """Build H = X_c,S^T S X_c,S + diag(l2_j) for S = nt.cur[:m] and factor it."""
     cdef Py_ssize_t a, b, i, k, start, end, ja, jb
     cdef floating *v = <floating *>nt.col
     cdef const floating *xa
@@ -734,7 +1093,7 @@ cdef bint _factor_support(const design_t *D, newton_t *nt, Py_ssize_t m,
                 if D.x_mean != NULL:
                     g -= D.sw_sum * D.x_mean[ja] * D.x_mean[jb]
                 nt.chol[a * m + b] = g
-        nt.chol[a * m + a] += l2
+        nt.chol[a * m + a] += _l2j(P, ja)
     # row-major upper triangle = column-major lower triangle
     dpotrf(&uplo, &mm, nt.chol, &mm, &info)
     memcpy(nt.supp, nt.cur, m * sizeof(Py_ssize_t))
@@ -745,9 +1104,14 @@ cdef bint _factor_support(const design_t *D, newton_t *nt, Py_ssize_t m,
 
 cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *shift,
                        const floating *target, double yy, double primal,
-                       const Py_ssize_t *ws, Py_ssize_t ws_size, double l1, double l2,
-                       bint positive, Py_ssize_t epochs_spent, workspace_t *wk) noexcept nogil:
+                       const Py_ssize_t *ws, Py_ssize_t ws_size, const pen_t *P,
+                       Py_ssize_t epochs_spent, workspace_t *wk) noexcept nogil:
     """Try one Newton step on the support (see newton_t); True if taken.
+
+    The support is the non-zeros strictly inside their box (those at a
+    non-zero bound stay fixed); the step is cut where a penalised
+    coordinate changes sign or a coordinate reaches its bound, and the
+    blocking coordinate is set exactly to that value.
 
     Needs wk.corr[PT_CURRENT] fresh for the support (a gap check just ran).
     Taken only when the support equals the one at the previous check and
@@ -758,7 +1122,7 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
     """
     cdef newton_t *nt = &wk.nt
     cdef Py_ssize_t k, j, m = 0, nnz_s = 0, nnz_ws = 0
-    cdef double t = 1.0, tk, sj, wn, build, epoch, p_new
+    cdef double t = 1.0, tk, sj, wn, build, epoch, p_new, lo, hi, stop_at = 0.0, bound
     cdef const double *corr = wk.corr[PT_CURRENT]
     cdef int mm, one = 1, info = 0
     cdef char uplo = b'L'
@@ -767,7 +1131,7 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
         return False
     for k in range(ws_size):
         j = ws[k]
-        if w[j] != 0.0:
+        if w[j] != 0.0 and w[j] != _loj(P, j) and w[j] != _hij(P, j):
             if m == nt.cap:
                 nt.m_prev = 0
                 return False
@@ -801,38 +1165,49 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
         if build > (epochs_spent - nt.built_at) * epoch:
             return False
         nt.built_at = epochs_spent
-        _factor_support(D, nt, m, l2, res)
+        _factor_support(D, nt, m, P, res)
     if nt.failed:
         return False
-    # Newton direction: H d = -grad Q(w_S) = corr_S - l2 w_S - l1 s_S
+    # Newton direction: H d = -grad Q(w_S) = corr_S - l2_j w_S - l1_j s_S
     for k in range(m):
         j = nt.cur[k]
-        sj = 1.0 if (positive or w[j] > 0.0) else -1.0
-        nt.step[k] = corr[j] - l2 * w[j] - l1 * sj
+        sj = 1.0 if w[j] > 0.0 else -1.0
+        nt.step[k] = corr[j] - _l2j(P, j) * w[j] - _l1j(P, j) * sj
     mm = <int>m
     dpotrs(&uplo, &mm, &one, nt.chol, &mm, nt.step, &mm, &info)
     if info != 0:
         return False
-    # longest step that keeps every sign
+    # longest step that keeps every penalised sign and every bound
     for k in range(m):
         j = nt.cur[k]
         wn = w[j] + nt.step[k]
-        if wn * w[j] <= 0.0 or (positive and wn <= 0.0):
+        if wn * w[j] <= 0.0 and _l1j(P, j) > 0.0:
             tk = -w[j] / nt.step[k]
             if tk < t:
                 t = tk
                 blocker = k
+                stop_at = 0.0
+        else:
+            lo = _loj(P, j)
+            hi = _hij(P, j)
+            if wn < lo or wn > hi:
+                bound = lo if wn < lo else hi
+                tk = (bound - w[j]) / nt.step[k]
+                if tk < t:
+                    t = tk
+                    blocker = k
+                    stop_at = bound
     if not t > 0.0:
         return False
     for k in range(m):
         j = nt.cur[k]
-        wn = -w[j] if k == blocker else t * nt.step[k]
+        wn = stop_at - w[j] if k == blocker else t * nt.step[k]
         nt.step[k] = wn    # remember the applied change for a revert
         if wn != 0.0:
             _apply_update(D, j, wn, res, shift)
             w[j] = <floating>(w[j] + wn)
     _fold_shift(D, res, shift)
-    p_new = _primal_value(D, w, res, target, yy, l1, l2)
+    p_new = _primal_value(D, w, res, target, yy, P)
     if not p_new < primal:
         for k in range(m):
             j = nt.cur[k]
@@ -842,7 +1217,7 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
         _fold_shift(D, res, shift)
         return False
     if blocker >= 0:
-        w[nt.cur[blocker]] = 0.0
+        w[nt.cur[blocker]] = <floating>stop_at
     wk.ex.count = 0    # the iterates jumped: restart the extrapolation history
     return True
 
@@ -904,8 +1279,7 @@ cdef void _shuffle(Py_ssize_t *a, Py_ssize_t m, uint64_t *rng) noexcept nogil:
 # ---------------------------------------------------------------------------
 
 cdef void _cd_epoch(const design_t *D, floating *w, floating *res, double *shift,
-                    const Py_ssize_t *idx, Py_ssize_t m,
-                    double l1, double l2, bint positive) noexcept nogil:
+                    const Py_ssize_t *idx, Py_ssize_t m, const pen_t *P) noexcept nogil:
     """One pass of exact coordinate minimisation over the features idx[:m]."""
     cdef Py_ssize_t k, j
     cdef double L, wj, z, new
@@ -916,7 +1290,7 @@ cdef void _cd_epoch(const design_t *D, floating *w, floating *res, double *shift
             continue
         wj = w[j]
         z = _col_corr(D, j, res, shift[0]) + L * wj
-        new = _enet_prox(z, L, l1, l2, positive)
+        new = _enet_prox(z, L, _l1j(P, j), _l2j(P, j), _loj(P, j), _hij(P, j))
         if new != wj:
             _apply_update(D, j, new - wj, res, shift)
             w[j] = <floating>new
@@ -943,25 +1317,42 @@ cdef struct solve_info_t:
     Py_ssize_t n_newton
 
 
+cdef inline double _reach(double v, double e, double lo, double hi) noexcept nogil:
+    """Largest x_j.theta the optimality conditions could use, in the directions
+    the box allows (up if hi > 0, down if lo < 0), for x_j.theta within e of v."""
+    if lo < 0.0:
+        if hi > 0.0:
+            return fabs(v) + e
+        return e - v
+    return v + e
+
+
 cdef Py_ssize_t _screen(const design_t *D, floating *w, floating *res, double *shift,
                         Py_ssize_t *cand, Py_ssize_t n_cand, const double *corr,
-                        const floating *w_pt, double scale, double gap_aug,
-                        double l1, double l2, bint positive) noexcept nogil:
+                        const floating *w_pt, double scale, double e_free, double gap_aug,
+                        const pen_t *P) noexcept nogil:
     """Gap-safe sphere test (Fercoq et al. 2015; Ndiaye et al. 2017).
 
     The dual optimum lies within sqrt(2 * gap_aug) of theta = scale * r, so
-    |x_j^T theta| + ||x_j|| sqrt(2 gap_aug) < l1 proves w_j = 0 at the
-    optimum (augmented columns for the elastic net).  Removes such j from
-    cand, zeroing them in w; returns the new number of candidates.
+    |x_j^T theta| + ||x_j|| sqrt(2 gap_aug) < l1_j proves w_j = 0 at the
+    optimum (augmented columns for the elastic net; only the sign the box
+    allows counts; x_j^T theta widened by the free block's projection, see
+    _dual_point).  Removes such j from cand, zeroing them in w; returns the
+    new number of candidates.  Free features are kept.
     """
     cdef Py_ssize_t k, j, m = 0
-    cdef double v, radius = sqrt(2.0 * gap_aug) if gap_aug > 0.0 else 0.0
+    cdef double v, l2j, radius = sqrt(2.0 * gap_aug) if gap_aug > 0.0 else 0.0
     for k in range(n_cand):
         j = cand[k]
-        v = scale * (corr[j] - l2 * w_pt[j])
-        if not positive:
-            v = fabs(v)
-        if v + sqrt(D.col_sqnorm[j] + l2) * radius < l1:
+        if _is_free(P, j):
+            cand[m] = j
+            m += 1
+            continue
+        l2j = _l2j(P, j)
+        v = _reach(scale * (corr[j] - l2j * w_pt[j]),
+                   scale * sqrt(D.col_sqnorm[j]) * e_free if e_free > 0.0 else 0.0,
+                   _loj(P, j), _hij(P, j))
+        if v + sqrt(D.col_sqnorm[j] + l2j) * radius < _l1j(P, j):
             if w[j] != 0.0:
                 _apply_update(D, j, -w[j], res, shift)
                 w[j] = 0.0
@@ -974,17 +1365,19 @@ cdef Py_ssize_t _screen(const design_t *D, floating *w, floating *res, double *s
 cdef Py_ssize_t _select_working_set(const design_t *D, const floating *w,
                                     const Py_ssize_t *cand, Py_ssize_t n_cand,
                                     const double *corr, const floating *w_pt,
-                                    double scale, double l1, double l2, bint positive,
+                                    double scale, const pen_t *P,
                                     Py_ssize_t ws_size, workspace_t *wk) noexcept nogil:
-    """The ws_size candidates closest to their dual constraint, non-zeros first.
+    """The ws_size candidates closest to their dual constraint, free features and
+    non-zeros first.
 
-    Distance of feature j: (l1 - |x_j^T theta|) / ||x_j|| (Celer's ranking).
+    Distance of feature j: (l1_j - |x_j^T theta|) / ||x_j|| (Celer's ranking;
+    augmented norm, only the signs the box allows).
     The ws_size smallest are kept in a bounded max-heap, O(n_cand log ws_size)
     time and O(ws_size) memory.  The working set wk.ws is returned sorted by
     feature index for memory locality.
     """
     cdef Py_ssize_t k, j, size = 0
-    cdef double v
+    cdef double v, l2j
     cdef keyed_t item, t
     cdef keyed_t *heap
     cdef Py_ssize_t *ws = wk.ws
@@ -1003,13 +1396,14 @@ cdef Py_ssize_t _select_working_set(const design_t *D, const floating *w,
     for k in range(n_cand):
         j = cand[k]
         item.j = j
-        if w[j] != 0.0:
+        if _is_free(P, j):
+            item.key = -2.0
+        elif w[j] != 0.0:
             item.key = -1.0
         else:
-            v = scale * (corr[j] - l2 * w_pt[j])
-            if not positive:
-                v = fabs(v)
-            item.key = (l1 - v) / sqrt(D.col_sqnorm[j] + l2)
+            l2j = _l2j(P, j)
+            v = _reach(scale * (corr[j] - l2j * w_pt[j]), 0.0, _loj(P, j), _hij(P, j))
+            item.key = (_l1j(P, j) - v) / sqrt(D.col_sqnorm[j] + l2j)
         if size < ws_size:
             # sift up
             j = size
@@ -1050,7 +1444,7 @@ cdef void _store_certificate(workspace_t *wk, int point, Py_ssize_t n_res,
 
 cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          const floating *target, double yy,
-                         double l1, double l2, bint positive, double tol_abs,
+                         const pen_t *P, double tol_abs,
                          Py_ssize_t max_epochs, bint screening, bint use_ws,
                          Py_ssize_t p0, bint prune, double l1_prev, double inner_ratio,
                          Py_ssize_t gap_freq,
@@ -1067,11 +1461,14 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     size when the gap stalls; the strong set on a path) until the
     subproblem's gap, checked every ``gap_freq`` epochs, falls below 0.3 times
     the outer gap.  On exit the certificate slot holds the dual point that
-    certified the returned gap.
+    certified the returned gap.  Per-feature penalties, boxes and the free
+    block follow ``P`` (see pen_t); features with the box [0, 0] (excluded)
+    and constant columns are never candidates; free features are in every
+    working set and are never screened.
     """
     cdef solve_info_t info
     cdef gap_t g, gi
-    cdef double shift = 0.0, inner_tol, prev_gap = INFINITY
+    cdef double shift = 0.0, inner_tol, prev_gap = INFINITY, l1 = P.l1, thr
     cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
     cdef bint all_in, heavy
@@ -1088,14 +1485,18 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     wk.nt.m_prev = 0
     wk.nt.built_at = 0
     for j in range(p):
-        if D.col_sqnorm[j] > 0.0:
+        if P.lo != NULL and P.hi != NULL and P.lo[j] == 0.0 and P.hi[j] == 0.0:
+            if w[j] != 0.0:      # excluded feature
+                _apply_update(D, j, -w[j], res, &shift)
+                w[j] = 0.0
+        elif D.col_sqnorm[j] > 0.0:
             wk.cand[n_cand] = j
             n_cand += 1
         elif w[j] != 0.0:
             w[j] = 0.0   # no effect on the residual: the centred column is 0
 
     while True:
-        g = _duality_gap(D, w, res, &shift, target, yy, l1, l2, positive,
+        g = _duality_gap(D, w, res, &shift, target, yy, P,
                          wk.cand, n_cand, wk, info.n_epochs, True)
         info.gap = g.gap
         info.primal = g.primal
@@ -1110,7 +1511,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
 
         if screening and l1 > 0.0:
             m = _screen(D, w, res, &shift, wk.cand, n_cand, c_pt, w_pt, g.scale,
-                        g.gap_aug, l1, l2, positive)
+                        g.e_free, g.gap_aug, P)
             info.n_screened += n_cand - m
             n_cand = m
 
@@ -1121,11 +1522,14 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         if use_ws and l1 > 0.0:
             if ws_size == 0 and l1_prev > l1 and wk.has_cert:
                 # sequential strong rule (Tibshirani et al. 2012): features with
-                # |x_j^T r(prev alpha)| < 2 l1 - l1_prev are unlikely to enter
+                # |x_j^T r(prev alpha)| < (2 l1 - l1_prev) f1_j are unlikely to enter
                 ws_size = n_nnz
                 for k in range(n_cand):
                     j = wk.cand[k]
-                    if w[j] == 0.0 and fabs(wk.corr[PT_CERT][j]) >= 2.0 * l1 - l1_prev:
+                    thr = 2.0 * l1 - l1_prev
+                    if P.f1 != NULL:
+                        thr *= P.f1[j]
+                    if w[j] == 0.0 and fabs(wk.corr[PT_CERT][j]) >= thr:
                         ws_size += 1
                 if ws_size < 1:
                     ws_size = 1
@@ -1137,10 +1541,12 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                 ws_size = p0 if ws_size == 0 else 2 * ws_size
                 if ws_size < 2 * n_nnz:
                     ws_size = 2 * n_nnz
+            if ws_size < P.n_free + 1:
+                ws_size = P.n_free + 1    # the free block and at least one more
         else:
             ws_size = n_cand
-        ws_size = _select_working_set(D, w, wk.cand, n_cand, c_pt, w_pt, g.scale, l1, l2,
-                                      positive, ws_size, wk)
+        ws_size = _select_working_set(D, w, wk.cand, n_cand, c_pt, w_pt, g.scale, P,
+                                      ws_size, wk)
         prev_gap = g.gap
         all_in = ws_size == n_cand
         # once the set covers every candidate the subproblem is the problem
@@ -1157,23 +1563,23 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         while info.n_epochs < max_epochs:
             if shuffle:
                 _shuffle(wk.ws, ws_size, rng)
-            _cd_epoch(D, w, res, &shift, wk.ws, ws_size, l1, l2, positive)
+            _cd_epoch(D, w, res, &shift, wk.ws, ws_size, P)
             info.n_epochs += 1
             ep += 1
             if (heavy or ep % gap_freq == 0) and _interrupted():
                 info.interrupted = True
                 break
             if ep % gap_freq == 0:
-                gi = _duality_gap(D, w, res, &shift, target, yy, l1, l2,
-                                  positive, wk.ws, ws_size, wk, info.n_epochs, False)
+                gi = _duality_gap(D, w, res, &shift, target, yy, P,
+                                  wk.ws, ws_size, wk, info.n_epochs, False)
                 if gi.gap <= inner_tol:
                     break
                 if _newton_step(D, w, res, &shift, target, yy, gi.primal, wk.ws, ws_size,
-                                l1, l2, positive, ep, wk):
+                                P, ep, wk):
                     info.n_newton += 1
                     # the step may have solved the subproblem: check at once
-                    gi = _duality_gap(D, w, res, &shift, target, yy, l1, l2,
-                                      positive, wk.ws, ws_size, wk, info.n_epochs, False)
+                    gi = _duality_gap(D, w, res, &shift, target, yy, P,
+                                      wk.ws, ws_size, wk, info.n_epochs, False)
                     if gi.gap <= inner_tol:
                         break
     _fold_shift(D, res, &shift)
@@ -1459,8 +1865,15 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                uint64_t seed=0, floating[::1] cert_res=None, floating[::1] cert_w=None,
                bint has_cert=False, bint accelerate=True, bint newton=True,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
-               double inner_ratio=0.3, bint prune=True):
+               double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
+               lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
+               relax_gram=None):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
+
+    With the per-feature options the penalty is sum_j g_j(w_j),
+    g_j(u) = l1 f1_j |u| + l2 f2_j / 2 u^2 + indicator_[lo_j, hi_j](u)
+    (see ``pen_t``; glmnet's penalty factors and limits, Friedman, Hastie &
+    Tibshirani 2010).
 
     Parameters
     ----------
@@ -1477,7 +1890,9 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           if ``has_cert``, a dual candidate r(cert_w) from a previous solve of
           the same data (e.g. the previous alpha of a path); on exit, the
           residual and coefficients whose rescaled residual certified the
-          returned gap: gap = F(w) - D(theta(cert_res, cert_w)).
+          returned gap: gap = F(w) - D(theta(cert_res, cert_w)) (with free or
+          relaxed features, theta is that residual projected as described in
+          ``_dual_point``, and the gap includes the projection's bound).
     accelerate : accept extrapolated primal iterates when they lower F.
     inner_ratio : a subproblem is solved until its gap is below inner_ratio
           times the outer gap.
@@ -1486,6 +1901,18 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           strong set instead of the ``p0`` closest features.
     newton, newton_cap : Newton steps on stable supports of at most
           ``newton_cap`` features (see ``newton_t``).
+    positive : shorthand for ``lower = 0`` (max(lower, 0) when both are given).
+    l1_weights, l2_weights : (p,) float64 f1, f2 >= 0, or None (all ones).
+    lower, upper : (p,) float64 bounds with lower <= 0 <= upper (+-inf
+          allowed), or None; [0, 0] excludes a feature.  w must be in the box.
+    free_idx, free_chol : the free block U (sorted int64 indices of features with
+          f1 = f2 = 0 and an unbounded box, all with non-zero columns) and the
+          lower Cholesky factor (|U| x |U|, F-ordered float64) of
+          X_c,U^T S X_c,U (GRAM: G[U, U]).  Required when such features
+          exist: their certificate is the projected dual of ``_dual_point``.
+    relax_idx, relax_gram : unpenalized features with a box, or weakly penalized ones
+          (optional), and X_c,V^T S X_c,V (F-ordered float64) for V =
+          free_idx followed by relax_idx: the relaxed dual of ``_dual_point``.
 
     Returns
     -------
@@ -1509,11 +1936,75 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     if max_epochs < 0 or gap_freq < 1 or p0 < 1:
         raise ValueError("max_epochs >= 0, gap_freq >= 1 and p0 >= 1 are required")
     cdef workspace_t wk
+    cdef pen_t pen
+    cdef double[::1] f1v, f2v, lov, hiv, cholv, relv
+    cdef Py_ssize_t[::1] freev
     cdef Py_ssize_t isz = sizeof(float) if floating is float else sizeof(double)
     if (cert_res is None) != (cert_w is None):
         raise ValueError("cert_res and cert_w go together")
     if cert_res is not None and (cert_res.shape[0] != n_res or cert_w.shape[0] != p):
         raise ValueError("enet_solve: certificate lengths do not match the design")
+    memset(&pen, 0, sizeof(pen_t))
+    pen.l1 = l1
+    pen.l2 = l2
+    if positive:
+        lower = np.zeros(p) if lower is None else np.maximum(lower, 0.0)
+    arrays = {}
+    for name, a in (("l1_weights", l1_weights), ("l2_weights", l2_weights),
+                    ("lower", lower), ("upper", upper)):
+        if a is not None:
+            a = np.ascontiguousarray(a, dtype=np.float64)
+            if a.shape != (p,):
+                raise ValueError(f"enet_solve: {name} must have shape ({p},)")
+            arrays[name] = a
+    if "l1_weights" in arrays:
+        f1v = arrays["l1_weights"]
+        pen.f1 = &f1v[0] if p else NULL
+    if "l2_weights" in arrays:
+        f2v = arrays["l2_weights"]
+        pen.f2 = &f2v[0] if p else NULL
+    if "lower" in arrays:
+        lov = arrays["lower"]
+        pen.lo = &lov[0] if p else NULL
+    if "upper" in arrays:
+        hiv = arrays["upper"]
+        pen.hi = &hiv[0] if p else NULL
+    if ("lower" in arrays and np.any(arrays["lower"] > 0)) or (
+            "upper" in arrays and np.any(arrays["upper"] < 0)):
+        raise ValueError("enet_solve: bounds must satisfy lower <= 0 <= upper")
+    is_free = None
+    fr = np.zeros(0, dtype=np.intp) if free_idx is None else np.asarray(free_idx, dtype=np.intp)
+    rl = np.zeros(0, dtype=np.intp) if relax_idx is None else np.asarray(relax_idx, dtype=np.intp)
+    if fr.size or rl.size:
+        both = np.ascontiguousarray(np.concatenate([fr, rl]))
+        if both.min() < 0 or both.max() >= p or np.unique(both).size != both.size:
+            raise ValueError("enet_solve: free / relaxed indices out of range or repeated")
+        chol_free = np.zeros((0, 0)) if not fr.size else np.asfortranarray(free_chol, dtype=np.float64)
+        if chol_free.shape != (fr.size, fr.size):
+            raise ValueError("enet_solve: free_chol must be |free| x |free|")
+        freev = both
+        if fr.size:
+            cholv = chol_free.ravel(order="F")
+            pen.free_chol = &cholv[0]
+        if rl.size:
+            gram_rel = np.asfortranarray(relax_gram, dtype=np.float64)
+            if gram_rel.shape != (both.size, both.size):
+                raise ValueError("enet_solve: relax_gram must be |free + relax| squared")
+            relv = gram_rel.ravel(order="F")
+            pen.relax_gram = &relv[0]
+            sub_chol = np.zeros(both.size * both.size, dtype=np.float64)
+            sub_idx = np.zeros(both.size, dtype=np.intp)
+            pen.sub_chol = <double *>cnp.PyArray_DATA(sub_chol)
+            pen.sub_idx = <Py_ssize_t *>cnp.PyArray_DATA(sub_idx)
+        is_free = np.zeros(p, dtype=np.int8)
+        is_free[fr] = 1
+        is_free[rl] = 2
+        free_buf = np.zeros(both.size, dtype=np.float64)
+        pen.n_free = fr.size
+        pen.n_relax = rl.size
+        pen.free = &freev[0]
+        pen.is_free = <const char *>cnp.PyArray_DATA(is_free)
+        pen.free_buf = <double *>cnp.PyArray_DATA(free_buf)
     cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
                                     newton_cap, newton_stable, cert_res is None,
                                     has_cert and cert_res is not None)
@@ -1526,7 +2017,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             raise MemoryError()
         with nogil:
             info = _solve(D, &w[0] if p else NULL, &res[0] if n_res else NULL,
-                          &target[0] if n_res else NULL, yy, l1, l2, positive,
+                          &target[0] if n_res else NULL, yy, &pen,
                           tol_abs, max_epochs, screening, working_set,
                           p0, prune, l1_prev, inner_ratio, gap_freq, shuffle, &rng, &wk)
     finally:

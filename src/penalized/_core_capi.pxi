@@ -6,6 +6,7 @@
 # internals may change, these signatures may not.
 
 from libc.math cimport NAN
+from libc.stdlib cimport calloc
 
 # Newton steps on supports of at most this many features (enet_solve's default)
 DEF CAPI_NEWTON_CAP = 1000
@@ -52,52 +53,7 @@ cdef void column_axpy_f(const design_t *D, Py_ssize_t j, double a, float *r) noe
 cdef double enet_prox(double z, double L, double l1, double l2, bint positive) noexcept nogil:
     """argmin_u L/2 (u - z/L)^2 + l1 |u| + l2/2 u^2 (and u >= 0 if positive):
     soft_threshold(z, l1) / (L + l2), the coordinate update of the elastic net."""
-    return _enet_prox(z, L, l1, l2, positive)
-
-
-cdef void _capi_free(workspace_t *wk) noexcept nogil:
-    cdef int k
-    free(wk.cand); free(wk.ws); free(wk.keys)
-    for k in range(3):
-        free(wk.corr[k])
-    free(wk.pt_res[PT_CERT]); free(wk.pt_w[PT_CERT])
-    free(wk.ex.hist_res); free(wk.ex.hist_val); free(wk.ex.hist_ix)
-    free(wk.ex.res_acc); free(wk.ex.w_acc)
-    free(wk.nt.supp); free(wk.nt.prev); free(wk.nt.cur); free(wk.nt.chol)
-    free(wk.nt.step); free(wk.nt.col)
-
-
-cdef bint _capi_alloc(workspace_t *wk, Py_ssize_t p, Py_ssize_t n_res,
-                      size_t isz) noexcept nogil:
-    """The workspace of a cold solve with enet_solve's default options (False: no memory)."""
-    memset(wk, 0, sizeof(workspace_t))
-    wk.extrapolate = True
-    wk.accelerate = True
-    wk.cand = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-    wk.ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-    wk.corr[0] = <double *>malloc((p + 1) * sizeof(double))
-    wk.corr[1] = <double *>malloc((p + 1) * sizeof(double))
-    wk.pt_res[PT_CERT] = malloc((n_res + 1) * isz)     # private certificate slot
-    wk.pt_w[PT_CERT] = malloc((p + 1) * isz)
-    wk.has_cert = False
-    wk.nt.enabled = True
-    wk.nt.require_stable = True
-    wk.nt.cap = CAPI_NEWTON_CAP if CAPI_NEWTON_CAP < p else p
-    wk.nt.supp = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
-    wk.nt.prev = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
-    wk.nt.cur = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
-    wk.nt.chol = <double *>malloc((wk.nt.cap * wk.nt.cap + 1) * sizeof(double))
-    wk.nt.step = <double *>malloc((wk.nt.cap + 1) * sizeof(double))
-    wk.nt.col = malloc((n_res + 1) * isz)
-    wk.ex.hist_res = malloc((EXTRAP_K + 1) * (n_res + 1) * isz)
-    wk.ex.res_acc = malloc((n_res + 1) * isz)
-    wk.ex.w_acc = malloc((p + 1) * isz)
-    return not (wk.cand == NULL or wk.ws == NULL or wk.corr[0] == NULL
-                or wk.corr[1] == NULL or wk.pt_res[PT_CERT] == NULL
-                or wk.pt_w[PT_CERT] == NULL or wk.nt.supp == NULL or wk.nt.prev == NULL
-                or wk.nt.cur == NULL or wk.nt.chol == NULL or wk.nt.step == NULL
-                or wk.nt.col == NULL or wk.ex.hist_res == NULL or wk.ex.res_acc == NULL
-                or wk.ex.w_acc == NULL)
+    return _enet_prox(z, L, l1, l2, 0.0 if positive else -INFINITY, INFINITY)
 
 
 cdef int _capi_solve(const design_t *D, floating *w, floating *res, const floating *target,
@@ -113,13 +69,27 @@ cdef int _capi_solve(const design_t *D, floating *w, floating *res, const floati
     out.gap = INFINITY
     out.primal = NAN
     out.n_epochs = 0
-    if not _capi_alloc(&wk, D.p, n_res, isz):
-        _capi_free(&wk)
+    cdef pen_t pen
+    cdef double zero = 0.0
+    memset(&pen, 0, sizeof(pen_t))
+    pen.l1 = l1
+    pen.l2 = l2
+    if not _workspace_alloc(&wk, D.p, n_res, isz, True, True, True, CAPI_NEWTON_CAP, True,
+                            True, False):
+        _workspace_free(&wk, True)
         out.status = PZ_NO_MEMORY
         return PZ_NO_MEMORY
-    info = _solve(D, w, res, target, yy, l1, l2, positive, tol_abs, max_epochs,
+    if positive:
+        # lower bound 0 for every feature (pen_t's box), as enet_solve does
+        pen.lo = <const double *>calloc(D.p + 1, sizeof(double))
+        if pen.lo == NULL:
+            _workspace_free(&wk, True)
+            out.status = PZ_NO_MEMORY
+            return PZ_NO_MEMORY
+    info = _solve(D, w, res, target, yy, &pen, tol_abs, max_epochs,
                   True, True, 10, True, 0.0, 0.3, 10, False, &rng, &wk)
-    _capi_free(&wk)
+    _workspace_free(&wk, True)
+    free(<void *>pen.lo)
     out.gap = info.gap
     out.primal = info.primal
     out.n_epochs = info.n_epochs

@@ -151,12 +151,39 @@ class LeastSquaresProblem:
             return 0.0
         return tgt.y_mean - float(self.x_mean @ w)
 
-    def alpha_max(self, tgt, l1_ratio, positive=False):
-        """Smallest alpha with w = 0 optimal: max_j |x_c,j^T S y_c| / (n * l1_ratio)."""
+    def alpha_max(self, tgt, l1_ratio, positive=False, features=None):
+        """Smallest alpha with w = 0 optimal: max_j |x_c,j^T S y_c| / (n * l1_ratio).
+
+        With per-feature options (a FeaturePenalty): max over penalized
+        features (pf_j > 0) of x_c,j^T S r / f1_j in the directions the box
+        allows, r the residual after the least-squares fit of the unpenalized,
+        unbounded features (glmnet's lambda_max).  Unpenalized features with a
+        box have no closed-form fit: the problem is solved at a trial alpha
+        (doubled until every penalized coefficient is 0), whose residual is
+        then that fit (alpha_max is then raised by a relative 1e-9, the
+        accuracy of that solve).
+        """
         if l1_ratio <= 0:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid."
             )
+        if features is not None:
+            scale = self.n_samples * l1_ratio
+            alpha = features.reach(features.free_fit(self, tgt), penalized_only=True) / scale
+            if not features.boxed_unpenalized.any() or not alpha > 0:
+                return alpha
+            penalized = features.penalized
+            for _ in range(64):
+                w = solve_path(self, tgt, [alpha], l1_ratio=l1_ratio, tol=1e-12, warn=False,
+                               features=features)[0][:, 0]
+                if not np.any(w[penalized]):
+                    r = self.residual(tgt, w)
+                    c = r if self.gram_design is not None else self.design.correlations(r)
+                    # (1 + 1e-9): the fit is iterative, keep alpha_max on the zero side
+                    top = features.reach(np.asarray(c, np.float64), penalized_only=True)
+                    return top * (1.0 + 1e-9) / scale
+                alpha *= 2.0
+            return alpha
         c = tgt.Xty if positive else np.abs(tgt.Xty)
         top = float(c.max()) if c.size else 0.0
         return max(top, 0.0) / (self.n_samples * l1_ratio)
@@ -183,7 +210,7 @@ class _Target:
         self._Xty = value
 
 
-def _exact_gap(gap, w, tgt, l1, positive):
+def _exact_gap(gap, w, tgt, l1, positive, features=None):
     """The solver's gap, made exact where rounding alone makes it nonzero.
 
     At w = 0 with max_j |x_c,j^T S y_c| <= l1 (alpha >= alpha_max), theta = y_c
@@ -191,9 +218,14 @@ def _exact_gap(gap, w, tgt, l1, positive):
     though the two sums computed apart differ by ~1e-16 relative.  Elsewhere a
     negative value can only be rounding, and is reported as 0.
     """
+    if features is not None and features.free_idx.size:
+        return max(gap, 0.0)
     if not np.any(w):
         c = tgt.Xty
-        top = float(c.max() if positive else np.abs(c).max()) if c.size else 0.0
+        if features is not None:
+            top = features.reach(np.asarray(c, dtype=np.float64))
+        else:
+            top = float(c.max() if positive else np.abs(c).max()) if c.size else 0.0
         # slack of a few ulps: at alpha = alpha_max itself, top / n / l1_ratio * n
         # * l1_ratio may round above top (the dual point would then be off by ~1e-16
         # relative, its gap by ~1e-32)
@@ -276,7 +308,7 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
-               callback=None):
+               callback=None, features=None, max_features=None):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -290,6 +322,11 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     ``return_certificate`` the coefficients w_cert (p, n_alphas) whose
     residual y_c - X_c w_cert, rescaled, is the dual point of each gap.
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
+    ``features`` (a FeaturePenalty or None) gives per-feature penalties,
+    bounds, excluded features and standardization (see ``_features``).
+    ``max_features``: stop once a solution has more than that many non-zero
+    coefficients; that solution is dropped, and every returned array holds
+    only the alphas before it (glmnet's pmax), possibly none.
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -306,6 +343,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         w = coefs[:, 0]
     if coef_init is not None:
         w[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(p)
+        if features is not None:
+            w[:] = features.clip(w)
+    solver_kw = {} if features is None else features.solver_kwargs()
     res = problem.residual(tgt, w)
     cert_res = np.empty_like(res)
     target = problem.solver_target(tgt)
@@ -332,17 +372,28 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             cert_res=cert_res, cert_w=cert_w, has_cert=k > 0,
             l1_prev=n * alphas[k - 1] * l1_ratio if k > 0 else 0.0,
             # cold start: Celer's pruned working sets; warm path points: strong set, doubling
-            prune=k == 0,
+            prune=k == 0, **solver_kw,
         )
         # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
         finite &= bool(np.isfinite(info["primal"]))
-        gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive) / n
+        if max_features is not None and np.count_nonzero(w) > max_features:
+            fitted = k
+            break
+        gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive,
+                             features) / n
         n_iters[k] = info["n_epochs"]
         intercepts[k] = problem.intercept(tgt, w)
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_epochs"]))
         if callback is not None:
             callback(k, alphas.size, alpha, w, gaps[k])
+    else:
+        fitted = alphas.size
+    if fitted < alphas.size:
+        coefs, certificates = coefs[:, :fitted], certificates[:, :fitted]
+        gaps, n_iters, intercepts = gaps[:fitted], n_iters[:fitted], intercepts[:fitted]
+        if not return_certificate:
+            certificates = None
     if missed and warn:
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||y - mean||^2 / n",
                          "epochs")

@@ -241,6 +241,9 @@ cdef solve_info_t _mt_solve(const design_t *D, floating *W, floating *R, const f
     cdef double *dnorm = wk.corr[0]
     cdef Py_ssize_t j, t, k, m, n_cand = 0, n_nnz, ws_size = 0, ep
     cdef bint all_in, heavy
+    cdef pen_t rank_pen     # the ranking's penalty: l1 only (key (l1 - dnorm_j) / ||x_c,j||)
+    memset(&rank_pen, 0, sizeof(pen_t))
+    rank_pen.l1 = l1
     info.interrupted = False
     info.n_epochs = 0
     info.n_screened = 0
@@ -283,8 +286,8 @@ cdef solve_info_t _mt_solve(const design_t *D, floating *W, floating *R, const f
             ws_size = n_cand
         # ranking key (l1 - scale dnorm_j) / ||x_c,j||: the core's with
         # corr = dnorm, l2 = 0 and the non-zero-row indicator as w
-        ws_size = _select_working_set(D, nz, wk.cand, n_cand, dnorm, nz, g.scale, l1, 0.0,
-                                      False, ws_size, wk)
+        ws_size = _select_working_set(D, nz, wk.cand, n_cand, dnorm, nz, g.scale, &rank_pen,
+                                      ws_size, wk)
         prev_gap = g.gap
         all_in = ws_size == n_cand
         inner_tol = tol_abs if all_in else inner_ratio * g.gap

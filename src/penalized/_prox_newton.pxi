@@ -205,6 +205,7 @@ cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double
     cdef int it
     cdef design_t Dh
     cdef solve_info_t info
+    cdef pen_t pen
     out.status = 0
     out.t = 0.0
     out.epochs = 0
@@ -243,7 +244,10 @@ cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double
     for j in range(m):
         w_new[j] = <floating>w[j]
     wk.has_cert = False
-    info = _solve(&Dh, w_new, res, tgt, yy, L1 * scale, L2 * scale, False, tol_model * scale,
+    memset(&pen, 0, sizeof(pen_t))
+    pen.l1 = L1 * scale
+    pen.l2 = L2 * scale
+    info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
                   max_epochs, True, True, 10, True, 0.0, 0.3, 10, False, rng, wk)
     out.epochs = info.n_epochs
     out.interrupted = info.interrupted
@@ -510,9 +514,12 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
     cdef floating *tmp = <floating *>bf.own
     cdef bint dropped, has_strong
     cdef design_t B
+    cdef pen_t rank_pen     # the ranking's penalty: l1 = L1 only (key (L1 - |c|) / ||x||)
     cdef workspace_t wb
     memset(&out, 0, sizeof(glm_info_t))
     memset(&wb, 0, sizeof(workspace_t))
+    memset(&rank_pen, 0, sizeof(pen_t))
+    rank_pen.l1 = L1
     # columns that are constant (after centring) or empty carry no signal
     dropped = False
     for i in range(n):
@@ -582,8 +589,8 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
                 ws_size = n_cand
             if ws_size < 1:
                 ws_size = 1
-            ws_size = _select_working_set(D, w, wk.cand, n_cand, corr, w, g.scale, L1, 0.0,
-                                          False, ws_size, wk)
+            ws_size = _select_working_set(D, w, wk.cand, n_cand, corr, w, g.scale, &rank_pen,
+                                          ws_size, wk)
             viol_ws = 0
             for k in range(ws_size):
                 if fabs(corr[wk.ws[k]]) > L1:

@@ -26,6 +26,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
+from ._features import check_max_features, feature_options, has_box, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._progress import path_progress
 from ._validation import (
@@ -67,12 +68,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
               precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
               return_n_iter=False, positive=False, check_input=True,
               fit_intercept=False, sample_weight=None, tol=1e-4, max_iter=1000,
-              selection="cyclic", random_state=None):
+              selection="cyclic", random_state=None, penalty_factor=None,
+              lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
+              max_features=None):
     """Elastic-net regularization path by warm-started coordinate descent.
 
     Minimises, for each alpha,
     ``1/(2n) ||y - Xw - b||^2 + alpha*l1_ratio*||w||_1 + alpha*(1-l1_ratio)/2*||w||^2``
-    (sample-weighted as in :class:`ElasticNet`).  Signature and return values
+    (sample-weighted as in :class:`ElasticNet`; with the per-feature options
+    below, the objective stated in :class:`ElasticNet`).  Signature and return values
     follow :func:`sklearn.linear_model.enet_path`; ``fit_intercept``,
     ``sample_weight``, ``tol``, ``max_iter``, ``selection`` and
     ``random_state`` are keyword extensions (scikit-learn's path assumes
@@ -99,10 +103,34 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
     positive : bool, constrain coefficients to be >= 0.
     check_input : bool, skip validation when False (X must then be an
         F-ordered float array or canonical CSC matrix).
+    penalty_factor : float or array of shape (n_features,), default=None
+        glmnet's penalty.factor pf_j >= 0, finite, not all 0: feature j's
+        penalty is multiplied by pf_j, after rescaling pf to sum to
+        n_features (excluded features counted as 1), so a constant pf is
+        the plain penalty.  pf_j = 0: w_j is never penalized.
+    lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
+        Box constraints lower_j <= w_j <= upper_j on the original-scale
+        coefficients; lower <= 0 <= upper is required (-inf / inf allowed).
+        ``positive=True`` is ``lower_bounds=0``.
+    exclude : array of int, default=None
+        Features that never enter the model (w_j = 0).
+    standardize : bool, default=False
+        Penalize the coefficients of the columns scaled to unit weighted
+        standard deviation (glmnet's default; X is not copied); ``coef_`` is
+        reported on the original scale.  Constant columns get 0.
+        The automatic grid starts at glmnet's alpha_max: the largest
+        x_c,j^T S r / (n l1_ratio pf_j sd_j) over penalized features, in
+        the directions their bounds allow, r the residual after the
+        least-squares fit of the unpenalized features.
+    max_features : int or None, default=None
+        glmnet's pmax: the path stops at the first alpha whose solution has
+        more than ``max_features`` non-zero coefficients; that solution is
+        dropped and only the alphas fitted before it are returned (so the
+        returned ``alphas`` may be shorter than requested, possibly empty).
 
     Returns
     -------
-    alphas : ndarray (n_alphas,)
+    alphas : ndarray (n_alphas,), the alphas actually fitted
     coefs : ndarray (n_features, n_alphas)
     dual_gaps : ndarray (n_alphas,), duality gaps in the 1/(2n) scaling above.
     n_iters : ndarray (n_alphas,), only if ``return_n_iter``.
@@ -124,21 +152,28 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
                 "is not implemented here yet)."
             )
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    options = feature_options(X.shape[1], penalty_factor, lower_bounds, upper_bounds, exclude,
+                              standardize, positive)
+    max_features = check_max_features(max_features)
     problem = LeastSquaresProblem(X, sample_weight, fit_intercept, precompute)
+    features = resolve_features(problem, options)
     tgt = problem.target(y)
     if alphas is None:
         check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         if Xy is not None:
             tgt.Xty = np.asarray(Xy, dtype=np.float64).reshape(-1)
-        alphas = alpha_grid(problem.alpha_max(tgt, l1_ratio, positive), n_alphas, eps)
+        alphas = alpha_grid(problem.alpha_max(tgt, l1_ratio, positive, features),
+                            n_alphas, eps)
     else:
         alphas = check_alphas(alphas)
     coefs, gaps, n_iters, _ = solve_path(
         problem, tgt, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=positive, selection=selection,
         random_state=random_state, callback=path_progress(verbose, "enet_path"),
+        features=features, max_features=max_features,
     )
+    alphas = alphas[:coefs.shape[1]]
     if return_n_iter:
         return alphas, coefs, gaps, n_iters
     return alphas, coefs, gaps
@@ -149,7 +184,9 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto",
                return_n_iter=False, positive=False, **params):
     """Lasso path: :func:`enet_path` with ``l1_ratio=1``.
 
-    Minimises ``1/(2n) ||y - Xw - b||^2 + alpha * ||w||_1`` for each alpha.
+    Minimises ``1/(2n) ||y - Xw - b||^2 + alpha * ||w||_1`` for each alpha;
+    ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``exclude``,
+    ``standardize`` and ``max_features`` as in :func:`enet_path`.
     """
     return enet_path(
         X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
@@ -195,6 +232,16 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             + alpha * l1_ratio * ||w||_1 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
 
     the same objective and scaling as :class:`sklearn.linear_model.ElasticNet`.
+    With glmnet's per-feature options (Friedman, Hastie & Tibshirani 2010) the
+    problem is, pf the rescaled ``penalty_factor`` (sum p) and sd_j the
+    weighted standard deviation of column j with ``standardize=True`` (else 1)::
+
+        1/(2n) * sum_i s_i (y_i - x_i.w - b)^2
+            + alpha * sum_j pf_j * (l1_ratio * sd_j |w_j| + (1 - l1_ratio)/2 * sd_j^2 w_j^2)
+        subject to lower_bounds_j <= w_j <= upper_bounds_j, w_j = 0 for j in exclude
+
+    (sd_j = sqrt(sum_i s_i (x_ij - m_j)^2 / n), m_j the weighted mean, also
+    without intercept, as glmnet; ``dual_gap_`` certifies this problem).
     Solved by coordinate descent with working sets and gap-safe screening;
     dense (C or F order) and scipy.sparse input (converted once to CSC,
     never densified; the intercept is handled by implicit centring).
@@ -217,6 +264,21 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     positive : bool, default=False
     random_state : int, RandomState or None, used when selection='random'.
     selection : {'cyclic', 'random'}, default='cyclic'
+    penalty_factor : float or array of shape (n_features,), default=None
+        glmnet's penalty.factor pf_j >= 0, finite, not all 0: feature j's
+        penalty is multiplied by pf_j, after rescaling pf to sum to
+        n_features (excluded features counted as 1), so a constant pf is
+        the plain penalty.  pf_j = 0: w_j is never penalized.
+    lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
+        Box constraints lower_j <= w_j <= upper_j on the original-scale
+        coefficients; lower <= 0 <= upper is required (-inf / inf allowed).
+        ``positive=True`` is ``lower_bounds=0``.
+    exclude : array of int, default=None
+        Features that never enter the model (w_j = 0).
+    standardize : bool, default=False
+        Penalize the coefficients of the columns scaled to unit weighted
+        standard deviation (glmnet's default; X is not copied); ``coef_`` is
+        reported on the original scale.  Constant columns get 0.
 
     Attributes
     ----------
@@ -232,7 +294,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto",
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
-                 random_state=None, selection="cyclic"):
+                 random_state=None, selection="cyclic", penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, exclude=None, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -244,6 +307,11 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.exclude = exclude
+        self.standardize = standardize
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -270,7 +338,11 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        direct = alpha == 0 and not self.positive
+        options = feature_options(X.shape[1], self.penalty_factor, self.lower_bounds,
+                                  self.upper_bounds, self.exclude, self.standardize,
+                                  self.positive)
+        constrained = self.positive or has_box(options)
+        direct = alpha == 0 and not constrained
         if alpha == 0:
             warnings.warn(
                 "alpha=0 gives ordinary least squares (no penalty, no duality gap): "
@@ -278,7 +350,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
                    "the largest violation of the normal equations, "
                    "max_j |x_j^T S (y - Xw - b)| / n."
                    if direct else
-                   "with positive=True coordinate descent runs without a certificate.")
+                   "with positive=True or bounds coordinate descent runs without a "
+                   "certificate.")
                 + " sklearn.linear_model.LinearRegression fits this model too.",
                 UserWarning, stacklevel=user_stacklevel(),
             )
@@ -290,6 +363,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             if prev.shape == (n_targets, X.shape[1]):
                 coef_init = prev
         problem = LeastSquaresProblem(X, sample_weight, self.fit_intercept, self.precompute)
+        features = None if direct else resolve_features(problem, options)
         coef, certificate = [], []
         intercept = np.empty(n_targets, dtype=X.dtype)
         gaps = np.empty(n_targets, dtype=np.float64)
@@ -314,7 +388,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
                 coef_init=None if coef_init is None else coef_init[k],
                 tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                 selection=self.selection, random_state=self.random_state,
-                return_certificate=True,
+                return_certificate=True, features=features,
             )
             # (p, 1) F-ordered results: column 0 is contiguous, no copy needed
             coef.append(c[:, 0])
@@ -352,13 +426,16 @@ class Lasso(ElasticNet):
     """Linear regression with an L1 penalty, certified by a duality gap.
 
     Minimises ``1/(2n) * sum_i s_i (y_i - x_i.w - b)^2 + alpha * ||w||_1``,
-    the objective of :class:`sklearn.linear_model.Lasso`.  Parameters and
-    attributes are those of :class:`ElasticNet` without ``l1_ratio``.
+    the objective of :class:`sklearn.linear_model.Lasso` (with the per-feature
+    options, alpha * sum_j pf_j sd_j |w_j| under the bounds, see
+    :class:`ElasticNet`).  Parameters and attributes are those of
+    :class:`ElasticNet` without ``l1_ratio``.
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, positive=False,
-                 random_state=None, selection="cyclic"):
+                 random_state=None, selection="cyclic", penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, exclude=None, standardize=False):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.precompute = precompute
@@ -369,6 +446,11 @@ class Lasso(ElasticNet):
         self.positive = positive
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.exclude = exclude
+        self.standardize = standardize
 
     def _effective_l1_ratio(self):
         return 1.0

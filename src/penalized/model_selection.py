@@ -30,6 +30,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._features import check_max_features, feature_options, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._progress import message, path_progress
 from ._validation import (
@@ -222,17 +223,20 @@ def _cv_grids(estimator, ratios, alpha_max):
 # ---------------------------------------------------------------------------
 
 def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precompute, solver_kw,
-               scorer, progress):
+               scorer, progress, options=None):
     """Solve the path on the training rows; score every alpha on the test rows.
 
     Returns (criterion per alpha, non-zeros per alpha): the (weighted) mean
     squared error when ``scorer`` is None, else the scorer's values.
+    ``options``: per-feature options, resolved on the fold's rows (so the
+    standardization uses the fold's standard deviations, as cv.glmnet).
     """
     Xtr = check_X(_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
     problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute)
     coefs, _, _, intercepts = solve_path(problem, problem.target(y[train]), alphas,
                                          l1_ratio=l1_ratio, warn=False, callback=progress,
+                                         features=resolve_features(problem, options),
                                          **solver_kw)
     X_test = _rows(X, test)
     if scorer is None:
@@ -267,6 +271,15 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     alphas : array-like or None, explicit grid shared by every l1_ratio.
     fit_intercept, precompute, max_iter, tol, positive, random_state, selection :
         as in :class:`penalized.ElasticNet` (``tol`` certifies every path point).
+    penalty_factor, lower_bounds, upper_bounds, exclude, standardize :
+        glmnet's per-feature options, as in :class:`penalized.ElasticNet`
+        (standardization uses each fold's own standard deviations).
+    max_features : int or None, default=None
+        As in :func:`penalized.enet_path`: the grids are cut before the first
+        alpha whose full-data solution (for any l1_ratio; one extra
+        full-data path each) has more than ``max_features`` non-zeros, keeping
+        at least the first alpha, and only the alphas left are
+        cross-validated (``alphas_`` holds them).
     cv : int, splitter or iterable, default=None (5-fold)
         Any scikit-learn splitter; ``groups`` in :meth:`fit` reaches it.
     n_jobs : int or None
@@ -298,7 +311,9 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
-                 alpha_selection="min", scoring=None, verbose=0):
+                 alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
+                 lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
+                 max_features=None):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -315,6 +330,12 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.alpha_selection = alpha_selection
         self.scoring = scoring
         self.verbose = verbose
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.exclude = exclude
+        self.standardize = standardize
+        self.max_features = max_features
 
     def _l1_ratios(self):
         return _check_l1_ratios(self.l1_ratio, "l1_ratio")
@@ -330,16 +351,30 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         X = validate_X(self, X, reset=True)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        options = feature_options(X.shape[1], self.penalty_factor, self.lower_bounds,
+                                  self.upper_bounds, self.exclude, self.standardize,
+                                  self.positive)
+        max_features = check_max_features(self.max_features)
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
+        features = resolve_features(full, options)
         tgt = full.target(y)
-        grids = _cv_grids(self, ratios, lambda r: full.alpha_max(tgt, r, self.positive))
+        grids = _cv_grids(self, ratios,
+                          lambda r: full.alpha_max(tgt, r, self.positive, features))
         folds = list(check_cv(self.cv).split(X, y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
+        if max_features is not None:
+            # cut each grid where the full-data path exceeds max_features, keeping one
+            # alpha (the grid's first) so that every l1_ratio has a grid
+            cut = [solve_path(full, tgt, g, l1_ratio=r, warn=False, features=features,
+                              max_features=max_features, **solver_kw)[0].shape[1]
+                   for g, r in zip(grids, ratios)]
+            keep = max(1, min(cut))
+            grids = [g[:keep] for g in grids]
         verbose = int(self.verbose)
         jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
                  self.precompute, solver_kw, scorer,
-                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"))
+                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"), options)
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_fold_path, jobs, self.n_jobs, verbose, type(self).__name__)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
@@ -349,7 +384,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         # refit on all data, warm-started down the grid to the chosen alpha
         coefs, gaps, n_iters, intercepts = solve_path(
             full, tgt, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,
-            callback=path_progress(verbose > 1, "refit"), **solver_kw)
+            callback=path_progress(verbose > 1, "refit"), features=features, **solver_kw)
         self.coef_ = coefs[:, -1].copy()
         self.intercept_ = float(intercepts[-1])
         self.dual_gap_ = float(gaps[-1])
@@ -368,7 +403,10 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         return ElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_,
                           fit_intercept=self.fit_intercept, precompute=self.precompute,
                           max_iter=self.max_iter, tol=self.tol, positive=self.positive,
-                          random_state=self.random_state, selection=self.selection)
+                          random_state=self.random_state, selection=self.selection,
+                          penalty_factor=self.penalty_factor, lower_bounds=self.lower_bounds,
+                          upper_bounds=self.upper_bounds, exclude=self.exclude,
+                          standardize=self.standardize)
 
 
 class LassoCV(ElasticNetCV):
@@ -377,7 +415,8 @@ class LassoCV(ElasticNetCV):
     def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
-                 scoring=None, verbose=0):
+                 scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
+                 upper_bounds=None, exclude=None, standardize=False, max_features=None):
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -393,6 +432,12 @@ class LassoCV(ElasticNetCV):
         self.alpha_selection = alpha_selection
         self.scoring = scoring
         self.verbose = verbose
+        self.penalty_factor = penalty_factor
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.exclude = exclude
+        self.standardize = standardize
+        self.max_features = max_features
 
     def _l1_ratios(self):
         return np.array([1.0])
