@@ -18,9 +18,8 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit, softmax
-from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model._base import LinearClassifierMixin
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -587,7 +586,7 @@ def class_weighted_samples(raw_sw, y, class_weight):
     return sw, float(np.sum(sw))
 
 
-class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator):
+class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with L1, L2 or elastic-net penalty, certified by a duality gap.
 
     Minimises, with sample weights s (times class weights) rescaled to sum
@@ -718,6 +717,20 @@ class LogisticRegression(SparseInputMixin, LinearClassifierMixin, BaseEstimator)
         self.kkt_violation_ = np.array(kkt)
         self.n_iter_ = np.array(n_iter)
         return self
+
+    def decision_function(self, X):
+        """X @ coef_.T + intercept_: shape (n_samples,) for two classes (the score of
+        classes_[1]), else (n_samples, n_classes)."""
+        check_is_fitted(self)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X):
+        """The class of the largest score (two classes: classes_[1] where the score is > 0)."""
+        scores = self.decision_function(X)
+        best = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
+        return self.classes_[best]
 
     def predict_proba(self, X):
         """Class probabilities: sigmoid (two classes), softmax (multinomial) or
