@@ -737,7 +737,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
 
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
-                        tol=1e-4, max_iter=100, warn=True, callback=None):
+                        tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False):
     """Warm-started path over decreasing alphas.
 
     Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
@@ -746,6 +746,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     of one path point.  ``tol``: stop when gap <= tol * F(0, b_0) (the
     intercept-only loss).
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
+    ``return_eta``: also return X W + b at the last alpha ((n, K) float64).
     """
     n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -793,6 +794,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         raise FloatingPointError(
             "Logistic regression produced non-finite values; rescale X."
         )
-    if K == 1:
-        return coefs[:, 0, :], intercepts[0], gaps, n_iters
-    return coefs, intercepts, gaps, n_iters
+    out = (coefs[:, 0, :], intercepts[0], gaps, n_iters) if K == 1 else \
+        (coefs, intercepts, gaps, n_iters)
+    # the linear predictor X W + b of the last alpha, (n, K) float64
+    return out + (E,) if return_eta else out

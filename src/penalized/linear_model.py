@@ -576,10 +576,15 @@ def classification_labels(y, n_samples):
 
 
 def class_weighted_samples(raw_sw, y, class_weight):
-    """Raw sample weights (None: ones) times class weights, and their sum S (alpha = 1/(C S))."""
+    """Raw sample weights times class weights, and their sum S (alpha = 1/(C S)).
+
+    None (all ones) when there are neither, with S = n.
+    """
     n = y.shape[0]
     if raw_sw is not None and raw_sw.shape[0] != n:
         raise ValueError(f"sample_weight must have shape ({n},), got {raw_sw.shape}.")
+    if raw_sw is None and class_weight is None:
+        return None, float(n)
     sw = np.ones(n) if raw_sw is None else raw_sw
     if class_weight is not None:
         sw = sw * compute_sample_weight(class_weight, y)
@@ -698,14 +703,16 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
                                       group=self.penalty == "group")
             design = problem.design
-            c, b, g, it = solve_logistic_path(
+            c, b, g, it, E = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
                 coef_init=None if prev is None else prev[rows].T,
                 intercept_init=None if prev is None else self.intercept_[rows],
+                return_eta=True,
             )
             W = c.reshape(X.shape[1], -1, 1)[:, :, 0]     # (p, K)
             coef[rows], intercept[rows] = W.T, np.reshape(b, -1)
-            E = problem.linear(W) + intercept[rows]
+            if W.dtype != np.float64:     # the returned coefficients were rounded
+                E = problem.linear(W) + intercept[rows]
             kkt.append(problem.kkt_violation(E, W, alpha * l1_ratio, alpha * (1 - l1_ratio)))
             gaps.append(g[0])
             n_iter.append(int(it[0]))

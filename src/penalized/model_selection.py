@@ -509,7 +509,7 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     function are exactly those of the refitted estimator.
     """
     Xtr = check_X(_rows(X, train))
-    sw_tr = check_sample_weight(sw[train], len(train), np.float64)
+    sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
     coefs, intercepts = path_fn(Xtr, y[train], sw_tr, classes, alphas, l1_ratio,
                                 fit_intercept, tol, max_iter, progress)
     point = LogisticRegression()
