@@ -573,8 +573,9 @@ def _solve_group(problem, W, b, E, L1, L2, tol_abs, max_iter, max_epochs):
     rows = None
     while gap > tol_abs and steps < max_iter:
         now = np.any(W != 0, axis=1)
-        if rows is not None and np.array_equal(now, rows) and \
-                _support_newton(problem, X, W, b, E, L1, L2, group=True):
+        newton = rows is not None and np.array_equal(now, rows) and \
+            _support_newton(problem, X, W, b, E, L1, L2, group=True)
+        if newton:
             # the active rows did not change: one joint Newton step on them
             # (quadratic convergence where the majorized steps are linear); the
             # majorized step that follows can still remove a row (only a
@@ -627,7 +628,9 @@ def _solve_group(problem, W, b, E, L1, L2, tol_abs, max_iter, max_epochs):
             if inner_ratio < 1e-12:
                 break
         gap_new, primal = problem.gap(E, W, L1, L2, problem.correlations)[:2]
-        if not gap_new < gap and (tiny or (moved and t < 1e-6)):
+        if not gap_new < gap and not newton and (tiny or (moved and t < 1e-6)):
+            # no progress from either step (a joint Newton step that was taken
+            # leaves the next iteration another one to try)
             gap = gap_new
             break
         gap = gap_new
