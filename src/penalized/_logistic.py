@@ -64,6 +64,7 @@ _INNER_RATIO = 0.3
 _ARMIJO = 1e-4
 _MAX_BACKTRACK = 30
 _CURV_FLOOR = 1e-10     # floor on p (1 - p) in the quadratic model
+_STALL_CHECKS, _STALL_DECREASE = 5, 0.99   # outer checks without progress that end a solve
 
 
 def _log1pexp(t):
@@ -688,10 +689,19 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     ws_size = 0
     prev_gap = np.inf
     screened = 0
+    best_gap, stalls = np.inf, 0
     while True:
         gap, primal, corr, scale = problem.gap(E, W[cand], L1, L2, corr_all)
         if gap <= tol_abs or newton >= max_iter:
             break
+        # a gap that no longer falls (the rounding floor, for a tol below it) ends
+        # the solve instead of spinning to max_iter; the path warns (as natively)
+        if gap < _STALL_DECREASE * best_gap:
+            best_gap, stalls = gap, 0
+        else:
+            stalls += 1
+            if stalls >= _STALL_CHECKS:
+                break
         # gap-safe sphere: ||Theta - Theta*|| <= sqrt(2 gap s_max / modulus)
         radius = np.sqrt(2.0 * max(gap, 0.0) * problem.s_max / problem.loss.modulus)
         top = _row_max_abs(corr)            # per feature, over the predictors

@@ -20,6 +20,8 @@ DEF GLM_ARMIJO = 1e-4
 DEF GLM_MAX_BACKTRACK = 30
 DEF GLM_INNER_RATIO = 0.3     # a model is solved to this fraction of the current gap
 DEF GLM_F_RESOLUTION = 1e-13  # relative rounding of F (a sum of n terms) in the line search
+DEF GLM_STALL_CHECKS = 5      # outer checks without the gap falling below
+DEF GLM_STALL_DECREASE = 0.99 # this fraction of its best value end the solve
 
 cdef enum:
     LOSS_BINOMIAL = 0    # f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}
@@ -509,7 +511,8 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
     cdef glm_gap_t g
     cdef Py_ssize_t p = D.p, n = D.n, i, j, k, n_cand = 0, nnz, m, ws_size = 0
     cdef Py_ssize_t strong, viol_all, viol_ws, inner_max
-    cdef double prev_gap = INFINITY, radius, v, inner_tol
+    cdef double prev_gap = INFINITY, best_gap = INFINITY, radius, v, inner_tol
+    cdef Py_ssize_t stalls = 0
     cdef double *corr = wk.corr[0]
     cdef floating *tmp = <floating *>bf.own
     cdef bint dropped, has_strong
@@ -542,6 +545,15 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
         out.primal = g.primal
         if g.gap <= tol_abs or out.n_newton >= max_newton:
             break
+        # a gap that no longer falls (at the rounding floor of F, for a tol below
+        # it) ends the solve instead of spinning to max_newton; the caller warns
+        if g.gap < GLM_STALL_DECREASE * best_gap:
+            best_gap = g.gap
+            stalls = 0
+        else:
+            stalls += 1
+            if stalls >= GLM_STALL_CHECKS:
+                break
         if L1 > 0.0:
             # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus)
             radius = sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
