@@ -695,8 +695,9 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
         if gap <= tol_abs or newton >= max_iter:
             break
         # a gap that no longer falls (the rounding floor, for a tol below it) ends
-        # the solve instead of spinning to max_iter; the path warns (as natively)
-        if gap < _STALL_DECREASE * best_gap:
+        # the solve instead of spinning to max_iter; the path warns (as natively).
+        # tol = 0 asks for max_iter iterations: no early end then
+        if gap < _STALL_DECREASE * best_gap or tol_abs <= 0:
             best_gap, stalls = gap, 0
         else:
             stalls += 1

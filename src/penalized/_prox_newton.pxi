@@ -546,8 +546,9 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
         if g.gap <= tol_abs or out.n_newton >= max_newton:
             break
         # a gap that no longer falls (at the rounding floor of F, for a tol below
-        # it) ends the solve instead of spinning to max_newton; the caller warns
-        if g.gap < GLM_STALL_DECREASE * best_gap:
+        # it) ends the solve instead of spinning to max_newton; the caller warns.
+        # tol = 0 asks for max_newton iterations: no early end then
+        if g.gap < GLM_STALL_DECREASE * best_gap or tol_abs <= 0.0:
             best_gap = g.gap
             stalls = 0
         else:
