@@ -265,7 +265,7 @@ cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double
             changed = True
     if not changed and (db == 0.0 or out.epochs == 0):
         return out
-    # d_eta = X_B dw + db (in the design's precision, as the Python layer did)
+    # d_eta = X_B dw + db, accumulated in the design precision
     for i in range(n):
         own[i] = 0.0
     for j in range(m):
