@@ -65,6 +65,7 @@ _ARMIJO = 1e-4
 _MAX_BACKTRACK = 30
 _CURV_FLOOR = 1e-10     # floor on p (1 - p) in the quadratic model
 _STALL_CHECKS, _STALL_DECREASE = 5, 0.99   # outer checks without progress that end a solve
+_F_RESOLUTION = 1e-13   # relative rounding of F (a sum of n terms): the native driver's too
 
 
 def _log1pexp(t):
@@ -611,7 +612,7 @@ def _solve_group(problem, W, b, E, L1, L2, tol_abs, max_iter, max_epochs):
         pen0 = _penalty(W, L1, L2, True)
         f0 = loss.value(E) + pen0
         decrease = float(np.sum(s[:, None] * G * d_eta)) + _penalty(W + dW, L1, L2, True) - pen0
-        tiny = abs(decrease) <= 1e-13 * abs(f0)
+        tiny = abs(decrease) <= _F_RESOLUTION * abs(f0)
         t, moved = 1.0, False
         for _ in range(_MAX_BACKTRACK):
             E_t = E + t * d_eta

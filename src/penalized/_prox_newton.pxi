@@ -109,12 +109,15 @@ cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noex
     return conj
 
 
-cdef double _l1l2(const double *w, Py_ssize_t m, double L1, double L2) noexcept nogil:
+cdef double _l1l2(const double *w, const double *dw, double t, Py_ssize_t m, double L1,
+                  double L2) noexcept nogil:
+    """L1 ||v||_1 + L2/2 ||v||^2 at v = w + t dw (v = w when dw is NULL)."""
     cdef Py_ssize_t j
-    cdef double a = 0.0, q = 0.0
+    cdef double a = 0.0, q = 0.0, v
     for j in range(m):
-        a += fabs(w[j])
-        q += w[j] * w[j]
+        v = w[j] + t * dw[j] if dw != NULL else w[j]
+        a += fabs(v)
+        q += v * v
     return L1 * a + 0.5 * L2 * q
 
 
@@ -202,7 +205,7 @@ cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double
     cdef glm_step_t out
     cdef Py_ssize_t i, j, n = B.n, m = B.p
     cdef double hsum, swsum = 0.0, scale, y_mean = 0.0, yy = 0.0, v, xmw = 0.0
-    cdef double b_new, db, pen0, f0, decrease, t, wt_pen, wj
+    cdef double b_new, db, pen0, f0, decrease, t
     cdef bint changed = False, tiny
     cdef int it
     cdef design_t Dh
@@ -275,14 +278,9 @@ cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double
     for i in range(n):
         d_eta[i] = <double>own[i] + db
         decrease -= L.s[i] * r[i] * d_eta[i]
-    pen0 = _l1l2(w, m, L1, L2)
+    pen0 = _l1l2(w, NULL, 0.0, m, L1, L2)
     f0 = _loss_value(L, eta) + pen0
-    # penalty at w + dw, accumulated without a second buffer
-    wt_pen = 0.0
-    for j in range(m):
-        wj = w[j] + dw[j]
-        wt_pen += L1 * fabs(wj) + 0.5 * L2 * wj * wj
-    decrease += wt_pen - pen0
+    decrease += _l1l2(w, dw, 1.0, m, L1, L2) - pen0
     # A predicted change of F below its own rounding makes the Armijo test
     # noise.  Such a step comes from a model solved near the optimum: it fixes
     # the optimality conditions (the certificate's first-order term, about
@@ -293,11 +291,8 @@ cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double
     for it in range(GLM_MAX_BACKTRACK):
         for i in range(n):
             eta_t[i] = eta[i] + t * d_eta[i]
-        wt_pen = 0.0
-        for j in range(m):
-            wj = w[j] + t * dw[j]
-            wt_pen += L1 * fabs(wj) + 0.5 * L2 * wj * wj
-        if tiny or _loss_value(L, eta_t) + wt_pen <= f0 + GLM_ARMIJO * t * decrease:
+        if tiny or _loss_value(L, eta_t) + _l1l2(w, dw, t, m, L1, L2) <= \
+                f0 + GLM_ARMIJO * t * decrease:
             for j in range(m):
                 w[j] += t * dw[j]
             b[0] += t * db
