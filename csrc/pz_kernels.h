@@ -119,11 +119,77 @@ static inline double pz_csc_wsqdev_##V(const T *data, const I *idx, I start,  \
     return acc;                                                               \
 }
 
+/*
+ * Kernels of the softmax Newton model (see _prox_newton.pxi): with D the change
+ * of the linear predictor of one class, q_i = sum_k P_ik D_ik, u the loss
+ * gradient and sp = s * P of that class,
+ *   mn_grad    sum_i x_i (u_i + sp_i (D_i - q_i))   (the model's partial derivative)
+ *   mn_update  D_i += a x_i;  q_i += a x_i P_i       (after w += a)
+ *   wsq        sum_i x_i^2 h_i                        (a diagonal curvature)
+ * over the rows of one column (dense: every row; CSC: the stored ones).
+ */
+#define PZ_DEFINE_MN_DENSE(T, V)                                                \
+static inline double pz_dense_mn_grad_##V(ptrdiff_t n, const T *x, const double *u, \
+                                          const double *sp, const double *D,  \
+                                          const double *q)                    \
+{                                                                             \
+    double acc = 0.0;                                                         \
+    for (ptrdiff_t i = 0; i < n; ++i) acc += x[i] * (u[i] + sp[i] * (D[i] - q[i])); \
+    return acc;                                                               \
+}                                                                             \
+static inline void pz_dense_mn_update_##V(ptrdiff_t n, double a, const T *x,  \
+                                          const double *P, double *D, double *q) \
+{                                                                             \
+    for (ptrdiff_t i = 0; i < n; ++i) {                                       \
+        double v = a * x[i]; D[i] += v; q[i] += v * P[i];                      \
+    }                                                                         \
+}                                                                             \
+static inline double pz_dense_wsq_##V(ptrdiff_t n, const T *x, const double *h) \
+{                                                                             \
+    double acc = 0.0;                                                         \
+    for (ptrdiff_t i = 0; i < n; ++i) acc += (double)x[i] * x[i] * h[i];      \
+    return acc;                                                               \
+}
+
+#define PZ_DEFINE_MN_CSC(T, I, V)                                               \
+static inline double pz_csc_mn_grad_##V(const T *data, const I *idx, I start, I end, \
+                                        const double *u, const double *sp,    \
+                                        const double *D, const double *q)     \
+{                                                                             \
+    double acc = 0.0;                                                         \
+    for (I k = start; k < end; ++k) {                                         \
+        I i = idx[k];                                                         \
+        acc += data[k] * (u[i] + sp[i] * (D[i] - q[i]));                      \
+    }                                                                         \
+    return acc;                                                               \
+}                                                                             \
+static inline void pz_csc_mn_update_##V(double a, const T *data, const I *idx, \
+                                        I start, I end, const double *P,      \
+                                        double *D, double *q)                 \
+{                                                                             \
+    for (I k = start; k < end; ++k) {                                         \
+        I i = idx[k]; double v = a * data[k]; D[i] += v; q[i] += v * P[i];     \
+    }                                                                         \
+}                                                                             \
+static inline double pz_csc_wsq_##V(const T *data, const I *idx, I start, I end, \
+                                    const double *h)                          \
+{                                                                             \
+    double acc = 0.0;                                                         \
+    for (I k = start; k < end; ++k) acc += (double)data[k] * data[k] * h[idx[k]]; \
+    return acc;                                                               \
+}
+
 PZ_DEFINE_DENSE(float, f)
 PZ_DEFINE_DENSE(double, d)
 PZ_DEFINE_CSC(float, int32_t, f32)
 PZ_DEFINE_CSC(double, int32_t, d32)
 PZ_DEFINE_CSC(float, int64_t, f64)
 PZ_DEFINE_CSC(double, int64_t, d64)
+PZ_DEFINE_MN_DENSE(float, f)
+PZ_DEFINE_MN_DENSE(double, d)
+PZ_DEFINE_MN_CSC(float, int32_t, f32)
+PZ_DEFINE_MN_CSC(double, int32_t, d32)
+PZ_DEFINE_MN_CSC(float, int64_t, f64)
+PZ_DEFINE_MN_CSC(double, int64_t, d64)
 
 #endif /* PZ_KERNELS_H */

@@ -19,12 +19,12 @@ only the column operations below look at the storage.
 import numpy as np
 cimport numpy as cnp
 from cython cimport floating
-from libc.math cimport fabs, fmax, log, sqrt, INFINITY
+from libc.math cimport exp, fabs, fmax, log, sqrt, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcmp, memcpy, memmove, memset
 from scipy.linalg.cython_blas cimport ddot, dsdot, daxpy, saxpy
-from scipy.linalg.cython_lapack cimport dpotrf, dpotrs
+from scipy.linalg.cython_lapack cimport dpotrf, dpotrs, dsyev
 
 cdef extern from "Python.h":
     # declared without Cython's "except -1" so the result can be inspected here
@@ -60,6 +60,24 @@ cdef extern from "pz_kernels.h":
     double pz_csc_wsqdev_d32(const double *data, const int32_t *idx, int32_t a, int32_t b, const double *s, double m) noexcept nogil
     double pz_csc_wsqdev_f64(const float *data, const int64_t *idx, int64_t a, int64_t b, const float *s, double m) noexcept nogil
     double pz_csc_wsqdev_d64(const double *data, const int64_t *idx, int64_t a, int64_t b, const double *s, double m) noexcept nogil
+    double pz_dense_mn_grad_f(Py_ssize_t n, const float *x, const double *u, const double *sp, const double *D, const double *q) noexcept nogil
+    double pz_dense_mn_grad_d(Py_ssize_t n, const double *x, const double *u, const double *sp, const double *D, const double *q) noexcept nogil
+    void pz_dense_mn_update_f(Py_ssize_t n, double a, const float *x, const double *P, double *D, double *q) noexcept nogil
+    void pz_dense_mn_update_d(Py_ssize_t n, double a, const double *x, const double *P, double *D, double *q) noexcept nogil
+    double pz_dense_wsq_f(Py_ssize_t n, const float *x, const double *h) noexcept nogil
+    double pz_dense_wsq_d(Py_ssize_t n, const double *x, const double *h) noexcept nogil
+    double pz_csc_mn_grad_f32(const float *data, const int32_t *idx, int32_t a, int32_t b, const double *u, const double *sp, const double *D, const double *q) noexcept nogil
+    double pz_csc_mn_grad_d32(const double *data, const int32_t *idx, int32_t a, int32_t b, const double *u, const double *sp, const double *D, const double *q) noexcept nogil
+    double pz_csc_mn_grad_f64(const float *data, const int64_t *idx, int64_t a, int64_t b, const double *u, const double *sp, const double *D, const double *q) noexcept nogil
+    double pz_csc_mn_grad_d64(const double *data, const int64_t *idx, int64_t a, int64_t b, const double *u, const double *sp, const double *D, const double *q) noexcept nogil
+    void pz_csc_mn_update_f32(double alpha, const float *data, const int32_t *idx, int32_t a, int32_t b, const double *P, double *D, double *q) noexcept nogil
+    void pz_csc_mn_update_d32(double alpha, const double *data, const int32_t *idx, int32_t a, int32_t b, const double *P, double *D, double *q) noexcept nogil
+    void pz_csc_mn_update_f64(double alpha, const float *data, const int64_t *idx, int64_t a, int64_t b, const double *P, double *D, double *q) noexcept nogil
+    void pz_csc_mn_update_d64(double alpha, const double *data, const int64_t *idx, int64_t a, int64_t b, const double *P, double *D, double *q) noexcept nogil
+    double pz_csc_wsq_f32(const float *data, const int32_t *idx, int32_t a, int32_t b, const double *h) noexcept nogil
+    double pz_csc_wsq_d32(const double *data, const int32_t *idx, int32_t a, int32_t b, const double *h) noexcept nogil
+    double pz_csc_wsq_f64(const float *data, const int64_t *idx, int64_t a, int64_t b, const double *h) noexcept nogil
+    double pz_csc_wsq_d64(const double *data, const int64_t *idx, int64_t a, int64_t b, const double *h) noexcept nogil
 
 
 # ---------------------------------------------------------------------------

@@ -1,19 +1,28 @@
 # Included by _core.pyx: proximal Newton for smooth losses on the solver above.
 #
 # Proximal Newton (Lee, Sun, Saunders 2014; glmnet's IRLS-CD, Friedman,
-# Hastie, Tibshirani 2010; newGLMNET, Yuan, Ho, Lin 2012) for
+# Hastie, Tibshirani 2010; newGLMNET, Yuan, Ho, Lin 2012) for K linear
+# predictors eta = X W + b (n x K, K = 1 for the binomial loss):
 #
-#     n F(w, b) = sum_i s_i f_i(eta_i) + L1 ||w||_1 + L2/2 ||w||^2,   eta = X w + b,
+#     n F(W, b) = sum_i s_i f_i(eta_i) + L1 pen1(W) + L2/2 ||W||_F^2,
 #
-# s summing to n.  Each step minimises the quadratic model of the loss, a
-# weighted least-squares elastic net with weights h_i = s_i f_i''(eta_i)
-# (floored) and working response z = eta + r / curv, r = -f'(eta) (the
-# model's gradient is the loss's exactly), by ``_solve`` itself; then it
-# backtracks on n F (Armijo).  Around it, the outer working set of
-# ``_glm_solve``.  The loss is a plug-in: ``glm_loss_t`` and the four
-# ``_loss_*`` functions below are all the driver knows of it (today the
-# binomial loss; a new loss adds a kind and its four cases).  The whole solve
-# runs without the GIL; the multinomial loss stays in ``_logistic.py``.
+# s summing to n, pen1 the entrywise L1 norm or (``glm_pen_t.group``) the sum
+# of the row norms ||W_j||_2 across the K predictors.  One driver
+# (``_prox_newton``) serves every loss: each iteration builds the quadratic
+# model of the loss at eta, minimises model + penalty by coordinate descent
+# (``_newton_direction``), and backtracks on n F along the direction
+# (``_line_search``, the one Armijo rule).  Around it, one outer working set
+# (``_glm_solve``) with the duality gap of ``_glm_gap``.  The loss is a plug-in:
+# ``glm_loss_t`` and the ``_loss_*`` functions below are all the driver knows
+# of it; the model's solver depends only on the structure of the Hessian:
+#   * a diagonal Hessian in eta (binomial; Poisson, Gamma next): the model is a
+#     weighted least-squares elastic net, handed to the core's ``_solve``;
+#   * the softmax Hessian diag(p_i) - p_i p_i^T (multinomial): exact
+#     coordinate descent on the coupled model (``_softmax_direction``), whose
+#     partial derivatives are kept current through D = X dW + db and
+#     q_i = p_i . D_i, so it is the true Newton model, not a per-class or a
+#     majorized one (quadratic convergence near the optimum).
+# The whole solve runs without the GIL.
 
 DEF GLM_CURV_FLOOR = 1e-10    # floor on f'' in the quadratic model
 DEF GLM_ARMIJO = 1e-4
@@ -22,39 +31,79 @@ DEF GLM_INNER_RATIO = 0.3     # a model is solved to this fraction of the curren
 DEF GLM_F_RESOLUTION = 1e-13  # relative rounding of F (a sum of n terms) in the line search
 DEF GLM_STALL_CHECKS = 5      # outer checks without the gap falling below
 DEF GLM_STALL_DECREASE = 0.99 # this fraction of its best value end the solve
+DEF SOFTMAX_MODEL_WORK = 1e8   # a softmax model gets at most this many column-entry visits
+DEF SOFTMAX_MODEL_EPOCHS = 5000  # (and between 100 and this many epochs)
 
 cdef enum:
-    LOSS_BINOMIAL = 0    # f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}
+    LOSS_BINOMIAL = 0     # f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}; K = 1
+    LOSS_MULTINOMIAL = 1  # f_i(eta) = logsumexp(eta) - eta_{c_i}, class c_i; K >= 2
 
 
 cdef struct glm_loss_t:
     int kind
     Py_ssize_t n
-    const double *y
-    const double *s      # sample weights, summing to n
+    Py_ssize_t K              # linear predictors (columns of eta)
+    const double *y           # BINOMIAL: labels +-1
+    const Py_ssize_t *codes   # MULTINOMIAL: class of each sample, in [0, K)
+    const double *class_weight  # MULTINOMIAL: c_k = sum_i s_i [c_i = k]
+    const double *s           # sample weights, summing to n
     double s_max
-    double modulus       # the dual is (modulus / s_max)-strongly concave
+    double modulus            # the dual is (modulus / s_max)-strongly concave
+
+
+cdef struct glm_pen_t:
+    double l1                 # L1 = n alpha l1_ratio
+    double l2                 # L2 = n alpha (1 - l1_ratio)
+    bint group                # L1 acts on the rows ||W_j||_2 (else entrywise)
 
 
 cdef inline double _xlogx(double a) noexcept nogil:
     return a * log(a) if a > 0.0 else 0.0
 
 
+cdef inline double _row_lse(const double *eta, Py_ssize_t i, Py_ssize_t n,
+                            Py_ssize_t K) noexcept nogil:
+    """logsumexp_k eta_ik (eta F-ordered n x K), overflow-safe."""
+    cdef Py_ssize_t k
+    cdef double top = eta[i], acc = 0.0
+    for k in range(1, K):
+        if eta[i + k * n] > top:
+            top = eta[i + k * n]
+    for k in range(K):
+        acc += exp(eta[i + k * n] - top)
+    return top + log(acc)
+
+
 cdef double _loss_value(const glm_loss_t *L, const double *eta) noexcept nogil:
     """sum_i s_i f_i(eta_i)."""
-    cdef Py_ssize_t i
+    cdef Py_ssize_t i, n = L.n
     cdef double acc = 0.0
-    for i in range(L.n):
-        acc += L.s[i] * pz_log1pexp(-L.y[i] * eta[i])
+    if L.kind == LOSS_BINOMIAL:
+        for i in range(n):
+            acc += L.s[i] * pz_log1pexp(-L.y[i] * eta[i])
+        return acc
+    for i in range(n):
+        acc += L.s[i] * (_row_lse(eta, i, n, L.K) - eta[i + L.codes[i] * n])
     return acc
+
+
+cdef void _softmax(const glm_loss_t *L, const double *eta, double *P) noexcept nogil:
+    """P_ik = exp(eta_ik - logsumexp_k eta_ik) (F-ordered n x K)."""
+    cdef Py_ssize_t i, k, n = L.n
+    cdef double lse
+    for i in range(n):
+        lse = _row_lse(eta, i, n, L.K)
+        for k in range(L.K):
+            P[i + k * n] = exp(eta[i + k * n] - lse)
 
 
 cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
                         double *curv) noexcept nogil:
-    """Per unit weight: r_i = -f_i'(eta_i), curv_i = f_i''(eta_i) (floored).
+    """Diagonal-Hessian losses, per unit weight: r_i = -f_i'(eta_i), curv_i = f_i''(eta_i)
+    (floored).  Returns sum_i s_i curv_i.
 
-    Returns sum_i s_i curv_i.  Binomial: r_i = y_i sigmoid(-y_i eta_i),
-    curv_i = p_i (1 - p_i) with p_i = sigmoid(eta_i).
+    Binomial: r_i = y_i sigmoid(-y_i eta_i), curv_i = p_i (1 - p_i) with
+    p_i = sigmoid(eta_i).
     """
     cdef Py_ssize_t i
     cdef double pe, hsum = 0.0
@@ -68,14 +117,11 @@ cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
     return hsum
 
 
-cdef void _loss_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
-                           double *a, double *theta) noexcept nogil:
-    """A dual point theta = -grad of the loss, moved to meet sum_i theta_i = 0.
-
-    Binomial: a_i = sigmoid(-y_i eta_i) in [0, 1], theta_i = s_i y_i a_i; with an
-    intercept the larger label group's a is shrunk so that sum_i theta_i = 0
-    exactly (a stays in the conjugate's domain).
-    """
+cdef void _binomial_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
+                               double *a, double *theta) noexcept nogil:
+    """a_i = sigmoid(-y_i eta_i) in [0, 1], theta_i = s_i y_i a_i; with an intercept
+    the larger label group's a is shrunk so that sum_i theta_i = 0 exactly (a stays
+    in the conjugate's domain)."""
     cdef Py_ssize_t i
     cdef double pos = 0.0, neg = 0.0
     for i in range(L.n):
@@ -97,211 +143,178 @@ cdef void _loss_dual_point(const glm_loss_t *L, const double *eta, bint fit_inte
         theta[i] = L.s[i] * L.y[i] * a[i]
 
 
+cdef void _multinomial_dual_point(const glm_loss_t *L, const double *eta,
+                                  bint fit_intercept, double *A, double *theta) noexcept nogil:
+    """A = softmax(eta) in the simplex (per row), Theta_ik = s_i (Y_ik - A_ik).
+
+    With an intercept, sum_i Theta_ik = 0 is met exactly: eps_k / n is
+    subtracted from every row (eps_k = sum_i s_i A_ik - c_k; rows still sum to
+    1), then the class priors c / n are mixed in just enough to keep every
+    entry >= 0; both steps keep the column sums.
+    """
+    cdef Py_ssize_t i, k, n = L.n, K = L.K
+    cdef double eps, prior, tau = 0.0, need, v
+    _softmax(L, eta, A)
+    if fit_intercept:
+        for k in range(K):
+            eps = 0.0
+            for i in range(n):
+                eps += L.s[i] * A[i + k * n]
+            eps = (eps - L.class_weight[k]) / n
+            prior = L.class_weight[k] / n
+            for i in range(n):
+                v = A[i + k * n] - eps
+                A[i + k * n] = v
+                if v < 0.0:
+                    need = -v / (prior - v)
+                    if need > tau:
+                        tau = need
+        if tau > 0.0:
+            if tau > 1.0:
+                tau = 1.0
+            for k in range(K):
+                prior = L.class_weight[k] / n
+                for i in range(n):
+                    v = (1.0 - tau) * A[i + k * n] + tau * prior
+                    A[i + k * n] = v if v > 0.0 else 0.0
+    for k in range(K):
+        for i in range(n):
+            v = 1.0 if L.codes[i] == k else 0.0
+            theta[i + k * n] = L.s[i] * (v - A[i + k * n])
+
+
+cdef inline void _loss_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
+                                  double *a, double *theta) noexcept nogil:
+    """A dual point Theta = -(d/d eta) sum_i s_i f_i, moved to meet sum_i Theta_ik = 0."""
+    if L.kind == LOSS_BINOMIAL:
+        _binomial_dual_point(L, eta, fit_intercept, a, theta)
+    else:
+        _multinomial_dual_point(L, eta, fit_intercept, a, theta)
+
+
 cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noexcept nogil:
-    """sum_i s_i f_i*(-t theta_i / s_i) at the dual point a scaled by t in (0, 1].
+    """sum_i s_i f_i*(-t Theta_i / s_i) at the dual point a scaled by t in (0, 1].
 
     Binomial: s_i (t a_i log(t a_i) + (1 - t a_i) log(1 - t a_i)).
+    Multinomial: s_i sum_k B_ik log B_ik with B = Y + t (A - Y), in the simplex.
     """
-    cdef Py_ssize_t i
-    cdef double conj = 0.0
-    for i in range(L.n):
-        conj += L.s[i] * (_xlogx(t * a[i]) + _xlogx(1.0 - t * a[i]))
+    cdef Py_ssize_t i, k, n = L.n
+    cdef double conj = 0.0, row, y
+    if L.kind == LOSS_BINOMIAL:
+        for i in range(n):
+            conj += L.s[i] * (_xlogx(t * a[i]) + _xlogx(1.0 - t * a[i]))
+        return conj
+    for i in range(n):
+        row = 0.0
+        for k in range(L.K):
+            y = 1.0 if L.codes[i] == k else 0.0
+            row += _xlogx(y + t * (a[i + k * n] - y))
+        conj += L.s[i] * row
     return conj
 
 
-cdef double _l1l2(const double *w, const double *dw, double t, Py_ssize_t m, double L1,
-                  double L2) noexcept nogil:
-    """L1 ||v||_1 + L2/2 ||v||^2 at v = w + t dw (v = w when dw is NULL)."""
-    cdef Py_ssize_t j
-    cdef double a = 0.0, q = 0.0, v
+cdef double _glm_penalty(const double *W, const double *dW, double t, Py_ssize_t m,
+                         Py_ssize_t ldw, Py_ssize_t K, const glm_pen_t *P) noexcept nogil:
+    """L1 pen1(V) + L2/2 ||V||^2 at V = W + t dW (V = W when dW is NULL).
+
+    W's column k starts at W + k ldw, dW's at dW + k m (rows 0..m-1 of each).
+    """
+    cdef Py_ssize_t j, k
+    cdef double a = 0.0, q = 0.0, v, row
     for j in range(m):
-        v = w[j] + t * dw[j] if dw != NULL else w[j]
-        a += fabs(v)
-        q += v * v
-    return L1 * a + 0.5 * L2 * q
+        row = 0.0
+        for k in range(K):
+            v = W[j + k * ldw] + t * dW[j + k * m] if dW != NULL else W[j + k * ldw]
+            row += v * v
+            if not P.group:
+                a += fabs(v)
+        q += row
+        if P.group:
+            a += sqrt(row)
+    return P.l1 * a + 0.5 * P.l2 * q
 
 
 cdef struct glm_gap_t:
-    double gap          # n F(w, b) - D(t theta), unscaled
-    double primal       # n F(w, b)
+    double gap          # n F(W, b) - D(t Theta), unscaled
+    double primal       # n F(W, b)
     double scale        # the t giving the best dual value
 
 
 cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_cand,
-                        const double *w, const double *eta, const glm_loss_t *L,
-                        double L1, double L2, bint fit_intercept, floating *theta,
-                        double *a, double *th, double *corr) noexcept nogil:
+                        const double *W, Py_ssize_t ldw, const double *eta,
+                        const glm_loss_t *L, const glm_pen_t *P, bint fit_intercept,
+                        floating *theta_col, double *a, double *th, double *corr,
+                        Py_ssize_t ldc, double *mag) noexcept nogil:
     """Duality gap of n F over the features ``cand`` (all of D's if NULL).
 
-    Fenchel dual of n F at the loss's dual point theta (``_loss_dual_point``)
+    Fenchel dual of n F at the loss's dual point Theta (``_loss_dual_point``)
     scaled by t in (0, 1], which keeps it in the conjugate's domain:
-        D(t theta) = -conj(t) - sum_j (t |x_c,j.theta| - L1)_+^2 / (2 L2)   (L2 > 0),
-    or -conj(t) with t making |x_c,j.theta| <= L1 / t hold (L2 = 0).  Tried:
-    the L1-feasible t, t = 1 and (L2 > 0) their geometric mean.  Fills
-    corr[j] = x_c,j.theta (unscaled) for j in cand; w is indexed by feature.
-    ``theta`` (design precision) and ``a``, ``th`` (double) are n-sized scratch.
+        D(t Theta) = -conj(t) - sum_j psi*(t x_c,j.Theta) / (2 L2)   (L2 > 0),
+    psi*(v) = sum_k (|v_k| - L1)_+^2 (entrywise) or (||v||_2 - L1)_+^2 (rows),
+    or -conj(t) with t making every dual norm mag_j <= L1 / t (L2 = 0).
+    Tried: the L1-feasible t, t = 1 and (L2 > 0) their geometric mean.
+    Fills corr[j + k ldc] = x_c,j.Theta_k (unscaled) and mag[j] (max_k |.| or the
+    row norm) for j in cand; W's column k starts at W + k ldw.  ``theta_col``
+    (design precision, n) and ``a``, ``th`` (double, n K) are scratch.
     """
     cdef glm_gap_t out
-    cdef Py_ssize_t i, j, k, n = D.n, m = n_cand if cand != NULL else D.p
-    cdef double top = 0.0, sr = 0.0, best, t, feas, excess, d
-    cdef double l1w = 0.0, l2sq = 0.0
+    cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
+    cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg
     cdef int q
     cdef double ts[3]
     _loss_dual_point(L, eta, fit_intercept, a, th)
-    for i in range(n):
-        theta[i] = <floating>th[i]
-        sr += theta[i]
-    for k in range(m):
-        j = cand[k] if cand != NULL else k
-        corr[j] = _centred_wdot(D, j, theta, sr)
-        if fabs(corr[j]) > top:
-            top = fabs(corr[j])
-        l1w += fabs(w[j])
-        l2sq += w[j] * w[j]
-    out.primal = _loss_value(L, eta) + L1 * l1w + 0.5 * L2 * l2sq
-    feas = L1 / top if top > L1 else 1.0
+    for k in range(K):
+        sr = 0.0
+        for i in range(n):
+            theta_col[i] = <floating>th[i + k * n]
+            sr += theta_col[i]
+        for c in range(m):
+            j = cand[c] if cand != NULL else c
+            corr[j + k * ldc] = _centred_wdot(D, j, theta_col, sr)
+    for c in range(m):
+        j = cand[c] if cand != NULL else c
+        mg = 0.0
+        for k in range(K):
+            v = corr[j + k * ldc]
+            if P.group:
+                mg += v * v
+            elif fabs(v) > mg:
+                mg = fabs(v)
+        mag[j] = sqrt(mg) if P.group else mg
+        if mag[j] > top:
+            top = mag[j]
+    out.primal = _loss_value(L, eta)
+    if cand == NULL:
+        out.primal += _glm_penalty(W, NULL, 0.0, m, ldw, K, P)
+    else:
+        for c in range(m):
+            out.primal += _glm_penalty(W + cand[c], NULL, 0.0, 1, ldw, K, P)
+    feas = P.l1 / top if top > P.l1 else 1.0
     ts[0] = feas
     ts[1] = 1.0
     ts[2] = sqrt(feas)
     best = -INFINITY
     out.scale = feas
-    for q in range(3 if L2 > 0.0 else 1):
+    for q in range(3 if P.l2 > 0.0 else 1):
         t = ts[q]
         d = -_loss_conjugate(L, a, t)
-        if L2 > 0.0:
-            for k in range(m):
-                j = cand[k] if cand != NULL else k
-                excess = t * fabs(corr[j]) - L1
-                if excess > 0.0:
-                    # divided before squaring: no underflow near 1e-150
-                    d -= excess * (excess / (2.0 * L2))
+        if P.l2 > 0.0:
+            for c in range(m):
+                j = cand[c] if cand != NULL else c
+                if P.group:
+                    excess = t * mag[j] - P.l1
+                    if excess > 0.0:
+                        # divided before squaring: no underflow near 1e-150
+                        d -= excess * (excess / (2.0 * P.l2))
+                else:
+                    for k in range(K):
+                        excess = t * fabs(corr[j + k * ldc]) - P.l1
+                        if excess > 0.0:
+                            d -= excess * (excess / (2.0 * P.l2))
         if d > best:
             best = d
             out.scale = t
     out.gap = out.primal - best
-    return out
-
-
-cdef struct glm_step_t:
-    int status          # 0 still, 1 moved, 2 failed (no sufficient decrease),
-                        # 3 moved by a step below F's rounding (see _glm_newton_step)
-    double t
-    Py_ssize_t epochs
-    bint interrupted
-
-
-cdef glm_step_t _glm_newton_step(const design_t *B, double *w, double *b, double *eta,
-                                 const glm_loss_t *L, double L1, double L2,
-                                 bint fit_intercept, double tol_model,
-                                 Py_ssize_t max_epochs, floating *hn, floating *tgt,
-                                 floating *res, floating *own, floating *w_new,
-                                 double *xm, double *sq, double *r, double *curv,
-                                 double *d_eta, double *eta_t, double *dw,
-                                 workspace_t *wk, uint64_t *rng) noexcept nogil:
-    """One proximal Newton step on the block B (raw columns, no weights).
-
-    Updates w, b and eta in place when the step is accepted.
-    """
-    cdef glm_step_t out
-    cdef Py_ssize_t i, j, n = B.n, m = B.p
-    cdef double hsum, swsum = 0.0, scale, y_mean = 0.0, yy = 0.0, v, xmw = 0.0
-    cdef double b_new, db, pen0, f0, decrease, t
-    cdef bint changed = False, tiny
-    cdef int it
-    cdef design_t Dh
-    cdef solve_info_t info
-    cdef pen_t pen
-    out.status = 0
-    out.t = 0.0
-    out.epochs = 0
-    out.interrupted = False
-    hsum = _loss_model(L, eta, r, curv)
-    if not hsum > 0.0:
-        return out
-    scale = n / hsum      # the weighted LS objective is (n / sum h) x the model's
-    for i in range(n):
-        hn[i] = <floating>(L.s[i] * curv[i] * scale)
-        swsum += hn[i]
-        own[i] = 0.0
-    for j in range(m):
-        if w[j] != 0.0:
-            _col_axpy(B, j, w[j], own)
-    # weighted design over the same columns: new weights, means and norms
-    Dh = B[0]
-    Dh.sw = hn
-    Dh.sw_sum = swsum
-    Dh.x_mean = xm if fit_intercept else NULL
-    Dh.col_sqnorm = sq
-    _column_stats(&Dh, hn, xm, sq, fit_intercept)
-    # working response of the block: z minus the other features' fixed part
-    for i in range(n):
-        tgt[i] = <floating>(own[i] + b[0] + r[i] / curv[i])
-    if fit_intercept:
-        for i in range(n):
-            y_mean += <double>hn[i] * tgt[i]
-        y_mean /= swsum
-        for j in range(m):
-            xmw += xm[j] * w[j]
-    for i in range(n):
-        v = <double>tgt[i] - y_mean
-        yy += hn[i] * v * v
-        res[i] = <floating>(v - own[i] + xmw)
-    for j in range(m):
-        w_new[j] = <floating>w[j]
-    wk.has_cert = False
-    memset(&pen, 0, sizeof(pen_t))
-    pen.l1 = L1 * scale
-    pen.l2 = L2 * scale
-    info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
-                  max_epochs, True, True, 10, True, 0.0, 0.3, 10, False, rng, wk)
-    out.epochs = info.n_epochs
-    out.interrupted = info.interrupted
-    b_new = 0.0
-    if fit_intercept:
-        b_new = y_mean
-        for j in range(m):
-            b_new -= xm[j] * w_new[j]
-    db = b_new - b[0]
-    for j in range(m):
-        dw[j] = <double>w_new[j] - w[j]
-        if dw[j] != 0.0:
-            changed = True
-    if not changed and (db == 0.0 or out.epochs == 0):
-        return out
-    # d_eta = X_B dw + db, accumulated in the design precision
-    for i in range(n):
-        own[i] = 0.0
-    for j in range(m):
-        if dw[j] != 0.0:
-            _col_axpy(B, j, dw[j], own)
-    decrease = 0.0
-    for i in range(n):
-        d_eta[i] = <double>own[i] + db
-        decrease -= L.s[i] * r[i] * d_eta[i]
-    pen0 = _l1l2(w, NULL, 0.0, m, L1, L2)
-    f0 = _loss_value(L, eta) + pen0
-    decrease += _l1l2(w, dw, 1.0, m, L1, L2) - pen0
-    # A predicted change of F below its own rounding makes the Armijo test
-    # noise.  Such a step comes from a model solved near the optimum: it fixes
-    # the optimality conditions (the certificate's first-order term, about
-    # ||w||_1 x the KKT violation) at a second-order cost in F that no float
-    # sees, so it is taken whole; the caller stops if the gap does not improve.
-    tiny = fabs(decrease) <= GLM_F_RESOLUTION * fabs(f0)
-    t = 1.0
-    for it in range(GLM_MAX_BACKTRACK):
-        for i in range(n):
-            eta_t[i] = eta[i] + t * d_eta[i]
-        if tiny or _loss_value(L, eta_t) + _l1l2(w, dw, t, m, L1, L2) <= \
-                f0 + GLM_ARMIJO * t * decrease:
-            for j in range(m):
-                w[j] += t * dw[j]
-            b[0] += t * db
-            memcpy(eta, eta_t, n * sizeof(double))
-            out.status = 3 if tiny else 1
-            out.t = t
-            return out
-        t *= 0.5
-    out.status = 2
     return out
 
 
@@ -314,52 +327,84 @@ cdef struct glm_bufs_t:
     # n-sized (double)
     double *r
     double *curv
-    double *d_eta
+    double *q           # softmax model: p_i . D_i
+    # n K-sized (double)
+    double *d_eta       # the direction in eta (the softmax model's D)
     double *eta_t
     double *a
     double *th
-    # block-sized (m): coefficients in the design's precision, statistics
+    double *P           # softmax model: probabilities, gradient, s * P
+    double *U
+    double *SP
+    # block-sized (m K): coefficients in the design's precision, statistics
     void *w_new
     double *w
     double *xm
     double *sq
     double *dw
     double *corr
+    double *mag
+    double *H           # softmax model: diagonal curvature of every coefficient
     Py_ssize_t cap      # block size allocated
+    # K-sized
+    double *db
+    double *hb
+    # full-problem (p, p K)
+    double *corr_full
+    double *nz_row
 
 
-cdef bint _glm_bufs_alloc(glm_bufs_t *bf, Py_ssize_t n, Py_ssize_t isz) noexcept nogil:
+cdef bint _glm_bufs_alloc(glm_bufs_t *bf, Py_ssize_t n, Py_ssize_t p, Py_ssize_t K,
+                          Py_ssize_t isz) noexcept nogil:
+    cdef Py_ssize_t nK = n * K + 1, dsz = sizeof(double)
     memset(bf, 0, sizeof(glm_bufs_t))
     bf.hn = malloc((n + 1) * isz)
     bf.tgt = malloc((n + 1) * isz)
     bf.res = malloc((n + 1) * isz)
     bf.own = malloc((n + 1) * isz)
-    bf.r = <double *>malloc((n + 1) * sizeof(double))
-    bf.curv = <double *>malloc((n + 1) * sizeof(double))
-    bf.d_eta = <double *>malloc((n + 1) * sizeof(double))
-    bf.eta_t = <double *>malloc((n + 1) * sizeof(double))
-    bf.a = <double *>malloc((n + 1) * sizeof(double))
-    bf.th = <double *>malloc((n + 1) * sizeof(double))
+    bf.r = <double *>malloc((n + 1) * dsz)
+    bf.curv = <double *>malloc((n + 1) * dsz)
+    bf.d_eta = <double *>malloc(nK * dsz)
+    bf.eta_t = <double *>malloc(nK * dsz)
+    bf.a = <double *>malloc(nK * dsz)
+    bf.th = <double *>malloc(nK * dsz)
+    bf.db = <double *>malloc((K + 1) * dsz)
+    bf.hb = <double *>malloc((K + 1) * dsz)
+    bf.corr_full = <double *>malloc((p * K + 1) * dsz)
+    bf.nz_row = <double *>malloc((p + 1) * dsz)
+    if K > 1:
+        bf.q = <double *>malloc((n + 1) * dsz)
+        bf.P = <double *>malloc(nK * dsz)
+        bf.U = <double *>malloc(nK * dsz)
+        bf.SP = <double *>malloc(nK * dsz)
+        if bf.q == NULL or bf.P == NULL or bf.U == NULL or bf.SP == NULL:
+            return False
     return not (bf.hn == NULL or bf.tgt == NULL or bf.res == NULL or bf.own == NULL
                 or bf.r == NULL or bf.curv == NULL or bf.d_eta == NULL or bf.eta_t == NULL
-                or bf.a == NULL or bf.th == NULL)
+                or bf.a == NULL or bf.th == NULL or bf.db == NULL or bf.hb == NULL
+                or bf.corr_full == NULL or bf.nz_row == NULL)
 
 
-cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t isz) noexcept nogil:
-    """Make room for a block of m features (grown geometrically, never shrunk)."""
+cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t K, Py_ssize_t hk,
+                            Py_ssize_t isz) noexcept nogil:
+    """Make room for a block of m features (grown geometrically, never shrunk);
+    ``hk`` curvature entries per feature (K, or K^2 for the rows' Hessian blocks)."""
     cdef Py_ssize_t cap
     if m <= bf.cap:
         return True
     cap = 2 * m if 2 * m > 16 else 16
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
+    free(bf.mag); free(bf.H)
     bf.w_new = malloc(cap * isz)
-    bf.w = <double *>malloc(cap * sizeof(double))
+    bf.w = <double *>malloc(cap * K * sizeof(double))
     bf.xm = <double *>malloc(cap * sizeof(double))
     bf.sq = <double *>malloc(cap * sizeof(double))
-    bf.dw = <double *>malloc(cap * sizeof(double))
-    bf.corr = <double *>malloc(cap * sizeof(double))
+    bf.dw = <double *>malloc(cap * K * sizeof(double))
+    bf.corr = <double *>malloc(cap * K * sizeof(double))
+    bf.mag = <double *>malloc(cap * sizeof(double))
+    bf.H = <double *>malloc(cap * hk * sizeof(double))
     if (bf.w_new == NULL or bf.w == NULL or bf.xm == NULL or bf.sq == NULL or bf.dw == NULL
-            or bf.corr == NULL):
+            or bf.corr == NULL or bf.mag == NULL or bf.H == NULL):
         bf.cap = 0
         return False
     bf.cap = cap
@@ -368,9 +413,523 @@ cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t isz) noexce
 
 cdef void _glm_bufs_free(glm_bufs_t *bf) noexcept nogil:
     free(bf.hn); free(bf.tgt); free(bf.res); free(bf.own)
-    free(bf.r); free(bf.curv); free(bf.d_eta); free(bf.eta_t); free(bf.a); free(bf.th)
+    free(bf.r); free(bf.curv); free(bf.q)
+    free(bf.d_eta); free(bf.eta_t); free(bf.a); free(bf.th); free(bf.P); free(bf.U)
+    free(bf.SP)
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
+    free(bf.mag); free(bf.H)
+    free(bf.db); free(bf.hb); free(bf.corr_full); free(bf.nz_row)
     memset(bf, 0, sizeof(glm_bufs_t))
+
+
+cdef struct glm_dir_t:
+    bint moved          # a non-zero direction (dW, db, d_eta) was produced
+    double slope        # directional derivative of the loss along it
+    Py_ssize_t epochs
+    bint interrupted
+
+
+cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, const double *b,
+                                        const double *eta, const glm_loss_t *L,
+                                        const glm_pen_t *P, bint fit_intercept,
+                                        double tol_model, Py_ssize_t max_epochs,
+                                        glm_bufs_t *bf, workspace_t *wk, uint64_t *rng,
+                                        floating *tag) noexcept nogil:
+    """Newton direction of a diagonal-Hessian loss on the block B (raw columns).
+
+    The quadratic model at eta, sum_i s_i curv_i / 2 (z_i - eta_i)^2 with the
+    working response z = eta + r / curv (its gradient is the loss's exactly),
+    plus the penalty is a weighted least-squares elastic net, solved by the
+    core's ``_solve`` to ``tol_model``.  Fills bf.dw (m), bf.db[0], bf.d_eta (n).
+    """
+    cdef glm_dir_t out
+    cdef Py_ssize_t i, j, n = B.n, m = B.p
+    cdef floating *hn = <floating *>bf.hn
+    cdef floating *tgt = <floating *>bf.tgt
+    cdef floating *res = <floating *>bf.res
+    cdef floating *own = <floating *>bf.own
+    cdef floating *w_new = <floating *>bf.w_new
+    cdef double hsum, swsum = 0.0, scale, y_mean = 0.0, yy = 0.0, v, xmw = 0.0, b_new
+    cdef bint changed = False
+    cdef design_t Dh
+    cdef solve_info_t info
+    cdef pen_t pen
+    out.moved = False
+    out.slope = 0.0
+    out.epochs = 0
+    out.interrupted = False
+    hsum = _loss_model(L, eta, bf.r, bf.curv)
+    if not hsum > 0.0:
+        return out
+    scale = n / hsum      # the weighted LS objective is (n / sum h) x the model's
+    for i in range(n):
+        hn[i] = <floating>(L.s[i] * bf.curv[i] * scale)
+        swsum += hn[i]
+        own[i] = 0.0
+    for j in range(m):
+        if w[j] != 0.0:
+            _col_axpy(B, j, w[j], own)
+    # weighted design over the same columns: new weights, means and norms
+    Dh = B[0]
+    Dh.sw = hn
+    Dh.sw_sum = swsum
+    Dh.x_mean = bf.xm if fit_intercept else NULL
+    Dh.col_sqnorm = bf.sq
+    _column_stats(&Dh, hn, bf.xm, bf.sq, fit_intercept)
+    # working response of the block: z minus the other features' fixed part
+    for i in range(n):
+        tgt[i] = <floating>(own[i] + b[0] + bf.r[i] / bf.curv[i])
+    if fit_intercept:
+        for i in range(n):
+            y_mean += <double>hn[i] * tgt[i]
+        y_mean /= swsum
+        for j in range(m):
+            xmw += bf.xm[j] * w[j]
+    for i in range(n):
+        v = <double>tgt[i] - y_mean
+        yy += hn[i] * v * v
+        res[i] = <floating>(v - own[i] + xmw)
+    for j in range(m):
+        w_new[j] = <floating>w[j]
+    wk.has_cert = False
+    memset(&pen, 0, sizeof(pen_t))
+    pen.l1 = P.l1 * scale
+    pen.l2 = P.l2 * scale
+    info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
+                  max_epochs, True, True, 10, True, 0.0, 0.3, 10, False, rng, wk)
+    out.epochs = info.n_epochs
+    out.interrupted = info.interrupted
+    b_new = 0.0
+    if fit_intercept:
+        b_new = y_mean
+        for j in range(m):
+            b_new -= bf.xm[j] * w_new[j]
+    bf.db[0] = b_new - b[0]
+    for j in range(m):
+        bf.dw[j] = <double>w_new[j] - w[j]
+        if bf.dw[j] != 0.0:
+            changed = True
+    if not changed and (bf.db[0] == 0.0 or out.epochs == 0):
+        return out
+    # d_eta = X_B dw + db, accumulated in the design precision
+    for i in range(n):
+        own[i] = 0.0
+    for j in range(m):
+        if bf.dw[j] != 0.0:
+            _col_axpy(B, j, bf.dw[j], own)
+    for i in range(n):
+        bf.d_eta[i] = <double>own[i] + bf.db[0]
+        out.slope -= L.s[i] * bf.r[i] * bf.d_eta[i]
+    out.moved = True
+    return out
+
+
+cdef inline double _softmax_grad(const design_t *B, Py_ssize_t j, const double *u,
+                                 const double *sp, const double *D, const double *q,
+                                 floating *tag) noexcept nogil:
+    """x_j . (u + sp (D - q)): the softmax model's derivative in one coefficient."""
+    cdef Py_ssize_t a, e
+    if B.kind == PZ_DENSE:
+        if floating is float:
+            return pz_dense_mn_grad_f(B.n, <const float *>B.X + j * B.n, u, sp, D, q)
+        else:
+            return pz_dense_mn_grad_d(B.n, <const double *>B.X + j * B.n, u, sp, D, q)
+    a = _csc_start(B, j)
+    e = _csc_start(B, j + 1)
+    if B.index64:
+        if floating is float:
+            return pz_csc_mn_grad_f64(<const float *>B.data, <const int64_t *>B.indices,
+                                      a, e, u, sp, D, q)
+        else:
+            return pz_csc_mn_grad_d64(<const double *>B.data, <const int64_t *>B.indices,
+                                      a, e, u, sp, D, q)
+    if floating is float:
+        return pz_csc_mn_grad_f32(<const float *>B.data, <const int32_t *>B.indices,
+                                  <int32_t>a, <int32_t>e, u, sp, D, q)
+    else:
+        return pz_csc_mn_grad_d32(<const double *>B.data, <const int32_t *>B.indices,
+                                  <int32_t>a, <int32_t>e, u, sp, D, q)
+
+
+cdef inline void _softmax_update(const design_t *B, Py_ssize_t j, double delta,
+                                 const double *Pk, double *D, double *q,
+                                 floating *tag) noexcept nogil:
+    """D += delta x_j and q += delta x_j P_k after W_jk += delta."""
+    cdef Py_ssize_t a, e
+    if B.kind == PZ_DENSE:
+        if floating is float:
+            pz_dense_mn_update_f(B.n, delta, <const float *>B.X + j * B.n, Pk, D, q)
+        else:
+            pz_dense_mn_update_d(B.n, delta, <const double *>B.X + j * B.n, Pk, D, q)
+        return
+    a = _csc_start(B, j)
+    e = _csc_start(B, j + 1)
+    if B.index64:
+        if floating is float:
+            pz_csc_mn_update_f64(delta, <const float *>B.data, <const int64_t *>B.indices,
+                                 a, e, Pk, D, q)
+        else:
+            pz_csc_mn_update_d64(delta, <const double *>B.data, <const int64_t *>B.indices,
+                                 a, e, Pk, D, q)
+    elif floating is float:
+        pz_csc_mn_update_f32(delta, <const float *>B.data, <const int32_t *>B.indices,
+                             <int32_t>a, <int32_t>e, Pk, D, q)
+    else:
+        pz_csc_mn_update_d32(delta, <const double *>B.data, <const int32_t *>B.indices,
+                             <int32_t>a, <int32_t>e, Pk, D, q)
+
+
+cdef inline double _col_wsq(const design_t *B, Py_ssize_t j, const double *h,
+                            floating *tag) noexcept nogil:
+    """sum_i x_ij^2 h_i over column j of B."""
+    cdef Py_ssize_t a, e
+    if B.kind == PZ_DENSE:
+        if floating is float:
+            return pz_dense_wsq_f(B.n, <const float *>B.X + j * B.n, h)
+        else:
+            return pz_dense_wsq_d(B.n, <const double *>B.X + j * B.n, h)
+    a = _csc_start(B, j)
+    e = _csc_start(B, j + 1)
+    if B.index64:
+        if floating is float:
+            return pz_csc_wsq_f64(<const float *>B.data, <const int64_t *>B.indices, a, e, h)
+        else:
+            return pz_csc_wsq_d64(<const double *>B.data, <const int64_t *>B.indices, a, e, h)
+    if floating is float:
+        return pz_csc_wsq_f32(<const float *>B.data, <const int32_t *>B.indices,
+                              <int32_t>a, <int32_t>e, h)
+    else:
+        return pz_csc_wsq_d32(<const double *>B.data, <const int32_t *>B.indices,
+                              <int32_t>a, <int32_t>e, h)
+
+
+cdef void _softmax_model_at(const design_t *B, const double *eta, const glm_loss_t *L,
+                            const glm_pen_t *P, glm_bufs_t *bf, floating *tag) noexcept nogil:
+    """The softmax model at eta: P, U = s (P - Y), SP = s P, the intercepts'
+    curvature hb_k and D = q = 0; the diagonal curvature
+    H_jk = sum_i s_i x_ij^2 P_ik (1 - P_ik), or with rows the whole K x K block
+    H_j = sum_i s_i x_ij^2 (diag P_i - P_i P_i^T) (row-major at H + j K^2).
+    P (1 - P) is floored at GLM_CURV_FLOOR on the diagonal (a proximal term):
+    where the softmax saturates, the loss is flat to rounding and the exact
+    curvature 0 would leave a coefficient that only the penalty still pulls
+    where it is."""
+    cdef Py_ssize_t i, j, k, l, n = B.n, m = B.p, K = L.K, KK = L.K * L.K
+    cdef double v
+    _softmax(L, eta, bf.P)
+    for k in range(K):
+        bf.hb[k] = 0.0
+        for i in range(n):
+            v = bf.P[i + k * n]
+            bf.SP[i + k * n] = L.s[i] * v
+            bf.U[i + k * n] = L.s[i] * (v - (1.0 if L.codes[i] == k else 0.0))
+            bf.d_eta[i + k * n] = 0.0
+            bf.hb[k] += L.s[i] * v * (1.0 - v)
+    for i in range(n):
+        bf.q[i] = 0.0
+    for k in range(K):
+        for l in range(k, K if P.group else k + 1):
+            # curv = s P_k (1 - P_k) (floored) on the diagonal, -s P_k P_l off it
+            for i in range(n):
+                if l == k:
+                    v = bf.P[i + k * n] * (1.0 - bf.P[i + k * n])
+                    bf.curv[i] = L.s[i] * (v if v > GLM_CURV_FLOOR else GLM_CURV_FLOOR)
+                else:
+                    bf.curv[i] = -bf.SP[i + k * n] * bf.P[i + l * n]
+            for j in range(m):
+                v = _col_wsq(B, j, bf.curv, tag)
+                if P.group:
+                    bf.H[j * KK + k * K + l] = v
+                    bf.H[j * KK + l * K + k] = v
+                else:
+                    bf.H[j + k * m] = v
+
+
+cdef double _softmax_coordinate(const design_t *B, Py_ssize_t j, Py_ssize_t k,
+                                const double *W, const glm_pen_t *P, glm_bufs_t *bf,
+                                double *size, floating *tag) noexcept nogil:
+    """Exact minimisation of the softmax model + penalty in W_jk.
+
+    Returns the step's size sqrt(h) |delta| (in the model's norm); raises
+    size[0] to sqrt(h) |W_jk| when larger (the scale the step is measured against).
+    """
+    cdef Py_ssize_t n = B.n, m = B.p, jk = j + k * m
+    cdef double h = bf.H[jk], z, g, v, delta
+    if not h > 0.0:
+        return 0.0
+    z = W[jk] + bf.dw[jk]
+    g = _softmax_grad(B, j, bf.U + k * n, bf.SP + k * n, bf.d_eta + k * n, bf.q, tag)
+    v = pz_soft_threshold(h * z - g, P.l1) / (h + P.l2)
+    delta = v - z
+    h = sqrt(h)
+    if h * fabs(v) > size[0]:
+        size[0] = h * fabs(v)
+    if delta == 0.0:
+        return 0.0
+    bf.dw[jk] += delta
+    _softmax_update(B, j, delta, bf.P + k * n, bf.d_eta + k * n, bf.q, tag)
+    return h * fabs(delta)
+
+
+cdef double _group_prox_quadratic(const double *H, const double *c, Py_ssize_t K, double l1,
+                                  double l2, double *v, double *work) noexcept nogil:
+    """argmin_v 1/2 v^T (H + l2 I) v - c^T v + l1 ||v||_2 for a K x K PSD H.
+
+    v = 0 iff ||c|| <= l1.  Otherwise v = (A + mu I)^{-1} c, A = H + l2 I,
+    with mu = l1 / ||v|| > 0 the root of h(mu) = sum_k b_k^2 mu^2 / (a_k + mu)^2
+    = l1^2 (A = Q diag(a) Q^T, b = Q^T c; h increases from 0 to ||c||^2):
+    safeguarded Newton inside the bracket a_min l1 / (||c|| - l1) <= mu <=
+    a_max l1 / (||c|| - l1) (the group-lasso subproblem, as adelie solves its
+    blocks).  Returns the largest eigenvalue of A (the step's metric); ``work``
+    holds 2 K^2 + 4 K doubles.
+    """
+    cdef Py_ssize_t k, it
+    cdef double *Q = work
+    cdef double *a = work + K * K
+    cdef double *b = work + K * K + K
+    cdef double *lw = work + K * K + 2 * K
+    cdef double cn = 0.0, lo, hi, mu, h, dh, r, step
+    cdef int KK = <int>K, lwork = <int>(K * K + 2 * K), info = 0
+    cdef char jobz = b'V', uplo = b'L'
+    for k in range(K):
+        cn += c[k] * c[k]
+    cn = sqrt(cn)
+    for k in range(K * K):
+        Q[k] = H[k]
+    for k in range(K):
+        Q[k * K + k] += l2
+    dsyev(&jobz, &uplo, &KK, Q, &KK, a, lw, &lwork, &info)
+    if info != 0:
+        for k in range(K):
+            v[k] = 0.0
+        return 0.0
+    for k in range(K):
+        if a[k] < 0.0:
+            a[k] = 0.0
+    if cn <= l1:
+        for k in range(K):
+            v[k] = 0.0
+        return a[K - 1]
+    # b = Q^T c (Q column-major: eigenvector k is column k)
+    for k in range(K):
+        b[k] = 0.0
+        for it in range(K):
+            b[k] += Q[k * K + it] * c[it]
+    if l1 <= 0.0:
+        mu = 0.0
+    else:
+        lo = a[0] * l1 / (cn - l1)
+        hi = a[K - 1] * l1 / (cn - l1)
+        mu = hi
+        for it in range(100):
+            h = 0.0
+            dh = 0.0
+            for k in range(K):
+                r = mu / (a[k] + mu) if a[k] + mu > 0.0 else 1.0
+                h += b[k] * b[k] * r * r
+                if a[k] + mu > 0.0:
+                    dh += 2.0 * b[k] * b[k] * r * a[k] / ((a[k] + mu) * (a[k] + mu))
+            if h > l1 * l1:
+                hi = mu
+            else:
+                lo = mu
+            step = (h - l1 * l1) / dh if dh > 0.0 else 0.0
+            r = mu - step
+            if not (r > lo and r < hi):
+                r = 0.5 * (lo + hi)
+            if fabs(r - mu) <= 1e-15 * mu or hi - lo <= 1e-15 * hi:
+                mu = r
+                break
+            mu = r
+    for k in range(K):
+        v[k] = 0.0
+    for it in range(K):
+        r = b[it] / (a[it] + mu) if a[it] + mu > 0.0 else 0.0
+        for k in range(K):
+            v[k] += Q[it * K + k] * r
+    return a[K - 1]
+
+
+cdef double _softmax_row(const design_t *B, Py_ssize_t j, Py_ssize_t K, const double *W,
+                         const glm_pen_t *P, glm_bufs_t *bf, double *g, double *size,
+                         floating *tag) noexcept nogil:
+    """Exact minimisation of the softmax model + penalty in the row W_j (group
+    penalty): with the row's Hessian block H_j, z the current row and g the
+    model's gradient there, the new row minimises
+    g.(v - z) + 1/2 (v - z)^T H_j (v - z) + L1 ||v|| + L2/2 ||v||^2
+    (``_group_prox_quadratic`` with c = H_j z - g).  Returns the step's size
+    sqrt(lambda_max) ||delta|| (size as in _softmax_coordinate)."""
+    cdef Py_ssize_t k, l, n = B.n, m = B.p
+    cdef const double *H = bf.H + j * K * K
+    cdef double z[64]
+    cdef double c[64]
+    cdef double v[64]
+    cdef double work[2 * 64 * 64 + 4 * 64]
+    cdef double delta, dd = 0.0, vn = 0.0, amax
+    for k in range(K):
+        g[k] = _softmax_grad(B, j, bf.U + k * n, bf.SP + k * n, bf.d_eta + k * n, bf.q, tag)
+        z[k] = W[j + k * m] + bf.dw[j + k * m]
+    for k in range(K):
+        c[k] = -g[k]
+        for l in range(K):
+            c[k] += H[k * K + l] * z[l]
+    amax = _group_prox_quadratic(H, c, K, P.l1, P.l2, v, work)
+    for k in range(K):
+        vn += v[k] * v[k]
+        delta = v[k] - z[k]
+        if delta != 0.0:
+            dd += delta * delta
+            bf.dw[j + k * m] += delta
+            _softmax_update(B, j, delta, bf.P + k * n, bf.d_eta + k * n, bf.q, tag)
+    amax = sqrt(amax)
+    if amax * sqrt(vn) > size[0]:
+        size[0] = amax * sqrt(vn)
+    return amax * sqrt(dd)
+
+
+cdef double _softmax_intercepts(const glm_loss_t *L, glm_bufs_t *bf) noexcept nogil:
+    """Exact minimisation of the softmax model in each intercept in turn (O(n K));
+    returns the largest step sqrt(hb_k) |delta|."""
+    cdef Py_ssize_t i, k, n = L.n
+    cdef double g, delta, v, step = 0.0
+    for k in range(L.K):
+        if not bf.hb[k] > 0.0:
+            continue
+        g = 0.0
+        for i in range(n):
+            g += bf.U[i + k * n] + bf.SP[i + k * n] * (bf.d_eta[i + k * n] - bf.q[i])
+        delta = -g / bf.hb[k]
+        if delta != 0.0:
+            bf.db[k] += delta
+            for i in range(n):
+                bf.d_eta[i + k * n] += delta
+                bf.q[i] += delta * bf.P[i + k * n]
+            v = sqrt(bf.hb[k]) * fabs(delta)
+            step = v if v > step else step
+    return step
+
+
+cdef glm_dir_t _softmax_direction(const design_t *B, const double *W, const double *eta,
+                                  const glm_loss_t *L, const glm_pen_t *P,
+                                  bint fit_intercept, double inner_ratio,
+                                  Py_ssize_t max_epochs, glm_bufs_t *bf,
+                                  floating *tag) noexcept nogil:
+    """Newton direction of the softmax loss on the block B (raw columns).
+
+    Coordinate descent on the exact quadratic model
+        sum_i [U_i . D_i + s_i/2 D_i^T (diag P_i - P_i P_i^T) D_i] + penalty(W + dW)
+    in (dW, db), D = X_B dW + db: the derivative in W_jk is
+    x_j . (U_k + s P_k (D_k - q)) with q_i = P_i . D_i, both kept current, so
+    every update is exact (rows too, see _softmax_row);
+    the intercepts are updated exactly after every row (dense) or once per
+    epoch (sparse).  Epochs end when the
+    largest step of one (in the model's norm sqrt(h) |delta|) is at most
+    ``inner_ratio`` times that of the first epoch, or at the rounding of the
+    coefficients themselves (1e-15 of their scale).  Fills bf.dw, bf.db,
+    bf.d_eta.
+    """
+    cdef glm_dir_t out
+    cdef Py_ssize_t i, j, k, n = B.n, m = B.p, K = L.K, ep
+    cdef double step, g, delta, first = -1.0, size, v
+    cdef double gk[64]
+    cdef bint heavy = m * n * K > 1000000, changed = False
+    # dense columns cost O(n K) a row anyway: the intercepts follow every row then
+    # (uncentred columns couple them to every coefficient), else once an epoch
+    cdef bint each_row = B.kind == PZ_DENSE
+    # ill-conditioned models (correlated columns) need many epochs; cap their work
+    cdef Py_ssize_t nnz = m * n if B.kind == PZ_DENSE else _csc_start(B, m)
+    cdef Py_ssize_t cap = <Py_ssize_t>(SOFTMAX_MODEL_WORK / (K * (nnz + n) + 1.0))
+    if cap < 100:
+        cap = 100
+    if cap > SOFTMAX_MODEL_EPOCHS:
+        cap = SOFTMAX_MODEL_EPOCHS
+    if cap > max_epochs:
+        cap = max_epochs
+    out.moved = False
+    out.slope = 0.0
+    out.epochs = 0
+    out.interrupted = False
+    _softmax_model_at(B, eta, L, P, bf, tag)
+    for k in range(m * K):
+        bf.dw[k] = 0.0
+    for k in range(K):
+        bf.db[k] = 0.0
+    for ep in range(cap):
+        step = 0.0
+        size = 0.0
+        for j in range(m):
+            if P.group:
+                v = _softmax_row(B, j, K, W, P, bf, gk, &size, tag)
+            else:
+                v = 0.0
+                for k in range(K):
+                    delta = _softmax_coordinate(B, j, k, W, P, bf, &size, tag)
+                    v = delta if delta > v else v
+            step = v if v > step else step
+            if fit_intercept and each_row:
+                v = _softmax_intercepts(L, bf)
+                step = v if v > step else step
+        if fit_intercept and not each_row:
+            v = _softmax_intercepts(L, bf)
+            step = v if v > step else step
+        out.epochs += 1
+        if first < 0.0:
+            first = step
+        if (heavy or ep % 10 == 9) and _interrupted():
+            out.interrupted = True
+            return out
+        if step <= inner_ratio * first or step <= 1e-15 * size:
+            break
+    for k in range(m * K):
+        if bf.dw[k] != 0.0:
+            changed = True
+    for k in range(K):
+        if bf.db[k] != 0.0:
+            changed = True
+    if not changed:
+        return out
+    for i in range(n * K):
+        out.slope += bf.U[i] * bf.d_eta[i]
+    out.moved = True
+    return out
+
+
+cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssize_t m,
+                      double *b, double *eta, double slope, glm_bufs_t *bf,
+                      double *t_out) noexcept nogil:
+    """Armijo backtracking on n F from (W, b, eta) along (bf.dw, bf.db, bf.d_eta).
+
+    The Armijo rule of Lee, Sun, Saunders 2014 (eq. 2.20) with the predicted
+    decrease slope + pen(W + dW) - pen(W).  A predicted change of F below its
+    own rounding makes the test noise: such a step comes from a model solved
+    near the optimum and fixes the optimality conditions (the certificate's
+    first-order term) at a second-order cost no float sees, so it is taken
+    whole; the driver stops if the gap then does not improve.  Returns 1
+    (moved), 3 (moved by such a step) or 2 (no sufficient decrease); updates
+    W, b and eta when moved.
+    """
+    cdef Py_ssize_t i, j, K = L.K, nK = L.n * L.K
+    cdef double pen0, f0, decrease, t = 1.0
+    cdef bint tiny
+    cdef int it
+    pen0 = _glm_penalty(W, NULL, 0.0, m, m, K, P)
+    f0 = _loss_value(L, eta) + pen0
+    decrease = slope + _glm_penalty(W, bf.dw, 1.0, m, m, K, P) - pen0
+    tiny = fabs(decrease) <= GLM_F_RESOLUTION * fabs(f0)
+    for it in range(GLM_MAX_BACKTRACK):
+        for i in range(nK):
+            bf.eta_t[i] = eta[i] + t * bf.d_eta[i]
+        if tiny or _loss_value(L, bf.eta_t) + _glm_penalty(W, bf.dw, t, m, m, K, P) <= \
+                f0 + GLM_ARMIJO * t * decrease:
+            for j in range(m * K):
+                W[j] += t * bf.dw[j]
+            for j in range(K):
+                b[j] += t * bf.db[j]
+            memcpy(eta, bf.eta_t, nK * sizeof(double))
+            t_out[0] = t
+            return 3 if tiny else 1
+        t *= 0.5
+    t_out[0] = 0.0
+    return 2
 
 
 cdef struct glm_info_t:
@@ -383,45 +942,59 @@ cdef struct glm_info_t:
     bint out_of_memory
 
 
-cdef glm_info_t _glm_block_loop(const design_t *B, double *w, double *b, double *eta,
-                                const glm_loss_t *L, double L1, double L2,
-                                bint fit_intercept, double tol_abs, Py_ssize_t max_newton,
-                                Py_ssize_t max_epochs, glm_bufs_t *bf, workspace_t *wk,
-                                uint64_t *rng, floating *tag) noexcept nogil:
-    """Proximal Newton on the block B until its gap is <= tol_abs.
+cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *eta,
+                             const glm_loss_t *L, const glm_pen_t *P,
+                             bint fit_intercept, double tol_abs, Py_ssize_t max_newton,
+                             Py_ssize_t max_epochs, glm_bufs_t *bf, workspace_t *wk,
+                             uint64_t *rng, floating *tag) noexcept nogil:
+    """Proximal Newton on the block B (W: m x K) until its gap is <= tol_abs.
 
     Each model is solved to 0.3 x the current gap, ten times more
     accurately after a step that did not decrease F (a model solved too
     loosely for the precision wanted).
     """
     cdef glm_info_t out
-    cdef glm_step_t st
-    cdef double g_new, t_min, inner_ratio = GLM_INNER_RATIO
+    cdef glm_dir_t dr
+    cdef glm_gap_t g0
+    cdef double g_new, t_min, t, forcing, inner_ratio = GLM_INNER_RATIO
+    cdef Py_ssize_t m = B.p
+    cdef int status
     memset(&out, 0, sizeof(glm_info_t))
     # the scratch column doubles as the dual point theta in the gap
-    out.gap = _glm_gap(B, NULL, 0, w, eta, L, L1, L2, fit_intercept,
-                       <floating *>bf.own, bf.a, bf.th, bf.corr).gap
+    g0 = _glm_gap(B, NULL, 0, W, m, eta, L, P, fit_intercept, <floating *>bf.own,
+                  bf.a, bf.th, bf.corr, m, bf.mag)
+    out.gap = g0.gap
+    out.primal = g0.primal
     while out.gap > tol_abs and out.n_newton < max_newton:
-        st = _glm_newton_step(B, w, b, eta, L, L1, L2, fit_intercept,
-                                inner_ratio * out.gap, max_epochs, <floating *>bf.hn,
-                                <floating *>bf.tgt, <floating *>bf.res, <floating *>bf.own,
-                                <floating *>bf.w_new, bf.xm, bf.sq, bf.r, bf.curv, bf.d_eta,
-                                bf.eta_t, bf.dw, wk, rng)
-        out.n_epochs += st.epochs
-        if st.interrupted:
+        if L.kind == LOSS_MULTINOMIAL:
+            # forcing term (Dembo, Eisenstat, Steihaug 1982): the model is solved
+            # more accurately as the gap closes, which keeps the convergence superlinear
+            forcing = inner_ratio / 3.0
+            if out.gap < out.primal:
+                forcing *= sqrt(out.gap / out.primal)
+            dr = _softmax_direction(B, W, eta, L, P, fit_intercept, forcing,
+                                    max_epochs, bf, tag)
+        else:
+            dr = _least_squares_direction(B, W, b, eta, L, P, fit_intercept,
+                                          inner_ratio * out.gap, max_epochs, bf, wk, rng, tag)
+        out.n_epochs += dr.epochs
+        if dr.interrupted:
             out.interrupted = True
             break
+        status = _line_search(L, P, W, m, b, eta, dr.slope, bf, &t) if dr.moved else 0
         t_min = 1.0
-        if st.status == 0 or st.status == 2:
+        if status == 0 or status == 2:
             inner_ratio *= 0.1
         else:
-            t_min = st.t
+            t_min = t
         out.n_newton += 1
         if inner_ratio < 1e-12:
             break
-        g_new = _glm_gap(B, NULL, 0, w, eta, L, L1, L2, fit_intercept,
-                         <floating *>bf.own, bf.a, bf.th, bf.corr).gap
-        if not g_new < out.gap and (t_min < 1e-6 or st.status == 3):
+        g0 = _glm_gap(B, NULL, 0, W, m, eta, L, P, fit_intercept, <floating *>bf.own,
+                      bf.a, bf.th, bf.corr, m, bf.mag)
+        g_new = g0.gap
+        out.primal = g0.primal
+        if not g_new < out.gap and (t_min < 1e-6 or status == 3):
             # no progress: a step too short to matter, or one below F's
             # rounding that did not improve the certificate either
             out.gap = g_new
@@ -485,57 +1058,80 @@ cdef void _free_columns(design_t *B) noexcept nogil:
     memset(B, 0, sizeof(design_t))
 
 
-cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
-                           const glm_loss_t *L, double L1, double L2, bint fit_intercept,
+cdef bint _drop_feature(const design_t *D, Py_ssize_t j, double *W, double *eta,
+                        Py_ssize_t K, floating *tmp) noexcept nogil:
+    """W_j = 0 with eta updated (eta_k -= W_jk x_j through the scratch tmp); True
+    if the row was non-zero."""
+    cdef Py_ssize_t i, k, p = D.p, n = D.n
+    cdef bint nonzero = False
+    for k in range(K):
+        if W[j + k * p] != 0.0:
+            for i in range(n):
+                tmp[i] = 0.0
+            _col_axpy(D, j, W[j + k * p], tmp)
+            for i in range(n):
+                eta[i + k * n] -= tmp[i]
+            W[j + k * p] = 0.0
+            nonzero = True
+    return nonzero
+
+
+cdef inline bint _row_nonzero(const double *W, Py_ssize_t j, Py_ssize_t p,
+                              Py_ssize_t K) noexcept nogil:
+    cdef Py_ssize_t k
+    for k in range(K):
+        if W[j + k * p] != 0.0:
+            return True
+    return False
+
+
+cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
+                           const glm_loss_t *L, const glm_pen_t *P, bint fit_intercept,
                            double tol_abs, Py_ssize_t max_newton, Py_ssize_t max_epochs,
                            Py_ssize_t p0, double l1_prev, workspace_t *wk, glm_bufs_t *bf,
                            uint64_t *rng, floating *tag) noexcept nogil:
-    """n F(w, b) over every feature of D, from the warm start, for the loss L.
+    """n F(W, b) over every feature of D, from the warm start, for the loss L.
 
-    Outer working set (Massias, Gramfort, Salmon 2018): one pass over X
-    gives the full duality gap, the gap-safe screening (Ndiaye et al. 2017;
-    the dual is modulus / max(s) strongly concave) and the ranking of the features
-    by distance to their dual constraint; the proximal Newton loop then runs
-    on the closest ``ws_size`` features only: p0 first, the sequential strong
-    set on a path (l1_prev > L1), 2 nnz(w) after a halved gap, else doubled.
-    A set that no feature outside violates is solved to the final tolerance
-    at once; otherwise to 0.3 x the gap.  D is raw X (no weights), centred
-    when there is an intercept; wk provides cand, ws, keys and corr[0].
+    Outer working set (Massias, Gramfort, Salmon 2018): one pass over X per
+    predictor gives the full duality gap, the gap-safe screening of whole
+    features (Ndiaye et al. 2017; the dual is modulus / max(s) strongly
+    concave) and the ranking of the features by distance to their dual
+    constraint (mag_j against L1); the proximal Newton loop then runs on the
+    closest ``ws_size`` features only: p0 first, the sequential strong set on
+    a path (l1_prev > L1), 2 nnz(W) after a halved gap, else doubled.  A set
+    that no feature outside violates is solved to the final tolerance at
+    once; otherwise to 0.3 x the gap.  D is raw X (no weights), centred when
+    there is an intercept; W is p x K F-ordered, eta n x K; wk provides cand,
+    ws, keys and corr[0] (the magnitudes).
     """
     cdef glm_info_t out, inner
     cdef glm_gap_t g
-    cdef Py_ssize_t p = D.p, n = D.n, i, j, k, n_cand = 0, nnz, m, ws_size = 0
+    cdef Py_ssize_t p = D.p, n = D.n, K = L.K, j, k, c, n_cand = 0, nnz, m, ws_size = 0
     cdef Py_ssize_t strong, viol_all, viol_ws, inner_max
-    cdef double prev_gap = INFINITY, best_gap = INFINITY, radius, v, inner_tol
+    cdef double prev_gap = INFINITY, best_gap = INFINITY, radius, inner_tol
     cdef Py_ssize_t stalls = 0
-    cdef double *corr = wk.corr[0]
+    cdef double L1 = P.l1
+    cdef double *mag = wk.corr[0]
+    cdef double *nz = bf.nz_row
     cdef floating *tmp = <floating *>bf.own
-    cdef bint dropped, has_strong
+    cdef bint has_strong
     cdef design_t B
-    cdef pen_t rank_pen     # the ranking's penalty: l1 = L1 only (key (L1 - |c|) / ||x||)
+    cdef pen_t rank_pen     # the ranking's penalty: l1 = L1 only (key (L1 - mag) / ||x||)
     cdef workspace_t wb
     memset(&out, 0, sizeof(glm_info_t))
     memset(&wb, 0, sizeof(workspace_t))
     memset(&rank_pen, 0, sizeof(pen_t))
     rank_pen.l1 = L1
     # columns that are constant (after centring) or empty carry no signal
-    dropped = False
-    for i in range(n):
-        tmp[i] = 0.0
     for j in range(p):
         if D.col_sqnorm[j] > 0.0:
             wk.cand[n_cand] = j
             n_cand += 1
-        elif w[j] != 0.0:
-            _col_axpy(D, j, w[j], tmp)
-            w[j] = 0.0
-            dropped = True
-    if dropped:
-        for i in range(n):
-            eta[i] -= tmp[i]
+        else:
+            _drop_feature(D, j, W, eta, K, tmp)
     while True:
-        g = _glm_gap(D, wk.cand, n_cand, w, eta, L, L1, L2, fit_intercept,
-                     <floating *>bf.own, bf.a, bf.th, corr)
+        g = _glm_gap(D, wk.cand, n_cand, W, p, eta, L, P, fit_intercept, tmp, bf.a, bf.th,
+                     bf.corr_full, p, mag)
         out.gap = g.gap
         out.primal = g.primal
         if g.gap <= tol_abs or out.n_newton >= max_newton:
@@ -554,36 +1150,28 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
             # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus)
             radius = sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
             m = 0
-            dropped = False
-            for i in range(n):
-                tmp[i] = 0.0
-            for k in range(n_cand):
-                j = wk.cand[k]
-                if fabs(corr[j]) * g.scale + radius * sqrt(D.col_sqnorm[j]) < L1:
+            for c in range(n_cand):
+                j = wk.cand[c]
+                if mag[j] * g.scale + radius * sqrt(D.col_sqnorm[j]) < L1:
                     # provably zero at the optimum: zero it now
-                    if w[j] != 0.0:
-                        _col_axpy(D, j, w[j], tmp)
-                        w[j] = 0.0
-                        dropped = True
+                    _drop_feature(D, j, W, eta, K, tmp)
                     out.n_screened += 1
                 else:
                     wk.cand[m] = j
                     m += 1
             n_cand = m
-            if dropped:
-                for i in range(n):
-                    eta[i] -= tmp[i]
             nnz = 0
             strong = 0
             viol_all = 0
             has_strong = ws_size == 0 and l1_prev > L1
-            for k in range(n_cand):
-                j = wk.cand[k]
-                if w[j] != 0.0:
+            for c in range(n_cand):
+                j = wk.cand[c]
+                nz[j] = 1.0 if _row_nonzero(W, j, p, K) else 0.0
+                if nz[j] != 0.0:
                     nnz += 1
-                elif has_strong and fabs(corr[j]) >= 2.0 * L1 - l1_prev:
+                elif has_strong and mag[j] >= 2.0 * L1 - l1_prev:
                     strong += 1
-                if fabs(corr[j]) > L1:
+                if mag[j] > L1:
                     viol_all += 1
             if has_strong:
                 ws_size = nnz + strong
@@ -597,11 +1185,11 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
                 ws_size = n_cand
             if ws_size < 1:
                 ws_size = 1
-            ws_size = _select_working_set(D, w, wk.cand, n_cand, corr, w, g.scale, &rank_pen,
+            ws_size = _select_working_set(D, nz, wk.cand, n_cand, mag, nz, g.scale, &rank_pen,
                                           ws_size, wk)
             viol_ws = 0
-            for k in range(ws_size):
-                if fabs(corr[wk.ws[k]]) > L1:
+            for c in range(ws_size):
+                if mag[wk.ws[c]] > L1:
                     viol_ws += 1
             # no feature outside the set violates its dual constraint: the set
             # is likely the final one, so solve it to the final tolerance
@@ -614,21 +1202,24 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
             inner_tol = tol_abs
         prev_gap = g.gap
         memset(&B, 0, sizeof(design_t))
-        if not (_glm_bufs_reserve(bf, ws_size, sizeof(floating))
+        if not (_glm_bufs_reserve(bf, ws_size, K, K * K if P.group else K, sizeof(floating))
                 and _copy_columns(D, wk.ws, ws_size, &B, tag)
-                and _workspace_alloc(&wb, ws_size, n, sizeof(floating), True, True, True,
-                                     1000, True, True, False)):
+                and (L.kind == LOSS_MULTINOMIAL or
+                     _workspace_alloc(&wb, ws_size, n, sizeof(floating), True, True, True,
+                                      1000, True, True, False))):
             _free_columns(&B)
             _workspace_free(&wb, True)
             out.out_of_memory = True
             break
-        for k in range(ws_size):
-            bf.w[k] = w[wk.ws[k]]
+        for k in range(K):
+            for c in range(ws_size):
+                bf.w[c + k * ws_size] = W[wk.ws[c] + k * p]
         inner_max = max_newton - out.n_newton
-        inner = _glm_block_loop(&B, bf.w, b, eta, L, L1, L2, fit_intercept, inner_tol,
-                                  inner_max, max_epochs, bf, &wb, rng, tag)
-        for k in range(ws_size):
-            w[wk.ws[k]] = bf.w[k]
+        inner = _prox_newton(&B, bf.w, b, eta, L, P, fit_intercept, inner_tol,
+                             inner_max, max_epochs, bf, &wb, rng, tag)
+        for k in range(K):
+            for c in range(ws_size):
+                W[wk.ws[c] + k * p] = bf.w[c + k * ws_size]
         _free_columns(&B)
         _workspace_free(&wb, True)
         out.n_newton += inner.n_newton if inner.n_newton > 0 else 1
@@ -637,6 +1228,19 @@ cdef glm_info_t _glm_solve(const design_t *D, double *w, double *b, double *eta,
             out.interrupted = True
             break
     return out
+
+
+def _check_glm_arrays(Design design, Py_ssize_t K, W, b, eta, s, labels, double L1,
+                      double L2, Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
+                      str name):
+    cdef design_t *D = &design.d
+    if design.storage == "gram" or design.sample_weight is not None:
+        raise ValueError(f"{name}: raw X without sample weights is required")
+    if (W.shape[0] != D.p or W.shape[1] != K or b.shape[0] != K or eta.shape[0] != D.n
+            or eta.shape[1] != K or s.shape[0] != D.n or labels.shape[0] != D.n):
+        raise ValueError(f"{name}: array lengths do not match the design")
+    if L1 < 0 or L2 < 0 or max_newton < 0 or max_epochs < 0 or p0 < 1:
+        raise ValueError(f"{name}: invalid penalties or limits")
 
 
 def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
@@ -656,48 +1260,91 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
-    if design.storage == "gram" or design.sample_weight is not None:
-        raise ValueError("logistic_binary_solve: raw X without sample weights is required")
-    if w.shape[0] != p or b.shape[0] != 1 or eta.shape[0] != n or y.shape[0] != n \
-            or s.shape[0] != n:
-        raise ValueError("logistic_binary_solve: array lengths do not match the design")
-    if L1 < 0 or L2 < 0 or max_newton < 0 or max_epochs < 0 or p0 < 1:
-        raise ValueError("logistic_binary_solve: invalid penalties or limits")
+    _check_glm_arrays(design, 1, np.asarray(w).reshape(-1, 1), b,
+                      np.asarray(eta).reshape(-1, 1), s, y, L1, L2, max_newton, max_epochs,
+                      p0, "logistic_binary_solve")
     cdef glm_loss_t loss
+    memset(&loss, 0, sizeof(glm_loss_t))
     loss.kind = LOSS_BINOMIAL
     loss.n = n
+    loss.K = 1
     loss.y = &y[0] if n else NULL
     loss.s = &s[0] if n else NULL
     loss.s_max = float(np.max(s)) if n else 1.0
     loss.modulus = 4.0      # a log a + (1 - a) log(1 - a) is 4-strongly convex
-    if design.dtype == np.float32:
-        return _glm_entry(D, &loss, w, b, eta, L1, L2, tol_abs, max_newton, max_epochs, p0,
-                          l1_prev, <float *>NULL)
-    return _glm_entry(D, &loss, w, b, eta, L1, L2, tol_abs, max_newton, max_epochs, p0,
-                      l1_prev, <double *>NULL)
+    return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
+                      L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
+                      design.dtype)
 
 
-cdef dict _glm_entry(design_t *D, const glm_loss_t *L, double[::1] w, double[::1] b,
-                     double[::1] eta, double L1, double L2, double tol_abs,
+def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
+                      const Py_ssize_t[::1] codes, const double[::1] s, double L1, double L2,
+                      double tol_abs, bint group=False, Py_ssize_t max_newton=100,
+                      Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0):
+    """Minimise the softmax n F(W, b) natively, in place (see ``_glm_solve``).
+
+    As ``logistic_binary_solve`` with K = W.shape[1] >= 2 classes: W (p, K) and
+    eta = X W + b (n, K) F-ordered float64, b (K,), ``codes`` the class of
+    each sample in [0, K).  ``group``: L1 on the rows ||W_j||_2 instead of
+    entrywise.  The intercepts are not normalised (softmax is invariant to a
+    common shift; the caller centres them).
+    """
+    cdef design_t *D = &design.d
+    cdef Py_ssize_t n = D.n, p = D.p, K = W.shape[1], i
+    if K < 2 or K > 64:
+        raise ValueError("multinomial_solve: between 2 and 64 classes are supported")
+    _check_glm_arrays(design, K, W, b, eta, s, codes, L1, L2, max_newton, max_epochs, p0,
+                      "multinomial_solve")
+    codes_a = np.asarray(codes)
+    if n and (codes_a.min() < 0 or codes_a.max() >= K):
+        raise ValueError("multinomial_solve: codes must lie in [0, K)")
+    class_weight = np.bincount(codes_a, weights=np.asarray(s), minlength=K).astype(np.float64)
+    cdef double[::1] cw = class_weight
+    cdef glm_loss_t loss
+    memset(&loss, 0, sizeof(glm_loss_t))
+    loss.kind = LOSS_MULTINOMIAL
+    loss.n = n
+    loss.K = K
+    loss.codes = &codes[0] if n else NULL
+    loss.class_weight = &cw[0]
+    loss.s = &s[0] if n else NULL
+    loss.s_max = float(np.max(s)) if n else 1.0
+    loss.modulus = 1.0      # sum_k a_k log a_k is 1-strongly convex on the simplex
+    return _glm_entry(D, &loss, &W[0, 0] if p else NULL, &b[0], &eta[0, 0] if n else NULL,
+                      L1, L2, group, tol_abs, max_newton, max_epochs, p0, l1_prev,
+                      design.dtype)
+
+
+cdef dict _glm_entry(design_t *D, const glm_loss_t *L, double *W, double *b, double *eta,
+                     double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
-                     double l1_prev, floating *tag):
+                     double l1_prev, dtype):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``)."""
     cdef workspace_t wk
     cdef glm_bufs_t bf
     cdef glm_info_t info
+    cdef glm_pen_t pen
     cdef uint64_t rng = 88172645463325252ULL
     cdef Py_ssize_t n = D.n, p = D.p
     cdef bint fit_intercept = D.x_mean != NULL
-    cdef bint ok = _workspace_alloc(&wk, p, n, sizeof(floating), False, False, False, 0,
+    cdef bint single = dtype == np.float32
+    cdef Py_ssize_t isz = sizeof(float) if single else sizeof(double)
+    pen.l1 = L1
+    pen.l2 = L2
+    pen.group = group and L.K > 1
+    cdef bint ok = _workspace_alloc(&wk, p, n, isz, False, False, False, 0,
                                     False, False, False)
-    ok = _glm_bufs_alloc(&bf, n, sizeof(floating)) and ok
+    ok = _glm_bufs_alloc(&bf, n, p, L.K, isz) and ok
     try:
         if not ok:
             raise MemoryError()
         with nogil:
-            info = _glm_solve(D, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL, L,
-                              L1, L2, fit_intercept, tol_abs, max_newton, max_epochs, p0,
-                              l1_prev, &wk, &bf, &rng, tag)
+            if single:
+                info = _glm_solve(D, W, b, eta, L, &pen, fit_intercept, tol_abs, max_newton,
+                                  max_epochs, p0, l1_prev, &wk, &bf, &rng, <float *>NULL)
+            else:
+                info = _glm_solve(D, W, b, eta, L, &pen, fit_intercept, tol_abs, max_newton,
+                                  max_epochs, p0, l1_prev, &wk, &bf, &rng, <double *>NULL)
     finally:
         _workspace_free(&wk, False)
         _glm_bufs_free(&bf)
