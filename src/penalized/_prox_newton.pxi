@@ -259,7 +259,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     """
     cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
-    cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg
+    cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, wsq, wabs
+    cdef double l1w = 0.0, l2sq = 0.0
     cdef int q
     cdef double ts[3]
     _loss_dual_point(L, eta, fit_intercept, a, th)
@@ -268,27 +269,44 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
         for i in range(n):
             theta_col[i] = <floating>th[i + k * n]
             sr += theta_col[i]
-        for c in range(m):
-            j = cand[c] if cand != NULL else c
-            corr[j + k * ldc] = _centred_wdot(D, j, theta_col, sr)
-    for c in range(m):
+        if K == 1:
+            # one predictor: the magnitudes and the penalty in the same pass
+            for c in range(m):
+                j = cand[c] if cand != NULL else c
+                v = _centred_wdot(D, j, theta_col, sr)
+                corr[j] = v
+                v = fabs(v)
+                mag[j] = v
+                if v > top:
+                    top = v
+                if W[j] != 0.0:
+                    l1w += fabs(W[j])
+                    l2sq += W[j] * W[j]
+        else:
+            for c in range(m):
+                j = cand[c] if cand != NULL else c
+                corr[j + k * ldc] = _centred_wdot(D, j, theta_col, sr)
+    for c in range(m if K > 1 else 0):
         j = cand[c] if cand != NULL else c
         mg = 0.0
+        wsq = 0.0
+        wabs = 0.0
         for k in range(K):
             v = corr[j + k * ldc]
             if P.group:
                 mg += v * v
             elif fabs(v) > mg:
                 mg = fabs(v)
+            v = W[j + k * ldw]
+            wsq += v * v
+            wabs += fabs(v)
         mag[j] = sqrt(mg) if P.group else mg
         if mag[j] > top:
             top = mag[j]
-    out.primal = _loss_value(L, eta)
-    if cand == NULL:
-        out.primal += _glm_penalty(W, NULL, 0.0, m, ldw, K, P)
-    else:
-        for c in range(m):
-            out.primal += _glm_penalty(W + cand[c], NULL, 0.0, 1, ldw, K, P)
+        if wsq > 0.0:
+            l1w += sqrt(wsq) if P.group else wabs
+            l2sq += wsq
+    out.primal = _loss_value(L, eta) + P.l1 * l1w + 0.5 * P.l2 * l2sq
     feas = P.l1 / top if top > P.l1 else 1.0
     ts[0] = feas
     ts[1] = 1.0
@@ -1164,9 +1182,14 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
             strong = 0
             viol_all = 0
             has_strong = ws_size == 0 and l1_prev > L1
+            if K == 1:
+                nz = W        # the ranking looks for non-zeros: W itself will do
+            else:
+                for c in range(n_cand):
+                    j = wk.cand[c]
+                    nz[j] = 1.0 if _row_nonzero(W, j, p, K) else 0.0
             for c in range(n_cand):
                 j = wk.cand[c]
-                nz[j] = 1.0 if _row_nonzero(W, j, p, K) else 0.0
                 if nz[j] != 0.0:
                     nnz += 1
                 elif has_strong and mag[j] >= 2.0 * L1 - l1_prev:
