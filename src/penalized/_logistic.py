@@ -237,13 +237,15 @@ class LogisticProblem:
 
 
 def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
-                   max_epochs=10000, p0=10, l1_prev=None, E=None):
+                   max_epochs=10000, p0=10, l1_prev=None, E=None, factors=None):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
     The whole solve runs natively (``_prox_newton.pxi``): the outer working
     set, the proximal Newton loop and its line search, for the binomial and
     the softmax loss (entrywise or row-group penalty) alike.  ``E`` = X W + b
-    (n, K), if the caller has it (a path carries it along).  Returns dict(b,
+    (n, K), if the caller has it (a path carries it along).  ``factors``: a
+    dict of the native solvers' ``l1_weights``, ``l2_weights``, ``excluded``
+    (per-feature penalty factors and excluded features).  Returns dict(b,
     gap, primal, n_iter (Newton iterations), n_epochs, n_screened, eta).  Gaps
     are in n F units; tol_abs is in the same units.
     """
@@ -258,7 +260,8 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
         eta = np.ascontiguousarray(E[:, 0])
         info = logistic_binary_solve(problem.design, w, b, eta, problem.loss.y, problem.s,
                                      L1, L2, tol_abs, max_newton=max_iter,
-                                     max_epochs=max_epochs, p0=p0, l1_prev=l1_prev)
+                                     max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
+                                     **(factors or {}))
         W[:, 0] = w
         info.update(b=b, eta=eta[:, None])
         return info
@@ -266,7 +269,8 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     Ef = np.asfortranarray(E, dtype=np.float64)
     info = multinomial_solve(problem.design, Wf, b, Ef, problem.loss.codes, problem.s, L1, L2,
                              tol_abs, group=problem.group, max_newton=max_iter,
-                             max_epochs=max_epochs, p0=p0, l1_prev=l1_prev)
+                             max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
+                             **(factors or {}))
     W[...] = Wf
     b, Ef = problem.loss.normalize_intercept(b, Ef)
     info.update(b=b, eta=Ef)

@@ -55,6 +55,21 @@ cdef struct glm_pen_t:
     double l1                 # L1 = n alpha l1_ratio
     double l2                 # L2 = n alpha (1 - l1_ratio)
     bint group                # L1 acts on the rows ||W_j||_2 (else entrywise)
+    # per-feature factors (glmnet's penalty factors, times the standard deviation
+    # (its square) with standardize): feature j's penalty is L1 f1_j pen1(W_j) +
+    # L2/2 f2_j ||W_j||^2; NULL means all ones.  Indexed by the feature index of
+    # the design the penalty is used with (the driver gathers a block's factors).
+    const double *f1
+    const double *f2
+    const char *excluded      # features kept at 0 (NULL: none); full design only
+
+
+cdef inline double _f1(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
+    return 1.0 if P.f1 == NULL else P.f1[j]
+
+
+cdef inline double _f2(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
+    return 1.0 if P.f2 == NULL else P.f2[j]
 
 
 cdef inline double _xlogx(double a) noexcept nogil:
@@ -220,17 +235,16 @@ cdef double _glm_penalty(const double *W, const double *dW, double t, Py_ssize_t
     W's column k starts at W + k ldw, dW's at dW + k m (rows 0..m-1 of each).
     """
     cdef Py_ssize_t j, k
-    cdef double a = 0.0, q = 0.0, v, row
+    cdef double a = 0.0, q = 0.0, v, row, ra
     for j in range(m):
         row = 0.0
+        ra = 0.0
         for k in range(K):
             v = W[j + k * ldw] + t * dW[j + k * m] if dW != NULL else W[j + k * ldw]
             row += v * v
-            if not P.group:
-                a += fabs(v)
-        q += row
-        if P.group:
-            a += sqrt(row)
+            ra += fabs(v)
+        q += _f2(P, j) * row
+        a += _f1(P, j) * (sqrt(row) if P.group else ra)
     return P.l1 * a + 0.5 * P.l2 * q
 
 
@@ -250,8 +264,9 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     Fenchel dual of n F at the loss's dual point Theta (``_loss_dual_point``)
     scaled by t in (0, 1], which keeps it in the conjugate's domain:
         D(t Theta) = -conj(t) - sum_j psi*(t x_c,j.Theta) / (2 L2)   (L2 > 0),
-    psi*(v) = sum_k (|v_k| - L1)_+^2 (entrywise) or (||v||_2 - L1)_+^2 (rows),
-    or -conj(t) with t making every dual norm mag_j <= L1 / t (L2 = 0).
+    psi*(v) = sum_k (|v_k| - L1 f1_j)_+^2 / f2_j (entrywise) or
+    (||v||_2 - L1 f1_j)_+^2 / f2_j (rows), or -conj(t) with t making every dual
+    norm mag_j <= L1 f1_j / t (L2 = 0).
     Tried: the L1-feasible t, t = 1 and (L2 > 0) their geometric mean.
     Fills corr[j + k ldc] = x_c,j.Theta_k (unscaled) and mag[j] (max_k |.| or the
     row norm) for j in cand; W's column k starts at W + k ldw.  ``theta_col``
@@ -260,7 +275,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
     cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, wsq, wabs
-    cdef double l1w = 0.0, l2sq = 0.0
+    cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j
     cdef int q
     cdef double ts[3]
     _loss_dual_point(L, eta, fit_intercept, a, th)
@@ -277,11 +292,13 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                 corr[j] = v
                 v = fabs(v)
                 mag[j] = v
+                if P.f1 != NULL:
+                    v /= P.f1[j]
                 if v > top:
                     top = v
                 if W[j] != 0.0:
-                    l1w += fabs(W[j])
-                    l2sq += W[j] * W[j]
+                    l1w += _f1(P, j) * fabs(W[j])
+                    l2sq += _f2(P, j) * W[j] * W[j]
         else:
             for c in range(m):
                 j = cand[c] if cand != NULL else c
@@ -301,11 +318,11 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
             wsq += v * v
             wabs += fabs(v)
         mag[j] = sqrt(mg) if P.group else mg
-        if mag[j] > top:
-            top = mag[j]
+        if mag[j] / _f1(P, j) > top:
+            top = mag[j] / _f1(P, j)
         if wsq > 0.0:
-            l1w += sqrt(wsq) if P.group else wabs
-            l2sq += wsq
+            l1w += _f1(P, j) * (sqrt(wsq) if P.group else wabs)
+            l2sq += _f2(P, j) * wsq
     out.primal = _loss_value(L, eta) + P.l1 * l1w + 0.5 * P.l2 * l2sq
     feas = P.l1 / top if top > P.l1 else 1.0
     ts[0] = feas
@@ -319,16 +336,18 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
         if P.l2 > 0.0:
             for c in range(m):
                 j = cand[c] if cand != NULL else c
+                l1j = P.l1 * _f1(P, j)
+                l2j = P.l2 * _f2(P, j)
                 if P.group:
-                    excess = t * mag[j] - P.l1
+                    excess = t * mag[j] - l1j
                     if excess > 0.0:
                         # divided before squaring: no underflow near 1e-150
-                        d -= excess * (excess / (2.0 * P.l2))
+                        d -= excess * (excess / (2.0 * l2j))
                 else:
                     for k in range(K):
-                        excess = t * fabs(corr[j + k * ldc]) - P.l1
+                        excess = t * fabs(corr[j + k * ldc]) - l1j
                         if excess > 0.0:
-                            d -= excess * (excess / (2.0 * P.l2))
+                            d -= excess * (excess / (2.0 * l2j))
         if d > best:
             best = d
             out.scale = t
@@ -363,6 +382,8 @@ cdef struct glm_bufs_t:
     double *corr
     double *mag
     double *H           # softmax model: diagonal curvature of every coefficient
+    double *f1b         # the block's penalty factors
+    double *f2b
     Py_ssize_t cap      # block size allocated
     # K-sized
     double *db
@@ -412,7 +433,9 @@ cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t K, Py_ssize
         return True
     cap = 2 * m if 2 * m > 16 else 16
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
-    free(bf.mag); free(bf.H)
+    free(bf.mag); free(bf.H); free(bf.f1b); free(bf.f2b)
+    bf.f1b = <double *>malloc(cap * sizeof(double))
+    bf.f2b = <double *>malloc(cap * sizeof(double))
     bf.w_new = malloc(cap * isz)
     bf.w = <double *>malloc(cap * K * sizeof(double))
     bf.xm = <double *>malloc(cap * sizeof(double))
@@ -422,7 +445,8 @@ cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t K, Py_ssize
     bf.mag = <double *>malloc(cap * sizeof(double))
     bf.H = <double *>malloc(cap * hk * sizeof(double))
     if (bf.w_new == NULL or bf.w == NULL or bf.xm == NULL or bf.sq == NULL or bf.dw == NULL
-            or bf.corr == NULL or bf.mag == NULL or bf.H == NULL):
+            or bf.corr == NULL or bf.mag == NULL or bf.H == NULL or bf.f1b == NULL
+            or bf.f2b == NULL):
         bf.cap = 0
         return False
     bf.cap = cap
@@ -435,7 +459,7 @@ cdef void _glm_bufs_free(glm_bufs_t *bf) noexcept nogil:
     free(bf.d_eta); free(bf.eta_t); free(bf.a); free(bf.th); free(bf.P); free(bf.U)
     free(bf.SP)
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
-    free(bf.mag); free(bf.H)
+    free(bf.mag); free(bf.H); free(bf.f1b); free(bf.f2b)
     free(bf.db); free(bf.hb); free(bf.corr_full); free(bf.nz_row)
     memset(bf, 0, sizeof(glm_bufs_t))
 
@@ -513,6 +537,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     memset(&pen, 0, sizeof(pen_t))
     pen.l1 = P.l1 * scale
     pen.l2 = P.l2 * scale
+    pen.f1 = P.f1
+    pen.f2 = P.f2
     info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
                   max_epochs, True, True, 10, True, 0.0, 0.3, 10, False, rng, wk)
     out.epochs = info.n_epochs
@@ -676,7 +702,7 @@ cdef double _softmax_coordinate(const design_t *B, Py_ssize_t j, Py_ssize_t k,
         return 0.0
     z = W[jk] + bf.dw[jk]
     g = _softmax_grad(B, j, bf.U + k * n, bf.SP + k * n, bf.d_eta + k * n, bf.q, tag)
-    v = pz_soft_threshold(h * z - g, P.l1) / (h + P.l2)
+    v = pz_soft_threshold(h * z - g, P.l1 * _f1(P, j)) / (h + P.l2 * _f2(P, j))
     delta = v - z
     h = sqrt(h)
     if h * fabs(v) > size[0]:
@@ -790,7 +816,7 @@ cdef double _softmax_row(const design_t *B, Py_ssize_t j, Py_ssize_t K, const do
         c[k] = -g[k]
         for l in range(K):
             c[k] += H[k * K + l] * z[l]
-    amax = _group_prox_quadratic(H, c, K, P.l1, P.l2, v, work)
+    amax = _group_prox_quadratic(H, c, K, P.l1 * _f1(P, j), P.l2 * _f2(P, j), v, work)
     for k in range(K):
         vn += v[k] * v[k]
         delta = v[k] - z[k]
@@ -1134,15 +1160,19 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     cdef floating *tmp = <floating *>bf.own
     cdef bint has_strong
     cdef design_t B
-    cdef pen_t rank_pen     # the ranking's penalty: l1 = L1 only (key (L1 - mag) / ||x||)
+    cdef pen_t rank_pen     # the ranking's penalty: l1 = L1 f1 only (key (L1 f1 - mag) / ||x||)
+    cdef glm_pen_t Pb       # the penalty on a block: the block's factors
     cdef workspace_t wb
     memset(&out, 0, sizeof(glm_info_t))
     memset(&wb, 0, sizeof(workspace_t))
     memset(&rank_pen, 0, sizeof(pen_t))
     rank_pen.l1 = L1
+    rank_pen.f1 = P.f1
+    Pb = P[0]
+    Pb.excluded = NULL
     # columns that are constant (after centring) or empty carry no signal
     for j in range(p):
-        if D.col_sqnorm[j] > 0.0:
+        if D.col_sqnorm[j] > 0.0 and (P.excluded == NULL or not P.excluded[j]):
             wk.cand[n_cand] = j
             n_cand += 1
         else:
@@ -1170,7 +1200,7 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
             m = 0
             for c in range(n_cand):
                 j = wk.cand[c]
-                if mag[j] * g.scale + radius * sqrt(D.col_sqnorm[j]) < L1:
+                if mag[j] * g.scale + radius * sqrt(D.col_sqnorm[j]) < L1 * _f1(P, j):
                     # provably zero at the optimum: zero it now
                     _drop_feature(D, j, W, eta, K, tmp)
                     out.n_screened += 1
@@ -1192,9 +1222,9 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                 j = wk.cand[c]
                 if nz[j] != 0.0:
                     nnz += 1
-                elif has_strong and mag[j] >= 2.0 * L1 - l1_prev:
+                elif has_strong and mag[j] >= (2.0 * L1 - l1_prev) * _f1(P, j):
                     strong += 1
-                if mag[j] > L1:
+                if mag[j] > L1 * _f1(P, j):
                     viol_all += 1
             if has_strong:
                 ws_size = nnz + strong
@@ -1212,7 +1242,7 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                                           ws_size, wk)
             viol_ws = 0
             for c in range(ws_size):
-                if mag[wk.ws[c]] > L1:
+                if mag[wk.ws[c]] > L1 * _f1(P, wk.ws[c]):
                     viol_ws += 1
             # no feature outside the set violates its dual constraint: the set
             # is likely the final one, so solve it to the final tolerance
@@ -1237,8 +1267,13 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
         for k in range(K):
             for c in range(ws_size):
                 bf.w[c + k * ws_size] = W[wk.ws[c] + k * p]
+        Pb.f1 = NULL if P.f1 == NULL else bf.f1b
+        Pb.f2 = NULL if P.f2 == NULL else bf.f2b
+        for c in range(ws_size):
+            bf.f1b[c] = _f1(P, wk.ws[c])
+            bf.f2b[c] = _f2(P, wk.ws[c])
         inner_max = max_newton - out.n_newton
-        inner = _prox_newton(&B, bf.w, b, eta, L, P, fit_intercept, inner_tol,
+        inner = _prox_newton(&B, bf.w, b, eta, L, &Pb, fit_intercept, inner_tol,
                              inner_max, max_epochs, bf, &wb, rng, tag)
         for k in range(K):
             for c in range(ws_size):
@@ -1269,7 +1304,8 @@ def _check_glm_arrays(Design design, Py_ssize_t K, W, b, eta, s, labels, double 
 def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
                           const double[::1] y, const double[::1] s, double L1, double L2,
                           double tol_abs, Py_ssize_t max_newton=100,
-                          Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0):
+                          Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
+                          l1_weights=None, l2_weights=None, excluded=None):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -1278,8 +1314,11 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     updated in place; y in {-1, +1}.  L1, L2 are the unscaled penalties
     n alpha l1_ratio and n alpha (1 - l1_ratio); tol_abs bounds the gap of n F.
     ``l1_prev`` (> L1) is the previous L1 of a path: the first working set is
-    then the sequential strong set.  Returns dict(gap, primal, n_iter
-    (Newton iterations), n_epochs, n_screened), gap and primal in n F units.
+    then the sequential strong set.  ``l1_weights``, ``l2_weights`` (p,)
+    float64 > 0: per-feature factors f1, f2 of L1 and L2 (see ``glm_pen_t``);
+    ``excluded`` (p,) bool: features kept at 0 (they must be 0 on entry).
+    Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
+    n_screened), gap and primal in n F units.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1297,19 +1336,21 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     loss.modulus = 4.0      # a log a + (1 - a) log(1 - a) is 4-strongly convex
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype)
+                      design.dtype, l1_weights, l2_weights, excluded)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
                       const Py_ssize_t[::1] codes, const double[::1] s, double L1, double L2,
                       double tol_abs, bint group=False, Py_ssize_t max_newton=100,
-                      Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0):
+                      Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
+                      l1_weights=None, l2_weights=None, excluded=None):
     """Minimise the softmax n F(W, b) natively, in place (see ``_glm_solve``).
 
     As ``logistic_binary_solve`` with K = W.shape[1] >= 2 classes: W (p, K) and
     eta = X W + b (n, K) F-ordered float64, b (K,), ``codes`` the class of
     each sample in [0, K).  ``group``: L1 on the rows ||W_j||_2 instead of
-    entrywise.  The intercepts are not normalised (softmax is invariant to a
+    entrywise.  ``l1_weights``, ``l2_weights``, ``excluded`` as in
+    ``logistic_binary_solve``.  The intercepts are not normalised (softmax is invariant to a
     common shift; the caller centres them).
     """
     cdef design_t *D = &design.d
@@ -1335,13 +1376,13 @@ def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1
     loss.modulus = 1.0      # sum_k a_k log a_k is 1-strongly convex on the simplex
     return _glm_entry(D, &loss, &W[0, 0] if p else NULL, &b[0], &eta[0, 0] if n else NULL,
                       L1, L2, group, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype)
+                      design.dtype, l1_weights, l2_weights, excluded)
 
 
 cdef dict _glm_entry(design_t *D, const glm_loss_t *L, double *W, double *b, double *eta,
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
-                     double l1_prev, dtype):
+                     double l1_prev, dtype, l1_weights, l2_weights, excluded):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``)."""
     cdef workspace_t wk
     cdef glm_bufs_t bf
@@ -1352,9 +1393,27 @@ cdef dict _glm_entry(design_t *D, const glm_loss_t *L, double *W, double *b, dou
     cdef bint fit_intercept = D.x_mean != NULL
     cdef bint single = dtype == np.float32
     cdef Py_ssize_t isz = sizeof(float) if single else sizeof(double)
+    memset(&pen, 0, sizeof(glm_pen_t))
     pen.l1 = L1
     pen.l2 = L2
     pen.group = group and L.K > 1
+    keep = []
+    for name, a in (("l1_weights", l1_weights), ("l2_weights", l2_weights)):
+        if a is not None:
+            a = np.ascontiguousarray(a, dtype=np.float64)
+            if a.shape != (p,) or not np.all(a > 0) or not np.all(np.isfinite(a)):
+                raise ValueError(f"{name} must be {p} finite positive factors")
+            keep.append(a)
+            if name == "l1_weights":
+                pen.f1 = <const double *>cnp.PyArray_DATA(a)
+            else:
+                pen.f2 = <const double *>cnp.PyArray_DATA(a)
+    if excluded is not None:
+        ex = np.ascontiguousarray(excluded, dtype=np.int8)
+        if ex.shape != (p,):
+            raise ValueError(f"excluded must have shape ({p},)")
+        keep.append(ex)
+        pen.excluded = <const char *>cnp.PyArray_DATA(ex)
     cdef bint ok = _workspace_alloc(&wk, p, n, isz, False, False, False, 0,
                                     False, False, False)
     ok = _glm_bufs_alloc(&bf, n, p, L.K, isz) and ok

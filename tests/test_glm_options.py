@@ -1,0 +1,130 @@
+"""Per-feature penalty factors and excluded features in the native GLM driver.
+
+Problem (binomial K = 1, softmax K >= 2; n F units divided by n):
+    1/n sum_i f_i(eta_i) + alpha * sum_j f1_j (rho pen1(W_j)) + alpha (1 - rho)/2 f2_j ||W_j||^2
+Checked against the optimality conditions recomputed in numpy, against the
+equivalent problem with rescaled columns, and against the fit without the
+excluded columns.
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from conftest import make_classification, make_multiclass
+
+from penalized._logistic import LogisticProblem, solve_logistic
+
+
+def _problem(X, labels, K):
+    Xv = X.tocsc() if sp.issparse(X) else np.asfortranarray(X, dtype=np.float64)
+    y = np.where(labels > 0, 1.0, -1.0) if K == 1 else np.eye(K)[labels]
+    return LogisticProblem(Xv, y, None, True)
+
+
+def _solve(pb, alpha, rho, factors, tol=1e-13):
+    p, K = pb.n_features, pb.n_outputs
+    W = np.zeros((p, K))
+    info = solve_logistic(pb, W, pb.b0.copy(), alpha, rho,
+                          tol_abs=tol * pb.n_samples * pb.null_loss, max_iter=200,
+                          factors=factors)
+    return W, info
+
+
+def _gradient(X, labels, W, b, K):
+    """d/dW of 1/n sum_i f_i (p, K), and d/db (K,), in numpy."""
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    n = Xd.shape[0]
+    E = Xd @ W + b
+    if K == 1:
+        y = np.where(labels > 0, 1.0, -1.0)
+        r = -y / (1.0 + np.exp(y * E[:, 0]))
+        G = (Xd.T @ r / n)[:, None]
+        return G, np.array([r.sum() / n])
+    E = E - E.max(axis=1, keepdims=True)
+    P = np.exp(E) / np.exp(E).sum(axis=1, keepdims=True)
+    D = (P - np.eye(K)[labels]) / n
+    return Xd.T @ D, D.sum(axis=0)
+
+
+def _kkt(X, labels, W, b, K, alpha, rho, f1, f2, excluded=None):
+    """Largest violation of the entrywise optimality conditions (excluded features skipped)."""
+    G, gb = _gradient(X, labels, W, b, K)
+    G = G + alpha * (1 - rho) * f2[:, None] * W
+    l1 = alpha * rho * f1[:, None]
+    viol = np.where(W != 0, np.abs(G + l1 * np.sign(W)), np.maximum(np.abs(G) - l1, 0.0))
+    if excluded is not None:
+        viol = viol[~excluded]
+    return max(float(viol.max()), float(np.abs(gb).max()))
+
+
+CASES = [(1, None), (1, 0.3), (3, None), (3, 0.3)]
+
+
+@pytest.mark.parametrize("K,density", CASES)
+@pytest.mark.parametrize("rho", [1.0, 0.6])
+def test_penalty_factors_meet_the_optimality_conditions(K, density, rho):
+    if K == 1:
+        X, y = make_classification(n=90, p=25, density=density, seed=31)
+        labels = (y > 0).astype(int)
+    else:
+        X, labels = make_multiclass(n=90, p=25, K=K, seed=31)
+        if density is not None:
+            X = sp.random(90, 25, density=density, format="csc", random_state=3,
+                          data_rvs=np.random.default_rng(3).standard_normal)
+    pb = _problem(X, labels, K)
+    f1 = np.random.default_rng(0).uniform(0.2, 3.0, 25)
+    f2 = np.random.default_rng(1).uniform(0.2, 3.0, 25)
+    alpha = 0.05 * pb.alpha_max(1.0)
+    W, info = _solve(pb, alpha, rho, dict(l1_weights=f1, l2_weights=f2))
+    assert info["gap"] <= 1e-13 * pb.n_samples * pb.null_loss
+    assert _kkt(X, labels, W, info["b"], K, alpha, rho, f1, f2) < 1e-6 * alpha
+    # the factors change the answer (the test would pass vacuously otherwise)
+    W1, _ = _solve(pb, alpha, rho, None)
+    assert np.abs(W - W1).max() > 1e-3
+
+
+@pytest.mark.parametrize("K", [1, 3])
+def test_l1_factors_equal_rescaled_columns(K):
+    """With L1 only, factor f_j on column x_j is the plain problem on x_j / f_j (w_j f_j)."""
+    if K == 1:
+        X, y = make_classification(n=80, p=15, seed=32)
+        labels = (y > 0).astype(int)
+    else:
+        X, labels = make_multiclass(n=80, p=15, K=K, seed=32)
+    f = np.random.default_rng(2).uniform(0.5, 2.0, 15)
+    pb = _problem(X, labels, K)
+    alpha = 0.1 * pb.alpha_max(1.0)
+    W, _ = _solve(pb, alpha, 1.0, dict(l1_weights=f))
+    pb_scaled = _problem(np.asarray(X) / f, labels, K)
+    V, _ = _solve(pb_scaled, alpha, 1.0, None)
+    np.testing.assert_allclose(W * f[:, None], V, atol=1e-7)
+
+
+@pytest.mark.parametrize("K", [1, 3])
+def test_excluded_features_stay_zero_and_the_rest_is_the_reduced_fit(K):
+    if K == 1:
+        X, y = make_classification(n=80, p=15, seed=33)
+        labels = (y > 0).astype(int)
+    else:
+        X, labels = make_multiclass(n=80, p=15, K=K, seed=33)
+    excluded = np.zeros(15, dtype=bool)
+    excluded[[0, 4, 9]] = True
+    pb = _problem(X, labels, K)
+    alpha = 0.05 * pb.alpha_max(1.0)
+    W, info = _solve(pb, alpha, 1.0, dict(excluded=excluded))
+    assert np.all(W[excluded] == 0)
+    reduced = _problem(np.asarray(X)[:, ~excluded], labels, K)
+    V, _ = _solve(reduced, alpha, 1.0, None)
+    np.testing.assert_allclose(W[~excluded], V, atol=1e-7)
+    ones = np.ones(15)
+    assert _kkt(X, labels, W, info["b"], K, alpha, 1.0, ones, ones, excluded) < 1e-6 * alpha
+
+
+def test_factor_arguments_are_checked():
+    X, y = make_classification(n=30, p=5, seed=34)
+    pb = _problem(X, (y > 0).astype(int), 1)
+    for bad in (np.ones(4), -np.ones(5), np.full(5, np.nan), np.zeros(5)):
+        with pytest.raises(ValueError, match="l1_weights"):
+            _solve(pb, 0.01, 1.0, dict(l1_weights=bad))
+    with pytest.raises(ValueError, match="excluded"):
+        _solve(pb, 0.01, 1.0, dict(excluded=np.zeros(3, dtype=bool)))
