@@ -22,11 +22,12 @@ def _problem(X, labels, K):
 
 
 def _solve(pb, alpha, rho, factors, tol=1e-13):
+    """The native driver with raw factors (l1_weights, l2_weights, excluded)."""
     p, K = pb.n_features, pb.n_outputs
     W = np.zeros((p, K))
+    pb.factors = factors
     info = solve_logistic(pb, W, pb.b0.copy(), alpha, rho,
-                          tol_abs=tol * pb.n_samples * pb.null_loss, max_iter=200,
-                          factors=factors)
+                          tol_abs=tol * pb.n_samples * pb.null_loss, max_iter=200)
     return W, info
 
 
@@ -128,3 +129,70 @@ def test_factor_arguments_are_checked():
             _solve(pb, 0.01, 1.0, dict(l1_weights=bad))
     with pytest.raises(ValueError, match="excluded"):
         _solve(pb, 0.01, 1.0, dict(excluded=np.zeros(3, dtype=bool)))
+
+
+# -- the estimator's options ---------------------------------------------------
+
+import penalized  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+
+@pytest.mark.parametrize("K", [2, 3])
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
+def test_estimator_penalty_factor_kkt(K, penalty):
+    X, labels = make_multiclass(n=100, p=20, K=K, seed=35)
+    pf = np.random.default_rng(4).uniform(0.3, 2.0, 20)
+    rho = 1.0 if penalty == "l1" else 0.5
+    kw = dict(penalty=penalty, C=5.0, tol=1e-13, l1_ratio=None if penalty == "l1" else rho)
+    m = penalized.LogisticRegression(penalty_factor=pf, **kw).fit(X, labels)
+    plain = penalized.LogisticRegression(**kw).fit(X, labels)
+    f = pf * 20 / pf.sum()         # glmnet's rescaling to sum p
+    W = m.coef_.T if K > 2 else m.coef_.T
+    Kp = 1 if K == 2 else K
+    assert _kkt(X, labels, W, m.intercept_, Kp, m.alpha_, rho, f, f) < 1e-6 * m.alpha_
+    assert m.kkt_violation_.max() < 1e-6 * m.alpha_
+    assert np.abs(m.coef_ - plain.coef_).max() > 1e-3
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_estimator_standardize_equals_the_fit_on_standardized_columns(K):
+    X, labels = make_multiclass(n=100, p=10, K=K, seed=36)
+    X = X * np.random.default_rng(5).uniform(0.1, 10.0, 10)
+    sd = X.std(axis=0)
+    m = penalized.LogisticRegression("l1", C=2.0, standardize=True, tol=1e-13).fit(X, labels)
+    ref = penalized.LogisticRegression("l1", C=2.0, tol=1e-13).fit(
+        (X - X.mean(axis=0)) / sd, labels)
+    np.testing.assert_allclose(m.coef_ * sd, ref.coef_, atol=1e-7)
+    np.testing.assert_allclose(m.predict_proba(X), ref.predict_proba((X - X.mean(0)) / sd),
+                               atol=1e-8)
+
+
+def test_estimator_exclude_and_errors():
+    X, labels = make_multiclass(n=80, p=10, K=3, seed=37)
+    m = penalized.LogisticRegression("l1", C=5.0, exclude=[1, 7], tol=1e-12).fit(X, labels)
+    assert np.all(m.coef_[:, [1, 7]] == 0)
+    assert np.any(m.coef_ != 0)
+    with pytest.raises(ValueError, match="penalty_factor = 0"):
+        penalized.LogisticRegression("l1", penalty_factor=np.r_[0.0, np.ones(9)]).fit(X, labels)
+    with pytest.raises(ValueError, match="penalty_factor"):
+        penalized.LogisticRegression("l1", penalty_factor=np.ones(3)).fit(X, labels)
+    with pytest.raises(ValueError, match="exclude"):
+        penalized.LogisticRegression("l1", exclude=[12]).fit(X, labels)
+
+
+def test_path_with_options_matches_single_fits():
+    X, labels = make_multiclass(n=80, p=10, K=2, seed=38)
+    pf = np.linspace(0.5, 2.0, 10)
+    alphas, coefs, _, gaps = penalized.logistic_path(X, labels, n_alphas=5, eps=0.05,
+                                                     penalty_factor=pf, tol=1e-12)
+    for k in [0, 2, 4]:
+        m = penalized.LogisticRegression("l1", alpha=alphas[k], penalty_factor=pf,
+                                         tol=1e-12).fit(X, labels)
+        np.testing.assert_allclose(coefs[:, k], m.coef_[0], atol=1e-6)
+    assert np.all(coefs[:, 0] == 0)      # the grid starts at alpha_max with the factors
+    assert np.any(coefs[:, 1] != 0)
+
+
+@parametrize_with_checks([penalized.LogisticRegression("l1", C=10.0, tol=1e-12, standardize=True)])
+def test_sklearn_contract_with_standardize(estimator, check):
+    check(estimator)

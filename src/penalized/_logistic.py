@@ -50,6 +50,7 @@ from scipy.special import expit
 
 from ._core import Design, logistic_binary_solve, multinomial_solve
 from ._enet import warn_unconverged
+from ._features import check_feature_options
 
 
 def _log1pexp(t):
@@ -149,10 +150,12 @@ class LogisticProblem:
     fit_intercept : bool
     design : Design of (X, None, fit_intercept), optional
         Shared by problems on the same X (one-vs-rest): it does not depend on y.
+    penalty_factor, exclude, standardize : glmnet's per-feature options (see
+        :func:`glm_penalty_factors`).
     """
 
     def __init__(self, X, y, sample_weight=None, fit_intercept=True, design=None,
-                 group=False):
+                 group=False, penalty_factor=None, exclude=None, standardize=False):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
@@ -168,6 +171,7 @@ class LogisticProblem:
         self.group = bool(group) and self.n_outputs > 1
         # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
         self.design = Design(X, None, fit_intercept) if design is None else design
+        self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize)
         self.b0 = self.loss.null_intercept(fit_intercept)
         self.null_loss = self.loss.value(np.broadcast_to(self.b0, (n, self.n_outputs))) / n
 
@@ -208,44 +212,98 @@ class LogisticProblem:
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid."
             )
         E0 = np.broadcast_to(self.b0, (self.n_samples, self.n_outputs))
-        c = self.correlations(self.loss.neg_gradient(E0))
-        top = float(_magnitudes(c, self.group).max()) if c.size else 0.0
+        mag = _magnitudes(self.correlations(self.loss.neg_gradient(E0)), self.group)
+        if mag.ndim == 2:
+            mag = mag.max(axis=1)
+        factors = self.factors or {}
+        if "l1_weights" in factors:
+            mag = mag / factors["l1_weights"]
+        if "excluded" in factors:
+            mag = mag[~factors["excluded"]]
+        top = float(mag.max()) if mag.size else 0.0
         return top / (self.n_samples * l1_ratio)
 
     def kkt_violation(self, E, W, l1, l2):
-        """Largest violation of the optimality conditions of F (1/n scaling)."""
+        """Largest violation of the optimality conditions of F (1/n scaling), with
+        the problem's penalty factors (excluded features have none)."""
         n = self.n_samples
         Theta = self.loss.neg_gradient(E)
         xt_theta = self.correlations(Theta)
         if self.fit_intercept:   # the design is centred: add back x_mean * sum(theta)
             xt_theta = xt_theta + np.outer(self.design.x_mean, Theta.sum(axis=0))
         W = np.asarray(W, dtype=np.float64).reshape(xt_theta.shape)
-        g = -xt_theta / n + l2 * W
+        factors = self.factors or {}
+        f1 = factors.get("l1_weights", np.ones(W.shape[0]))[:, None]
+        g = -xt_theta / n + l2 * factors.get("l2_weights", np.ones(W.shape[0]))[:, None] * W
+        l1 = l1 * f1
         if self.group:
             # rows: g_j + l1 W_j / ||W_j|| = 0 if W_j != 0, else ||g_j|| <= l1
             norm = _magnitudes(W, True)
             unit = W / np.where(norm > 0, norm, 1.0)[:, None]
             viol = np.where(norm > 0, _magnitudes(g + l1 * unit, True),
-                            np.maximum(_magnitudes(g, True) - l1, 0.0))
+                            np.maximum(_magnitudes(g, True) - l1[:, 0], 0.0))
         else:
             viol = np.where(W != 0, np.abs(g + l1 * np.sign(W)),
                             np.maximum(np.abs(g) - l1, 0.0))
+        if "excluded" in factors:      # held at 0: no condition on their gradient
+            viol = viol[~factors["excluded"]]
         out = float(viol.max()) if viol.size else 0.0
         if self.fit_intercept:
             out = max(out, float(np.abs(Theta.sum(axis=0)).max()) / n)
         return out
 
 
+def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=False):
+    """The native GLM driver's per-feature factors for glmnet's options, or None.
+
+    Feature j's penalty becomes alpha * pf_j * (l1_ratio |sd_j w_j| + (1 - l1_ratio)/2
+    (sd_j w_j)^2): pf is ``penalty_factor`` rescaled to sum to p (glmnet's
+    convention; excluded features count with 1), sd_j = 1 or with
+    ``standardize`` the weighted standard deviation sqrt(sum_i s_i (x_ij - m_j)^2 / n)
+    (the penalty acts on the standardized columns, coefficients stay on the
+    original scale; constant columns are excluded).  ``exclude``: features kept
+    at 0.  Returns dict(l1_weights=pf sd, l2_weights=pf sd^2, excluded=mask),
+    only the keys that are not neutral.  Unpenalized features (pf_j = 0) are not
+    supported by the GLM driver yet: their certificate needs the free-feature
+    projection the least-squares core has.
+    """
+    if not isinstance(standardize, (bool, np.bool_)):
+        raise TypeError(f"standardize must be True or False, got {standardize!r}.")
+    p = X.shape[1]
+    pf, _, _, excluded = check_feature_options(p, penalty_factor, None, None, exclude)
+    if pf is not None and np.any((pf if excluded is None else pf[~excluded]) == 0):
+        raise ValueError("penalty_factor = 0 (unpenalized features) is not supported for "
+                         "logistic regression yet; use a small positive factor.")
+    weight = np.ones(p) if pf is None else pf
+    f1 = f2 = weight
+    if standardize:
+        centred = Design(X, None if s is None else s.astype(X.dtype), True)
+        cq = np.asarray(centred.col_sqnorm, dtype=np.float64)
+        sd = np.sqrt(cq / X.shape[0])
+        constant = ~(sd > 1e-13 * np.abs(np.asarray(centred.x_mean))) | (cq <= 0)
+        if constant.any():
+            excluded = constant if excluded is None else (excluded | constant)
+        sd = np.where(constant, 1.0, sd)
+        f1, f2 = weight * sd, weight * sd ** 2
+    out = {}
+    if not np.all(f1 == 1.0):
+        out["l1_weights"] = np.ascontiguousarray(f1, dtype=np.float64)
+    if not np.all(f2 == 1.0):
+        out["l2_weights"] = np.ascontiguousarray(f2, dtype=np.float64)
+    if excluded is not None and excluded.any():
+        out["excluded"] = excluded
+    return out or None
+
+
 def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
-                   max_epochs=10000, p0=10, l1_prev=None, E=None, factors=None):
+                   max_epochs=10000, p0=10, l1_prev=None, E=None):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
     The whole solve runs natively (``_prox_newton.pxi``): the outer working
     set, the proximal Newton loop and its line search, for the binomial and
     the softmax loss (entrywise or row-group penalty) alike.  ``E`` = X W + b
-    (n, K), if the caller has it (a path carries it along).  ``factors``: a
-    dict of the native solvers' ``l1_weights``, ``l2_weights``, ``excluded``
-    (per-feature penalty factors and excluded features).  Returns dict(b,
+    (n, K), if the caller has it (a path carries it along); the problem's
+    per-feature factors go to the native driver.  Returns dict(b,
     gap, primal, n_iter (Newton iterations), n_epochs, n_screened, eta).  Gaps
     are in n F units; tol_abs is in the same units.
     """
@@ -261,7 +319,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
         info = logistic_binary_solve(problem.design, w, b, eta, problem.loss.y, problem.s,
                                      L1, L2, tol_abs, max_newton=max_iter,
                                      max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
-                                     **(factors or {}))
+                                     **(problem.factors or {}))
         W[:, 0] = w
         info.update(b=b, eta=eta[:, None])
         return info
@@ -270,7 +328,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     info = multinomial_solve(problem.design, Wf, b, Ef, problem.loss.codes, problem.s, L1, L2,
                              tol_abs, group=problem.group, max_newton=max_iter,
                              max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
-                             **(factors or {}))
+                             **(problem.factors or {}))
     W[...] = Wf
     b, Ef = problem.loss.normalize_intercept(b, Ef)
     info.update(b=b, eta=Ef)

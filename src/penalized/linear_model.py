@@ -495,7 +495,8 @@ def logistic_label_sets(y, classes, multi_class="multinomial"):
 
 def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs=None,
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
-                  coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet"):
+                  coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
+                  penalty_factor=None, exclude=None, standardize=False):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -516,6 +517,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     :class:`LogisticRegression`).  ``Cs`` (scikit-learn's inverse strength)
     may be given instead of ``alphas``: alpha = 1 / (C * sum of raw weights).
     ``verbose=True`` prints a progress line (alpha index, non-zeros, gap) to stderr.
+    ``penalty_factor``, ``exclude``, ``standardize``: glmnet's per-feature
+    options, as in :class:`LogisticRegression`.
 
     Returns
     -------
@@ -537,7 +540,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
     sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
     problem = LogisticProblem(X, labels, sample_weight, fit_intercept,
-                              group=penalty == "group")
+                              group=penalty == "group", penalty_factor=penalty_factor,
+                              exclude=exclude, standardize=standardize)
     if alphas is not None and Cs is not None:
         raise ValueError("give alphas or Cs, not both.")
     if Cs is not None:
@@ -639,6 +643,17 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
     warm_start : bool, default=False
     multi_class : {'multinomial', 'ovr'}, default='multinomial'
         Loss for more than two classes (ignored for two).
+    penalty_factor : float or array of shape (n_features,), default=None
+        glmnet's penalty.factor pf_j > 0: feature j's penalty (both parts; its
+        row with ``penalty='group'``) is multiplied by pf_j, after rescaling
+        pf to sum to n_features (excluded features counted as 1).  pf_j = 0
+        (unpenalized) is not supported for logistic regression yet.
+    exclude : array of int, default=None
+        Features that never enter the model (coefficient 0).
+    standardize : bool, default=False
+        Penalize the coefficients of the columns scaled to unit weighted
+        standard deviation (glmnet's default; X is not copied); ``coef_`` is
+        reported on the original scale.  Constant columns get 0.
 
     Attributes
     ----------
@@ -651,7 +666,8 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
 
     def __init__(self, penalty="l2", *, alpha=None, C=None, l1_ratio=None,
                  fit_intercept=True, class_weight=None, tol=1e-4, max_iter=100,
-                 warm_start=False, multi_class="multinomial"):
+                 warm_start=False, multi_class="multinomial", penalty_factor=None,
+                 exclude=None, standardize=False):
         self.penalty = penalty
         self.alpha = alpha
         self.C = C
@@ -662,6 +678,9 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.warm_start = warm_start
         self.multi_class = multi_class
+        self.penalty_factor = penalty_factor
+        self.exclude = exclude
+        self.standardize = standardize
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None):
@@ -701,7 +720,9 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         for k, labels in enumerate(label_sets):
             rows = slice(k, k + 1) if len(label_sets) > 1 else slice(None)
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
-                                      group=self.penalty == "group")
+                                      group=self.penalty == "group",
+                                      penalty_factor=self.penalty_factor, exclude=self.exclude,
+                                      standardize=self.standardize)
             design = problem.design
             c, b, g, it, E = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
