@@ -57,7 +57,9 @@ numpydoc_validation_checks = set()
 intersphinx_mapping = inventories.mapping(HERE / "_build" / "inventories")
 intersphinx_timeout = 1
 
-# -- gallery ---------------------------------------------------------------------
+# -- gallery ---
+from scrapers import TightScraper  # noqa: E402  (docs/tools: picklable for Sphinx)
+
 sphinx_gallery_conf = {
     "examples_dirs": str(HERE.parent / "examples"),
     "gallery_dirs": "auto_examples",
@@ -72,7 +74,7 @@ sphinx_gallery_conf = {
     "plot_gallery": "True",
     "abort_on_example_error": True,
     "show_memory": False,
-    "image_scrapers": ("matplotlib",),
+    "image_scrapers": (TightScraper(),),
     "matplotlib_animations": False,
 }
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -31,7 +31,7 @@ def sample(rng, n, p):
     return X, np.where(rng.random(n) < prob, 1, -1)
 
 
-def test_error(penalty, p, rng):
+def held_out_error(penalty, p, rng):
     X, y = sample(rng, m, p)
     X_test, y_test = sample(rng, n_test, p)
     model = penalized.LogisticRegressionCV(penalty, cv=3, n_alphas=20, eps=1e-3,
@@ -43,7 +43,7 @@ errors = {"l1": [], "l2": []}
 for p in n_features_grid:
     for penalty in errors:
         # the same data for both penalties: same seed per (p, repetition)
-        errs = [test_error(penalty, p, np.random.default_rng(1000 * p + rep))
+        errs = [held_out_error(penalty, p, np.random.default_rng(1000 * p + rep))
                 for rep in range(n_reps)]
         errors[penalty].append(np.mean(errs))
     print(f"p = {p:5d}: test error L1 {errors['l1'][-1]:.3f}, L2 {errors['l2'][-1]:.3f}")
