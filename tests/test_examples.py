@@ -214,3 +214,42 @@ def test_benchmark_figure_example(monkeypatch):
     for r, ratio in zip(rows, g["vs_sklearn"]):
         if "timeout" not in r["sklearn s"]:
             assert ratio == pytest.approx(float(r["sklearn s"]) / float(r["ours s"]), rel=0.02)
+
+
+def test_sparse_recovery_example(monkeypatch):
+    g = run_gallery_example("plot_sparse_recovery", monkeypatch)
+    tpr, fdr, rhos = g["tpr"], g["fdr"], g["rhos"]
+    lasso, enet = np.array(tpr["Lasso"]), np.array(tpr["ElasticNet (l1_ratio=0.5)"])
+    assert rhos[-1] >= 0.99 and len(lasso) == len(rhos)
+    # the recovery rates are what the fitted models select (recomputed for one fit)
+    X, y = g["design"](np.random.default_rng(0), rhos[-1])
+    coef = penalized.LassoCV(cv=5, n_alphas=50).fit(X, y).coef_
+    found = np.count_nonzero(coef[:g["n_true"]]) / g["n_true"]
+    assert g["recovery"](coef)[0] == found
+    # the text: near-duplicate features make the Lasso drop true ones, the elastic net
+    # keeps the blocks, and pays with more false selections
+    assert lasso[-1] < lasso[1] - 0.2
+    assert enet[-1] > lasso[-1] + 0.2
+    assert fdr["ElasticNet (l1_ratio=0.5)"][-1] >= fdr["Lasso"][-1]
+
+
+def test_relaxed_lasso_example(monkeypatch):
+    g = run_gallery_example("plot_relaxed_lasso", monkeypatch)
+    rte, nnz = g["rte"], g["nnz"]
+    lasso, relaxed = np.array(rte["Lasso"]), np.array(rte["Relaxed Lasso"])
+    assert np.all(lasso >= 1) and np.all(relaxed >= 1)        # 1 is the noise floor
+    # the exact relative test error against a Monte-Carlo one, for one fit
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((100, g["p"])) @ g["L"].T
+    sigma2 = g["beta"] @ g["Sigma"] @ g["beta"] / 4.0
+    y = X @ g["beta"] + np.sqrt(sigma2) * rng.standard_normal(100)
+    model = penalized.RelaxedLassoCV(cv=5, n_alphas=50).fit(X, y)
+    X0 = rng.standard_normal((200_000, g["p"])) @ g["L"].T
+    y0 = X0 @ g["beta"] + np.sqrt(sigma2) * rng.standard_normal(200_000)
+    mc = np.mean((y0 - model.predict(X0)) ** 2) / sigma2
+    assert g["relative_test_error"](model.coef_, model.intercept_, sigma2) == \
+        pytest.approx(mc, rel=0.02)
+    # Hastie, Tibshirani & Tibshirani (2020): as good at low SNR, better and sparser at high
+    assert abs(relaxed[0] - lasso[0]) < 0.05
+    assert relaxed[-1] < lasso[-1]
+    assert nnz["Relaxed Lasso"][-1] < nnz["Lasso"][-1]
