@@ -253,3 +253,18 @@ def test_relaxed_lasso_example(monkeypatch):
     assert abs(relaxed[0] - lasso[0]) < 0.05
     assert relaxed[-1] < lasso[-1]
     assert nnz["Relaxed Lasso"][-1] < nnz["Lasso"][-1]
+
+
+def test_dask_tall_lasso_example(monkeypatch):
+    pytest.importorskip("dask.array")
+    g = run_gallery_example("plot_dask_tall_lasso", monkeypatch)
+    X, y = g["X_np"], g["y_np"]
+    target = 1e-8 * np.sum((y - y.mean()) ** 2) / y.size
+    assert np.all(g["gaps"] <= target)
+    assert g["max_diff"] == np.max(np.abs(g["coefs"] - g["coefs_mem"])) < 1e-8
+    # fit_gram's model is the in-memory Lasso at that alpha, certified by numpy
+    alpha, model = g["alphas"][15], g["model"]
+    direct = penalized.Lasso(alpha=alpha, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(model.coef_, direct.coef_, atol=1e-6)
+    assert numpy_lasso_gap(X, y, model.coef_, model.intercept_, alpha) <= \
+        1e-4 * np.sum((y - y.mean()) ** 2) / y.size
