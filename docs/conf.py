@@ -65,7 +65,7 @@ sphinx_gallery_conf = {
     "gallery_dirs": "auto_examples",
     "filename_pattern": r".*\.py$",        # run every example at build time
     "ignore_pattern": r"__init__\.py|/_",
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "scrapers.ExampleOrder",     # docs/tools/scrapers.py
     "download_all_examples": False,
     "remove_config_comments": True,
     "reference_url": {"penalized": None},
