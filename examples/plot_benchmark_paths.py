@@ -1,6 +1,6 @@
 """
-Speed: the Lasso path benchmark as a figure
-===========================================
+Speed: the benchmark tables as figures
+======================================
 
 ``benchmarks/compare.py`` times every solver on the same 100-alpha Lasso path, each driven to
 the same certified accuracy (duality gap recomputed in float64 numpy; protocol in
@@ -11,6 +11,8 @@ shared 2-core machine) and draws it.  Re-run it with::
 
     pip install ".[bench]"
     python benchmarks/compare.py --tasks lasso_path
+
+A second table, cost against the number of non-zeros of X, is drawn at the end.
 
 Bars are time ratios, so > 1 means penalized is faster: against the fastest of scikit-learn,
 celer and skglm on each set (peers that missed the accuracy target or timed out excluded),
@@ -72,5 +74,27 @@ ax.set_yticks(y, [sets[k] for k in order])
 ax.set_xlabel("time ratio (other / penalized); > 1: penalized faster")
 ax.set_title("Lasso path, 100 alphas, equal certified accuracy")
 ax.legend(loc="lower right")
+fig.tight_layout()
+plt.show()
+
+# %%
+# Cost against the number of non-zeros
+# ------------------------------------
+# ``benchmarks/scaling.py``: the same 30-alpha path on nested row subsets of news20 (each
+# with its own alpha_max).  A slope of 1 on log-log axes is a cost linear in nnz(X).
+
+scaling = read_table(RESULTS.read_text(), "## Cost against nnz")
+nnz = np.array([float(r["nnz"]) for r in scaling])
+seconds = np.array([float(r["time s"]) for r in scaling])
+slope = np.polyfit(np.log(nnz), np.log(seconds), 1)[0]
+print(f"time ~ nnz^{slope:.2f} over {nnz.min():.3g} to {nnz.max():.3g} non-zeros")
+
+fig, ax = plt.subplots(figsize=(5, 4))
+ax.loglog(nnz, seconds, "o-", label=f"measured (slope {slope:.2f})")
+ax.loglog(nnz, seconds[0] * nnz / nnz[0], "k:", label="linear in nnz")
+ax.set_xlabel("non-zeros of X (news20 row subsets)")
+ax.set_ylabel("path time (s)")
+ax.set_title("Lasso path cost against nnz")
+ax.legend()
 fig.tight_layout()
 plt.show()

@@ -214,6 +214,12 @@ def test_benchmark_figure_example(monkeypatch):
     for r, ratio in zip(rows, g["vs_sklearn"]):
         if "timeout" not in r["sklearn s"]:
             assert ratio == pytest.approx(float(r["sklearn s"]) / float(r["ours s"]), rel=0.02)
+    # the cost-against-nnz figure: the slope of the table's times, "linear in nnz"
+    nnz, seconds = g["nnz"], g["seconds"]
+    assert len(nnz) >= 3 and np.all(np.diff(nnz) > 0)
+    slope = (np.log(seconds[-1]) - np.log(seconds[0])) / (np.log(nnz[-1]) - np.log(nnz[0]))
+    assert g["slope"] == pytest.approx(slope, abs=0.1)
+    assert 0.8 < g["slope"] < 1.1
 
 
 def test_sparse_recovery_example(monkeypatch):
