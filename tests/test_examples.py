@@ -250,11 +250,11 @@ def test_relaxed_lasso_example(monkeypatch):
     sigma2 = g["beta"] @ g["Sigma"] @ g["beta"] / 4.0
     y = X @ g["beta"] + np.sqrt(sigma2) * rng.standard_normal(100)
     model = penalized.RelaxedLassoCV(cv=5, n_alphas=50).fit(X, y)
-    X0 = rng.standard_normal((200_000, g["p"])) @ g["L"].T
-    y0 = X0 @ g["beta"] + np.sqrt(sigma2) * rng.standard_normal(200_000)
+    X0 = rng.standard_normal((50_000, g["p"])) @ g["L"].T
+    y0 = X0 @ g["beta"] + np.sqrt(sigma2) * rng.standard_normal(50_000)
     mc = np.mean((y0 - model.predict(X0)) ** 2) / sigma2
     assert g["relative_test_error"](model.coef_, model.intercept_, sigma2) == \
-        pytest.approx(mc, rel=0.02)
+        pytest.approx(mc, rel=0.03)        # Monte-Carlo sd about 0.6%
     # Hastie, Tibshirani & Tibshirani (2020): as good at low SNR, better and sparser at high
     assert abs(relaxed[0] - lasso[0]) < 0.05
     assert relaxed[-1] < lasso[-1]
