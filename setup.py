@@ -10,6 +10,7 @@ PENALIZED_DEBUG=1 for bounds-checked Cython with -O0 -g.
 import glob
 import os
 import shutil
+import sys
 
 import numpy as np
 from Cython.Build import cythonize
@@ -19,7 +20,10 @@ from setuptools.command.build_py import build_py
 debug = os.environ.get("PENALIZED_DEBUG") == "1"
 sanitize = os.environ.get("PENALIZED_SANITIZE") == "1"
 
-compile_args = ["-O0", "-g"] if (debug or sanitize) else ["-O3"]
+if sys.platform == "win32":      # MSVC (cibuildwheel's Windows wheels); no sanitizer builds there
+    compile_args = ["/Od", "/Zi"] if debug else ["/O2"]
+else:
+    compile_args = ["-O0", "-g"] if (debug or sanitize) else ["-O3"]
 link_args = []
 if sanitize:
     compile_args += ["-fsanitize=address,undefined", "-fno-omit-frame-pointer"]

@@ -1,4 +1,6 @@
-"""Another library's estimator built on penalized.solvers.
+"""
+Another library's estimator built on penalized.solvers
+======================================================
 
 ``LassoIC`` chooses the Lasso's alpha by an information criterion instead of
 cross-validation: one warm-started path, then for each alpha

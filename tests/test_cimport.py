@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ from penalized.core import Design
 from conftest import make_regression
 
 PROBE = Path(__file__).with_name("cimport_probe") / "pz_probe.pyx"
-README = Path(__file__).resolve().parents[1] / "README.md"
+CYTHON_DOC = Path(__file__).resolve().parents[1] / "docs" / "cython.rst"
 
 SETUP = """
 import numpy, penalized
@@ -40,11 +41,12 @@ setup(name="pz-probe", ext_modules=cythonize(exts, include_path={root!r}, quiet=
 
 
 def _readme_cython():
-    """The README's ``cython`` example block, or None outside a source checkout."""
-    if not README.exists():
+    """The ``cython`` example block of docs/cython.rst (dedented), or None outside a
+    source checkout."""
+    if not CYTHON_DOC.exists():
         return None
-    blocks = re.findall(r"```cython\n(.*?)```", README.read_text(), flags=re.S)
-    return blocks[0] if blocks else None
+    blocks = re.findall(r"\.\. code-block:: cython\n\n((?:   .*\n|\n)+)", CYTHON_DOC.read_text())
+    return textwrap.dedent(blocks[0]) if blocks else None
 
 
 def _skip_unless_buildable():
@@ -93,7 +95,7 @@ def probe(built):
 
 def test_readme_cython_example(built):
     if "pz_readme" not in built:
-        pytest.skip("README.md is not in this checkout")
+        pytest.skip("docs/cython.rst is not in this checkout")
     X, _ = make_regression(n=30, p=7, seed=4)
     X = np.asfortranarray(X)
     r = np.random.default_rng(5).standard_normal(30)

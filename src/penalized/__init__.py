@@ -23,8 +23,7 @@ from ._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
 from ._relaxed import RelaxedLasso, RelaxedLassoCV
 from ._ridge import Ridge, RidgeCV, ridge_path
 from . import solvers
-
-__version__ = "0.1.0.dev0"
+from ._version import __version__
 
 
 def get_include():

@@ -55,12 +55,14 @@ def path(model_or_result, coefs=None, *, X=None, y=None, ax=None, n_labels=5,
     """Coefficients against log10(alpha), the top features labelled.
 
     ``model_or_result`` is one of
+
     - the alphas (n_alphas,), with ``coefs`` (n_features, n_alphas);
     - the tuple returned by :func:`penalized.lasso_path`, :func:`~penalized.enet_path`
       or :func:`~penalized.logistic_path` (alphas first, coefficients second);
     - a fitted CV estimator, with the ``X`` and ``y`` it was fitted on: its
       path at the chosen l1_ratio is recomputed on its alpha grid (at
       tol <= 1e-8, so that the curves are smooth).
+
     The top axis shows the number of non-zero coefficients; the labels name the
     ``n_labels`` largest coefficients at the smallest alpha.  ``mark`` (a
     fitted CV estimator; by default the one passed) draws its alpha_min_ and
