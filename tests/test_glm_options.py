@@ -196,3 +196,66 @@ def test_path_with_options_matches_single_fits():
 @parametrize_with_checks([penalized.LogisticRegression("l1", C=10.0, tol=1e-12, standardize=True)])
 def test_sklearn_contract_with_standardize(estimator, check):
     check(estimator)
+
+
+# -- glmnet's offset -----------------------------------------------------------
+
+@pytest.mark.parametrize("K", [2, 3])
+@pytest.mark.parametrize("penalty", ["l1", "group"])
+def test_offset_meets_the_optimality_conditions(K, penalty):
+    X, labels = make_multiclass(n=100, p=15, K=K, seed=39)
+    Kp = 1 if K == 2 else K
+    rng = np.random.default_rng(6)
+    offset = rng.normal(size=(100, Kp)) if Kp > 1 else rng.normal(size=100)
+    m = penalized.LogisticRegression(penalty, C=3.0, tol=1e-13).fit(X, labels, offset=offset)
+    plain = penalized.LogisticRegression(penalty, C=3.0, tol=1e-13).fit(X, labels)
+    o = offset.reshape(100, Kp)
+    W = m.coef_.T
+    if penalty == "l1":
+        # numpy KKT with eta = X W + b + offset: the offset enters the gradient only
+        Xd = np.asarray(X, dtype=np.float64)
+        E = Xd @ W + m.intercept_ + o
+        if Kp == 1:
+            y = np.where(labels > 0, 1.0, -1.0)
+            r = (-y / (1.0 + np.exp(y * E[:, 0])))[:, None]
+        else:
+            E = E - E.max(axis=1, keepdims=True)
+            P = np.exp(E) / np.exp(E).sum(axis=1, keepdims=True)
+            r = P - np.eye(K)[labels]
+        G, gb = Xd.T @ r / 100, r.sum(axis=0) / 100
+        l1 = m.alpha_
+        viol = np.where(W != 0, np.abs(G + l1 * np.sign(W)), np.maximum(np.abs(G) - l1, 0))
+        assert max(viol.max(), np.abs(gb).max()) < 1e-6 * l1
+    assert m.kkt_violation_.max() < 1e-6 * m.alpha_
+    assert np.abs(m.coef_ - plain.coef_).max() > 1e-3
+    # predictions take the same offset
+    np.testing.assert_allclose(m.decision_function(X, offset=offset).reshape(100, -1),
+                               np.asarray(X) @ m.coef_.T + m.intercept_ + o, atol=1e-12)
+    assert m.predict_proba(X, offset=offset).shape == (100, K)
+
+
+@pytest.mark.parametrize("K", [2, 3])
+def test_constant_offset_moves_only_the_intercept(K):
+    """A constant offset c (all samples, all classes alike) is absorbed by the intercept."""
+    X, labels = make_multiclass(n=90, p=12, K=K, seed=40)
+    Kp = 1 if K == 2 else K
+    c = 0.7 * np.arange(1, Kp + 1)
+    offset = np.tile(c, (90, 1)) if Kp > 1 else np.full(90, c[0])
+    a = penalized.LogisticRegression("l1", C=2.0, tol=1e-13).fit(X, labels)
+    b = penalized.LogisticRegression("l1", C=2.0, tol=1e-13).fit(X, labels, offset=offset)
+    np.testing.assert_allclose(b.coef_, a.coef_, atol=1e-7)
+    shift = c - c.mean() if Kp > 1 else c
+    np.testing.assert_allclose(b.intercept_ + shift, a.intercept_, atol=1e-7)
+
+
+def test_offset_errors_and_path():
+    X, labels = make_multiclass(n=60, p=8, K=3, seed=41)
+    with pytest.raises(ValueError, match="offset must have shape"):
+        penalized.LogisticRegression("l1").fit(X, labels, offset=np.zeros(60))
+    with pytest.raises(ValueError, match="offset contains NaN"):
+        penalized.LogisticRegression("l1").fit(X, labels, offset=np.full((60, 3), np.nan))
+    offset = np.random.default_rng(7).normal(size=(60, 3))
+    alphas, coefs, _, _ = penalized.logistic_path(X, labels, alphas=[0.05, 0.01], tol=1e-12,
+                                                  offset=offset)
+    m = penalized.LogisticRegression("l1", alpha=0.01, tol=1e-12).fit(X, labels, offset=offset)
+    np.testing.assert_allclose(coefs[:, :, 1], m.coef_, atol=1e-6)

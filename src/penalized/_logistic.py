@@ -152,10 +152,13 @@ class LogisticProblem:
         Shared by problems on the same X (one-vs-rest): it does not depend on y.
     penalty_factor, exclude, standardize : glmnet's per-feature options (see
         :func:`glm_penalty_factors`).
+    offset : ndarray (n, K) float64 or None (validated)
+        glmnet's offset: a fixed term of the linear predictor, eta = X W + b + offset.
     """
 
     def __init__(self, X, y, sample_weight=None, fit_intercept=True, design=None,
-                 group=False, penalty_factor=None, exclude=None, standardize=False):
+                 group=False, penalty_factor=None, exclude=None, standardize=False,
+                 offset=None):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
@@ -172,8 +175,40 @@ class LogisticProblem:
         # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
         self.design = Design(X, None, fit_intercept) if design is None else design
         self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize)
+        self.offset = offset
         self.b0 = self.loss.null_intercept(fit_intercept)
-        self.null_loss = self.loss.value(np.broadcast_to(self.b0, (n, self.n_outputs))) / n
+        if offset is not None and fit_intercept:
+            self.b0 = self._null_intercept_with_offset(self.b0)
+        self.null_loss = self.loss.value(self.null_eta()) / n
+
+    def null_eta(self):
+        """The linear predictor of the intercept-only model, b0 (+ offset), (n, K)."""
+        E = np.broadcast_to(self.b0, (self.n_samples, self.n_outputs))
+        return E if self.offset is None else E + self.offset
+
+    def _null_intercept_with_offset(self, b):
+        """argmin_b sum_i s_i f_i(b + offset_i) by Newton's method with backtracking
+        (concave in b, no closed form with an offset); b starts at the offset-free fit."""
+        n, K = self.n_samples, self.n_outputs
+        for _ in range(100):
+            E = b + self.offset
+            G = -self.loss.neg_gradient(E).sum(axis=0)       # d/db of sum s f
+            if np.abs(G).max() <= 1e-13 * n:
+                break
+            if K == 1:
+                p = expit(E[:, 0])
+                H = np.array([[float(self.s @ (p * (1.0 - p)))]])
+            else:
+                P = np.exp(_log_softmax(E)[0])
+                H = np.diag(self.s @ P) - (P * self.s[:, None]).T @ P
+            d = -np.linalg.lstsq(H, G, rcond=None)[0]
+            f0, t = self.loss.value(E), 1.0
+            while t > 1e-10 and self.loss.value(E + t * d) > f0 + 1e-4 * t * float(G @ d):
+                t *= 0.5
+            b = b + t * d
+            if K > 1:
+                b = b - b.mean()
+        return b
 
     def loss_value(self, E):
         """(1/n) sum_i s_i f_i(eta_i)."""
@@ -211,8 +246,8 @@ class LogisticProblem:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid."
             )
-        E0 = np.broadcast_to(self.b0, (self.n_samples, self.n_outputs))
-        mag = _magnitudes(self.correlations(self.loss.neg_gradient(E0)), self.group)
+        mag = _magnitudes(self.correlations(self.loss.neg_gradient(self.null_eta())),
+                          self.group)
         if mag.ndim == 2:
             mag = mag.max(axis=1)
         factors = self.factors or {}
@@ -312,6 +347,8 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     b = np.array(b, dtype=np.float64)
     if E is None:
         E = problem.linear(W) + b
+        if problem.offset is not None:
+            E = E + problem.offset
     l1_prev = 0.0 if l1_prev is None else l1_prev
     if problem.n_outputs == 1:
         w = np.ascontiguousarray(W[:, 0])
@@ -319,7 +356,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
         info = logistic_binary_solve(problem.design, w, b, eta, problem.loss.y, problem.s,
                                      L1, L2, tol_abs, max_newton=max_iter,
                                      max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
-                                     **(problem.factors or {}))
+                                     offset=problem.offset, **(problem.factors or {}))
         W[:, 0] = w
         info.update(b=b, eta=eta[:, None])
         return info
@@ -328,7 +365,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     info = multinomial_solve(problem.design, Wf, b, Ef, problem.loss.codes, problem.s, L1, L2,
                              tol_abs, group=problem.group, max_newton=max_iter,
                              max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
-                             **(problem.factors or {}))
+                             offset=problem.offset, **(problem.factors or {}))
     W[...] = Wf
     b, Ef = problem.loss.normalize_intercept(b, Ef)
     info.update(b=b, eta=Ef)
@@ -345,7 +382,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     of one path point.  ``tol``: stop when gap <= tol * F(0, b_0) (the
     intercept-only loss).
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
-    ``return_eta``: also return X W + b at the last alpha ((n, K) float64).
+    ``return_eta``: also return X W + b (+ offset) at the last alpha ((n, K) float64).
     """
     n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -371,7 +408,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         gap = max(info["gap"], 0.0)     # a negative gap is rounding
         if not np.any(W) and l1_ratio > 0 and alpha_max is None:
             alpha_max = problem.alpha_max(l1_ratio)     # one pass over X, once
-        if not np.any(W) and l1_ratio > 0 and \
+        if not np.any(W) and l1_ratio > 0 and problem.offset is None and \
                 alpha >= alpha_max * (1 - 8 * np.finfo(float).eps):
             # alpha >= alpha_max: (0, b_0) is the exact minimiser (b_0 = log odds
             # or log class priors) and its dual point makes primal = dual; only

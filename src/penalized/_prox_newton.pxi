@@ -47,6 +47,7 @@ cdef struct glm_loss_t:
     const Py_ssize_t *codes   # MULTINOMIAL: class of each sample, in [0, K)
     const double *class_weight  # MULTINOMIAL: c_k = sum_i s_i [c_i = k]
     const double *s           # sample weights, summing to n
+    const double *offset      # fixed part of eta (n x K, F-ordered), NULL: none
     double s_max
     double modulus            # the dual is (modulus / s_max)-strongly concave
 
@@ -267,7 +268,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     psi*(v) = sum_k (|v_k| - L1 f1_j)_+^2 / f2_j (entrywise) or
     (||v||_2 - L1 f1_j)_+^2 / f2_j (rows), or -conj(t) with t making every dual
     norm mag_j <= L1 f1_j / t (L2 = 0).
-    Tried: the L1-feasible t, t = 1 and (L2 > 0) their geometric mean.
+    Tried: the L1-feasible t, t = 1 and (L2 > 0) their geometric mean.  With
+    an offset o (eta = X W + b + o) the dual gains -t Theta.o.
     Fills corr[j + k ldc] = x_c,j.Theta_k (unscaled) and mag[j] (max_k |.| or the
     row norm) for j in cand; W's column k starts at W + k ldw.  ``theta_col``
     (design precision, n) and ``a``, ``th`` (double, n K) are scratch.
@@ -275,7 +277,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
     cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, wsq, wabs
-    cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j
+    cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j, to
     cdef int q
     cdef double ts[3]
     _loss_dual_point(L, eta, fit_intercept, a, th)
@@ -330,9 +332,13 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     ts[2] = sqrt(feas)
     best = -INFINITY
     out.scale = feas
+    to = 0.0
+    if L.offset != NULL:
+        for i in range(n * K):
+            to += th[i] * L.offset[i]
     for q in range(3 if P.l2 > 0.0 else 1):
         t = ts[q]
-        d = -_loss_conjugate(L, a, t)
+        d = -_loss_conjugate(L, a, t) - t * to
         if P.l2 > 0.0:
             for c in range(m):
                 j = cand[c] if cand != NULL else c
@@ -1305,7 +1311,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           const double[::1] y, const double[::1] s, double L1, double L2,
                           double tol_abs, Py_ssize_t max_newton=100,
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
-                          l1_weights=None, l2_weights=None, excluded=None):
+                          l1_weights=None, l2_weights=None, excluded=None, offset=None):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -1316,7 +1322,8 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     ``l1_prev`` (> L1) is the previous L1 of a path: the first working set is
     then the sequential strong set.  ``l1_weights``, ``l2_weights`` (p,)
     float64 > 0: per-feature factors f1, f2 of L1 and L2 (see ``glm_pen_t``);
-    ``excluded`` (p,) bool: features kept at 0 (they must be 0 on entry).
+    ``excluded`` (p,) bool: features kept at 0; ``offset`` (n,) float64: the
+    fixed part of eta (eta on entry must include it).
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
     n_screened), gap and primal in n F units.
     """
@@ -1336,20 +1343,20 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     loss.modulus = 4.0      # a log a + (1 - a) log(1 - a) is 4-strongly convex
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype, l1_weights, l2_weights, excluded)
+                      design.dtype, l1_weights, l2_weights, excluded, offset)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
                       const Py_ssize_t[::1] codes, const double[::1] s, double L1, double L2,
                       double tol_abs, bint group=False, Py_ssize_t max_newton=100,
                       Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
-                      l1_weights=None, l2_weights=None, excluded=None):
+                      l1_weights=None, l2_weights=None, excluded=None, offset=None):
     """Minimise the softmax n F(W, b) natively, in place (see ``_glm_solve``).
 
     As ``logistic_binary_solve`` with K = W.shape[1] >= 2 classes: W (p, K) and
     eta = X W + b (n, K) F-ordered float64, b (K,), ``codes`` the class of
     each sample in [0, K).  ``group``: L1 on the rows ||W_j||_2 instead of
-    entrywise.  ``l1_weights``, ``l2_weights``, ``excluded`` as in
+    entrywise.  ``l1_weights``, ``l2_weights``, ``excluded``, ``offset`` ((n, K)) as in
     ``logistic_binary_solve``.  The intercepts are not normalised (softmax is invariant to a
     common shift; the caller centres them).
     """
@@ -1376,13 +1383,13 @@ def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1
     loss.modulus = 1.0      # sum_k a_k log a_k is 1-strongly convex on the simplex
     return _glm_entry(D, &loss, &W[0, 0] if p else NULL, &b[0], &eta[0, 0] if n else NULL,
                       L1, L2, group, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype, l1_weights, l2_weights, excluded)
+                      design.dtype, l1_weights, l2_weights, excluded, offset)
 
 
-cdef dict _glm_entry(design_t *D, const glm_loss_t *L, double *W, double *b, double *eta,
+cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *eta,
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
-                     double l1_prev, dtype, l1_weights, l2_weights, excluded):
+                     double l1_prev, dtype, l1_weights, l2_weights, excluded, offset):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``)."""
     cdef workspace_t wk
     cdef glm_bufs_t bf
@@ -1408,6 +1415,12 @@ cdef dict _glm_entry(design_t *D, const glm_loss_t *L, double *W, double *b, dou
                 pen.f1 = <const double *>cnp.PyArray_DATA(a)
             else:
                 pen.f2 = <const double *>cnp.PyArray_DATA(a)
+    if offset is not None:
+        off = np.asfortranarray(offset, dtype=np.float64).reshape(-1, order="F")
+        if off.size != n * L.K or not np.all(np.isfinite(off)):
+            raise ValueError(f"offset must hold {n * L.K} finite values")
+        keep.append(off)
+        L.offset = <const double *>cnp.PyArray_DATA(off)
     if excluded is not None:
         ex = np.ascontiguousarray(excluded, dtype=np.int8)
         if ex.shape != (p,):

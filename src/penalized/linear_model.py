@@ -279,6 +279,13 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         standard deviation (glmnet's default; X is not copied); ``coef_`` is
         reported on the original scale.  Constant columns get 0.
 
+    ``fit(X, y, sample_weight=None, offset=None)``: glmnet's offset, a fixed
+    per-sample term of the linear predictor (eta = X W + b + offset; shape
+    (n_samples,) for two classes and one-vs-rest, (n_samples, n_classes) for
+    the multinomial); pass the same ``offset=`` to ``decision_function``,
+    ``predict`` and ``predict_proba`` (default: none).  The certificate's
+    reference F(0, b0) is then the intercept-only model with the offset.
+
     Attributes
     ----------
     coef_ : ndarray (n_features,) or (n_targets, n_features)
@@ -496,7 +503,7 @@ def logistic_label_sets(y, classes, multi_class="multinomial"):
 def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs=None,
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
                   coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
-                  penalty_factor=None, exclude=None, standardize=False):
+                  penalty_factor=None, exclude=None, standardize=False, offset=None):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -518,7 +525,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     may be given instead of ``alphas``: alpha = 1 / (C * sum of raw weights).
     ``verbose=True`` prints a progress line (alpha index, non-zeros, gap) to stderr.
     ``penalty_factor``, ``exclude``, ``standardize``: glmnet's per-feature
-    options, as in :class:`LogisticRegression`.
+    options, and ``offset`` (a fixed term of the linear predictor), as in
+    :class:`LogisticRegression`.
 
     Returns
     -------
@@ -539,9 +547,10 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     raw_total = (X.shape[0] if sample_weight is None
                  else float(np.sum(check_1d_float(sample_weight, "sample_weight"))))
     sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
+    offset = check_offset(offset, X.shape[0], 1 if labels.ndim == 1 else labels.shape[1])
     problem = LogisticProblem(X, labels, sample_weight, fit_intercept,
                               group=penalty == "group", penalty_factor=penalty_factor,
-                              exclude=exclude, standardize=standardize)
+                              exclude=exclude, standardize=standardize, offset=offset)
     if alphas is not None and Cs is not None:
         raise ValueError("give alphas or Cs, not both.")
     if Cs is not None:
@@ -565,6 +574,25 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     if return_n_iter:
         return alphas, coefs, intercepts, gaps, n_iters
     return alphas, coefs, intercepts, gaps
+
+
+def check_offset(offset, n_samples, n_outputs, n_coef=None):
+    """glmnet's offset as an (n_samples, n_outputs) float64 array, or None.
+
+    (n,) is taken for one predictor (two classes, or each one-vs-rest problem);
+    more classes (multinomial) need (n, n_classes).  Errors name ``offset``.
+    """
+    if offset is None:
+        return None
+    o = np.asarray(offset, dtype=np.float64)
+    if o.ndim == 1 and n_outputs == 1:
+        o = o[:, None]
+    if o.shape != (n_samples, n_outputs):
+        want = f"({n_samples},)" if n_outputs == 1 else f"({n_samples}, {n_outputs})"
+        raise ValueError(f"offset must have shape {want}, got {np.shape(offset)}.")
+    if not np.all(np.isfinite(o)):
+        raise ValueError("offset contains NaN or infinity.")
+    return np.ascontiguousarray(o)
 
 
 def classification_labels(y, n_samples):
@@ -683,7 +711,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         self.standardize = standardize
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model: one binary or multinomial problem, or one per class (ovr)."""
         l1_ratio = _logistic_l1_ratio(self.penalty, self.l1_ratio)
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
@@ -710,6 +738,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
             alpha = 1.0 / ((1.0 if self.C is None else float(self.C)) * raw_total)
         label_sets = logistic_label_sets(y, classes, self.multi_class)
         n_coef = 1 if classes.size == 2 else classes.size
+        offset = check_offset(offset, n, 1 if label_sets[0].ndim == 1 else classes.size)
         prev = getattr(self, "coef_", None) if self.warm_start else None
         if prev is not None and prev.shape != (n_coef, X.shape[1]):
             prev = None
@@ -722,7 +751,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
                                       group=self.penalty == "group",
                                       penalty_factor=self.penalty_factor, exclude=self.exclude,
-                                      standardize=self.standardize)
+                                      standardize=self.standardize, offset=offset)
             design = problem.design
             c, b, g, it, E = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
@@ -734,6 +763,8 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
             coef[rows], intercept[rows] = W.T, np.reshape(b, -1)
             if W.dtype != np.float64:     # the returned coefficients were rounded
                 E = problem.linear(W) + intercept[rows]
+                if offset is not None:
+                    E = E + offset
             kkt.append(problem.kkt_violation(E, W, alpha * l1_ratio, alpha * (1 - l1_ratio)))
             gaps.append(g[0])
             n_iter.append(int(it[0]))
@@ -746,24 +777,27 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         self.n_iter_ = np.array(n_iter)
         return self
 
-    def decision_function(self, X):
-        """X @ coef_.T + intercept_: shape (n_samples,) for two classes (the score of
-        classes_[1]), else (n_samples, n_classes)."""
+    def decision_function(self, X, offset=None):
+        """X @ coef_.T + intercept_ (+ offset): shape (n_samples,) for two classes (the
+        score of classes_[1]), else (n_samples, n_classes)."""
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        if offset is not None:
+            scores = scores + check_offset(offset, X.shape[0], 1 if self.coef_.shape[0] == 1
+                                           or self.multi_class_ == "ovr" else scores.shape[1])
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
-    def predict(self, X):
+    def predict(self, X, offset=None):
         """The class of the largest score (two classes: classes_[1] where the score is > 0)."""
-        scores = self.decision_function(X)
+        scores = self.decision_function(X, offset)
         best = (scores > 0).astype(np.intp) if scores.ndim == 1 else scores.argmax(axis=1)
         return self.classes_[best]
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, offset=None):
         """Class probabilities: sigmoid (two classes), softmax (multinomial) or
         normalised one-vs-rest sigmoids."""
-        scores = self.decision_function(X)
+        scores = self.decision_function(X, offset)
         if scores.ndim == 1:
             p1 = expit(scores)
             return np.column_stack([1.0 - p1, p1])
@@ -773,5 +807,5 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         total = prob.sum(axis=1, keepdims=True)
         return prob / np.where(total > 0, total, 1.0)
 
-    def predict_log_proba(self, X):
-        return np.log(self.predict_proba(X))
+    def predict_log_proba(self, X, offset=None):
+        return np.log(self.predict_proba(X, offset))
