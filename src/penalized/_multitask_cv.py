@@ -27,10 +27,10 @@ from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
     _check_l1_ratios,
     _collect_folds,
-    _cv_grids,
-    _rows,
+        _rows,
     _run_folds,
     _store_cv,
+    cv_grids,
 )
 
 __all__ = ["MultiTaskElasticNetCV", "MultiTaskLassoCV"]
@@ -69,8 +69,10 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
     ----------
     l1_ratio : float or list of float, default=0.5
     eps : float, default=1e-3, alpha_min / alpha_max of the automatic grid.
-    n_alphas : int, default=100
-    alphas : array-like or None, explicit grid shared by every l1_ratio.
+    alphas : int or array-like, default=100
+        An int: the number of alphas of each automatic grid (scikit-learn 1.9's
+        meaning); an array: the grid, shared by every l1_ratio.
+    n_alphas : int, deprecated (FutureWarning): use ``alphas=<int>``.
     fit_intercept, max_iter, tol, copy_X : as in :class:`penalized.MultiTaskElasticNet`
         (``tol`` certifies every path point).
     cv : int, splitter or iterable, default=None (5-fold); ``groups`` in fit reaches it.
@@ -91,7 +93,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
     coef_ (n_tasks, n_features), intercept_, dual_gap_, n_iter_ : of the refit on all data.
     """
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, copy_X=True,
                  n_jobs=None, alpha_selection="min", verbose=0):
         self.l1_ratio = l1_ratio
@@ -120,7 +122,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         Y = check_Y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
-        grids = _cv_grids(self, ratios, full.alpha_max)
+        grids = cv_grids(self, ratios, full.alpha_max)
         folds = list(check_cv(self.cv).split(X, Y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)
@@ -159,7 +161,7 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
     """Multi-task Lasso (l1_ratio = 1) with alpha chosen by cross-validation;
     see :class:`MultiTaskElasticNetCV`."""
 
-    def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
+    def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
                  max_iter=1000, tol=1e-4, cv=None, copy_X=True, n_jobs=None,
                  alpha_selection="min", verbose=0):
         self.eps = eps

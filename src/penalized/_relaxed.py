@@ -39,10 +39,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
+from ._alphas import cv_alphas, is_count
 from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
 from ._progress import path_progress
 from ._validation import (
-    check_alphas,
     check_choice,
     check_sample_weight,
     check_scalar_param,
@@ -243,7 +243,9 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     Parameters
     ----------
     gammas : sequence of floats in [0, 1], default=(0, 0.25, 0.5, 0.75, 1) (glmnet's).
-    eps, n_alphas, alphas : the alpha grid, as in :class:`penalized.LassoCV`.
+    eps, alphas, n_alphas : the alpha grid, as in :class:`penalized.LassoCV`
+        (``alphas``: an int, default 100, is the size of the automatic grid; an
+        array is the grid; ``n_alphas`` is deprecated).
     fit_intercept, precompute, max_iter, tol : as in :class:`RelaxedLasso`.
     cv : int, splitter or iterable, default=None (5-fold); ``groups`` in :meth:`fit`.
     n_jobs : int or None, parallel fold jobs (threads).
@@ -265,7 +267,7 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         of the final fit (``estimator_``, a fitted :class:`RelaxedLasso`).
     """
 
-    def __init__(self, *, gammas=DEFAULT_GAMMAS, eps=1e-3, n_alphas=100, alphas=None,
+    def __init__(self, *, gammas=DEFAULT_GAMMAS, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  n_jobs=None, alpha_selection="min", verbose=0):
         self.gammas = gammas
@@ -298,14 +300,13 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         X = validate_X(self, X, reset=True)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        if self.alphas is None:
-            check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
+        alphas = cv_alphas(self.alphas, self.n_alphas)
+        if is_count(alphas):
+            check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
             full = LeastSquaresProblem(X, sw, self.fit_intercept, False)
-            alphas = alpha_grid(full.alpha_max(full.target(y), 1.0), self.n_alphas, self.eps)
-        else:
-            alphas = check_alphas(self.alphas)
-            if np.any(alphas <= 0):
-                raise ValueError("alphas must all be > 0.")
+            alphas = alpha_grid(full.alpha_max(full.target(y), 1.0), alphas, self.eps)
+        elif np.any(alphas <= 0):
+            raise ValueError("alphas must all be > 0.")
         folds = list(check_cv(self.cv).split(X, y, groups))
         verbose = int(self.verbose)
         jobs = [(X, y, sw, train, test, alphas, gammas, self.fit_intercept, self.precompute,

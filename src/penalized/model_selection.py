@@ -32,6 +32,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._features import check_max_features, feature_options, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
+from ._alphas import cv_alphas, is_count
 from ._progress import message, path_progress
 from ._validation import (
     check_1d_float,
@@ -206,16 +207,20 @@ def _user_grid(alphas, n_ratios):
     return [grid] * n_ratios
 
 
-def _cv_grids(estimator, ratios, alpha_max):
-    """One decreasing alpha grid per l1_ratio: the estimator's ``alphas``, or
-    ``n_alphas`` from ``alpha_max(l1_ratio)`` down to ``eps`` times it."""
-    if estimator.alphas is not None:
-        return _user_grid(estimator.alphas, ratios.size)
-    check_scalar_param(estimator.n_alphas, "n_alphas", low=1, integer=True)
+def cv_grids(estimator, ratios, alpha_max):
+    """One decreasing alpha grid per l1_ratio: the estimator's ``alphas`` if it is
+    an array, else ``alphas`` (an int; or the deprecated ``n_alphas``) points from
+    ``alpha_max(l1_ratio)`` down to ``eps`` times it."""
+    spec = cv_alphas(estimator.alphas, getattr(estimator, "n_alphas", "deprecated"))
+    if not is_count(spec):
+        return [spec] * ratios.size
     check_scalar_param(estimator.eps, "eps", low=0, high=1, low_inclusive=False)
     if np.any(ratios == 0):
-        raise ValueError("l1_ratio=0 needs an explicit alphas grid.")
-    return [alpha_grid(alpha_max(r), estimator.n_alphas, estimator.eps) for r in ratios]
+        raise ValueError(
+            "Automatic alpha grid generation is not supported for l1_ratio=0. Please "
+            "supply a grid by providing your estimator with the appropriate `alphas=` "
+            "argument.")
+    return [alpha_grid(alpha_max(r), spec, estimator.eps) for r in ratios]
 
 
 # ---------------------------------------------------------------------------
@@ -267,8 +272,13 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     l1_ratio : float or list of float, default=0.5
         Several values are cross-validated too (each with its own alpha grid).
     eps : float, default=1e-3, alpha_min / alpha_max of the automatic grid.
-    n_alphas : int, default=100
-    alphas : array-like or None, explicit grid shared by every l1_ratio.
+    alphas : int or array-like, default=100
+        As in scikit-learn 1.9: an int is the number of alphas of each
+        automatic grid (one per l1_ratio, from alpha_max down to eps *
+        alpha_max); an array is the grid itself, shared by every l1_ratio.
+    n_alphas : int, deprecated
+        Accepted with a FutureWarning (scikit-learn 1.9 removed it): use
+        ``alphas=<int>``.  ``alphas=None`` is deprecated too (means 100).
     fit_intercept, precompute, max_iter, tol, positive, random_state, selection :
         as in :class:`penalized.ElasticNet` (``tol`` certifies every path point).
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize :
@@ -308,7 +318,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     coef_, intercept_, dual_gap_, n_iter_ : of the final refit on all data.
     """
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
@@ -358,7 +368,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
         features = resolve_features(full, options)
         tgt = full.target(y)
-        grids = _cv_grids(self, ratios,
+        grids = cv_grids(self, ratios,
                           lambda r: full.alpha_max(tgt, r, self.positive, features))
         folds = list(check_cv(self.cv).split(X, y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
@@ -412,7 +422,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
 class LassoCV(ElasticNetCV):
     """Lasso (l1_ratio = 1) with alpha chosen by cross-validation; see :class:`ElasticNetCV`."""
 
-    def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
+    def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
@@ -546,9 +556,9 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         raw weights (n without weights).  Every fold then solves at these
         alphas (scikit-learn's LogisticRegressionCV keeps C fixed per fold
         instead, i.e. alpha = 1 / (C * n_train)).
-    alphas : array-like or None, explicit grid (exclusive with Cs).
-    n_alphas : int, default=100, eps : float, default=1e-3
-        Automatic grid when neither is given: from alpha_max (the smallest
+    alphas : int or array-like, default=100
+        An array: the grid (exclusive with Cs).  An int (ignored when Cs is
+        given): the size of the automatic grid, from alpha_max (the smallest
         alpha with all coefficients zero; the largest over the one-vs-rest
         problems) down to eps * alpha_max.  For penalty='l2' (no alpha_max)
         the grid runs from 100 x the L1 alpha_max down to eps x the L1
@@ -584,7 +594,7 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
     fitted :class:`penalized.LogisticRegression`).
     """
 
-    def __init__(self, penalty="l2", *, Cs=None, alphas=None, n_alphas=100, eps=1e-3,
+    def __init__(self, penalty="l2", *, Cs=None, alphas=100, n_alphas="deprecated", eps=1e-3,
                  l1_ratios=None, cv=None, scoring=None, n_jobs=None, alpha_selection="min",
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial"):
@@ -621,9 +631,9 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         return _check_l1_ratios(self.l1_ratios, "l1_ratios")
 
     def _grids(self, X, y, sw, classes, ratios, total):
-        if self.alphas is not None and self.Cs is not None:
-            raise ValueError("give alphas or Cs, not both.")
         if self.Cs is not None:
+            if not (self.alphas is None or (is_count(self.alphas) and self.alphas == 100)):
+                raise ValueError("give alphas or Cs, not both.")
             if isinstance(self.Cs, (int, np.integer)) and not isinstance(self.Cs, bool):
                 check_scalar_param(self.Cs, "Cs", low=1, integer=True)
                 Cs = np.logspace(-4, 4, int(self.Cs))
@@ -632,17 +642,17 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 if Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
                     raise ValueError("Cs must be an int or a non-empty array of finite values > 0.")
             return _user_grid(1.0 / (Cs * total), ratios.size)
-        if self.alphas is not None:
-            return _user_grid(self.alphas, ratios.size)
-        check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
+        spec = cv_alphas(self.alphas, self.n_alphas)
+        if not is_count(spec):
+            return [spec] * ratios.size
         check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
         amax1, design = 0.0, None
         for labels in logistic_label_sets(y, classes, self.multi_class):   # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design)
             design = problem.design
             amax1 = max(amax1, problem.alpha_max(1.0))
-        return [alpha_grid(amax1 / r, self.n_alphas, self.eps) if r > 0 else
-                alpha_grid(L2_GRID_FACTOR * amax1, self.n_alphas, self.eps / L2_GRID_FACTOR)
+        return [alpha_grid(amax1 / r, spec, self.eps) if r > 0 else
+                alpha_grid(L2_GRID_FACTOR * amax1, spec, self.eps / L2_GRID_FACTOR)
                 for r in ratios]
 
     @keeps_state_on_error

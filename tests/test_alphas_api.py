@@ -1,0 +1,116 @@
+"""``alphas`` as an int or an array everywhere, ``n_alphas`` with scikit-learn 1.9's deprecation."""
+
+import warnings
+
+import numpy as np
+import pytest
+import sklearn.linear_model as sklm
+
+import penalized
+from conftest import make_regression
+
+CV_REGRESSORS = [penalized.LassoCV, penalized.ElasticNetCV, penalized.RelaxedLassoCV]
+MT_CV = [penalized.MultiTaskLassoCV, penalized.MultiTaskElasticNetCV]
+PATHS = [penalized.lasso_path, penalized.enet_path]
+
+
+@pytest.fixture
+def data():
+    return make_regression(n=60, p=12, seed=3)
+
+
+@pytest.mark.parametrize("cls", CV_REGRESSORS + MT_CV)
+def test_cv_int_alphas_is_a_grid_size(cls, data):
+    # the bug of issue 16: alphas=30 must be 30 alphas, not the one-point grid [30.]
+    X, y = data
+    Y = np.c_[y, y[::-1]] if cls in MT_CV else y
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        m = cls(alphas=30, cv=3).fit(X, Y)
+    assert m.alphas_.shape == (30,)
+    assert np.all(np.diff(m.alphas_) < 0)
+    np.testing.assert_allclose(m.alphas_[-1] / m.alphas_[0], 1e-3)
+    assert np.any(m.coef_ != 0)
+    # the default is 100 alphas
+    assert cls(cv=3).fit(X, Y).alphas_.shape == (100,)
+
+
+def test_lassocv_grid_matches_sklearn(data):
+    X, y = data
+    ours = penalized.LassoCV(alphas=25, cv=3).fit(X, y)
+    ref = sklm.LassoCV(alphas=25, cv=3).fit(X, y)
+    np.testing.assert_allclose(ours.alphas_, ref.alphas_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("cls", CV_REGRESSORS)
+def test_cv_n_alphas_deprecated(cls, data):
+    X, y = data
+    with pytest.warns(FutureWarning, match="'n_alphas' is deprecated.*alphas=7"):
+        m = cls(n_alphas=7, cv=3).fit(X, y)
+    assert m.alphas_.shape == (7,)
+    with pytest.warns(FutureWarning, match="'alphas=None' is deprecated"):
+        m = cls(alphas=None, cv=3).fit(X, y)
+    assert m.alphas_.shape == (100,)
+    # an explicit grid wins over n_alphas (as before), still with the warning
+    with pytest.warns(FutureWarning, match="n_alphas"):
+        m = cls(n_alphas=7, alphas=[0.5, 0.1, 1.0], cv=3).fit(X, y)
+    np.testing.assert_array_equal(m.alphas_, [1.0, 0.5, 0.1])
+    with pytest.raises(ValueError, match="alphas=5 and n_alphas=7 disagree"):
+        with pytest.warns(FutureWarning):
+            cls(n_alphas=7, alphas=5, cv=3).fit(X, y)
+
+
+def test_logistic_cv_alphas_int(data):
+    X, y = data
+    yc = (y > np.median(y)).astype(int)
+    m = penalized.LogisticRegressionCV("l1", alphas=6, cv=3).fit(X, yc)
+    assert m.alphas_.shape == (6,)
+    with pytest.warns(FutureWarning, match="n_alphas"):
+        assert penalized.LogisticRegressionCV("l1", n_alphas=4, cv=3).fit(
+            X, yc).alphas_.shape == (4,)
+    assert penalized.LogisticRegressionCV("l1", Cs=5, cv=3).fit(X, yc).alphas_.shape == (5,)
+    with pytest.raises(ValueError, match="alphas or Cs"):
+        penalized.LogisticRegressionCV("l1", Cs=5, alphas=[0.1, 0.01], cv=3).fit(X, yc)
+    a, *_ = penalized.logistic_path(X, yc, alphas=5)
+    assert a.shape == (5,)
+
+
+@pytest.mark.parametrize(
+    "alphas, err, msg",
+    [((1, -1, -100), ValueError, r"alphas\[1\] == -1, must be >= 0.0."),
+     ((1, 1.0, "1"), TypeError, r"alphas\[2\] must be an instance of float, not str"),
+     (0, ValueError, "alphas must be >= 1"),
+     (2.5, ValueError, "alphas"),
+     ([], ValueError, "non-empty")])
+@pytest.mark.parametrize("cls", [penalized.LassoCV, penalized.MultiTaskLassoCV])
+def test_cv_alphas_validation(cls, alphas, err, msg, data):
+    X, y = data
+    Y = np.c_[y, y] if cls is penalized.MultiTaskLassoCV else y
+    with pytest.raises(err, match=msg):
+        cls(alphas=alphas, cv=3).fit(X, Y)
+
+
+@pytest.mark.parametrize("path", PATHS + [penalized.multitask_lasso_path])
+def test_path_n_alphas_deprecation(path, data):
+    X, y = data
+    if path is penalized.multitask_lasso_path:
+        y = np.c_[y, y[::-1]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        a = path(X, y, alphas=5)[0]
+        assert a.shape == (5,)
+        assert path(X, y)[0].shape == (100,)     # the default: silent
+    with pytest.warns(FutureWarning, match="'n_alphas' was deprecated in 1.9"):
+        assert path(X, y, n_alphas=4)[0].shape == (4,)
+    with pytest.warns(FutureWarning, match="'alphas=None' is deprecated"):
+        assert path(X, y, alphas=None)[0].shape == (100,)
+    a = path(X, y, alphas=[0.1, 1.0, 0.5])[0]
+    np.testing.assert_array_equal(a, [1.0, 0.5, 0.1])
+
+
+def test_path_grid_matches_sklearn(data):
+    X, y = data
+    Xc, yc = X - X.mean(0), y - y.mean()
+    ours = penalized.enet_path(Xc, yc, l1_ratio=0.4, alphas=9)[0]
+    ref = sklm.enet_path(Xc, yc, l1_ratio=0.4, alphas=9)[0]
+    np.testing.assert_allclose(ours, ref, rtol=1e-10)
