@@ -72,8 +72,7 @@ class LeastSquaresProblem:
             )
         if not np.all(np.isfinite(gram)):
             raise ValueError("precompute (Gram matrix) contains NaN or infinity.")
-        self._check_gram(gram)
-        return gram
+        return self._check_gram(gram)
 
     def _compute_gram(self):
         """G = X_c^T S X_c, in row chunks of centred data (no n x p temporary)."""
@@ -96,21 +95,39 @@ class LeastSquaresProblem:
         return G
 
     def _check_gram(self, gram):
-        """Spot-check a user Gram matrix against X on one column."""
+        """Spot-check a user Gram matrix against X on one column.
+
+        Returns the Gram matrix to use: ``gram`` when it matches X_c^T S X_c; a
+        recomputed one (with scikit-learn's UserWarning) when it is the
+        uncentred X^T S X of data that the intercept centres; else ValueError.
+        """
         j = self.n_features // 2
         e = np.zeros(self.n_features, dtype=self.dtype)
         e[j] = 1
-        col = np.asarray(self.X @ e, dtype=np.float64)
-        if self.x_mean is not None:
-            col -= self.x_mean[j]
+        raw = np.asarray(self.X @ e, dtype=np.float64)
+        col = raw - self.x_mean[j] if self.x_mean is not None else raw
         ref = self.design.correlations(col.astype(self.dtype))
-        scale = max(np.abs(ref).max(), 1e-300)
         rtol = 1e-4 if self.dtype == np.float32 else 1e-7
-        if np.abs(ref - gram[:, j]).max() > rtol * scale:
-            raise ValueError(
-                "precompute (Gram matrix) does not match X^T S X computed from X "
-                "(with the same centring and sample weights)."
-            )
+
+        def close(a):
+            return np.abs(a - gram[:, j]).max() <= rtol * max(np.abs(a).max(), 1e-300)
+
+        if close(ref):
+            return gram
+        if self.x_mean is not None:
+            sw = raw if self.sample_weight is None else raw * self.sample_weight
+            uncentred = np.asarray(self.X.T @ sw, dtype=np.float64).ravel()
+            if close(uncentred):
+                warnings.warn(
+                    "Gram matrix was provided but X was centered to fit intercept: "
+                    "recomputing Gram matrix (penalized uses a Gram matrix of the "
+                    "centred data, X_c^T S X_c, when one is given).",
+                    UserWarning, stacklevel=user_stacklevel())
+                return self._compute_gram()
+        raise ValueError(
+            "Gram matrix passed in via 'precompute' parameter did not pass validation "
+            "when a single column was checked: precompute (Gram matrix) does not match "
+            "X^T S X computed from X (with the same centring and sample weights).")
 
     # -- targets -----------------------------------------------------------
     def target(self, y):
@@ -239,9 +256,12 @@ def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
     alpha, gap, target, work = missed[0]
     where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
         f"{len(missed)} of {n_alphas} alphas (first: alpha={alpha:.4g})")
+    # scikit-learn's sentence first (code matching on it keeps working), then the figures
     warnings.warn(
-        f"{what} did not converge for {where}: duality gap {gap:.3e} > target "
-        f"{target:.3e} ({target_meaning}) after {work} {work_unit}. "
+        f"{what} did not converge. You might want to increase the number of iterations, "
+        "check the scale of the features or consider increasing regularisation. "
+        f"At {where}: duality gap {gap:.3e} > target {target:.3e} ({target_meaning}) "
+        f"after {work} {work_unit}. "
         "Increase max_iter, increase tol, or standardize the features.",
         ConvergenceWarning,
         stacklevel=user_stacklevel(),

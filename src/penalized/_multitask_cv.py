@@ -85,7 +85,8 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
     Attributes
     ----------
     alpha_, l1_ratio_, alpha_min_, alpha_1se_ : chosen values.
-    alphas_ : (n_l1_ratio, n_alphas) or (n_alphas,).
+    alphas_ : (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
+        l1_ratio or a given grid (shared by every l1_ratio, as in scikit-learn).
     mse_path_ : (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds), mean
         squared error over held-out rows and tasks.
     cv_mean_, cv_se_ : mean and standard error over folds, shaped like alphas_.
@@ -123,6 +124,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
         grids = cv_grids(self, ratios, full.alpha_max)
+        shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
         folds = list(check_cv(self.cv).split(X, Y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)
@@ -132,7 +134,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         results = _run_folds(_multitask_fold, jobs, self.n_jobs, verbose, type(self).__name__)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
-                                 False, "mse_path_")
+                                 False, "mse_path_", shared_grid=shared_grid)
         # refit on all data, warm-started down the grid to the chosen alpha
         coefs, gaps, n_iters, intercepts = solve_multitask_path(
             full, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,

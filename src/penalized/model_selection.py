@@ -89,9 +89,11 @@ def chosen_cv_curve(model):
     """
     check_is_fitted(model)
     nnz = getattr(model, "n_nonzero_path_", None)
-    curves = (model.alphas_, model.cv_mean_, model.cv_se_)
-    if np.ndim(model.alphas_) == 1:
-        return curves + (nnz,)
+    if np.ndim(model.cv_mean_) == 1:
+        return (model.alphas_, model.cv_mean_, model.cv_se_, nnz)
+    # one row per l1_ratio; alphas_ is 1-D when the grid was given (shared by the rows)
+    alphas = np.broadcast_to(model.alphas_, np.shape(model.cv_mean_))
+    curves = (alphas, model.cv_mean_, model.cv_se_)
     ratios = getattr(model, "l1_ratios", None)
     ratios = np.atleast_1d(np.asarray(model.l1_ratio if ratios is None else ratios, dtype=float))
     i = int(np.argmin(np.abs(ratios - model.l1_ratio_)))
@@ -174,11 +176,14 @@ def _collect_folds(results, n_ratios, n_alphas, n_folds):
     return values, nnz
 
 
-def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name):
+def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name,
+              shared_grid=False):
     """Set the CV attributes shared by every CV estimator; return (best_row, chosen index).
 
     ``values`` (n_ratios, n_alphas, n_folds) is stored as ``values_name``
     ('mse_path_' or 'scores_path_'; the other one, left by an earlier fit, is removed).
+    ``shared_grid``: the user's grid, the same for every l1_ratio, is stored once
+    (``alphas_`` 1-D, as scikit-learn does).
     """
     mean, se, best_row, i_min, i_1se = _cv_summary(values, higher_is_better)
     grids = np.asarray(grids)
@@ -186,7 +191,7 @@ def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values
     def sq(a):
         return a[0] if squeeze else a
 
-    est.alphas_ = sq(grids)
+    est.alphas_ = grids[0] if shared_grid else sq(grids)
     for name in ("mse_path_", "scores_path_"):
         if name != values_name and name in vars(est):
             delattr(est, name)
@@ -309,7 +314,8 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     ----------
     alpha_, l1_ratio_ : chosen values (by ``alpha_selection``).
     alpha_min_, alpha_1se_ : the two candidates for the chosen l1_ratio.
-    alphas_ : (n_l1_ratio, n_alphas) or (n_alphas,) grids.
+    alphas_ : (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
+        l1_ratio or a given grid (shared by every l1_ratio, as in scikit-learn).
     mse_path_ (scoring=None) or scores_path_ (a scorer) :
         (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds).
     cv_mean_, cv_se_ : mean and standard error over folds of that criterion
@@ -370,6 +376,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         tgt = full.target(y)
         grids = cv_grids(self, ratios,
                           lambda r: full.alpha_max(tgt, r, self.positive, features))
+        shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
         folds = list(check_cv(self.cv).split(X, y, groups))
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
@@ -381,6 +388,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
                    for g, r in zip(grids, ratios)]
             keep = max(1, min(cut))
             grids = [g[:keep] for g in grids]
+            grids = [grids[0]] * len(grids) if shared_grid else grids
         verbose = int(self.verbose)
         jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
                  self.precompute, solver_kw, scorer,
@@ -390,7 +398,8 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  scorer is not None,
-                                 "mse_path_" if scorer is None else "scores_path_")
+                                 "mse_path_" if scorer is None else "scores_path_",
+                                 shared_grid=shared_grid)
         # refit on all data, warm-started down the grid to the chosen alpha
         coefs, gaps, n_iters, intercepts = solve_path(
             full, tgt, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,
