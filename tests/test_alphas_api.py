@@ -114,3 +114,65 @@ def test_path_grid_matches_sklearn(data):
     ours = penalized.enet_path(Xc, yc, l1_ratio=0.4, alphas=9)[0]
     ref = sklm.enet_path(Xc, yc, l1_ratio=0.4, alphas=9)[0]
     np.testing.assert_allclose(ours, ref, rtol=1e-10)
+
+
+# --- other scikit-learn 1.9 behaviours of the coordinate-descent API -------------------
+
+def test_unknown_path_keyword_is_a_value_error(data):
+    X, y = data
+    for path in PATHS:
+        with pytest.raises(ValueError, match="Unexpected parameters in params"):
+            path(X, y, normalize=True)
+
+
+def test_convergence_warning_starts_with_sklearn_sentence(data):
+    from sklearn.exceptions import ConvergenceWarning
+    X, y = data
+    with pytest.warns(ConvergenceWarning) as rec:
+        penalized.Lasso(alpha=1e-4, tol=1e-14, max_iter=1).fit(X, y)
+    msg = str(rec[0].message)
+    assert msg.startswith("Objective did not converge. You might want to increase the number "
+                          "of iterations, check the scale of the features or consider "
+                          "increasing regularisation.")
+    assert "duality gap" in msg and "> target" in msg
+
+
+def test_uncentred_gram_is_recomputed_with_sklearn_warning(data):
+    X, y = data
+    X = X + 3.0                       # the intercept centres X, so X^T X is the wrong Gram
+    ref = penalized.ElasticNet(alpha=0.1, precompute=True, tol=1e-12).fit(X, y)
+    with pytest.warns(UserWarning, match="Gram matrix was provided but X was centered"):
+        m = penalized.ElasticNet(alpha=0.1, precompute=X.T @ X, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="did not pass validation"):
+        penalized.ElasticNet(alpha=0.1, precompute=2 * X.T @ X).fit(X, y)
+
+
+def test_non_finite_iterates_raise_value_error():
+    rng = np.random.RandomState(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    y = rng.randint(0, 2, size=10)
+    with pytest.raises(ValueError, match="non-finite parameter values") as exc:
+        penalized.ElasticNet(alpha=0.1).fit(X, y)
+    assert isinstance(exc.value, FloatingPointError)
+
+
+def test_check_input_false_with_c_ordered_x(data):
+    X, y = data
+    Xc = np.ascontiguousarray(X)
+    sw = 1.25 * np.ones(len(y))
+    m = penalized.ElasticNet(alpha=0.1).fit(Xc, y, sample_weight=sw, check_input=False)
+    ref = penalized.ElasticNet(alpha=0.1).fit(X, y)
+    np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_array_equal(sw, 1.25)
+
+
+@pytest.mark.parametrize("cls", [penalized.MultiTaskLasso, penalized.MultiTaskElasticNet,
+                                 penalized.MultiTaskLassoCV, penalized.MultiTaskElasticNetCV])
+def test_multitask_accepts_sklearn_selection_params(cls, data):
+    X, y = data
+    Y = np.c_[y, y[::-1]]
+    kw = dict(cv=3, alphas=5) if cls.__name__.endswith("CV") else {}
+    cls(random_state=42, selection="cyclic", **kw).fit(X, Y)
+    with pytest.raises(ValueError, match="selection='random' is not implemented"):
+        cls(selection="random", **kw).fit(X, Y)

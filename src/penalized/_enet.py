@@ -27,6 +27,13 @@ GRAM_AUTO_RATIO = 4
 _GRAM_CHUNK_ELEMENTS = 1 << 19  # rows per chunk * p: ~4 MB of float64 temporaries
 
 
+class NonFiniteError(FloatingPointError, ValueError):
+    """The solver produced non-finite coefficients (data too large to square in its dtype).
+
+    A FloatingPointError, and a ValueError as scikit-learn raises for the same failure.
+    """
+
+
 class LeastSquaresProblem:
     """A design matrix prepared once for many targets and penalties.
 
@@ -418,9 +425,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||y - mean||^2 / n",
                          "epochs")
     if not (finite and np.all(np.isfinite(intercepts))):
-        raise FloatingPointError(
-            "Coordinate descent produced non-finite coefficients; the data may "
-            "contain values too large to square in this dtype. Rescale X and y."
+        raise NonFiniteError(
+            "Coordinate descent iterations resulted in non-finite parameter values: the "
+            "data may contain values too large to square in this dtype. Rescale X and y."
         )
     if return_certificate:
         return coefs, gaps, n_iters, intercepts, certificates

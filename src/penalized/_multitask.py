@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import is_count, path_alphas
 from ._core import Design, multitask_enet_solve
-from ._enet import alpha_grid, warn_unconverged
+from ._enet import NonFiniteError, alpha_grid, warn_unconverged
 from ._progress import path_progress
 from ._validation import (
     check_sample_weight,
@@ -157,15 +157,27 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||Y - mean||_F^2 / n",
                          "epochs")
     if not (finite and np.all(np.isfinite(intercepts))):
-        raise FloatingPointError(
-            "Block coordinate descent produced non-finite coefficients; the data may "
-            "contain values too large to square in this dtype. Rescale X and Y.")
+        raise NonFiniteError(
+            "Coordinate descent iterations resulted in non-finite parameter values (block "
+            "coordinate descent): the data may contain values too large to square in this "
+            "dtype. Rescale X and Y.")
     return coefs, gaps, n_iters, intercepts
 
 
-def _check_solver_params(tol, max_iter):
+def _check_solver_params(tol, max_iter, selection="cyclic"):
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    check_selection(selection)
+
+
+def check_selection(selection):
+    """``selection`` of the multi-task models: only 'cyclic' is implemented."""
+    if selection == "random":
+        raise ValueError(
+            "selection='random' is not implemented for the multi-task models (their block "
+            "coordinate descent is cyclic, with working sets); use selection='cyclic'.")
+    if selection != "cyclic":
+        raise ValueError(f"selection must be one of ['cyclic', 'random'], got {selection!r}.")
 
 
 def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
@@ -268,6 +280,10 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         Stop when the duality gap is <= tol * sum_i s_i ||Y_i - Ybar||^2 / n.
     warm_start : bool, default=False
     copy_X : bool, default=True, accepted for compatibility; X is never modified.
+    random_state : accepted for scikit-learn compatibility; unused (only
+        ``selection='random'`` would use it, and it is not implemented).
+    selection : {'cyclic'}, default='cyclic'
+        scikit-learn's parameter; 'random' raises (not implemented).
 
     Attributes
     ----------
@@ -279,7 +295,8 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
-                 max_iter=1000, tol=1e-4, warm_start=False):
+                 max_iter=1000, tol=1e-4, warm_start=False, random_state=None,
+                 selection="cyclic"):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -287,6 +304,8 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.random_state = random_state
+        self.selection = selection
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -303,7 +322,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         """
         alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
-        _check_solver_params(self.tol, self.max_iter)
+        _check_solver_params(self.tol, self.max_iter, self.selection)
         X = validate_X(self, X, reset=True)
         Y = check_Y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
@@ -341,13 +360,15 @@ class MultiTaskLasso(MultiTaskElasticNet):
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
-                 tol=1e-4, warm_start=False):
+                 tol=1e-4, warm_start=False, random_state=None, selection="cyclic"):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.random_state = random_state
+        self.selection = selection
 
     def _effective_l1_ratio(self):
         return 1.0

@@ -81,6 +81,8 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         The alpha with the least mean CV error, or the largest within one
         standard error of it.
     verbose : int, default=0 (1: a line per fold; 2: per-alpha progress too).
+    random_state, selection : as in :class:`penalized.MultiTaskElasticNet`
+        (only ``selection='cyclic'``; random_state unused).
 
     Attributes
     ----------
@@ -96,7 +98,10 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, copy_X=True,
-                 n_jobs=None, alpha_selection="min", verbose=0):
+                 n_jobs=None, alpha_selection="min", verbose=0, random_state=None,
+                 selection="cyclic"):
+        self.random_state = random_state
+        self.selection = selection
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -117,7 +122,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
     def fit(self, X, y, sample_weight=None, groups=None):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
         ratios = self._l1_ratios()
-        _check_solver_params(self.tol, self.max_iter)
+        _check_solver_params(self.tol, self.max_iter, self.selection)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         X = validate_X(self, X, reset=True)
         Y = check_Y(y, X.shape[0], X.dtype)
@@ -156,7 +161,8 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         check_is_fitted(self)
         return MultiTaskElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_,
                                    fit_intercept=self.fit_intercept, max_iter=self.max_iter,
-                                   tol=self.tol)
+                                   tol=self.tol, random_state=self.random_state,
+                                   selection=self.selection)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):
@@ -165,7 +171,9 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
 
     def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
                  max_iter=1000, tol=1e-4, cv=None, copy_X=True, n_jobs=None,
-                 alpha_selection="min", verbose=0):
+                 alpha_selection="min", verbose=0, random_state=None, selection="cyclic"):
+        self.random_state = random_state
+        self.selection = selection
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas

@@ -68,7 +68,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
               fit_intercept=False, sample_weight=None, tol=1e-4, max_iter=1000,
               selection="cyclic", random_state=None, penalty_factor=None,
               lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-              max_features=None):
+              max_features=None, **params):
     """Elastic-net regularization path by warm-started coordinate descent.
 
     Minimises, for each alpha,
@@ -135,6 +135,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         more than ``max_features`` non-zero coefficients; that solution is
         dropped and only the alphas fitted before it are returned (so the
         returned ``alphas`` may be shorter than requested, possibly empty).
+    **params : any other keyword raises ValueError("Unexpected parameters in
+        params", ...), as in scikit-learn.
 
     Returns
     -------
@@ -143,6 +145,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     dual_gaps : ndarray (n_alphas,), duality gaps in the 1/(2n) scaling above.
     n_iters : ndarray (n_alphas,), only if ``return_n_iter``.
     """
+    if params:
+        # scikit-learn's path functions take **params and reject unknown ones so
+        raise ValueError("Unexpected parameters in params", sorted(params))
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     _check_solver_params(tol, max_iter, selection)
     _check_precompute(precompute)
@@ -212,6 +217,16 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", precompu
         precompute=precompute, Xy=Xy, copy_X=copy_X, coef_init=coef_init,
         verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params,
     )
+
+
+def _ready_for_core(X, y):
+    """X an F-ordered float array or a CSC matrix and y a float array of its dtype."""
+    if sp.issparse(X):
+        ok = X.format == "csc"
+    else:
+        ok = isinstance(X, np.ndarray) and X.ndim == 2 and X.flags.f_contiguous
+    return (ok and X.dtype in (np.float32, np.float64) and isinstance(y, np.ndarray)
+            and y.dtype == X.dtype and y.ndim in (1, 2))
 
 
 def keeps_state_on_error(fit):
@@ -352,8 +367,10 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
-        if check_input:
-            # one validation pass: F order / CSC conversion and finiteness here
+        if check_input or not _ready_for_core(X, y):
+            # one validation pass: F order / CSC conversion and finiteness here (also with
+            # check_input=False when X or y is not in the core's layout: a copy, never
+            # an error from the core)
             X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
