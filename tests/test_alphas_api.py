@@ -176,3 +176,30 @@ def test_multitask_accepts_sklearn_selection_params(cls, data):
     cls(random_state=42, selection="cyclic", **kw).fit(X, Y)
     with pytest.raises(ValueError, match="selection='random' is not implemented"):
         cls(selection="random", **kw).fit(X, Y)
+
+
+ROUTERS = [penalized.LassoCV, penalized.ElasticNetCV, penalized.RelaxedLassoCV,
+           penalized.MultiTaskLassoCV, penalized.LogisticRegressionCV]
+
+
+@pytest.mark.parametrize("cls", ROUTERS)
+def test_cv_metadata_routing(cls, data):
+    import sklearn
+    from sklearn.model_selection import GroupKFold
+    X, y = data
+    if cls is penalized.MultiTaskLassoCV:
+        y = np.c_[y, y[::-1]]
+    if cls is penalized.LogisticRegressionCV:
+        y = (y > np.median(y)).astype(int)
+    groups = np.repeat(np.arange(6), 10)
+    # routing off (scikit-learn's default): extra fit keywords are rejected as sklearn does
+    with pytest.raises(ValueError, match="only supported if enable_metadata_routing=True"):
+        cls(cv=GroupKFold(3), alphas=5).fit(X, y, groups=groups)
+    with sklearn.config_context(enable_metadata_routing=True):
+        m = cls(cv=GroupKFold(3), alphas=5).fit(X, y, groups=groups)
+        # the folds are GroupKFold's: every group is held out exactly once
+        folds = list(GroupKFold(3).split(X, y, groups))
+        ref = cls(cv=folds, alphas=5).fit(X, y)
+        routing = m.get_metadata_routing()
+        assert "splitter" in str(routing)
+    np.testing.assert_allclose(m.cv_mean_, ref.cv_mean_, rtol=1e-12)

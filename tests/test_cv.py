@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import sklearn
 import sklearn.linear_model as sklm
 from sklearn.model_selection import GroupKFold, KFold
 
@@ -51,9 +52,10 @@ def test_elasticnetcv_grid_over_l1_ratio_and_1se():
 def test_cv_sparse_equals_dense_and_groups_and_threads():
     X, y = make_regression(n=90, p=40, density=0.3, seed=3)
     groups = np.repeat(np.arange(9), 10)
-    a = penalized.LassoCV(cv=GroupKFold(3), alphas=15, tol=1e-10).fit(X, y, groups=groups)
-    b = penalized.LassoCV(cv=GroupKFold(3), alphas=15, tol=1e-10, n_jobs=2).fit(
-        X.toarray(), y, groups=groups)
+    with sklearn.config_context(enable_metadata_routing=True):   # groups reach GroupKFold
+        a = penalized.LassoCV(cv=GroupKFold(3), alphas=15, tol=1e-10).fit(X, y, groups=groups)
+        b = penalized.LassoCV(cv=GroupKFold(3), alphas=15, tol=1e-10, n_jobs=2).fit(
+            X.toarray(), y, groups=groups)
     np.testing.assert_allclose(a.mse_path_, b.mse_path_, rtol=1e-7)
     assert a.alpha_ == b.alpha_
 

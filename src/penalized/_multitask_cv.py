@@ -10,7 +10,6 @@ MultiTaskElasticNetCV does.
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from ._multitask import (
@@ -25,11 +24,13 @@ from ._progress import path_progress
 from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
+    CVRouterMixin,
     _check_l1_ratios,
     _collect_folds,
         _rows,
     _run_folds,
     _store_cv,
+    cv_folds,
     cv_grids,
 )
 
@@ -56,8 +57,8 @@ def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solv
     return crit, np.count_nonzero(np.any(coefs != 0, axis=0), axis=0)
 
 
-class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin,
-                            BaseEstimator):
+class MultiTaskElasticNetCV(CVRouterMixin, MultiTaskTargetMixin, SparseInputMixin,
+                            RegressorMixin, BaseEstimator):
     """Multi-task elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.MultiTaskElasticNet`::
@@ -75,7 +76,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
     n_alphas : int, deprecated (FutureWarning): use ``alphas=<int>``.
     fit_intercept, max_iter, tol, copy_X : as in :class:`penalized.MultiTaskElasticNet`
         (``tol`` certifies every path point).
-    cv : int, splitter or iterable, default=None (5-fold); ``groups`` in fit reaches it.
+    cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
     n_jobs : int or None, parallel fold jobs (threads, see penalized.model_selection).
     alpha_selection : {'min', '1se'}, default='min'
         The alpha with the least mean CV error, or the largest within one
@@ -119,7 +120,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         return _check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
         ratios = self._l1_ratios()
         _check_solver_params(self.tol, self.max_iter, self.selection)
@@ -130,7 +131,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
         grids = cv_grids(self, ratios, full.alpha_max)
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
-        folds = list(check_cv(self.cv).split(X, Y, groups))
+        folds = cv_folds(self, X, Y, params)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)
         jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,

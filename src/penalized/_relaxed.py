@@ -36,7 +36,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import cv_alphas, is_count
@@ -52,7 +51,7 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, _check_precompute, keeps_state_on_error
-from .model_selection import _cv_summary, _rows, _run_folds
+from .model_selection import CVRouterMixin, _cv_summary, _rows, _run_folds, cv_folds
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV", "relaxed_path"]
 
@@ -228,7 +227,7 @@ def _relaxed_fold(X, y, sw, train, test, alphas, gammas, fit_intercept, precompu
     return mse, np.count_nonzero(lasso, axis=0)
 
 
-class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
+class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
     """Relaxed Lasso with (alpha, gamma) chosen by cross-validation.
 
     Every fold solves one warm-started Lasso path on its training rows (the
@@ -247,7 +246,7 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         (``alphas``: an int, default 100, is the size of the automatic grid; an
         array is the grid; ``n_alphas`` is deprecated).
     fit_intercept, precompute, max_iter, tol : as in :class:`RelaxedLasso`.
-    cv : int, splitter or iterable, default=None (5-fold); ``groups`` in :meth:`fit`.
+    cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
     n_jobs : int or None, parallel fold jobs (threads).
     alpha_selection : {'min', '1se'}, default='min'
         'min': the pair with the smallest mean error.  '1se': at that pair's
@@ -292,7 +291,7 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         return gammas
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the (gamma, alpha) grid, then fit RelaxedLasso at the chosen pair."""
         gammas = self._gammas()
         _check_common(self)
@@ -307,7 +306,7 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
             alphas = alpha_grid(full.alpha_max(full.target(y), 1.0), alphas, self.eps)
         elif np.any(alphas <= 0):
             raise ValueError("alphas must all be > 0.")
-        folds = list(check_cv(self.cv).split(X, y, groups))
+        folds = cv_folds(self, X, y, params)
         verbose = int(self.verbose)
         jobs = [(X, y, sw, train, test, alphas, gammas, self.fit_intercept, self.precompute,
                  self.tol, self.max_iter, path_progress(verbose > 1, f"fold {k + 1}"))

@@ -24,9 +24,11 @@ import time
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
+from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import check_scoring, get_scorer
 from sklearn.model_selection import check_cv
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
@@ -98,6 +100,40 @@ def chosen_cv_curve(model):
     ratios = np.atleast_1d(np.asarray(model.l1_ratio if ratios is None else ratios, dtype=float))
     i = int(np.argmin(np.abs(ratios - model.l1_ratio_)))
     return tuple(c[i] for c in curves) + (None if nnz is None else nnz[i],)
+
+
+class CVRouterMixin:
+    """Metadata routing of a CV estimator, as scikit-learn's LassoCV does it.
+
+    The estimator is a router: with ``sklearn.set_config(enable_metadata_routing=True)``
+    extra ``fit`` keywords (e.g. ``groups``) reach the splitter's ``split`` when it
+    requests them (group splitters request ``groups``); with routing off
+    (scikit-learn's default) any extra ``fit`` keyword is rejected with
+    scikit-learn's error.  ``sample_weight`` is the estimator's own argument.
+    """
+
+    def get_metadata_routing(self):
+        return (MetadataRouter(owner=self)
+                .add_self_request(self)
+                .add(splitter=check_cv(self.cv),
+                     method_mapping=MethodMapping().add(caller="fit", callee="split")))
+
+
+def cv_folds(estimator, X, y, params, classifier=False):
+    """(train, test) index pairs of ``estimator.cv``, with ``params`` routed to its split."""
+    cv = check_cv(estimator.cv, y, classifier=classifier)
+    if get_config().get("enable_metadata_routing", False):
+        split_params = process_routing(estimator, "fit", **params).splitter.split
+    else:
+        if params:
+            raise ValueError(
+                f"Passing extra keyword arguments to {type(estimator).__name__}.fit is only "
+                "supported if enable_metadata_routing=True, which you can set using "
+                "`sklearn.set_config`. See the User Guide "
+                "<https://scikit-learn.org/stable/metadata_routing.html> for more details. "
+                f"Extra parameters passed are: {set(params)}")
+        split_params = {}
+    return list(cv.split(X, y, **split_params))
 
 
 def _rows(X, idx):
@@ -264,7 +300,7 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     return crit, np.count_nonzero(coefs, axis=0)
 
 
-class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
+class ElasticNetCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
     """Elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.ElasticNet`::
@@ -296,7 +332,11 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         at least the first alpha, and only the alphas left are
         cross-validated (``alphas_`` holds them).
     cv : int, splitter or iterable, default=None (5-fold)
-        Any scikit-learn splitter; ``groups`` in :meth:`fit` reaches it.
+        Any scikit-learn splitter.  ``groups`` (and other split parameters)
+        reach it through scikit-learn's metadata routing, as for scikit-learn's
+        LassoCV: ``sklearn.set_config(enable_metadata_routing=True)``, then
+        ``fit(X, y, groups=groups)``; without routing, extra ``fit`` keywords
+        raise ValueError.
     n_jobs : int or None
         Parallel fold jobs (threads; see the module docstring for Dask).
     scoring : None, str or callable, default=None
@@ -357,8 +397,12 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         return _check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+    def fit(self, X, y, sample_weight=None, **params):
+        """Cross-validate the path(s), then refit on all data at the chosen alpha.
+
+        ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
+        routing is enabled, and rejected otherwise (see ``cv``).
+        """
         ratios = self._l1_ratios()
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
@@ -377,7 +421,7 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         grids = cv_grids(self, ratios,
                           lambda r: full.alpha_max(tgt, r, self.positive, features))
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
-        folds = list(check_cv(self.cv).split(X, y, groups))
+        folds = cv_folds(self, X, y, params)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
         if max_features is not None:
@@ -541,7 +585,7 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     return scores, np.count_nonzero(coefs, axis=1).sum(axis=0)
 
 
-class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.LogisticRegression`
@@ -574,7 +618,8 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         alpha_max.
     l1_ratios : list of float, required for penalty='elasticnet' (each with its
         own grid), None otherwise.
-    cv : int, splitter or iterable, default=None (stratified 5-fold)
+    cv : int, splitter or iterable, default=None (stratified 5-fold); ``groups``
+        by metadata routing, as in :class:`ElasticNetCV`.
     scoring : str, callable or None, default=None
         None means 'neg_log_loss' (mean log-loss of the held-out rows, negated
         so that higher is better: a smooth criterion that suits the
@@ -665,8 +710,12 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 for r in ratios]
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+    def fit(self, X, y, sample_weight=None, **params):
+        """Cross-validate the path(s), then refit on all data at the chosen alpha.
+
+        ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
+        routing is enabled, and rejected otherwise, as in :class:`ElasticNetCV`.
+        """
         ratios = self._ratios()
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
@@ -680,7 +729,7 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         sw, total = class_weighted_samples(raw_sw, y, self.class_weight)
         grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
                             total)
-        folds = list(check_cv(self.cv, y, classifier=True).split(X, y, groups))
+        folds = cv_folds(self, X, y, params, classifier=True)
         verbose = int(self.verbose)
         path_fn = multinomial_path if self._multinomial(classes) else one_vs_rest_path
         jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
