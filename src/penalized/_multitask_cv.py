@@ -31,6 +31,7 @@ from .model_selection import (
     _run_folds,
     _store_cv,
     cv_folds,
+    reject_unrouted,
     cv_grids,
 )
 
@@ -122,6 +123,7 @@ class MultiTaskElasticNetCV(CVRouterMixin, MultiTaskTargetMixin, SparseInputMixi
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+        reject_unrouted(self, params)
         ratios = self._l1_ratios()
         _check_solver_params(self.tol, self.max_iter, self.selection)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})

@@ -51,7 +51,8 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, _check_precompute, keeps_state_on_error
-from .model_selection import CVRouterMixin, _cv_summary, _rows, _run_folds, cv_folds
+from .model_selection import (CVRouterMixin, _cv_summary, _rows, _run_folds, cv_folds,
+                              reject_unrouted)
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV", "relaxed_path"]
 
@@ -293,6 +294,7 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the (gamma, alpha) grid, then fit RelaxedLasso at the chosen pair."""
+        reject_unrouted(self, params)
         gammas = self._gammas()
         _check_common(self)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})

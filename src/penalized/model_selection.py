@@ -119,20 +119,28 @@ class CVRouterMixin:
                      method_mapping=MethodMapping().add(caller="fit", callee="split")))
 
 
+def routing_enabled():
+    return bool(get_config().get("enable_metadata_routing", False))
+
+
+def reject_unrouted(estimator, params):
+    """scikit-learn's error for extra ``fit`` keywords when metadata routing is off
+    (checked first in ``fit``, before any data validation, as scikit-learn does)."""
+    if params and not routing_enabled():
+        raise ValueError(
+            f"Passing extra keyword arguments to {type(estimator).__name__}.fit is only "
+            "supported if enable_metadata_routing=True, which you can set using "
+            "`sklearn.set_config`. See the User Guide "
+            "<https://scikit-learn.org/stable/metadata_routing.html> for more details. "
+            f"Extra parameters passed are: {set(params)}")
+
+
 def cv_folds(estimator, X, y, params, classifier=False):
     """(train, test) index pairs of ``estimator.cv``, with ``params`` routed to its split."""
+    reject_unrouted(estimator, params)
     cv = check_cv(estimator.cv, y, classifier=classifier)
-    if get_config().get("enable_metadata_routing", False):
-        split_params = process_routing(estimator, "fit", **params).splitter.split
-    else:
-        if params:
-            raise ValueError(
-                f"Passing extra keyword arguments to {type(estimator).__name__}.fit is only "
-                "supported if enable_metadata_routing=True, which you can set using "
-                "`sklearn.set_config`. See the User Guide "
-                "<https://scikit-learn.org/stable/metadata_routing.html> for more details. "
-                f"Extra parameters passed are: {set(params)}")
-        split_params = {}
+    split_params = (process_routing(estimator, "fit", **params).splitter.split
+                    if routing_enabled() else {})
     return list(cv.split(X, y, **split_params))
 
 
@@ -403,6 +411,7 @@ class ElasticNetCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimato
         ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
         routing is enabled, and rejected otherwise (see ``cv``).
         """
+        reject_unrouted(self, params)
         ratios = self._l1_ratios()
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
@@ -716,6 +725,7 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
         routing is enabled, and rejected otherwise, as in :class:`ElasticNetCV`.
         """
+        reject_unrouted(self, params)
         ratios = self._ratios()
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
