@@ -203,3 +203,44 @@ def test_cv_metadata_routing(cls, data):
         routing = m.get_metadata_routing()
         assert "splitter" in str(routing)
     np.testing.assert_allclose(m.cv_mean_, ref.cv_mean_, rtol=1e-12)
+
+
+# --- cv.glmnet's results: the full-data path on the CV grid ------------------------------
+
+@pytest.mark.parametrize("cls", [penalized.LassoCV, penalized.ElasticNetCV,
+                                 penalized.MultiTaskElasticNetCV])
+def test_cv_keeps_full_data_path(cls, data):
+    X, y = data
+    multi = cls is penalized.MultiTaskElasticNetCV
+    Y = np.c_[y, y[::-1]] if multi else y
+    kw = {} if cls is penalized.LassoCV else dict(l1_ratio=[0.3, 0.9])
+    m = cls(alphas=20, cv=3, tol=1e-10, **kw).fit(X, Y)
+    grid = m.alphas_ if np.ndim(m.alphas_) == 1 else m.alphas_[[0.3, 0.9].index(m.l1_ratio_)]
+    shape = (2, X.shape[1], 20) if multi else (X.shape[1], 20)
+    assert m.coef_path_.shape == shape
+    assert m.intercept_path_.shape == ((2, 20) if multi else (20,))
+    assert np.all(m.dual_gap_path_ >= 0)
+    # the path is the full-data path at the chosen l1_ratio ...
+    if multi:
+        ref = penalized.multitask_enet_path(X, Y, l1_ratio=m.l1_ratio_, alphas=grid,
+                                            fit_intercept=True, tol=1e-10)[1]
+    else:
+        ref = penalized.enet_path(X, Y, l1_ratio=m.l1_ratio_, alphas=grid, fit_intercept=True,
+                                  tol=1e-10)[1]
+    np.testing.assert_allclose(m.coef_path_, ref, rtol=1e-6, atol=1e-8)
+    # ... its point at alpha_ is the refit, and alpha_1se_ needs no refit
+    c, b = m.coef_at(m.alpha_)
+    np.testing.assert_array_equal(c, m.coef_)
+    np.testing.assert_allclose(m.predict(X, alpha=m.alpha_), m.predict(X))
+    c1, b1 = m.coef_at("1se")
+    refit = m.refit_estimator().set_params(alpha=m.alpha_1se_, tol=1e-12).fit(X, Y)
+    np.testing.assert_allclose(c1, refit.coef_, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(b1, refit.intercept_, rtol=1e-4, atol=1e-6)
+    # between two grid points: linear interpolation in alpha (glmnet's coef(s=))
+    mid = 0.25 * grid[4] + 0.75 * grid[5]
+    cm, bm = m.coef_at(mid)
+    np.testing.assert_allclose(cm, 0.25 * m.coef_path_[..., 4] + 0.75 * m.coef_path_[..., 5])
+    with pytest.raises(ValueError, match="outside the path's grid"):
+        m.coef_at(2 * grid[0])
+    with pytest.raises(ValueError, match="alpha must be one of"):
+        m.coef_at("best")

@@ -189,7 +189,7 @@ def test_verbose_progress_on_stderr(capsys):
     penalized.LassoCV(cv=3, alphas=10, verbose=2).fit(X, y)
     err = capsys.readouterr().err
     assert err.count("fold job") == 3 and "[l1_ratio=1 fold 3] alpha 10/10" in err
-    assert "[refit]" in err
+    assert "[full-data path]" in err
 
 
 def _binary_data(n=100, p=20, seed=0):

@@ -25,6 +25,7 @@ from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
     CVRouterMixin,
+    FullPathMixin,
     _check_l1_ratios,
     _collect_folds,
         _rows,
@@ -32,6 +33,7 @@ from .model_selection import (
     _store_cv,
     cv_folds,
     reject_unrouted,
+    store_full_path,
     cv_grids,
 )
 
@@ -58,8 +60,8 @@ def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solv
     return crit, np.count_nonzero(np.any(coefs != 0, axis=0), axis=0)
 
 
-class MultiTaskElasticNetCV(CVRouterMixin, MultiTaskTargetMixin, SparseInputMixin,
-                            RegressorMixin, BaseEstimator):
+class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
+                            SparseInputMixin, RegressorMixin, BaseEstimator):
     """Multi-task elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.MultiTaskElasticNet`::
@@ -96,6 +98,9 @@ class MultiTaskElasticNetCV(CVRouterMixin, MultiTaskTargetMixin, SparseInputMixi
     cv_mean_, cv_se_ : mean and standard error over folds, shaped like alphas_.
     n_nonzero_path_ : mean number of non-zero rows (features) per grid point.
     coef_ (n_tasks, n_features), intercept_, dual_gap_, n_iter_ : of the refit on all data.
+    coef_path_ (n_tasks, n_features, n_alphas), intercept_path_ (n_tasks, n_alphas),
+    dual_gap_path_ (n_alphas,) : the full-data path at the chosen l1_ratio;
+        ``coef_at(alpha)`` / ``predict(X, alpha=)`` as in :class:`penalized.ElasticNetCV`.
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
@@ -143,21 +148,24 @@ class MultiTaskElasticNetCV(CVRouterMixin, MultiTaskTargetMixin, SparseInputMixi
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  False, "mse_path_", shared_grid=shared_grid)
-        # refit on all data, warm-started down the grid to the chosen alpha
+        # the full-data path over the chosen l1_ratio's grid; the refit is its chosen point
         coefs, gaps, n_iters, intercepts = solve_multitask_path(
-            full, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,
-            callback=path_progress(verbose > 1, "refit"), **solver_kw)
-        self.coef_ = np.ascontiguousarray(coefs[:, :, -1])
-        self.intercept_ = intercepts[:, -1].astype(X.dtype)
-        self.dual_gap_ = float(gaps[-1])
-        self.n_iter_ = int(n_iters[-1])
+            full, grids[best], l1_ratio=self.l1_ratio_,
+            callback=path_progress(verbose > 1, "full-data path"), **solver_kw)
+        store_full_path(self, coefs, intercepts, gaps)
+        self.coef_ = np.ascontiguousarray(coefs[:, :, chosen])
+        self.intercept_ = intercepts[:, chosen].astype(X.dtype)
+        self.dual_gap_ = float(gaps[chosen])
+        self.n_iter_ = int(n_iters[chosen])
         return self
 
-    def predict(self, X):
-        """X @ coef_.T + intercept_ of the refitted model, shape (n_samples, n_tasks)."""
+    def predict(self, X, alpha=None):
+        """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
+        of the full-data path at ``alpha`` (see :meth:`coef_at`)."""
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
+        return np.asarray(X @ coef.T) + intercept
 
     def refit_estimator(self):
         """An unfitted :class:`penalized.MultiTaskElasticNet` with the chosen hyper-parameters."""

@@ -144,6 +144,53 @@ def cv_folds(estimator, X, y, params, classifier=False):
     return list(cv.split(X, y, **split_params))
 
 
+def store_full_path(est, coefs, intercepts, gaps):
+    """Keep the full-data path of the chosen l1_ratio: ``coef_path_`` (..., n_alphas),
+    ``intercept_path_``, ``dual_gap_path_``."""
+    est.coef_path_ = np.ascontiguousarray(coefs)
+    est.intercept_path_ = np.asarray(intercepts, dtype=np.float64)
+    est.dual_gap_path_ = np.asarray(gaps, dtype=np.float64)
+
+
+class FullPathMixin:
+    """``coef_at(alpha)`` and ``predict(X, alpha=)`` from the stored full-data path."""
+
+    def _path_grid(self):
+        check_is_fitted(self, "coef_path_")
+        grid = chosen_cv_curve(self)[0]
+        return np.asarray(grid, dtype=np.float64)[:self.coef_path_.shape[-1]]
+
+    def coef_at(self, alpha):
+        """(coef, intercept) of the full-data path at ``alpha``, without a refit.
+
+        ``alpha``: a grid value (``alphas_`` of the chosen l1_ratio) gives that
+        path point exactly; a value strictly between two grid points is
+        interpolated linearly in alpha between them (glmnet's ``coef(s=)``);
+        'min' and '1se' mean ``alpha_min_`` and ``alpha_1se_``.  Values
+        outside the grid raise ValueError.  Shapes as ``coef_`` /
+        ``intercept_``.
+        """
+        grid = self._path_grid()
+        if isinstance(alpha, str):
+            check_choice(alpha, "alpha", {"min", "1se"})
+            alpha = self.alpha_min_ if alpha == "min" else self.alpha_1se_
+        alpha = check_scalar_param(alpha, "alpha", low=0)
+        C, B = self.coef_path_, self.intercept_path_
+        hit = np.flatnonzero(np.isclose(grid, alpha, rtol=1e-12, atol=0))
+        if hit.size:
+            k = int(hit[0])
+            return C[..., k].copy(), (float(B[k]) if B.ndim == 1 else B[:, k].copy())
+        if not grid[-1] < alpha < grid[0]:
+            raise ValueError(
+                f"alpha={alpha!r} is outside the path's grid [{grid[-1]:.6g}, {grid[0]:.6g}]; "
+                "refit an estimator at that alpha instead (refit_estimator()).")
+        k = int(np.flatnonzero(grid > alpha)[-1])          # grid[k] > alpha > grid[k + 1]
+        t = (grid[k] - alpha) / (grid[k] - grid[k + 1])
+        coef = (1 - t) * C[..., k] + t * C[..., k + 1]
+        intercept = (1 - t) * B[..., k] + t * B[..., k + 1]
+        return coef, (float(intercept) if B.ndim == 1 else intercept)
+
+
 def _rows(X, idx):
     return X[idx] if not sp.issparse(X) else X[idx].tocsc()
 
@@ -308,7 +355,8 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     return crit, np.count_nonzero(coefs, axis=0)
 
 
-class ElasticNetCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
+class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixin,
+                   BaseEstimator):
     """Elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.ElasticNet`::
@@ -369,7 +417,13 @@ class ElasticNetCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimato
     cv_mean_, cv_se_ : mean and standard error over folds of that criterion
         (an error for mse_path_, a score for scores_path_), shaped like alphas_.
     n_nonzero_path_ : mean number of non-zero coefficients per grid point.
-    coef_, intercept_, dual_gap_, n_iter_ : of the final refit on all data.
+    coef_, intercept_, dual_gap_, n_iter_ : of the final refit on all data (the
+        full-data path's point at ``alpha_``).
+    coef_path_ : (n_features, n_alphas), intercept_path_, dual_gap_path_ : (n_alphas,)
+        The full-data path at the chosen l1_ratio, over its whole grid (as
+        cv.glmnet keeps ``glmnet.fit``): ``coef_at(alpha)`` and
+        ``predict(X, alpha=...)`` give the model at any grid alpha (e.g.
+        ``alpha_min_`` and ``alpha_1se_``) without a refit.
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
@@ -453,21 +507,29 @@ class ElasticNetCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimato
                                  scorer is not None,
                                  "mse_path_" if scorer is None else "scores_path_",
                                  shared_grid=shared_grid)
-        # refit on all data, warm-started down the grid to the chosen alpha
+        # the full-data path on the chosen l1_ratio's whole grid (cv.glmnet's glmnet.fit):
+        # the refit is its point at the chosen alpha, and any other grid alpha is at hand
         coefs, gaps, n_iters, intercepts = solve_path(
-            full, tgt, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,
-            callback=path_progress(verbose > 1, "refit"), features=features, **solver_kw)
-        self.coef_ = coefs[:, -1].copy()
-        self.intercept_ = float(intercepts[-1])
-        self.dual_gap_ = float(gaps[-1])
-        self.n_iter_ = int(n_iters[-1])
+            full, tgt, grids[best], l1_ratio=self.l1_ratio_,
+            callback=path_progress(verbose > 1, "full-data path"), features=features,
+            **solver_kw)
+        store_full_path(self, coefs, intercepts, gaps)
+        self.coef_ = coefs[:, chosen].copy()
+        self.intercept_ = float(intercepts[chosen])
+        self.dual_gap_ = float(gaps[chosen])
+        self.n_iter_ = int(n_iters[chosen])
         return self
 
-    def predict(self, X):
-        """X @ coef_ + intercept_ of the refitted model."""
+    def predict(self, X, alpha=None):
+        """X @ coef + intercept of the refitted model, or of the full-data path at ``alpha``.
+
+        ``alpha``: None (the refit, ``alpha_``), a float on or inside the grid
+        (see :meth:`coef_at`), or 'min' / '1se' for ``alpha_min_`` / ``alpha_1se_``.
+        """
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
+        return np.asarray(X @ coef).ravel() + intercept
 
     def refit_estimator(self):
         """An unfitted :class:`penalized.ElasticNet` with the chosen hyper-parameters."""
