@@ -244,3 +244,28 @@ def test_cv_keeps_full_data_path(cls, data):
         m.coef_at(2 * grid[0])
     with pytest.raises(ValueError, match="alpha must be one of"):
         m.coef_at("best")
+
+
+def test_max_features_counts_features_that_left_the_model():
+    # a path on which a feature enters and leaves again before the limit is reached by
+    # the current count: pmax (max_features) stops there, dfmax later
+    rng = np.random.default_rng(1)
+    n, p = 60, 6
+    L = rng.standard_normal((p, p))
+    X = rng.standard_normal((n, p)) @ L
+    rng.standard_normal(p)          # (the draw the seed was found with)
+    y = X[:, :3] @ np.array([1.0, -1.0, 0.5]) + rng.standard_normal(n)
+    a, c, _ = penalized.lasso_path(X, y, alphas=60, fit_intercept=True, tol=1e-12)
+    nz = c != 0
+    ever = np.count_nonzero(np.logical_or.accumulate(nz, axis=1), axis=0)
+    now = np.count_nonzero(nz, axis=0)
+    lim = 3
+    stop_ever, stop_now = int(np.argmax(ever > lim)), int(np.argmax(now > lim))
+    assert 0 < stop_ever < stop_now, "the data must have a feature that leaves the model"
+    kw = dict(alphas=a, fit_intercept=True, tol=1e-12)
+    assert penalized.lasso_path(X, y, max_features=lim, **kw)[0].size == stop_ever
+    assert penalized.lasso_path(X, y, dfmax=lim, **kw)[0].size == stop_now
+    m = penalized.LassoCV(alphas=a, cv=3, dfmax=lim, tol=1e-12).fit(X, y)
+    assert m.alphas_.size == stop_now
+    m = penalized.LassoCV(alphas=a, cv=3, max_features=lim, tol=1e-12).fit(X, y)
+    assert m.alphas_.size == stop_ever

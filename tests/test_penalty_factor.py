@@ -448,13 +448,21 @@ def test_max_features_stops_the_path():
     X, y = _data()
     full_a, full_c, _ = penalized.lasso_path(X, y, alphas=50, fit_intercept=True)
     nnz = np.count_nonzero(full_c, axis=0)
+    ever = np.count_nonzero(np.logical_or.accumulate(full_c != 0, axis=1), axis=0)
     k = 6
-    a, c, g = penalized.lasso_path(X, y, alphas=50, fit_intercept=True, max_features=k)
+    # dfmax: the current number of non-zeros
+    a, c, g = penalized.lasso_path(X, y, alphas=50, fit_intercept=True, dfmax=k)
     stop = int(np.argmax(nnz > k))
     assert len(a) == c.shape[1] == g.size == stop
     np.testing.assert_array_equal(a, full_a[:stop])
     assert np.all(np.count_nonzero(c, axis=0) <= k)
     np.testing.assert_allclose(c, full_c[:, :stop], atol=1e-10)
+    # max_features (glmnet's pmax): every feature ever non-zero so far counts
+    a, c, g = penalized.lasso_path(X, y, alphas=50, fit_intercept=True, max_features=k)
+    stop_ever = int(np.argmax(ever > k))
+    assert len(a) == c.shape[1] == g.size == stop_ever <= stop
+    np.testing.assert_allclose(c, full_c[:, :stop_ever], atol=1e-10)
+    assert np.count_nonzero(np.any(c != 0, axis=1)) <= k
     # with penalty factors, unpenalized features count too
     pf = _pf()
     a2, c2, _ = penalized.enet_path(X, y, l1_ratio=1.0, fit_intercept=True, penalty_factor=pf,

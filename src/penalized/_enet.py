@@ -335,7 +335,7 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
-               callback=None, features=None, max_features=None):
+               callback=None, features=None, max_features=None, dfmax=None):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -351,9 +351,11 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
     ``features`` (a FeaturePenalty or None) gives per-feature penalties,
     bounds, excluded features and standardization (see ``_features``).
-    ``max_features``: stop once a solution has more than that many non-zero
-    coefficients; that solution is dropped, and every returned array holds
-    only the alphas before it (glmnet's pmax), possibly none.
+    ``max_features`` (glmnet's pmax): stop once more than that many features
+    have been non-zero at some point of the path so far; ``dfmax`` (glmnet's
+    dfmax): stop once a solution has more than that many non-zero
+    coefficients.  The solution that crosses a limit is dropped, and every
+    returned array holds only the alphas before it, possibly none.
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -385,6 +387,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     intercepts = np.empty(alphas.size, dtype=np.float64)
     missed = []
     finite = True
+    ever = np.zeros(p, dtype=bool) if max_features is not None else None
     for k, alpha in enumerate(alphas):
         cert_w = certificates[:, k if return_certificate else 0]
         if k > 0:
@@ -403,7 +406,10 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         )
         # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
         finite &= bool(np.isfinite(info["primal"]))
-        if max_features is not None and np.count_nonzero(w) > max_features:
+        if ever is not None:
+            ever |= w != 0
+        if ((ever is not None and np.count_nonzero(ever) > max_features)
+                or (dfmax is not None and np.count_nonzero(w) > dfmax)):
             fitted = k
             break
         gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive,

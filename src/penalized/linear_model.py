@@ -68,7 +68,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
               fit_intercept=False, sample_weight=None, tol=1e-4, max_iter=1000,
               selection="cyclic", random_state=None, penalty_factor=None,
               lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-              max_features=None, **params):
+              max_features=None, dfmax=None, **params):
     """Elastic-net regularization path by warm-started coordinate descent.
 
     Minimises, for each alpha,
@@ -131,10 +131,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         the directions their bounds allow, r the residual after the
         least-squares fit of the unpenalized features.
     max_features : int or None, default=None
-        glmnet's pmax: the path stops at the first alpha whose solution has
-        more than ``max_features`` non-zero coefficients; that solution is
-        dropped and only the alphas fitted before it are returned (so the
-        returned ``alphas`` may be shorter than requested, possibly empty).
+        glmnet's pmax: the path stops at the first alpha at which more than
+        ``max_features`` features have been non-zero somewhere along the path
+        so far (a feature that entered and left again still counts); that
+        solution is dropped and only the alphas fitted before it are returned
+        (so the returned ``alphas`` may be shorter than requested, possibly empty).
+    dfmax : int or None, default=None
+        glmnet's dfmax: the same stop when the current solution has more than
+        ``dfmax`` non-zero coefficients (never stops later than
+        ``max_features=dfmax``).
     **params : any other keyword raises ValueError("Unexpected parameters in
         params", ...), as in scikit-learn.
 
@@ -164,10 +169,11 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
             single_task_only=dict(positive=positive, Xy=Xy, penalty_factor=penalty_factor,
                                   lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                                   exclude=exclude, standardize=standardize,
-                                  max_features=max_features))
+                                  max_features=max_features, dfmax=dfmax))
     options = feature_options(X.shape[1], penalty_factor, lower_bounds, upper_bounds, exclude,
                               standardize, positive)
     max_features = check_max_features(max_features)
+    dfmax = check_max_features(dfmax, "dfmax")
     problem = LeastSquaresProblem(X, sample_weight, fit_intercept, precompute)
     features = resolve_features(problem, options)
     tgt = problem.target(y)
@@ -181,7 +187,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         problem, tgt, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=positive, selection=selection,
         random_state=random_state, callback=path_progress(verbose, "enet_path"),
-        features=features, max_features=max_features,
+        features=features, max_features=max_features, dfmax=dfmax,
     )
     alphas = alphas[:coefs.shape[1]]
     if return_n_iter:
@@ -210,7 +216,7 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", precompu
     (for a 2-D y, the multi-task ``1/(2n) ||Y - XW - b||_F^2 + alpha * sum_j
     ||W_j||_2``); ``alphas`` / ``n_alphas`` and ``penalty_factor``,
     ``lower_bounds``, ``upper_bounds``, ``exclude``, ``standardize`` and
-    ``max_features`` as in :func:`enet_path`.
+    ``max_features``, ``dfmax`` as in :func:`enet_path`.
     """
     return enet_path(
         X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,

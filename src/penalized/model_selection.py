@@ -381,12 +381,13 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize :
         glmnet's per-feature options, as in :class:`penalized.ElasticNet`
         (standardization uses each fold's own standard deviations).
-    max_features : int or None, default=None
-        As in :func:`penalized.enet_path`: the grids are cut before the first
-        alpha whose full-data solution (for any l1_ratio; one extra
-        full-data path each) has more than ``max_features`` non-zeros, keeping
-        at least the first alpha, and only the alphas left are
-        cross-validated (``alphas_`` holds them).
+    max_features, dfmax : int or None, default=None
+        glmnet's pmax and dfmax, as in :func:`penalized.enet_path`: the grids
+        are cut before the first alpha at which the full-data path (for any
+        l1_ratio; one extra full-data path each) has had more than
+        ``max_features`` features non-zero so far, or has more than ``dfmax``
+        non-zeros, keeping at least the first alpha, and only the alphas left
+        are cross-validated (``alphas_`` holds them).
     cv : int, splitter or iterable, default=None (5-fold)
         Any scikit-learn splitter.  ``groups`` (and other split parameters)
         reach it through scikit-learn's metadata routing, as for scikit-learn's
@@ -431,7 +432,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-                 max_features=None):
+                 max_features=None, dfmax=None):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -454,6 +455,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         self.exclude = exclude
         self.standardize = standardize
         self.max_features = max_features
+        self.dfmax = dfmax
 
     def _l1_ratios(self):
         return _check_l1_ratios(self.l1_ratio, "l1_ratio")
@@ -478,6 +480,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                                   self.upper_bounds, self.exclude, self.standardize,
                                   self.positive)
         max_features = check_max_features(self.max_features)
+        dfmax = check_max_features(self.dfmax, "dfmax")
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
         features = resolve_features(full, options)
         tgt = full.target(y)
@@ -487,11 +490,12 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         folds = cv_folds(self, X, y, params)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
-        if max_features is not None:
+        if max_features is not None or dfmax is not None:
             # cut each grid where the full-data path exceeds max_features, keeping one
             # alpha (the grid's first) so that every l1_ratio has a grid
             cut = [solve_path(full, tgt, g, l1_ratio=r, warn=False, features=features,
-                              max_features=max_features, **solver_kw)[0].shape[1]
+                              max_features=max_features, dfmax=dfmax,
+                              **solver_kw)[0].shape[1]
                    for g, r in zip(grids, ratios)]
             keep = max(1, min(cut))
             grids = [g[:keep] for g in grids]
@@ -550,7 +554,8 @@ class LassoCV(ElasticNetCV):
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, exclude=None, standardize=False, max_features=None):
+                 upper_bounds=None, exclude=None, standardize=False, max_features=None,
+                 dfmax=None):
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -572,6 +577,7 @@ class LassoCV(ElasticNetCV):
         self.exclude = exclude
         self.standardize = standardize
         self.max_features = max_features
+        self.dfmax = dfmax
 
     def _l1_ratios(self):
         return np.array([1.0])
