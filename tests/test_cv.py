@@ -175,21 +175,57 @@ def test_scoring_neg_mse_equals_default_and_r2_matches_fold_reference():
         penalized.LassoCV(scoring=3).fit(X, y)
 
 
-def test_verbose_progress_on_stderr(capsys):
+def test_verbose_progress_on_stderr(capsys, monkeypatch):
+    # without tqdm (an optional dependency): log lines on stderr through the
+    # 'penalized' logger (a stderr handler is attached when logging is not configured)
+    import logging
+
+    import penalized._progress as progress
+    monkeypatch.setattr(progress, "_tqdm", lambda: None)
+    # logging as in a plain script: nothing configured (pytest puts handlers on the root)
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(logging.getLogger("penalized"), "handlers", [])
     X, y = make_regression(n=50, p=30, seed=8)
     penalized.lasso_path(X, y, alphas=20)
     assert capsys.readouterr().err == ""
     penalized.lasso_path(X, y, alphas=20, verbose=True)
     err = capsys.readouterr().err
     assert "[enet_path] alpha 20/20" in err and "nnz=" in err and "gap=" in err
+    assert err.count("\n") <= 11                        # about ten lines per path
+    penalized.lasso_path(X, y, alphas=20, verbose=2)
+    assert capsys.readouterr().err.count("[enet_path] alpha") == 20
     penalized.logistic_path(X, np.sign(y - y.mean()), alphas=5, verbose=True)
     assert "[logistic_path] alpha 5/5" in capsys.readouterr().err
     penalized.LassoCV(cv=3, alphas=10).fit(X, y)
     assert capsys.readouterr().err == ""
+    penalized.LassoCV(cv=3, alphas=10, verbose=1).fit(X, y)
+    assert capsys.readouterr().err.count("fold job") == 3
     penalized.LassoCV(cv=3, alphas=10, verbose=2).fit(X, y)
     err = capsys.readouterr().err
     assert err.count("fold job") == 3 and "[l1_ratio=1 fold 3] alpha 10/10" in err
     assert "[full-data path]" in err
+
+
+def test_progress_bar_with_threads(capsys):
+    # with tqdm: one bar over all fold paths, readable with n_jobs=2 (no per-fold lines)
+    pytest.importorskip("tqdm")
+    X, y = make_regression(n=50, p=30, seed=8)
+    penalized.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=3, alphas=10, verbose=1, n_jobs=2).fit(X, y)
+    err = capsys.readouterr().err
+    assert "[ElasticNetCV]" in err and "60/60" in err     # 2 ratios x 3 folds x 10 alphas
+    assert "fold job" not in err
+    penalized.lasso_path(X, y, alphas=20, verbose=True)
+    err = capsys.readouterr().err
+    assert "[enet_path]" in err and "20/20" in err and "nnz=" in err
+
+
+def test_progress_goes_through_the_penalized_logger(caplog):
+    import logging
+    X, y = make_regression(n=50, p=30, seed=8)
+    with caplog.at_level(logging.INFO, logger="penalized"):
+        penalized.LassoCV(cv=3, alphas=10, verbose=2).fit(X, y)
+    assert any(r.name == "penalized" and "fold job 3/3" in r.getMessage()
+               for r in caplog.records)
 
 
 def _binary_data(n=100, p=20, seed=0):

@@ -205,7 +205,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     n_alphas : int, deprecated (FutureWarning): use ``alphas=<int>``.
     copy_X : accepted for compatibility; X is never modified.
     coef_init : (n_tasks, n_features), warm start for the first alpha.
-    verbose : bool, progress line on stderr.
+    verbose : bool or int, progress as in :func:`penalized.enet_path`.
     check_input : bool, skip validation when False (X F-ordered or CSC, y 2-D).
     tol, max_iter : gap target tol * sum_i s_i ||Y_i - Ybar||^2 / n; epochs per alpha.
 

@@ -20,7 +20,7 @@ from ._multitask import (
     check_Y,
     solve_multitask_path,
 )
-from ._progress import path_progress
+from ._progress import CVProgress, path_progress
 from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
@@ -84,7 +84,10 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
     alpha_selection : {'min', '1se'}, default='min'
         The alpha with the least mean CV error, or the largest within one
         standard error of it.
-    verbose : int, default=0 (1: a line per fold; 2: per-alpha progress too).
+    verbose : int, default=0
+        1: a progress bar over every fold's path (tqdm, if installed) or a log
+        line per finished fold job; 2: log lines per fold job and per alpha
+        (logger ``penalized``, see :mod:`penalized._progress`).
     random_state, selection : as in :class:`penalized.MultiTaskElasticNet`
         (only ``selection='cyclic'``; random_state unused).
 
@@ -141,10 +144,12 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         folds = cv_folds(self, X, Y, params)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)
+        progress = CVProgress(verbose, type(self).__name__,
+                              ratios.size * len(folds) * grids[0].size)
         jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
-                 solver_kw, path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"))
+                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"))
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_multitask_fold, jobs, self.n_jobs, verbose, type(self).__name__)
+        results = _run_folds(_multitask_fold, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  False, "mse_path_", shared_grid=shared_grid)

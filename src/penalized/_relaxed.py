@@ -40,7 +40,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import cv_alphas, is_count
 from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
-from ._progress import path_progress
+from ._progress import CVProgress
 from ._validation import (
     check_choice,
     check_sample_weight,
@@ -253,7 +253,7 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
         'min': the pair with the smallest mean error.  '1se': at that pair's
         gamma, the largest alpha whose mean error is within one standard
         error of it.
-    verbose : int, default=0
+    verbose : int, default=0, progress as in :class:`penalized.LassoCV`.
 
     Attributes
     ----------
@@ -310,10 +310,11 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
             raise ValueError("alphas must all be > 0.")
         folds = cv_folds(self, X, y, params)
         verbose = int(self.verbose)
+        progress = CVProgress(verbose, type(self).__name__, len(folds) * alphas.size)
         jobs = [(X, y, sw, train, test, alphas, gammas, self.fit_intercept, self.precompute,
-                 self.tol, self.max_iter, path_progress(verbose > 1, f"fold {k + 1}"))
+                 self.tol, self.max_iter, progress.fold(f"fold {k + 1}"))
                 for k, (train, test) in enumerate(folds)]
-        results = _run_folds(_relaxed_fold, jobs, self.n_jobs, verbose, type(self).__name__)
+        results = _run_folds(_relaxed_fold, jobs, self.n_jobs, progress)
         mse = np.stack([r[0] for r in results], axis=-1)       # (n_gammas, n_alphas, n_folds)
         mean, se, g_best, i_min, i_1se = _cv_summary(mse, higher_is_better=False)
         self.alphas_, self.gammas_ = alphas, gammas

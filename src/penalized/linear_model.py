@@ -106,7 +106,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         Precomputed X_c^T S y_c, used only for the automatic grid.
     copy_X : bool, accepted for compatibility; X is never modified.
     coef_init : array of shape (n_features,), warm start for the first alpha.
-    verbose : bool, print a progress line (alpha index, non-zeros, gap) to stderr.
+    verbose : bool or int, a progress bar (tqdm, if installed; else about ten log
+        lines: alpha index, non-zeros, gap); 2: a log line per alpha (logger ``penalized``).
     return_n_iter : bool, also return the epochs used per alpha.
     positive : bool, constrain coefficients to be >= 0.
     check_input : bool, skip validation when False (X must then be an
@@ -562,7 +563,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     ``alphas`` and ``n_alphas`` as in :func:`enet_path`: an int is the number
     of alphas of the automatic grid (alpha_max down to eps * alpha_max; 100 by
     default), an array the grid; ``n_alphas`` and ``alphas=None`` are deprecated
-    (FutureWarning).  ``verbose=True`` prints a progress line (alpha index, non-zeros, gap) to stderr.
+    (FutureWarning).  ``verbose`` as in :func:`enet_path`.
 
     Returns
     -------

@@ -19,7 +19,6 @@ Friedman, *The Elements of Statistical Learning*, 2nd ed., sec. 7.10).
 coordinate order (cyclic / random), as in scikit-learn.
 """
 
-import time
 
 import numpy as np
 import scipy.sparse as sp
@@ -35,7 +34,7 @@ from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._features import check_max_features, feature_options, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._alphas import cv_alphas, is_count
-from ._progress import message, path_progress
+from ._progress import CVProgress, path_progress
 from ._validation import (
     check_1d_float,
     check_alphas,
@@ -230,19 +229,20 @@ def _cv_summary(values, higher_is_better):
     return mean, se, best_row, i_min, i_1se
 
 
-def _run_folds(fn, jobs, n_jobs, verbose, label):
-    """fn(*job) for every job through joblib (threads unless a backend is configured)."""
-    t0 = time.perf_counter()
-
+def _run_folds(fn, jobs, n_jobs, progress):
+    """fn(*job) for every job through joblib (threads unless a backend is configured);
+    ``progress`` (a CVProgress) hears of each finished job and is closed at the end."""
     def run(i, job):
         res = fn(*job)
-        message(verbose, f"[{label}] fold job {i + 1}/{len(jobs)} done, "
-                         f"{time.perf_counter() - t0:.1f}s")
+        progress.job_done(i, len(jobs))
         return res
 
-    # prefer="threads" is a hint only: joblib.parallel_config(backend=...) overrides it
-    return Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(run)(i, job) for i, job in enumerate(jobs))
+    try:
+        # prefer="threads" is a hint only: joblib.parallel_config(backend=...) overrides it
+        return Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(run)(i, job) for i, job in enumerate(jobs))
+    finally:
+        progress.close()
 
 
 def _check_l1_ratios(value, name):
@@ -405,7 +405,9 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         Refit at the best alpha, or at the largest alpha within one standard
         error of the best (a sparser model).
     verbose : int, default=0
-        1: a line on stderr per finished fold; 2: also the per-alpha progress.
+        1: a progress bar over every fold's path (tqdm, if installed) or a log
+        line per finished fold job; 2: log lines per fold job and per alpha
+        (logger ``penalized``, see :mod:`penalized._progress`).
 
     Attributes
     ----------
@@ -501,11 +503,13 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
             grids = [g[:keep] for g in grids]
             grids = [grids[0]] * len(grids) if shared_grid else grids
         verbose = int(self.verbose)
+        progress = CVProgress(verbose, type(self).__name__,
+                              ratios.size * len(folds) * grids[0].size)
         jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
                  self.precompute, solver_kw, scorer,
-                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"), options)
+                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), options)
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_fold_path, jobs, self.n_jobs, verbose, type(self).__name__)
+        results = _run_folds(_fold_path, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  scorer is not None,
@@ -707,7 +711,10 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
     alpha_selection : {'min', '1se'}, default='min'
     class_weight : dict, 'balanced' or None
     tol, max_iter, fit_intercept : as in :class:`penalized.LogisticRegression`.
-    verbose : int, default=0 (1: a line per fold; 2: per-alpha progress too).
+    verbose : int, default=0
+        1: a progress bar over every fold's path (tqdm, if installed) or a log
+        line per finished fold job; 2: log lines per fold job and per alpha
+        (logger ``penalized``, see :mod:`penalized._progress`).
     multi_class : {'multinomial', 'ovr'}, default='multinomial'
         Loss for more than two classes, as in :class:`penalized.LogisticRegression`.
 
@@ -810,11 +817,15 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         folds = cv_folds(self, X, y, params, classifier=True)
         verbose = int(self.verbose)
         path_fn = multinomial_path if self._multinomial(classes) else one_vs_rest_path
+        # one path per fold job, or one per class for one-vs-rest with more than two classes
+        paths_per_job = 1 if (classes.size == 2 or path_fn is multinomial_path) else classes.size
+        progress = CVProgress(verbose, type(self).__name__,
+                              ratios.size * len(folds) * grids[0].size * paths_per_job)
         jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
                  self.fit_intercept, self.tol, self.max_iter, scorer,
-                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn)
+                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn)
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_logistic_fold, jobs, self.n_jobs, verbose, type(self).__name__)
+        results = _run_folds(_logistic_fold, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         _store_cv(self, grids, values, nnz, ratios, self.penalty != "elasticnet", True,
                   "scores_path_")
