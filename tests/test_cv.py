@@ -86,6 +86,35 @@ def _assert_png(path):
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
 
 
+def test_plot_displays_and_dataframe_feature_names(tmp_path):
+    pytest.importorskip("matplotlib")
+    pd = pytest.importorskip("pandas")
+    from penalized import plot
+
+    X, y = make_regression(n=80, p=12, seed=6)
+    names = [f"gene_{j}" for j in range(12)]
+    m = penalized.LassoCV(cv=3, alphas=20).fit(pd.DataFrame(X, columns=names), y)
+    disp = plot.PathDisplay.from_estimator(m, n_labels=4)
+    labels = [t.get_text() for t in disp.ax_.get_legend().get_texts()]
+    assert all(lab.startswith("gene_") for lab in labels[:4]) and "alpha_min_" in labels
+    assert disp.figure_ is disp.ax_.figure
+    np.testing.assert_array_equal(disp.lines_[int(np.flatnonzero(m.coef_)[0])].get_ydata(),
+                                  m.coef_path_[np.flatnonzero(m.coef_)[0]])
+    disp.figure_.savefig(tmp_path / "df_path.png")
+    _assert_png(tmp_path / "df_path.png")
+    # the wrapper labels by feature_names_in_ too; .plot(ax=) draws again on a given Axes
+    ax = plot.path(m)
+    assert "gene_" in ax.get_legend().get_texts()[0].get_text()
+    import matplotlib.pyplot as plt
+    _, ax2 = plt.subplots()
+    assert disp.plot(ax=ax2).ax_ is ax2
+    cvd = plot.CVDisplay.from_estimator(m)
+    np.testing.assert_allclose(cvd.line_.get_ydata(), m.cv_mean_)
+    with pytest.raises(ValueError, match="feature_names has 3 names"):
+        plot.PathDisplay(m.alphas_, m.coef_path_, feature_names=["a", "b", "c"])
+    plt.close("all")
+
+
 def test_plots_save_to_png(tmp_path):
     pytest.importorskip("matplotlib")
     from penalized import plot
@@ -104,8 +133,13 @@ def test_plots_save_to_png(tmp_path):
     assert {"alpha_min_", "alpha_1se_"} <= {t.get_text() for t in ax3.get_legend().get_texts()}
     assert len(ax3.lines) >= len(ax.lines)
     ax3.figure.savefig(tmp_path / "path_model.png")
+    # without X and y: the stored full-data path (coef_path_)
+    ax4 = plot.path(m)
+    paths = np.array([ln.get_ydata() for ln in ax4.lines if len(ln.get_ydata()) == 15])
+    assert paths.shape[0] == np.count_nonzero(np.any(m.coef_path_ != 0, axis=1))
     with pytest.raises(ValueError, match="pass X and y"):
-        plot.path(m)
+        plot.path(penalized.LogisticRegressionCV("l1", cv=3, alphas=5).fit(
+            *_binary_data(n=60, p=10)))
     ax = plot.cv(m)
     np.testing.assert_allclose(ax.lines[0].get_ydata(), m.cv_mean_)
     ax.figure.savefig(tmp_path / "cv.png")
