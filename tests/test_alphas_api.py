@@ -269,3 +269,30 @@ def test_max_features_counts_features_that_left_the_model():
     assert m.alphas_.size == stop_now
     m = penalized.LassoCV(alphas=a, cv=3, max_features=lim, tol=1e-12).fit(X, y)
     assert m.alphas_.size == stop_ever
+
+
+def test_keep_out_of_fold_predictions(data):
+    from sklearn.model_selection import KFold
+    X, y = data
+    folds = list(KFold(4, shuffle=True, random_state=0).split(X))
+    m = penalized.ElasticNetCV(l1_ratio=[0.5, 1.0], alphas=12, cv=folds, keep=True,
+                               tol=1e-10).fit(X, y)
+    grid = m.alphas_[[0.5, 1.0].index(m.l1_ratio_)]
+    assert m.cv_predictions_.shape == (len(y), 12)
+    for k, (train, test) in enumerate(folds):
+        assert np.all(m.fold_ids_[test] == k)
+        # the path fitted without the fold predicts its rows
+        _, c, _ = penalized.enet_path(X[train], y[train], l1_ratio=m.l1_ratio_, alphas=grid,
+                                      fit_intercept=True, tol=1e-10)
+        b = y[train].mean() - X[train].mean(0) @ c
+        np.testing.assert_allclose(m.cv_predictions_[test], X[test] @ c + b, rtol=1e-6,
+                                   atol=1e-6)
+    # the CV curve is the mean over folds of the held-out errors of these predictions
+    err = (m.cv_predictions_ - y[:, None]) ** 2
+    per_fold = np.array([err[test].mean(0) for _, test in folds])
+    np.testing.assert_allclose(per_fold.mean(0), m.cv_mean_[[0.5, 1.0].index(m.l1_ratio_)])
+    # with a scorer too; and keep=False leaves no stale attribute behind
+    m.set_params(scoring="r2").fit(X, y)
+    assert m.cv_predictions_.shape == (len(y), 12)
+    m.set_params(keep=False).fit(X, y)
+    assert not hasattr(m, "cv_predictions_")

@@ -324,11 +324,12 @@ def cv_grids(estimator, ratios, alpha_max):
 # ---------------------------------------------------------------------------
 
 def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precompute, solver_kw,
-               scorer, progress, options=None):
+               scorer, progress, options=None, keep=False):
     """Solve the path on the training rows; score every alpha on the test rows.
 
-    Returns (criterion per alpha, non-zeros per alpha): the (weighted) mean
-    squared error when ``scorer`` is None, else the scorer's values.
+    Returns (criterion per alpha, non-zeros per alpha, test predictions
+    (n_test, n_alphas) if ``keep`` else None): the criterion is the (weighted)
+    mean squared error when ``scorer`` is None, else the scorer's values.
     ``options``: per-feature options, resolved on the fold's rows (so the
     standardization uses the fold's standard deviations, as cv.glmnet).
     """
@@ -340,11 +341,13 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
                                          features=resolve_features(problem, options),
                                          **solver_kw)
     X_test = _rows(X, test)
-    if scorer is None:
+    pred = None
+    if scorer is None or keep:
         # only the columns that are ever active along the path enter the predictions
         used = np.flatnonzero(np.any(coefs != 0, axis=1))
         pred = np.asarray(X_test[:, used] @ np.asarray(coefs[used], dtype=np.float64))
         pred = pred + intercepts
+    if scorer is None:
         err = (pred - y[test][:, None]) ** 2
         crit = err.mean(axis=0) if sw is None else np.average(err, axis=0, weights=sw[test])
     else:
@@ -352,7 +355,7 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
         point.n_features_in_ = X.shape[1]
         crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
                            None if sw is None else sw[test])
-    return crit, np.count_nonzero(coefs, axis=0)
+    return crit, np.count_nonzero(coefs, axis=0), (pred if keep else None)
 
 
 class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixin,
@@ -388,6 +391,12 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         ``max_features`` features non-zero so far, or has more than ``dfmax``
         non-zeros, keeping at least the first alpha, and only the alphas left
         are cross-validated (``alphas_`` holds them).
+    keep : bool, default=False
+        cv.glmnet's ``keep=TRUE``: store the out-of-fold predictions
+        ``cv_predictions_`` (n_samples, n_alphas) at the chosen l1_ratio (row i
+        predicted by the path fitted without i's fold) and ``fold_ids_``
+        (n_samples,), the test fold of each row (-1: in no test fold; with
+        repeated splitters, the last one).
     cv : int, splitter or iterable, default=None (5-fold)
         Any scikit-learn splitter.  ``groups`` (and other split parameters)
         reach it through scikit-learn's metadata routing, as for scikit-learn's
@@ -434,7 +443,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-                 max_features=None, dfmax=None):
+                 max_features=None, dfmax=None, keep=False):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -458,6 +467,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         self.standardize = standardize
         self.max_features = max_features
         self.dfmax = dfmax
+        self.keep = keep
 
     def _l1_ratios(self):
         return _check_l1_ratios(self.l1_ratio, "l1_ratio")
@@ -507,10 +517,12 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                               ratios.size * len(folds) * grids[0].size)
         jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
                  self.precompute, solver_kw, scorer,
-                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), options)
+                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), options,
+                 bool(self.keep))
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_fold_path, jobs, self.n_jobs, progress)
-        values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
+        values, nnz = _collect_folds([r[:2] for r in results], ratios.size, grids[0].size,
+                                     len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  scorer is not None,
                                  "mse_path_" if scorer is None else "scores_path_",
@@ -522,11 +534,26 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
             callback=path_progress(verbose > 1, "full-data path"), features=features,
             **solver_kw)
         store_full_path(self, coefs, intercepts, gaps)
+        self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size)
         self.coef_ = coefs[:, chosen].copy()
         self.intercept_ = float(intercepts[chosen])
         self.dual_gap_ = float(gaps[chosen])
         self.n_iter_ = int(n_iters[chosen])
         return self
+
+    def _store_out_of_fold(self, results, folds, best, n, n_alphas):
+        """cv.glmnet's keep=TRUE: ``cv_predictions_`` and ``fold_ids_`` of the chosen l1_ratio."""
+        for name in ("cv_predictions_", "fold_ids_"):
+            if name in vars(self):
+                delattr(self, name)
+        if not self.keep:
+            return
+        preds = np.full((n, n_alphas), np.nan)
+        fold_ids = np.full(n, -1, dtype=np.int64)
+        for k, (_, test) in enumerate(folds):
+            preds[test] = results[best * len(folds) + k][2]
+            fold_ids[test] = k
+        self.cv_predictions_, self.fold_ids_ = preds, fold_ids
 
     def predict(self, X, alpha=None):
         """X @ coef + intercept of the refitted model, or of the full-data path at ``alpha``.
@@ -559,7 +586,7 @@ class LassoCV(ElasticNetCV):
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, exclude=None, standardize=False, max_features=None,
-                 dfmax=None):
+                 dfmax=None, keep=False):
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -582,6 +609,7 @@ class LassoCV(ElasticNetCV):
         self.standardize = standardize
         self.max_features = max_features
         self.dfmax = dfmax
+        self.keep = keep
 
     def _l1_ratios(self):
         return np.array([1.0])
