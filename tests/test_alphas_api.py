@@ -296,3 +296,26 @@ def test_keep_out_of_fold_predictions(data):
     assert m.cv_predictions_.shape == (len(y), 12)
     m.set_params(keep=False).fit(X, y)
     assert not hasattr(m, "cv_predictions_")
+
+
+def test_logistic_cv_group_penalty():
+    rng = np.random.default_rng(5)
+    n, p, K = 150, 12, 3
+    X = rng.standard_normal((n, p))
+    logits = X[:, :3] @ rng.standard_normal((3, K)) * 2
+    y = np.array([rng.choice(K, p=np.exp(r) / np.exp(r).sum()) for r in logits])
+    m = penalized.LogisticRegressionCV("group", alphas=8, cv=3, tol=1e-10).fit(X, y)
+    assert m.alphas_.shape == (8,)
+    ref = penalized.LogisticRegression("group", alpha=m.alpha_, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-6, atol=1e-8)
+    # row sparsity: a feature is used by every class or by none
+    used = m.coef_ != 0
+    assert np.all(used.all(axis=0) | ~used.any(axis=0))
+    # the CV grid starts at the group alpha_max: all rows zero there
+    top = penalized.LogisticRegression("group", alpha=m.alphas_[0], tol=1e-10).fit(X, y)
+    assert not np.any(top.coef_)
+    with pytest.raises(ValueError, match="multi_class='multinomial'"):
+        penalized.LogisticRegressionCV("group", multi_class="ovr", cv=3, alphas=4).fit(X, y)
+    mixed = penalized.LogisticRegressionCV("group", l1_ratios=[0.5, 1.0], alphas=5,
+                                           cv=3).fit(X, y)
+    assert mixed.alphas_.shape == (2, 5) and mixed.l1_ratio_ in (0.5, 1.0)

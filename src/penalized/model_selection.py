@@ -20,6 +20,8 @@ coordinate order (cyclic / random), as in scikit-learn.
 """
 
 
+import functools
+
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
@@ -632,14 +634,15 @@ def _check_all_classes_present(y, classes):
 
 
 def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None):
+                     max_iter, progress=None, group=False):
     """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
 
     One binary problem (classes[1] against classes[0]) for two classes, one
     per class otherwise.  Returns coefs (n_problems, p, n_alphas) and
     intercepts (n_problems, n_alphas): the layout of ``coef_`` /
     ``intercept_`` per alpha, so a multinomial path returning the same shapes
-    can replace this function in :class:`LogisticRegressionCV`.
+    can replace this function in :class:`LogisticRegressionCV`.  ``group``
+    (penalty='group') is the L1 penalty for a binary problem.
     """
     _check_all_classes_present(y, classes)
     label_sets = logistic_label_sets(y, classes, "ovr")
@@ -647,7 +650,8 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     intercepts = np.empty((len(label_sets), len(alphas)))
     design = None   # column statistics of X, shared by the problems
     for k, ypm in enumerate(label_sets):
-        problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design)
+        problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design,
+                                  group=group)
         design = problem.design
         coefs[k], intercepts[k], _, _ = solve_logistic_path(
             problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
@@ -656,15 +660,16 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 
 def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None):
+                     max_iter, progress=None, group=False):
     """Path of the multinomial (softmax) problem of :class:`LogisticRegression`.
 
     Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
-    intercepts (n_classes, n_alphas).
+    intercepts (n_classes, n_alphas).  ``group``: penalty='group' (the L2 norm
+    of each feature's row across the classes).
     """
     _check_all_classes_present(y, classes)
     problem = LogisticProblem(X, logistic_label_sets(y, classes)[0], sample_weight,
-                              fit_intercept)
+                              fit_intercept, group=group)
     coefs, intercepts, _, _ = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
         callback=progress)
@@ -687,7 +692,8 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     point = LogisticRegression()
     point.classes_ = classes
     point.multi_class_ = ("binary" if classes.size == 2 else
-                          "multinomial" if path_fn is multinomial_path else "ovr")
+                          "multinomial" if getattr(path_fn, "func", path_fn) is multinomial_path
+                          else "ovr")
     point.n_features_in_ = X.shape[1]
     scores = _score_path(scorer, point, coefs, intercepts, _rows(X, test), y[test],
                          None if raw_sw is None else raw_sw[test])
@@ -711,7 +717,11 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
 
     Parameters
     ----------
-    penalty : {'l1', 'l2', 'elasticnet'}, default='l2'
+    penalty : {'l1', 'l2', 'elasticnet', 'group'}, default='l2'
+        'group' (multinomial, more than two classes): the L1 part is
+        ``sum_j ||W_j||_2`` over the rows W_j (feature j across the classes),
+        as :class:`penalized.LogisticRegression` (glmnet's
+        type.multinomial='grouped'); for two classes it is the L1 penalty.
     Cs : int, array-like or None
         scikit-learn's inverse strengths; an int k means ``np.logspace(-4, 4, k)``.
         Converted once on the full data: alpha = 1 / (C * S), S the sum of the
@@ -726,7 +736,8 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         the grid runs from 100 x the L1 alpha_max down to eps x the L1
         alpha_max.
     l1_ratios : list of float, required for penalty='elasticnet' (each with its
-        own grid), None otherwise.
+        own grid), optional for 'group' (the share of the group part; default
+        1.0), None otherwise.
     cv : int, splitter or iterable, default=None (stratified 5-fold); ``groups``
         by metadata routing, as in :class:`ElasticNetCV`.
     scoring : str, callable or None, default=None
@@ -785,7 +796,11 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         return classes.size > 2 and self.multi_class == "multinomial"
 
     def _ratios(self):
-        check_choice(self.penalty, "penalty", {"l1", "l2", "elasticnet"})
+        check_choice(self.penalty, "penalty", {"l1", "l2", "elasticnet", "group"})
+        if self.penalty == "group":
+            # the group Lasso across classes (l1_ratio 1) unless l1_ratios mix in L2
+            return (np.array([1.0]) if self.l1_ratios is None
+                    else _check_l1_ratios(self.l1_ratios, "l1_ratios"))
         if self.penalty != "elasticnet":
             if self.l1_ratios is not None:
                 raise ValueError(
@@ -813,8 +828,10 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
             return [spec] * ratios.size
         check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
         amax1, design = 0.0, None
-        for labels in logistic_label_sets(y, classes, self.multi_class):   # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
-            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design)
+        # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
+        for labels in logistic_label_sets(y, classes, self.multi_class):
+            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
+                                      group=self.penalty == "group")
             design = problem.design
             amax1 = max(amax1, problem.alpha_max(1.0))
         return [alpha_grid(amax1 / r, spec, self.eps) if r > 0 else
@@ -837,6 +854,9 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         scorer = _check_scorer("neg_log_loss" if self.scoring is None else self.scoring, self)
         X = validate_X(self, X, reset=True)
         y, classes = classification_labels(y, X.shape[0])
+        if self.penalty == "group" and self.multi_class == "ovr" and classes.size > 2:
+            raise ValueError("penalty='group' couples the classes: it needs "
+                             "multi_class='multinomial'.")
         n = X.shape[0]
         raw_sw = None if sample_weight is None else check_1d_float(sample_weight, "sample_weight")
         sw, total = class_weighted_samples(raw_sw, y, self.class_weight)
@@ -844,9 +864,11 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
                             total)
         folds = cv_folds(self, X, y, params, classifier=True)
         verbose = int(self.verbose)
-        path_fn = multinomial_path if self._multinomial(classes) else one_vs_rest_path
+        multinomial = self._multinomial(classes)
+        path_fn = functools.partial(multinomial_path if multinomial else one_vs_rest_path,
+                                    group=self.penalty == "group")
         # one path per fold job, or one per class for one-vs-rest with more than two classes
-        paths_per_job = 1 if (classes.size == 2 or path_fn is multinomial_path) else classes.size
+        paths_per_job = 1 if (classes.size == 2 or multinomial) else classes.size
         progress = CVProgress(verbose, type(self).__name__,
                               ratios.size * len(folds) * grids[0].size * paths_per_job)
         jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
@@ -855,14 +877,15 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_logistic_fold, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
-        _store_cv(self, grids, values, nnz, ratios, self.penalty != "elasticnet", True,
+        _store_cv(self, grids, values, nnz, ratios, self.l1_ratios is None, True,
                   "scores_path_")
         self.Cs_ = 1.0 / (self.alphas_ * total)
         self.C_ = 1.0 / (self.alpha_ * total)
         self.classes_ = classes
+        mixed = self.penalty == "elasticnet" or (self.penalty == "group"
+                                                 and self.l1_ratios is not None)
         est = LogisticRegression(
-            self.penalty, alpha=self.alpha_,
-            l1_ratio=self.l1_ratio_ if self.penalty == "elasticnet" else None,
+            self.penalty, alpha=self.alpha_, l1_ratio=self.l1_ratio_ if mixed else None,
             fit_intercept=self.fit_intercept, class_weight=self.class_weight, tol=self.tol,
             max_iter=self.max_iter, multi_class=self.multi_class)
         self.estimator_ = est.fit(X, y, sample_weight=raw_sw)
