@@ -34,7 +34,7 @@ def main():
     with threadpool_limits(1):
         for name in args.sets.split(","):
             X, y = load(name)
-            amax = penalized.lasso_path(X, y, n_alphas=1, fit_intercept=True)[0][0]
+            amax = penalized.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]
             alpha = amax / 20
             ours = penalized.Lasso(alpha=alpha, tol=1e-10, max_iter=100_000).fit(X, y)
             ref = sklm.Lasso(alpha=alpha, tol=1e-9, max_iter=200_000).fit(X, y)

@@ -37,7 +37,7 @@ RATIOS = [0.2, 0.5, 0.8]
 
 
 def ours(X, y, eps, tol):
-    m = penalized.ElasticNetCV(l1_ratio=RATIOS, n_alphas=100, eps=eps, tol=tol,
+    m = penalized.ElasticNetCV(l1_ratio=RATIOS, alphas=100, eps=eps, tol=tol,
                                max_iter=100_000, cv=KFold(5, shuffle=True, random_state=0))
     t0 = time.perf_counter()
     m.fit(X, y)

@@ -2,7 +2,7 @@
 
     python benchmarks/logistic_tol.py [--set hockey_gamlr] [--tols 1e-6,1e-8]
 
-``penalized.logistic_path(X, y, n_alphas=50, eps=1e-2, tol=tol, fit_intercept=False)``
+``penalized.logistic_path(X, y, alphas=50, eps=1e-2, tol=tol, fit_intercept=False)``
 on a binary set of ../shared/data; for every tol: wall time, the largest KKT
 violation over the path relative to alpha (recomputed in numpy), the most Newton
 iterations at one alpha, and how many alphas missed the gap target.
@@ -43,7 +43,7 @@ def main():
         with threadpool_limits(1):
             t0 = time.perf_counter()
             alphas, coefs, _, gaps, its = penalized.logistic_path(
-                X, y, n_alphas=50, eps=1e-2, tol=tol, fit_intercept=False, return_n_iter=True)
+                X, y, alphas=50, eps=1e-2, tol=tol, fit_intercept=False, return_n_iter=True)
             elapsed = time.perf_counter() - t0
         kkt = max(kkt_over_alpha(X, y, coefs[:, k], a) for k, a in enumerate(alphas))
         over = int(np.sum(gaps > tol * np.log(2)))   # target: tol x the null loss log 2

@@ -59,7 +59,7 @@ def _case(kind, n, p, nnz_per_col, task, conn):
         nbytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
     if not kind.startswith("shared:"):
         y = np.asarray(X[:, :20] @ rng.standard_normal(20)).ravel() + rng.standard_normal(n)
-    amax = penalized.lasso_path(X, y, n_alphas=1, fit_intercept=True)[0][0]
+    amax = penalized.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # reset VmHWM to the current RSS
     before = _status_kib("VmRSS")

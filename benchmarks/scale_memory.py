@@ -56,7 +56,7 @@ def _child(nnz, task, conn):
 
     X, y = _problem(nnz)
     nbytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
-    amax = penalized.lasso_path(X, y, n_alphas=1, fit_intercept=True)[0][0]
+    amax = penalized.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
     before = _status_kib("VmRSS")

@@ -38,7 +38,7 @@ def _work():
         lambda: penalized.Lasso(alpha=0.01, tol=1e-8).fit(X, y),
         lambda: penalized.Lasso(alpha=0.0005, tol=1e-8).fit(Xs, ys),
         lambda: penalized.LogisticRegression(penalty="l1", alpha=0.002, tol=1e-8).fit(X, labels),
-        lambda: penalized.lasso_path(Xs, ys, n_alphas=30, tol=1e-6),
+        lambda: penalized.lasso_path(Xs, ys, alphas=30, tol=1e-6),
     ]
     return jobs * 2
 

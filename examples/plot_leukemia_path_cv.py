@@ -42,7 +42,7 @@ print(f"training {X_train.shape}, test {X_test.shape}")
 # has both classes; ``cv=`` takes any splitter or list of (train, test) pairs.
 
 folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(X_train, y_train))
-lasso = penalized.LassoCV(cv=folds, n_alphas=100, eps=1e-2, tol=1e-6).fit(X_train, y_train)
+lasso = penalized.LassoCV(cv=folds, alphas=100, eps=1e-2, tol=1e-6).fit(X_train, y_train)
 i_min = int(np.flatnonzero(lasso.alphas_ == lasso.alpha_min_)[0])
 i_1se = int(np.flatnonzero(lasso.alphas_ == lasso.alpha_1se_)[0])
 print(f"alpha_min = {lasso.alpha_min_:.4f}  alpha_1se = {lasso.alpha_1se_:.4f}")
@@ -81,7 +81,7 @@ for name, model in [("alpha_min", lasso), ("alpha_1se", lasso_1se)]:
 # ``l1_ratio`` is chosen by cross-validation too.  More genes enter: the ridge part keeps
 # correlated genes together instead of picking one of them.
 
-enet = penalized.ElasticNetCV(l1_ratio=[0.2, 0.5, 0.8], cv=folds, n_alphas=100, eps=1e-2,
+enet = penalized.ElasticNetCV(l1_ratio=[0.2, 0.5, 0.8], cv=folds, alphas=100, eps=1e-2,
                               tol=1e-6).fit(X_train, y_train)
 enet_errors = int(np.sum(np.sign(enet.predict(X_test)) != y_test))
 print(f"ElasticNetCV: l1_ratio = {enet.l1_ratio_}, alpha = {enet.alpha_:.4f}, "

@@ -34,7 +34,7 @@ def sample(rng, n, p):
 def held_out_error(penalty, p, rng):
     X, y = sample(rng, m, p)
     X_test, y_test = sample(rng, n_test, p)
-    model = penalized.LogisticRegressionCV(penalty, cv=3, n_alphas=20, eps=1e-3,
+    model = penalized.LogisticRegressionCV(penalty, cv=3, alphas=20, eps=1e-3,
                                            tol=1e-4).fit(X, y)
     return np.mean(model.predict(X_test) != y_test)
 

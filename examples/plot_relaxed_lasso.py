@@ -44,8 +44,8 @@ for snr in snrs:
         rng = np.random.default_rng(rep)
         X = rng.standard_normal((n, p)) @ L.T
         y = X @ beta + np.sqrt(sigma2) * rng.standard_normal(n)
-        fits = {"Lasso": penalized.LassoCV(cv=5, n_alphas=50).fit(X, y),
-                "Relaxed Lasso": penalized.RelaxedLassoCV(cv=5, n_alphas=50).fit(X, y)}
+        fits = {"Lasso": penalized.LassoCV(cv=5, alphas=50).fit(X, y),
+                "Relaxed Lasso": penalized.RelaxedLassoCV(cv=5, alphas=50).fit(X, y)}
         for name, model in fits.items():
             runs[name].append((relative_test_error(model.coef_, model.intercept_, sigma2),
                                np.count_nonzero(model.coef_)))

@@ -50,8 +50,8 @@ def recovery(coef, top_k=False):
 
 
 models = {
-    "Lasso": lambda: penalized.LassoCV(cv=5, n_alphas=50),
-    "ElasticNet (l1_ratio=0.5)": lambda: penalized.ElasticNetCV(l1_ratio=0.5, cv=5, n_alphas=50),
+    "Lasso": lambda: penalized.LassoCV(cv=5, alphas=50),
+    "ElasticNet (l1_ratio=0.5)": lambda: penalized.ElasticNetCV(l1_ratio=0.5, cv=5, alphas=50),
     "Ridge (top 10)": lambda: penalized.RidgeCV(),
 }
 tpr = {name: [] for name in models}

@@ -30,7 +30,7 @@ def test_fit_csv_lasso_matches_estimator_and_writes_json(tmp_path, capsys):
     assert main(["fit", str(path), "--model", "lasso", "--cv", "4", "--target", "response",
                  "--n-alphas", "20", "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    ref = penalized.LassoCV(cv=4, n_alphas=20).fit(X, y)
+    ref = penalized.LassoCV(cv=4, alphas=20).fit(X, y)
     # 4 folds from an int: KFold(4) without shuffling, as the estimator does itself
     assert f"chosen alpha = {ref.alpha_:.6g}" in text
     assert "selected features" in text and "gene_" in text and "MSE" in text
@@ -68,7 +68,7 @@ def test_fit_tsv_logistic_text_labels_and_npz_layouts(tmp_path, capsys):
     assert main(["fit", str(path), "--model", "logistic", "--cv", "3", "--n-alphas", "10",
                  "--alpha-selection", "1se"]) == 0
     text = capsys.readouterr().out
-    ref = penalized.LogisticRegressionCV("l1", cv=3, n_alphas=10, alpha_selection="1se").fit(
+    ref = penalized.LogisticRegressionCV("l1", cv=3, alphas=10, alpha_selection="1se").fit(
         X, labels)
     assert f"chosen alpha = {ref.alpha_:.6g} (1se)" in text and "neg_log_loss" in text
 
@@ -80,7 +80,7 @@ def test_fit_tsv_logistic_text_labels_and_npz_layouts(tmp_path, capsys):
     out = tmp_path / "r.json"
     assert main(["fit", str(npz), "--model", "enet", "--cv", "3", "--n-alphas", "10",
                  "--l1-ratio", "0.5,0.9", "--out", str(out)]) == 0
-    ref = penalized.ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, n_alphas=10).fit(Xs, ys)
+    ref = penalized.ElasticNetCV(l1_ratio=[0.5, 0.9], cv=3, alphas=10).fit(Xs, ys)
     result = json.loads(out.read_text())
     assert result["alpha"] == pytest.approx(ref.alpha_)
     assert result["l1_ratio"] == ref.l1_ratio_

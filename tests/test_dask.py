@@ -31,10 +31,10 @@ def test_cv_folds_run_on_the_cluster_and_equal_the_local_run(client):
 
     X, y = _tall(n=150, p=20, seed=1)
     cv = KFold(4, shuffle=True, random_state=0)
-    local = penalized.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, n_alphas=10, tol=1e-8).fit(X, y)
+    local = penalized.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, alphas=10, tol=1e-8).fit(X, y)
     with distributed.get_task_stream(client) as tasks:
         with joblib.parallel_config(backend="dask"):
-            remote = penalized.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, n_alphas=10,
+            remote = penalized.ElasticNetCV(l1_ratio=[0.5, 1.0], cv=cv, alphas=10,
                                             tol=1e-8).fit(X, y)
     assert len(tasks.data) >= 1   # the jobs went through the scheduler
     workers = {t["worker"] for t in tasks.data}
@@ -43,9 +43,9 @@ def test_cv_folds_run_on_the_cluster_and_equal_the_local_run(client):
     assert remote.alpha_ == local.alpha_ and remote.l1_ratio_ == local.l1_ratio_
     yc = (y > np.median(y)).astype(int)
     scv = StratifiedKFold(3, shuffle=True, random_state=0)
-    a = penalized.LogisticRegressionCV("l1", cv=scv, n_alphas=5).fit(X, yc)
+    a = penalized.LogisticRegressionCV("l1", cv=scv, alphas=5).fit(X, yc)
     with joblib.parallel_config(backend="dask"):
-        b = penalized.LogisticRegressionCV("l1", cv=scv, n_alphas=5).fit(X, yc)
+        b = penalized.LogisticRegressionCV("l1", cv=scv, alphas=5).fit(X, yc)
     np.testing.assert_array_equal(a.scores_path_, b.scores_path_)
 
 
@@ -79,7 +79,7 @@ def test_gram_path_and_bad_input(client):
     Xc = X - X.mean(0)
     np.testing.assert_allclose(stats.gram, Xc.T @ Xc, rtol=1e-10)
     alphas, coefs, intercepts, gaps = enet_path_gram(stats, n_alphas=10, tol=1e-10)
-    ref_alphas, ref_coefs, _ = penalized.lasso_path(X, y, n_alphas=10, fit_intercept=True,
+    ref_alphas, ref_coefs, _ = penalized.lasso_path(X, y, alphas=10, fit_intercept=True,
                                                     tol=1e-10)
     np.testing.assert_allclose(alphas, ref_alphas)
     np.testing.assert_allclose(coefs, ref_coefs, atol=1e-7)

@@ -36,7 +36,7 @@ def test_least_squares_at_or_above_alpha_max_is_exactly_zero(sparse, l1_ratio, f
     assert m.dual_gap_ == 0.0
     assert m.intercept_ == pytest.approx(y.mean(), rel=1e-12)
     # and the automatic path starts there
-    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=l1_ratio, n_alphas=3,
+    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=l1_ratio, alphas=3,
                                               fit_intercept=True)
     assert alphas[0] == pytest.approx(_alpha_max_ls(X, y, l1_ratio), rel=1e-10)
     assert np.all(coefs[:, 0] == 0.0) and gaps[0] == 0.0
@@ -45,7 +45,7 @@ def test_least_squares_at_or_above_alpha_max_is_exactly_zero(sparse, l1_ratio, f
 @pytest.mark.parametrize("sparse", [False, True])
 def test_logistic_at_or_above_alpha_max_is_exactly_zero(sparse):
     X, y = make_classification(n=60, p=12, seed=4, density=0.5 if sparse else None)
-    alphas, coefs, intercepts, gaps = penalized.logistic_path(X, y, n_alphas=3)
+    alphas, coefs, intercepts, gaps = penalized.logistic_path(X, y, alphas=3)
     assert np.all(coefs[:, 0] == 0.0) and gaps[0] == 0.0
     # alpha_max is the smallest such alpha: independent numpy formula
     Xd = X.toarray() if sp.issparse(X) else X
@@ -168,8 +168,8 @@ def test_separable_without_penalty_is_certified_near_the_infimum():
 FITTED = [
     lambda: penalized.Lasso(alpha=0.05),
     lambda: penalized.ElasticNet(alpha=0.05),
-    lambda: penalized.LassoCV(cv=3, n_alphas=5),
-    lambda: penalized.ElasticNetCV(cv=3, n_alphas=5),
+    lambda: penalized.LassoCV(cv=3, alphas=5),
+    lambda: penalized.ElasticNetCV(cv=3, alphas=5),
     lambda: penalized.LogisticRegression(penalty="l1", alpha=0.01),
 ]
 
@@ -212,10 +212,10 @@ def test_max_iter_warning_least_squares(sparse):
     _assert_informative(rec, tol * yc @ yc / len(y))
     assert m.n_iter_ == 2 and m.dual_gap_ > tol * yc @ yc / len(y)
     with pytest.warns(ConvergenceWarning) as rec:
-        penalized.lasso_path(X, y, n_alphas=5, tol=tol, max_iter=2)
+        penalized.lasso_path(X, y, alphas=5, tol=tol, max_iter=2)
     _assert_informative(rec)
     with pytest.warns(ConvergenceWarning) as rec:
-        penalized.LassoCV(cv=3, n_alphas=5, tol=tol, max_iter=2).fit(X, y)
+        penalized.LassoCV(cv=3, alphas=5, tol=tol, max_iter=2).fit(X, y)
     _assert_informative(rec)
 
 
@@ -226,5 +226,5 @@ def test_max_iter_warning_logistic():
     _assert_informative(rec)
     assert m.dual_gap_[0] > 1e-12 * np.log(2)
     with pytest.warns(ConvergenceWarning) as rec:
-        penalized.logistic_path(X, y, n_alphas=4, tol=1e-12, max_iter=1)
+        penalized.logistic_path(X, y, alphas=4, tol=1e-12, max_iter=1)
     _assert_informative(rec)

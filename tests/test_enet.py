@@ -19,7 +19,7 @@ def _sk_fit(X, y, alpha, l1_ratio, sw=None, fit_intercept=True, positive=False):
 
 
 def _alpha_max(X, y, l1_ratio, sw=None):
-    lam, _ = penalized.enet_path(X, y, l1_ratio=l1_ratio, n_alphas=1, fit_intercept=True,
+    lam, _ = penalized.enet_path(X, y, l1_ratio=l1_ratio, alphas=1, fit_intercept=True,
                                  sample_weight=sw)[:2]
     return lam[0]
 
@@ -155,7 +155,7 @@ def test_random_selection_is_reproducible():
 
 def test_alpha_above_alpha_max_gives_zero_and_zero_gap():
     X, y = make_regression(n=50, p=40, seed=10)
-    alphas, _, _ = penalized.lasso_path(X, y, n_alphas=2, fit_intercept=True)
+    alphas, _, _ = penalized.lasso_path(X, y, alphas=2, fit_intercept=True)
     m = penalized.Lasso(alpha=alphas[0]).fit(X, y)
     assert np.all(m.coef_ == 0)
     assert m.dual_gap_ <= 1e-12 * np.var(y)

@@ -50,7 +50,7 @@ def test_docs_show_the_example_class():
 def test_choice_matches_a_direct_computation(example, criterion):
     X, y = make_regression(n=120, p=30, seed=11)
     model = example.LassoIC(criterion=criterion, n_alphas=30).fit(X, y)
-    alphas, coefs, gaps = penalized.lasso_path(X, y, n_alphas=30, tol=1e-6,
+    alphas, coefs, gaps = penalized.lasso_path(X, y, alphas=30, tol=1e-6,
                                                fit_intercept=True)
     intercepts = y.mean() - X.mean(axis=0) @ coefs
     rss = ((y[:, None] - X @ coefs - intercepts) ** 2).sum(axis=0)

@@ -141,7 +141,7 @@ def test_sparse_dense_float32_and_weights():
 def test_path_every_point_certified():
     X, codes = make_multiclass(n=120, p=40, K=4, seed=26)
     alphas, coefs, intercepts, gaps = penalized.logistic_path(
-        X, codes, penalty="group", n_alphas=8, eps=0.05, tol=1e-8)
+        X, codes, penalty="group", alphas=8, eps=0.05, tol=1e-8)
     assert coefs.shape == (4, 40, 8)
     prior = np.bincount(codes) / len(codes)
     assert np.all(gaps <= 1e-8 * -np.sum(prior * np.log(prior)))

@@ -47,6 +47,7 @@ class Subject:
     task: str             # "regression" (y real) or "classification" (y binary)
     fit: Callable         # (X, y, sample_weight, scale) -> Fit
     multi_output: bool = False   # accepts a 2-D y (one model per column)
+    multi_task: Callable = None  # a 2-D y is the multi-task problem: (X, Y) -> its coefs
     min_samples: int = 1         # fewer samples than this must raise
 
     def __repr__(self):
@@ -122,13 +123,16 @@ SUBJECTS = [
         penalized.ElasticNet, lambda c: dict(alpha=0.1 * c * c, l1_ratio=0.5, **TIGHT)),
         multi_output=True),
     Subject("LassoCV", "regression", estimator(
-        penalized.LassoCV, lambda c: dict(cv=3, n_alphas=6, **TIGHT)), min_samples=3),
+        penalized.LassoCV, lambda c: dict(cv=3, alphas=6, **TIGHT)), min_samples=3),
     Subject("ElasticNetCV", "regression", estimator(
-        penalized.ElasticNetCV, lambda c: dict(cv=3, n_alphas=6, l1_ratio=0.5, **TIGHT)),
+        penalized.ElasticNetCV, lambda c: dict(cv=3, alphas=6, l1_ratio=0.5, **TIGHT)),
         min_samples=3),
-    Subject("lasso_path", "regression", ls_path(penalized.lasso_path, n_alphas=4, **TIGHT)),
+    Subject("lasso_path", "regression", ls_path(penalized.lasso_path, alphas=4, **TIGHT),
+            multi_task=lambda X, Y: penalized.multitask_lasso_path(X, Y, alphas=4, **TIGHT)[1]),
     Subject("enet_path", "regression", ls_path(
-        penalized.enet_path, l1_ratio=0.5, n_alphas=4, fit_intercept=True, **TIGHT)),
+        penalized.enet_path, l1_ratio=0.5, alphas=4, fit_intercept=True, **TIGHT),
+        multi_task=lambda X, Y: penalized.multitask_enet_path(
+            X, Y, l1_ratio=0.5, alphas=4, fit_intercept=True, **TIGHT)[1]),
     Subject("LogisticRegression-l1", "classification", estimator(
         penalized.LogisticRegression,
         lambda c: dict(penalty="l1", alpha=0.02 * c, tol=1e-11, max_iter=200))),
@@ -136,7 +140,7 @@ SUBJECTS = [
         penalized.LogisticRegression,
         lambda c: dict(penalty="l2", C=1.0 / (c * c), tol=1e-11, max_iter=200))),
     Subject("logistic_path", "classification", logit_path(
-        n_alphas=4, tol=1e-11, max_iter=200)),
+        alphas=4, tol=1e-11, max_iter=200)),
     Subject("Ridge", "regression", estimator(
         penalized.Ridge, lambda c: dict(alpha=0.1 * c * c, **TIGHT)), multi_output=True),
     # one alpha in the grid: with 2-D y RidgeCV picks one alpha for all targets, so
@@ -149,13 +153,13 @@ SUBJECTS = [
         multi_output=True, min_samples=2),
     Subject("LogisticRegressionCV", "classification", estimator(
         penalized.LogisticRegressionCV,
-        lambda c: dict(penalty="l1", cv=3, n_alphas=4, tol=1e-11, max_iter=200)),
+        lambda c: dict(penalty="l1", cv=3, alphas=4, tol=1e-11, max_iter=200)),
         min_samples=3),
     # gamma = 1: the relaxed fit is the Lasso, so the Lasso's KKT conditions apply
     Subject("RelaxedLasso", "regression", estimator(
         penalized.RelaxedLasso, lambda c: dict(alpha=0.1 * c * c, gamma=1.0, **TIGHT))),
     Subject("RelaxedLassoCV", "regression", estimator(
-        penalized.RelaxedLassoCV, lambda c: dict(gammas=[1.0], cv=3, n_alphas=6, **TIGHT)),
+        penalized.RelaxedLassoCV, lambda c: dict(gammas=[1.0], cv=3, alphas=6, **TIGHT)),
         min_samples=3),
     Subject("solvers.enet", "regression", solver_point(
         penalized.solvers.enet, lambda c: 0.1 * c * c, l1_ratio=0.5, **TIGHT)),
@@ -522,6 +526,8 @@ def test_input_battery(subject, case_name):
     X0, y0 = clean_problem(subject.task)
     case = CASES[case_name](X0, y0, subject.task)
     expect = case.expect
+    if expect == "multi" and subject.multi_task is not None:
+        expect = "multi_task"
     if expect == "multi" and not subject.multi_output:
         case = err(case.X, case.y, ValueError, r"\by\b")
         expect = "raises"
@@ -547,6 +553,15 @@ def test_input_battery(subject, case_name):
             elif expect == "kkt":
                 _check_finite(fit)
                 assert _kkt(subject, case.X_ref, np.asarray(case.y_ref), fit, None) < 1e-7
+            elif expect == "multi_task":
+                # scikit-learn's meaning of a 2-D y in the path functions: the
+                # multi-task penalty, i.e. exactly the multitask_*_path solution
+                _check_finite(fit)
+                ref = subject.multi_task(case.X, case.y)
+                n_targets = ref.shape[0]
+                for j, (_, _, coef, _) in enumerate(fit.points):
+                    k, t = divmod(j, n_targets)
+                    np.testing.assert_allclose(coef, ref[t, :, k], rtol=1e-9, atol=1e-12)
             elif expect == "multi":
                 _check_finite(fit)
                 y2 = np.asarray(case.y)

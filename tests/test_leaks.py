@@ -40,7 +40,7 @@ def _problems():
     return [
         ("dense Lasso", lambda: penalized.Lasso(alpha=0.3).fit(X, y)),
         ("sparse Lasso", lambda: penalized.Lasso(alpha=0.01).fit(Xs, ys)),
-        ("dense EN path", lambda: penalized.enet_path(X, y, l1_ratio=0.5, n_alphas=2, eps=0.3)),
+        ("dense EN path", lambda: penalized.enet_path(X, y, l1_ratio=0.5, alphas=2, eps=0.3)),
         ("logistic", lambda: penalized.LogisticRegression(penalty="l1", alpha=0.05).fit(X, labels)),
     ]
 

@@ -166,7 +166,7 @@ def test_multiclass_one_vs_rest():
 def test_logistic_path_every_point_certified():
     X, y = make_classification(n=100, p=200, density=0.1, seed=10)
     alphas, coefs, intercepts, gaps = penalized.logistic_path(
-        X, y, n_alphas=20, eps=1e-2, tol=1e-8)
+        X, y, alphas=20, eps=1e-2, tol=1e-8)
     assert coefs.shape == (200, 20) and np.all(np.diff(alphas) < 0)
     for k, a in enumerate(alphas):
         assert logistic_kkt_violation(X, y, coefs[:, k], intercepts[k], a, 1.0) < 1e-3 * a

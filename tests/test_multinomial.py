@@ -120,7 +120,7 @@ def test_large_alpha_gives_null_model():
 def test_path_every_point_certified_and_warm_start():
     X, codes = make_multiclass(n=80, p=60, K=4, density=0.2, seed=8)
     alphas, coefs, intercepts, gaps = penalized.logistic_path(
-        X, codes, n_alphas=15, eps=1e-2, tol=1e-9)
+        X, codes, alphas=15, eps=1e-2, tol=1e-9)
     assert coefs.shape == (4, 60, 15) and intercepts.shape == (4, 15)
     for k, a in enumerate(alphas):
         assert multinomial_kkt_violation(X, codes, coefs[:, :, k], intercepts[:, k], a, 1.0) \

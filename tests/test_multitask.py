@@ -302,7 +302,7 @@ def test_path_certified_and_alpha_max(sparse, l1_ratio):
     X, Y = make_multitask(n=40, p=60, T=3, density=0.4 if sparse else None, seed=14)
     tol = 1e-8
     alphas, coefs, gaps, n_iter = penalized.multitask_enet_path(
-        X, Y, l1_ratio=l1_ratio, n_alphas=15, eps=1e-2, fit_intercept=True, tol=tol,
+        X, Y, l1_ratio=l1_ratio, alphas=15, eps=1e-2, fit_intercept=True, tol=tol,
         max_iter=100000, return_n_iter=True)
     assert coefs.shape == (Y.shape[1], X.shape[1], 15)
     np.testing.assert_allclose(alphas[0], alpha_max_ref(X, Y, l1_ratio), rtol=1e-10)
@@ -321,7 +321,7 @@ def test_path_certified_and_alpha_max(sparse, l1_ratio):
 
 def test_lasso_path_matches_estimator_and_no_intercept_default():
     X, Y = make_multitask(n=40, p=30, T=2, seed=15)
-    alphas, coefs, gaps = penalized.multitask_lasso_path(X, Y, n_alphas=5, tol=1e-12,
+    alphas, coefs, gaps = penalized.multitask_lasso_path(X, Y, alphas=5, tol=1e-12,
                                                          max_iter=100000)
     m = penalized.MultiTaskLasso(alpha=alphas[-1], fit_intercept=False, tol=1e-12,
                                  max_iter=100000).fit(X, Y)
@@ -332,7 +332,7 @@ def test_lasso_path_matches_estimator_and_no_intercept_default():
 def test_cv_matches_brute_force(sparse):
     X, Y = make_multitask(n=60, p=25, T=3, density=0.5 if sparse else None, seed=16)
     folds = list(KFold(3, shuffle=True, random_state=0).split(X))
-    cv = penalized.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], n_alphas=8, cv=folds, tol=1e-12,
+    cv = penalized.MultiTaskElasticNetCV(l1_ratio=[0.5, 1.0], alphas=8, cv=folds, tol=1e-12,
                                          max_iter=100000).fit(X, Y)
     best = (np.inf, None, None)
     for i, r in enumerate([0.5, 1.0]):
@@ -355,7 +355,7 @@ def test_cv_matches_brute_force(sparse):
 
 def test_lasso_cv_and_one_standard_error():
     X, Y = make_multitask(n=60, p=25, T=2, seed=17)
-    cv = penalized.MultiTaskLassoCV(n_alphas=10, cv=3, alpha_selection="1se").fit(X, Y)
+    cv = penalized.MultiTaskLassoCV(alphas=10, cv=3, alpha_selection="1se").fit(X, Y)
     assert cv.l1_ratio_ == 1.0 and cv.alphas_.shape == (10,) and cv.mse_path_.shape == (10, 3)
     assert cv.alpha_ == cv.alpha_1se_ >= cv.alpha_min_
     assert isinstance(cv.refit_estimator(), penalized.MultiTaskElasticNet)
@@ -380,7 +380,7 @@ def test_sparse_never_densified():
     m = penalized.MultiTaskLasso(alpha=0.05, tol=1e-10).fit(Xn, Y)
     ref = penalized.MultiTaskLasso(alpha=0.05, tol=1e-10).fit(X.toarray(), Y)
     np.testing.assert_allclose(m.coef_, ref.coef_, atol=1e-8)
-    penalized.multitask_enet_path(Xn, Y, n_alphas=3, fit_intercept=True)
+    penalized.multitask_enet_path(Xn, Y, alphas=3, fit_intercept=True)
 
 
 def test_inputs_never_modified():
@@ -390,9 +390,9 @@ def test_inputs_never_modified():
     copies = [Xs.copy(), Xd.copy(), Y.copy(), sw.copy()]
     for X in (Xs, Xd):
         penalized.MultiTaskElasticNet(alpha=0.05).fit(X, Y, sample_weight=sw)
-        penalized.multitask_enet_path(X, Y, n_alphas=3, sample_weight=sw, fit_intercept=True,
+        penalized.multitask_enet_path(X, Y, alphas=3, sample_weight=sw, fit_intercept=True,
                                       coef_init=np.ones((2, 20)))
-        penalized.MultiTaskLassoCV(n_alphas=3, cv=2).fit(X, Y, sample_weight=sw)
+        penalized.MultiTaskLassoCV(alphas=3, cv=2).fit(X, Y, sample_weight=sw)
     assert (Xs != copies[0]).nnz == 0
     np.testing.assert_array_equal(Xd, copies[1])
     np.testing.assert_array_equal(Y, copies[2])

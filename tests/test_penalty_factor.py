@@ -298,8 +298,8 @@ def test_positive_equals_lower_bound_zero():
         np.testing.assert_array_equal(a.coef_, b.coef_)
         np.testing.assert_array_equal(a.coef_, c.coef_)
         assert a.dual_gap_ == b.dual_gap_
-    _, c1, _ = penalized.lasso_path(X, y, positive=True, n_alphas=10, fit_intercept=True)
-    _, c2, _ = penalized.lasso_path(X, y, lower_bounds=0, n_alphas=10, fit_intercept=True)
+    _, c1, _ = penalized.lasso_path(X, y, positive=True, alphas=10, fit_intercept=True)
+    _, c2, _ = penalized.lasso_path(X, y, lower_bounds=0, alphas=10, fit_intercept=True)
     np.testing.assert_array_equal(c1, c2)
 
 
@@ -434,7 +434,7 @@ def test_multi_output_and_warm_start():
 def test_alpha_max_is_first_all_zero_alpha(name):
     X, y = _data()
     kw = _options(name)
-    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=0.5, n_alphas=5,
+    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=0.5, alphas=5,
                                               fit_intercept=True, tol=1e-10, **kw)
     pf = kw.get("penalty_factor")
     pen = np.ones(P, bool) if pf is None else pf > 0
@@ -446,19 +446,27 @@ def test_alpha_max_is_first_all_zero_alpha(name):
 
 def test_max_features_stops_the_path():
     X, y = _data()
-    full_a, full_c, _ = penalized.lasso_path(X, y, n_alphas=50, fit_intercept=True)
+    full_a, full_c, _ = penalized.lasso_path(X, y, alphas=50, fit_intercept=True)
     nnz = np.count_nonzero(full_c, axis=0)
+    ever = np.count_nonzero(np.logical_or.accumulate(full_c != 0, axis=1), axis=0)
     k = 6
-    a, c, g = penalized.lasso_path(X, y, n_alphas=50, fit_intercept=True, max_features=k)
+    # dfmax: the current number of non-zeros
+    a, c, g = penalized.lasso_path(X, y, alphas=50, fit_intercept=True, dfmax=k)
     stop = int(np.argmax(nnz > k))
     assert len(a) == c.shape[1] == g.size == stop
     np.testing.assert_array_equal(a, full_a[:stop])
     assert np.all(np.count_nonzero(c, axis=0) <= k)
     np.testing.assert_allclose(c, full_c[:, :stop], atol=1e-10)
+    # max_features (glmnet's pmax): every feature ever non-zero so far counts
+    a, c, g = penalized.lasso_path(X, y, alphas=50, fit_intercept=True, max_features=k)
+    stop_ever = int(np.argmax(ever > k))
+    assert len(a) == c.shape[1] == g.size == stop_ever <= stop
+    np.testing.assert_allclose(c, full_c[:, :stop_ever], atol=1e-10)
+    assert np.count_nonzero(np.any(c != 0, axis=1)) <= k
     # with penalty factors, unpenalized features count too
     pf = _pf()
     a2, c2, _ = penalized.enet_path(X, y, l1_ratio=1.0, fit_intercept=True, penalty_factor=pf,
-                                    max_features=4, n_alphas=50)
+                                    max_features=4, alphas=50)
     assert 0 < len(a2) < 50 and np.all(np.count_nonzero(c2, axis=0) <= 4)
 
 
@@ -466,13 +474,13 @@ def test_cv_estimators_accept_options():
     X, y = _data()
     kw = dict(penalty_factor=_pf(), lower_bounds=-2.0, upper_bounds=2.0, exclude=[30],
               standardize=True)
-    cv = penalized.LassoCV(cv=3, n_alphas=15, tol=1e-10, **kw).fit(X, y)
+    cv = penalized.LassoCV(cv=3, alphas=15, tol=1e-10, **kw).fit(X, y)
     ref = penalized.Lasso(alpha=cv.alpha_, tol=1e-10, **kw).fit(X, y)
     np.testing.assert_allclose(cv.coef_, ref.coef_, atol=1e-7)
     assert cv.coef_[30] == 0 and np.all(np.abs(cv.coef_) <= 2.0)
     est = cv.refit_estimator()
     assert est.standardize and est.exclude == [30]
-    ecv = penalized.ElasticNetCV(cv=3, n_alphas=30, l1_ratio=[0.5, 1.0], max_features=5,
+    ecv = penalized.ElasticNetCV(cv=3, alphas=30, l1_ratio=[0.5, 1.0], max_features=5,
                                  tol=1e-8).fit(X, y)
     assert ecv.alphas_.shape[1] < 30
     _, c, _ = penalized.enet_path(X, y, l1_ratio=0.5, alphas=ecv.alphas_[0],
@@ -510,9 +518,9 @@ def test_bad_options_raise_naming_the_argument(kw, name):
     with pytest.raises(ValueError, match=name):
         penalized.Lasso(alpha=0.1, **kw).fit(X, y)
     with pytest.raises(ValueError, match=name):
-        penalized.enet_path(X, y, n_alphas=3, **kw)
+        penalized.enet_path(X, y, alphas=3, **kw)
     with pytest.raises(ValueError, match=name):
-        penalized.LassoCV(cv=2, n_alphas=3, **kw).fit(X, y)
+        penalized.LassoCV(cv=2, alphas=3, **kw).fit(X, y)
 
 
 def test_bad_standardize_and_max_features():
@@ -573,7 +581,7 @@ def test_at_or_above_alpha_max_exactly_zero(name, factor):
     kw = _options(name)
     if name == "bounds":
         kw["penalty_factor"] = np.linspace(0.5, 2.0, P)
-    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=0.5, n_alphas=3,
+    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=0.5, alphas=3,
                                               fit_intercept=True, **kw)
     assert np.all(coefs[:, 0] == 0.0) and gaps[0] == 0.0
     m = penalized.ElasticNet(alpha=factor * alphas[0], l1_ratio=0.5, **kw).fit(X, y)
@@ -694,7 +702,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
      penalized.ElasticNet(lower_bounds=-1.0, upper_bounds=2.0, l1_ratio=0.3),
      penalized.Lasso(alpha=0.1, standardize=True, lower_bounds=-0.5, penalty_factor=2.0,
                      precompute=True),
-     penalized.LassoCV(cv=3, n_alphas=8, standardize=True, upper_bounds=3.0, max_features=3)],
+     penalized.LassoCV(cv=3, alphas=8, standardize=True, upper_bounds=3.0, max_features=3)],
     expected_failed_checks=lambda est: (
         {"check_sample_weight_equivalence_on_dense_data": "CV folds change with repeats",
          "check_sample_weight_equivalence_on_sparse_data": "CV folds change with repeats"}

@@ -105,7 +105,7 @@ def test_cv_picks_the_pair_minimising_brute_force_cv_error(sparse):
     X, y = make_regression(n=70, p=40, density=0.4 if sparse else None, seed=8)
     folds = list(KFold(3, shuffle=True, random_state=0).split(X))
     gammas = [0.0, 0.5, 1.0]
-    cv = penalized.RelaxedLassoCV(gammas=gammas, n_alphas=8, eps=0.05, cv=folds, tol=1e-12,
+    cv = penalized.RelaxedLassoCV(gammas=gammas, alphas=8, eps=0.05, cv=folds, tol=1e-12,
                                   max_iter=100_000).fit(X, y)
     assert cv.mse_path_.shape == (3, 8, 3) and cv.cv_mean_.shape == (3, 8)
     Xd = X.toarray() if sparse else X
@@ -133,7 +133,7 @@ def test_cv_picks_the_pair_minimising_brute_force_cv_error(sparse):
 
 def test_cv_one_standard_error_choice():
     X, y = make_regression(n=80, p=40, seed=9)
-    cv = penalized.RelaxedLassoCV(n_alphas=15, cv=4, alpha_selection="1se").fit(X, y)
+    cv = penalized.RelaxedLassoCV(alphas=15, cv=4, alpha_selection="1se").fit(X, y)
     g = list(cv.gammas_).index(cv.gamma_)
     i_min = list(cv.alphas_).index(cv.alpha_min_)
     assert cv.alpha_ == cv.alpha_1se_ >= cv.alpha_min_

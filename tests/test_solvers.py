@@ -84,7 +84,7 @@ def test_enet_gap_certifies_against_an_independent_tight_solve(sparse):
 def test_enet_path_equals_enet_path_function_and_points_equal_solutions():
     X, y = make_regression(n=60, p=40, seed=5)
     path = solvers.enet_path(X, y, l1_ratio=0.7, n_alphas=12, tol=1e-9)
-    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=0.7, n_alphas=12, tol=1e-9,
+    alphas, coefs, gaps = penalized.enet_path(X, y, l1_ratio=0.7, alphas=12, tol=1e-9,
                                               fit_intercept=True)
     np.testing.assert_array_equal(path.alphas, alphas)
     np.testing.assert_array_equal(path.coefs, coefs)
@@ -155,7 +155,7 @@ def test_multinomial_equals_estimator():
     assert ours <= multinomial_objective(X, codes, 0 * sol.coef, est.intercept_ * 0, 0.01, 1.0)
     path = solvers.logistic_path(X, codes, l1_ratio=1.0, n_alphas=5, tol=1e-8)
     assert path.coefs.shape == (3, 12, 5) and path.intercepts.shape == (3, 5)
-    ref = penalized.logistic_path(X, codes, l1_ratio=1.0, n_alphas=5, tol=1e-8)
+    ref = penalized.logistic_path(X, codes, l1_ratio=1.0, alphas=5, tol=1e-8)
     np.testing.assert_array_equal(path.coefs, ref[1])
     np.testing.assert_array_equal(path.intercepts, ref[2])
 
@@ -243,7 +243,7 @@ def test_warm_starts_from_the_solution_finish_at_once():
 def test_binary_logistic_path_layout():
     X, y = make_classification(n=60, p=15, seed=13)
     path = solvers.logistic_path(X, y, l1_ratio=1.0, n_alphas=6, tol=1e-8)
-    ref = penalized.logistic_path(X, y, l1_ratio=1.0, n_alphas=6, tol=1e-8)
+    ref = penalized.logistic_path(X, y, l1_ratio=1.0, alphas=6, tol=1e-8)
     assert path.coefs.shape == (15, 6) and path.intercepts.shape == (6,)
     np.testing.assert_array_equal(path.alphas, ref[0])
     np.testing.assert_array_equal(path.coefs, ref[1])

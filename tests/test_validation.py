@@ -96,7 +96,7 @@ def test_bad_sample_weight(data):
 
 def test_bad_path_arguments(data):
     X, y = data
-    with pytest.raises(ValueError, match="alphas must be"):
+    with pytest.raises(ValueError, match=r"alphas\[0\] == -1.0, must be >= 0.0"):
         penalized.lasso_path(X, y, alphas=[-1.0])
     with pytest.raises(ValueError, match="eps must be"):
         penalized.lasso_path(X, y, eps=0)
@@ -120,7 +120,7 @@ def test_inputs_are_never_modified(kind, weighted):
     before = [_snapshot(X), y.copy(), None if sw is None else sw.copy()]
     for est in (penalized.Lasso(alpha=0.01), penalized.ElasticNet(alpha=0.01, precompute=True)):
         est.fit(X, y, sample_weight=sw)
-    penalized.enet_path(X, y, n_alphas=5, fit_intercept=True, sample_weight=sw)
+    penalized.enet_path(X, y, alphas=5, fit_intercept=True, sample_weight=sw)
     np.testing.assert_array_equal(_snapshot(X), before[0])
     np.testing.assert_array_equal(y, before[1])
     if sw is not None:

@@ -43,7 +43,7 @@ def _sparse(n, p, nnz_per_col=10, seed=0):
 
 
 def _alpha_max(X, y):
-    return penalized.lasso_path(X, y, n_alphas=1, fit_intercept=True)[0][0]
+    return penalized.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]
 
 
 PROBLEMS = {
@@ -99,7 +99,7 @@ class Path:
 
     def _path(self, l1_ratio):
         with threadpool_limits(1):
-            return penalized.enet_path(self.X, self.y, l1_ratio=l1_ratio, n_alphas=50,
+            return penalized.enet_path(self.X, self.y, l1_ratio=l1_ratio, alphas=50,
                                        eps=1e-2, fit_intercept=True, tol=1e-6,
                                        max_iter=100_000, return_n_iter=True)
 
@@ -135,9 +135,9 @@ class RealDataPath:
 
     def time_lasso_path(self, name):
         with threadpool_limits(1):
-            penalized.lasso_path(self.X, self.y, n_alphas=30, eps=1e-2, fit_intercept=True,
+            penalized.lasso_path(self.X, self.y, alphas=30, eps=1e-2, fit_intercept=True,
                                  tol=1e-6, max_iter=100_000)
 
     def peakmem_lasso_path(self, name):
-        penalized.lasso_path(self.X, self.y, n_alphas=30, eps=1e-2, fit_intercept=True,
+        penalized.lasso_path(self.X, self.y, alphas=30, eps=1e-2, fit_intercept=True,
                              tol=1e-6, max_iter=100_000)

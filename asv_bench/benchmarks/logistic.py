@@ -37,7 +37,7 @@ PROBLEMS = {"dense_300x3000": _dense, "sparse_3000x30000": _sparse}
 
 
 def _alpha_max(X, y):
-    return penalized.logistic_path(X, y, n_alphas=1)[0][0]
+    return penalized.logistic_path(X, y, alphas=1)[0][0]
 
 
 class LogisticFit:
@@ -93,7 +93,7 @@ class LogisticPath:
 
     def _path(self):
         with threadpool_limits(1):
-            return penalized.logistic_path(self.X, self.y, n_alphas=30, eps=1e-2, tol=1e-6)
+            return penalized.logistic_path(self.X, self.y, alphas=30, eps=1e-2, tol=1e-6)
 
     def time_path(self, problem):
         self._path()
@@ -124,7 +124,7 @@ class MultinomialFit:
 
     def setup(self, penalty):
         self.X, self.y = _multiclass()
-        alphas = penalized.logistic_path(self.X, self.y, n_alphas=1, penalty=(
+        alphas = penalized.logistic_path(self.X, self.y, alphas=1, penalty=(
             "group" if penalty == "group" else "elasticnet"))[0]
         self.alpha = alphas[0] / 5
 

@@ -52,7 +52,7 @@ class MultiTaskPath:
     def _path(self, l1_ratio):
         with threadpool_limits(1):
             return penalized.multitask_enet_path(
-                self.X, self.Y, l1_ratio=l1_ratio, n_alphas=30, eps=1e-2, fit_intercept=True,
+                self.X, self.Y, l1_ratio=l1_ratio, alphas=30, eps=1e-2, fit_intercept=True,
                 tol=self.tol, max_iter=100_000, return_n_iter=True)
 
     def time_path(self, problem, l1_ratio):

@@ -37,7 +37,7 @@ class CLIError(Exception):
 def _lasso(args, cv):
     from .model_selection import LassoCV
 
-    return LassoCV(cv=cv, n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
+    return LassoCV(cv=cv, alphas=args.n_alphas, eps=args.eps, tol=args.tol,
                    alpha_selection=args.alpha_selection, n_jobs=args.n_jobs,
                    verbose=args.verbose)
 
@@ -45,7 +45,7 @@ def _lasso(args, cv):
 def _enet(args, cv):
     from .model_selection import ElasticNetCV
 
-    return ElasticNetCV(l1_ratio=args.l1_ratio, cv=cv, n_alphas=args.n_alphas, eps=args.eps,
+    return ElasticNetCV(l1_ratio=args.l1_ratio, cv=cv, alphas=args.n_alphas, eps=args.eps,
                         tol=args.tol, alpha_selection=args.alpha_selection,
                         n_jobs=args.n_jobs, verbose=args.verbose)
 
@@ -53,7 +53,7 @@ def _enet(args, cv):
 def _logistic(args, cv):
     from .model_selection import LogisticRegressionCV
 
-    return LogisticRegressionCV("l1", cv=cv, n_alphas=args.n_alphas, eps=args.eps, tol=args.tol,
+    return LogisticRegressionCV("l1", cv=cv, alphas=args.n_alphas, eps=args.eps, tol=args.tol,
                                 alpha_selection=args.alpha_selection, n_jobs=args.n_jobs,
                                 verbose=args.verbose)
 

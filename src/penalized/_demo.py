@@ -45,7 +45,7 @@ def demo_models(cv):
     """
     import penalized
 
-    common = dict(cv=cv, eps=1e-2, n_alphas=100, tol=1e-6)
+    common = dict(cv=cv, eps=1e-2, alphas=100, tol=1e-6)
     return {
         "Lasso": (penalized.LassoCV(**common), "regression"),
         "Lasso (1-SE)": (penalized.LassoCV(alpha_selection="1se", **common), "regression"),

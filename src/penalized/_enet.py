@@ -27,6 +27,13 @@ GRAM_AUTO_RATIO = 4
 _GRAM_CHUNK_ELEMENTS = 1 << 19  # rows per chunk * p: ~4 MB of float64 temporaries
 
 
+class NonFiniteError(FloatingPointError, ValueError):
+    """The solver produced non-finite coefficients (data too large to square in its dtype).
+
+    A FloatingPointError, and a ValueError as scikit-learn raises for the same failure.
+    """
+
+
 class LeastSquaresProblem:
     """A design matrix prepared once for many targets and penalties.
 
@@ -72,8 +79,7 @@ class LeastSquaresProblem:
             )
         if not np.all(np.isfinite(gram)):
             raise ValueError("precompute (Gram matrix) contains NaN or infinity.")
-        self._check_gram(gram)
-        return gram
+        return self._check_gram(gram)
 
     def _compute_gram(self):
         """G = X_c^T S X_c, in row chunks of centred data (no n x p temporary)."""
@@ -96,21 +102,39 @@ class LeastSquaresProblem:
         return G
 
     def _check_gram(self, gram):
-        """Spot-check a user Gram matrix against X on one column."""
+        """Spot-check a user Gram matrix against X on one column.
+
+        Returns the Gram matrix to use: ``gram`` when it matches X_c^T S X_c; a
+        recomputed one (with scikit-learn's UserWarning) when it is the
+        uncentred X^T S X of data that the intercept centres; else ValueError.
+        """
         j = self.n_features // 2
         e = np.zeros(self.n_features, dtype=self.dtype)
         e[j] = 1
-        col = np.asarray(self.X @ e, dtype=np.float64)
-        if self.x_mean is not None:
-            col -= self.x_mean[j]
+        raw = np.asarray(self.X @ e, dtype=np.float64)
+        col = raw - self.x_mean[j] if self.x_mean is not None else raw
         ref = self.design.correlations(col.astype(self.dtype))
-        scale = max(np.abs(ref).max(), 1e-300)
         rtol = 1e-4 if self.dtype == np.float32 else 1e-7
-        if np.abs(ref - gram[:, j]).max() > rtol * scale:
-            raise ValueError(
-                "precompute (Gram matrix) does not match X^T S X computed from X "
-                "(with the same centring and sample weights)."
-            )
+
+        def close(a):
+            return np.abs(a - gram[:, j]).max() <= rtol * max(np.abs(a).max(), 1e-300)
+
+        if close(ref):
+            return gram
+        if self.x_mean is not None:
+            sw = raw if self.sample_weight is None else raw * self.sample_weight
+            uncentred = np.asarray(self.X.T @ sw, dtype=np.float64).ravel()
+            if close(uncentred):
+                warnings.warn(
+                    "Gram matrix was provided but X was centered to fit intercept: "
+                    "recomputing Gram matrix (penalized uses a Gram matrix of the "
+                    "centred data, X_c^T S X_c, when one is given).",
+                    UserWarning, stacklevel=user_stacklevel())
+                return self._compute_gram()
+        raise ValueError(
+            "Gram matrix passed in via 'precompute' parameter did not pass validation "
+            "when a single column was checked: precompute (Gram matrix) does not match "
+            "X^T S X computed from X (with the same centring and sample weights).")
 
     # -- targets -----------------------------------------------------------
     def target(self, y):
@@ -239,9 +263,12 @@ def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
     alpha, gap, target, work = missed[0]
     where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
         f"{len(missed)} of {n_alphas} alphas (first: alpha={alpha:.4g})")
+    # scikit-learn's sentence first (code matching on it keeps working), then the figures
     warnings.warn(
-        f"{what} did not converge for {where}: duality gap {gap:.3e} > target "
-        f"{target:.3e} ({target_meaning}) after {work} {work_unit}. "
+        f"{what} did not converge. You might want to increase the number of iterations, "
+        "check the scale of the features or consider increasing regularisation. "
+        f"At {where}: duality gap {gap:.3e} > target {target:.3e} ({target_meaning}) "
+        f"after {work} {work_unit}. "
         "Increase max_iter, increase tol, or standardize the features.",
         ConvergenceWarning,
         stacklevel=user_stacklevel(),
@@ -308,7 +335,7 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
-               callback=None, features=None, max_features=None):
+               callback=None, features=None, max_features=None, dfmax=None):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -324,9 +351,11 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
     ``features`` (a FeaturePenalty or None) gives per-feature penalties,
     bounds, excluded features and standardization (see ``_features``).
-    ``max_features``: stop once a solution has more than that many non-zero
-    coefficients; that solution is dropped, and every returned array holds
-    only the alphas before it (glmnet's pmax), possibly none.
+    ``max_features`` (glmnet's pmax): stop once more than that many features
+    have been non-zero at some point of the path so far; ``dfmax`` (glmnet's
+    dfmax): stop once a solution has more than that many non-zero
+    coefficients.  The solution that crosses a limit is dropped, and every
+    returned array holds only the alphas before it, possibly none.
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -358,6 +387,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     intercepts = np.empty(alphas.size, dtype=np.float64)
     missed = []
     finite = True
+    ever = np.zeros(p, dtype=bool) if max_features is not None else None
     for k, alpha in enumerate(alphas):
         cert_w = certificates[:, k if return_certificate else 0]
         if k > 0:
@@ -376,7 +406,10 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         )
         # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
         finite &= bool(np.isfinite(info["primal"]))
-        if max_features is not None and np.count_nonzero(w) > max_features:
+        if ever is not None:
+            ever |= w != 0
+        if ((ever is not None and np.count_nonzero(ever) > max_features)
+                or (dfmax is not None and np.count_nonzero(w) > dfmax)):
             fitted = k
             break
         gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive,
@@ -398,9 +431,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||y - mean||^2 / n",
                          "epochs")
     if not (finite and np.all(np.isfinite(intercepts))):
-        raise FloatingPointError(
-            "Coordinate descent produced non-finite coefficients; the data may "
-            "contain values too large to square in this dtype. Rescale X and y."
+        raise NonFiniteError(
+            "Coordinate descent iterations resulted in non-finite parameter values: the "
+            "data may contain values too large to square in this dtype. Rescale X and y."
         )
     if return_certificate:
         return coefs, gaps, n_iters, intercepts, certificates

@@ -122,13 +122,13 @@ def check_feature_options(p, penalty_factor=None, lower_bounds=None, upper_bound
     return pf, lower, upper, excluded
 
 
-def check_max_features(max_features):
+def check_max_features(max_features, name="max_features"):
     if max_features is None:
         return None
     if isinstance(max_features, bool) or not isinstance(max_features, numbers.Integral):
-        raise TypeError(f"max_features must be an integer or None, got {max_features!r}.")
+        raise TypeError(f"{name} must be an integer or None, got {max_features!r}.")
     if max_features < 0:
-        raise ValueError(f"max_features must be >= 0, got {max_features}.")
+        raise ValueError(f"{name} must be >= 0, got {max_features}.")
     return int(max_features)
 
 

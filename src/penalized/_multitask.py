@@ -17,18 +17,16 @@ the criterion of the single-task solvers.  ``coef_`` is (n_tasks, n_features)
 as in scikit-learn.
 """
 
-import numbers
-
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
+from ._alphas import is_count, path_alphas
 from ._core import Design, multitask_enet_solve
-from ._enet import alpha_grid, warn_unconverged
+from ._enet import NonFiniteError, alpha_grid, warn_unconverged
 from ._progress import path_progress
 from ._validation import (
-    check_alphas,
     check_sample_weight,
     check_scalar_param,
     check_X,
@@ -159,18 +157,30 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||Y - mean||_F^2 / n",
                          "epochs")
     if not (finite and np.all(np.isfinite(intercepts))):
-        raise FloatingPointError(
-            "Block coordinate descent produced non-finite coefficients; the data may "
-            "contain values too large to square in this dtype. Rescale X and Y.")
+        raise NonFiniteError(
+            "Coordinate descent iterations resulted in non-finite parameter values (block "
+            "coordinate descent): the data may contain values too large to square in this "
+            "dtype. Rescale X and Y.")
     return coefs, gaps, n_iters, intercepts
 
 
-def _check_solver_params(tol, max_iter):
+def _check_solver_params(tol, max_iter, selection="cyclic"):
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    check_selection(selection)
 
 
-def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+def check_selection(selection):
+    """``selection`` of the multi-task models: only 'cyclic' is implemented."""
+    if selection == "random":
+        raise ValueError(
+            "selection='random' is not implemented for the multi-task models (their block "
+            "coordinate descent is cyclic, with working sets); use selection='cyclic'.")
+    if selection != "cyclic":
+        raise ValueError(f"selection must be one of ['cyclic', 'random'], got {selection!r}.")
+
+
+def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
                         copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
                         check_input=True, fit_intercept=False, sample_weight=None,
                         tol=1e-4, max_iter=1000):
@@ -186,12 +196,16 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=No
     X : array-like or sparse matrix (n_samples, n_features); sparse stays sparse.
     y : array-like (n_samples, n_tasks)
     l1_ratio : float in [0, 1]
-    eps, n_alphas : automatic grid from alpha_max = max_j ||X_c,j^T S Y_c|| /
-        (n l1_ratio), the smallest alpha with all rows zero, down to eps * alpha_max.
-    alphas : int, array-like or None, explicit grid (sorted decreasing) or n_alphas.
+    eps : alpha_min / alpha_max of the automatic grid, from alpha_max =
+        max_j ||X_c,j^T S Y_c|| / (n l1_ratio), the smallest alpha with all rows
+        zero, down to eps * alpha_max.
+    alphas : int or array-like, default=100 grid points
+        An int: the size of the automatic grid; an array: the grid (sorted
+        decreasing).  ``None`` is deprecated (FutureWarning), as in scikit-learn 1.9.
+    n_alphas : int, deprecated (FutureWarning): use ``alphas=<int>``.
     copy_X : accepted for compatibility; X is never modified.
     coef_init : (n_tasks, n_features), warm start for the first alpha.
-    verbose : bool, progress line on stderr.
+    verbose : bool or int, progress as in :func:`penalized.enet_path`.
     check_input : bool, skip validation when False (X F-ordered or CSC, y 2-D).
     tol, max_iter : gap target tol * sum_i s_i ||Y_i - Ybar||^2 / n; epochs per alpha.
 
@@ -204,19 +218,15 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=No
     """
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     _check_solver_params(tol, max_iter)
-    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool):
-        n_alphas, alphas = alphas, None
+    alphas = path_alphas(alphas, n_alphas)
     if check_input:
         X = check_X(X)
         y = check_Y(y, X.shape[0], X.dtype)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
     problem = MultiTaskProblem(X, y, sample_weight, fit_intercept)
-    if alphas is None:
-        check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
+    if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
-        alphas = alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
-    else:
-        alphas = check_alphas(alphas)
+        alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
     coefs, gaps, n_iters, _ = solve_multitask_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, "multitask_enet_path"))
@@ -225,7 +235,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=No
     return alphas, coefs, gaps
 
 
-def multitask_lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, copy_X=True,
+def multitask_lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", copy_X=True,
                          coef_init=None, verbose=False, return_n_iter=False, **params):
     """Multi-task Lasso path: :func:`multitask_enet_path` with ``l1_ratio=1``.
 
@@ -270,6 +280,10 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         Stop when the duality gap is <= tol * sum_i s_i ||Y_i - Ybar||^2 / n.
     warm_start : bool, default=False
     copy_X : bool, default=True, accepted for compatibility; X is never modified.
+    random_state : accepted for scikit-learn compatibility; unused (only
+        ``selection='random'`` would use it, and it is not implemented).
+    selection : {'cyclic'}, default='cyclic'
+        scikit-learn's parameter; 'random' raises (not implemented).
 
     Attributes
     ----------
@@ -281,7 +295,8 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
     """
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
-                 max_iter=1000, tol=1e-4, warm_start=False):
+                 max_iter=1000, tol=1e-4, warm_start=False, random_state=None,
+                 selection="cyclic"):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -289,6 +304,8 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.random_state = random_state
+        self.selection = selection
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -305,7 +322,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         """
         alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
-        _check_solver_params(self.tol, self.max_iter)
+        _check_solver_params(self.tol, self.max_iter, self.selection)
         X = validate_X(self, X, reset=True)
         Y = check_Y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
@@ -343,13 +360,15 @@ class MultiTaskLasso(MultiTaskElasticNet):
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
-                 tol=1e-4, warm_start=False):
+                 tol=1e-4, warm_start=False, random_state=None, selection="cyclic"):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.random_state = random_state
+        self.selection = selection
 
     def _effective_l1_ratio(self):
         return 1.0

@@ -10,7 +10,6 @@ MultiTaskElasticNetCV does.
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
 from ._multitask import (
@@ -21,16 +20,21 @@ from ._multitask import (
     check_Y,
     solve_multitask_path,
 )
-from ._progress import path_progress
+from ._progress import CVProgress, path_progress
 from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
+    CVRouterMixin,
+    FullPathMixin,
     _check_l1_ratios,
     _collect_folds,
-    _cv_grids,
-    _rows,
+        _rows,
     _run_folds,
     _store_cv,
+    cv_folds,
+    reject_unrouted,
+    store_full_path,
+    cv_grids,
 )
 
 __all__ = ["MultiTaskElasticNetCV", "MultiTaskLassoCV"]
@@ -56,8 +60,8 @@ def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solv
     return crit, np.count_nonzero(np.any(coefs != 0, axis=0), axis=0)
 
 
-class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin,
-                            BaseEstimator):
+class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
+                            SparseInputMixin, RegressorMixin, BaseEstimator):
     """Multi-task elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.MultiTaskElasticNet`::
@@ -69,31 +73,45 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
     ----------
     l1_ratio : float or list of float, default=0.5
     eps : float, default=1e-3, alpha_min / alpha_max of the automatic grid.
-    n_alphas : int, default=100
-    alphas : array-like or None, explicit grid shared by every l1_ratio.
+    alphas : int or array-like, default=100
+        An int: the number of alphas of each automatic grid (scikit-learn 1.9's
+        meaning); an array: the grid, shared by every l1_ratio.
+    n_alphas : int, deprecated (FutureWarning): use ``alphas=<int>``.
     fit_intercept, max_iter, tol, copy_X : as in :class:`penalized.MultiTaskElasticNet`
         (``tol`` certifies every path point).
-    cv : int, splitter or iterable, default=None (5-fold); ``groups`` in fit reaches it.
+    cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
     n_jobs : int or None, parallel fold jobs (threads, see penalized.model_selection).
     alpha_selection : {'min', '1se'}, default='min'
         The alpha with the least mean CV error, or the largest within one
         standard error of it.
-    verbose : int, default=0 (1: a line per fold; 2: per-alpha progress too).
+    verbose : int, default=0
+        1: a progress bar over every fold's path (tqdm, if installed) or a log
+        line per finished fold job; 2: log lines per fold job and per alpha
+        (logger ``penalized``, see :mod:`penalized._progress`).
+    random_state, selection : as in :class:`penalized.MultiTaskElasticNet`
+        (only ``selection='cyclic'``; random_state unused).
 
     Attributes
     ----------
     alpha_, l1_ratio_, alpha_min_, alpha_1se_ : chosen values.
-    alphas_ : (n_l1_ratio, n_alphas) or (n_alphas,).
+    alphas_ : (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
+        l1_ratio or a given grid (shared by every l1_ratio, as in scikit-learn).
     mse_path_ : (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds), mean
         squared error over held-out rows and tasks.
     cv_mean_, cv_se_ : mean and standard error over folds, shaped like alphas_.
     n_nonzero_path_ : mean number of non-zero rows (features) per grid point.
     coef_ (n_tasks, n_features), intercept_, dual_gap_, n_iter_ : of the refit on all data.
+    coef_path_ (n_tasks, n_features, n_alphas), intercept_path_ (n_tasks, n_alphas),
+    dual_gap_path_ (n_alphas,) : the full-data path at the chosen l1_ratio;
+        ``coef_at(alpha)`` / ``predict(X, alpha=)`` as in :class:`penalized.ElasticNetCV`.
     """
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, copy_X=True,
-                 n_jobs=None, alpha_selection="min", verbose=0):
+                 n_jobs=None, alpha_selection="min", verbose=0, random_state=None,
+                 selection="cyclic"):
+        self.random_state = random_state
+        self.selection = selection
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -111,57 +129,67 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         return _check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+        reject_unrouted(self, params)
         ratios = self._l1_ratios()
-        _check_solver_params(self.tol, self.max_iter)
+        _check_solver_params(self.tol, self.max_iter, self.selection)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         X = validate_X(self, X, reset=True)
         Y = check_Y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
-        grids = _cv_grids(self, ratios, full.alpha_max)
-        folds = list(check_cv(self.cv).split(X, Y, groups))
+        grids = cv_grids(self, ratios, full.alpha_max)
+        shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
+        folds = cv_folds(self, X, Y, params)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)
+        progress = CVProgress(verbose, type(self).__name__,
+                              ratios.size * len(folds) * grids[0].size)
         jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
-                 solver_kw, path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"))
+                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"))
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_multitask_fold, jobs, self.n_jobs, verbose, type(self).__name__)
+        results = _run_folds(_multitask_fold, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
-                                 False, "mse_path_")
-        # refit on all data, warm-started down the grid to the chosen alpha
+                                 False, "mse_path_", shared_grid=shared_grid)
+        # the full-data path over the chosen l1_ratio's grid; the refit is its chosen point
         coefs, gaps, n_iters, intercepts = solve_multitask_path(
-            full, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,
-            callback=path_progress(verbose > 1, "refit"), **solver_kw)
-        self.coef_ = np.ascontiguousarray(coefs[:, :, -1])
-        self.intercept_ = intercepts[:, -1].astype(X.dtype)
-        self.dual_gap_ = float(gaps[-1])
-        self.n_iter_ = int(n_iters[-1])
+            full, grids[best], l1_ratio=self.l1_ratio_,
+            callback=path_progress(verbose > 1, "full-data path"), **solver_kw)
+        store_full_path(self, coefs, intercepts, gaps)
+        self.coef_ = np.ascontiguousarray(coefs[:, :, chosen])
+        self.intercept_ = intercepts[:, chosen].astype(X.dtype)
+        self.dual_gap_ = float(gaps[chosen])
+        self.n_iter_ = int(n_iters[chosen])
         return self
 
-    def predict(self, X):
-        """X @ coef_.T + intercept_ of the refitted model, shape (n_samples, n_tasks)."""
+    def predict(self, X, alpha=None):
+        """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
+        of the full-data path at ``alpha`` (see :meth:`coef_at`)."""
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
+        return np.asarray(X @ coef.T) + intercept
 
     def refit_estimator(self):
         """An unfitted :class:`penalized.MultiTaskElasticNet` with the chosen hyper-parameters."""
         check_is_fitted(self)
         return MultiTaskElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_,
                                    fit_intercept=self.fit_intercept, max_iter=self.max_iter,
-                                   tol=self.tol)
+                                   tol=self.tol, random_state=self.random_state,
+                                   selection=self.selection)
 
 
 class MultiTaskLassoCV(MultiTaskElasticNetCV):
     """Multi-task Lasso (l1_ratio = 1) with alpha chosen by cross-validation;
     see :class:`MultiTaskElasticNetCV`."""
 
-    def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
+    def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
                  max_iter=1000, tol=1e-4, cv=None, copy_X=True, n_jobs=None,
-                 alpha_selection="min", verbose=0):
+                 alpha_selection="min", verbose=0, random_state=None, selection="cyclic"):
+        self.random_state = random_state
+        self.selection = selection
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas

@@ -36,13 +36,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import check_cv
 from sklearn.utils.validation import check_is_fitted
 
+from ._alphas import cv_alphas, is_count
 from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
-from ._progress import path_progress
+from ._progress import CVProgress
 from ._validation import (
-    check_alphas,
     check_choice,
     check_sample_weight,
     check_scalar_param,
@@ -52,7 +51,8 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, _check_precompute, keeps_state_on_error
-from .model_selection import _cv_summary, _rows, _run_folds
+from .model_selection import (CVRouterMixin, _cv_summary, _rows, _run_folds, cv_folds,
+                              reject_unrouted)
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV", "relaxed_path"]
 
@@ -228,7 +228,7 @@ def _relaxed_fold(X, y, sw, train, test, alphas, gammas, fit_intercept, precompu
     return mse, np.count_nonzero(lasso, axis=0)
 
 
-class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
+class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
     """Relaxed Lasso with (alpha, gamma) chosen by cross-validation.
 
     Every fold solves one warm-started Lasso path on its training rows (the
@@ -243,15 +243,17 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     Parameters
     ----------
     gammas : sequence of floats in [0, 1], default=(0, 0.25, 0.5, 0.75, 1) (glmnet's).
-    eps, n_alphas, alphas : the alpha grid, as in :class:`penalized.LassoCV`.
+    eps, alphas, n_alphas : the alpha grid, as in :class:`penalized.LassoCV`
+        (``alphas``: an int, default 100, is the size of the automatic grid; an
+        array is the grid; ``n_alphas`` is deprecated).
     fit_intercept, precompute, max_iter, tol : as in :class:`RelaxedLasso`.
-    cv : int, splitter or iterable, default=None (5-fold); ``groups`` in :meth:`fit`.
+    cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
     n_jobs : int or None, parallel fold jobs (threads).
     alpha_selection : {'min', '1se'}, default='min'
         'min': the pair with the smallest mean error.  '1se': at that pair's
         gamma, the largest alpha whose mean error is within one standard
         error of it.
-    verbose : int, default=0
+    verbose : int, default=0, progress as in :class:`penalized.LassoCV`.
 
     Attributes
     ----------
@@ -265,7 +267,7 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         of the final fit (``estimator_``, a fitted :class:`RelaxedLasso`).
     """
 
-    def __init__(self, *, gammas=DEFAULT_GAMMAS, eps=1e-3, n_alphas=100, alphas=None,
+    def __init__(self, *, gammas=DEFAULT_GAMMAS, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  n_jobs=None, alpha_selection="min", verbose=0):
         self.gammas = gammas
@@ -290,28 +292,29 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         return gammas
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
+    def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the (gamma, alpha) grid, then fit RelaxedLasso at the chosen pair."""
+        reject_unrouted(self, params)
         gammas = self._gammas()
         _check_common(self)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         X = validate_X(self, X, reset=True)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        if self.alphas is None:
-            check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
+        alphas = cv_alphas(self.alphas, self.n_alphas)
+        if is_count(alphas):
+            check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
             full = LeastSquaresProblem(X, sw, self.fit_intercept, False)
-            alphas = alpha_grid(full.alpha_max(full.target(y), 1.0), self.n_alphas, self.eps)
-        else:
-            alphas = check_alphas(self.alphas)
-            if np.any(alphas <= 0):
-                raise ValueError("alphas must all be > 0.")
-        folds = list(check_cv(self.cv).split(X, y, groups))
+            alphas = alpha_grid(full.alpha_max(full.target(y), 1.0), alphas, self.eps)
+        elif np.any(alphas <= 0):
+            raise ValueError("alphas must all be > 0.")
+        folds = cv_folds(self, X, y, params)
         verbose = int(self.verbose)
+        progress = CVProgress(verbose, type(self).__name__, len(folds) * alphas.size)
         jobs = [(X, y, sw, train, test, alphas, gammas, self.fit_intercept, self.precompute,
-                 self.tol, self.max_iter, path_progress(verbose > 1, f"fold {k + 1}"))
+                 self.tol, self.max_iter, progress.fold(f"fold {k + 1}"))
                 for k, (train, test) in enumerate(folds)]
-        results = _run_folds(_relaxed_fold, jobs, self.n_jobs, verbose, type(self).__name__)
+        results = _run_folds(_relaxed_fold, jobs, self.n_jobs, progress)
         mse = np.stack([r[0] for r in results], axis=-1)       # (n_gammas, n_alphas, n_folds)
         mean, se, g_best, i_min, i_1se = _cv_summary(mse, higher_is_better=False)
         self.alphas_, self.gammas_ = alphas, gammas

@@ -12,7 +12,6 @@ intercept); the gap reached is ``dual_gap_``.
 """
 
 import functools
-import numbers
 import warnings
 
 import numpy as np
@@ -27,10 +26,10 @@ from sklearn.utils.validation import check_is_fitted
 from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
 from ._features import check_max_features, feature_options, has_box, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
+from ._alphas import is_count, path_alphas
 from ._progress import path_progress
 from ._validation import (
     check_1d_float,
-    check_alphas,
     check_choice,
     check_labels,
     check_sample_weight,
@@ -63,13 +62,13 @@ def _check_precompute(precompute):
         )
 
 
-def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
               precompute="auto", Xy=None, copy_X=True, coef_init=None, verbose=False,
               return_n_iter=False, positive=False, check_input=True,
               fit_intercept=False, sample_weight=None, tol=1e-4, max_iter=1000,
               selection="cyclic", random_state=None, penalty_factor=None,
               lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-              max_features=None):
+              max_features=None, dfmax=None, **params):
     """Elastic-net regularization path by warm-started coordinate descent.
 
     Minimises, for each alpha,
@@ -84,20 +83,31 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
     Parameters
     ----------
     X : array-like or sparse matrix of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
+    y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        A 2-D y (more than one column) is a multi-task problem, as in
+        scikit-learn: the path of :func:`penalized.multitask_enet_path`
+        (penalty alpha * l1_ratio * sum_j ||W_j||_2 + alpha * (1 - l1_ratio)/2
+        * ||W||_F^2 on the rows W_j of the (n_features, n_targets)
+        coefficients), and ``coefs`` has shape (n_targets, n_features,
+        n_alphas).  The single-task options (``positive``, ``precompute``,
+        ``Xy``, ``selection``, the per-feature options, ``max_features``)
+        are not available for it.
     l1_ratio : float in [0, 1]
     eps : float, alpha_min / alpha_max for the automatic grid.
-    n_alphas : int, number of alphas on the automatic grid.
-    alphas : int, array-like or None
-        Explicit alphas (sorted decreasing before use), or an int meaning
-        ``n_alphas``.  None: a geometric grid from alpha_max, the smallest alpha
-        whose solution is all zero, down to eps * alpha_max.
+    n_alphas : int, deprecated (as in scikit-learn 1.9: a FutureWarning), use
+        ``alphas=<int>``.
+    alphas : int or array-like, default=100 grid points
+        An int: the number of alphas of the automatic grid, a geometric grid
+        from alpha_max, the smallest alpha whose solution is all zero, down to
+        eps * alpha_max.  An array: the alphas themselves (sorted decreasing
+        before use).  ``None`` is deprecated (FutureWarning) and means 100.
     precompute : bool, 'auto' or array, Gram mode (see :class:`ElasticNet`).
     Xy : array of shape (n_features,), optional
         Precomputed X_c^T S y_c, used only for the automatic grid.
     copy_X : bool, accepted for compatibility; X is never modified.
     coef_init : array of shape (n_features,), warm start for the first alpha.
-    verbose : bool, print a progress line (alpha index, non-zeros, gap) to stderr.
+    verbose : bool or int, a progress bar (tqdm, if installed; else about ten log
+        lines: alpha index, non-zeros, gap); 2: a log line per alpha (logger ``penalized``).
     return_n_iter : bool, also return the epochs used per alpha.
     positive : bool, constrain coefficients to be >= 0.
     check_input : bool, skip validation when False (X must then be an
@@ -122,10 +132,17 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
         the directions their bounds allow, r the residual after the
         least-squares fit of the unpenalized features.
     max_features : int or None, default=None
-        glmnet's pmax: the path stops at the first alpha whose solution has
-        more than ``max_features`` non-zero coefficients; that solution is
-        dropped and only the alphas fitted before it are returned (so the
-        returned ``alphas`` may be shorter than requested, possibly empty).
+        glmnet's pmax: the path stops at the first alpha at which more than
+        ``max_features`` features have been non-zero somewhere along the path
+        so far (a feature that entered and left again still counts); that
+        solution is dropped and only the alphas fitted before it are returned
+        (so the returned ``alphas`` may be shorter than requested, possibly empty).
+    dfmax : int or None, default=None
+        glmnet's dfmax: the same stop when the current solution has more than
+        ``dfmax`` non-zero coefficients (never stops later than
+        ``max_features=dfmax``).
+    **params : any other keyword raises ValueError("Unexpected parameters in
+        params", ...), as in scikit-learn.
 
     Returns
     -------
@@ -134,43 +151,44 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
     dual_gaps : ndarray (n_alphas,), duality gaps in the 1/(2n) scaling above.
     n_iters : ndarray (n_alphas,), only if ``return_n_iter``.
     """
+    if params:
+        # scikit-learn's path functions take **params and reject unknown ones so
+        raise ValueError("Unexpected parameters in params", sorted(params))
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     _check_solver_params(tol, max_iter, selection)
     _check_precompute(precompute)
-    if isinstance(alphas, numbers.Integral) and not isinstance(alphas, bool):
-        n_alphas, alphas = alphas, None
+    alphas = path_alphas(alphas, n_alphas)
     if check_input:
         X = check_X(X)
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y[:, 0]
-        if y.ndim == 2:
-            raise ValueError(
-                "enet_path takes a 1-D y; for several targets, call it once per "
-                "column (scikit-learn's 2-D y means a multi-task penalty, which "
-                "is not implemented here yet)."
-            )
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    if np.ndim(y) == 2:
+        return _multitask_path(
+            X, y, l1_ratio=l1_ratio, eps=eps, alphas=alphas, coef_init=coef_init,
+            verbose=verbose, return_n_iter=return_n_iter, fit_intercept=fit_intercept,
+            sample_weight=sample_weight, tol=tol, max_iter=max_iter,
+            single_task_only=dict(positive=positive, Xy=Xy, penalty_factor=penalty_factor,
+                                  lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                                  exclude=exclude, standardize=standardize,
+                                  max_features=max_features, dfmax=dfmax))
     options = feature_options(X.shape[1], penalty_factor, lower_bounds, upper_bounds, exclude,
                               standardize, positive)
     max_features = check_max_features(max_features)
+    dfmax = check_max_features(dfmax, "dfmax")
     problem = LeastSquaresProblem(X, sample_weight, fit_intercept, precompute)
     features = resolve_features(problem, options)
     tgt = problem.target(y)
-    if alphas is None:
-        check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
+    if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         if Xy is not None:
             tgt.Xty = np.asarray(Xy, dtype=np.float64).reshape(-1)
         alphas = alpha_grid(problem.alpha_max(tgt, l1_ratio, positive, features),
-                            n_alphas, eps)
-    else:
-        alphas = check_alphas(alphas)
+                            alphas, eps)
     coefs, gaps, n_iters, _ = solve_path(
         problem, tgt, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=positive, selection=selection,
         random_state=random_state, callback=path_progress(verbose, "enet_path"),
-        features=features, max_features=max_features,
+        features=features, max_features=max_features, dfmax=dfmax,
     )
     alphas = alphas[:coefs.shape[1]]
     if return_n_iter:
@@ -178,20 +196,44 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
     return alphas, coefs, gaps
 
 
-def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto",
+def _multitask_path(X, y, *, single_task_only, **kwargs):
+    """enet_path's 2-D y: the multi-task path, after rejecting single-task options."""
+    from ._multitask import multitask_enet_path   # _multitask imports this module
+
+    if single_task_only.pop("positive"):
+        raise ValueError("positive=True is not allowed for multi-output (y.ndim != 1)")
+    for name, value in single_task_only.items():
+        if value is not None and value is not False:
+            raise ValueError(f"{name} is not supported with a 2-D y (the multi-task path).")
+    return multitask_enet_path(X, y, check_input=False, **kwargs)
+
+
+def lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", precompute="auto",
                Xy=None, copy_X=True, coef_init=None, verbose=False,
                return_n_iter=False, positive=False, **params):
     """Lasso path: :func:`enet_path` with ``l1_ratio=1``.
 
-    Minimises ``1/(2n) ||y - Xw - b||^2 + alpha * ||w||_1`` for each alpha;
-    ``penalty_factor``, ``lower_bounds``, ``upper_bounds``, ``exclude``,
-    ``standardize`` and ``max_features`` as in :func:`enet_path`.
+    Minimises ``1/(2n) ||y - Xw - b||^2 + alpha * ||w||_1`` for each alpha
+    (for a 2-D y, the multi-task ``1/(2n) ||Y - XW - b||_F^2 + alpha * sum_j
+    ||W_j||_2``); ``alphas`` / ``n_alphas`` and ``penalty_factor``,
+    ``lower_bounds``, ``upper_bounds``, ``exclude``, ``standardize`` and
+    ``max_features``, ``dfmax`` as in :func:`enet_path`.
     """
     return enet_path(
         X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
         precompute=precompute, Xy=Xy, copy_X=copy_X, coef_init=coef_init,
         verbose=verbose, return_n_iter=return_n_iter, positive=positive, **params,
     )
+
+
+def _ready_for_core(X, y):
+    """X an F-ordered float array or a CSC matrix and y a float array of its dtype."""
+    if sp.issparse(X):
+        ok = X.format == "csc"
+    else:
+        ok = isinstance(X, np.ndarray) and X.ndim == 2 and X.flags.f_contiguous
+    return (ok and X.dtype in (np.float32, np.float64) and isinstance(y, np.ndarray)
+            and y.dtype == X.dtype and y.ndim in (1, 2))
 
 
 def keeps_state_on_error(fit):
@@ -339,8 +381,10 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
-        if check_input:
-            # one validation pass: F order / CSC conversion and finiteness here
+        if check_input or not _ready_for_core(X, y):
+            # one validation pass: F order / CSC conversion and finiteness here (also with
+            # check_input=False when X or y is not in the core's layout: a copy, never
+            # an error from the core)
             X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
@@ -500,7 +544,8 @@ def logistic_label_sets(y, classes, multi_class="multinomial"):
     return [np.where(y == c, 1.0, -1.0) for c in classes]
 
 
-def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs=None,
+def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas="warn",
+                  Cs=None,
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
                   coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
                   penalty_factor=None, exclude=None, standardize=False, offset=None):
@@ -523,7 +568,10 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     Warm-started proximal Newton on the least-squares core (see
     :class:`LogisticRegression`).  ``Cs`` (scikit-learn's inverse strength)
     may be given instead of ``alphas``: alpha = 1 / (C * sum of raw weights).
-    ``verbose=True`` prints a progress line (alpha index, non-zeros, gap) to stderr.
+    ``alphas`` and ``n_alphas`` as in :func:`enet_path`: an int is the number
+    of alphas of the automatic grid (alpha_max down to eps * alpha_max; 100 by
+    default), an array the grid; ``n_alphas`` and ``alphas=None`` are deprecated
+    (FutureWarning).  ``verbose`` as in :func:`enet_path`.
     ``penalty_factor``, ``exclude``, ``standardize``: glmnet's per-feature
     options, and ``offset`` (a fixed term of the linear predictor), as in
     :class:`LogisticRegression`.
@@ -551,19 +599,17 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
     problem = LogisticProblem(X, labels, sample_weight, fit_intercept,
                               group=penalty == "group", penalty_factor=penalty_factor,
                               exclude=exclude, standardize=standardize, offset=offset)
-    if alphas is not None and Cs is not None:
-        raise ValueError("give alphas or Cs, not both.")
     if Cs is not None:
+        if not (alphas is None or (isinstance(alphas, str) and alphas == "warn")):
+            raise ValueError("give alphas or Cs, not both.")
         Cs = np.asarray(Cs, dtype=np.float64).reshape(-1)
         if Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
             raise ValueError("Cs must be a non-empty array of finite values > 0.")
         alphas = 1.0 / (Cs * raw_total)
-    if alphas is None:
-        check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
+    alphas = path_alphas(alphas, n_alphas)
+    if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
-        alphas = alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
-    else:
-        alphas = check_alphas(alphas)
+        alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
     if coef_init is not None and labels.ndim == 2:
         coef_init = np.asarray(coef_init, dtype=np.float64).T   # (n_classes, p) -> (p, K)
     coefs, intercepts, gaps, n_iters = solve_logistic_path(

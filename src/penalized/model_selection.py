@@ -19,20 +19,24 @@ Friedman, *The Elements of Statistical Learning*, 2nd ed., sec. 7.10).
 coordinate order (cyclic / random), as in scikit-learn.
 """
 
-import time
+
+import functools
 
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
+from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import check_scoring, get_scorer
 from sklearn.model_selection import check_cv
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._features import check_max_features, feature_options, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
-from ._progress import message, path_progress
+from ._alphas import cv_alphas, is_count
+from ._progress import CVProgress, path_progress
 from ._validation import (
     check_1d_float,
     check_alphas,
@@ -88,13 +92,104 @@ def chosen_cv_curve(model):
     """
     check_is_fitted(model)
     nnz = getattr(model, "n_nonzero_path_", None)
-    curves = (model.alphas_, model.cv_mean_, model.cv_se_)
-    if np.ndim(model.alphas_) == 1:
-        return curves + (nnz,)
+    if np.ndim(model.cv_mean_) == 1:
+        return (model.alphas_, model.cv_mean_, model.cv_se_, nnz)
+    # one row per l1_ratio; alphas_ is 1-D when the grid was given (shared by the rows)
+    alphas = np.broadcast_to(model.alphas_, np.shape(model.cv_mean_))
+    curves = (alphas, model.cv_mean_, model.cv_se_)
     ratios = getattr(model, "l1_ratios", None)
     ratios = np.atleast_1d(np.asarray(model.l1_ratio if ratios is None else ratios, dtype=float))
     i = int(np.argmin(np.abs(ratios - model.l1_ratio_)))
     return tuple(c[i] for c in curves) + (None if nnz is None else nnz[i],)
+
+
+class CVRouterMixin:
+    """Metadata routing of a CV estimator, as scikit-learn's LassoCV does it.
+
+    The estimator is a router: with ``sklearn.set_config(enable_metadata_routing=True)``
+    extra ``fit`` keywords (e.g. ``groups``) reach the splitter's ``split`` when it
+    requests them (group splitters request ``groups``); with routing off
+    (scikit-learn's default) any extra ``fit`` keyword is rejected with
+    scikit-learn's error.  ``sample_weight`` is the estimator's own argument.
+    """
+
+    def get_metadata_routing(self):
+        return (MetadataRouter(owner=self)
+                .add_self_request(self)
+                .add(splitter=check_cv(self.cv),
+                     method_mapping=MethodMapping().add(caller="fit", callee="split")))
+
+
+def routing_enabled():
+    return bool(get_config().get("enable_metadata_routing", False))
+
+
+def reject_unrouted(estimator, params):
+    """scikit-learn's error for extra ``fit`` keywords when metadata routing is off
+    (checked first in ``fit``, before any data validation, as scikit-learn does)."""
+    if params and not routing_enabled():
+        raise ValueError(
+            f"Passing extra keyword arguments to {type(estimator).__name__}.fit is only "
+            "supported if enable_metadata_routing=True, which you can set using "
+            "`sklearn.set_config`. See the User Guide "
+            "<https://scikit-learn.org/stable/metadata_routing.html> for more details. "
+            f"Extra parameters passed are: {set(params)}")
+
+
+def cv_folds(estimator, X, y, params, classifier=False):
+    """(train, test) index pairs of ``estimator.cv``, with ``params`` routed to its split."""
+    reject_unrouted(estimator, params)
+    cv = check_cv(estimator.cv, y, classifier=classifier)
+    split_params = (process_routing(estimator, "fit", **params).splitter.split
+                    if routing_enabled() else {})
+    return list(cv.split(X, y, **split_params))
+
+
+def store_full_path(est, coefs, intercepts, gaps):
+    """Keep the full-data path of the chosen l1_ratio: ``coef_path_`` (..., n_alphas),
+    ``intercept_path_``, ``dual_gap_path_``."""
+    est.coef_path_ = np.ascontiguousarray(coefs)
+    est.intercept_path_ = np.asarray(intercepts, dtype=np.float64)
+    est.dual_gap_path_ = np.asarray(gaps, dtype=np.float64)
+
+
+class FullPathMixin:
+    """``coef_at(alpha)`` and ``predict(X, alpha=)`` from the stored full-data path."""
+
+    def _path_grid(self):
+        check_is_fitted(self, "coef_path_")
+        grid = chosen_cv_curve(self)[0]
+        return np.asarray(grid, dtype=np.float64)[:self.coef_path_.shape[-1]]
+
+    def coef_at(self, alpha):
+        """(coef, intercept) of the full-data path at ``alpha``, without a refit.
+
+        ``alpha``: a grid value (``alphas_`` of the chosen l1_ratio) gives that
+        path point exactly; a value strictly between two grid points is
+        interpolated linearly in alpha between them (glmnet's ``coef(s=)``);
+        'min' and '1se' mean ``alpha_min_`` and ``alpha_1se_``.  Values
+        outside the grid raise ValueError.  Shapes as ``coef_`` /
+        ``intercept_``.
+        """
+        grid = self._path_grid()
+        if isinstance(alpha, str):
+            check_choice(alpha, "alpha", {"min", "1se"})
+            alpha = self.alpha_min_ if alpha == "min" else self.alpha_1se_
+        alpha = check_scalar_param(alpha, "alpha", low=0)
+        C, B = self.coef_path_, self.intercept_path_
+        hit = np.flatnonzero(np.isclose(grid, alpha, rtol=1e-12, atol=0))
+        if hit.size:
+            k = int(hit[0])
+            return C[..., k].copy(), (float(B[k]) if B.ndim == 1 else B[:, k].copy())
+        if not grid[-1] < alpha < grid[0]:
+            raise ValueError(
+                f"alpha={alpha!r} is outside the path's grid [{grid[-1]:.6g}, {grid[0]:.6g}]; "
+                "refit an estimator at that alpha instead (refit_estimator()).")
+        k = int(np.flatnonzero(grid > alpha)[-1])          # grid[k] > alpha > grid[k + 1]
+        t = (grid[k] - alpha) / (grid[k] - grid[k + 1])
+        coef = (1 - t) * C[..., k] + t * C[..., k + 1]
+        intercept = (1 - t) * B[..., k] + t * B[..., k + 1]
+        return coef, (float(intercept) if B.ndim == 1 else intercept)
 
 
 def _rows(X, idx):
@@ -136,19 +231,20 @@ def _cv_summary(values, higher_is_better):
     return mean, se, best_row, i_min, i_1se
 
 
-def _run_folds(fn, jobs, n_jobs, verbose, label):
-    """fn(*job) for every job through joblib (threads unless a backend is configured)."""
-    t0 = time.perf_counter()
-
+def _run_folds(fn, jobs, n_jobs, progress):
+    """fn(*job) for every job through joblib (threads unless a backend is configured);
+    ``progress`` (a CVProgress) hears of each finished job and is closed at the end."""
     def run(i, job):
         res = fn(*job)
-        message(verbose, f"[{label}] fold job {i + 1}/{len(jobs)} done, "
-                         f"{time.perf_counter() - t0:.1f}s")
+        progress.job_done(i, len(jobs))
         return res
 
-    # prefer="threads" is a hint only: joblib.parallel_config(backend=...) overrides it
-    return Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(run)(i, job) for i, job in enumerate(jobs))
+    try:
+        # prefer="threads" is a hint only: joblib.parallel_config(backend=...) overrides it
+        return Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(run)(i, job) for i, job in enumerate(jobs))
+    finally:
+        progress.close()
 
 
 def _check_l1_ratios(value, name):
@@ -173,11 +269,14 @@ def _collect_folds(results, n_ratios, n_alphas, n_folds):
     return values, nnz
 
 
-def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name):
+def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name,
+              shared_grid=False):
     """Set the CV attributes shared by every CV estimator; return (best_row, chosen index).
 
     ``values`` (n_ratios, n_alphas, n_folds) is stored as ``values_name``
     ('mse_path_' or 'scores_path_'; the other one, left by an earlier fit, is removed).
+    ``shared_grid``: the user's grid, the same for every l1_ratio, is stored once
+    (``alphas_`` 1-D, as scikit-learn does).
     """
     mean, se, best_row, i_min, i_1se = _cv_summary(values, higher_is_better)
     grids = np.asarray(grids)
@@ -185,7 +284,7 @@ def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values
     def sq(a):
         return a[0] if squeeze else a
 
-    est.alphas_ = sq(grids)
+    est.alphas_ = grids[0] if shared_grid else sq(grids)
     for name in ("mse_path_", "scores_path_"):
         if name != values_name and name in vars(est):
             delattr(est, name)
@@ -206,16 +305,20 @@ def _user_grid(alphas, n_ratios):
     return [grid] * n_ratios
 
 
-def _cv_grids(estimator, ratios, alpha_max):
-    """One decreasing alpha grid per l1_ratio: the estimator's ``alphas``, or
-    ``n_alphas`` from ``alpha_max(l1_ratio)`` down to ``eps`` times it."""
-    if estimator.alphas is not None:
-        return _user_grid(estimator.alphas, ratios.size)
-    check_scalar_param(estimator.n_alphas, "n_alphas", low=1, integer=True)
+def cv_grids(estimator, ratios, alpha_max):
+    """One decreasing alpha grid per l1_ratio: the estimator's ``alphas`` if it is
+    an array, else ``alphas`` (an int; or the deprecated ``n_alphas``) points from
+    ``alpha_max(l1_ratio)`` down to ``eps`` times it."""
+    spec = cv_alphas(estimator.alphas, getattr(estimator, "n_alphas", "deprecated"))
+    if not is_count(spec):
+        return [spec] * ratios.size
     check_scalar_param(estimator.eps, "eps", low=0, high=1, low_inclusive=False)
     if np.any(ratios == 0):
-        raise ValueError("l1_ratio=0 needs an explicit alphas grid.")
-    return [alpha_grid(alpha_max(r), estimator.n_alphas, estimator.eps) for r in ratios]
+        raise ValueError(
+            "Automatic alpha grid generation is not supported for l1_ratio=0. Please "
+            "supply a grid by providing your estimator with the appropriate `alphas=` "
+            "argument.")
+    return [alpha_grid(alpha_max(r), spec, estimator.eps) for r in ratios]
 
 
 # ---------------------------------------------------------------------------
@@ -223,11 +326,12 @@ def _cv_grids(estimator, ratios, alpha_max):
 # ---------------------------------------------------------------------------
 
 def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precompute, solver_kw,
-               scorer, progress, options=None):
+               scorer, progress, options=None, keep=False):
     """Solve the path on the training rows; score every alpha on the test rows.
 
-    Returns (criterion per alpha, non-zeros per alpha): the (weighted) mean
-    squared error when ``scorer`` is None, else the scorer's values.
+    Returns (criterion per alpha, non-zeros per alpha, test predictions
+    (n_test, n_alphas) if ``keep`` else None): the criterion is the (weighted)
+    mean squared error when ``scorer`` is None, else the scorer's values.
     ``options``: per-feature options, resolved on the fold's rows (so the
     standardization uses the fold's standard deviations, as cv.glmnet).
     """
@@ -239,11 +343,13 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
                                          features=resolve_features(problem, options),
                                          **solver_kw)
     X_test = _rows(X, test)
-    if scorer is None:
+    pred = None
+    if scorer is None or keep:
         # only the columns that are ever active along the path enter the predictions
         used = np.flatnonzero(np.any(coefs != 0, axis=1))
         pred = np.asarray(X_test[:, used] @ np.asarray(coefs[used], dtype=np.float64))
         pred = pred + intercepts
+    if scorer is None:
         err = (pred - y[test][:, None]) ** 2
         crit = err.mean(axis=0) if sw is None else np.average(err, axis=0, weights=sw[test])
     else:
@@ -251,10 +357,11 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
         point.n_features_in_ = X.shape[1]
         crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
                            None if sw is None else sw[test])
-    return crit, np.count_nonzero(coefs, axis=0)
+    return crit, np.count_nonzero(coefs, axis=0), (pred if keep else None)
 
 
-class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
+class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixin,
+                   BaseEstimator):
     """Elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.ElasticNet`::
@@ -267,21 +374,37 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
     l1_ratio : float or list of float, default=0.5
         Several values are cross-validated too (each with its own alpha grid).
     eps : float, default=1e-3, alpha_min / alpha_max of the automatic grid.
-    n_alphas : int, default=100
-    alphas : array-like or None, explicit grid shared by every l1_ratio.
+    alphas : int or array-like, default=100
+        As in scikit-learn 1.9: an int is the number of alphas of each
+        automatic grid (one per l1_ratio, from alpha_max down to eps *
+        alpha_max); an array is the grid itself, shared by every l1_ratio.
+    n_alphas : int, deprecated
+        Accepted with a FutureWarning (scikit-learn 1.9 removed it): use
+        ``alphas=<int>``.  ``alphas=None`` is deprecated too (means 100).
     fit_intercept, precompute, max_iter, tol, positive, random_state, selection :
         as in :class:`penalized.ElasticNet` (``tol`` certifies every path point).
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize :
         glmnet's per-feature options, as in :class:`penalized.ElasticNet`
         (standardization uses each fold's own standard deviations).
-    max_features : int or None, default=None
-        As in :func:`penalized.enet_path`: the grids are cut before the first
-        alpha whose full-data solution (for any l1_ratio; one extra
-        full-data path each) has more than ``max_features`` non-zeros, keeping
-        at least the first alpha, and only the alphas left are
-        cross-validated (``alphas_`` holds them).
+    max_features, dfmax : int or None, default=None
+        glmnet's pmax and dfmax, as in :func:`penalized.enet_path`: the grids
+        are cut before the first alpha at which the full-data path (for any
+        l1_ratio; one extra full-data path each) has had more than
+        ``max_features`` features non-zero so far, or has more than ``dfmax``
+        non-zeros, keeping at least the first alpha, and only the alphas left
+        are cross-validated (``alphas_`` holds them).
+    keep : bool, default=False
+        cv.glmnet's ``keep=TRUE``: store the out-of-fold predictions
+        ``cv_predictions_`` (n_samples, n_alphas) at the chosen l1_ratio (row i
+        predicted by the path fitted without i's fold) and ``fold_ids_``
+        (n_samples,), the test fold of each row (-1: in no test fold; with
+        repeated splitters, the last one).
     cv : int, splitter or iterable, default=None (5-fold)
-        Any scikit-learn splitter; ``groups`` in :meth:`fit` reaches it.
+        Any scikit-learn splitter.  ``groups`` (and other split parameters)
+        reach it through scikit-learn's metadata routing, as for scikit-learn's
+        LassoCV: ``sklearn.set_config(enable_metadata_routing=True)``, then
+        ``fit(X, y, groups=groups)``; without routing, extra ``fit`` keywords
+        raise ValueError.
     n_jobs : int or None
         Parallel fold jobs (threads; see the module docstring for Dask).
     scoring : None, str or callable, default=None
@@ -293,27 +416,36 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         Refit at the best alpha, or at the largest alpha within one standard
         error of the best (a sparser model).
     verbose : int, default=0
-        1: a line on stderr per finished fold; 2: also the per-alpha progress.
+        1: a progress bar over every fold's path (tqdm, if installed) or a log
+        line per finished fold job; 2: log lines per fold job and per alpha
+        (logger ``penalized``, see :mod:`penalized._progress`).
 
     Attributes
     ----------
     alpha_, l1_ratio_ : chosen values (by ``alpha_selection``).
     alpha_min_, alpha_1se_ : the two candidates for the chosen l1_ratio.
-    alphas_ : (n_l1_ratio, n_alphas) or (n_alphas,) grids.
+    alphas_ : (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
+        l1_ratio or a given grid (shared by every l1_ratio, as in scikit-learn).
     mse_path_ (scoring=None) or scores_path_ (a scorer) :
         (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds).
     cv_mean_, cv_se_ : mean and standard error over folds of that criterion
         (an error for mse_path_, a score for scores_path_), shaped like alphas_.
     n_nonzero_path_ : mean number of non-zero coefficients per grid point.
-    coef_, intercept_, dual_gap_, n_iter_ : of the final refit on all data.
+    coef_, intercept_, dual_gap_, n_iter_ : of the final refit on all data (the
+        full-data path's point at ``alpha_``).
+    coef_path_ : (n_features, n_alphas), intercept_path_, dual_gap_path_ : (n_alphas,)
+        The full-data path at the chosen l1_ratio, over its whole grid (as
+        cv.glmnet keeps ``glmnet.fit``): ``coef_at(alpha)`` and
+        ``predict(X, alpha=...)`` give the model at any grid alpha (e.g.
+        ``alpha_min_`` and ``alpha_1se_``) without a refit.
     """
 
-    def __init__(self, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
+    def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-                 max_features=None):
+                 max_features=None, dfmax=None, keep=False):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -336,13 +468,20 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.exclude = exclude
         self.standardize = standardize
         self.max_features = max_features
+        self.dfmax = dfmax
+        self.keep = keep
 
     def _l1_ratios(self):
         return _check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+    def fit(self, X, y, sample_weight=None, **params):
+        """Cross-validate the path(s), then refit on all data at the chosen alpha.
+
+        ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
+        routing is enabled, and rejected otherwise (see ``cv``).
+        """
+        reject_unrouted(self, params)
         ratios = self._l1_ratios()
         _check_solver_params(self.tol, self.max_iter, self.selection)
         _check_precompute(self.precompute)
@@ -355,47 +494,79 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
                                   self.upper_bounds, self.exclude, self.standardize,
                                   self.positive)
         max_features = check_max_features(self.max_features)
+        dfmax = check_max_features(self.dfmax, "dfmax")
         full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
         features = resolve_features(full, options)
         tgt = full.target(y)
-        grids = _cv_grids(self, ratios,
+        grids = cv_grids(self, ratios,
                           lambda r: full.alpha_max(tgt, r, self.positive, features))
-        folds = list(check_cv(self.cv).split(X, y, groups))
+        shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
+        folds = cv_folds(self, X, y, params)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
-        if max_features is not None:
+        if max_features is not None or dfmax is not None:
             # cut each grid where the full-data path exceeds max_features, keeping one
             # alpha (the grid's first) so that every l1_ratio has a grid
             cut = [solve_path(full, tgt, g, l1_ratio=r, warn=False, features=features,
-                              max_features=max_features, **solver_kw)[0].shape[1]
+                              max_features=max_features, dfmax=dfmax,
+                              **solver_kw)[0].shape[1]
                    for g, r in zip(grids, ratios)]
             keep = max(1, min(cut))
             grids = [g[:keep] for g in grids]
+            grids = [grids[0]] * len(grids) if shared_grid else grids
         verbose = int(self.verbose)
+        progress = CVProgress(verbose, type(self).__name__,
+                              ratios.size * len(folds) * grids[0].size)
         jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
                  self.precompute, solver_kw, scorer,
-                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"), options)
+                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), options,
+                 bool(self.keep))
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_fold_path, jobs, self.n_jobs, verbose, type(self).__name__)
-        values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
+        results = _run_folds(_fold_path, jobs, self.n_jobs, progress)
+        values, nnz = _collect_folds([r[:2] for r in results], ratios.size, grids[0].size,
+                                     len(folds))
         best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  scorer is not None,
-                                 "mse_path_" if scorer is None else "scores_path_")
-        # refit on all data, warm-started down the grid to the chosen alpha
+                                 "mse_path_" if scorer is None else "scores_path_",
+                                 shared_grid=shared_grid)
+        # the full-data path on the chosen l1_ratio's whole grid (cv.glmnet's glmnet.fit):
+        # the refit is its point at the chosen alpha, and any other grid alpha is at hand
         coefs, gaps, n_iters, intercepts = solve_path(
-            full, tgt, grids[best][:chosen + 1], l1_ratio=self.l1_ratio_,
-            callback=path_progress(verbose > 1, "refit"), features=features, **solver_kw)
-        self.coef_ = coefs[:, -1].copy()
-        self.intercept_ = float(intercepts[-1])
-        self.dual_gap_ = float(gaps[-1])
-        self.n_iter_ = int(n_iters[-1])
+            full, tgt, grids[best], l1_ratio=self.l1_ratio_,
+            callback=path_progress(verbose > 1, "full-data path"), features=features,
+            **solver_kw)
+        store_full_path(self, coefs, intercepts, gaps)
+        self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size)
+        self.coef_ = coefs[:, chosen].copy()
+        self.intercept_ = float(intercepts[chosen])
+        self.dual_gap_ = float(gaps[chosen])
+        self.n_iter_ = int(n_iters[chosen])
         return self
 
-    def predict(self, X):
-        """X @ coef_ + intercept_ of the refitted model."""
+    def _store_out_of_fold(self, results, folds, best, n, n_alphas):
+        """cv.glmnet's keep=TRUE: ``cv_predictions_`` and ``fold_ids_`` of the chosen l1_ratio."""
+        for name in ("cv_predictions_", "fold_ids_"):
+            if name in vars(self):
+                delattr(self, name)
+        if not self.keep:
+            return
+        preds = np.full((n, n_alphas), np.nan)
+        fold_ids = np.full(n, -1, dtype=np.int64)
+        for k, (_, test) in enumerate(folds):
+            preds[test] = results[best * len(folds) + k][2]
+            fold_ids[test] = k
+        self.cv_predictions_, self.fold_ids_ = preds, fold_ids
+
+    def predict(self, X, alpha=None):
+        """X @ coef + intercept of the refitted model, or of the full-data path at ``alpha``.
+
+        ``alpha``: None (the refit, ``alpha_``), a float on or inside the grid
+        (see :meth:`coef_at`), or 'min' / '1se' for ``alpha_min_`` / ``alpha_1se_``.
+        """
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
+        return np.asarray(X @ coef).ravel() + intercept
 
     def refit_estimator(self):
         """An unfitted :class:`penalized.ElasticNet` with the chosen hyper-parameters."""
@@ -412,11 +583,12 @@ class ElasticNetCV(SparseInputMixin, RegressorMixin, BaseEstimator):
 class LassoCV(ElasticNetCV):
     """Lasso (l1_ratio = 1) with alpha chosen by cross-validation; see :class:`ElasticNetCV`."""
 
-    def __init__(self, *, eps=1e-3, n_alphas=100, alphas=None, fit_intercept=True,
+    def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
                  precompute="auto", max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
-                 upper_bounds=None, exclude=None, standardize=False, max_features=None):
+                 upper_bounds=None, exclude=None, standardize=False, max_features=None,
+                 dfmax=None, keep=False):
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -438,6 +610,8 @@ class LassoCV(ElasticNetCV):
         self.exclude = exclude
         self.standardize = standardize
         self.max_features = max_features
+        self.dfmax = dfmax
+        self.keep = keep
 
     def _l1_ratios(self):
         return np.array([1.0])
@@ -460,14 +634,15 @@ def _check_all_classes_present(y, classes):
 
 
 def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None):
+                     max_iter, progress=None, group=False):
     """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
 
     One binary problem (classes[1] against classes[0]) for two classes, one
     per class otherwise.  Returns coefs (n_problems, p, n_alphas) and
     intercepts (n_problems, n_alphas): the layout of ``coef_`` /
     ``intercept_`` per alpha, so a multinomial path returning the same shapes
-    can replace this function in :class:`LogisticRegressionCV`.
+    can replace this function in :class:`LogisticRegressionCV`.  ``group``
+    (penalty='group') is the L1 penalty for a binary problem.
     """
     _check_all_classes_present(y, classes)
     label_sets = logistic_label_sets(y, classes, "ovr")
@@ -475,7 +650,8 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     intercepts = np.empty((len(label_sets), len(alphas)))
     design = None   # column statistics of X, shared by the problems
     for k, ypm in enumerate(label_sets):
-        problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design)
+        problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design,
+                                  group=group)
         design = problem.design
         coefs[k], intercepts[k], _, _ = solve_logistic_path(
             problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
@@ -484,15 +660,16 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 
 def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None):
+                     max_iter, progress=None, group=False):
     """Path of the multinomial (softmax) problem of :class:`LogisticRegression`.
 
     Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
-    intercepts (n_classes, n_alphas).
+    intercepts (n_classes, n_alphas).  ``group``: penalty='group' (the L2 norm
+    of each feature's row across the classes).
     """
     _check_all_classes_present(y, classes)
     problem = LogisticProblem(X, logistic_label_sets(y, classes)[0], sample_weight,
-                              fit_intercept)
+                              fit_intercept, group=group)
     coefs, intercepts, _, _ = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
         callback=progress)
@@ -515,14 +692,15 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     point = LogisticRegression()
     point.classes_ = classes
     point.multi_class_ = ("binary" if classes.size == 2 else
-                          "multinomial" if path_fn is multinomial_path else "ovr")
+                          "multinomial" if getattr(path_fn, "func", path_fn) is multinomial_path
+                          else "ovr")
     point.n_features_in_ = X.shape[1]
     scores = _score_path(scorer, point, coefs, intercepts, _rows(X, test), y[test],
                          None if raw_sw is None else raw_sw[test])
     return scores, np.count_nonzero(coefs, axis=1).sum(axis=0)
 
 
-class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, BaseEstimator):
     """Logistic regression with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.LogisticRegression`
@@ -539,23 +717,29 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    penalty : {'l1', 'l2', 'elasticnet'}, default='l2'
+    penalty : {'l1', 'l2', 'elasticnet', 'group'}, default='l2'
+        'group' (multinomial, more than two classes): the L1 part is
+        ``sum_j ||W_j||_2`` over the rows W_j (feature j across the classes),
+        as :class:`penalized.LogisticRegression` (glmnet's
+        type.multinomial='grouped'); for two classes it is the L1 penalty.
     Cs : int, array-like or None
         scikit-learn's inverse strengths; an int k means ``np.logspace(-4, 4, k)``.
         Converted once on the full data: alpha = 1 / (C * S), S the sum of the
         raw weights (n without weights).  Every fold then solves at these
         alphas (scikit-learn's LogisticRegressionCV keeps C fixed per fold
         instead, i.e. alpha = 1 / (C * n_train)).
-    alphas : array-like or None, explicit grid (exclusive with Cs).
-    n_alphas : int, default=100, eps : float, default=1e-3
-        Automatic grid when neither is given: from alpha_max (the smallest
+    alphas : int or array-like, default=100
+        An array: the grid (exclusive with Cs).  An int (ignored when Cs is
+        given): the size of the automatic grid, from alpha_max (the smallest
         alpha with all coefficients zero; the largest over the one-vs-rest
         problems) down to eps * alpha_max.  For penalty='l2' (no alpha_max)
         the grid runs from 100 x the L1 alpha_max down to eps x the L1
         alpha_max.
     l1_ratios : list of float, required for penalty='elasticnet' (each with its
-        own grid), None otherwise.
-    cv : int, splitter or iterable, default=None (stratified 5-fold)
+        own grid), optional for 'group' (the share of the group part; default
+        1.0), None otherwise.
+    cv : int, splitter or iterable, default=None (stratified 5-fold); ``groups``
+        by metadata routing, as in :class:`ElasticNetCV`.
     scoring : str, callable or None, default=None
         None means 'neg_log_loss' (mean log-loss of the held-out rows, negated
         so that higher is better: a smooth criterion that suits the
@@ -566,7 +750,10 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
     alpha_selection : {'min', '1se'}, default='min'
     class_weight : dict, 'balanced' or None
     tol, max_iter, fit_intercept : as in :class:`penalized.LogisticRegression`.
-    verbose : int, default=0 (1: a line per fold; 2: per-alpha progress too).
+    verbose : int, default=0
+        1: a progress bar over every fold's path (tqdm, if installed) or a log
+        line per finished fold job; 2: log lines per fold job and per alpha
+        (logger ``penalized``, see :mod:`penalized._progress`).
     multi_class : {'multinomial', 'ovr'}, default='multinomial'
         Loss for more than two classes, as in :class:`penalized.LogisticRegression`.
 
@@ -584,7 +771,7 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
     fitted :class:`penalized.LogisticRegression`).
     """
 
-    def __init__(self, penalty="l2", *, Cs=None, alphas=None, n_alphas=100, eps=1e-3,
+    def __init__(self, penalty="l2", *, Cs=None, alphas=100, n_alphas="deprecated", eps=1e-3,
                  l1_ratios=None, cv=None, scoring=None, n_jobs=None, alpha_selection="min",
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial"):
@@ -609,7 +796,11 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         return classes.size > 2 and self.multi_class == "multinomial"
 
     def _ratios(self):
-        check_choice(self.penalty, "penalty", {"l1", "l2", "elasticnet"})
+        check_choice(self.penalty, "penalty", {"l1", "l2", "elasticnet", "group"})
+        if self.penalty == "group":
+            # the group Lasso across classes (l1_ratio 1) unless l1_ratios mix in L2
+            return (np.array([1.0]) if self.l1_ratios is None
+                    else _check_l1_ratios(self.l1_ratios, "l1_ratios"))
         if self.penalty != "elasticnet":
             if self.l1_ratios is not None:
                 raise ValueError(
@@ -621,9 +812,9 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         return _check_l1_ratios(self.l1_ratios, "l1_ratios")
 
     def _grids(self, X, y, sw, classes, ratios, total):
-        if self.alphas is not None and self.Cs is not None:
-            raise ValueError("give alphas or Cs, not both.")
         if self.Cs is not None:
+            if not (self.alphas is None or (is_count(self.alphas) and self.alphas == 100)):
+                raise ValueError("give alphas or Cs, not both.")
             if isinstance(self.Cs, (int, np.integer)) and not isinstance(self.Cs, bool):
                 check_scalar_param(self.Cs, "Cs", low=1, integer=True)
                 Cs = np.logspace(-4, 4, int(self.Cs))
@@ -632,22 +823,29 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 if Cs.size == 0 or not np.all(np.isfinite(Cs)) or np.any(Cs <= 0):
                     raise ValueError("Cs must be an int or a non-empty array of finite values > 0.")
             return _user_grid(1.0 / (Cs * total), ratios.size)
-        if self.alphas is not None:
-            return _user_grid(self.alphas, ratios.size)
-        check_scalar_param(self.n_alphas, "n_alphas", low=1, integer=True)
+        spec = cv_alphas(self.alphas, self.n_alphas)
+        if not is_count(spec):
+            return [spec] * ratios.size
         check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
         amax1, design = 0.0, None
-        for labels in logistic_label_sets(y, classes, self.multi_class):   # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
-            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design)
+        # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
+        for labels in logistic_label_sets(y, classes, self.multi_class):
+            problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
+                                      group=self.penalty == "group")
             design = problem.design
             amax1 = max(amax1, problem.alpha_max(1.0))
-        return [alpha_grid(amax1 / r, self.n_alphas, self.eps) if r > 0 else
-                alpha_grid(L2_GRID_FACTOR * amax1, self.n_alphas, self.eps / L2_GRID_FACTOR)
+        return [alpha_grid(amax1 / r, spec, self.eps) if r > 0 else
+                alpha_grid(L2_GRID_FACTOR * amax1, spec, self.eps / L2_GRID_FACTOR)
                 for r in ratios]
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, groups=None):
-        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+    def fit(self, X, y, sample_weight=None, **params):
+        """Cross-validate the path(s), then refit on all data at the chosen alpha.
+
+        ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
+        routing is enabled, and rejected otherwise, as in :class:`ElasticNetCV`.
+        """
+        reject_unrouted(self, params)
         ratios = self._ratios()
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
@@ -656,28 +854,38 @@ class LogisticRegressionCV(SparseInputMixin, ClassifierMixin, BaseEstimator):
         scorer = _check_scorer("neg_log_loss" if self.scoring is None else self.scoring, self)
         X = validate_X(self, X, reset=True)
         y, classes = classification_labels(y, X.shape[0])
+        if self.penalty == "group" and self.multi_class == "ovr" and classes.size > 2:
+            raise ValueError("penalty='group' couples the classes: it needs "
+                             "multi_class='multinomial'.")
         n = X.shape[0]
         raw_sw = None if sample_weight is None else check_1d_float(sample_weight, "sample_weight")
         sw, total = class_weighted_samples(raw_sw, y, self.class_weight)
         grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
                             total)
-        folds = list(check_cv(self.cv, y, classifier=True).split(X, y, groups))
+        folds = cv_folds(self, X, y, params, classifier=True)
         verbose = int(self.verbose)
-        path_fn = multinomial_path if self._multinomial(classes) else one_vs_rest_path
+        multinomial = self._multinomial(classes)
+        path_fn = functools.partial(multinomial_path if multinomial else one_vs_rest_path,
+                                    group=self.penalty == "group")
+        # one path per fold job, or one per class for one-vs-rest with more than two classes
+        paths_per_job = 1 if (classes.size == 2 or multinomial) else classes.size
+        progress = CVProgress(verbose, type(self).__name__,
+                              ratios.size * len(folds) * grids[0].size * paths_per_job)
         jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
                  self.fit_intercept, self.tol, self.max_iter, scorer,
-                 path_progress(verbose > 1, f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn)
+                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn)
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_logistic_fold, jobs, self.n_jobs, verbose, type(self).__name__)
+        results = _run_folds(_logistic_fold, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
-        _store_cv(self, grids, values, nnz, ratios, self.penalty != "elasticnet", True,
+        _store_cv(self, grids, values, nnz, ratios, self.l1_ratios is None, True,
                   "scores_path_")
         self.Cs_ = 1.0 / (self.alphas_ * total)
         self.C_ = 1.0 / (self.alpha_ * total)
         self.classes_ = classes
+        mixed = self.penalty == "elasticnet" or (self.penalty == "group"
+                                                 and self.l1_ratios is not None)
         est = LogisticRegression(
-            self.penalty, alpha=self.alpha_,
-            l1_ratio=self.l1_ratio_ if self.penalty == "elasticnet" else None,
+            self.penalty, alpha=self.alpha_, l1_ratio=self.l1_ratio_ if mixed else None,
             fit_intercept=self.fit_intercept, class_weight=self.class_weight, tol=self.tol,
             max_iter=self.max_iter, multi_class=self.multi_class)
         self.estimator_ = est.fit(X, y, sample_weight=raw_sw)

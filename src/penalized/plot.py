@@ -1,7 +1,12 @@
 """Plots of regularization paths and cross-validation curves (matplotlib, imported lazily).
 
-Both functions return the matplotlib Axes; ``ax.figure.savefig("file.png")``
-writes them.  Install the optional extra: ``pip install 'penalized[plot]'``.
+scikit-learn's Display convention: :class:`PathDisplay` and :class:`CVDisplay`
+hold what is drawn, ``...Display.from_estimator(est, ...)`` builds and plots one,
+``.plot(ax=)`` draws it again, and ``.ax_`` / ``.figure_`` are the matplotlib
+objects.  :func:`path` and :func:`cv` are thin wrappers returning the Axes;
+``ax.figure.savefig("file.png")`` writes them.  Features are labelled by the
+estimator's ``feature_names_in_`` (a DataFrame fit) unless ``feature_names``
+is given.  Install the optional extra: ``pip install 'penalized[plot]'``.
 """
 
 import numpy as np
@@ -30,6 +35,9 @@ def _path_of(model, X, y):
     from .model_selection import chosen_cv_curve
 
     if X is None or y is None:
+        if hasattr(model, "coef_path_") and np.ndim(model.coef_path_) == 2:
+            alphas = chosen_cv_curve(model)[0][:model.coef_path_.shape[1]]
+            return alphas, model.coef_path_
         raise ValueError("plot.path(model) recomputes the model's path: pass X and y too "
                          "(the data the model was fitted on).")
     alphas = chosen_cv_curve(model)[0]
@@ -50,18 +58,106 @@ def _path_of(model, X, y):
     return alphas, coefs
 
 
+class PathDisplay:
+    """Coefficients against log10(alpha), the ``n_labels`` largest at the smallest alpha labelled.
+
+    Parameters: ``alphas`` (n_alphas,), ``coefs`` (n_features, n_alphas),
+    ``feature_names`` (n_features,) or None (x0, x1, ...), ``alpha_min`` /
+    ``alpha_1se`` (vertical lines, optional).  Attributes after :meth:`plot`:
+    ``ax_``, ``figure_``, ``lines_`` (feature index -> Line2D).
+    """
+
+    def __init__(self, alphas, coefs, *, feature_names=None, alpha_min=None, alpha_1se=None):
+        self.alphas = np.asarray(alphas, dtype=np.float64)
+        self.coefs = np.asarray(coefs)
+        if self.coefs.ndim != 2 or self.coefs.shape[1] != self.alphas.size:
+            raise ValueError(f"coefs must have shape (n_features, {self.alphas.size}), "
+                             f"got {self.coefs.shape}.")
+        if feature_names is not None and len(feature_names) != self.coefs.shape[0]:
+            raise ValueError(f"feature_names has {len(feature_names)} names for "
+                             f"{self.coefs.shape[0]} features.")
+        self.feature_names = feature_names
+        self.alpha_min = alpha_min
+        self.alpha_1se = alpha_1se
+
+    @classmethod
+    def from_estimator(cls, estimator, X=None, y=None, *, feature_names=None, ax=None,
+                       n_labels=5):
+        """The path of a fitted CV estimator at its chosen l1_ratio, plotted.
+
+        With ``X`` and ``y`` (the data it was fitted on) the path is recomputed
+        on its grid at tol <= 1e-8 (smooth curves); without them the stored
+        full-data path ``coef_path_`` is drawn (LassoCV, ElasticNetCV).
+        """
+        alphas, coefs = _path_of(estimator, X, y)
+        if feature_names is None:
+            feature_names = getattr(estimator, "feature_names_in_", None)
+        return cls(alphas, coefs, feature_names=feature_names,
+                   alpha_min=getattr(estimator, "alpha_min_", None),
+                   alpha_1se=getattr(estimator, "alpha_1se_", None)).plot(
+                       ax=ax, n_labels=n_labels)
+
+    @classmethod
+    def from_path(cls, path_result, coefs=None, *, feature_names=None, ax=None, n_labels=5):
+        """From the tuple of :func:`penalized.lasso_path` / ``enet_path`` /
+        ``logistic_path`` (alphas first, coefficients second), or alphas and coefs."""
+        if coefs is None:
+            alphas, coefs = path_result[0], path_result[1]
+        else:
+            alphas = path_result
+        return cls(alphas, coefs, feature_names=feature_names).plot(ax=ax, n_labels=n_labels)
+
+    def plot(self, ax=None, *, n_labels=5):
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.5, 4.5))
+        alphas, coefs = self.alphas, self.coefs
+        x = np.log10(alphas)
+        active = np.flatnonzero(np.any(coefs != 0, axis=1))
+        top = active[np.argsort(-np.abs(coefs[active, -1]))][:n_labels]
+        colors = dict(zip(top, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+        self.lines_ = {}
+        for j in active:
+            if j in colors:
+                (line,) = ax.plot(x, coefs[j], lw=1.6, color=colors[j], zorder=3,
+                                  label=str(self._name(j)))
+            else:
+                (line,) = ax.plot(x, coefs[j], lw=0.7, color="0.65", zorder=2)
+            self.lines_[int(j)] = line
+        if self.alpha_min is not None:
+            ax.axvline(np.log10(self.alpha_min), ls="--", color="k", lw=1, label="alpha_min_")
+        if self.alpha_1se is not None:
+            ax.axvline(np.log10(self.alpha_1se), ls=":", color="k", lw=1, label="alpha_1se_")
+        if len(top) or self.alpha_min is not None:
+            handles = [self.lines_[int(j)] for j in top] + [
+                h for h in ax.get_lines() if h.get_label() in ("alpha_min_", "alpha_1se_")]
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                      fontsize=8, frameon=False)
+        ax.set_xlim(x.max(), x.min())   # strong regularisation on the left
+        ax.set_xlabel("log10(alpha)")
+        ax.set_ylabel("coefficient")
+        ax.axhline(0, color="k", lw=0.5)
+        _nonzero_axis(ax, x, np.count_nonzero(coefs, axis=0))
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    def _name(self, j):
+        return self.feature_names[j] if self.feature_names is not None else f"x{j}"
+
+
 def path(model_or_result, coefs=None, *, X=None, y=None, ax=None, n_labels=5,
          feature_names=None, mark=None):
-    """Coefficients against log10(alpha), the top features labelled.
+    """Coefficients against log10(alpha), the top features labelled (a :class:`PathDisplay`).
 
     ``model_or_result`` is one of
 
     - the alphas (n_alphas,), with ``coefs`` (n_features, n_alphas);
     - the tuple returned by :func:`penalized.lasso_path`, :func:`~penalized.enet_path`
       or :func:`~penalized.logistic_path` (alphas first, coefficients second);
-    - a fitted CV estimator, with the ``X`` and ``y`` it was fitted on: its
-      path at the chosen l1_ratio is recomputed on its alpha grid (at
-      tol <= 1e-8, so that the curves are smooth).
+    - a fitted CV estimator: its path at the chosen l1_ratio, recomputed on
+      its grid from the ``X`` and ``y`` it was fitted on (at tol <= 1e-8, so
+      that the curves are smooth), or without them its stored ``coef_path_``.
+      Features are labelled by its ``feature_names_in_`` when it has them.
 
     The top axis shows the number of non-zero coefficients; the labels name the
     ``n_labels`` largest coefficients at the smallest alpha.  ``mark`` (a
@@ -71,41 +167,16 @@ def path(model_or_result, coefs=None, *, X=None, y=None, ax=None, n_labels=5,
     if hasattr(model_or_result, "alphas_"):
         mark = model_or_result if mark is None else mark
         alphas, coefs = _path_of(model_or_result, X, y)
+        if feature_names is None:
+            feature_names = getattr(model_or_result, "feature_names_in_", None)
     elif coefs is None:
         alphas, coefs = model_or_result[0], model_or_result[1]
     else:
         alphas = model_or_result
-    alphas = np.asarray(alphas, dtype=np.float64)
-    coefs = np.asarray(coefs)
-    if coefs.ndim != 2 or coefs.shape[1] != alphas.size:
-        raise ValueError(f"coefs must have shape (n_features, {alphas.size}), "
-                         f"got {coefs.shape}.")
-    plt = _pyplot()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.5))
-    x = np.log10(alphas)
-    active = np.flatnonzero(np.any(coefs != 0, axis=1))
-    top = active[np.argsort(-np.abs(coefs[active, -1]))][:n_labels]
-    colors = dict(zip(top, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
-    for j in active:
-        if j in colors:
-            ax.plot(x, coefs[j], lw=1.6, color=colors[j], zorder=3)
-        else:
-            ax.plot(x, coefs[j], lw=0.7, color="0.65", zorder=2)
-    for j in top:
-        name = feature_names[j] if feature_names is not None else f"x{j}"
-        ax.plot([], [], color=colors[j], lw=1.6, label=str(name))
-    if mark is not None:
-        ax.axvline(np.log10(mark.alpha_min_), ls="--", color="k", lw=1, label="alpha_min_")
-        ax.axvline(np.log10(mark.alpha_1se_), ls=":", color="k", lw=1, label="alpha_1se_")
-    if len(top) or mark is not None:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
-    ax.set_xlim(x.max(), x.min())   # strong regularisation on the left
-    ax.set_xlabel("log10(alpha)")
-    ax.set_ylabel("coefficient")
-    ax.axhline(0, color="k", lw=0.5)
-    _nonzero_axis(ax, x, np.count_nonzero(coefs, axis=0))
-    return ax
+    display = PathDisplay(alphas, coefs, feature_names=feature_names,
+                          alpha_min=None if mark is None else mark.alpha_min_,
+                          alpha_1se=None if mark is None else mark.alpha_1se_)
+    return display.plot(ax=ax, n_labels=n_labels).ax_
 
 
 def _nonzero_axis(ax, x, nnz):
@@ -117,6 +188,61 @@ def _nonzero_axis(ax, x, nnz):
     top_ax.set_xlabel("non-zero coefficients")
 
 
+class CVDisplay:
+    """Mean cross-validation criterion +/- one standard error against log10(alpha).
+
+    Parameters: ``alphas``, ``mean``, ``se`` (n_alphas,), ``alpha_min``,
+    ``alpha_1se``, ``n_nonzero`` (top axis, or None), ``ylabel``.  Attributes
+    after :meth:`plot`: ``ax_``, ``figure_``, ``line_`` (the mean curve).
+    """
+
+    def __init__(self, alphas, mean, se, *, alpha_min, alpha_1se, n_nonzero=None,
+                 ylabel="mean CV criterion"):
+        self.alphas = np.asarray(alphas, dtype=np.float64)
+        self.mean = np.asarray(mean, dtype=np.float64)
+        self.se = np.asarray(se, dtype=np.float64)
+        self.alpha_min, self.alpha_1se = alpha_min, alpha_1se
+        self.n_nonzero = n_nonzero
+        self.ylabel = ylabel
+
+    @classmethod
+    def from_estimator(cls, estimator, *, ax=None):
+        """The chosen l1_ratio's CV curve of a fitted penalized CV estimator, plotted."""
+        from .model_selection import chosen_cv_curve
+
+        alphas, mean, se, nnz = chosen_cv_curve(estimator)
+        if hasattr(estimator, "mse_path_"):
+            ylabel = "mean CV error (MSE)"
+        else:
+            scoring = getattr(estimator, "scoring", None) or "neg_log_loss"
+            name = scoring if isinstance(scoring, str) else "score"
+            ylabel = f"mean CV score ({name}, higher is better)"
+        return cls(alphas, mean, se, alpha_min=estimator.alpha_min_,
+                   alpha_1se=estimator.alpha_1se_, n_nonzero=nnz, ylabel=ylabel).plot(ax=ax)
+
+    def plot(self, ax=None):
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7.5, 4.5))
+        x, mean, se = np.log10(self.alphas), self.mean, self.se
+        ax.fill_between(x, mean - se, mean + se, color="tab:red", alpha=0.15, lw=0,
+                        label="mean +/- 1 SE")
+        (self.line_,) = ax.plot(x, mean, "o-", ms=2.5, lw=1, color="tab:red",
+                                label="mean over folds")
+        ax.axvline(np.log10(self.alpha_min), ls="--", color="k", lw=1,
+                   label=f"alpha_min_ = {self.alpha_min:.3g}")
+        ax.axvline(np.log10(self.alpha_1se), ls=":", color="k", lw=1,
+                   label=f"alpha_1se_ = {self.alpha_1se:.3g}")
+        ax.set_xlim(x.max(), x.min())
+        ax.set_xlabel("log10(alpha)")
+        ax.set_ylabel(self.ylabel)
+        ax.legend(loc="best", fontsize=8, frameon=False)
+        if self.n_nonzero is not None:
+            _nonzero_axis(ax, x, self.n_nonzero)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+
 def cv(model, *, ax=None):
     """Mean cross-validation criterion +/- one standard error against log10(alpha).
 
@@ -125,31 +251,6 @@ def cv(model, *, ax=None):
     :class:`~penalized.RidgeCV`: the mean squared error, or the score when it
     was fitted with ``scoring``.  Vertical lines mark ``alpha_min_`` and
     ``alpha_1se_``; the top axis shows the mean number of non-zero
-    coefficients (not for Ridge).  Returns the Axes.
+    coefficients (not for Ridge).  Returns the Axes (a :class:`CVDisplay`'s ``ax_``).
     """
-    from .model_selection import chosen_cv_curve
-
-    plt = _pyplot()
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.5, 4.5))
-    alphas, mean, se, nnz = chosen_cv_curve(model)
-    x = np.log10(alphas)
-    ax.fill_between(x, mean - se, mean + se, color="tab:red", alpha=0.15, lw=0,
-                    label="mean +/- 1 SE")
-    ax.plot(x, mean, "o-", ms=2.5, lw=1, color="tab:red", label="mean over folds")
-    ax.axvline(np.log10(model.alpha_min_), ls="--", color="k", lw=1,
-               label=f"alpha_min_ = {model.alpha_min_:.3g}")
-    ax.axvline(np.log10(model.alpha_1se_), ls=":", color="k", lw=1,
-               label=f"alpha_1se_ = {model.alpha_1se_:.3g}")
-    ax.set_xlim(x.max(), x.min())
-    ax.set_xlabel("log10(alpha)")
-    if hasattr(model, "mse_path_"):
-        ax.set_ylabel("mean CV error (MSE)")
-    else:
-        scoring = getattr(model, "scoring", None) or "neg_log_loss"
-        name = scoring if isinstance(scoring, str) else "score"
-        ax.set_ylabel(f"mean CV score ({name}, higher is better)")
-    ax.legend(loc="best", fontsize=8, frameon=False)
-    if nnz is not None:
-        _nonzero_axis(ax, x, nnz)
-    return ax
+    return CVDisplay.from_estimator(model, ax=ax).ax_
