@@ -229,7 +229,7 @@ def test_sparse_recovery_example(monkeypatch):
     assert rhos[-1] >= 0.99 and len(lasso) == len(rhos)
     # the recovery rates are what the fitted models select (recomputed for one fit)
     X, y = g["design"](np.random.default_rng(0), rhos[-1])
-    coef = penalized.LassoCV(cv=5, n_alphas=50).fit(X, y).coef_
+    coef = penalized.LassoCV(cv=5, alphas=50).fit(X, y).coef_
     found = np.count_nonzero(coef[:g["n_true"]]) / g["n_true"]
     assert g["recovery"](coef)[0] == found
     # the text: near-duplicate features make the Lasso drop true ones, the elastic net
@@ -249,7 +249,7 @@ def test_relaxed_lasso_example(monkeypatch):
     X = rng.standard_normal((100, g["p"])) @ g["L"].T
     sigma2 = g["beta"] @ g["Sigma"] @ g["beta"] / 4.0
     y = X @ g["beta"] + np.sqrt(sigma2) * rng.standard_normal(100)
-    model = penalized.RelaxedLassoCV(cv=5, n_alphas=50).fit(X, y)
+    model = penalized.RelaxedLassoCV(cv=5, alphas=50).fit(X, y)
     X0 = rng.standard_normal((50_000, g["p"])) @ g["L"].T
     y0 = X0 @ g["beta"] + np.sqrt(sigma2) * rng.standard_normal(50_000)
     mc = np.mean((y0 - model.predict(X0)) ** 2) / sigma2

@@ -183,7 +183,7 @@ def test_estimator_exclude_and_errors():
 def test_path_with_options_matches_single_fits():
     X, labels = make_multiclass(n=80, p=10, K=2, seed=38)
     pf = np.linspace(0.5, 2.0, 10)
-    alphas, coefs, _, gaps = penalized.logistic_path(X, labels, n_alphas=5, eps=0.05,
+    alphas, coefs, _, gaps = penalized.logistic_path(X, labels, alphas=5, eps=0.05,
                                                      penalty_factor=pf, tol=1e-12)
     for k in [0, 2, 4]:
         m = penalized.LogisticRegression("l1", alpha=alphas[k], penalty_factor=pf,
