@@ -48,6 +48,7 @@ from ._validation import (
     check_choice,
     check_sample_weight,
     check_scalar_param,
+    check_sparse_structure,
     check_y,
     named_errors,
     validate_X,
@@ -538,6 +539,7 @@ def ridge_path(X, y, alphas=None, *, n_alphas=100, eps=1e-6, fit_intercept=True,
     if max_iter is not None:
         check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     if check_input:   # CSR stays CSR (the operator reads either), other sparse -> CSR/CSC
+        check_sparse_structure(X)
         with named_errors("X"):
             X = canonical_csc(check_array(X, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES,
                                           input_name="X"))

@@ -74,8 +74,62 @@ def aligned(a):
     return a
 
 
+def check_sparse_structure(X, name="X"):
+    """Reject a sparse matrix whose index arrays would read or write out of bounds.
+
+    O(nnz) and read-only (scipy's ``check_format(full_check=True)`` prunes and
+    recasts the matrix in place, so it is not used on a user's matrix).  CSR,
+    CSC and BSR: a 1-D integer ``indptr`` of length (major + 1) starting at 0,
+    non-decreasing, ending within ``indices`` and ``data``, and every stored
+    index in [0, minor).  COO: ``row`` / ``col`` of the data's length within
+    the shape.  Must run before any conversion (scipy's converters trust these
+    arrays as much as the native loops do).  Other formats and dense input pass.
+    """
+    if not sp.issparse(X):
+        return X
+    fmt = X.format
+    if fmt in ("csr", "csc", "bsr"):
+        n_rows, n_cols = X.shape
+        if fmt == "bsr":
+            r, c = X.blocksize
+            n_rows, n_cols = n_rows // r, n_cols // c
+        major, minor = (n_rows, n_cols) if fmt != "csc" else (n_cols, n_rows)
+        indptr, indices = X.indptr, X.indices
+        for arr, what in ((indptr, "indptr"), (indices, "indices")):
+            if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype.kind not in "iu":
+                raise ValueError(f"{name}: sparse {what} must be a 1-D integer array.")
+        if indptr.shape[0] != major + 1:
+            raise ValueError(f"{name}: sparse indptr has length {indptr.shape[0]}, "
+                             f"expected {major + 1} for a {fmt} matrix of shape {X.shape}.")
+        nnz = int(indptr[-1])
+        n_data = X.data.shape[0]
+        if int(indptr[0]) != 0 or nnz > indices.shape[0] or nnz > n_data:
+            raise ValueError(f"{name}: sparse indptr must start at 0 and end within "
+                             "indices and data (a corrupt or truncated matrix).")
+        if major > 0 and np.any(np.diff(indptr) < 0):
+            raise ValueError(f"{name}: sparse indptr must be non-decreasing "
+                             "(a corrupt matrix).")
+        if nnz > 0:
+            used = indices[:nnz]
+            if int(used.min()) < 0 or int(used.max()) >= minor:
+                raise ValueError(f"{name}: sparse indices must lie in [0, {minor}) "
+                                 "(a corrupt matrix: an index is negative or out of range).")
+    elif fmt == "coo":
+        coords = getattr(X, "coords", None) or (X.row, X.col)
+        for axis, arr in enumerate(coords):
+            arr = np.asarray(arr)
+            if arr.ndim != 1 or arr.shape[0] != X.data.shape[0] or arr.dtype.kind not in "iu":
+                raise ValueError(f"{name}: sparse COO coordinates must be 1-D integer "
+                                 "arrays of the data's length.")
+            if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= X.shape[axis]):
+                raise ValueError(f"{name}: sparse COO coordinates must lie within the "
+                                 f"shape {X.shape} (a corrupt matrix).")
+    return X
+
+
 def validate_X(estimator, X, *, reset, accept_sparse="csc", order="F"):
     """``validate_data`` on X alone (feature names and count), errors naming X."""
+    check_sparse_structure(X)
     with named_errors("X"):
         X = validate_data(estimator, X, reset=reset, accept_sparse=accept_sparse,
                           dtype=FLOAT_DTYPES, order=order, ensure_min_samples=1,
@@ -126,6 +180,7 @@ def check_labels(y, n_samples, input_name="y"):
 def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
     """Return X as an F-ordered float array or a canonical CSC matrix.
 
+    Sparse index arrays are checked first (``check_sparse_structure``).
     Dense F-ordered float32/float64 input is used without a copy.  C-ordered
     dense input is copied once to F order (column access needs contiguous
     columns).  Other sparse formats are converted once to CSC (a copy of the
@@ -133,6 +188,7 @@ def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
     put in canonical form.  Integer and boolean inputs are converted to
     float64.
     """
+    check_sparse_structure(X, input_name)
     with named_errors(input_name):
         X = check_array(
             X,

@@ -63,6 +63,7 @@ from ._validation import (
     check_alphas,
     check_sample_weight,
     check_scalar_param,
+    check_sparse_structure,
     check_X,
     check_y,
 )
@@ -211,6 +212,7 @@ def _check_fast_X(X):
                              "pass check_input=True to convert.")
         if X.dtype not in (np.float32, np.float64):
             raise ValueError(f"X: dtype must be float32 or float64, got {X.dtype}.")
+        check_sparse_structure(X)    # O(nnz): a corrupt matrix must not reach the loops
         if not X.has_canonical_format:
             raise ValueError("X: check_input=False needs sorted CSC indices without "
                              "duplicates (X.sum_duplicates() on a copy); pass "
