@@ -72,3 +72,84 @@ def test_truncated_data_array_rejected():
     S.data = S.data[:-3]          # indptr now points past the data
     with pytest.raises(ValueError, match=r"^X: sparse indptr"):
         penalized.Lasso(alpha=0.1).fit(S, y)
+
+
+# ---------------------------------------------------------------------------
+# unchecked arguments: starting points, precomputed vectors, check_input=False
+# ---------------------------------------------------------------------------
+
+@pytest.fixture
+def reg():
+    return make_regression(n=50, p=6, seed=3)
+
+
+@pytest.mark.parametrize("bad,match", [
+    (np.full(6, np.nan), "coef_init contains NaN"),
+    (np.ones(3), r"coef_init must have shape \(6,\)"),
+    (np.ones((2, 3)), r"coef_init must have shape \(6,\)"),   # was silently reshaped
+])
+def test_coef_init_checked(reg, bad, match):
+    X, y = reg
+    with pytest.raises(ValueError, match=match):
+        penalized.enet_path(X, y, coef_init=bad, n_alphas=3)
+    with pytest.raises(ValueError, match=match):
+        penalized.logistic_path(X, y > y.mean(), coef_init=bad, n_alphas=3)
+    with pytest.raises(ValueError, match=match):
+        penalized.solvers.lasso(X, y, 0.1, coef_init=bad)
+
+
+def test_multitask_coef_init_checked(reg):
+    X, y = reg
+    Y = np.c_[y, -y]
+    with pytest.raises(ValueError, match="coef_init contains NaN"):
+        penalized.multitask_enet_path(X, Y, coef_init=np.full((2, 6), np.nan), n_alphas=3)
+    with pytest.raises(ValueError, match=r"coef_init must have shape \(2, 6\)"):
+        penalized.multitask_enet_path(X, Y, coef_init=np.ones(12), n_alphas=3)
+
+
+@pytest.mark.parametrize("bad,match", [
+    (np.full(6, np.nan), "Xy contains NaN"),
+    (np.full(6, np.inf), "Xy contains NaN"),
+    (np.ones(4), r"Xy must have shape \(6,\)"),
+])
+def test_Xy_checked(reg, bad, match):
+    X, y = reg
+    with pytest.raises(ValueError, match=match):
+        penalized.enet_path(X, y, Xy=bad, n_alphas=3)
+
+
+def test_Xy_column_vector_accepted(reg):
+    X, y = reg
+    Xy = X.T @ y
+    a = penalized.lasso_path(X, y, Xy=Xy[:, None], n_alphas=3)[0]
+    b = penalized.lasso_path(X, y, Xy=Xy, n_alphas=3)[0]
+    np.testing.assert_array_equal(a, b)
+
+
+def test_check_input_false_still_normalises_sample_weight(reg):
+    """check_input=False used to pass raw weights to the solver: a different objective."""
+    X, y = reg
+    X = np.asfortranarray(X)
+    sw = np.random.default_rng(0).uniform(0.5, 2.0, X.shape[0]) * 3
+    fast = penalized.enet_path(X, y, sample_weight=sw, check_input=False, alphas=[0.5])[1]
+    checked = penalized.enet_path(X, y, sample_weight=sw, alphas=[0.5])[1]
+    np.testing.assert_allclose(fast, checked, rtol=1e-10, atol=1e-12)
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        penalized.enet_path(X, y, sample_weight=-sw, check_input=False, alphas=[0.5])
+    with pytest.raises(ValueError, match=r"y must have shape \(50,\)"):
+        penalized.enet_path(X, y[:10], check_input=False, alphas=[0.5])
+    with pytest.raises(ValueError, match="check_input=False needs a 2-D F-ordered"):
+        penalized.enet_path(np.ascontiguousarray(X), y, check_input=False, alphas=[0.5])
+    with pytest.raises(ValueError, match="sample_weight must be non-negative"):
+        penalized.multitask_enet_path(X, np.c_[y, y], sample_weight=-sw, check_input=False,
+                                      alphas=[0.5])
+
+
+def test_check_input_false_rejects_corrupt_csc(reg):
+    X, y = _bad_csc("range")
+    with pytest.raises(ValueError, match="^X: sparse indices"):
+        penalized.enet_path(X, y, check_input=False, alphas=[0.1])
+    with pytest.raises(ValueError, match="^X: sparse indices"):
+        penalized.ElasticNet(alpha=0.1).fit(X, y, check_input=False)
+    with pytest.raises(ValueError, match="^X: sparse indices"):
+        penalized.multitask_enet_path(X, np.c_[y, y], check_input=False, alphas=[0.1])

@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._core import Design, enet_solve
-from ._validation import user_stacklevel
+from ._validation import named_errors, user_stacklevel
 
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
 # then the p x p Gram matrix costs at most a quarter of the memory of X.
@@ -65,7 +65,8 @@ class LeastSquaresProblem:
             return self._compute_gram() if use else None
         if isinstance(precompute, (bool, np.bool_)):
             return self._compute_gram() if precompute else None
-        gram = np.require(precompute, dtype=self.dtype, requirements=["F", "A"])
+        with named_errors("precompute"):
+            gram = np.require(precompute, dtype=self.dtype, requirements=["F", "A"])
         if gram.shape != (p, p):
             raise ValueError(
                 f"precompute (Gram matrix) must have shape ({p}, {p}), got {gram.shape}."

@@ -29,8 +29,10 @@ from ._enet import alpha_grid, warn_unconverged
 from ._progress import path_progress
 from ._validation import (
     check_alphas,
+    check_init,
     check_sample_weight,
     check_scalar_param,
+    check_trusted_X,
     check_X,
     check_y,
     validate_X,
@@ -209,8 +211,15 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=No
     if check_input:
         X = check_X(X)
         y = check_Y(y, X.shape[0], X.dtype)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    else:
+        X = check_trusted_X(X)
+        y = np.asarray(y, dtype=X.dtype)
+        if y.ndim != 2 or y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have shape ({X.shape[0]}, n_tasks), got {y.shape}.")
+    # O(n), in both modes: unnormalised weights would solve a different objective
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
     problem = MultiTaskProblem(X, y, sample_weight, fit_intercept)
+    coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]), "coef_init")
     if alphas is None:
         check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)

@@ -138,6 +138,61 @@ def validate_X(estimator, X, *, reset, accept_sparse="csc", order="F"):
     return canonical_csc(X) if accept_sparse == "csc" else X
 
 
+def check_trusted_X(X):
+    """What ``check_input=False`` still requires of X: the native core's layouts.
+
+    A float32/float64 ndarray in Fortran order, or a CSC matrix with sorted,
+    duplicate-free indices whose structure is sound (``check_sparse_structure``,
+    O(nnz): a corrupt matrix must never reach the loops).  No copy is made and
+    values are not checked for NaN / inf (that is the caller's promise).
+    """
+    if sp.issparse(X):
+        if X.format != "csc":
+            raise ValueError(f"X: check_input=False needs a CSC matrix, got {X.format!r}; "
+                             "pass check_input=True to convert.")
+        if X.dtype not in FLOAT_DTYPES:
+            raise ValueError(f"X: dtype must be float32 or float64, got {X.dtype}.")
+        check_sparse_structure(X)
+        if not X.has_canonical_format:
+            raise ValueError("X: check_input=False needs sorted CSC indices without "
+                             "duplicates (X.sum_duplicates() on a copy); pass "
+                             "check_input=True to convert.")
+        return aligned(X)
+    if (not isinstance(X, np.ndarray) or X.ndim != 2 or not X.flags.f_contiguous
+            or X.dtype not in FLOAT_DTYPES):
+        raise ValueError("X: check_input=False needs a 2-D F-ordered float32/float64 ndarray "
+                         "or a CSC matrix; pass check_input=True to convert.")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X: needs at least one sample and one feature, got shape {X.shape}.")
+    return aligned(X)
+
+
+def check_trusted_y(y, n_samples, dtype=None):
+    """A 1-D y of n_samples under ``check_input=False`` (shape only; cast to dtype if given)."""
+    y = np.asarray(y) if dtype is None else np.asarray(y, dtype=dtype)
+    if y.shape != (n_samples,):
+        raise ValueError(f"y must have shape ({n_samples},), got {y.shape}.")
+    return y
+
+
+def check_init(value, shape, name):
+    """A user-supplied starting point or precomputed vector: float64, exactly ``shape``, finite.
+
+    Used for ``coef_init``, ``intercept_init`` and ``Xy``; a wrong size is an
+    error naming the argument (never a silent reshape or broadcast), and NaN or
+    infinity is rejected (a NaN start used to be zeroed or to poison the fit).
+    """
+    if value is None:
+        return None
+    with named_errors(name):
+        a = np.asarray(value, dtype=np.float64)
+    if a.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {a.shape}.")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return a
+
+
 def _column_to_1d(y, input_name):
     warnings.warn(
         f"A column-vector {input_name} was passed when a 1d array was expected; "

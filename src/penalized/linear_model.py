@@ -32,9 +32,12 @@ from ._validation import (
     check_1d_float,
     check_alphas,
     check_choice,
+    check_init,
     check_labels,
     check_sample_weight,
     check_scalar_param,
+    check_trusted_X,
+    check_trusted_y,
     check_X,
     check_y,
     user_stacklevel,
@@ -150,7 +153,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
                 "column (scikit-learn's 2-D y means a multi-task penalty, which "
                 "is not implemented here yet)."
             )
-        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    else:
+        X = check_trusted_X(X)
+        y = check_trusted_y(y, X.shape[0], X.dtype)
+    # O(n), in both modes: unnormalised weights would solve a different objective
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    coef_init = check_init(coef_init, (X.shape[1],), "coef_init")
     options = feature_options(X.shape[1], penalty_factor, lower_bounds, upper_bounds, exclude,
                               standardize, positive)
     max_features = check_max_features(max_features)
@@ -161,7 +169,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas=100, alphas=None,
         check_scalar_param(n_alphas, "n_alphas", low=1, integer=True)
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         if Xy is not None:
-            tgt.Xty = np.asarray(Xy, dtype=np.float64).reshape(-1)
+            tgt.Xty = check_init(np.squeeze(Xy) if np.ndim(Xy) == 2 else Xy,
+                                 (X.shape[1],), "Xy")
         alphas = alpha_grid(problem.alpha_max(tgt, l1_ratio, positive, features),
                             n_alphas, eps)
     else:
@@ -336,6 +345,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             # one validation pass: F order / CSC conversion and finiteness here
             X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
+        else:
+            X = check_trusted_X(X)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         options = feature_options(X.shape[1], self.penalty_factor, self.lower_bounds,
                                   self.upper_bounds, self.exclude, self.standardize,
@@ -551,8 +562,11 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas=100, alphas=None, Cs
         alphas = alpha_grid(problem.alpha_max(l1_ratio), n_alphas, eps)
     else:
         alphas = check_alphas(alphas)
+    p = X.shape[1]
+    coef_init = check_init(coef_init, (p,) if labels.ndim == 1 else (labels.shape[1], p),
+                           "coef_init")
     if coef_init is not None and labels.ndim == 2:
-        coef_init = np.asarray(coef_init, dtype=np.float64).T   # (n_classes, p) -> (p, K)
+        coef_init = coef_init.T   # (n_classes, p) -> (p, K)
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, "logistic_path"))
