@@ -524,6 +524,13 @@ CASES = {
     # magnitudes
     "huge_1e150": _huge_tiny(1e150),
     "tiny_1e-150": _huge_tiny(1e-150),
+    # beyond float64's range for squares: a clear error, never a NaN or falsely certified fit
+    "overflow_1e155": lambda X, y, t: err(np.asfortranarray(X * 1e155),
+                                          y * 1e155 if t == "regression" else y, ValueError,
+                                          r"^X: values too large"),
+    "underflow_1e-160": lambda X, y, t: err(np.asfortranarray(X * 1e-160),
+                                            y * 1e-160 if t == "regression" else y,
+                                            ValueError, r"^X: .*underflow"),
     # sample weights
     "sw_nan": _nan_sw,
     "sw_negative": lambda X, y, t: err(X, y, ValueError, "sample_weight.*negative",

@@ -153,3 +153,103 @@ def test_check_input_false_rejects_corrupt_csc(reg):
         penalized.ElasticNet(alpha=0.1).fit(X, y, check_input=False)
     with pytest.raises(ValueError, match="^X: sparse indices"):
         penalized.multitask_enet_path(X, np.c_[y, y], check_input=False, alphas=[0.1])
+
+
+# ---------------------------------------------------------------------------
+# extreme magnitudes: certified correctly, or a clear error
+# ---------------------------------------------------------------------------
+
+def _enet_objective(X, y, w, b, alpha, l1):
+    r = y - X @ w - b
+    return 0.5 * np.mean(r * r) + alpha * l1 * np.abs(w).sum() + alpha * (1 - l1) / 2 * (w @ w)
+
+
+@pytest.mark.parametrize("store", ["dense", "gram", "sparse"])
+@pytest.mark.parametrize("dtype,scale", [
+    (np.float64, 1e-152), (np.float64, 1e150), (np.float32, 1e-18), (np.float32, 1e17),
+    (np.float64, 1e-160), (np.float64, 1e154), (np.float64, 1e153),
+    (np.float32, 1e-22), (np.float32, 1e19), (np.float32, 1e20),
+])
+def test_extreme_scale_certified_or_error(dtype, scale, store):
+    """Fit on c X, c y with c^2 alpha: either the certificate bounds the measured
+    suboptimality (rescaled), or a ValueError names X or y.  Before: float64 at
+    1e-160 and float32 Gram at 1e-22 returned suboptimal fits with a gap of ~0,
+    float32 at 1e19-1e20 a zero fit certified with gap 0, float64 at 1e154 a
+    FloatingPointError after the solve."""
+    rng = np.random.default_rng(0)
+    X0 = rng.standard_normal((60, 8)) + 0.5
+    y0 = X0 @ rng.standard_normal(8) + 0.3 * rng.standard_normal(60)
+    alpha, l1 = 0.05, 0.7
+    ref = penalized.ElasticNet(alpha=alpha, l1_ratio=l1, tol=1e-14, max_iter=100000).fit(X0, y0)
+    p_ref = _enet_objective(X0, y0, ref.coef_, ref.intercept_, alpha, l1)
+    Xc, yc = (X0 * scale).astype(dtype), (y0 * scale).astype(dtype)
+    if store == "sparse":
+        Xc = sp.csc_matrix(Xc)
+    est = penalized.ElasticNet(alpha=alpha * scale * scale, l1_ratio=l1, tol=1e-10,
+                               max_iter=10000, precompute=store == "gram")
+    try:
+        est.fit(Xc, yc)
+    except ValueError as exc:
+        assert str(exc).startswith(("X:", "y:", "precompute=True")), str(exc)
+        return
+    w, b = est.coef_.astype(np.float64), float(est.intercept_) / scale
+    sub = _enet_objective(X0, y0, w, b, alpha, l1) - p_ref
+    gap = est.dual_gap_ / scale ** 2
+    # float32 rounds the data and w themselves: allow that rounding, not more
+    slack = (1e-6 if dtype == np.float32 else 1e-12) * p_ref
+    assert sub <= gap + slack, (sub, gap)
+
+
+@pytest.mark.parametrize("make", [lambda X: X, sp.csc_matrix], ids=["dense", "sparse"])
+def test_ridge_extreme_scale_error_not_nan(make):
+    """Ridge at 1e155 returned NaN (lsqr, cholesky) or 0 (cg) coefficients, RidgeCV
+    said 'X has no variance'; at 1e-160 RidgeCV raised 'All-NaN slice'."""
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 30)), rng.standard_normal(40)
+    for c in (1e155, 1e-160):
+        for est in (penalized.Ridge(solver="cg"), penalized.RidgeCV(),
+                    penalized.Ridge(solver="lsqr")):
+            with pytest.raises(ValueError, match=r"^X: .*(too large|underflow)"):
+                est.fit(make(X * c), y * c)
+    with pytest.raises(ValueError, match=r"^y: values too large"):
+        penalized.Ridge().fit(make(X), y * 1e160)
+
+
+def test_one_underflowing_column_warns():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 4))
+    y = X @ [1.0, 2.0, 0.0, -1.0] + 0.1 * rng.standard_normal(50)
+    X[:, 2] *= 1e-160
+    with pytest.warns(UserWarning, match=r"column\(s\) \[2\] underflow"):
+        penalized.Lasso(alpha=0.01).fit(X, y)
+    # a constant or empty column is not an underflow
+    X[:, 2] = 0.0
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        penalized.Lasso(alpha=0.01).fit(X, y)
+        penalized.Lasso(alpha=0.01).fit(sp.csc_matrix(X), y)
+
+
+def test_gram_matrix_accumulates_in_float64():
+    """One builder for every Gram matrix; float32 X no longer accumulates in float32."""
+    from penalized._enet import gram_matrix
+    rng = np.random.default_rng(2)
+    X = (rng.standard_normal((5000, 6)) + 100.0).astype(np.float32)
+    sw = rng.uniform(0.5, 1.5, 5000)
+    sw *= 5000 / sw.sum()
+    m = np.average(X.astype(np.float64), axis=0, weights=sw)
+    Xc = (X.astype(np.float64) - m) * np.sqrt(sw)[:, None]
+    exact = Xc.T @ Xc
+    for A in (X, sp.csc_matrix(X)):
+        G = gram_matrix(A, sw, m)
+        assert G.dtype == np.float64
+        np.testing.assert_allclose(G, exact, rtol=1e-9, atol=1e-9 * np.abs(exact).max())
+    np.testing.assert_allclose(gram_matrix(X, sw, m, columns=[1, 4]),
+                               exact[np.ix_([1, 4], [1, 4])], rtol=1e-9)
+    # the float32 Gram the solver uses is the float64 one rounded once (a float32
+    # accumulation was off by ~1e-4 relative here)
+    from penalized._enet import LeastSquaresProblem
+    problem = LeastSquaresProblem(np.asfortranarray(X), sw.astype(np.float32), True, True)
+    assert problem.gram.dtype == np.float32
+    np.testing.assert_allclose(problem.gram, exact, rtol=2e-7, atol=2e-7 * np.abs(exact).max())

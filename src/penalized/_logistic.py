@@ -57,7 +57,7 @@ import scipy.sparse as sp
 from scipy.special import expit, xlogy
 
 from ._core import Design, enet_solve, logistic_binary_solve, multitask_enet_solve
-from ._enet import LeastSquaresProblem, warn_unconverged
+from ._enet import LeastSquaresProblem, check_magnitudes, warn_unconverged
 
 # Newton-step subproblems are solved to this fraction of the current gap
 _INNER_RATIO = 0.3
@@ -242,6 +242,8 @@ class LogisticProblem:
         self.group = bool(group) and self.n_outputs > 1
         # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
         self.design = Design(X, None, fit_intercept) if design is None else design
+        if design is None:
+            check_magnitudes(self.design, X)
         self.col_norm = np.sqrt(np.asarray(self.design.col_sqnorm))
         self.b0 = self.loss.null_intercept(fit_intercept)
         self.null_loss = self.loss.value(np.broadcast_to(self.b0, (n, self.n_outputs))) / n

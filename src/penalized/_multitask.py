@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._core import Design, multitask_enet_solve
-from ._enet import alpha_grid, warn_unconverged
+from ._enet import alpha_grid, check_magnitudes, check_target_magnitude, warn_unconverged
 from ._progress import path_progress
 from ._validation import (
     check_alphas,
@@ -69,6 +69,7 @@ class MultiTaskProblem:
         self.dtype = X.dtype
         self.fit_intercept = fit_intercept
         self.design = Design(X, sample_weight, fit_intercept)
+        check_magnitudes(self.design, X)
         self.Y = np.asfortranarray(Y, dtype=self.dtype)
         self.n_tasks = self.Y.shape[1]
         s = sample_weight
@@ -77,6 +78,7 @@ class MultiTaskProblem:
                        else np.zeros(self.n_tasks))
         Yc = Y64 - self.y_mean
         self.yy = float(np.sum(Yc * Yc if s is None else Yc * Yc * s[:, None]))
+        check_target_magnitude(self.yy, self.Y)
         self._Yc = Yc
         self._xty_norm = None
 
