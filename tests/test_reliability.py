@@ -253,3 +253,55 @@ def test_gram_matrix_accumulates_in_float64():
     problem = LeastSquaresProblem(np.asfortranarray(X), sw.astype(np.float32), True, True)
     assert problem.gram.dtype == np.float32
     np.testing.assert_allclose(problem.gram, exact, rtol=2e-7, atol=2e-7 * np.abs(exact).max())
+
+
+@pytest.mark.parametrize("pf,equivalent", [
+    ([1e308, 1e308, 1, 1], [2, 2, 2e-308, 2e-308]),   # pf.sum() overflowed: no penalty at all
+    ([1e-320] * 4, None),                             # constant pf is the plain Lasso
+    ([5e-324, 0, 0, 0], [1, 0, 0, 0]),                # p / pf.sum() overflowed: NaN penalties
+])
+def test_penalty_factor_normalisation_does_not_overflow(pf, equivalent):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 4))
+    y = X @ [1.0, 2.0, 0.0, 1.0] + rng.standard_normal(50)
+    got = penalized.Lasso(alpha=0.1, penalty_factor=pf, tol=1e-12).fit(X, y)
+    ref = (penalized.Lasso(alpha=0.1, tol=1e-12) if equivalent is None else
+           penalized.Lasso(alpha=0.1, penalty_factor=equivalent, tol=1e-12)).fit(X, y)
+    np.testing.assert_allclose(got.coef_, ref.coef_, rtol=1e-7, atol=1e-9)
+    assert np.isfinite(got.dual_gap_)
+
+
+def test_ridge_default_grid_survives_arpack_failure(monkeypatch):
+    """An ARPACK exception escaped from RidgeCV's default grid (sparse X)."""
+    import scipy.sparse.linalg as spla
+
+    from penalized import _ridge
+
+    rng = np.random.default_rng(0)
+    X = sp.random(60, 200, density=0.1, format="csr", random_state=0)
+    y = rng.standard_normal(60)
+    ref = penalized.ridge_path(X, y, n_alphas=3)[0]
+
+    def fail(*args, **kwargs):
+        raise spla.ArpackNoConvergence("no convergence", np.array([]), np.array([]))
+
+    monkeypatch.setattr(_ridge.spla, "eigsh", fail)
+    alphas = penalized.ridge_path(X, y, n_alphas=3)[0]
+    assert np.all(np.isfinite(alphas))
+    # the fallback bound ||Z||_F^2 >= lambda_max: a grid starting at or above the exact one
+    assert alphas[0] >= ref[0] * (1 - 1e-3)
+
+
+@pytest.mark.parametrize("c", [1e307, 1e-310])
+@pytest.mark.parametrize("Est", [penalized.Lasso, penalized.Ridge, penalized.LassoCV])
+def test_sample_weight_normalisation_does_not_overflow(Est, c):
+    """Weights are rescaled to sum n: the sum overflowed at 1e307 (every weight 0, an
+    error or a different fit) and n / sum at subnormal weights (every weight inf)."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 4))
+    y = X @ [1.0, 2.0, 0.0, 1.0] + rng.standard_normal(50)
+    sw = rng.uniform(0.5, 2, 50)
+    kw = dict(cv=3) if Est is penalized.LassoCV else dict(alpha=0.1)
+    ref = Est(**kw).fit(X, y, sample_weight=sw).coef_
+    got = Est(**kw).fit(X, y, sample_weight=sw * c).coef_
+    np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)

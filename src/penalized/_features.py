@@ -113,6 +113,10 @@ def check_feature_options(p, penalty_factor=None, lower_bounds=None, upper_bound
         if not np.any(live > 0):
             raise ValueError(
                 "penalty_factor is 0 for every (non-excluded) feature: nothing is penalized.")
+        # divide by the largest first: pf.sum() overflowed for factors near 1e308 (every
+        # feature then looked unpenalized) and p / pf.sum() for subnormal ones (inf * 0
+        # = NaN penalties, a zero fit certified with gap 0); pf / max is in [0, 1]
+        pf = pf / pf.max()
         pf = pf * (p / pf.sum())
     lower = _per_feature(lower_bounds, "lower_bounds", p)
     if lower is not None and np.any(lower > 0):

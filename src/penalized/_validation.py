@@ -334,10 +334,13 @@ def check_sample_weight(sample_weight, n_samples, dtype):
         )
     if np.any(sw < 0):
         raise ValueError("sample_weight must be non-negative; found negative weights.")
-    total = sw.sum()
-    if not total > 0:
+    top = sw.max()
+    if not top > 0:
         raise ValueError("sample_weight sums to zero; at least one must be positive.")
-    return (sw * (n_samples / total)).astype(dtype)
+    # divide by the largest first: the sum of weights near 1e308 overflowed (every weight
+    # became 0) and n / sum for subnormal weights (every weight became inf)
+    sw = sw / top
+    return (sw * (n_samples / sw.sum())).astype(dtype)
 
 
 def check_scalar_param(value, name, *, low=None, high=None, low_inclusive=True,
