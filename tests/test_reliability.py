@@ -305,3 +305,49 @@ def test_sample_weight_normalisation_does_not_overflow(Est, c):
     ref = Est(**kw).fit(X, y, sample_weight=sw).coef_
     got = Est(**kw).fit(X, y, sample_weight=sw * c).coef_
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# cross-validation edges
+# ---------------------------------------------------------------------------
+
+CV_ESTIMATORS = {
+    "LassoCV": (lambda cv: penalized.LassoCV(cv=cv, n_alphas=4), "reg"),
+    "ElasticNetCV": (lambda cv: penalized.ElasticNetCV(cv=cv, n_alphas=4), "reg"),
+    "RidgeCV": (lambda cv: penalized.RidgeCV(cv=cv), "reg"),
+    "RelaxedLassoCV": (lambda cv: penalized.RelaxedLassoCV(cv=cv, n_alphas=4), "reg"),
+    "MultiTaskLassoCV": (lambda cv: penalized.MultiTaskLassoCV(cv=cv, n_alphas=4), "multi"),
+    "LogisticRegressionCV": (lambda cv: penalized.LogisticRegressionCV(cv=cv, n_alphas=4),
+                             "clf"),
+}
+
+
+@pytest.mark.parametrize("name", list(CV_ESTIMATORS))
+def test_zero_weight_test_fold_clear_error(name):
+    """A fold of zero-weight rows raised ZeroDivisionError ('Weights sum to zero')."""
+    from sklearn.model_selection import KFold
+    make, kind = CV_ESTIMATORS[name]
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 5))
+    y = X @ [1.0, 2.0, 0.0, 1.0, 0.0] + rng.standard_normal(60)
+    y = {"reg": y, "multi": np.c_[y, -y], "clf": (y > 0).astype(int)}[kind]
+    sw = np.ones(60)
+    sw[:20] = 0.0                    # KFold(3)'s first test fold
+    with pytest.raises(ValueError, match=r"^sample_weight: the test rows of fold 0"):
+        make(KFold(3)).fit(X, y, sample_weight=sw)
+
+
+def test_rare_class_default_log_loss_is_told_the_classes():
+    """Stratified folds with a 2-member class: a test fold lacks it, and the default
+    'neg_log_loss' scorer raised 'y_true and y_prob contain different number of classes'."""
+    from sklearn.metrics import log_loss
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 5))
+    y = np.zeros(60, dtype=int)
+    y[:30], y[-2:] = 1, 2
+    est = penalized.LogisticRegressionCV(cv=3, n_alphas=4).fit(X, y)
+    assert np.all(np.isfinite(est.scores_path_))
+    # the scores are the log-loss over all classes, as scikit-learn's with labels given
+    assert np.all(est.scores_path_ <= 0)
+    P = est.predict_proba(X)
+    assert np.isfinite(log_loss(y, P, labels=est.classes_))

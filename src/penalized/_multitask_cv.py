@@ -26,6 +26,7 @@ from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
     _check_l1_ratios,
+    check_fold_weights,
     _collect_folds,
     _cv_grids,
     _rows,
@@ -121,7 +122,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, SparseInputMixin, RegressorMix
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
         grids = _cv_grids(self, ratios, full.alpha_max)
-        folds = list(check_cv(self.cv).split(X, Y, groups))
+        folds = check_fold_weights(list(check_cv(self.cv).split(X, Y, groups)), sw)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)
         jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,

@@ -52,7 +52,7 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, _check_precompute, keeps_state_on_error
-from .model_selection import _cv_summary, _rows, _run_folds
+from .model_selection import _cv_summary, _rows, _run_folds, check_fold_weights
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV", "relaxed_path"]
 
@@ -306,7 +306,7 @@ class RelaxedLassoCV(SparseInputMixin, RegressorMixin, BaseEstimator):
             alphas = check_alphas(self.alphas)
             if np.any(alphas <= 0):
                 raise ValueError("alphas must all be > 0.")
-        folds = list(check_cv(self.cv).split(X, y, groups))
+        folds = check_fold_weights(list(check_cv(self.cv).split(X, y, groups)), sw)
         verbose = int(self.verbose)
         jobs = [(X, y, sw, train, test, alphas, gammas, self.fit_intercept, self.precompute,
                  self.tol, self.max_iter, path_progress(verbose > 1, f"fold {k + 1}"))

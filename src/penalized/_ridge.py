@@ -56,7 +56,7 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, keeps_state_on_error
-from .model_selection import one_standard_error_index
+from .model_selection import check_fold_weights, one_standard_error_index
 
 __all__ = ["Ridge", "RidgeCV", "ridge_path"]
 
@@ -846,7 +846,9 @@ class RidgeCV(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
             per_unit = errors.mean(axis=1)                       # (n, m)
             self.cv_values_ = errors[:, 0, :] if y.ndim == 1 else errors
         else:
-            folds = list(check_cv(self.cv if self.cv is not None else 5).split(X, Y, groups))
+            folds = check_fold_weights(
+                list(check_cv(self.cv if self.cv is not None else 5).split(X, Y, groups)),
+                sample_weight)
             raw_sw = None if sample_weight is None else np.broadcast_to(
                 np.asarray(sample_weight, dtype=np.float64), (n,))
             fold_method = path_method(self.solver, X)
