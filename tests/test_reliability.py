@@ -351,3 +351,45 @@ def test_rare_class_default_log_loss_is_told_the_classes():
     assert np.all(est.scores_path_ <= 0)
     P = est.predict_proba(X)
     assert np.isfinite(log_loss(y, P, labels=est.classes_))
+
+
+# ---------------------------------------------------------------------------
+# concurrency: one estimator object fitted from several threads at once
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [
+    lambda: penalized.Lasso(alpha=0.01, tol=1e-8),
+    lambda: penalized.LogisticRegression(penalty="l1", alpha=0.01),
+    lambda: penalized.Ridge(alpha=0.1),
+    lambda: penalized.LassoCV(cv=3, n_alphas=4),
+], ids=["Lasso", "LogisticRegression", "Ridge", "LassoCV"])
+def test_concurrent_fits_of_one_object_leave_one_consistent_state(make):
+    """Each fit builds its state on a private copy and publishes it in one store, so
+    the attributes always come from one call (before: n_features_in_ from one call
+    and coef_ from another)."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    rng = np.random.default_rng(0)
+    datasets = []
+    for p in (5, 9, 14):
+        X = rng.standard_normal((80, p))
+        y = X[:, 0] - X[:, 1] + 0.1 * rng.standard_normal(80)
+        if isinstance(make(), penalized.LogisticRegression):
+            y = (y > 0).astype(int)
+        datasets.append((X, y))
+    refs = {X.shape[1]: make().fit(X, y).coef_ for X, y in datasets}
+    est = make()
+    barrier = threading.Barrier(3)
+
+    def fit(k):
+        X, y = datasets[k % 3]
+        barrier.wait()
+        est.fit(X, y)
+
+    for _ in range(5):
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            list(pool.map(fit, range(3)))
+        p = est.n_features_in_
+        coef = np.asarray(est.coef_)
+        assert coef.shape[-1] == p
+        np.testing.assert_array_equal(coef, refs[p])

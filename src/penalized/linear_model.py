@@ -204,21 +204,27 @@ def lasso_path(X, y, *, eps=1e-3, n_alphas=100, alphas=None, precompute="auto",
 
 
 def keeps_state_on_error(fit):
-    """Decorate ``fit`` so that an exception (bad input, Ctrl-C) leaves the estimator as it was.
+    """Decorate ``fit`` to be a transaction: it publishes all of its state at once, or none.
 
-    Validation sets ``n_features_in_`` / ``feature_names_in_`` before solving;
-    without this, an interrupted refit would mix the old coefficients with the
-    new data's feature count.  The snapshot is a shallow copy of ``__dict__``.
+    The decorated fit runs on a private shallow copy of the estimator (a new
+    object sharing the attribute values) and, when it returns, the copy's
+    attribute dict replaces the estimator's in one store.  So an exception
+    (bad input, Ctrl-C) leaves the estimator exactly as it was (validation
+    sets ``n_features_in_`` before solving: an interrupted refit used to mix
+    the old coefficients with the new data's feature count), and fits of one
+    object from several threads at once each publish a complete state: the
+    object ends as one of the calls left it, never ``n_features_in_`` from one
+    call and ``coef_`` from another.  (scikit-learn's estimators give no such
+    guarantee; a fit on a shared object is still wasted work for all but the
+    last call to finish.)  Returns the estimator itself.
     """
     @functools.wraps(fit)
     def wrapper(self, *args, **kwargs):
-        saved = dict(self.__dict__)
-        try:
-            return fit(self, *args, **kwargs)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
+        work = object.__new__(type(self))
+        work.__dict__.update(self.__dict__)
+        fit(work, *args, **kwargs)
+        self.__dict__ = work.__dict__      # one store: every attribute from this call
+        return self
     return wrapper
 
 

@@ -109,9 +109,11 @@ def check_fold_weights(folds, sample_weight):
     training fold of them has nothing to fit.  Raises a ValueError naming the
     fold; ``sample_weight`` None (or a scalar) passes.
     """
-    if sample_weight is None or np.ndim(sample_weight) == 0:
+    if sample_weight is None:
         return folds
     sw = np.asarray(sample_weight, dtype=np.float64)
+    if sw.ndim == 0:
+        return folds
     for k, (train, test) in enumerate(folds):
         for rows, what in ((test, "test"), (train, "training")):
             if not np.sum(sw[rows]) > 0:
