@@ -393,3 +393,39 @@ def test_concurrent_fits_of_one_object_leave_one_consistent_state(make):
         coef = np.asarray(est.coef_)
         assert coef.shape[-1] == p
         np.testing.assert_array_equal(coef, refs[p])
+
+
+# ---------------------------------------------------------------------------
+# penalized.dask: degenerate shapes and weights
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case,match", [
+    ("zero_rows", r"^X: needs at least one sample"),            # was ZeroDivisionError
+    ("zero_cols", r"^X: needs at least one sample and one feature"),
+    ("negative_weight", r"^sample_weight must be non-negative"),  # blamed X or y for NaN
+    ("nan_weight", r"^sample_weight contains NaN"),
+    ("huge", r"too large to square"),
+    ("tiny", r"too small to square"),                          # was fitted, gap unreliable
+])
+def test_dask_degenerate_inputs(case, match):
+    da = pytest.importorskip("dask.array")
+    import penalized.dask as pdask
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 5))
+    y = X[:, 0] + rng.standard_normal(100)
+    sw, alpha = None, 0.1
+    if case == "zero_rows":
+        X, y = X[:0], y[:0]
+    elif case == "zero_cols":
+        X = X[:, :0]
+    elif case == "negative_weight":
+        sw = np.r_[-1.0, np.full(99, 2.0)]      # positive sum: only the sign is wrong
+    elif case == "nan_weight":
+        sw = np.r_[np.nan, np.ones(99)]
+    elif case == "huge":
+        X, y = X * 1e200, y * 1e200
+    elif case == "tiny":
+        X, y, alpha = X * 1e-160, y * 1e-160, 1e-321
+    Xd = da.from_array(X, chunks=(7, X.shape[1] or 1))
+    with pytest.raises(ValueError, match=match):
+        pdask.fit_gram(Xd, da.from_array(y, chunks=7), alpha=alpha, sample_weight=sw)
