@@ -429,3 +429,92 @@ def test_dask_degenerate_inputs(case, match):
     Xd = da.from_array(X, chunks=(7, X.shape[1] or 1))
     with pytest.raises(ValueError, match=match):
         pdask.fit_gram(Xd, da.from_array(y, chunks=7), alpha=alpha, sample_weight=sw)
+
+
+# ---------------------------------------------------------------------------
+# certificates against an exact solve (small p: every sign pattern)
+# ---------------------------------------------------------------------------
+
+def enet_exact(X, y, alpha, l1_ratio, sw=None, fit_intercept=True):
+    """(P*, P) for the elastic net on small p: P* is the minimum of P over the
+    3^p restricted stationary points (sign patterns).  Every candidate is a
+    feasible point and the optimum is one of them, so P(w) - P* for any w is a
+    lower bound on its suboptimality, whatever the rounding of the solves."""
+    import itertools
+    n, p = X.shape
+    s = np.ones(n) if sw is None else np.asarray(sw, float) * n / np.sum(sw)
+    xm = s @ X / n if fit_intercept else np.zeros(p)
+    ym = s @ y / n if fit_intercept else 0.0
+    Xc, yc = X - xm, y - ym
+    G, c = Xc.T @ (Xc * s[:, None]) / n, Xc.T @ (s * yc) / n
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+
+    def P(w):
+        r = yc - Xc @ w
+        return 0.5 * np.sum(s * r * r) / n + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+
+    best = P(np.zeros(p))
+    for signs in itertools.product((-1, 0, 1), repeat=p):
+        sg = np.array(signs, float)
+        A = sg != 0
+        if A.any():
+            w = np.zeros(p)
+            w[A] = np.linalg.lstsq(G[np.ix_(A, A)] + l2 * np.eye(A.sum()),
+                                   c[A] - l1 * sg[A], rcond=None)[0]
+            best = min(best, P(w))
+    return best, P
+
+
+def _search_problem(seed):
+    """One random problem of the randomized search (near-collinear columns included)."""
+    rng = np.random.default_rng(seed)
+    p = int(rng.integers(1, 6))
+    n = int(rng.integers(p, 4 * p + 12))
+    X = rng.standard_normal((n, p)) * rng.choice([1, 1e-3, 1e3], p)
+    if rng.random() < 0.3:
+        X[:, 0] = X[:, -1] * (1 + 1e-6 * rng.standard_normal(n))
+    y = X @ rng.standard_normal(p) + rng.choice([0, 0.01, 1]) * rng.standard_normal(n)
+    l1r = float(rng.choice([1.0, 0.5, 0.9]))
+    fi = bool(rng.random() < 0.7)
+    sw = rng.uniform(0.1, 3, n) if rng.random() < 0.3 else None
+    rng.choice(["gram", "dense", "sparse"])          # (the search's storage draw)
+    amax = penalized.enet_path(X, y, l1_ratio=l1r, n_alphas=1, fit_intercept=fi,
+                               sample_weight=sw)[0][0]
+    alpha = max(amax * 10 ** rng.uniform(-16, 0), 1e-300)
+    tol = float(rng.choice([1e-4, 1e-8, 1e-12]))
+    return X, y, l1r, fi, sw, alpha, tol
+
+
+def _certificate_holds(seed, precompute):
+    X, y, l1r, fi, sw, alpha, tol = _search_problem(seed)
+    est = penalized.ElasticNet(alpha=alpha, l1_ratio=l1r, fit_intercept=fi, tol=tol,
+                               max_iter=5000, precompute=precompute)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y, sample_weight=sw)
+    p_star, P = enet_exact(X, y, alpha, l1r, sw, fi)
+    sub = P(est.coef_) - p_star
+    return sub <= est.dual_gap_ + 1e-13 * max(p_star, 1e-300), (sub, est.dual_gap_)
+
+
+@pytest.mark.parametrize("seed", [10250, 10300, 12004, 14462, 18996])
+def test_gram_state_drift_false_certificate(seed):
+    """Gram mode, alpha down to 1e-16 alpha_max, near-collinear columns: the stored
+    g = q - G w drifted from w (coordinate and Newton steps, accepted extrapolations)
+    and the gap certified 1e-16 at a measured suboptimality of 1e-11..1e-8.  The
+    core now recomputes g (and the extrapolated point's) before each outer gap.
+    Seeds from a randomized search of 20000 problems (22 false certificates
+    before, all Gram mode, 5 after: those are the next test's class)."""
+    ok, info = _certificate_holds(seed, True)
+    assert ok, info
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Gram-mode certificates are exact for the computed X^T S X, which differs from the "
+    "data's by rounding; with cond(X_c) ~ 1e6-1e7 and |w| ~ 1e6 the objective measured on "
+    "X exceeds the certified bound (no eps * ||G|| * ||w||^2 term is added yet)."))
+@pytest.mark.parametrize("seed", [8146, 9944])
+def test_gram_rounding_certificate_on_near_collinear_columns(seed):
+    ok, info = _certificate_holds(seed, True)
+    assert ok, info
