@@ -23,6 +23,7 @@ import os
 import warnings
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -167,3 +168,31 @@ def test_certificate_bounds_the_exact_suboptimality(c):
         return
     sub, gap, slack = out
     assert sub <= gap + slack, f"false certificate: suboptimality {sub:.3e} > gap {gap:.3e}"
+
+
+def _numpy_case(seed, storage, dtype):
+    """The case of seed ``seed`` of a plain numpy search (same distribution as ``cases``)."""
+    rng = np.random.default_rng(seed)
+    p, n = int(rng.integers(1, 6)), int(rng.integers(1, 31))
+    X = rng.standard_normal((n, p)) * rng.choice([1.0, 1e-3, 1e3], p) + rng.normal(0, 1, p)
+    if rng.random() < .5:
+        X *= rng.uniform(size=(n, p)) < 0.6
+    if p > 1 and rng.random() < .5:
+        X[:, 0] = X[:, -1] * (1 + 1e-3 * rng.standard_normal(n))
+    y = X @ rng.standard_normal(p) + rng.choice([0.0, 0.01, 1.0]) * rng.standard_normal(n)
+    sw = rng.uniform(0.1, 3, n) if rng.random() < .5 else None
+    return dict(X=X, y=y, sw=sw, model=str(rng.choice(["lasso", "enet", "positive"])),
+                storage=storage, dtype=dtype, fit_intercept=bool(rng.random() < .5),
+                log_frac=float(rng.uniform(-16, 0.3)),
+                tol=float(rng.choice([1e-4, 1e-8, 1e-12])))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "float32 sparse X with an intercept at alpha ~1e-5..1e-10 alpha_max: the implicit "
+    "centring (residual plus a scalar offset, kept in float32) loses the digits the "
+    "certificate needs; the reported gap is below the suboptimality measured in float64 "
+    "(found by the long property run: 15 of 19690 problems, all but one float32 sparse)."))
+@pytest.mark.parametrize("seed", [1103, 2119])
+def test_float32_sparse_intercept_certificate(seed):
+    sub, gap, slack = run_case(_numpy_case(seed, "csc", np.float32))
+    assert sub <= gap + slack, (sub, gap)
