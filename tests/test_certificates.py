@@ -196,3 +196,35 @@ def _numpy_case(seed, storage, dtype):
 def test_float32_sparse_intercept_certificate(seed):
     sub, gap, slack = run_case(_numpy_case(seed, "csc", np.float32))
     assert sub <= gap + slack, (sub, gap)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Dense/CSC state drift: two near-collinear columns, n = 2 with weights and an "
+    "intercept; the incrementally updated residual drifts from y - X_c w and the gap is "
+    "reported as 0 (a negative gap clipped) at a suboptimality of 4e-3; Gram mode, which "
+    "now recomputes g before each outer gap, reports the honest 4e-3.  Recomputing r the "
+    "same way in _duality_gap fixes this case but costs digits on shifted columns with "
+    "unpenalized features (test_free_features_certified_at_tight_tolerance), so it is "
+    "left to the core redesign.  Found by the long property run (1 of 19690)."))
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+def test_dense_state_drift_near_collinear(storage):
+    X = np.array([[497.98550566228926, 498.2094219188175],
+                  [-916.9027092725345, -917.3712940820025]])
+    c = dict(X=X, y=np.array([270.7844499499367, -500.74791811396057]),
+             sw=np.array([2.2516091458543097, 2.2088603081125027]), model="lasso",
+             storage=storage, dtype=np.float64, fit_intercept=True,
+             log_frac=-4.264592957896813, tol=1e-8)
+    sub, gap, slack = run_case(c)
+    assert sub <= gap + slack, (sub, gap)
+
+
+def test_gram_state_is_recomputed_on_the_same_problem():
+    """The Gram-mode twin of the case above is certified honestly (gap >= suboptimality)."""
+    X = np.array([[497.98550566228926, 498.2094219188175],
+                  [-916.9027092725345, -917.3712940820025]])
+    c = dict(X=X, y=np.array([270.7844499499367, -500.74791811396057]),
+             sw=np.array([2.2516091458543097, 2.2088603081125027]), model="lasso",
+             storage="gram", dtype=np.float64, fit_intercept=True,
+             log_frac=-4.264592957896813, tol=1e-8)
+    sub, gap, slack = run_case(c)
+    assert sub <= gap + slack, (sub, gap)
