@@ -137,6 +137,61 @@ def test_fit_bad_files_give_one_line_errors(tmp_path, capsys, case, message):
     assert err.startswith("python -m penalized fit: error:")
 
 
+def _npz_case(path, case):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 4))
+    y = X[:, 0] + rng.standard_normal(30)
+    S = sp.csr_matrix(X * (np.abs(X) > 0.5))
+    sparse = dict(format=b"csr", shape=S.shape, data=S.data, indices=S.indices,
+                  indptr=S.indptr, y=y)
+    if case == "object":
+        np.savez(path, X=X.astype(object), y=y)
+    elif case == "names":
+        np.savez(path, X=X, y=y, feature_names=np.array(["a", "b"]))
+    elif case == "huge":
+        np.savez(path, X=X * 1e200, y=y * 1e200)
+    elif case == "sparse_indices":
+        np.savez(path, **dict(sparse, indices=S.indices + 100))
+    elif case == "sparse_layout":
+        np.savez(path, **dict(sparse, data=S.data[:5]))
+    elif case == "sparse_format":
+        np.savez(path, **dict(sparse, format=b"xyz"))
+    elif case == "truncated":
+        np.savez(path, X=X, y=y)
+        path.write_bytes(path.read_bytes()[:300])
+    elif case == "empty_file":
+        path.write_bytes(b"")
+
+
+@pytest.mark.parametrize("case, message", [
+    ("object", "object arrays are not accepted"),
+    ("names", "feature_names has shape (2,), expected (4,)"),
+    ("huge", "fit failed: X: values too large to square"),
+    ("sparse_indices", "fit failed: X: sparse indices must lie in"),
+    ("sparse_layout", "not a valid sparse matrix"),
+    ("sparse_format", "not a valid sparse matrix"),
+    ("truncated", "not a readable .npz file"),
+    ("empty_file", "not a readable .npz file"),
+    ("empty_label", "line 5, column 'y': an empty cell where a class label is expected"),
+])
+def test_fit_hostile_files_give_one_line_errors(tmp_path, capsys, case, message):
+    """Each of these ended in a traceback (exit code 1) or a multi-line message."""
+    path = tmp_path / "bad.npz"
+    args = []
+    if case == "empty_label":
+        path = tmp_path / "bad.csv"
+        path.write_text("a,b,y\n" + "".join(
+            f"{i},{i * 2},{'' if i == 3 else i % 2}\n" for i in range(20)))
+        args = ["--model", "logistic", "--cv", "2"]
+    else:
+        _npz_case(path, case)
+    assert main(["fit", str(path), "--n-alphas", "5", "--cv", "3"] + args) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err, err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("python -m penalized fit: error:")
+
+
 def test_fit_through_a_subprocess(tmp_path):
     X, y = make_regression(n=40, p=5, seed=3)
     path = tmp_path / "data.csv"

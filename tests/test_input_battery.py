@@ -309,6 +309,22 @@ def _int64_csc(X, y, task):
     return Case(S, y)
 
 
+def _corrupt(fmt, how):
+    """A sparse X whose index arrays point outside the matrix (a memory fault if trusted)."""
+    def make(X, y, task):
+        S = sp.csc_matrix(X).asformat(fmt)
+        ind, ptr = S.indices.copy(), S.indptr.copy()
+        if how == "range":
+            ind[4] = S.shape[0 if fmt == "csc" else 1] + 7
+        elif how == "negative":
+            ind[4] = -3
+        elif how == "indptr":      # columns 1 and 2 swapped: a negative column length
+            ptr[1], ptr[2] = ptr[2], ptr[1]
+        C = type(S)((S.data, ind, ptr), shape=S.shape)
+        return err(C, y, ValueError, r"\bX\b.*(indices|indptr|corrupt)")
+    return make
+
+
 def _explicit_zeros(X, y, task):
     Xz = X.copy()
     Xz[::3, 1] = 0.0
@@ -502,11 +518,23 @@ CASES = {
     "csc_duplicate_indices": _duplicate_csc,
     "csc_int64_indices": _int64_csc,
     "csc_explicit_zeros": _explicit_zeros,
+    "csc_index_out_of_range": _corrupt("csc", "range"),
+    "csc_negative_index": _corrupt("csc", "negative"),
+    "csc_indptr_decreasing": _corrupt("csc", "indptr"),
+    "csr_index_out_of_range": _corrupt("csr", "range"),
+    "csr_indptr_decreasing": _corrupt("csr", "indptr"),
     "sparse_float32": lambda X, y, t: Case(sp.csc_matrix(X.astype(np.float32)), y, rtol=2e-3),
     "sparse_int": lambda X, y, t: kkt(sp.csc_matrix(np.round(X * 4).astype(np.int64)), y),
     # magnitudes
     "huge_1e150": _huge_tiny(1e150),
     "tiny_1e-150": _huge_tiny(1e-150),
+    # beyond float64's range for squares: a clear error, never a NaN or falsely certified fit
+    "overflow_1e155": lambda X, y, t: err(np.asfortranarray(X * 1e155),
+                                          y * 1e155 if t == "regression" else y, ValueError,
+                                          r"^X: values too large"),
+    "underflow_1e-160": lambda X, y, t: err(np.asfortranarray(X * 1e-160),
+                                            y * 1e-160 if t == "regression" else y,
+                                            ValueError, r"^X: .*underflow"),
     # sample weights
     "sw_nan": _nan_sw,
     "sw_negative": lambda X, y, t: err(X, y, ValueError, "sample_weight.*negative",
@@ -613,6 +641,11 @@ def test_predict_rejects_bad_X(subject):
     with pytest.raises(ValueError, match=r"\bX\b" if subject.task == "regression" else "1D"):
         est.predict(X0[0])
     np.testing.assert_allclose(est.predict(sp.csr_matrix(X0)), est.predict(X0))
+    bad = sp.csr_matrix(X0[:4])
+    bad = sp.csr_matrix((bad.data, np.where(np.arange(bad.nnz) == 2, 10**6, bad.indices),
+                         bad.indptr), shape=bad.shape)
+    with pytest.raises(ValueError, match=r"\bX\b.*indices"):
+        est.predict(bad)
 
 
 def test_errors_name_the_argument_without_dumping_data():

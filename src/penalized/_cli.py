@@ -22,6 +22,8 @@ import json
 import os
 import sys
 import time
+import zipfile
+import zlib
 
 import numpy as np
 import scipy.sparse as sp
@@ -119,6 +121,10 @@ def _read_table(path, delimiter, target, numeric_target):
     if numeric_target:
         y = _numeric(y_raw[:, None], [name], path)[:, 0]
     else:   # class labels: numbers when they all are, else text
+        empty = np.flatnonzero(y_raw == "")
+        if empty.size:
+            raise CLIError(f"{path}, line {empty[0] + 2}, column {name!r}: an empty cell "
+                           "where a class label is expected")
         try:
             y = y_raw.astype(np.float64)
         except ValueError:
@@ -144,22 +150,36 @@ def _numeric(cells, names, path):
 
 
 def _read_npz(path):
+    # a truncated or corrupt archive fails on open or only when an array is read
+    # (zipfile / zlib errors, EOFError); object arrays need pickle, refused here
+    bad_file = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, KeyError)
     try:
         z = np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        raise CLIError(f"{path}: not a readable .npz file ({exc})") from None
-    with z:
-        if "y" not in z.files:
-            raise CLIError(f"{path}: no 'y' array (keys: {', '.join(z.files)})")
-        if "X" in z.files:
-            X = np.asarray(z["X"])
-        elif {"data", "indices", "indptr", "shape", "format"} <= set(z.files):
-            X = sp.load_npz(path)
-        else:
-            raise CLIError(f"{path}: need 'X' (dense) or scipy.sparse.save_npz keys "
-                           f"(data, indices, indptr, shape, format); found {', '.join(z.files)}")
-        y = np.asarray(z["y"])
-        names = [str(s) for s in z["feature_names"]] if "feature_names" in z.files else None
+    except bad_file as exc:
+        raise CLIError(f"{path}: not a readable .npz file ({_one_line(exc)})") from None
+    if not hasattr(z, "files"):
+        raise CLIError(f"{path}: a single .npy array, not an .npz archive of X and y")
+    try:
+        with z:
+            if "y" not in z.files:
+                raise CLIError(f"{path}: no 'y' array (keys: {', '.join(z.files)})")
+            if "X" in z.files:
+                X = np.asarray(z["X"])
+            elif {"data", "indices", "indptr", "shape", "format"} <= set(z.files):
+                try:
+                    X = sp.load_npz(path)
+                except bad_file + (TypeError, IndexError) as exc:
+                    raise CLIError(f"{path}: not a valid sparse matrix "
+                                   f"({_one_line(exc)})") from None
+            else:
+                raise CLIError(f"{path}: need 'X' (dense) or scipy.sparse.save_npz keys "
+                               f"(data, indices, indptr, shape, format); found "
+                               f"{', '.join(z.files)}")
+            y = np.asarray(z["y"])
+            names = np.asarray(z["feature_names"]) if "feature_names" in z.files else None
+    except bad_file as exc:
+        raise CLIError(f"{path}: cannot read its arrays ({_one_line(exc)}); object "
+                       "arrays are not accepted, save numbers or strings") from None
     if X.ndim != 2:
         raise CLIError(f"{path}: X must be 2-D, got shape {X.shape}")
     if not np.issubdtype(X.dtype, np.number):
@@ -168,7 +188,17 @@ def _read_npz(path):
         raise CLIError(f"{path}: y has shape {y.shape}, expected ({X.shape[0]},)")
     if names is None:
         names = [f"x{j}" for j in range(X.shape[1])]
+    else:
+        if names.shape != (X.shape[1],):
+            raise CLIError(f"{path}: feature_names has shape {names.shape}, expected "
+                           f"({X.shape[1]},) (one name per column of X)")
+        names = [str(v) for v in names]
     return X, y, names
+
+
+def _one_line(exc):
+    """An exception's message on one line (the CLI's errors are one line)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 # ---------------------------------------------------------------------------
@@ -246,8 +276,8 @@ def run_fit(args):
     t0 = time.perf_counter()
     try:
         model.fit(X, y)
-    except ValueError as exc:
-        raise CLIError(f"fit failed: {exc}") from None
+    except (ValueError, FloatingPointError) as exc:
+        raise CLIError(f"fit failed: {_one_line(exc)}") from None
     elapsed = time.perf_counter() - t0
     selected = _selected(model, names)
     _print_report(model, args, X.shape, selected, elapsed)

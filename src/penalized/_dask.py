@@ -77,15 +77,28 @@ def gram_statistics(X, y, *, sample_weight=None, fit_intercept=True):
     if one is active).  Returns a :class:`GramStatistics` in memory.
     """
     import dask
+    import dask.array as da
 
     X, y, s = _as_dask(X, y, sample_weight)
     n = X.shape[0]
+    if n == 0 or X.shape[1] == 0:
+        raise ValueError(f"X: needs at least one sample and one feature, got shape {X.shape}.")
     if s is None:
         total, colsum, ysum = dask.compute(n, X.sum(axis=0), y.sum())
     else:
-        total, colsum, ysum = dask.compute(s.sum(), (X * s[:, None]).sum(axis=0), (s * y).sum())
-        if not (np.isfinite(total) and total > 0):
-            raise ValueError("sample_weight must be finite with a positive sum.")
+        total, colsum, ysum, lowest, finite = dask.compute(
+            s.sum(), (X * s[:, None]).sum(axis=0), (s * y).sum(), s.min(),
+            da.isfinite(s).all())
+        if not finite:
+            raise ValueError("sample_weight contains NaN or infinity.")
+        if lowest < 0:
+            # before: the negative weight reached the square root S^(1/2) and the
+            # error blamed X or y for NaN statistics
+            raise ValueError("sample_weight must be non-negative; found negative weights.")
+        if not total > 0:
+            raise ValueError("sample_weight sums to zero; at least one must be positive.")
+        if not np.isfinite(total):
+            raise ValueError("sample_weight: the weights' sum overflows; rescale them.")
     if fit_intercept:
         x_mean, y_mean = np.asarray(colsum) / total, float(ysum) / total
     else:
@@ -99,7 +112,14 @@ def gram_statistics(X, y, *, sample_weight=None, fit_intercept=True):
     gram = np.require(gram, dtype=np.float64, requirements=["F", "A"])
     xty = np.require(xty, dtype=np.float64, requirements=["C", "A"])
     if not (np.all(np.isfinite(gram)) and np.all(np.isfinite(xty)) and np.isfinite(yy)):
-        raise ValueError("X or y contains NaN or infinity (the Gram statistics are not finite).")
+        raise ValueError("X or y contains NaN or infinity, or values too large to square "
+                         "(the Gram statistics are not finite); rescale X and y.")
+    d = np.diag(gram)
+    tiny = np.finfo(np.float64).tiny
+    if np.any((d > 0) & (d < tiny)) or 0 < yy < tiny:
+        # subnormal squared norms: the certificate would be computed without precision
+        raise ValueError("X or y holds values too small to square (their centred squared "
+                         "norms underflow float64); rescale X and y.")
     return GramStatistics(gram=gram, xty=xty,
                           x_mean=np.asarray(x_mean, dtype=np.float64), y_mean=float(y_mean),
                           yy=float(yy), n_samples=int(n), fit_intercept=bool(fit_intercept))

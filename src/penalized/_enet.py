@@ -19,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._core import Design, enet_solve
-from ._validation import user_stacklevel
+from ._validation import named_errors, user_stacklevel
 
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
 # then the p x p Gram matrix costs at most a quarter of the memory of X.
@@ -32,6 +32,123 @@ class NonFiniteError(FloatingPointError, ValueError):
 
     A FloatingPointError, and a ValueError as scikit-learn raises for the same failure.
     """
+
+
+def check_magnitudes(design, X, name="X"):
+    """Reject column statistics that overflowed; flag columns whose squares underflowed.
+
+    ``design.col_sqnorm`` (x_c,j^T S x_c,j) and ``design.x_mean`` are computed
+    once in native code in float64 (whatever X's dtype); the solver divides by
+    the squared norms and treats a zero one as an empty column.  A NaN / inf
+    statistic (values too large to square, or sums that overflow) made a
+    column look empty or poisoned the fit, and raises here.  A non-constant
+    column whose squared norm is below float64's smallest normal number has
+    lost its precision (subnormal) and gave certificates of 0 for suboptimal
+    fits: if every non-constant column is such, this raises; if some, it
+    warns and names them (they get coefficient 0).  float32 Gram matrices
+    have their own range check (``gram_matrix``).
+    """
+    sq = np.asarray(design.col_sqnorm, dtype=np.float64)
+    info = np.finfo(np.float64)
+    bad = ~np.isfinite(sq)
+    if design.x_mean is not None:
+        bad |= ~np.isfinite(np.asarray(design.x_mean))
+    if bad.any():
+        j = int(np.flatnonzero(bad)[0])
+        raise ValueError(
+            f"{name}: values too large to square: the squared norm (or the mean) of "
+            f"column {j} overflows float64. Rescale {name} (e.g. divide it by its largest "
+            "absolute value).")
+    top32 = float(np.finfo(design.dtype).max)
+    if design.dtype != np.float64 and np.any(sq > top32):
+        # the float32 kernels square columns in float32 (at 1e19 they overflowed to a
+        # FloatingPointError, at 1e20 to a zero fit certified with gap 0)
+        j = int(np.argmax(sq))
+        raise ValueError(
+            f"{name}: values too large to square in {np.dtype(design.dtype).name}: the "
+            f"squared norm of column {j} is {sq[j]:.3g} > {top32:.3g}. Pass {name} as "
+            "float64 or rescale it.")
+    low = np.flatnonzero(sq < float(info.tiny))
+    if low.size == 0:
+        return
+    if sp.issparse(X):       # an empty sparse column is legitimately 0
+        low = low[np.asarray(X.getnnz(axis=0))[low] > 0]
+    if low.size == 0:
+        return
+    rows = None if design.sample_weight is None else np.asarray(design.sample_weight) > 0
+    under = []
+    for a in range(0, low.size, 256):      # bounded temporaries (n x 256 floats)
+        cols = low[a:a + 256]
+        block = (X[:, cols].toarray() if sp.issparse(X) else np.asarray(X[:, cols]))
+        block = block if rows is None else block[rows]
+        if block.shape[0]:
+            # non-constant columns: real features whose squares underflowed
+            under += [int(j) for j in cols[np.any(block != block[:1], axis=0)]]
+    if not under:
+        return
+    msg = (f"{name}: the squared norms of column(s) {under[:10]}"
+           f"{' ...' if len(under) > 10 else ''} underflow float64 "
+           f"(below {float(info.tiny):.3g}): their values are too small to square. Rescale "
+           f"{name} (e.g. standardize the columns).")
+    if len(under) + int(np.sum(sq >= float(info.tiny))) == len(under):
+        raise ValueError(msg)
+    warnings.warn(msg + " They are effectively excluded (coefficient 0).", UserWarning,
+                  stacklevel=user_stacklevel())
+
+
+def check_target_magnitude(yy, y, name="y"):
+    """The centred target's squared norm yy (float64): finite and, unless y is constant,
+    not underflowed (the gap target tol * yy / n would be subnormal)."""
+    info = np.finfo(np.float64)
+    if not np.isfinite(yy):
+        raise ValueError(
+            f"{name}: values too large to square (the centred sum of squares overflows "
+            f"float64). Rescale {name}.")
+    if yy < float(info.tiny) and np.any(y != y.flat[0]):
+        raise ValueError(
+            f"{name}: values too small to square (the centred sum of squares {yy:.3g} "
+            f"underflows float64). Rescale {name}.")
+
+
+def gram_matrix(X, sample_weight=None, x_mean=None, columns=None):
+    """G = X_c^T S X_c in float64, the one Gram builder of the least-squares solvers.
+
+    X: validated F-ordered ndarray or CSC matrix of float32/float64 (never
+    copied whole, never modified); ``sample_weight`` S (summing to n) or None;
+    ``x_mean`` the weighted column means to centre with, or None (no
+    centring); ``columns`` an index array to build only X_c,U^T S X_c,U.
+    Products are accumulated in float64 whatever X's dtype (a float32
+    accumulation loses ~1e-7 relative per entry and overflows above 3e38).
+    Dense X is centred in row chunks (no n x p temporary); sparse X stays
+    sparse, the centring a rank-one correction.  The result is symmetric.
+    """
+    n = X.shape[0]
+    if columns is not None:
+        columns = np.asarray(columns, dtype=np.intp)
+        X = X[:, columns]
+        if x_mean is not None:
+            x_mean = np.asarray(x_mean, dtype=np.float64)[columns]
+    p = X.shape[1]
+    m = None if x_mean is None else np.asarray(x_mean, dtype=np.float64)
+    s = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if sp.issparse(X):
+        X64 = X.astype(np.float64)
+        XS = X64 if s is None else sp.diags(s) @ X64
+        G = np.asarray((X64.T @ XS).toarray(), dtype=np.float64)
+        if m is not None:
+            # sum_i s_i (x_i - m)(x_i - m)^T = X^T S X - n m m^T when S sums to n
+            G -= n * np.outer(m, m)
+    else:
+        G = np.zeros((p, p), dtype=np.float64, order="F")
+        step = max(1, _GRAM_CHUNK_ELEMENTS // max(p, 1))
+        for a in range(0, n, step):
+            Xa = np.asarray(X[a:a + step], dtype=np.float64)
+            if m is not None:
+                Xa = Xa - m
+            Xs = Xa if s is None else Xa * np.sqrt(s[a:a + step])[:, None]
+            G += Xs.T @ Xs
+    G = 0.5 * (G + G.T)
+    return np.asfortranarray(G)
 
 
 class LeastSquaresProblem:
@@ -54,6 +171,7 @@ class LeastSquaresProblem:
         self.sample_weight = sample_weight
         self.fit_intercept = fit_intercept
         self.design = Design(X, sample_weight, fit_intercept)
+        check_magnitudes(self.design, X)
         self.x_mean = self.design.x_mean if fit_intercept else None
         self.gram_design = None
         self.gram = gram = self._resolve_gram(precompute)
@@ -69,10 +187,11 @@ class LeastSquaresProblem:
                     f"precompute must be True, False, 'auto' or an array, got {precompute!r}."
                 )
             use = not sp.issparse(self.X) and n >= GRAM_AUTO_RATIO * p
-            return self._compute_gram() if use else None
+            return self._compute_gram(required=False) if use else None
         if isinstance(precompute, (bool, np.bool_)):
             return self._compute_gram() if precompute else None
-        gram = np.require(precompute, dtype=self.dtype, requirements=["F", "A"])
+        with named_errors("precompute"):
+            gram = np.require(precompute, dtype=self.dtype, requirements=["F", "A"])
         if gram.shape != (p, p):
             raise ValueError(
                 f"precompute (Gram matrix) must have shape ({p}, {p}), got {gram.shape}."
@@ -81,25 +200,27 @@ class LeastSquaresProblem:
             raise ValueError("precompute (Gram matrix) contains NaN or infinity.")
         return self._check_gram(gram)
 
-    def _compute_gram(self):
-        """G = X_c^T S X_c, in row chunks of centred data (no n x p temporary)."""
-        X, s, m = self.X, self.sample_weight, self.x_mean
-        n, p = X.shape
-        if sp.issparse(X):
-            XS = X if s is None else sp.diags(s) @ X
-            G = (X.T @ XS).toarray().astype(np.float64)
-            if m is not None:
-                G -= n * np.outer(m, m)
-            return np.asfortranarray(G, dtype=self.dtype)
-        G = np.zeros((p, p), dtype=self.dtype, order="F")
-        step = max(1, _GRAM_CHUNK_ELEMENTS // max(p, 1))
-        for a in range(0, n, step):
-            Xa = X[a:a + step]
-            if m is not None:
-                Xa = Xa - m.astype(self.dtype)
-            Xs = Xa if s is None else Xa * np.sqrt(s[a:a + step])[:, None]
-            G += Xs.T @ Xs
-        return G
+    def _compute_gram(self, required=True):
+        """G = X_c^T S X_c (``gram_matrix``), stored in X's dtype.
+
+        For float32 X the float64 result must fit float32: entries above its
+        largest value, or non-zero diagonal entries below its smallest normal
+        value, would make the solver certify a different problem.  Then an
+        explicit ``precompute=True`` raises and 'auto' (``required=False``)
+        solves without the Gram matrix.
+        """
+        G = gram_matrix(self.X, self.sample_weight, self.x_mean)
+        if self.dtype != np.float64:
+            info = np.finfo(self.dtype)
+            d = np.abs(np.diag(G))
+            if np.abs(G).max(initial=0.0) > info.max or np.any((d > 0) & (d < info.tiny)):
+                if not required:
+                    return None
+                raise ValueError(
+                    f"precompute=True: the Gram matrix X^T X of this {self.dtype} X does not "
+                    f"fit {self.dtype} (its entries overflow or underflow); pass float64 X, "
+                    "rescale X, or use precompute=False.")
+        return np.asfortranarray(G, dtype=self.dtype)
 
     def _check_gram(self, gram):
         """Spot-check a user Gram matrix against X on one column.
@@ -147,6 +268,7 @@ class LeastSquaresProblem:
             y_mean = 0.0
         yc = (y - y_mean).astype(np.float64)
         yy = float(np.dot(yc * yc, s) if s is not None else np.dot(yc, yc))
+        check_target_magnitude(yy, y)
         return _Target(y=y, y_mean=y_mean, yy=yy, design=self.design)
 
     @property

@@ -39,6 +39,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._core import Design
+from ._enet import gram_matrix
 
 # The free block (unpenalized, unbounded features) is eliminated from the dual
 # with a dense |U| x |U| Cholesky factor, refactored per problem and used at
@@ -112,6 +113,10 @@ def check_feature_options(p, penalty_factor=None, lower_bounds=None, upper_bound
         if not np.any(live > 0):
             raise ValueError(
                 "penalty_factor is 0 for every (non-excluded) feature: nothing is penalized.")
+        # divide by the largest first: pf.sum() overflowed for factors near 1e308 (every
+        # feature then looked unpenalized) and p / pf.sum() for subnormal ones (inf * 0
+        # = NaN penalties, a zero fit certified with gap 0); pf / max is in [0, 1]
+        pf = pf / pf.max()
         pf = pf * (p / pf.sum())
     lower = _per_feature(lower_bounds, "lower_bounds", p)
     if lower is not None and np.any(lower > 0):
@@ -233,16 +238,7 @@ class FeaturePenalty:
         if problem.gram is not None:
             G = np.asarray(problem.gram, dtype=np.float64)[np.ix_(U, U)]
         else:
-            X, s, n = problem.X, problem.sample_weight, problem.n_samples
-            m = (np.zeros(U.size) if problem.x_mean is None
-                 else np.asarray(problem.x_mean, dtype=np.float64)[U])
-            if sp.issparse(X):
-                XU = X[:, U].astype(np.float64)
-                XS = XU if s is None else sp.diags(np.asarray(s, dtype=np.float64)) @ XU
-                G = np.asarray((XU.T @ XS).todense()) - n * np.outer(m, m)
-            else:
-                XU = np.asarray(X[:, U], dtype=np.float64) - m
-                G = XU.T @ (XU if s is None else XU * np.asarray(s, np.float64)[:, None])
+            G = gram_matrix(problem.X, problem.sample_weight, problem.x_mean, columns=U)
         return 0.5 * (G + G.T)
 
     def solver_kwargs(self):

@@ -49,7 +49,7 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from ._core import Design, logistic_binary_solve, multinomial_solve
-from ._enet import warn_unconverged
+from ._enet import check_magnitudes, warn_unconverged
 from ._features import check_feature_options
 
 
@@ -174,6 +174,8 @@ class LogisticProblem:
         self.group = bool(group) and self.n_outputs > 1
         # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
         self.design = Design(X, None, fit_intercept) if design is None else design
+        if design is None:
+            check_magnitudes(self.design, X)
         self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize)
         self.offset = offset
         self.b0 = self.loss.null_intercept(fit_intercept)

@@ -24,11 +24,14 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import is_count, path_alphas
 from ._core import Design, multitask_enet_solve
-from ._enet import NonFiniteError, alpha_grid, warn_unconverged
+from ._enet import (NonFiniteError, alpha_grid, check_magnitudes, check_target_magnitude,
+                    warn_unconverged)
 from ._progress import path_progress
 from ._validation import (
+    check_init,
     check_sample_weight,
     check_scalar_param,
+    check_trusted_X,
     check_X,
     check_y,
     validate_X,
@@ -65,6 +68,7 @@ class MultiTaskProblem:
         self.dtype = X.dtype
         self.fit_intercept = fit_intercept
         self.design = Design(X, sample_weight, fit_intercept)
+        check_magnitudes(self.design, X)
         self.Y = np.asfortranarray(Y, dtype=self.dtype)
         self.n_tasks = self.Y.shape[1]
         s = sample_weight
@@ -73,6 +77,7 @@ class MultiTaskProblem:
                        else np.zeros(self.n_tasks))
         Yc = Y64 - self.y_mean
         self.yy = float(np.sum(Yc * Yc if s is None else Yc * Yc * s[:, None]))
+        check_target_magnitude(self.yy, self.Y)
         self._Yc = Yc
         self._xty_norm = None
 
@@ -222,8 +227,15 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     if check_input:
         X = check_X(X)
         y = check_Y(y, X.shape[0], X.dtype)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    else:
+        X = check_trusted_X(X)
+        y = np.asarray(y, dtype=X.dtype)
+        if y.ndim != 2 or y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have shape ({X.shape[0]}, n_tasks), got {y.shape}.")
+    # O(n), in both modes: unnormalised weights would solve a different objective
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
     problem = MultiTaskProblem(X, y, sample_weight, fit_intercept)
+    coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]), "coef_init")
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)

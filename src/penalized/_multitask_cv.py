@@ -27,6 +27,7 @@ from .model_selection import (
     CVRouterMixin,
     FullPathMixin,
     _check_l1_ratios,
+    check_fold_weights,
     _collect_folds,
         _rows,
     _run_folds,
@@ -141,7 +142,7 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
         grids = cv_grids(self, ratios, full.alpha_max)
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
-        folds = cv_folds(self, X, Y, params)
+        folds = check_fold_weights(cv_folds(self, X, Y, params), sw)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
         verbose = int(self.verbose)
         progress = CVProgress(verbose, type(self).__name__,

@@ -51,8 +51,8 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, _check_precompute, keeps_state_on_error
-from .model_selection import (CVRouterMixin, _cv_summary, _rows, _run_folds, cv_folds,
-                              reject_unrouted)
+from .model_selection import (CVRouterMixin, _cv_summary, _rows, _run_folds,
+                              check_fold_weights, cv_folds, reject_unrouted)
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV", "relaxed_path"]
 
@@ -308,7 +308,7 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
             alphas = alpha_grid(full.alpha_max(full.target(y), 1.0), alphas, self.eps)
         elif np.any(alphas <= 0):
             raise ValueError("alphas must all be > 0.")
-        folds = cv_folds(self, X, y, params)
+        folds = check_fold_weights(cv_folds(self, X, y, params), sw)
         verbose = int(self.verbose)
         progress = CVProgress(verbose, type(self).__name__, len(folds) * alphas.size)
         jobs = [(X, y, sw, train, test, alphas, gammas, self.fit_intercept, self.precompute,

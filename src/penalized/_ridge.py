@@ -29,6 +29,7 @@ gap <= tol * ||t||^2 / n, the same relative target as the project's Lasso.
 """
 
 import warnings
+from types import SimpleNamespace
 
 import numpy as np
 import scipy.linalg as la
@@ -41,6 +42,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
+from ._enet import check_magnitudes, check_target_magnitude
 from ._validation import (
     FLOAT_DTYPES,
     canonical_csc,
@@ -48,12 +50,13 @@ from ._validation import (
     check_choice,
     check_sample_weight,
     check_scalar_param,
+    check_sparse_structure,
     check_y,
     named_errors,
     validate_X,
 )
 from .linear_model import SparseInputMixin, keeps_state_on_error
-from .model_selection import one_standard_error_index
+from .model_selection import check_fold_weights, one_standard_error_index
 
 __all__ = ["Ridge", "RidgeCV", "ridge_path"]
 
@@ -95,6 +98,20 @@ class CentredOperator:
                     Z *= self.sqrt_w[:, None]
             self.Z = Z
         self.fit_intercept = fit_intercept
+        # the same range rule as the coordinate-descent solvers (squares overflow or
+        # underflow float64: a NaN fit, or a zero fit certified as converged)
+        check_magnitudes(SimpleNamespace(
+            col_sqnorm=self._column_sqnorms(), x_mean=self.x_mean, dtype=np.float64,
+            sample_weight=sample_weight), X)
+
+    def _column_sqnorms(self):
+        """||z_j||^2 for every column (float64; overflows to inf, as the solvers would)."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.Z is not None:
+                return np.einsum("ij,ij->j", self.Z, self.Z)
+            s = np.ones(self.n_samples) if self.sqrt_w is None else self.sqrt_w ** 2
+            sq = np.asarray(self.X.multiply(self.X).T @ s, dtype=np.float64).ravel()
+            return np.maximum(sq - self.n_samples * self.x_mean ** 2, 0.0)
 
     def target(self, Y):
         """(y_mean, T): weighted means and t = s^(1/2) (y - ybar), T of shape (n, k)."""
@@ -105,6 +122,8 @@ class CentredOperator:
         T = Y - y_mean
         if self.sqrt_w is not None:
             T = T * self.sqrt_w[:, None]
+        with np.errstate(over="ignore"):
+            check_target_magnitude(float(np.einsum("ij,ij->", T, T)), Y)
         return y_mean, np.asfortranarray(T)
 
     def matvec(self, V):
@@ -404,13 +423,38 @@ def default_alpha_grid(spectral_or_op, n_alphas, eps):
             A = spla.LinearOperator((op.n_features, op.n_features), dtype=np.float64,
                                     matvec=lambda v: op.rmatvec(op.matvec(v)))
             v0 = np.random.default_rng(0).standard_normal(op.n_features)  # reproducible
-            top = float(spla.eigsh(A, k=1, which="LA", tol=1e-3, v0=v0,
-                                   return_eigenvectors=False)[0])
+            try:
+                top = float(spla.eigsh(A, k=1, which="LA", tol=1e-3, v0=v0,
+                                       return_eigenvectors=False)[0])
+            except spla.ArpackNoConvergence as exc:
+                # a partial result is still a lower bound on the top eigenvalue
+                top = float(np.max(exc.eigenvalues)) if len(exc.eigenvalues) else np.nan
+            except spla.ArpackError:
+                top = np.nan
+            if not np.isfinite(top):
+                # ARPACK gave up: trace(Z^T Z) >= lambda_max, within a factor rank(Z)
+                top = _frobenius_sq(op)
     lam = top / n
+    if not np.isfinite(lam):
+        raise ValueError("X: values too large to square (||X||^2 overflows float64); "
+                         "rescale X or pass an explicit alphas grid.")
     if not lam > 0:
         raise ValueError("X has no variance (all columns constant after centring, as with "
                          "fewer than 2 samples); pass an explicit alphas grid.")
     return 10 * lam * np.geomspace(1.0, eps, n_alphas)
+
+
+def _frobenius_sq(op):
+    """||Z||_F^2 = sum_j ||z_j||^2 (float64), without forming Z for sparse X."""
+    return float(np.sum(op._column_sqnorms()))
+
+
+def check_finite_solution(W, intercept):
+    """Raise, never return NaN coefficients: the ridge solvers square X and y in float64."""
+    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(intercept))):
+        raise FloatingPointError(
+            "Ridge produced non-finite coefficients: X or y holds values too large to "
+            "square in float64 (or alpha is too small for their scale). Rescale X and y.")
 
 
 def warn_not_converged(gaps, targets, max_iter):
@@ -442,6 +486,7 @@ def fit_ridge(X, Y, alpha, *, sample_weight=None, fit_intercept=True, solver="au
         W, n_iter, gaps = run(op, T, alpha, tol, max_iter, W0=coef_init)
         warn_not_converged(gaps, tol * np.einsum("ij,ij->j", T, T) / op.n_samples, max_iter)
     intercept = y_mean - op.x_mean @ W
+    check_finite_solution(W, intercept)
     return W.T, intercept, gaps, n_iter, solver
 
 
@@ -472,6 +517,7 @@ def ridge_path_core(X, Y, alphas, *, sample_weight, fit_intercept, method, tol, 
             coefs[:, :, i] = W.T
             warn_not_converged(gaps[:, i], targets, max_iter)
     intercepts = y_mean[:, None] - np.einsum("p,kpm->km", op.x_mean, coefs)
+    check_finite_solution(coefs, intercepts)
     return coefs, intercepts, gaps
 
 
@@ -538,6 +584,7 @@ def ridge_path(X, y, alphas=None, *, n_alphas=100, eps=1e-6, fit_intercept=True,
     if max_iter is not None:
         check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     if check_input:   # CSR stays CSR (the operator reads either), other sparse -> CSR/CSC
+        check_sparse_structure(X)
         with named_errors("X"):
             X = canonical_csc(check_array(X, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES,
                                           input_name="X"))
@@ -799,7 +846,9 @@ class RidgeCV(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator)
             per_unit = errors.mean(axis=1)                       # (n, m)
             self.cv_values_ = errors[:, 0, :] if y.ndim == 1 else errors
         else:
-            folds = list(check_cv(self.cv if self.cv is not None else 5).split(X, Y, groups))
+            folds = check_fold_weights(
+                list(check_cv(self.cv if self.cv is not None else 5).split(X, Y, groups)),
+                sample_weight)
             raw_sw = None if sample_weight is None else np.broadcast_to(
                 np.asarray(sample_weight, dtype=np.float64), (n,))
             fold_method = path_method(self.solver, X)

@@ -74,14 +74,123 @@ def aligned(a):
     return a
 
 
+def check_sparse_structure(X, name="X"):
+    """Reject a sparse matrix whose index arrays would read or write out of bounds.
+
+    O(nnz) and read-only (scipy's ``check_format(full_check=True)`` prunes and
+    recasts the matrix in place, so it is not used on a user's matrix).  CSR,
+    CSC and BSR: a 1-D integer ``indptr`` of length (major + 1) starting at 0,
+    non-decreasing, ending within ``indices`` and ``data``, and every stored
+    index in [0, minor).  COO: ``row`` / ``col`` of the data's length within
+    the shape.  Must run before any conversion (scipy's converters trust these
+    arrays as much as the native loops do).  Other formats and dense input pass.
+    """
+    if not sp.issparse(X):
+        return X
+    fmt = X.format
+    if fmt in ("csr", "csc", "bsr"):
+        n_rows, n_cols = X.shape
+        if fmt == "bsr":
+            r, c = X.blocksize
+            n_rows, n_cols = n_rows // r, n_cols // c
+        major, minor = (n_rows, n_cols) if fmt != "csc" else (n_cols, n_rows)
+        indptr, indices = X.indptr, X.indices
+        for arr, what in ((indptr, "indptr"), (indices, "indices")):
+            if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype.kind not in "iu":
+                raise ValueError(f"{name}: sparse {what} must be a 1-D integer array.")
+        if indptr.shape[0] != major + 1:
+            raise ValueError(f"{name}: sparse indptr has length {indptr.shape[0]}, "
+                             f"expected {major + 1} for a {fmt} matrix of shape {X.shape}.")
+        nnz = int(indptr[-1])
+        n_data = X.data.shape[0]
+        if int(indptr[0]) != 0 or nnz > indices.shape[0] or nnz > n_data:
+            raise ValueError(f"{name}: sparse indptr must start at 0 and end within "
+                             "indices and data (a corrupt or truncated matrix).")
+        if major > 0 and np.any(np.diff(indptr) < 0):
+            raise ValueError(f"{name}: sparse indptr must be non-decreasing "
+                             "(a corrupt matrix).")
+        if nnz > 0:
+            used = indices[:nnz]
+            if int(used.min()) < 0 or int(used.max()) >= minor:
+                raise ValueError(f"{name}: sparse indices must lie in [0, {minor}) "
+                                 "(a corrupt matrix: an index is negative or out of range).")
+    elif fmt == "coo":
+        coords = getattr(X, "coords", None) or (X.row, X.col)
+        for axis, arr in enumerate(coords):
+            arr = np.asarray(arr)
+            if arr.ndim != 1 or arr.shape[0] != X.data.shape[0] or arr.dtype.kind not in "iu":
+                raise ValueError(f"{name}: sparse COO coordinates must be 1-D integer "
+                                 "arrays of the data's length.")
+            if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= X.shape[axis]):
+                raise ValueError(f"{name}: sparse COO coordinates must lie within the "
+                                 f"shape {X.shape} (a corrupt matrix).")
+    return X
+
+
 def validate_X(estimator, X, *, reset, accept_sparse="csc", order="F"):
     """``validate_data`` on X alone (feature names and count), errors naming X."""
+    check_sparse_structure(X)
     with named_errors("X"):
         X = validate_data(estimator, X, reset=reset, accept_sparse=accept_sparse,
                           dtype=FLOAT_DTYPES, order=order, ensure_min_samples=1,
                           ensure_min_features=1)
     X = aligned(X)
     return canonical_csc(X) if accept_sparse == "csc" else X
+
+
+def check_trusted_X(X):
+    """What ``check_input=False`` still requires of X: the native core's layouts.
+
+    A float32/float64 ndarray in Fortran order, or a CSC matrix with sorted,
+    duplicate-free indices whose structure is sound (``check_sparse_structure``,
+    O(nnz): a corrupt matrix must never reach the loops).  No copy is made and
+    values are not checked for NaN / inf (that is the caller's promise).
+    """
+    if sp.issparse(X):
+        if X.format != "csc":
+            raise ValueError(f"X: check_input=False needs a CSC matrix, got {X.format!r}; "
+                             "pass check_input=True to convert.")
+        if X.dtype not in FLOAT_DTYPES:
+            raise ValueError(f"X: dtype must be float32 or float64, got {X.dtype}.")
+        check_sparse_structure(X)
+        if not X.has_canonical_format:
+            raise ValueError("X: check_input=False needs sorted CSC indices without "
+                             "duplicates (X.sum_duplicates() on a copy); pass "
+                             "check_input=True to convert.")
+        return aligned(X)
+    if (not isinstance(X, np.ndarray) or X.ndim != 2 or not X.flags.f_contiguous
+            or X.dtype not in FLOAT_DTYPES):
+        raise ValueError("X: check_input=False needs a 2-D F-ordered float32/float64 ndarray "
+                         "or a CSC matrix; pass check_input=True to convert.")
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X: needs at least one sample and one feature, got shape {X.shape}.")
+    return aligned(X)
+
+
+def check_trusted_y(y, n_samples, dtype=None):
+    """A 1-D y of n_samples under ``check_input=False`` (shape only; cast to dtype if given)."""
+    y = np.asarray(y) if dtype is None else np.asarray(y, dtype=dtype)
+    if y.shape != (n_samples,):
+        raise ValueError(f"y must have shape ({n_samples},), got {y.shape}.")
+    return y
+
+
+def check_init(value, shape, name):
+    """A user-supplied starting point or precomputed vector: float64, exactly ``shape``, finite.
+
+    Used for ``coef_init``, ``intercept_init`` and ``Xy``; a wrong size is an
+    error naming the argument (never a silent reshape or broadcast), and NaN or
+    infinity is rejected (a NaN start used to be zeroed or to poison the fit).
+    """
+    if value is None:
+        return None
+    with named_errors(name):
+        a = np.asarray(value, dtype=np.float64)
+    if a.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)}, got {a.shape}.")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains NaN or infinity.")
+    return a
 
 
 def _column_to_1d(y, input_name):
@@ -126,6 +235,7 @@ def check_labels(y, n_samples, input_name="y"):
 def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
     """Return X as an F-ordered float array or a canonical CSC matrix.
 
+    Sparse index arrays are checked first (``check_sparse_structure``).
     Dense F-ordered float32/float64 input is used without a copy.  C-ordered
     dense input is copied once to F order (column access needs contiguous
     columns).  Other sparse formats are converted once to CSC (a copy of the
@@ -133,6 +243,7 @@ def check_X(X, *, input_name="X", dtype=FLOAT_DTYPES):
     put in canonical form.  Integer and boolean inputs are converted to
     float64.
     """
+    check_sparse_structure(X, input_name)
     with named_errors(input_name):
         X = check_array(
             X,
@@ -223,10 +334,13 @@ def check_sample_weight(sample_weight, n_samples, dtype):
         )
     if np.any(sw < 0):
         raise ValueError("sample_weight must be non-negative; found negative weights.")
-    total = sw.sum()
-    if not total > 0:
+    top = sw.max()
+    if not top > 0:
         raise ValueError("sample_weight sums to zero; at least one must be positive.")
-    return (sw * (n_samples / total)).astype(dtype)
+    # divide by the largest first: the sum of weights near 1e308 overflowed (every weight
+    # became 0) and n / sum for subnormal weights (every weight became inf)
+    sw = sw / top
+    return (sw * (n_samples / sw.sum())).astype(dtype)
 
 
 def check_scalar_param(value, name, *, low=None, high=None, low_inclusive=True,

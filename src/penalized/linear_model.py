@@ -31,9 +31,12 @@ from ._progress import path_progress
 from ._validation import (
     check_1d_float,
     check_choice,
+    check_init,
     check_labels,
     check_sample_weight,
     check_scalar_param,
+    check_trusted_X,
+    check_trusted_y,
     check_X,
     check_y,
     user_stacklevel,
@@ -161,7 +164,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     if check_input:
         X = check_X(X)
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
-        sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    else:
+        X = check_trusted_X(X)
+        y = (check_trusted_y(y, X.shape[0], X.dtype) if np.ndim(y) < 2
+             else np.asarray(y, dtype=X.dtype))
+    # O(n), in both modes: unnormalised weights would solve a different objective
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
     if np.ndim(y) == 2:
         return _multitask_path(
             X, y, l1_ratio=l1_ratio, eps=eps, alphas=alphas, coef_init=coef_init,
@@ -171,6 +179,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
                                   lower_bounds=lower_bounds, upper_bounds=upper_bounds,
                                   exclude=exclude, standardize=standardize,
                                   max_features=max_features, dfmax=dfmax))
+    coef_init = check_init(coef_init, (X.shape[1],), "coef_init")
     options = feature_options(X.shape[1], penalty_factor, lower_bounds, upper_bounds, exclude,
                               standardize, positive)
     max_features = check_max_features(max_features)
@@ -181,7 +190,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         if Xy is not None:
-            tgt.Xty = np.asarray(Xy, dtype=np.float64).reshape(-1)
+            tgt.Xty = check_init(np.squeeze(Xy) if np.ndim(Xy) == 2 else Xy,
+                                 (X.shape[1],), "Xy")
         alphas = alpha_grid(problem.alpha_max(tgt, l1_ratio, positive, features),
                             alphas, eps)
     coefs, gaps, n_iters, _ = solve_path(
@@ -237,21 +247,27 @@ def _ready_for_core(X, y):
 
 
 def keeps_state_on_error(fit):
-    """Decorate ``fit`` so that an exception (bad input, Ctrl-C) leaves the estimator as it was.
+    """Decorate ``fit`` to be a transaction: it publishes all of its state at once, or none.
 
-    Validation sets ``n_features_in_`` / ``feature_names_in_`` before solving;
-    without this, an interrupted refit would mix the old coefficients with the
-    new data's feature count.  The snapshot is a shallow copy of ``__dict__``.
+    The decorated fit runs on a private shallow copy of the estimator (a new
+    object sharing the attribute values) and, when it returns, the copy's
+    attribute dict replaces the estimator's in one store.  So an exception
+    (bad input, Ctrl-C) leaves the estimator exactly as it was (validation
+    sets ``n_features_in_`` before solving: an interrupted refit used to mix
+    the old coefficients with the new data's feature count), and fits of one
+    object from several threads at once each publish a complete state: the
+    object ends as one of the calls left it, never ``n_features_in_`` from one
+    call and ``coef_`` from another.  (scikit-learn's estimators give no such
+    guarantee; a fit on a shared object is still wasted work for all but the
+    last call to finish.)  Returns the estimator itself.
     """
     @functools.wraps(fit)
     def wrapper(self, *args, **kwargs):
-        saved = dict(self.__dict__)
-        try:
-            return fit(self, *args, **kwargs)
-        except BaseException:
-            self.__dict__.clear()
-            self.__dict__.update(saved)
-            raise
+        work = object.__new__(type(self))
+        work.__dict__.update(self.__dict__)
+        fit(work, *args, **kwargs)
+        self.__dict__ = work.__dict__      # one store: every attribute from this call
+        return self
     return wrapper
 
 
@@ -387,6 +403,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             # an error from the core)
             X = validate_X(self, X, reset=True)
             y = check_y(y, X.shape[0], X.dtype, multi_output=True)
+        else:
+            X = check_trusted_X(X)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         options = feature_options(X.shape[1], self.penalty_factor, self.lower_bounds,
                                   self.upper_bounds, self.exclude, self.standardize,
@@ -610,8 +628,11 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
+    p = X.shape[1]
+    coef_init = check_init(coef_init, (p,) if labels.ndim == 1 else (labels.shape[1], p),
+                           "coef_init")
     if coef_init is not None and labels.ndim == 2:
-        coef_init = np.asarray(coef_init, dtype=np.float64).T   # (n_classes, p) -> (p, K)
+        coef_init = coef_init.T   # (n_classes, p) -> (p, K)
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, "logistic_path"))

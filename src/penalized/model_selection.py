@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import check_scoring, get_scorer
+from sklearn.metrics import check_scoring, get_scorer, log_loss, make_scorer
 from sklearn.model_selection import check_cv
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
@@ -194,6 +194,30 @@ class FullPathMixin:
 
 def _rows(X, idx):
     return X[idx] if not sp.issparse(X) else X[idx].tocsc()
+
+
+def check_fold_weights(folds, sample_weight):
+    """Every fold's training and test rows must carry positive total weight.
+
+    A test fold of zero-weight rows cannot be scored (its weighted mean error
+    is 0 / 0: a ZeroDivisionError from numpy or scikit-learn's scorers), and a
+    training fold of them has nothing to fit.  Raises a ValueError naming the
+    fold; ``sample_weight`` None (or a scalar) passes.
+    """
+    if sample_weight is None:
+        return folds
+    sw = np.asarray(sample_weight, dtype=np.float64)
+    if sw.ndim == 0:
+        return folds
+    for k, (train, test) in enumerate(folds):
+        for rows, what in ((test, "test"), (train, "training")):
+            if not np.sum(sw[rows]) > 0:
+                raise ValueError(
+                    f"sample_weight: the {what} rows of fold {k} have zero total weight, so "
+                    "the fold cannot be fitted and scored; use a splitter whose folds each "
+                    "hold weighted rows (e.g. KFold(shuffle=True)) or drop the zero-weight "
+                    "rows.")
+    return folds
 
 
 def _check_scorer(scoring, estimator):
@@ -501,7 +525,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         grids = cv_grids(self, ratios,
                           lambda r: full.alpha_max(tgt, r, self.positive, features))
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
-        folds = cv_folds(self, X, y, params)
+        folds = check_fold_weights(cv_folds(self, X, y, params), sw)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
         if max_features is not None or dfmax is not None:
@@ -851,18 +875,24 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
-        scorer = _check_scorer("neg_log_loss" if self.scoring is None else self.scoring, self)
+        scorer = _check_scorer(self.scoring, self)
         X = validate_X(self, X, reset=True)
         y, classes = classification_labels(y, X.shape[0])
         if self.penalty == "group" and self.multi_class == "ovr" and classes.size > 2:
             raise ValueError("penalty='group' couples the classes: it needs "
                              "multi_class='multinomial'.")
+        if scorer is None:
+            # the default log-loss is told every class: a test fold lacking a rare class
+            # made scikit-learn's 'neg_log_loss' fail ("y_true and y_prob contain
+            # different number of classes")
+            scorer = make_scorer(log_loss, greater_is_better=False,
+                                 response_method="predict_proba", labels=classes)
         n = X.shape[0]
         raw_sw = None if sample_weight is None else check_1d_float(sample_weight, "sample_weight")
         sw, total = class_weighted_samples(raw_sw, y, self.class_weight)
         grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
                             total)
-        folds = cv_folds(self, X, y, params, classifier=True)
+        folds = check_fold_weights(cv_folds(self, X, y, params, classifier=True), sw)
         verbose = int(self.verbose)
         multinomial = self._multinomial(classes)
         path_fn = functools.partial(multinomial_path if multinomial else one_vs_rest_path,

@@ -55,14 +55,15 @@ never written to.
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._validation import (
     check_alphas,
+    check_init,
     check_sample_weight,
     check_scalar_param,
+    check_trusted_X,
     check_X,
     check_y,
 )
@@ -205,22 +206,7 @@ def _check_path_alphas(alphas, n_alphas, eps, alpha_max):
 
 def _check_fast_X(X):
     """What ``check_input=False`` still requires of X: the native core's layouts."""
-    if sp.issparse(X):
-        if X.format != "csc":
-            raise ValueError(f"X: check_input=False needs a CSC matrix, got {X.format!r}; "
-                             "pass check_input=True to convert.")
-        if X.dtype not in (np.float32, np.float64):
-            raise ValueError(f"X: dtype must be float32 or float64, got {X.dtype}.")
-        if not X.has_canonical_format:
-            raise ValueError("X: check_input=False needs sorted CSC indices without "
-                             "duplicates (X.sum_duplicates() on a copy); pass "
-                             "check_input=True to convert.")
-        return X
-    if (not isinstance(X, np.ndarray) or X.ndim != 2 or not X.flags.f_contiguous
-            or X.dtype not in (np.float32, np.float64)):
-        raise ValueError("X: check_input=False needs a 2-D F-ordered float32/float64 ndarray "
-                         "or a CSC matrix; pass check_input=True to convert.")
-    return X
+    return check_trusted_X(X)
 
 
 def _check_fast_y(y, n_samples):
@@ -231,14 +217,7 @@ def _check_fast_y(y, n_samples):
 
 
 def _check_coef_init(coef_init, shape, name="coef_init"):
-    if coef_init is None:
-        return None
-    c = np.asarray(coef_init, dtype=np.float64)
-    if c.shape != shape:
-        raise ValueError(f"{name} must have shape {shape}, got {c.shape}.")
-    if not np.all(np.isfinite(c)):
-        raise ValueError(f"{name} contains NaN or infinity.")
-    return c
+    return check_init(coef_init, shape, name)
 
 
 # ---------------------------------------------------------------------------

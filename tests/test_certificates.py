@@ -1,0 +1,230 @@
+"""Property search (hypothesis): the certificate bounds the suboptimality, measured exactly.
+
+For random small problems across estimators (ElasticNet / Lasso, positive or
+not, Ridge), storage (dense, Gram, CSC, CSR), dtypes (float64, float32),
+intercept, sample weights, tolerances and alphas from alpha_max down to
+1e-16 alpha_max:
+
+* the fit either raises a ValueError / FloatingPointError or returns finite
+  coefficients;
+* P(coef_, intercept_) - P* <= dual_gap_ (+ the dtype's rounding of P), with
+  P* from an independent exact solve: the elastic net on p <= 5 features is
+  minimised over all 3^p sign patterns (each candidate is feasible and the
+  optimum is one of them, so P(w) - P* is a lower bound on w's
+  suboptimality whatever the rounding); ridge has its closed form;
+* the inputs are never modified.
+
+Derandomized with a few dozen examples in CI (seconds).  A longer run:
+``PENALIZED_CERT_EXAMPLES=20000 python -m pytest tests/test_certificates.py``.
+"""
+
+import itertools
+import os
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import penalized
+
+EXAMPLES = int(os.environ.get("PENALIZED_CERT_EXAMPLES", "60"))
+SEARCH = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+
+
+def _centred(X, y, sw, fit_intercept):
+    n = X.shape[0]
+    s = np.ones(n) if sw is None else np.asarray(sw, float) * n / np.sum(sw)
+    xm = s @ X / n if fit_intercept else np.zeros(X.shape[1])
+    ym = s @ y / n if fit_intercept else 0.0
+    return X - xm, y - ym, s, xm, ym
+
+
+def exact_enet(X, y, alpha, l1_ratio, sw, fit_intercept, positive):
+    """P* over every sign pattern (p <= 5), and the objective P(w, b) on the data."""
+    n, p = X.shape
+    Xc, yc, s, xm, ym = _centred(X, y, sw, fit_intercept)
+    G, c = Xc.T @ (Xc * s[:, None]) / n, Xc.T @ (s * yc) / n
+    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+
+    def P(w, b):
+        r = y - X @ w - b
+        return 0.5 * np.sum(s * r * r) / n + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+
+    def P_centred(w):
+        r = yc - Xc @ w
+        return 0.5 * np.sum(s * r * r) / n + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+
+    best = P_centred(np.zeros(p))
+    for signs in itertools.product((0, 1) if positive else (-1, 0, 1), repeat=p):
+        sg = np.array(signs, float)
+        A = sg != 0
+        if A.any():
+            w = np.zeros(p)
+            w[A] = np.linalg.lstsq(G[np.ix_(A, A)] + l2 * np.eye(A.sum()),
+                                   c[A] - l1 * sg[A], rcond=None)[0]
+            if positive:
+                w = np.maximum(w, 0.0)      # still feasible
+            best = min(best, P_centred(w))
+    return best, P, 0.5 * np.sum(s * yc * yc) / n
+
+
+def exact_ridge(X, y, alpha, sw, fit_intercept):
+    n, p = X.shape
+    Xc, yc, s, xm, ym = _centred(X, y, sw, fit_intercept)
+    G, c = Xc.T @ (Xc * s[:, None]) / n, Xc.T @ (s * yc) / n
+    w = np.linalg.solve(G + alpha * np.eye(p), c)
+
+    def P(w, b):
+        r = y - X @ w - b
+        return 0.5 * np.sum(s * r * r) / n + 0.5 * alpha * w @ w
+
+    return P(w, ym - xm @ w), P, 0.5 * np.sum(s * yc * yc) / n
+
+
+@st.composite
+def cases(draw):
+    seed = draw(st.integers(0, 2 ** 31 - 1))
+    rng = np.random.default_rng(seed)
+    p = draw(st.integers(1, 5))
+    n = draw(st.integers(1, 30))
+    model = draw(st.sampled_from(["enet", "lasso", "positive", "ridge"]))
+    storage = draw(st.sampled_from(["dense", "gram", "csc", "csr"]))
+    dtype = draw(st.sampled_from([np.float64, np.float32]))
+    fit_intercept = draw(st.booleans())
+    weighted = draw(st.booleans())
+    log_frac = draw(st.floats(-16, 0.3))
+    tol = draw(st.sampled_from([1e-4, 1e-8, 1e-12]))
+    X = rng.standard_normal((n, p)) * rng.choice([1.0, 1e-3, 1e3], p) + rng.normal(0, 1, p)
+    if draw(st.booleans()):
+        X *= rng.uniform(size=(n, p)) < 0.6           # sparse-looking, maybe empty columns
+    if p > 1 and draw(st.booleans()):
+        X[:, 0] = X[:, -1] * (1 + 1e-3 * rng.standard_normal(n))   # mildly collinear
+    y = X @ rng.standard_normal(p) + rng.choice([0.0, 0.01, 1.0]) * rng.standard_normal(n)
+    sw = rng.uniform(0.1, 3.0, n) if weighted else None
+    return dict(X=X, y=y, sw=sw, model=model, storage=storage, dtype=dtype,
+                fit_intercept=fit_intercept, log_frac=log_frac, tol=tol)
+
+
+def run_case(c):
+    """(measured suboptimality, certified gap, slack) or None when the fit raised clearly."""
+    X = c["X"].astype(c["dtype"])
+    y = c["y"].astype(c["dtype"])
+    Xin = {"csc": sp.csc_matrix, "csr": sp.csr_matrix}.get(c["storage"], np.asarray)(X)
+    before = [Xin.copy(), y.copy(), None if c["sw"] is None else c["sw"].copy()]
+    l1r = {"enet": 0.5, "lasso": 1.0, "positive": 0.9, "ridge": 0.0}[c["model"]]
+    X64, y64 = X.astype(np.float64), y.astype(np.float64)
+    if c["model"] == "ridge":
+        scale = np.linalg.norm(X64, 2) ** 2 / X.shape[0] + 1e-300
+    else:
+        scale = penalized.enet_path(X64, y64, l1_ratio=l1r, n_alphas=1,
+                                    fit_intercept=c["fit_intercept"], sample_weight=c["sw"])[0][0]
+    alpha = float(scale * 10.0 ** c["log_frac"])
+    if not alpha > 1e-300:
+        return None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if c["model"] == "ridge":
+                est = penalized.Ridge(alpha=alpha, fit_intercept=c["fit_intercept"],
+                                      tol=c["tol"], solver="auto").fit(Xin, y, c["sw"])
+            else:
+                est = penalized.ElasticNet(
+                    alpha=alpha, l1_ratio=l1r, fit_intercept=c["fit_intercept"],
+                    tol=c["tol"], max_iter=20000, positive=c["model"] == "positive",
+                    precompute=c["storage"] == "gram").fit(Xin, y, c["sw"])
+    except (ValueError, FloatingPointError) as exc:
+        assert str(exc), "an error without a message"
+        return None
+    finally:
+        for a, b in zip(before, [Xin, y, c["sw"]]):
+            if a is not None:
+                a_ = a.toarray() if sp.issparse(a) else a
+                b_ = b.toarray() if sp.issparse(b) else b
+                assert np.array_equal(a_, b_), "an input was modified"
+    coef = np.asarray(est.coef_, dtype=np.float64)
+    b = float(est.intercept_)
+    assert np.all(np.isfinite(coef)) and np.isfinite(b) and np.isfinite(est.dual_gap_)
+    if c["model"] == "ridge":
+        p_star, P, null = exact_ridge(X64, y64, alpha, c["sw"], c["fit_intercept"])
+    else:
+        p_star, P, null = exact_enet(X64, y64, alpha, l1r, c["sw"], c["fit_intercept"],
+                                     c["model"] == "positive")
+    sub = P(coef, b) - p_star
+    # rounding of P itself, and for float32 of the solver's arithmetic
+    rel = 1e-6 if c["dtype"] == np.float32 else 1e-12
+    slack = rel * max(null, p_star) + 1e-300
+    return sub, float(est.dual_gap_), slack
+
+
+@SEARCH
+@given(cases())
+def test_certificate_bounds_the_exact_suboptimality(c):
+    out = run_case(c)
+    if out is None:
+        return
+    sub, gap, slack = out
+    assert sub <= gap + slack, f"false certificate: suboptimality {sub:.3e} > gap {gap:.3e}"
+
+
+def _numpy_case(seed, storage, dtype):
+    """The case of seed ``seed`` of a plain numpy search (same distribution as ``cases``)."""
+    rng = np.random.default_rng(seed)
+    p, n = int(rng.integers(1, 6)), int(rng.integers(1, 31))
+    X = rng.standard_normal((n, p)) * rng.choice([1.0, 1e-3, 1e3], p) + rng.normal(0, 1, p)
+    if rng.random() < .5:
+        X *= rng.uniform(size=(n, p)) < 0.6
+    if p > 1 and rng.random() < .5:
+        X[:, 0] = X[:, -1] * (1 + 1e-3 * rng.standard_normal(n))
+    y = X @ rng.standard_normal(p) + rng.choice([0.0, 0.01, 1.0]) * rng.standard_normal(n)
+    sw = rng.uniform(0.1, 3, n) if rng.random() < .5 else None
+    return dict(X=X, y=y, sw=sw, model=str(rng.choice(["lasso", "enet", "positive"])),
+                storage=storage, dtype=dtype, fit_intercept=bool(rng.random() < .5),
+                log_frac=float(rng.uniform(-16, 0.3)),
+                tol=float(rng.choice([1e-4, 1e-8, 1e-12])))
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "float32 X at alpha ~1e-5..1e-16 alpha_max, mostly with an intercept: the float32 "
+    "residual (for sparse X plus a scalar centring offset) loses the digits the certificate "
+    "needs, and the reported gap is below the suboptimality measured in float64 (two long "
+    "property runs: 16 of 19690 and 14 of 19693 problems, all but one float32)."))
+@pytest.mark.parametrize("seed", [1103, 2119])
+def test_float32_sparse_intercept_certificate(seed):
+    sub, gap, slack = run_case(_numpy_case(seed, "csc", np.float32))
+    assert sub <= gap + slack, (sub, gap)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Dense/CSC state drift: two near-collinear columns, n = 2 with weights and an "
+    "intercept; the incrementally updated residual drifts from y - X_c w and the gap is "
+    "reported as 0 (a negative gap clipped) at a suboptimality of 4e-3; Gram mode, which "
+    "now recomputes g before each outer gap, reports the honest 4e-3.  Recomputing r the "
+    "same way in _duality_gap fixes this case but costs digits on shifted columns with "
+    "unpenalized features (test_free_features_certified_at_tight_tolerance), so it is "
+    "left to the core redesign.  Found by the long property run (1 of 19690)."))
+@pytest.mark.parametrize("storage", ["dense", "csc"])
+def test_dense_state_drift_near_collinear(storage):
+    X = np.array([[497.98550566228926, 498.2094219188175],
+                  [-916.9027092725345, -917.3712940820025]])
+    c = dict(X=X, y=np.array([270.7844499499367, -500.74791811396057]),
+             sw=np.array([2.2516091458543097, 2.2088603081125027]), model="lasso",
+             storage=storage, dtype=np.float64, fit_intercept=True,
+             log_frac=-4.264592957896813, tol=1e-8)
+    sub, gap, slack = run_case(c)
+    assert sub <= gap + slack, (sub, gap)
+
+
+def test_gram_state_is_recomputed_on_the_same_problem():
+    """The Gram-mode twin of the case above is certified honestly (gap >= suboptimality)."""
+    X = np.array([[497.98550566228926, 498.2094219188175],
+                  [-916.9027092725345, -917.3712940820025]])
+    c = dict(X=X, y=np.array([270.7844499499367, -500.74791811396057]),
+             sw=np.array([2.2516091458543097, 2.2088603081125027]), model="lasso",
+             storage="gram", dtype=np.float64, fit_intercept=True,
+             log_frac=-4.264592957896813, tol=1e-8)
+    sub, gap, slack = run_case(c)
+    assert sub <= gap + slack, (sub, gap)
