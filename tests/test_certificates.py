@@ -120,7 +120,7 @@ def run_case(c):
     if c["model"] == "ridge":
         scale = np.linalg.norm(X64, 2) ** 2 / X.shape[0] + 1e-300
     else:
-        scale = penalized.enet_path(X64, y64, l1_ratio=l1r, n_alphas=1,
+        scale = penalized.enet_path(X64, y64, l1_ratio=l1r, alphas=1,
                                     fit_intercept=c["fit_intercept"], sample_weight=c["sw"])[0][0]
     alpha = float(scale * 10.0 ** c["log_frac"])
     if not alpha > 1e-300:

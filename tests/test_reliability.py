@@ -33,7 +33,7 @@ FITS = {
     "Lasso": lambda X, y: penalized.Lasso(alpha=0.01).fit(X, y),
     "Ridge": lambda X, y: penalized.Ridge(alpha=0.01).fit(X, y),
     "Logistic": lambda X, y: penalized.LogisticRegression().fit(X, y > 0),
-    "LassoCV": lambda X, y: penalized.LassoCV(cv=3, n_alphas=3).fit(X, y),
+    "LassoCV": lambda X, y: penalized.LassoCV(cv=3, alphas=3).fit(X, y),
     "MultiTaskLasso": lambda X, y: penalized.MultiTaskLasso(alpha=0.01).fit(X, np.c_[y, y]),
     "ridge_path": lambda X, y: penalized.ridge_path(X, y, n_alphas=3),
     "solvers.lasso": lambda X, y: penalized.solvers.lasso(X, y, 0.01),
@@ -91,9 +91,9 @@ def reg():
 def test_coef_init_checked(reg, bad, match):
     X, y = reg
     with pytest.raises(ValueError, match=match):
-        penalized.enet_path(X, y, coef_init=bad, n_alphas=3)
+        penalized.enet_path(X, y, coef_init=bad, alphas=3)
     with pytest.raises(ValueError, match=match):
-        penalized.logistic_path(X, y > y.mean(), coef_init=bad, n_alphas=3)
+        penalized.logistic_path(X, y > y.mean(), coef_init=bad, alphas=3)
     with pytest.raises(ValueError, match=match):
         penalized.solvers.lasso(X, y, 0.1, coef_init=bad)
 
@@ -102,9 +102,9 @@ def test_multitask_coef_init_checked(reg):
     X, y = reg
     Y = np.c_[y, -y]
     with pytest.raises(ValueError, match="coef_init contains NaN"):
-        penalized.multitask_enet_path(X, Y, coef_init=np.full((2, 6), np.nan), n_alphas=3)
+        penalized.multitask_enet_path(X, Y, coef_init=np.full((2, 6), np.nan), alphas=3)
     with pytest.raises(ValueError, match=r"coef_init must have shape \(2, 6\)"):
-        penalized.multitask_enet_path(X, Y, coef_init=np.ones(12), n_alphas=3)
+        penalized.multitask_enet_path(X, Y, coef_init=np.ones(12), alphas=3)
 
 
 @pytest.mark.parametrize("bad,match", [
@@ -115,14 +115,14 @@ def test_multitask_coef_init_checked(reg):
 def test_Xy_checked(reg, bad, match):
     X, y = reg
     with pytest.raises(ValueError, match=match):
-        penalized.enet_path(X, y, Xy=bad, n_alphas=3)
+        penalized.enet_path(X, y, Xy=bad, alphas=3)
 
 
 def test_Xy_column_vector_accepted(reg):
     X, y = reg
     Xy = X.T @ y
-    a = penalized.lasso_path(X, y, Xy=Xy[:, None], n_alphas=3)[0]
-    b = penalized.lasso_path(X, y, Xy=Xy, n_alphas=3)[0]
+    a = penalized.lasso_path(X, y, Xy=Xy[:, None], alphas=3)[0]
+    b = penalized.lasso_path(X, y, Xy=Xy, alphas=3)[0]
     np.testing.assert_array_equal(a, b)
 
 
@@ -312,12 +312,12 @@ def test_sample_weight_normalisation_does_not_overflow(Est, c):
 # ---------------------------------------------------------------------------
 
 CV_ESTIMATORS = {
-    "LassoCV": (lambda cv: penalized.LassoCV(cv=cv, n_alphas=4), "reg"),
-    "ElasticNetCV": (lambda cv: penalized.ElasticNetCV(cv=cv, n_alphas=4), "reg"),
+    "LassoCV": (lambda cv: penalized.LassoCV(cv=cv, alphas=4), "reg"),
+    "ElasticNetCV": (lambda cv: penalized.ElasticNetCV(cv=cv, alphas=4), "reg"),
     "RidgeCV": (lambda cv: penalized.RidgeCV(cv=cv), "reg"),
-    "RelaxedLassoCV": (lambda cv: penalized.RelaxedLassoCV(cv=cv, n_alphas=4), "reg"),
-    "MultiTaskLassoCV": (lambda cv: penalized.MultiTaskLassoCV(cv=cv, n_alphas=4), "multi"),
-    "LogisticRegressionCV": (lambda cv: penalized.LogisticRegressionCV(cv=cv, n_alphas=4),
+    "RelaxedLassoCV": (lambda cv: penalized.RelaxedLassoCV(cv=cv, alphas=4), "reg"),
+    "MultiTaskLassoCV": (lambda cv: penalized.MultiTaskLassoCV(cv=cv, alphas=4), "multi"),
+    "LogisticRegressionCV": (lambda cv: penalized.LogisticRegressionCV(cv=cv, alphas=4),
                              "clf"),
 }
 
@@ -345,7 +345,7 @@ def test_rare_class_default_log_loss_is_told_the_classes():
     X = rng.standard_normal((60, 5))
     y = np.zeros(60, dtype=int)
     y[:30], y[-2:] = 1, 2
-    est = penalized.LogisticRegressionCV(cv=3, n_alphas=4).fit(X, y)
+    est = penalized.LogisticRegressionCV(cv=3, alphas=4).fit(X, y)
     assert np.all(np.isfinite(est.scores_path_))
     # the scores are the log-loss over all classes, as scikit-learn's with labels given
     assert np.all(est.scores_path_ <= 0)
@@ -361,7 +361,7 @@ def test_rare_class_default_log_loss_is_told_the_classes():
     lambda: penalized.Lasso(alpha=0.01, tol=1e-8),
     lambda: penalized.LogisticRegression(penalty="l1", alpha=0.01),
     lambda: penalized.Ridge(alpha=0.1),
-    lambda: penalized.LassoCV(cv=3, n_alphas=4),
+    lambda: penalized.LassoCV(cv=3, alphas=4),
 ], ids=["Lasso", "LogisticRegression", "Ridge", "LassoCV"])
 def test_concurrent_fits_of_one_object_leave_one_consistent_state(make):
     """Each fit builds its state on a private copy and publishes it in one store, so
@@ -478,7 +478,7 @@ def _search_problem(seed):
     fi = bool(rng.random() < 0.7)
     sw = rng.uniform(0.1, 3, n) if rng.random() < 0.3 else None
     rng.choice(["gram", "dense", "sparse"])          # (the search's storage draw)
-    amax = penalized.enet_path(X, y, l1_ratio=l1r, n_alphas=1, fit_intercept=fi,
+    amax = penalized.enet_path(X, y, l1_ratio=l1r, alphas=1, fit_intercept=fi,
                                sample_weight=sw)[0][0]
     alpha = max(amax * 10 ** rng.uniform(-16, 0), 1e-300)
     tol = float(rng.choice([1e-4, 1e-8, 1e-12]))

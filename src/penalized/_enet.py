@@ -55,7 +55,7 @@ def check_magnitudes(design, X, name="X"):
         bad |= ~np.isfinite(np.asarray(design.x_mean))
     if bad.any():
         j = int(np.flatnonzero(bad)[0])
-        raise ValueError(
+        raise NonFiniteError(
             f"{name}: values too large to square: the squared norm (or the mean) of "
             f"column {j} overflows float64. Rescale {name} (e.g. divide it by its largest "
             "absolute value).")
