@@ -138,3 +138,18 @@ def load_any(name):
     if kind == "sk":
         return load_sklearn(rest)
     raise ValueError(f"unknown set {name!r}")
+
+
+def news20_classes(n_classes=5):
+    """(X CSC, codes 0..K-1) for the first ``n_classes`` of the 20 news20_tfidf groups.
+
+    Rows of the other groups dropped, then the columns left all-zero; used by the
+    multinomial benchmark and its adelie runner (another venv), so numpy/scipy only.
+    """
+    path = SHARED / "news20_tfidf.npz"
+    X = sp.load_npz(path).tocsc()
+    y = np.load(path)["y20"]
+    keep = np.isin(y, np.unique(y)[:n_classes])
+    X, y = X[keep].tocsc(), y[keep]
+    X = X[:, np.flatnonzero(np.diff(X.indptr))].tocsc().astype(np.float64)
+    return X, np.unique(y, return_inverse=True)[1]
