@@ -518,3 +518,20 @@ def test_gram_state_drift_false_certificate(seed):
 def test_gram_rounding_certificate_on_near_collinear_columns(seed):
     ok, info = _certificate_holds(seed, True)
     assert ok, info
+
+
+def test_underflow_check_takes_sparse_arrays_and_constant_multi_targets():
+    """Two regressions of the magnitude checks: scipy's sparse *arrays* have no getnnz
+    (the underflow check crashed on a csc_array with a tiny column), and a 2-D target
+    whose columns are each constant (but differ) is constant, not underflowed."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    X[:, 1] *= 1e-170          # squares underflow float64: warned and excluded
+    y = X[:, 0] + 0.1 * rng.normal(size=20)
+    with pytest.warns(UserWarning, match="underflow"):
+        m = penalized.Lasso(alpha=0.01).fit(sp.csc_array(X), y)
+    assert m.coef_[1] == 0 and m.coef_[0] != 0
+    Y = np.tile([1.0, 2.0], (20, 1))
+    m = penalized.MultiTaskLasso(alpha=0.1).fit(X[:, [0, 2]], Y)
+    np.testing.assert_allclose(m.coef_, 0.0)
+    np.testing.assert_allclose(m.intercept_, [1.0, 2.0])

@@ -72,7 +72,7 @@ def check_magnitudes(design, X, name="X"):
     if low.size == 0:
         return
     if sp.issparse(X):       # an empty sparse column is legitimately 0
-        low = low[np.asarray(X.getnnz(axis=0))[low] > 0]
+        low = low[np.diff(X.tocsc().indptr)[low] > 0]
     if low.size == 0:
         return
     rows = None if design.sample_weight is None else np.asarray(design.sample_weight) > 0
@@ -104,7 +104,8 @@ def check_target_magnitude(yy, y, name="y"):
         raise ValueError(
             f"{name}: values too large to square (the centred sum of squares overflows "
             f"float64). Rescale {name}.")
-    if yy < float(info.tiny) and np.any(y != y.flat[0]):
+    rows = np.reshape(y, (np.shape(y)[0], -1))
+    if yy < float(info.tiny) and np.any(rows != rows[:1]):     # some column not constant
         raise ValueError(
             f"{name}: values too small to square (the centred sum of squares {yy:.3g} "
             f"underflows float64). Rescale {name}.")

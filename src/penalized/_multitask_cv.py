@@ -88,7 +88,7 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
     verbose : int, default=0
         1: a progress bar over every fold's path (tqdm, if installed) or a log
         line per finished fold job; 2: log lines per fold job and per alpha
-        (logger ``penalized``, see :mod:`penalized._progress`).
+        (the ``logging`` logger ``penalized``).
     random_state, selection : as in :class:`penalized.MultiTaskElasticNet`
         (only ``selection='cyclic'``; random_state unused).
 

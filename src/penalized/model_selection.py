@@ -442,7 +442,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
     verbose : int, default=0
         1: a progress bar over every fold's path (tqdm, if installed) or a log
         line per finished fold job; 2: log lines per fold job and per alpha
-        (logger ``penalized``, see :mod:`penalized._progress`).
+        (the ``logging`` logger ``penalized``).
 
     Attributes
     ----------
@@ -777,7 +777,7 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
     verbose : int, default=0
         1: a progress bar over every fold's path (tqdm, if installed) or a log
         line per finished fold job; 2: log lines per fold job and per alpha
-        (logger ``penalized``, see :mod:`penalized._progress`).
+        (the ``logging`` logger ``penalized``).
     multi_class : {'multinomial', 'ovr'}, default='multinomial'
         Loss for more than two classes, as in :class:`penalized.LogisticRegression`.
 
