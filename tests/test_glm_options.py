@@ -21,6 +21,14 @@ def _problem(X, labels, K):
     return LogisticProblem(Xv, y, None, True)
 
 
+def _labelled(K, seed, n=80, p=15):
+    """Dense X and integer labels: a binary (K = 1 predictor) or a K-class problem."""
+    if K == 1:
+        X, y = make_classification(n=n, p=p, seed=seed)
+        return X, (y > 0).astype(int)
+    return make_multiclass(n=n, p=p, K=K, seed=seed)
+
+
 def _solve(pb, alpha, rho, factors, tol=1e-13):
     """The native driver with raw factors (l1_weights, l2_weights, excluded)."""
     p, K = pb.n_features, pb.n_outputs
@@ -87,11 +95,7 @@ def test_penalty_factors_meet_the_optimality_conditions(K, density, rho):
 @pytest.mark.parametrize("K", [1, 3])
 def test_l1_factors_equal_rescaled_columns(K):
     """With L1 only, factor f_j on column x_j is the plain problem on x_j / f_j (w_j f_j)."""
-    if K == 1:
-        X, y = make_classification(n=80, p=15, seed=32)
-        labels = (y > 0).astype(int)
-    else:
-        X, labels = make_multiclass(n=80, p=15, K=K, seed=32)
+    X, labels = _labelled(K, 32)
     f = np.random.default_rng(2).uniform(0.5, 2.0, 15)
     pb = _problem(X, labels, K)
     alpha = 0.1 * pb.alpha_max(1.0)
@@ -103,11 +107,7 @@ def test_l1_factors_equal_rescaled_columns(K):
 
 @pytest.mark.parametrize("K", [1, 3])
 def test_excluded_features_stay_zero_and_the_rest_is_the_reduced_fit(K):
-    if K == 1:
-        X, y = make_classification(n=80, p=15, seed=33)
-        labels = (y > 0).astype(int)
-    else:
-        X, labels = make_multiclass(n=80, p=15, K=K, seed=33)
+    X, labels = _labelled(K, 33)
     excluded = np.zeros(15, dtype=bool)
     excluded[[0, 4, 9]] = True
     pb = _problem(X, labels, K)
