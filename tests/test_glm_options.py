@@ -259,3 +259,27 @@ def test_offset_errors_and_path():
                                                   offset=offset)
     m = penalized.LogisticRegression("l1", alpha=0.01, tol=1e-12).fit(X, labels, offset=offset)
     np.testing.assert_allclose(coefs[:, :, 1], m.coef_, atol=1e-6)
+
+
+def test_logistic_cv_with_options_equals_brute_force_on_the_same_folds():
+    """LogisticRegressionCV's options reach every fold, the grid and the refit."""
+    from sklearn.model_selection import StratifiedKFold
+    X, labels = make_multiclass(n=120, p=12, K=3, seed=42)
+    pf = np.linspace(0.5, 2.0, 12)
+    opts = dict(penalty_factor=pf, exclude=[3], standardize=True)
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, labels))
+    cv = penalized.LogisticRegressionCV("l1", alphas=6, cv=folds, tol=1e-10, **opts).fit(X, labels)
+    assert np.all(cv.coef_[:, 3] == 0)
+    scores = np.zeros((3, cv.alphas_.size))
+    for k, (tr, te) in enumerate(folds):
+        for a, alpha in enumerate(cv.alphas_):
+            m = penalized.LogisticRegression("l1", alpha=alpha, tol=1e-10, **opts).fit(
+                X[tr], labels[tr])
+            p = np.clip(m.predict_proba(X[te]), 1e-300, None)
+            scores[k, a] = np.mean(np.log(p[np.arange(te.size), labels[te]]))
+    assert cv.alpha_ == cv.alphas_[np.argmax(scores.mean(axis=0))]
+    ref = penalized.LogisticRegression("l1", alpha=cv.alpha_, tol=1e-10, **opts).fit(X, labels)
+    np.testing.assert_allclose(cv.coef_, ref.coef_, atol=1e-8)
+    # the grid starts at alpha_max with the factors: all zero there
+    top = penalized.LogisticRegression("l1", alpha=cv.alphas_[0], tol=1e-10, **opts).fit(X, labels)
+    assert np.all(top.coef_ == 0)

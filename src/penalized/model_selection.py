@@ -658,7 +658,7 @@ def _check_all_classes_present(y, classes):
 
 
 def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None, group=False):
+                     max_iter, progress=None, group=False, options=None):
     """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
 
     One binary problem (classes[1] against classes[0]) for two classes, one
@@ -666,7 +666,9 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     intercepts (n_problems, n_alphas): the layout of ``coef_`` /
     ``intercept_`` per alpha, so a multinomial path returning the same shapes
     can replace this function in :class:`LogisticRegressionCV`.  ``group``
-    (penalty='group') is the L1 penalty for a binary problem.
+    (penalty='group') is the L1 penalty for a binary problem.  ``options``:
+    glmnet's ``penalty_factor``, ``exclude``, ``standardize`` (a dict, see
+    :class:`LogisticRegression`).
     """
     _check_all_classes_present(y, classes)
     label_sets = logistic_label_sets(y, classes, "ovr")
@@ -675,7 +677,7 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     design = None   # column statistics of X, shared by the problems
     for k, ypm in enumerate(label_sets):
         problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design,
-                                  group=group)
+                                  group=group, **(options or {}))
         design = problem.design
         coefs[k], intercepts[k], _, _ = solve_logistic_path(
             problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
@@ -684,16 +686,17 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 
 def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None, group=False):
+                     max_iter, progress=None, group=False, options=None):
     """Path of the multinomial (softmax) problem of :class:`LogisticRegression`.
 
     Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
     intercepts (n_classes, n_alphas).  ``group``: penalty='group' (the L2 norm
-    of each feature's row across the classes).
+    of each feature's row across the classes); ``options`` as in
+    :func:`one_vs_rest_path`.
     """
     _check_all_classes_present(y, classes)
     problem = LogisticProblem(X, logistic_label_sets(y, classes)[0], sample_weight,
-                              fit_intercept, group=group)
+                              fit_intercept, group=group, **(options or {}))
     coefs, intercepts, _, _ = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
         callback=progress)
@@ -780,6 +783,10 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         (the ``logging`` logger ``penalized``).
     multi_class : {'multinomial', 'ovr'}, default='multinomial'
         Loss for more than two classes, as in :class:`penalized.LogisticRegression`.
+    penalty_factor, exclude, standardize : glmnet's per-feature options, as in
+        :class:`penalized.LogisticRegression`; used in every fold, for the grid
+        (alpha_max with the factors) and in the refit (``standardize`` uses each
+        fold's own standard deviations, as cv.glmnet).
 
     Attributes
     ----------
@@ -798,7 +805,8 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
     def __init__(self, penalty="l2", *, Cs=None, alphas=100, n_alphas="deprecated", eps=1e-3,
                  l1_ratios=None, cv=None, scoring=None, n_jobs=None, alpha_selection="min",
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
-                 multi_class="multinomial"):
+                 multi_class="multinomial", penalty_factor=None, exclude=None,
+                 standardize=False):
         self.penalty = penalty
         self.Cs = Cs
         self.alphas = alphas
@@ -815,6 +823,14 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         self.fit_intercept = fit_intercept
         self.verbose = verbose
         self.multi_class = multi_class
+        self.penalty_factor = penalty_factor
+        self.exclude = exclude
+        self.standardize = standardize
+
+    def _options(self):
+        """glmnet's per-feature options, for every problem of the fit (folds, grid, refit)."""
+        return dict(penalty_factor=self.penalty_factor, exclude=self.exclude,
+                    standardize=self.standardize)
 
     def _multinomial(self, classes):
         return classes.size > 2 and self.multi_class == "multinomial"
@@ -855,7 +871,7 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
         for labels in logistic_label_sets(y, classes, self.multi_class):
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
-                                      group=self.penalty == "group")
+                                      group=self.penalty == "group", **self._options())
             design = problem.design
             amax1 = max(amax1, problem.alpha_max(1.0))
         return [alpha_grid(amax1 / r, spec, self.eps) if r > 0 else
@@ -896,7 +912,7 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         verbose = int(self.verbose)
         multinomial = self._multinomial(classes)
         path_fn = functools.partial(multinomial_path if multinomial else one_vs_rest_path,
-                                    group=self.penalty == "group")
+                                    group=self.penalty == "group", options=self._options())
         # one path per fold job, or one per class for one-vs-rest with more than two classes
         paths_per_job = 1 if (classes.size == 2 or multinomial) else classes.size
         progress = CVProgress(verbose, type(self).__name__,
@@ -917,7 +933,7 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         est = LogisticRegression(
             self.penalty, alpha=self.alpha_, l1_ratio=self.l1_ratio_ if mixed else None,
             fit_intercept=self.fit_intercept, class_weight=self.class_weight, tol=self.tol,
-            max_iter=self.max_iter, multi_class=self.multi_class)
+            max_iter=self.max_iter, multi_class=self.multi_class, **self._options())
         self.estimator_ = est.fit(X, y, sample_weight=raw_sw)
         self.coef_, self.intercept_ = est.coef_, est.intercept_
         self.dual_gap_, self.kkt_violation_ = est.dual_gap_, est.kkt_violation_
