@@ -18,7 +18,6 @@ Derandomized with a few dozen examples in CI (seconds).  A longer run:
 ``PENALIZED_CERT_EXAMPLES=20000 python -m pytest tests/test_certificates.py``.
 """
 
-import itertools
 import os
 import warnings
 
@@ -29,6 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import penalized
+from conftest import exact_enet_optimum
 
 EXAMPLES = int(os.environ.get("PENALIZED_CERT_EXAMPLES", "60"))
 SEARCH = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
@@ -45,31 +45,16 @@ def _centred(X, y, sw, fit_intercept):
 
 def exact_enet(X, y, alpha, l1_ratio, sw, fit_intercept, positive):
     """P* over every sign pattern (p <= 5), and the objective P(w, b) on the data."""
-    n, p = X.shape
-    Xc, yc, s, xm, ym = _centred(X, y, sw, fit_intercept)
-    G, c = Xc.T @ (Xc * s[:, None]) / n, Xc.T @ (s * yc) / n
+    n = X.shape[0]
+    s_ = np.ones(n) if sw is None else np.asarray(sw, float) * n / np.sum(sw)
     l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
+    best, _, null = exact_enet_optimum(X, y, alpha, l1_ratio, sw, fit_intercept, positive)
 
     def P(w, b):
         r = y - X @ w - b
-        return 0.5 * np.sum(s * r * r) / n + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
+        return 0.5 * np.sum(s_ * r * r) / n + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
 
-    def P_centred(w):
-        r = yc - Xc @ w
-        return 0.5 * np.sum(s * r * r) / n + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
-
-    best = P_centred(np.zeros(p))
-    for signs in itertools.product((0, 1) if positive else (-1, 0, 1), repeat=p):
-        sg = np.array(signs, float)
-        A = sg != 0
-        if A.any():
-            w = np.zeros(p)
-            w[A] = np.linalg.lstsq(G[np.ix_(A, A)] + l2 * np.eye(A.sum()),
-                                   c[A] - l1 * sg[A], rcond=None)[0]
-            if positive:
-                w = np.maximum(w, 0.0)      # still feasible
-            best = min(best, P_centred(w))
-    return best, P, 0.5 * np.sum(s * yc * yc) / n
+    return best, P, null
 
 
 def exact_ridge(X, y, alpha, sw, fit_intercept):

@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 import penalized
-from conftest import make_regression
+from conftest import exact_enet_optimum, make_regression
 
 
 # ---------------------------------------------------------------------------
@@ -435,36 +435,6 @@ def test_dask_degenerate_inputs(case, match):
 # certificates against an exact solve (small p: every sign pattern)
 # ---------------------------------------------------------------------------
 
-def enet_exact(X, y, alpha, l1_ratio, sw=None, fit_intercept=True):
-    """(P*, P) for the elastic net on small p: P* is the minimum of P over the
-    3^p restricted stationary points (sign patterns).  Every candidate is a
-    feasible point and the optimum is one of them, so P(w) - P* for any w is a
-    lower bound on its suboptimality, whatever the rounding of the solves."""
-    import itertools
-    n, p = X.shape
-    s = np.ones(n) if sw is None else np.asarray(sw, float) * n / np.sum(sw)
-    xm = s @ X / n if fit_intercept else np.zeros(p)
-    ym = s @ y / n if fit_intercept else 0.0
-    Xc, yc = X - xm, y - ym
-    G, c = Xc.T @ (Xc * s[:, None]) / n, Xc.T @ (s * yc) / n
-    l1, l2 = alpha * l1_ratio, alpha * (1 - l1_ratio)
-
-    def P(w):
-        r = yc - Xc @ w
-        return 0.5 * np.sum(s * r * r) / n + l1 * np.abs(w).sum() + 0.5 * l2 * w @ w
-
-    best = P(np.zeros(p))
-    for signs in itertools.product((-1, 0, 1), repeat=p):
-        sg = np.array(signs, float)
-        A = sg != 0
-        if A.any():
-            w = np.zeros(p)
-            w[A] = np.linalg.lstsq(G[np.ix_(A, A)] + l2 * np.eye(A.sum()),
-                                   c[A] - l1 * sg[A], rcond=None)[0]
-            best = min(best, P(w))
-    return best, P
-
-
 def _search_problem(seed):
     """One random problem of the randomized search (near-collinear columns included)."""
     rng = np.random.default_rng(seed)
@@ -493,7 +463,7 @@ def _certificate_holds(seed, precompute):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est.fit(X, y, sample_weight=sw)
-    p_star, P = enet_exact(X, y, alpha, l1r, sw, fi)
+    p_star, P, _ = exact_enet_optimum(X, y, alpha, l1r, sw, fi)
     sub = P(est.coef_) - p_star
     return sub <= est.dual_gap_ + 1e-13 * max(p_star, 1e-300), (sub, est.dual_gap_)
 
