@@ -17,6 +17,7 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
+from ._group import GroupElasticNet, GroupLasso, group_enet_path, group_lasso_path
 from ._multitask import (MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path,
                          multitask_lasso_path)
 from ._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
@@ -45,6 +46,8 @@ def get_include():
 __all__ = [
                            "ElasticNet",
                            "ElasticNetCV",
+                           "GroupElasticNet",
+                           "GroupLasso",
                            "Lasso",
                            "LassoCV",
                            "LogisticRegression",
@@ -60,6 +63,8 @@ __all__ = [
                            "__version__",
                            "enet_path",
                            "get_include",
+                           "group_enet_path",
+                           "group_lasso_path",
                            "lasso_path",
                            "logistic_path",
                            "multitask_enet_path",

@@ -2074,4 +2074,4 @@ include "_prox_newton.pxi"
 # ---------------------------------------------------------------------------
 
 include "_core_capi.pxi"
-include "_multitask.pxi"
+include "_group.pxi"

@@ -23,7 +23,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import is_count, path_alphas
-from ._core import Design, multitask_enet_solve
+from ._core import Design, group_enet_solve, group_gram_eigen, multitask_enet_solve
 from ._enet import (NonFiniteError, alpha_grid, check_magnitudes, check_target_magnitude,
                     warn_unconverged)
 from ._progress import path_progress
@@ -62,8 +62,9 @@ class MultiTaskProblem:
     dtype; sample_weight summing to n, or None.
     """
 
-    def __init__(self, X, Y, sample_weight=None, fit_intercept=True):
+    def __init__(self, X, Y, sample_weight=None, fit_intercept=True, grouping=None):
         self.X = X
+        self.grouping = grouping
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
         self.fit_intercept = fit_intercept
@@ -80,19 +81,34 @@ class MultiTaskProblem:
         check_target_magnitude(self.yy, self.Y)
         self._Yc = Yc
         self._xty_norm = None
+        # the groups' Gram eigendecompositions, once for the whole path
+        self.eigen = (None if grouping is None
+                      else group_gram_eigen(self.design, grouping.ptr, grouping.cols))
 
     def xty_norm(self):
-        """||X_c,j^T S Y_c||_2 for every feature j (one pass over X per task)."""
+        """||X_c,g^T S Y_c||_F / omega_g for every block g (a feature, or a group of
+        the grouping), one pass over X per task."""
         if self._xty_norm is None:
             C = np.empty((self.n_features, self.n_tasks))
             for t in range(self.n_tasks):
                 C[:, t] = self.design.correlations(
                     np.ascontiguousarray(self._Yc[:, t], dtype=self.dtype))
-            self._xty_norm = np.sqrt(np.sum(C * C, axis=1))
+            sq = np.sum(C * C, axis=1)
+            if self.grouping is not None:
+                sq = self.grouping.block_sums(sq) / self.grouping.weights ** 2
+            self._xty_norm = np.sqrt(sq)
         return self._xty_norm
 
+    def solve(self, W, R, l1, l2, **options):
+        """One point of the path in place: the native block solver for these blocks."""
+        if self.grouping is None:
+            return multitask_enet_solve(self.design, W, R, self.Y, l1, l2, **options)
+        g = self.grouping
+        return group_enet_solve(self.design, W, R, self.Y, l1, l2, g.ptr, g.cols, g.weights,
+                                self.eigen, **options)
+
     def alpha_max(self, l1_ratio):
-        """Smallest alpha with W = 0 optimal: max_j ||X_c,j^T S Y_c|| / (n * l1_ratio)."""
+        """Smallest alpha with W = 0 optimal: max_g ||X_c,g^T S Y_c|| / (n omega_g l1_ratio)."""
         if l1_ratio <= 0:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid.")
@@ -146,9 +162,8 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     finite = True
     for k, alpha in enumerate(alphas):
         l1, l2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
-        info = multitask_enet_solve(problem.design, W, R, problem.Y, l1, l2, tol_abs=tol_abs,
-                                    max_epochs=max_iter, screening=screening,
-                                    working_set=working_set)
+        info = problem.solve(W, R, l1, l2, tol_abs=tol_abs, max_epochs=max_iter,
+                             screening=screening, working_set=working_set)
         finite &= bool(np.isfinite(info["primal"]))
         coefs[:, :, k] = W.T
         gaps[k] = problem.exact_gap(info["gap"], W, l1) / n

@@ -1,0 +1,42 @@
+"""adelie's grpnet (gaussian group Lasso) for group_lasso.py, in adelie's numpy < 2 venv.
+
+    /work/venvs/adelie/bin/python benchmarks/adelie_group_runner.py IN.npz OUT.npz
+
+IN holds X, y, starts (first feature of each group), weights and alphas (our
+scaling: 1/(2n) ||y - Xw - b||^2 + alpha sum_g omega_g ||w_g||).  adelie's
+gaussian loss with its default weights 1/n is 1/(2n) ||y - eta||^2 and its
+penalty lambda sum_g omega_g ||w_g|| at alpha=1, so lambda = alpha.  Only
+grpnet is timed; OUT gets coefs (p, n_alphas), intercepts and the median time.
+"""
+
+import argparse
+import time
+
+import adelie as ad
+import numpy as np
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("inp")
+    ap.add_argument("out")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    z = np.load(args.inp)
+    X = np.asfortranarray(z["X"])
+    y, alphas = z["y"], z["alphas"]
+    times = []
+    for _ in range(args.repeats):
+        t0 = time.perf_counter()
+        state = ad.grpnet(X=X, glm=ad.glm.gaussian(y), groups=z["starts"],
+                          penalty=z["weights"], lmda_path=alphas, tol=1e-12,
+                          early_exit=False, progress_bar=False, n_threads=1,
+                          intercept=True)
+        times.append(time.perf_counter() - t0)
+    coefs = np.asarray(state.betas.todense()).T
+    np.savez(args.out, coefs=coefs, intercepts=np.asarray(state.intercepts),
+             time=np.median(times))
+
+
+if __name__ == "__main__":
+    main()

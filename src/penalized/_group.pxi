@@ -1,0 +1,703 @@
+# Included at the end of _core.pyx: the group elastic net by block coordinate
+# descent.  One solver serves the multi-task models (a block is a row of W:
+# one column, T tasks) and user-defined groups of columns (a block is G_g x T).
+#
+# Unscaled problem, for T tasks, W (p x T), groups G_1..G_m partitioning the
+# columns with weights omega_g > 0, Y (n x T), sample weights s summing to n,
+# columns and targets centred implicitly (as in the core):
+#
+#     F(W) = 1/2 sum_i s_i ||y_c,i - x_c,i W||^2 + l1 sum_g omega_g ||W_g||_F
+#            + l2/2 ||W||_F^2
+#
+# l1 = n alpha l1_ratio, l2 = n alpha (1 - l1_ratio); F / n is the objective
+# of scikit-learn's MultiTaskElasticNet (singleton groups, omega = 1) and of
+# the group elastic net (T = 1).  Block coordinate descent (Tseng 2001) over
+# the groups of Yuan & Lin (2006) (rows across tasks: Obozinski, Taskar,
+# Jordan 2010), with Celer's working sets (Massias, Gramfort, Salmon 2018) and
+# gap-safe screening of groups (Ndiaye, Fercoq, Gramfort, Salmon 2017).  Each
+# block step is the exact minimiser of F in W_g (the eigendecomposition of the
+# group's Gram block, computed once per design, turns it into a scalar secular
+# equation, as adelie solves its groups; Yang & Zou 2015 majorise instead).
+# The column access, the working-set ranking and the workspace come from the
+# core; only the block pieces are here.
+#
+# Layout: W is C-ordered (p, T) so that row j is contiguous; the residual R is
+# F-ordered (n, T) so that task t's residual is one contiguous column.  As in
+# the core, the stored residual of task t is r_t + shift_t (the intercept's
+# running offset): a sparse column update stays sparse.
+
+
+cdef struct grp_t:
+    # The blocks.  ``ptr == NULL``: singleton groups (group g is column g, omega
+    # = 1, lmax = col_sqnorm), the multi-task models' rows.
+    Py_ssize_t n_groups
+    Py_ssize_t max_size
+    const Py_ssize_t *ptr     # n_groups + 1 offsets into cols
+    const Py_ssize_t *cols    # the columns, group after group
+    const double *weight      # omega_g > 0 (NULL: 1)
+    const double *lmax        # largest eigenvalue of H_g = X_c,g^T S X_c,g
+    const double *eig         # eigenvalues of H_g, ascending, at ptr[g] (length p)
+    const double *Q           # eigenvectors, column-major m_g x m_g, at qoff[g]
+    const Py_ssize_t *qoff
+
+
+cdef inline Py_ssize_t _gsize(const grp_t *G, Py_ssize_t g) noexcept nogil:
+    return 1 if G.ptr == NULL else G.ptr[g + 1] - G.ptr[g]
+
+
+cdef inline Py_ssize_t _gcol(const grp_t *G, Py_ssize_t g, Py_ssize_t k) noexcept nogil:
+    return g if G.ptr == NULL else G.cols[G.ptr[g] + k]
+
+
+cdef inline double _gweight(const grp_t *G, Py_ssize_t g) noexcept nogil:
+    return 1.0 if G.weight == NULL else G.weight[g]
+
+
+cdef struct mt_gap_t:
+    double primal       # F(W)
+    double gap          # F(W) - best dual value (the better of the two below)
+    double gap_aug      # F(W) - D at theta = scale [R; -sqrt(l2) W] (drives screening)
+    double scale        # scale of that dual point
+
+
+cdef inline double _block_corr(const design_t *D, Py_ssize_t j, const floating *R,
+                               const double *sr, double mult, Py_ssize_t T,
+                               double *g) noexcept nogil:
+    """g_t = x_c,j^T S r_t for every task (one column dot per task); returns ||g||^2.
+
+    mult * sr[t] is sum_i s_i of the stored residual of task t: the exact sums
+    (mult = 1) at a gap check, or n shift_t (sr = shift, mult = n) inside an
+    epoch, where the stored residual is r_t + shift_t with sum_i s_i r_t,i = 0.
+    """
+    cdef Py_ssize_t t
+    cdef double acc = 0.0
+    for t in range(T):
+        g[t] = _centred_wdot(D, j, R + t * D.n, mult * sr[t])
+        acc += g[t] * g[t]
+    return acc
+
+
+cdef inline double _group_corr(const design_t *D, const grp_t *G, Py_ssize_t g,
+                               const floating *R, const double *sr, double mult,
+                               Py_ssize_t T, double *C) noexcept nogil:
+    """C = X_c,g^T S R (m_g x T, row k for column k of the group); returns ||C||_F^2."""
+    cdef Py_ssize_t k
+    cdef double acc = 0.0
+    for k in range(_gsize(G, g)):
+        acc += _block_corr(D, _gcol(G, g, k), R, sr, mult, T, C + k * T)
+    return acc
+
+
+cdef inline void _move_column(const design_t *D, Py_ssize_t j, Py_ssize_t t, Py_ssize_t T,
+                              double delta, floating *W, floating *R,
+                              double *shift) noexcept nogil:
+    """W_jt += delta, and the stored residual of task t with it."""
+    if delta == 0.0:
+        return
+    _col_axpy(D, j, -delta, R + t * D.n)
+    if D.x_mean != NULL:
+        shift[t] -= delta * D.x_mean[j]
+    W[j * T + t] = <floating>(W[j * T + t] + delta)
+
+
+cdef double _secular_root(const double *a, const double *b2, Py_ssize_t m, double tau,
+                          double bnorm, double amin, double amax) noexcept nogil:
+    """The mu > 0 with h(mu) = sum_k b2_k mu^2 / (a_k + mu)^2 = tau^2.
+
+    For a_k >= 0 and bnorm^2 = sum_k b2_k > tau^2 > 0 (b2_k = 0 where a_k = 0):
+    h increases from 0 to bnorm^2, and bounding every a_k by amin and amax
+    brackets the root in [amin tau, amax tau] / (bnorm - tau).  Newton's
+    method on h, safeguarded by bisection inside the bracket.
+    """
+    cdef Py_ssize_t k, it
+    cdef double lo = amin * tau / (bnorm - tau), hi = amax * tau / (bnorm - tau)
+    cdef double mu = hi, h, dh, r, nxt
+    for it in range(100):
+        h = 0.0
+        dh = 0.0
+        for k in range(m):
+            if b2[k] == 0.0:
+                continue
+            r = mu / (a[k] + mu)
+            h += b2[k] * r * r
+            dh += 2.0 * b2[k] * r * a[k] / ((a[k] + mu) * (a[k] + mu))
+        if h > tau * tau:
+            hi = mu
+        else:
+            lo = mu
+        nxt = mu - (h - tau * tau) / dh if dh > 0.0 else 0.5 * (lo + hi)
+        if not (nxt > lo and nxt < hi):
+            nxt = 0.5 * (lo + hi)
+        if fabs(nxt - mu) <= 1e-15 * mu or hi - lo <= 1e-15 * hi:
+            return nxt
+        mu = nxt
+    return mu
+
+
+cdef void _group_step(const design_t *D, const grp_t *G, Py_ssize_t g, floating *W,
+                      floating *R, double *shift, Py_ssize_t T, double l1, double l2,
+                      double *buf) noexcept nogil:
+    """Exact minimisation of F in the block W_g (the others fixed).
+
+    With H = X_c,g^T S X_c,g = Q diag(e) Q^T and V = X_c,g^T S R + H W_g,
+    the block problem is min_U 1/2 tr(U^T H U) - tr(V^T U) + tau ||U||_F
+    + l2/2 ||U||_F^2, tau = l1 omega_g: U = 0 iff ||V||_F <= tau, else, in the
+    eigenbasis (B = Q^T V, a_k = e_k + l2), row k of Q^T U is B_k / (a_k + mu)
+    with mu = tau / ||U||_F the root of the secular equation (``_secular_root``).
+    Directions with e_k = 0 (and l2 = 0) leave F's smooth part unchanged, so the
+    penalty puts U's component there at 0.  A single column (a multi-task row)
+    is the closed form BST(W_j + X_c,j^T S R / L_j, tau / L_j) / (1 + l2 / L_j),
+    L_j = ||x_c,j||_S^2, block soft-thresholding BST(u, c) = max(0, 1 - c/||u||) u.
+    ``buf`` holds 2 m_g T + 2 m_g doubles.
+    """
+    cdef Py_ssize_t m = _gsize(G, g), k, l, t, j
+    cdef double tau = l1 * _gweight(G, g), nv = 0.0, L, factor, u, z, mu = 0.0
+    cdef double amin = INFINITY, amax = 0.0, floor_e
+    cdef double *C
+    cdef double *B
+    cdef double *b2
+    cdef double *a
+    cdef const double *Q
+    cdef const double *e
+    cdef floating *Wj
+    if m == 1:
+        j = _gcol(G, g, 0)
+        L = D.col_sqnorm[j]
+        if L <= 0.0:
+            return
+        Wj = W + j * T
+        _block_corr(D, j, R, shift, D.sw_sum, T, buf)
+        for t in range(T):
+            buf[t] += L * Wj[t]
+            nv += buf[t] * buf[t]
+        nv = sqrt(nv)
+        factor = (1.0 - tau / nv) / (L + l2) if nv > tau else 0.0
+        for t in range(T):
+            _move_column(D, j, t, T, factor * buf[t] - Wj[t], W, R, shift)
+        return
+    C = buf
+    B = buf + m * T
+    b2 = B + m * T
+    a = b2 + m
+    Q = G.Q + G.qoff[g]
+    e = G.eig + G.ptr[g]
+    floor_e = 1e-12 * G.lmax[g]
+    _group_corr(D, G, g, R, shift, D.sw_sum, T, C)
+    for l in range(m):
+        b2[l] = 0.0
+        a[l] = e[l] + l2
+        for t in range(T):
+            u = 0.0
+            z = 0.0
+            for k in range(m):
+                u += Q[l * m + k] * C[k * T + t]
+                z += Q[l * m + k] * W[_gcol(G, g, k) * T + t]
+            B[l * T + t] = u + e[l] * z if e[l] > floor_e or l2 > 0.0 else 0.0
+            b2[l] += B[l * T + t] * B[l * T + t]
+        nv += b2[l]
+        if b2[l] > 0.0:
+            amin = a[l] if a[l] < amin else amin
+            amax = a[l] if a[l] > amax else amax
+    nv = sqrt(nv)
+    if nv <= tau or amax <= 0.0:
+        for l in range(m * T):
+            B[l] = 0.0
+    else:
+        if tau > 0.0:
+            mu = _secular_root(a, b2, m, tau, nv, amin, amax)
+        for l in range(m):
+            for t in range(T):
+                B[l * T + t] = B[l * T + t] / (a[l] + mu) if b2[l] > 0.0 else 0.0
+    # U = Q (Q^T U); move each entry of the block to it
+    for k in range(m):
+        j = _gcol(G, g, k)
+        for t in range(T):
+            u = 0.0
+            for l in range(m):
+                u += Q[l * m + k] * B[l * T + t]
+            _move_column(D, j, t, T, u - W[j * T + t], W, R, shift)
+
+
+cdef void _mt_fold_shift(const design_t *D, floating *R, double *shift,
+                         Py_ssize_t T) noexcept nogil:
+    """Make the stored residuals equal r_t again (r_t -= shift_t, shift_t = 0)."""
+    cdef Py_ssize_t t
+    for t in range(T):
+        _fold_shift(D, R + t * D.n, &shift[t])
+
+
+cdef double _block_sqnorm(const grp_t *G, Py_ssize_t g, const floating *W,
+                          Py_ssize_t T) noexcept nogil:
+    """||W_g||_F^2."""
+    cdef Py_ssize_t k, t
+    cdef const floating *Wj
+    cdef double acc = 0.0
+    for k in range(_gsize(G, g)):
+        Wj = W + _gcol(G, g, k) * T
+        for t in range(T):
+            acc += <double>Wj[t] * Wj[t]
+    return acc
+
+
+cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floating *W,
+                                 floating *R, double *shift, const floating *Y,
+                                 Py_ssize_t T, double l1, double l2, const Py_ssize_t *cand,
+                                 Py_ssize_t n_cand, double *dnorm, double *C,
+                                 double *sr) noexcept nogil:
+    """Duality gap of F restricted to the groups ``cand`` (W = 0 elsewhere).
+
+    ``C`` holds max_size x T doubles, ``sr`` T.  Fills dnorm[g] =
+    ||X_c,g^T S R - l2 W_g||_F for g in cand (the augmented design's dual
+    norm, used by screening and ranking).  Two dual points:
+    * theta = scale [R; -sqrt(l2) W], the elastic net as a group Lasso on the
+      augmented design [X; sqrt(l2) I], scale = min(1, l1 / max_g dnorm_g / omega_g):
+          F - D_aug = (1 - scale)^2/2 R.S R + l1 sum_g omega_g ||W_g|| - scale <W, C>
+                      + (1 + scale^2) l2/2 ||W||^2
+    * if l2 > 0, the exact Fenchel dual at theta = R:
+          F - D_f = l1 sum_g omega_g ||W_g|| + l2/2 ||W||^2 - <W, C>
+                    + sum_g (||C_g|| - l1 omega_g)_+^2 / (2 l2)
+    with C_g = X_c,g^T S R.  Both are written with Y_c.S R = R.S R + <W, C>,
+    from terms that vanish at the optimum, so the gap is not the rounding
+    noise of two numbers of size R.S R (see ``_dual_point``).
+    """
+    cdef mt_gap_t out
+    cdef Py_ssize_t i, g, k, q, t, j, nnz_all = 0, nnz_cand = 0
+    cdef double rr = 0.0, ry = 0.0, wc = 0.0, l1w = 0.0, l2sq = 0.0, fench = 0.0
+    cdef double top = 0.0, cn, an, rowsq, v, sc, tau
+    cdef const floating *s = <const floating *>D.sw
+    cdef const floating *r
+    cdef const floating *y
+    _mt_fold_shift(D, R, shift, T)
+    for t in range(T):
+        r = R + t * D.n
+        y = Y + t * D.n
+        sr[t] = 0.0
+        for i in range(D.n):
+            v = <double>r[i] if s == NULL else <double>s[i] * r[i]
+            rr += v * r[i]
+            ry += v * y[i]
+            sr[t] += v
+    for g in range(G.n_groups):
+        rowsq = _block_sqnorm(G, g, W, T)
+        if rowsq > 0.0:
+            nnz_all += 1
+            l1w += _gweight(G, g) * sqrt(rowsq)
+            l2sq += rowsq
+    for q in range(n_cand):
+        g = cand[q]
+        # exact centring even if sum_i s_i r_t,i drifted from 0
+        cn = _group_corr(D, G, g, R, sr, 1.0, T, C)
+        an = 0.0
+        rowsq = 0.0
+        for k in range(_gsize(G, g)):
+            j = _gcol(G, g, k)
+            for t in range(T):
+                v = C[k * T + t] - l2 * W[j * T + t]
+                an += v * v
+                rowsq += <double>W[j * T + t] * W[j * T + t]
+                wc += W[j * T + t] * C[k * T + t]
+        if rowsq > 0.0:
+            nnz_cand += 1
+        dnorm[g] = sqrt(an)
+        tau = _gweight(G, g)
+        if dnorm[g] > top * tau:
+            top = dnorm[g] / tau
+        tau *= l1
+        if l2 > 0.0:
+            cn = sqrt(cn)
+            if cn > tau:
+                # divide before squaring (no underflow near 1e-150, see _dual_point)
+                fench += (cn - tau) * ((cn - tau) / (2.0 * l2))
+    if nnz_cand != nnz_all:
+        # non-zero blocks outside cand: <W, C> from Y_c.S R = R.S R + <W, C>
+        wc = ry - rr
+    out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq
+    sc = 1.0
+    if l1 > 0.0 and top > l1:
+        sc = l1 / top
+    out.scale = sc
+    if l1 > 0.0:
+        out.gap_aug = (0.5 * (1.0 - sc) * (1.0 - sc) * rr + l1 * l1w - sc * wc
+                       + 0.5 * (1.0 + sc * sc) * l2 * l2sq)
+    else:
+        out.gap_aug = INFINITY
+    out.gap = out.gap_aug
+    if l2 > 0.0:
+        v = l1 * l1w + 0.5 * l2 * l2sq - wc + fench
+        if v < out.gap:
+            out.gap = v
+    return out
+
+
+cdef Py_ssize_t _group_screen(const design_t *D, const grp_t *G, floating *W, floating *R,
+                              double *shift, Py_ssize_t T, Py_ssize_t *cand,
+                              Py_ssize_t n_cand, const double *dnorm, double scale,
+                              double gap_aug, double l1, double l2) noexcept nogil:
+    """Gap-safe sphere test for groups (Ndiaye et al. 2017).
+
+    The dual optimum lies within sqrt(2 gap_aug) of theta = scale [R; -sqrt(l2) W],
+    and the augmented block [X_c,g; sqrt(l2) I] has spectral norm sqrt(lmax_g + l2),
+    so scale dnorm_g + sqrt(lmax_g + l2) sqrt(2 gap_aug) < l1 omega_g proves
+    W_g = 0 at the optimum.  Such groups leave cand (zeroed in W and R).
+    """
+    cdef Py_ssize_t q, g, k, t, j, m = 0
+    cdef double radius = sqrt(2.0 * gap_aug) if gap_aug > 0.0 else 0.0
+    for q in range(n_cand):
+        g = cand[q]
+        if scale * dnorm[g] + sqrt(G.lmax[g] + l2) * radius < l1 * _gweight(G, g):
+            for k in range(_gsize(G, g)):
+                j = _gcol(G, g, k)
+                for t in range(T):
+                    _move_column(D, j, t, T, -W[j * T + t], W, R, shift)
+        else:
+            cand[m] = g
+            m += 1
+    return m
+
+
+cdef Py_ssize_t _group_nonzero(const grp_t *G, const floating *W, Py_ssize_t T,
+                               const Py_ssize_t *cand, Py_ssize_t n_cand,
+                               floating *nz) noexcept nogil:
+    """nz[g] = 1 if block g of W is non-zero else 0, for g in cand; returns their count."""
+    cdef Py_ssize_t q, g, count = 0
+    for q in range(n_cand):
+        g = cand[q]
+        nz[g] = 1.0 if _block_sqnorm(G, g, W, T) > 0.0 else 0.0
+        if nz[g] != 0.0:
+            count += 1
+    return count
+
+
+cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, floating *R,
+                               const floating *Y, Py_ssize_t T, double l1, double l2,
+                               double tol_abs, Py_ssize_t max_epochs, bint screening,
+                               bint use_ws, Py_ssize_t p0, double inner_ratio,
+                               Py_ssize_t gap_freq, workspace_t *wk, double *shift,
+                               double *buf, double *sr, floating *nz) noexcept nogil:
+    """Block coordinate descent with working sets and gap-safe screening.
+
+    Outer loop (Celer): gap over the groups still in play; stop at
+    gap <= tol_abs; screen; rank the rest by (l1 omega_g - scale dnorm_g) /
+    sqrt(lmax_g) (non-zero groups first, via the core's bounded heap) and solve
+    the closest ws_size groups (p0 first, then 2 nnz, doubled while the gap is
+    not halved) until their gap, checked every ``gap_freq`` epochs, is below
+    inner_ratio times the outer gap.  ``buf`` holds 2 max_size T + 2 max_size
+    doubles, ``shift`` and ``sr`` T.
+    """
+    cdef solve_info_t info
+    cdef mt_gap_t gp, gi
+    cdef double inner_tol, prev_gap = INFINITY
+    cdef double *dnorm = wk.corr[0]
+    cdef Py_ssize_t g, k, t, m, n_cand = 0, n_nnz, ws_size = 0, ep, q
+    cdef bint all_in, heavy
+    cdef pen_t rank_pen     # the ranking's penalty: key (l1 omega_g - dnorm_g) / sqrt(lmax_g)
+    cdef design_t groups_view = D[0]   # the ranking sees one "column" per group
+    groups_view.col_sqnorm = G.lmax
+    groups_view.p = G.n_groups
+    memset(&rank_pen, 0, sizeof(pen_t))
+    rank_pen.l1 = l1
+    rank_pen.f1 = G.weight
+    info.interrupted = False
+    info.n_epochs = 0
+    info.n_screened = 0
+    info.n_outer = 0
+    info.n_newton = 0
+    for t in range(T):
+        shift[t] = 0.0
+    for g in range(G.n_groups):
+        nz[g] = 0.0
+        if G.lmax[g] > 0.0:
+            wk.cand[n_cand] = g
+            n_cand += 1
+        else:
+            for k in range(_gsize(G, g)):
+                for t in range(T):
+                    W[_gcol(G, g, k) * T + t] = 0.0   # centred columns are 0: R is unchanged
+
+    while True:
+        gp = _group_duality_gap(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm,
+                                buf, sr)
+        info.gap = gp.gap
+        info.primal = gp.primal
+        if gp.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted:
+            break
+        info.n_outer += 1
+        if screening and l1 > 0.0:
+            m = _group_screen(D, G, W, R, shift, T, wk.cand, n_cand, dnorm, gp.scale,
+                              gp.gap_aug, l1, l2)
+            info.n_screened += n_cand - m
+            n_cand = m
+        n_nnz = _group_nonzero(G, W, T, wk.cand, n_cand, nz)
+        if use_ws and l1 > 0.0:
+            if ws_size == 0:
+                ws_size = p0
+            elif gp.gap > 0.5 * prev_gap:
+                ws_size = 2 * ws_size     # the gap stalls: grow the set
+            else:
+                ws_size = 2 * n_nnz if 2 * n_nnz > p0 else p0
+            if ws_size < 2 * n_nnz:
+                ws_size = 2 * n_nnz
+        else:
+            ws_size = n_cand
+        # ranking key: the core's with corr = dnorm, l2 = 0 and the non-zero
+        # indicator as w
+        ws_size = _select_working_set(&groups_view, nz, wk.cand, n_cand, dnorm, nz,
+                                      gp.scale, &rank_pen, ws_size, wk)
+        prev_gap = gp.gap
+        all_in = ws_size == n_cand
+        inner_tol = tol_abs if all_in else inner_ratio * gp.gap
+        if inner_tol < tol_abs:
+            inner_tol = tol_abs
+        heavy = ws_size * G.max_size * D.n * T > 1000000
+        ep = 0
+        while info.n_epochs < max_epochs:
+            for q in range(ws_size):
+                _group_step(D, G, wk.ws[q], W, R, shift, T, l1, l2, buf)
+            info.n_epochs += 1
+            ep += 1
+            if (heavy or ep % gap_freq == 0) and _interrupted():
+                info.interrupted = True
+                break
+            if ep % gap_freq == 0:
+                gi = _group_duality_gap(D, G, W, R, shift, Y, T, l1, l2, wk.ws, ws_size,
+                                        dnorm, buf, sr)
+                if gi.gap <= inner_tol:
+                    break
+    _mt_fold_shift(D, R, shift, T)
+    return info
+
+
+cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
+                             floating[::1, :] R, const floating[::1, :] Y, double l1,
+                             double l2, double tol_abs, Py_ssize_t max_epochs,
+                             bint screening, bint working_set, Py_ssize_t p0,
+                             Py_ssize_t gap_freq, double inner_ratio, str name):
+    """Check the arrays against the design, allocate, run _group_solve without the GIL."""
+    cdef design_t *D = &design.d
+    cdef Py_ssize_t p = D.p, n = D.n, T = W.shape[1]
+    cdef solve_info_t info
+    cdef workspace_t wk
+    cdef Py_ssize_t isz = sizeof(float) if floating is float else sizeof(double)
+    cdef Py_ssize_t nbuf = (2 * G.max_size + 2) * (T + 1) + 2 * T
+    cdef double *buf = NULL
+    cdef floating *nz = NULL
+    if floating is float:
+        expected = np.float32
+    else:
+        expected = np.float64
+    if np.dtype(design.dtype) != expected:
+        raise TypeError("W/R/Y dtype does not match the design dtype %s" % design.dtype)
+    if D.kind == PZ_GRAM:
+        raise ValueError(f"{name} needs a dense or CSC design")
+    if (W.shape[0] != p or R.shape[0] != n or R.shape[1] != T or Y.shape[0] != n
+            or Y.shape[1] != T):
+        raise ValueError(f"{name}: array shapes do not match the design")
+    if T < 1 or p < 1 or n < 1:
+        raise ValueError(f"{name}: empty problem")
+    if l1 < 0 or l2 < 0:
+        raise ValueError("penalties must be non-negative")
+    if max_epochs < 0 or gap_freq < 1 or p0 < 1:
+        raise ValueError("max_epochs >= 0, gap_freq >= 1 and p0 >= 1 are required")
+    cdef bint ok = _workspace_alloc(&wk, p, n, isz, False, False, False, 0, False,
+                                    False, False)
+    try:
+        buf = <double *>malloc(nbuf * sizeof(double))
+        nz = <floating *>malloc(p * sizeof(floating))
+        if not ok or buf == NULL or nz == NULL:
+            raise MemoryError()
+        with nogil:
+            info = _group_solve(D, G, &W[0, 0], &R[0, 0], &Y[0, 0], T, l1, l2, tol_abs,
+                                max_epochs, screening, working_set, p0, inner_ratio,
+                                gap_freq, &wk, buf, buf + 2 * T, buf + T, nz)
+    finally:
+        free(buf)
+        free(nz)
+        _workspace_free(&wk, False)
+    if info.interrupted:
+        raise KeyboardInterrupt("block coordinate descent interrupted")
+    return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
+            "n_screened": info.n_screened, "n_outer": info.n_outer}
+
+
+def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
+                         const floating[::1, :] Y, double l1, double l2,
+                         double tol_abs=0.0, Py_ssize_t max_epochs=1000,
+                         bint screening=True, bint working_set=True, Py_ssize_t p0=10,
+                         Py_ssize_t gap_freq=10, double inner_ratio=0.3):
+    """Minimise the unscaled multi-task elastic net F(W) in place (see above):
+    singleton groups, the rows of W.
+
+    Parameters
+    ----------
+    design : Design (DENSE or CSC; not GRAM).
+    W : (p, T) C-ordered coefficients, warm start on entry, solution on exit.
+    R : (n, T) F-ordered residual Y_c - X_c W for the entry W (updated).
+    Y : (n, T) F-ordered raw targets (only for the gap's fallback when rows
+        of W outside the candidates are non-zero).
+    l1, l2 : n alpha l1_ratio and n alpha (1 - l1_ratio).
+    tol_abs : stop once the duality gap of F is <= tol_abs.
+    max_epochs : bound on block-coordinate passes (over the working set).
+    p0, gap_freq, inner_ratio : first working-set size, epochs between gap
+        checks, subproblem tolerance as a fraction of the outer gap.
+
+    Returns
+    -------
+    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer.
+    """
+    cdef grp_t G
+    memset(&G, 0, sizeof(grp_t))
+    G.n_groups = design.d.p
+    G.max_size = 1
+    G.lmax = design.d.col_sqnorm
+    return _run_group_solve(design, &G, W, R, Y, l1, l2, tol_abs, max_epochs, screening,
+                            working_set, p0, gap_freq, inner_ratio, "multitask_enet_solve")
+
+
+def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
+                     const floating[::1, :] Y, double l1, double l2,
+                     const Py_ssize_t[::1] group_ptr, const Py_ssize_t[::1] group_cols,
+                     const double[::1] group_weights, dict eigen,
+                     double tol_abs=0.0, Py_ssize_t max_epochs=1000,
+                     bint screening=True, bint working_set=True, Py_ssize_t p0=10,
+                     Py_ssize_t gap_freq=10, double inner_ratio=0.3):
+    """Minimise the unscaled group elastic net F(W) in place (see above).
+
+    The groups are given as CSR-like ``group_ptr`` (n_groups + 1, from 0 to p)
+    and ``group_cols`` (a permutation of 0..p-1): group g is
+    group_cols[group_ptr[g]:group_ptr[g + 1]].  ``group_weights`` are the
+    omega_g > 0; ``eigen`` is :func:`group_gram_eigen`'s result for this
+    design and these groups.  The caller guarantees this (the estimators
+    validate it); the other arguments are as :func:`multitask_enet_solve`'s.
+    """
+    cdef grp_t G
+    cdef Py_ssize_t g, mmax = 1
+    cdef const double[::1] lmax = eigen["lmax"]
+    cdef const double[::1] values = eigen["values"]
+    cdef const double[::1] vectors = eigen["vectors"]
+    cdef const Py_ssize_t[::1] offsets = eigen["offsets"]
+    n_groups = group_ptr.shape[0] - 1
+    if (n_groups < 1 or group_cols.shape[0] != design.d.p
+            or group_weights.shape[0] != n_groups or lmax.shape[0] != n_groups
+            or offsets.shape[0] != n_groups or values.shape[0] != design.d.p):
+        raise ValueError("group_enet_solve: group arrays do not match the design")
+    for g in range(n_groups):
+        if group_ptr[g + 1] - group_ptr[g] > mmax:
+            mmax = group_ptr[g + 1] - group_ptr[g]
+    memset(&G, 0, sizeof(grp_t))
+    G.n_groups = n_groups
+    G.max_size = mmax
+    G.ptr = &group_ptr[0]
+    G.cols = &group_cols[0]
+    G.weight = &group_weights[0]
+    G.lmax = &lmax[0]
+    G.eig = &values[0]
+    G.Q = &vectors[0]
+    G.qoff = &offsets[0]
+    return _run_group_solve(design, &G, W, R, Y, l1, l2, tol_abs, max_epochs, screening,
+                            working_set, p0, gap_freq, inner_ratio, "group_enet_solve")
+
+
+cdef bint _group_gram(const design_t *D, const Py_ssize_t *cols, Py_ssize_t m,
+                      floating *col, double *H) noexcept nogil:
+    """H = X_c,g^T S X_c,g (column-major m x m) for the columns ``cols``.
+
+    Column b is spread into the dense buffer ``col`` (n, zero on entry and
+    exit), then H_ab = x_c,a^T S x_b = x_c,a^T S x_c,b (the S-weighted centred
+    columns are S-orthogonal to constants) by the core's column access.
+    """
+    cdef Py_ssize_t a, b, i
+    cdef double sr
+    cdef const floating *s = <const floating *>D.sw
+    for b in range(m):
+        _col_axpy(D, cols[b], 1.0, col)
+        sr = 0.0
+        for i in range(D.n):
+            sr += col[i] if s == NULL else <double>s[i] * col[i]
+        for a in range(b, m):
+            H[b * m + a] = _centred_wdot(D, cols[a], col, sr)
+        for i in range(D.n):
+            col[i] = 0.0
+    for b in range(m):
+        for a in range(b + 1, m):
+            H[a * m + b] = H[b * m + a]
+    return True
+
+
+cdef int _group_eigen_all(const design_t *D, const Py_ssize_t *ptr, const Py_ssize_t *cols,
+                          Py_ssize_t n_groups, double *values, double *vectors,
+                          const Py_ssize_t *offsets, double *lmax, floating *col,
+                          double *work, int lwork) noexcept nogil:
+    """Eigendecomposition of every group's Gram block; LAPACK's info (0 = success)."""
+    cdef Py_ssize_t g, k, m
+    cdef int mm, info = 0
+    cdef char jobz = b'V', uplo = b'L'
+    cdef double *Q
+    for g in range(n_groups):
+        m = ptr[g + 1] - ptr[g]
+        Q = vectors + offsets[g]
+        _group_gram(D, cols + ptr[g], m, col, Q)
+        if m == 1:
+            values[ptr[g]] = Q[0]
+            Q[0] = 1.0
+        else:
+            mm = <int>m
+            dsyev(&jobz, &uplo, &mm, Q, &mm, values + ptr[g], work, &lwork, &info)
+            if info != 0:
+                return info
+        for k in range(m):
+            if not values[ptr[g] + k] > 0.0:
+                values[ptr[g] + k] = 0.0    # rounding below a PSD matrix's spectrum
+        lmax[g] = values[ptr[g] + m - 1]
+    return 0
+
+
+def group_gram_eigen(Design design, const Py_ssize_t[::1] group_ptr,
+                     const Py_ssize_t[::1] group_cols):
+    """Eigendecompositions of the groups' Gram blocks X_c,g^T S X_c,g.
+
+    Computed once per design and grouping (sum_g m_g^2 n flops, m_g^3 for each
+    decomposition) and reused by every :func:`group_enet_solve` call of a path.
+    Returns a dict of arrays: ``values`` (p, each group's eigenvalues,
+    ascending, at its group_ptr offset), ``vectors`` (sum_g m_g^2, each group's
+    column-major eigenvectors at ``offsets[g]``) and ``lmax`` (n_groups, the
+    largest eigenvalue: the squared spectral norm of X_c,g).
+    """
+    cdef design_t *D = &design.d
+    cdef Py_ssize_t g, n_groups = group_ptr.shape[0] - 1, m, mmax = 1, total = 0
+    if D.kind == PZ_GRAM:
+        raise ValueError("group_gram_eigen needs a dense or CSC design")
+    if n_groups < 1 or group_cols.shape[0] != D.p or group_ptr[n_groups] != D.p:
+        raise ValueError("group_gram_eigen: the groups do not partition the columns")
+    offsets = np.empty(n_groups, dtype=np.intp)
+    for g in range(n_groups):
+        m = group_ptr[g + 1] - group_ptr[g]
+        if m < 1:
+            raise ValueError("group_gram_eigen: empty group")
+        offsets[g] = total
+        total += m * m
+        mmax = m if m > mmax else mmax
+    values = np.zeros(D.p)
+    vectors = np.zeros(total)
+    lmax = np.zeros(n_groups)
+    col = np.zeros(D.n, dtype=design.dtype)
+    cdef int lwork = <int>(3 * mmax + 1)
+    work = np.empty(lwork)
+    cdef double[::1] vv = values, qv = vectors, lv = lmax, wv = work
+    cdef Py_ssize_t[::1] ov = offsets
+    cdef float[::1] c32
+    cdef double[::1] c64
+    cdef int info
+    if design.dtype == np.float32:
+        c32 = col
+        with nogil:
+            info = _group_eigen_all(D, &group_ptr[0], &group_cols[0], n_groups, &vv[0],
+                                    &qv[0], &ov[0], &lv[0], &c32[0], &wv[0], lwork)
+    else:
+        c64 = col
+        with nogil:
+            info = _group_eigen_all(D, &group_ptr[0], &group_cols[0], n_groups, &vv[0],
+                                    &qv[0], &ov[0], &lv[0], &c64[0], &wv[0], lwork)
+    if info != 0:
+        raise np.linalg.LinAlgError(
+            f"the eigendecomposition of a group's Gram block failed (LAPACK info {info})")
+    return {"values": values, "vectors": vectors, "offsets": offsets, "lmax": lmax}

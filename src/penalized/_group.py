@@ -1,0 +1,328 @@
+"""Group Lasso / group elastic net: user-defined groups of features enter or leave together.
+
+Objective, for groups G_1..G_m partitioning the features, weights omega_g > 0
+(default sqrt(|G_g|)), sample weights s normalised to sum n, y (n,) or Y (n, T)::
+
+    1/(2n) * sum_i s_i ||y_i - x_i W - b||^2
+        + alpha * l1_ratio * sum_g omega_g ||W_g||_F + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+
+(Yuan & Lin 2006; the group elastic net; with a 2-D target, the groups are
+shared by the T tasks, W_g the (|G_g|, T) block).  The same native block
+solver as the multi-task models (``_group.pxi``): exact block minimisation
+through each group's Gram eigendecomposition (computed once per fit or path),
+working sets and gap-safe screening of groups, certified by a duality gap.
+``tol`` bounds the gap: a fit is converged when
+gap <= tol * sum_i s_i ||y_i - ybar||^2 / n.
+"""
+
+import numbers
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._alphas import is_count, path_alphas
+from ._enet import alpha_grid
+from ._multitask import MultiTaskProblem, solve_multitask_path
+from ._progress import path_progress
+from ._validation import (check_init, check_sample_weight, check_scalar_param, check_X,
+                          check_y, validate_X)
+from .linear_model import SparseInputMixin, keeps_state_on_error
+
+__all__ = ["GroupElasticNet", "GroupLasso", "Grouping", "group_enet_path",
+           "group_lasso_path"]
+
+
+class Grouping:
+    """A validated partition of the features into groups, with their weights.
+
+    ``ptr`` (n_groups + 1) and ``cols`` (a permutation of the features) are the
+    native layout: group g is ``cols[ptr[g]:ptr[g + 1]]``; ``labels`` (n_features,)
+    gives each feature's group index; ``weights`` the omega_g.
+    """
+
+    def __init__(self, labels, weights):
+        self.labels = labels
+        self.n_groups = int(labels.max()) + 1
+        sizes = np.bincount(labels, minlength=self.n_groups)
+        self.sizes = sizes
+        self.ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
+        self.cols = np.argsort(labels, kind="stable").astype(np.intp)
+        self.weights = weights
+
+    def block_sums(self, per_feature):
+        """sum_{j in G_g} v_j for every group g."""
+        return np.bincount(self.labels, weights=per_feature, minlength=self.n_groups)
+
+    def block_norms(self, coef):
+        """||W_g||_F for every group, coef (n_features,) or (n_tasks, n_features)."""
+        c = np.asarray(coef, dtype=np.float64).reshape(-1, coef.shape[-1])
+        return np.sqrt(self.block_sums(np.sum(c * c, axis=0)))
+
+
+def check_groups(groups, n_features, group_weights=None):
+    """Validate ``groups`` (and ``group_weights``) for n_features; returns a Grouping.
+
+    ``groups`` is one of: an int k (contiguous groups of k features, the last
+    one shorter if k does not divide n_features); an array of n_features
+    labels (features with the same label form a group, groups ordered by
+    their first feature); a list of lists of feature indices that partition
+    0..n_features-1.  ``group_weights``: None (sqrt of each group's size) or
+    n_groups positive finite weights in the groups' order.
+    """
+    if isinstance(groups, numbers.Integral) and not isinstance(groups, bool):
+        if groups < 1:
+            raise ValueError(f"groups as an int is the group size and must be >= 1; got {groups}.")
+        labels = np.arange(n_features) // int(groups)
+    elif isinstance(groups, (list, tuple)) and groups and all(
+            isinstance(g, (list, tuple, np.ndarray)) for g in groups):
+        labels = np.full(n_features, -1, dtype=np.intp)
+        for k, g in enumerate(groups):
+            idx = np.asarray(g)
+            if idx.ndim != 1 or idx.size == 0 or not np.issubdtype(idx.dtype, np.integer):
+                raise ValueError(f"groups[{k}] must be a non-empty list of feature indices; "
+                                 f"got {g!r}.")
+            if idx.min() < 0 or idx.max() >= n_features:
+                raise ValueError(f"groups[{k}] has a feature index outside "
+                                 f"[0, {n_features}); got {g!r}.")
+            if np.any(labels[idx] >= 0) or np.unique(idx).size != idx.size:
+                raise ValueError(f"groups must partition the features: a feature of "
+                                 f"groups[{k}] is already in a group.")
+            labels[idx] = k
+        if np.any(labels < 0):
+            missing = np.flatnonzero(labels < 0)[:5].tolist()
+            raise ValueError(f"groups must partition the features: features {missing} are in "
+                             "no group (give each unpenalized feature its own group, or "
+                             "leave it out of X).")
+    else:
+        arr = np.asarray(groups)
+        if arr.ndim != 1 or arr.shape[0] != n_features:
+            raise ValueError(
+                "groups must be an int (group size), an array of one label per feature "
+                f"(length {n_features}), or a list of lists of feature indices; got "
+                f"{type(groups).__name__} of shape {arr.shape}.")
+        if arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+            raise ValueError("groups has non-finite labels.")
+        _, first, inverse = np.unique(arr, return_index=True, return_inverse=True)
+        order = np.argsort(np.argsort(first))   # number the groups by first feature
+        labels = order[inverse.ravel()]
+    labels = np.asarray(labels, dtype=np.intp)
+    n_groups = int(labels.max()) + 1
+    sizes = np.bincount(labels, minlength=n_groups)
+    if group_weights is None:
+        weights = np.sqrt(sizes.astype(np.float64))
+    else:
+        weights = np.asarray(group_weights, dtype=np.float64)
+        if weights.shape != (n_groups,):
+            raise ValueError(f"group_weights must have one weight per group ({n_groups}); "
+                             f"got shape {weights.shape}.")
+        if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
+            raise ValueError("group_weights must be positive and finite (a group with weight "
+                             "0 would be unpenalized, which the group solver does not "
+                             "support yet).")
+    return Grouping(labels, np.ascontiguousarray(weights))
+
+
+def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept):
+    """The validated problem for a 1-D or 2-D y; returns (problem, single_task)."""
+    y_arr = check_y(y, X.shape[0], X.dtype, multi_output=True)
+    single = y_arr.ndim == 1
+    Y = np.asfortranarray(y_arr.reshape(X.shape[0], -1))
+    grouping = check_groups(groups, X.shape[1], group_weights)
+    sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    return MultiTaskProblem(X, Y, sw, fit_intercept, grouping=grouping), single
+
+
+def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
+                    alphas=100, coef_init=None, verbose=False, return_n_iter=False,
+                    fit_intercept=False, sample_weight=None, tol=1e-4, max_iter=1000):
+    """Group elastic-net path by warm-started block coordinate descent.
+
+    Minimises, for each alpha, ``1/(2n) sum_i s_i ||y_i - x_i W - b||^2
+    + alpha*l1_ratio*sum_g omega_g ||W_g|| + alpha*(1-l1_ratio)/2*||W||^2``
+    (see :class:`GroupElasticNet`).  Like :func:`penalized.enet_path`, data
+    are not centred unless ``fit_intercept=True``.
+
+    Parameters
+    ----------
+    X : array-like or sparse matrix (n_samples, n_features); sparse stays sparse.
+    y : array-like (n_samples,) or (n_samples, n_tasks)
+    groups, group_weights : the groups and their weights (see :class:`GroupElasticNet`).
+    l1_ratio : float in (0, 1]
+    eps : alpha_min / alpha_max of the automatic grid, from alpha_max =
+        max_g ||X_c,g^T S y_c|| / (n omega_g l1_ratio), the smallest alpha with
+        every group zero, down to eps * alpha_max.
+    alphas : int or array-like, default=100 grid points (an array: the grid,
+        sorted decreasing).
+    coef_init : (n_features,) or (n_tasks, n_features), warm start for the first alpha.
+    verbose : bool or int, progress as in :func:`penalized.enet_path`.
+    fit_intercept, sample_weight : as in :class:`GroupElasticNet`.
+    tol, max_iter : gap target tol * sum_i s_i ||y_i - ybar||^2 / n; epochs per alpha.
+
+    Returns
+    -------
+    alphas : (n_alphas,)
+    coefs : (n_features, n_alphas), or (n_tasks, n_features, n_alphas) for 2-D y
+    dual_gaps : (n_alphas,), duality gaps in the 1/(2n) scaling above.
+    n_iters : (n_alphas,), only if ``return_n_iter``.
+    """
+    l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
+    check_scalar_param(tol, "tol", low=0)
+    check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    alphas = path_alphas(alphas, "deprecated")
+    X = check_X(X)
+    problem, single = _prepare(X, y, groups, group_weights, sample_weight, fit_intercept)
+    coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]) if not single
+                           else (X.shape[1],), "coef_init")
+    if is_count(alphas):
+        check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
+        alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
+    coefs, gaps, n_iters, _ = solve_multitask_path(
+        problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
+        callback=path_progress(verbose, "group_enet_path"))
+    if single:
+        coefs = coefs[0]
+    if return_n_iter:
+        return alphas, coefs, gaps, n_iters
+    return alphas, coefs, gaps
+
+
+def group_lasso_path(X, y, *, groups, group_weights=None, eps=1e-3, alphas=100,
+                     **params):
+    """Group Lasso path: :func:`group_enet_path` with ``l1_ratio=1``.
+
+    Minimises ``1/(2n) ||y - XW - b||^2 + alpha * sum_g omega_g ||W_g||`` for each alpha.
+    """
+    return group_enet_path(X, y, groups=groups, group_weights=group_weights, l1_ratio=1.0,
+                           eps=eps, alphas=alphas, **params)
+
+
+class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
+    """Group elastic net: groups of features selected together, certified by a duality gap.
+
+    Minimises, with sample weights s rescaled to sum to n::
+
+        1/(2n) * sum_i s_i ||y_i - x_i W - b||^2
+            + alpha * l1_ratio * sum_g omega_g ||W_g||_2 + alpha * (1 - l1_ratio)/2 * ||W||^2
+
+    over the groups G_g of ``groups`` (Yuan & Lin 2006), omega_g =
+    sqrt(|G_g|) by default.  A 1-D y gives coef_ (n_features,); a 2-D y
+    (n_samples, n_tasks) shares the groups across tasks (W_g the |G_g| x T
+    block, Frobenius norm).  Exact block coordinate descent (each group's
+    Gram block is diagonalised once per fit), working sets and gap-safe
+    screening of groups.  Dense and scipy.sparse X (CSC, never densified),
+    float32 or float64.  With every group a single feature and omega = 1 it
+    is :class:`penalized.ElasticNet` (1-D y) or
+    :class:`penalized.MultiTaskElasticNet` (2-D y).
+
+    Parameters
+    ----------
+    alpha : float > 0, default=1.0
+    groups : int, array-like of n_features labels, or list of lists of indices
+        An int k: contiguous groups of k features; labels: features with equal
+        labels form a group; lists: the groups themselves (a partition of the
+        features).  Required.
+    l1_ratio : float in (0, 1], default=0.5
+    group_weights : array-like of shape (n_groups,), default=None
+        Positive weights omega_g, in the order of the groups (by first
+        feature for labels); None: sqrt(group size).
+    fit_intercept : bool, default=True
+    max_iter : int, default=1000, block coordinate-descent epochs.
+    tol : float, default=1e-4
+        Stop when the duality gap is <= tol * sum_i s_i ||y_i - ybar||^2 / n.
+    warm_start : bool, default=False
+
+    Attributes
+    ----------
+    coef_ : (n_features,) or (n_tasks, n_features)
+    intercept_ : float or (n_tasks,)
+    dual_gap_ : float, duality gap reached (1/(2n) scaling): F(coef_) - F_min <= dual_gap_.
+    n_iter_ : int, epochs used.
+    groups_ : (n_features,) the group index of each feature.
+    group_weights_ : (n_groups,) the weights used.
+    n_features_in_, feature_names_in_
+    """
+
+    def __init__(self, alpha=1.0, *, groups=None, l1_ratio=0.5, group_weights=None,
+                 fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False):
+        self.alpha = alpha
+        self.groups = groups
+        self.l1_ratio = l1_ratio
+        self.group_weights = group_weights
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+
+    def _effective_l1_ratio(self):
+        return self.l1_ratio
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    @keeps_state_on_error
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_tasks)
+        sample_weight : array-like of shape (n_samples,), optional
+        """
+        alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
+        l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
+        check_scalar_param(self.tol, "tol", low=0)
+        check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
+        if self.groups is None:
+            raise ValueError(f"{type(self).__name__} needs groups= (an int group size, one "
+                             "label per feature, or a list of lists of feature indices).")
+        X = validate_X(self, X, reset=True)
+        problem, single = _prepare(X, y, self.groups, self.group_weights, sample_weight,
+                                   self.fit_intercept)
+        coef_init = None
+        if self.warm_start and hasattr(self, "coef_"):
+            shape = (X.shape[1],) if single else (problem.n_tasks, X.shape[1])
+            if self.coef_.shape == shape:
+                coef_init = self.coef_
+        coefs, gaps, n_iters, intercepts = solve_multitask_path(
+            problem, [alpha], l1_ratio=l1_ratio, coef_init=coef_init, tol=self.tol,
+            max_iter=self.max_iter)
+        coef = np.ascontiguousarray(coefs[:, :, 0])
+        self.coef_ = coef[0] if single else coef
+        self.intercept_ = (float(intercepts[0, 0]) if single
+                           else intercepts[:, 0].astype(X.dtype))
+        self.dual_gap_ = float(gaps[0])
+        self.n_iter_ = int(n_iters[0])
+        self.groups_ = problem.grouping.labels
+        self.group_weights_ = problem.grouping.weights
+        return self
+
+    def predict(self, X):
+        """X @ coef_.T + intercept_."""
+        check_is_fitted(self)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+
+class GroupLasso(GroupElasticNet):
+    """Group Lasso: :class:`GroupElasticNet` with ``l1_ratio=1``.
+
+    Minimises ``1/(2n) * sum_i s_i ||y_i - x_i W - b||^2 + alpha * sum_g omega_g ||W_g||_2``
+    (Yuan & Lin 2006), omega_g = sqrt(|G_g|) by default.
+    """
+
+    def __init__(self, alpha=1.0, *, groups=None, group_weights=None, fit_intercept=True,
+                 max_iter=1000, tol=1e-4, warm_start=False):
+        self.alpha = alpha
+        self.groups = groups
+        self.group_weights = group_weights
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.warm_start = warm_start
+
+    def _effective_l1_ratio(self):
+        return 1.0

@@ -1,0 +1,245 @@
+"""User-defined groups: GroupLasso / GroupElasticNet and their paths.
+
+Every check is against an independent reference: the optimality (KKT)
+conditions and the objective recomputed in numpy, skglm's GroupLasso, and
+the identities with the single-feature models (singleton groups).
+"""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import penalized as pz
+from penalized._core import Design, group_enet_solve, group_gram_eigen
+
+SIZES = [4, 3, 5, 1, 7, 2, 8]
+
+
+def group_data(seed=0, n=60, n_tasks=None):
+    """Groups of unequal sizes in a random order, one near-duplicate and one exact
+    duplicate column inside groups (a singular Gram block)."""
+    rng = np.random.default_rng(seed)
+    p = sum(SIZES)
+    X = rng.standard_normal((n, p))
+    X[:, 5] = X[:, 4] + 1e-3 * rng.standard_normal(n)
+    X[:, 7] = X[:, 6]
+    labels = np.empty(p, dtype=int)
+    perm = rng.permutation(p)
+    start = 0
+    for g, m in enumerate(SIZES):
+        labels[perm[start:start + m]] = g
+        start += m
+    coef = np.zeros(p)
+    coef[labels == labels[0]] = rng.standard_normal(np.sum(labels == labels[0]))
+    coef[labels == 3] = 2.0
+    if n_tasks is None:
+        y = X @ coef + 0.5 * rng.standard_normal(n)
+    else:
+        y = np.outer(X @ coef, np.ones(n_tasks)) + 0.5 * rng.standard_normal((n, n_tasks))
+    return X, y, labels
+
+
+def objective(X, y, W, b, labels, weights, alpha, l1_ratio, s=None):
+    """The documented objective, in numpy."""
+    Y = y.reshape(len(y), -1)
+    W = W.reshape(-1, X.shape[1])
+    s = np.ones(len(y)) if s is None else s * len(y) / s.sum()
+    R = Y - X @ W.T - b
+    norms = np.array([np.linalg.norm(W[:, labels == g]) for g in range(weights.size)])
+    return (0.5 * np.sum(s[:, None] * R * R) / len(y) + alpha * l1_ratio * weights @ norms
+            + 0.5 * alpha * (1 - l1_ratio) * np.sum(W * W))
+
+
+def kkt_violation(X, y, W, b, labels, weights, alpha, l1_ratio, s=None):
+    """max_g of the distance of -grad_g(smooth part) to alpha l1_ratio omega_g d||W_g||,
+    relative to alpha l1_ratio."""
+    n = len(y)
+    Y = y.reshape(n, -1)
+    W = W.reshape(-1, X.shape[1])
+    s = np.ones(n) if s is None else s * n / s.sum()
+    R = Y - X @ W.T - b
+    G = (X.T @ (s[:, None] * R)) / n - alpha * (1 - l1_ratio) * W.T   # (p, T)
+    worst = 0.0
+    lam = alpha * l1_ratio
+    for g in range(weights.size):
+        Gg, Wg = G[labels == g], W[:, labels == g].T
+        nw = np.linalg.norm(Wg)
+        if nw > 0:
+            v = np.linalg.norm(Gg - lam * weights[g] * Wg / nw)
+        else:
+            v = max(0.0, np.linalg.norm(Gg) - lam * weights[g])
+        worst = max(worst, v)
+    return worst / lam
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.6])
+@pytest.mark.parametrize("n_tasks", [None, 3])
+def test_optimality_conditions(sparse, fit_intercept, l1_ratio, n_tasks):
+    X, y, labels = group_data(n_tasks=n_tasks)
+    Xf = sp.csc_matrix(X) if sparse else X
+    alpha = 0.05 if n_tasks is None else 0.3
+    est = pz.GroupElasticNet(alpha=alpha, l1_ratio=l1_ratio, groups=labels, tol=1e-12,
+                             fit_intercept=fit_intercept).fit(Xf, y)
+    w = est.group_weights_
+    assert np.allclose(w, np.sqrt(np.bincount(est.groups_)))
+    b = est.intercept_
+    assert kkt_violation(X, y, est.coef_, b, est.groups_, w, alpha, l1_ratio) < 1e-5
+    n_active = np.sum(pz._group.Grouping(est.groups_, w).block_norms(est.coef_) > 0)
+    assert 0 < n_active < len(SIZES)
+    if fit_intercept:   # the intercept is optimal: mean residual 0
+        R = y.reshape(len(y), -1) - X @ est.coef_.reshape(-1, X.shape[1]).T - b
+        assert np.abs(R.mean(axis=0)).max() < 1e-9
+
+
+def test_certificate_bounds_suboptimality():
+    X, y, labels = group_data(seed=3)
+    alpha = 0.02
+    tight = pz.GroupLasso(alpha=alpha, groups=labels, tol=1e-14, max_iter=100000).fit(X, y)
+    weights = tight.group_weights_
+    f_best = objective(X, y, tight.coef_, tight.intercept_, tight.groups_, weights, alpha, 1.0)
+    for tol in [1e-2, 1e-4, 1e-6]:
+        est = pz.GroupLasso(alpha=alpha, groups=labels, tol=tol).fit(X, y)
+        f = objective(X, y, est.coef_, est.intercept_, est.groups_, weights, alpha, 1.0)
+        yc = y - y.mean()
+        assert est.dual_gap_ <= tol * (yc @ yc) / len(y)
+        assert f - f_best <= est.dual_gap_ + 1e-12
+
+
+def test_matches_skglm():
+    skglm = pytest.importorskip("skglm")
+    X, y, labels = group_data(seed=5)
+    order = np.argsort(labels, kind="stable")
+    Xs = X[:, order]             # skglm: contiguous groups
+    ls = labels[order]
+    weights = np.sqrt(np.array(SIZES, dtype=float))
+    alpha = 0.03
+    ref = skglm.GroupLasso(groups=SIZES, alpha=alpha, weights=weights, tol=1e-12,
+                           max_iter=1000, fit_intercept=True).fit(Xs, y)
+    est = pz.GroupLasso(alpha=alpha, groups=ls, tol=1e-12).fit(Xs, y)
+    f_ref = objective(Xs, y, ref.coef_, ref.intercept_, ls, weights, alpha, 1.0)
+    f = objective(Xs, y, est.coef_, est.intercept_, ls, weights, alpha, 1.0)
+    assert f <= f_ref + 1e-12
+    assert abs(f - f_ref) < 1e-9
+    np.testing.assert_allclose(est.coef_, ref.coef_, atol=1e-5)
+
+
+def test_singletons_are_the_elastic_net_and_the_multitask_models():
+    X, y, _ = group_data(seed=1)
+    X = X[:, 7:]     # no duplicate columns: a well-conditioned elastic net
+    e = pz.ElasticNet(alpha=0.05, l1_ratio=0.7, tol=1e-13).fit(X, y)
+    g = pz.GroupElasticNet(alpha=0.05, l1_ratio=0.7, groups=1, tol=1e-13).fit(X, y)
+    np.testing.assert_allclose(g.coef_, e.coef_, atol=1e-9)
+    assert g.intercept_ == pytest.approx(e.intercept_, abs=1e-9)
+    X, Y, _ = group_data(seed=2, n_tasks=3)
+    X = X[:, 7:]
+    m = pz.MultiTaskLasso(alpha=0.05, tol=1e-13).fit(X, Y)
+    g = pz.GroupLasso(alpha=0.05, groups=1, tol=1e-13).fit(X, Y)
+    np.testing.assert_allclose(g.coef_, m.coef_, atol=1e-9)
+    np.testing.assert_allclose(g.intercept_, m.intercept_, atol=1e-9)
+
+
+def test_groups_forms_agree_and_order_of_columns_does_not_matter():
+    X, y, labels = group_data(seed=4)
+    lists = [np.flatnonzero(labels == g).tolist() for g in range(len(SIZES))]
+    a = pz.GroupLasso(alpha=0.05, groups=labels, tol=1e-13).fit(X, y)
+    b = pz.GroupLasso(alpha=0.05, groups=lists, tol=1e-13).fit(X, y)
+    c = pz.GroupLasso(alpha=0.05, groups=np.array([f"g{k}" for k in labels]),
+                      tol=1e-13).fit(X, y)
+    np.testing.assert_allclose(a.coef_, b.coef_, atol=1e-10)
+    np.testing.assert_allclose(a.coef_, c.coef_, atol=1e-10)
+    perm = np.random.default_rng(0).permutation(X.shape[1])
+    d = pz.GroupLasso(alpha=0.05, groups=labels[perm], tol=1e-13).fit(X[:, perm], y)
+    np.testing.assert_allclose(d.coef_, a.coef_[perm], atol=1e-8)
+    # contiguous equal sizes
+    e = pz.GroupLasso(alpha=0.05, groups=3, tol=1e-13).fit(X, y)
+    assert np.array_equal(e.groups_, np.arange(X.shape[1]) // 3)
+
+
+def test_group_weights_and_sample_weights():
+    X, y, labels = group_data(seed=6)
+    wts = np.linspace(0.5, 3.0, len(SIZES))
+    est = pz.GroupLasso(alpha=0.04, groups=labels, group_weights=wts, tol=1e-12).fit(X, y)
+    assert np.array_equal(est.group_weights_, wts)
+    assert kkt_violation(X, y, est.coef_, est.intercept_, est.groups_, wts, 0.04, 1.0) < 1e-6
+    # integer sample weights equal repeated rows
+    k = np.random.default_rng(1).integers(0, 3, size=X.shape[0])
+    sw = pz.GroupLasso(alpha=0.04, groups=labels, tol=1e-13).fit(X, y, sample_weight=k)
+    rep = pz.GroupLasso(alpha=0.04, groups=labels, tol=1e-13).fit(
+        np.repeat(X, k, axis=0), np.repeat(y, k))
+    np.testing.assert_allclose(sw.coef_, rep.coef_, atol=1e-8)
+    assert sw.intercept_ == pytest.approx(rep.intercept_, abs=1e-8)
+
+
+def test_float32():
+    X, y, labels = group_data(seed=7)
+    est = pz.GroupLasso(alpha=0.05, groups=labels, tol=1e-6).fit(
+        X.astype(np.float32), y.astype(np.float32))
+    assert est.coef_.dtype == np.float32
+    ref = pz.GroupLasso(alpha=0.05, groups=labels, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(est.coef_, ref.coef_, atol=2e-3)
+
+
+def test_path_equals_single_fits_and_starts_at_zero():
+    X, y, labels = group_data(seed=8)
+    alphas, coefs, gaps = pz.group_lasso_path(X, y, groups=labels, alphas=8,
+                                              fit_intercept=True, tol=1e-12)
+    assert coefs.shape == (X.shape[1], 8)
+    assert not np.any(coefs[:, 0])       # alpha_max: every group zero
+    assert np.any(coefs[:, 1])
+    for k in [2, 5, 7]:
+        est = pz.GroupLasso(alpha=alphas[k], groups=labels, tol=1e-12).fit(X, y)
+        np.testing.assert_allclose(coefs[:, k], est.coef_, atol=1e-7)
+    # alpha_max is the smallest alpha with W = 0: slightly below it a group enters
+    a_max = alphas[0]
+    assert np.any(pz.GroupLasso(alpha=0.999 * a_max, groups=labels, tol=1e-12)
+                  .fit(X, y).coef_)
+
+
+def test_native_screening_and_working_sets_do_not_change_the_solution():
+    X, y, labels = group_data(seed=9)
+    grouping = pz._group.check_groups(labels, X.shape[1])
+    D = Design(np.asfortranarray(X), None, True)
+    eig = group_gram_eigen(D, grouping.ptr, grouping.cols)
+    yc = y - y.mean()
+    l1 = 0.3 * max(np.linalg.norm((X - X.mean(0))[:, labels == g].T @ yc) / w
+                   for g, w in enumerate(grouping.weights))
+    sols = []
+    for screening in [True, False]:
+        for ws in [True, False]:
+            W = np.zeros((X.shape[1], 1))
+            R = np.asfortranarray(yc[:, None].copy())
+            info = group_enet_solve(D, W, R, np.asfortranarray(y[:, None]), l1, 0.0,
+                                    grouping.ptr, grouping.cols, grouping.weights, eig,
+                                    tol_abs=1e-12, screening=screening, working_set=ws)
+            assert info["gap"] <= 1e-12
+            np.testing.assert_allclose(R[:, 0], yc - (X - X.mean(0)) @ W[:, 0], atol=1e-10)
+            sols.append(W[:, 0].copy())
+    for s in sols[1:]:
+        np.testing.assert_allclose(s, sols[0], atol=1e-7)
+
+
+@pytest.mark.parametrize("groups, match", [
+    (None, "needs groups="),
+    (0, "group size"),
+    ([[0, 1], [1, 2]], "partition"),
+    ([[0, 1]], "in no group"),
+    ([[0, 99]], "outside"),
+    (np.arange(5), "one label per feature"),
+])
+def test_bad_groups(groups, match):
+    X, y, _ = group_data()
+    with pytest.raises(ValueError, match=match):
+        pz.GroupLasso(groups=groups).fit(X, y)
+
+
+def test_bad_group_weights_and_inputs_unchanged():
+    X, y, labels = group_data()
+    with pytest.raises(ValueError, match="one weight per group"):
+        pz.GroupLasso(groups=labels, group_weights=[1.0, 2.0]).fit(X, y)
+    with pytest.raises(ValueError, match="positive and finite"):
+        pz.GroupLasso(groups=labels, group_weights=np.zeros(len(SIZES))).fit(X, y)
+    X0, y0 = X.copy(), y.copy()
+    pz.GroupElasticNet(alpha=0.1, groups=labels).fit(X, y)
+    assert np.array_equal(X, X0) and np.array_equal(y, y0)
