@@ -204,6 +204,11 @@ def test_native_solver_gap_and_residual(storage, l1_ratio):
     # an independent gap over every row (no screening) is as small
     assert _numpy_gap(X, Y, W, l1, l2, sw) <= 1e-9 * yy
     if l1_ratio == 1.0:
+        # without Anderson acceleration the solve is long enough for screening to act
+        W = np.zeros((p, T))
+        R = np.asfortranarray(Yc.copy())
+        info = multitask_enet_solve(design, W, R, Yf, l1, l2, tol_abs=1e-12 * yy,
+                                    max_epochs=10**5, extrapolate=False)
         assert info["n_screened"] > 0
 
 
@@ -244,9 +249,11 @@ def test_sparse_equals_dense_equals_c_order(fit_intercept, weighted, shape):
               fit_intercept=fit_intercept, tol=1e-12, max_iter=100000)
     fits = [penalized.MultiTaskElasticNet(**kw).fit(X, Y, sample_weight=sw)
             for X in (Xs, np.asfortranarray(Xd), np.ascontiguousarray(Xd), Xs.tocsr())]
+    # the storages round differently, so the accelerated trajectories part at rounding
+    # level; each is certified to tol 1e-12
     for m in fits[1:]:
-        np.testing.assert_allclose(m.coef_, fits[0].coef_, atol=1e-8)
-        np.testing.assert_allclose(m.intercept_, fits[0].intercept_, atol=1e-8)
+        np.testing.assert_allclose(m.coef_, fits[0].coef_, atol=1e-7)
+        np.testing.assert_allclose(m.intercept_, fits[0].intercept_, atol=1e-7)
 
 
 @pytest.mark.parametrize("sparse", [False, True])
@@ -288,8 +295,20 @@ def test_single_task_equals_elastic_net(sparse, l1_ratio):
                                        max_iter=100000).fit(X, Y, sample_weight=sw)
     st = penalized.ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=1e-13, max_iter=100000,
                               precompute=False).fit(X, Y[:, 0], sample_weight=sw)
-    np.testing.assert_allclose(mt.coef_[0], st.coef_, atol=1e-8)
-    np.testing.assert_allclose(mt.intercept_[0], st.intercept_, atol=1e-8)
+    # two different solvers, each certified: objectives within the sum of the gaps,
+    # coefficients as close as that allows
+    s = sw * X.shape[0] / sw.sum()
+    Xd = _dense(X)
+
+    def objective(w, b):
+        r = Y[:, 0] - Xd @ w - b
+        return (0.5 * np.sum(s * r * r) / len(s) + alpha * l1_ratio * np.abs(w).sum()
+                + 0.5 * alpha * (1 - l1_ratio) * w @ w)
+
+    f_mt, f_st = objective(mt.coef_[0], mt.intercept_[0]), objective(st.coef_, st.intercept_)
+    assert abs(f_mt - f_st) <= mt.dual_gap_ + st.dual_gap_ + 1e-14
+    np.testing.assert_allclose(mt.coef_[0], st.coef_, atol=1e-6)
+    np.testing.assert_allclose(mt.intercept_[0], st.intercept_, atol=1e-6)
 
 
 # ---------------------------------------------------------------------------

@@ -368,12 +368,160 @@ cdef Py_ssize_t _group_nonzero(const grp_t *G, const floating *W, Py_ssize_t T,
     return count
 
 
+# Anderson acceleration of the block coordinate descent (Bertrand & Massias
+# 2021): from K + 1 successive epochs' iterates x_0..x_K on the working set,
+# U = [x_1 - x_0, ..., x_K - x_{K-1}], solve (U U^T) z = 1, c = z / sum(z) and
+# try x_acc = sum_k c_k x_{k+1}; it is kept only if F decreases.
+DEF GROUP_AA_K = 5
+
+
+cdef struct gaa_t:
+    double *hist        # (K + 1) x d snapshots of the working set's coefficients
+    double *acc         # d
+    Py_ssize_t d        # entries of the working set (sum of its group sizes times T)
+    Py_ssize_t cap      # allocated d
+    Py_ssize_t count    # snapshots taken since the last attempt
+    void *res           # n T residual of x_acc (the design's dtype)
+    double *shift       # T running offsets of that residual
+
+
+cdef bint _gaa_reset(gaa_t *aa, const grp_t *G, const Py_ssize_t *ws, Py_ssize_t ws_size,
+                     Py_ssize_t T) noexcept nogil:
+    """Start a new history for the working set ws; False if out of memory."""
+    cdef Py_ssize_t q, d = 0
+    cdef double *h
+    for q in range(ws_size):
+        d += _gsize(G, ws[q]) * T
+    if d > aa.cap:
+        h = <double *>realloc(aa.hist, (GROUP_AA_K + 2) * d * sizeof(double))
+        if h == NULL:
+            return False
+        aa.hist = h
+        aa.cap = d
+    aa.acc = aa.hist + (GROUP_AA_K + 1) * d
+    aa.d = d
+    aa.count = 0
+    return True
+
+
+cdef void _gaa_snapshot(gaa_t *aa, const grp_t *G, const floating *W, const Py_ssize_t *ws,
+                        Py_ssize_t ws_size, Py_ssize_t T) noexcept nogil:
+    cdef Py_ssize_t q, k, t, e = 0, g
+    cdef double *x = aa.hist + aa.count * aa.d
+    for q in range(ws_size):
+        g = ws[q]
+        for k in range(_gsize(G, g)):
+            for t in range(T):
+                x[e] = W[_gcol(G, g, k) * T + t]
+                e += 1
+    aa.count += 1
+
+
+cdef double _ws_objective(const design_t *D, const grp_t *G, const floating *W,
+                          const floating *R, const double *shift, const Py_ssize_t *ws,
+                          Py_ssize_t ws_size, Py_ssize_t T, double l1,
+                          double l2) noexcept nogil:
+    """1/2 sum_t ||r_t||_S^2 + the penalty of the working set's groups (the other
+    groups are fixed meanwhile), for a stored residual R with offsets shift."""
+    cdef Py_ssize_t i, t, q
+    cdef double v, sq, acc = 0.0
+    cdef const floating *s = <const floating *>D.sw
+    for t in range(T):
+        for i in range(D.n):
+            v = R[t * D.n + i] - shift[t] if D.x_mean != NULL else R[t * D.n + i]
+            acc += v * v if s == NULL else s[i] * v * v
+    acc *= 0.5
+    for q in range(ws_size):
+        sq = _block_sqnorm(G, ws[q], W, T)
+        acc += l1 * _gweight(G, ws[q]) * sqrt(sq) + 0.5 * l2 * sq
+    return acc
+
+
+cdef bint _gaa_extrapolate(gaa_t *aa, const design_t *D, const grp_t *G, floating *W,
+                           floating *R, double *shift, const Py_ssize_t *ws,
+                           Py_ssize_t ws_size, Py_ssize_t T, double l1,
+                           double l2) noexcept nogil:
+    """Try the extrapolated point; adopt it (W, R, shift) if F decreases."""
+    cdef Py_ssize_t a, b, i, e, q, k, t, g, j, d = aa.d
+    cdef double M[GROUP_AA_K * GROUP_AA_K]
+    cdef double z[GROUP_AA_K]
+    cdef double v, zsum = 0.0, delta, f_cur, f_acc
+    cdef double *x = aa.hist
+    cdef floating *res = <floating *>aa.res
+    aa.count = 0
+    for a in range(GROUP_AA_K):
+        for b in range(a, GROUP_AA_K):
+            v = 0.0
+            for e in range(d):
+                v += ((x[(a + 1) * d + e] - x[a * d + e])
+                      * (x[(b + 1) * d + e] - x[b * d + e]))
+            M[a * GROUP_AA_K + b] = v
+            M[b * GROUP_AA_K + a] = v
+        z[a] = 1.0
+    if not _solve_small(M, z, GROUP_AA_K):
+        return False
+    for a in range(GROUP_AA_K):
+        zsum += z[a]
+    if zsum == 0.0 or zsum != zsum:
+        return False
+    for e in range(d):
+        v = 0.0
+        for a in range(GROUP_AA_K):
+            v += z[a] * x[(a + 1) * d + e]
+        aa.acc[e] = v / zsum
+    # the extrapolated point's residual, from the current one
+    for i in range(D.n * T):
+        res[i] = R[i]
+    for t in range(T):
+        aa.shift[t] = shift[t]
+    e = 0
+    for q in range(ws_size):
+        g = ws[q]
+        for k in range(_gsize(G, g)):
+            j = _gcol(G, g, k)
+            for t in range(T):
+                delta = aa.acc[e] - W[j * T + t]
+                if delta != 0.0:
+                    _col_axpy(D, j, -delta, res + t * D.n)
+                    if D.x_mean != NULL:
+                        aa.shift[t] -= delta * D.x_mean[j]
+                e += 1
+    f_cur = _ws_objective(D, G, W, R, shift, ws, ws_size, T, l1, l2)
+    # swap the coefficients in to evaluate the extrapolated point's penalty
+    e = 0
+    for q in range(ws_size):
+        g = ws[q]
+        for k in range(_gsize(G, g)):
+            j = _gcol(G, g, k)
+            for t in range(T):
+                v = W[j * T + t]
+                W[j * T + t] = <floating>aa.acc[e]
+                aa.acc[e] = v
+                e += 1
+    f_acc = _ws_objective(D, G, W, res, aa.shift, ws, ws_size, T, l1, l2)
+    if f_acc < f_cur:
+        for i in range(D.n * T):
+            R[i] = res[i]
+        for t in range(T):
+            shift[t] = aa.shift[t]
+        return True
+    e = 0   # not better: put the iterate back
+    for q in range(ws_size):
+        g = ws[q]
+        for k in range(_gsize(G, g)):
+            for t in range(T):
+                W[_gcol(G, g, k) * T + t] = <floating>aa.acc[e]
+                e += 1
+    return False
+
+
 cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, floating *R,
                                const floating *Y, Py_ssize_t T, double l1, double l2,
                                double tol_abs, Py_ssize_t max_epochs, bint screening,
                                bint use_ws, Py_ssize_t p0, double inner_ratio,
                                Py_ssize_t gap_freq, workspace_t *wk, double *shift,
-                               double *buf, double *sr, floating *nz) noexcept nogil:
+                               double *buf, double *sr, floating *nz,
+                               gaa_t *aa) noexcept nogil:
     """Block coordinate descent with working sets and gap-safe screening.
 
     Outer loop (Celer): gap over the groups still in play; stop at
@@ -381,15 +529,16 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
     sqrt(lmax_g) (non-zero groups first, via the core's bounded heap) and solve
     the closest ws_size groups (p0 first, then 2 nnz, doubled while the gap is
     not halved) until their gap, checked every ``gap_freq`` epochs, is below
-    inner_ratio times the outer gap.  ``buf`` holds 2 max_size T + 2 max_size
-    doubles, ``shift`` and ``sr`` T.
+    inner_ratio times the outer gap, with Anderson acceleration every
+    GROUP_AA_K + 1 epochs when ``aa`` is not NULL.  ``buf`` holds 2 max_size T
+    + 2 max_size doubles, ``shift`` and ``sr`` T.
     """
     cdef solve_info_t info
     cdef mt_gap_t gp, gi
     cdef double inner_tol, prev_gap = INFINITY
     cdef double *dnorm = wk.corr[0]
     cdef Py_ssize_t g, k, t, m, n_cand = 0, n_nnz, ws_size = 0, ep, q
-    cdef bint all_in, heavy
+    cdef bint all_in, heavy, use_aa
     cdef pen_t rank_pen     # the ranking's penalty: key (l1 omega_g - dnorm_g) / sqrt(lmax_g)
     cdef design_t groups_view = D[0]   # the ranking sees one "column" per group
     groups_view.col_sqnorm = G.lmax
@@ -450,11 +599,16 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
             inner_tol = tol_abs
         heavy = ws_size * G.max_size * D.n * T > 1000000
         ep = 0
+        use_aa = aa != NULL and _gaa_reset(aa, G, wk.ws, ws_size, T)
         while info.n_epochs < max_epochs:
             for q in range(ws_size):
                 _group_step(D, G, wk.ws[q], W, R, shift, T, l1, l2, buf)
             info.n_epochs += 1
             ep += 1
+            if use_aa:
+                _gaa_snapshot(aa, G, W, wk.ws, ws_size, T)
+                if aa.count == GROUP_AA_K + 1:
+                    _gaa_extrapolate(aa, D, G, W, R, shift, wk.ws, ws_size, T, l1, l2)
             if (heavy or ep % gap_freq == 0) and _interrupted():
                 info.interrupted = True
                 break
@@ -471,7 +625,8 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
                              floating[::1, :] R, const floating[::1, :] Y, double l1,
                              double l2, double tol_abs, Py_ssize_t max_epochs,
                              bint screening, bint working_set, Py_ssize_t p0,
-                             Py_ssize_t gap_freq, double inner_ratio, str name):
+                             Py_ssize_t gap_freq, double inner_ratio, bint extrapolate,
+                             str name):
     """Check the arrays against the design, allocate, run _group_solve without the GIL."""
     cdef design_t *D = &design.d
     cdef Py_ssize_t p = D.p, n = D.n, T = W.shape[1]
@@ -481,6 +636,8 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
     cdef Py_ssize_t nbuf = (2 * G.max_size + 2) * (T + 1) + 2 * T
     cdef double *buf = NULL
     cdef floating *nz = NULL
+    cdef gaa_t aa
+    memset(&aa, 0, sizeof(gaa_t))
     if floating is float:
         expected = np.float32
     else:
@@ -503,15 +660,23 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
     try:
         buf = <double *>malloc(nbuf * sizeof(double))
         nz = <floating *>malloc(p * sizeof(floating))
-        if not ok or buf == NULL or nz == NULL:
+        if extrapolate:
+            aa.res = malloc(n * T * isz)
+            aa.shift = <double *>malloc(T * sizeof(double))
+        if not ok or buf == NULL or nz == NULL or (extrapolate and (aa.res == NULL
+                                                                    or aa.shift == NULL)):
             raise MemoryError()
         with nogil:
             info = _group_solve(D, G, &W[0, 0], &R[0, 0], &Y[0, 0], T, l1, l2, tol_abs,
                                 max_epochs, screening, working_set, p0, inner_ratio,
-                                gap_freq, &wk, buf, buf + 2 * T, buf + T, nz)
+                                gap_freq, &wk, buf, buf + 2 * T, buf + T, nz,
+                                &aa if extrapolate else NULL)
     finally:
         free(buf)
         free(nz)
+        free(aa.res)
+        free(aa.shift)
+        free(aa.hist)
         _workspace_free(&wk, False)
     if info.interrupted:
         raise KeyboardInterrupt("block coordinate descent interrupted")
@@ -523,7 +688,8 @@ def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
                          const floating[::1, :] Y, double l1, double l2,
                          double tol_abs=0.0, Py_ssize_t max_epochs=1000,
                          bint screening=True, bint working_set=True, Py_ssize_t p0=10,
-                         Py_ssize_t gap_freq=10, double inner_ratio=0.3):
+                         Py_ssize_t gap_freq=10, double inner_ratio=0.3,
+                         bint extrapolate=True):
     """Minimise the unscaled multi-task elastic net F(W) in place (see above):
     singleton groups, the rows of W.
 
@@ -539,6 +705,7 @@ def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     max_epochs : bound on block-coordinate passes (over the working set).
     p0, gap_freq, inner_ratio : first working-set size, epochs between gap
         checks, subproblem tolerance as a fraction of the outer gap.
+    extrapolate : Anderson acceleration of the epochs (kept only when F decreases).
 
     Returns
     -------
@@ -550,7 +717,8 @@ def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     G.max_size = 1
     G.lmax = design.d.col_sqnorm
     return _run_group_solve(design, &G, W, R, Y, l1, l2, tol_abs, max_epochs, screening,
-                            working_set, p0, gap_freq, inner_ratio, "multitask_enet_solve")
+                            working_set, p0, gap_freq, inner_ratio, extrapolate,
+                            "multitask_enet_solve")
 
 
 def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
@@ -559,7 +727,7 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
                      const double[::1] group_weights, dict eigen,
                      double tol_abs=0.0, Py_ssize_t max_epochs=1000,
                      bint screening=True, bint working_set=True, Py_ssize_t p0=10,
-                     Py_ssize_t gap_freq=10, double inner_ratio=0.3):
+                     Py_ssize_t gap_freq=10, double inner_ratio=0.3, bint extrapolate=True):
     """Minimise the unscaled group elastic net F(W) in place (see above).
 
     The groups are given as CSR-like ``group_ptr`` (n_groups + 1, from 0 to p)
@@ -594,7 +762,8 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     G.Q = &vectors[0]
     G.qoff = &offsets[0]
     return _run_group_solve(design, &G, W, R, Y, l1, l2, tol_abs, max_epochs, screening,
-                            working_set, p0, gap_freq, inner_ratio, "group_enet_solve")
+                            working_set, p0, gap_freq, inner_ratio, extrapolate,
+                            "group_enet_solve")
 
 
 cdef bint _group_gram(const design_t *D, const Py_ssize_t *cols, Py_ssize_t m,
