@@ -21,10 +21,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._alphas import is_count, path_alphas
-from ._enet import alpha_grid
-from ._multitask import MultiTaskProblem, solve_multitask_path
-from ._progress import path_progress
+from ._alphas import path_alphas
+from ._multitask import MultiTaskProblem, run_block_path, solve_multitask_path
 from ._validation import (check_init, check_sample_weight, check_scalar_param, check_X,
                           check_y, validate_X)
 from .linear_model import SparseInputMixin, keeps_state_on_error
@@ -174,12 +172,8 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     problem, single = _prepare(X, y, groups, group_weights, sample_weight, fit_intercept)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]) if not single
                            else (X.shape[1],), "coef_init")
-    if is_count(alphas):
-        check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
-        alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
-    coefs, gaps, n_iters, _ = solve_multitask_path(
-        problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, "group_enet_path"))
+    alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
+                                                  tol, max_iter, verbose, "group_enet_path")
     if single:
         coefs = coefs[0]
     if return_n_iter:

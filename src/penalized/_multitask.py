@@ -184,6 +184,18 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     return coefs, gaps, n_iters, intercepts
 
 
+def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose, name):
+    """The path function's body: the automatic grid when ``alphas`` is a count, then
+    the warm-started solves with a progress callback; returns (alphas, coefs, gaps, n_iters)."""
+    if is_count(alphas):
+        check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
+        alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
+    coefs, gaps, n_iters, _ = solve_multitask_path(
+        problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
+        callback=path_progress(verbose, name))
+    return alphas, coefs, gaps, n_iters
+
+
 def _check_solver_params(tol, max_iter, selection="cyclic"):
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
@@ -251,12 +263,9 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
     problem = MultiTaskProblem(X, y, sample_weight, fit_intercept)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]), "coef_init")
-    if is_count(alphas):
-        check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
-        alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
-    coefs, gaps, n_iters, _ = solve_multitask_path(
-        problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, "multitask_enet_path"))
+    alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
+                                                  tol, max_iter, verbose,
+                                                  "multitask_enet_path")
     if return_n_iter:
         return alphas, coefs, gaps, n_iters
     return alphas, coefs, gaps
