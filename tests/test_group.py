@@ -249,3 +249,38 @@ def test_bad_group_weights_and_inputs_unchanged():
     X0, y0 = X.copy(), y.copy()
     pz.GroupElasticNet(alpha=0.1, groups=labels).fit(X, y)
     assert np.array_equal(X, X0) and np.array_equal(y, y0)
+
+
+def test_cv_equals_a_brute_force_cv_on_the_same_folds():
+    from sklearn.model_selection import KFold
+    X, y, labels = group_data(seed=10, n=80)
+    cv = KFold(4, shuffle=True, random_state=0)
+    est = pz.GroupLassoCV(groups=labels, cv=cv, alphas=12, tol=1e-12).fit(X, y)
+    grid = est.alphas_
+    mse = np.zeros((grid.size, 4))
+    for k, (tr, te) in enumerate(cv.split(X)):
+        for i, a in enumerate(grid):
+            m = pz.GroupLasso(alpha=a, groups=labels, tol=1e-12).fit(X[tr], y[tr])
+            mse[i, k] = np.mean((m.predict(X[te]) - y[te]) ** 2)
+    np.testing.assert_allclose(est.mse_path_, mse, rtol=1e-6)
+    assert est.alpha_ == grid[np.argmin(mse.mean(axis=1))]
+    # the full-data path at the chosen alpha is the refit, and equals a single fit
+    single = pz.GroupLasso(alpha=est.alpha_, groups=labels, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(est.coef_, single.coef_, atol=1e-7)
+    coef, b = est.coef_at(grid[3])
+    np.testing.assert_allclose(
+        coef, pz.GroupLasso(alpha=grid[3], groups=labels, tol=1e-12).fit(X, y).coef_,
+        atol=1e-7)
+    assert est.coef_path_.shape == (X.shape[1], grid.size) and isinstance(b, float)
+    assert est.refit_estimator().get_params()["alpha"] == est.alpha_
+
+
+def test_cv_one_standard_error_and_multitask_shapes():
+    X, Y, labels = group_data(seed=11, n=90, n_tasks=2)
+    est = pz.GroupElasticNetCV(groups=labels, l1_ratio=[0.5, 1.0], cv=3, alphas=8,
+                               alpha_selection="1se").fit(X, Y)
+    assert est.alpha_ == est.alpha_1se_ >= est.alpha_min_
+    assert est.coef_.shape == (2, X.shape[1]) and est.intercept_.shape == (2,)
+    assert est.coef_path_.shape == (2, X.shape[1], 8)
+    with pytest.raises(ValueError, match="needs groups="):
+        pz.GroupLassoCV().fit(X, Y)

@@ -17,7 +17,8 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
-from ._group import GroupElasticNet, GroupLasso, group_enet_path, group_lasso_path
+from ._group import (GroupElasticNet, GroupElasticNetCV, GroupLasso, GroupLassoCV,
+                     group_enet_path, group_lasso_path)
 from ._multitask import (MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path,
                          multitask_lasso_path)
 from ._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
@@ -47,7 +48,9 @@ __all__ = [
                            "ElasticNet",
                            "ElasticNetCV",
                            "GroupElasticNet",
+                           "GroupElasticNetCV",
                            "GroupLasso",
+                           "GroupLassoCV",
                            "Lasso",
                            "LassoCV",
                            "LogisticRegression",

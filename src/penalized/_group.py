@@ -23,12 +23,13 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import path_alphas
 from ._multitask import MultiTaskProblem, run_block_path, solve_multitask_path
+from ._multitask_cv import MultiTaskElasticNetCV
 from ._validation import (check_init, check_sample_weight, check_scalar_param, check_X,
                           check_y, validate_X)
 from .linear_model import SparseInputMixin, keeps_state_on_error
 
-__all__ = ["GroupElasticNet", "GroupLasso", "Grouping", "group_enet_path",
-           "group_lasso_path"]
+__all__ = ["GroupElasticNet", "GroupElasticNetCV", "GroupLasso", "GroupLassoCV", "Grouping",
+           "group_enet_path", "group_lasso_path"]
 
 
 class Grouping:
@@ -319,4 +320,98 @@ class GroupLasso(GroupElasticNet):
         self.warm_start = warm_start
 
     def _effective_l1_ratio(self):
+        return 1.0
+
+
+class GroupElasticNetCV(MultiTaskElasticNetCV):
+    """Group elastic net with alpha (and l1_ratio) chosen by cross-validation.
+
+    Objective of each fit, as in :class:`GroupElasticNet`::
+
+        1/(2n) * sum_i s_i ||y_i - x_i W - b||^2
+            + alpha * l1_ratio * sum_g omega_g ||W_g||_2 + alpha * (1 - l1_ratio)/2 * ||W||^2
+
+    The folds machinery of :class:`penalized.MultiTaskElasticNetCV` (grid on the full
+    data from alpha_max = max_g ||X_c,g^T S y_c|| / (n omega_g l1_ratio), one
+    warm-started path per fold, held-out mean squared error, ``alpha_selection``
+    'min' or '1se', ``coef_path_`` / ``coef_at`` / ``predict(X, alpha=)``), with
+    ``groups`` and ``group_weights`` as in :class:`GroupElasticNet`.  A 1-D y gives
+    coef_ (n_features,) and coef_path_ (n_features, n_alphas); a 2-D y the
+    multi-task shapes.  The other parameters and attributes are
+    :class:`penalized.MultiTaskElasticNetCV`'s (``n_nonzero_path_`` counts features).
+    """
+
+    def __init__(self, *, groups=None, group_weights=None, l1_ratio=0.5, eps=1e-3,
+                 alphas=100, fit_intercept=True, max_iter=1000, tol=1e-4, cv=None,
+                 n_jobs=None, alpha_selection="min", verbose=0):
+        self.groups = groups
+        self.group_weights = group_weights
+        self.l1_ratio = l1_ratio
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.alpha_selection = alpha_selection
+        self.verbose = verbose
+
+    # the MultiTaskElasticNetCV parameters this estimator does not expose
+    n_alphas = "deprecated"
+    copy_X = True
+    random_state = None
+    selection = "cyclic"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.single_output = True
+        return tags
+
+    def _check_target(self, y, X):
+        y_arr = check_y(y, X.shape[0], X.dtype, multi_output=True)
+        return np.asfortranarray(y_arr.reshape(X.shape[0], -1)), y_arr.ndim == 1
+
+    def _grouping(self, n_features):
+        if self.groups is None:
+            raise ValueError(f"{type(self).__name__} needs groups= (an int group size, one "
+                             "label per feature, or a list of lists of feature indices).")
+        grouping = check_groups(self.groups, n_features, self.group_weights)
+        self.groups_ = grouping.labels
+        self.group_weights_ = grouping.weights
+        return grouping
+
+    def refit_estimator(self):
+        """An unfitted :class:`GroupElasticNet` with the chosen hyper-parameters."""
+        check_is_fitted(self)
+        return GroupElasticNet(alpha=self.alpha_, groups=self.groups,
+                               group_weights=self.group_weights, l1_ratio=self.l1_ratio_,
+                               fit_intercept=self.fit_intercept, max_iter=self.max_iter,
+                               tol=self.tol)
+
+
+class GroupLassoCV(GroupElasticNetCV):
+    """Group Lasso (l1_ratio = 1) with alpha chosen by cross-validation; see
+    :class:`GroupElasticNetCV`."""
+
+    def __init__(self, *, groups=None, group_weights=None, eps=1e-3, alphas=100,
+                 fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
+                 alpha_selection="min", verbose=0):
+        self.groups = groups
+        self.group_weights = group_weights
+        self.eps = eps
+        self.alphas = alphas
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.alpha_selection = alpha_selection
+        self.verbose = verbose
+
+    def _l1_ratios(self):
+        return np.array([1.0])
+
+    @property
+    def l1_ratio(self):
         return 1.0

@@ -42,14 +42,15 @@ __all__ = ["MultiTaskElasticNetCV", "MultiTaskLassoCV"]
 
 
 def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solver_kw,
-                    progress):
+                    progress, grouping=None):
     """Solve the path on the training rows; mean squared error of every alpha on the test rows.
 
-    Returns (error per alpha, non-zero rows per alpha).
+    ``grouping``: the blocks (None: the rows of W).  Returns (error per alpha,
+    non-zero features per alpha).
     """
     Xtr = check_X(_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
-    problem = MultiTaskProblem(Xtr, Y[train], sw_tr, fit_intercept)
+    problem = MultiTaskProblem(Xtr, Y[train], sw_tr, fit_intercept, grouping=grouping)
     coefs, _, _, intercepts = solve_multitask_path(problem, alphas, l1_ratio=l1_ratio,
                                                    warn=False, callback=progress, **solver_kw)
     X_test, Y_test = _rows(X, test), Y[test].astype(np.float64)
@@ -137,9 +138,10 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         _check_solver_params(self.tol, self.max_iter, self.selection)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         X = validate_X(self, X, reset=True)
-        Y = check_Y(y, X.shape[0], X.dtype)
+        Y, single = self._check_target(y, X)
+        grouping = self._grouping(X.shape[1])
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        full = MultiTaskProblem(X, Y, sw, self.fit_intercept)
+        full = MultiTaskProblem(X, Y, sw, self.fit_intercept, grouping=grouping)
         grids = cv_grids(self, ratios, full.alpha_max)
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
         folds = check_fold_weights(cv_folds(self, X, Y, params), sw)
@@ -148,7 +150,7 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         progress = CVProgress(verbose, type(self).__name__,
                               ratios.size * len(folds) * grids[0].size)
         jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
-                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"))
+                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), grouping)
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_multitask_fold, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
@@ -158,12 +160,23 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         coefs, gaps, n_iters, intercepts = solve_multitask_path(
             full, grids[best], l1_ratio=self.l1_ratio_,
             callback=path_progress(verbose > 1, "full-data path"), **solver_kw)
+        if single:     # a 1-D target: the shapes of a single-task model
+            coefs, intercepts = coefs[0], intercepts[0]
         store_full_path(self, coefs, intercepts, gaps)
-        self.coef_ = np.ascontiguousarray(coefs[:, :, chosen])
-        self.intercept_ = intercepts[:, chosen].astype(X.dtype)
+        self.coef_ = np.ascontiguousarray(coefs[..., chosen])
+        self.intercept_ = (float(intercepts[chosen]) if single
+                           else intercepts[:, chosen].astype(X.dtype))
         self.dual_gap_ = float(gaps[chosen])
         self.n_iter_ = int(n_iters[chosen])
         return self
+
+    def _check_target(self, y, X):
+        """(Y, single): the (n, T) F-ordered target, and whether y was 1-D (never here)."""
+        return check_Y(y, X.shape[0], X.dtype), False
+
+    def _grouping(self, n_features):
+        """The blocks of the penalty: None, the rows of W."""
+        return None
 
     def predict(self, X, alpha=None):
         """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
