@@ -316,3 +316,26 @@ def test_imdb_l1_logistic_example(monkeypatch):
     assert all(c > 0 for _, c in g["top_positive"]) and all(c < 0 for _, c in g["top_negative"])
     order = np.argsort(model.coef_.ravel())
     assert top_neg == list(g["words"][order[:15]])
+
+
+def test_extending_penalized_example(monkeypatch):
+    g = run_gallery_example("plot_extending_penalized", monkeypatch)
+    X, y = g["X"], g["y"]
+    lasso_alphas, lasso_freq, lasso_ok, lasso_stable = g["results"][1.0]
+    enet_stable = g["results"][0.5][3]
+    assert lasso_ok and g["results"][0.5][2], "every fit of both stability paths certified"
+    # the frequencies, recomputed through the estimator-layer path on the same half-samples
+    rng = np.random.default_rng(0)
+    counts = np.zeros_like(lasso_freq)
+    for _ in range(50):
+        rows = rng.choice(X.shape[0], size=X.shape[0] // 2, replace=False)
+        _, coefs, _ = penalized.lasso_path(X[rows], y[rows], alphas=lasso_alphas, tol=1e-6,
+                                           max_iter=10_000, fit_intercept=True)
+        counts += coefs != 0
+    np.testing.assert_array_equal(lasso_freq, counts / 50)
+    assert lasso_alphas[0] == pytest.approx(np.max(np.abs((X - X.mean(0)).T @ (y - y.mean())))
+                                            / X.shape[0], rel=1e-12)
+    np.testing.assert_array_equal(lasso_stable, np.flatnonzero(lasso_freq.max(1) >= 0.6))
+    # the text: the elastic net keeps more genes stably, including the Lasso's
+    assert 1 <= len(lasso_stable) < len(enet_stable)
+    assert set(lasso_stable) <= set(enet_stable)
