@@ -89,7 +89,7 @@ plt.show()
 
 # %%
 # A compiled extension with ``from penalized.core cimport``
-# --------------------------------------------------------
+# ---------------------------------------------------------
 # ``examples/many_lasso.pyx`` fits a Lasso to every column of Y on one shared
 # :class:`penalized.core.Design`, calling the solver ``enet_solve_d`` in a ``nogil``
 # loop: no Python object is touched between fits (so the loop could be a ``prange``).
