@@ -26,7 +26,8 @@ import numpy as np
 
 from penalized import solvers
 
-with resources.files("penalized").joinpath("data/leukemia_golub.npz").open("rb") as f:
+bundled = resources.files("penalized").joinpath("data/leukemia_golub.npz")
+with bundled.open("rb") as f:
     data = np.load(f)
     X_raw, y = data["X"].astype(float), data["y"].astype(float)
 X = np.log10(np.clip(X_raw, 100, 16000))
@@ -43,15 +44,18 @@ print(f"{n} samples, {p} genes")
 # ``check_input=False`` skips the array checks on each call: X is already a float64
 # F-ordered array, and each subsample is made one.  Every point of every path is
 # certified (``converged``), so the frequencies are those of exact solutions up to
-# ``tol``, not of a solver's early stop (a few Lasso fits on these nearly separable
-# half-samples need up to about 2000 epochs, hence ``max_iter=10_000``).  The Lasso picks one gene out of a group of
-# correlated ones, a different one on each half-sample; the elastic net's ridge part
-# keeps the group, so more genes pass the paper's threshold of 0.6.
+# ``tol``, not of a solver's early stop (a few Lasso fits on these 36-sample halves
+# need up to about 2000 epochs, hence ``max_iter=10_000``).  The Lasso picks one
+# gene out of a group of correlated ones, a different one on each half-sample; the
+# elastic net's ridge part keeps the group, so more genes pass the paper's threshold
+# of 0.6.
 
 
-def stability_paths(X, y, l1_ratio, n_subsamples=50, n_alphas=25, eps=0.05, seed=0):
+def stability_paths(X, y, l1_ratio, n_subsamples=50, n_alphas=25, eps=0.05,
+                    seed=0):
     """(alphas, selection frequency (p, n_alphas), every fit certified?)."""
-    alphas = solvers.enet_path(X, y, l1_ratio=l1_ratio, n_alphas=n_alphas, eps=eps).alphas
+    alphas = solvers.enet_path(X, y, l1_ratio=l1_ratio, n_alphas=n_alphas,
+                               eps=eps).alphas
     rng = np.random.default_rng(seed)
     selected = np.zeros((X.shape[1], alphas.size))
     certified = True
@@ -71,8 +75,8 @@ for ax, l1_ratio in zip(axes, [1.0, 0.5]):
     alphas, frequency, certified = stability_paths(X, y, l1_ratio)
     stable = np.flatnonzero(frequency.max(axis=1) >= 0.6)
     results[l1_ratio] = (alphas, frequency, certified, stable)
-    print(f"l1_ratio={l1_ratio}: all fits certified: {certified}; {len(stable)} stable "
-          f"genes: {stable.tolist()}")
+    print(f"l1_ratio={l1_ratio}: all fits certified: {certified}; "
+          f"{len(stable)} stable genes:\n    {stable.tolist()}")
     others = frequency[frequency.max(axis=1) < 0.6]
     others = others[np.argsort(others.max(axis=1))[::-1][:200]]
     ax.plot(alphas / alphas[0], others.T, color="0.75", lw=0.6)

@@ -20,6 +20,7 @@ import csv
 import lzma
 import os
 import re
+import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -34,7 +35,8 @@ import penalized.plot
 def find_reviews():
     """Path of the reviews file, or None."""
     here = Path(globals().get("__file__", "examples/x.py")).resolve().parent
-    folder = os.environ.get("PENALIZED_SHARED_DATA", here.parents[1] / "shared" / "data")
+    default = here.parents[1] / "shared" / "data"
+    folder = os.environ.get("PENALIZED_SHARED_DATA", default)
     path = Path(folder) / "imdb_movie_review_text.csv.xz"
     return path if path.exists() else None
 
@@ -45,13 +47,14 @@ if path is None:
                             "PENALIZED_SHARED_DATA to the folder that holds it")
 with lzma.open(path, "rt", encoding="utf-8", newline="") as f:
     rows = list(csv.DictReader(f))
-texts = [re.sub(r"<br\s*/?>", " ", row["review"]) for row in rows]   # HTML line breaks
-y = np.array([int(row["sentiment"]) for row in rows])                 # 1 positive, 0 negative
+# the reviews keep their HTML line breaks: drop them
+texts = [re.sub(r"<br\s*/?>", " ", row["review"]) for row in rows]
+y = np.array([int(row["sentiment"]) for row in rows])   # 1 positive, 0 negative
 texts_train, texts_test, y_train, y_test = train_test_split(
     texts, y, test_size=0.3, random_state=0, stratify=y)
 
 vectorizer = TfidfVectorizer(min_df=3, sublinear_tf=True)
-X_train = vectorizer.fit_transform(texts_train)       # sparse CSR, about 3% of it non-zero
+X_train = vectorizer.fit_transform(texts_train)      # sparse CSR, 1% non-zero
 X_test = vectorizer.transform(texts_test)
 words = vectorizer.get_feature_names_out()
 print(f"{X_train.shape[0]} training reviews, {X_test.shape[0]} test reviews, "
@@ -66,10 +69,10 @@ print(f"{X_train.shape[0]} training reviews, {X_test.shape[0]} test reviews, "
 # refit at ``alpha_min_`` (best mean CV log-loss) is the model; the one-standard-error
 # choice ``alpha_1se_`` is refitted for comparison.
 
-model = penalized.LogisticRegressionCV(penalty="l1", alphas=30, eps=1e-2, cv=5).fit(
-    X_train, y_train)
-sparse_model = penalized.LogisticRegression(penalty="l1", alpha=model.alpha_1se_).fit(
-    X_train, y_train)
+model = penalized.LogisticRegressionCV(penalty="l1", alphas=30, eps=1e-2, cv=5)
+model.fit(X_train, y_train)
+sparse_model = penalized.LogisticRegression(penalty="l1", alpha=model.alpha_1se_)
+sparse_model.fit(X_train, y_train)
 
 results = {}
 for name, m in [("alpha_min", model), ("alpha_1se", sparse_model)]:
@@ -93,9 +96,11 @@ coef = model.coef_.ravel()
 order = np.argsort(coef)
 top_negative = [(words[j], coef[j]) for j in order[:15]]
 top_positive = [(words[j], coef[j]) for j in order[::-1][:15]]
-print("positive:", ", ".join(w for w, _ in top_positive))
-print("negative:", ", ".join(w for w, _ in top_negative))
+for name, top in [("positive", top_positive), ("negative", top_negative)]:
+    print(textwrap.fill(f"{name}: " + ", ".join(w for w, _ in top), width=72,
+                        subsequent_indent="    "))
 
+# sphinx_gallery_thumbnail_number = 2
 shown = top_negative[::-1] + top_positive[::-1]
 fig, ax = plt.subplots(figsize=(6.4, 7.0))
 ax.barh(np.arange(len(shown)), [c for _, c in shown],
