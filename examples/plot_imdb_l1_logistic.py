@@ -34,8 +34,9 @@ import penalized.plot
 
 def find_reviews():
     """Path of the reviews file, or None."""
-    here = Path(globals().get("__file__", "examples/x.py")).resolve().parent
-    default = here.parents[1] / "shared" / "data"
+    # the examples folder: sphinx-gallery runs an example there, without __file__
+    here = Path(__file__).parent if "__file__" in globals() else Path.cwd()
+    default = here.resolve().parents[1] / "shared" / "data"
     folder = os.environ.get("PENALIZED_SHARED_DATA", default)
     path = Path(folder) / "imdb_movie_review_text.csv.xz"
     return path if path.exists() else None
