@@ -27,6 +27,7 @@ from conftest import make_regression
 
 PROBE = Path(__file__).with_name("cimport_probe") / "pz_probe.pyx"
 CYTHON_DOC = Path(__file__).resolve().parents[1] / "docs" / "cython.rst"
+EXTENSION_EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "many_lasso.pyx"
 
 SETUP = """
 import numpy, penalized
@@ -69,6 +70,9 @@ def built(tmp_path_factory):
     work = tmp_path_factory.mktemp("cimport")
     shutil.copy(PROBE, work / "pz_probe.pyx")
     names = ["pz_probe"]
+    if EXTENSION_EXAMPLE.exists():          # the gallery's "another package" extension
+        shutil.copy(EXTENSION_EXAMPLE, work / EXTENSION_EXAMPLE.name)
+        names.append(EXTENSION_EXAMPLE.stem)
     snippet = _readme_cython()
     if snippet is not None:
         (work / "pz_readme.pyx").write_text("# cython: language_level=3\n" + snippet)
@@ -158,3 +162,44 @@ def test_nogil_solve_equals_solvers_enet(probe, sparse):
          + 0.5 * alpha * (1 - l1_ratio) * w @ w)
     assert primal / n == pytest.approx(P, rel=1e-10)
     assert sp.issparse(X) == sparse
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_gallery_extension_equals_solvers_lasso(built, sparse, weighted):
+    """examples/many_lasso.pyx (the gallery's extension): one certified Lasso per column
+    of Y, each equal to penalized.solvers.lasso on that column."""
+    if "many_lasso" not in built:
+        pytest.skip(f"{EXTENSION_EXAMPLE} is not in this checkout")
+    lasso_columns = built["many_lasso"].lasso_columns
+    X, _ = make_regression(n=60, p=40, density=0.3 if sparse else None, seed=6)
+    X = X.tocsc() if sparse else np.asfortranarray(X)
+    rng = np.random.default_rng(7)
+    Xd = X.toarray() if sparse else X
+    Y = np.asfortranarray(Xd[:, :5] @ rng.standard_normal((5, 4))
+                          + rng.standard_normal((60, 4)) + 3.0)
+    s = rng.uniform(0.5, 2.0, 60) if weighted else None
+    s = None if s is None else s * 60 / s.sum()
+    alpha, tol = 0.05, 1e-8
+    coefs, gaps, converged, epochs = lasso_columns(Design(X, s, True), Y, alpha, tol)
+    assert coefs.shape == (40, 4) and np.all(converged) and np.all(epochs > 0)
+    for c in range(4):
+        ref = solvers.lasso(X, Y[:, c], alpha, sample_weight=s, tol=1e-12)
+        assert gaps[c] <= tol * np.average((Y[:, c] - np.average(Y[:, c], weights=s)) ** 2,
+                                           weights=s)
+        np.testing.assert_allclose(coefs[:, c], ref.coef, rtol=0, atol=1e-4)
+        # its objective (numpy) is within its certified gap of the tight solve's
+        sw = np.ones(60) if s is None else s
+        ybar = np.average(Y[:, c], weights=sw)
+        xm = sw @ Xd / 60
+
+        def P(w):
+            r = Y[:, c] - ybar - (Xd - xm) @ w
+            return 0.5 * np.sum(sw * r * r) / 60 + alpha * np.abs(w).sum()
+
+        assert -ref.dual_gap - 1e-12 <= P(coefs[:, c]) - P(ref.coef) <= gaps[c] + 1e-12
+        assert np.count_nonzero(coefs[:, c]) > 0
+    with pytest.raises(ValueError, match="rows"):
+        lasso_columns(Design(X, s, True), np.asfortranarray(Y[:10]), alpha)
+    with pytest.raises(TypeError, match="float64"):
+        lasso_columns(Design(X.astype(np.float32), None, True), Y, alpha)

@@ -274,3 +274,68 @@ def test_dask_tall_lasso_example(monkeypatch):
     np.testing.assert_allclose(model.coef_, direct.coef_, atol=1e-6)
     assert numpy_lasso_gap(X, y, model.coef_, model.intercept_, alpha) <= \
         1e-4 * np.sum((y - y.mean()) ** 2) / y.size
+
+
+def test_imdb_l1_logistic_example(monkeypatch):
+    from conftest import SHARED_DATA
+    if not (SHARED_DATA / "imdb_movie_review_text.csv.xz").exists():
+        pytest.skip(f"shared data {SHARED_DATA}/imdb_movie_review_text.csv.xz not available")
+    monkeypatch.setenv("PENALIZED_SHARED_DATA", str(SHARED_DATA))
+    g = run_gallery_example("plot_imdb_l1_logistic", monkeypatch)
+    model, sparse_model = g["model"], g["sparse_model"]
+    X_train, y_train, X_test, y_test = g["X_train"], g["y_train"], g["X_test"], g["y_test"]
+    assert X_train.shape[0] == 3500 and X_test.shape[0] == 1500
+    # the printed numbers, recomputed
+    for name, m in [("alpha_min", model), ("alpha_1se", sparse_model)]:
+        accuracy, n_words = g["results"][name]
+        assert accuracy == np.mean(m.predict(X_test) == y_test)
+        assert n_words == np.count_nonzero(m.coef_)
+    assert sparse_model.alpha == model.alpha_1se_ >= model.alpha_min_ == model.alpha_
+    # the refit is the L1 logistic optimum at alpha_ (numpy KKT on the +-1 coding)
+    s = np.where(y_train == 1, 1.0, -1.0)
+    w, b = model.coef_.ravel(), float(model.intercept_[0])
+    z = X_train @ w + b
+    grad = -(X_train.T @ (s / (1.0 + np.exp(s * z)))) / len(s)     # of the mean log-loss
+    active = w != 0
+    alpha = model.alpha_
+    assert abs(np.sum(-s / (1.0 + np.exp(s * z)))) / len(s) < 1e-3 * alpha   # intercept
+    np.testing.assert_allclose(grad[active], -alpha * np.sign(w[active]), atol=1e-2 * alpha)
+    assert np.max(np.abs(grad[~active])) <= alpha * (1 + 1e-2)
+    # what the text says: sparse, accurate, and the words are the expected ones
+    assert 50 < g["results"]["alpha_min"][1] < 0.1 * X_train.shape[1]
+    assert g["results"]["alpha_min"][0] > 0.8 and g["results"]["alpha_1se"][0] > 0.8
+    assert g["results"]["alpha_1se"][1] < g["results"]["alpha_min"][1]
+    coef = dict(zip(g["words"], model.coef_.ravel()))
+    for word in ["excellent", "great", "perfect", "wonderful", "best"]:
+        assert coef[word] > 0, word
+    for word in ["worst", "awful", "waste", "bad", "boring"]:
+        assert coef[word] < 0, word
+    top_pos = [w for w, _ in g["top_positive"]]
+    top_neg = [w for w, _ in g["top_negative"]]
+    assert "excellent" in top_pos and "worst" in top_neg
+    assert all(c > 0 for _, c in g["top_positive"]) and all(c < 0 for _, c in g["top_negative"])
+    order = np.argsort(model.coef_.ravel())
+    assert top_neg == list(g["words"][order[:15]])
+
+
+def test_extending_penalized_example(monkeypatch):
+    g = run_gallery_example("plot_extending_penalized", monkeypatch)
+    X, y = g["X"], g["y"]
+    lasso_alphas, lasso_freq, lasso_ok, lasso_stable = g["results"][1.0]
+    enet_stable = g["results"][0.5][3]
+    assert lasso_ok and g["results"][0.5][2], "every fit of both stability paths certified"
+    # the frequencies, recomputed through the estimator-layer path on the same half-samples
+    rng = np.random.default_rng(0)
+    counts = np.zeros_like(lasso_freq)
+    for _ in range(50):
+        rows = rng.choice(X.shape[0], size=X.shape[0] // 2, replace=False)
+        _, coefs, _ = penalized.lasso_path(X[rows], y[rows], alphas=lasso_alphas, tol=1e-6,
+                                           max_iter=10_000, fit_intercept=True)
+        counts += coefs != 0
+    np.testing.assert_array_equal(lasso_freq, counts / 50)
+    assert lasso_alphas[0] == pytest.approx(np.max(np.abs((X - X.mean(0)).T @ (y - y.mean())))
+                                            / X.shape[0], rel=1e-12)
+    np.testing.assert_array_equal(lasso_stable, np.flatnonzero(lasso_freq.max(1) >= 0.6))
+    # the text: the elastic net keeps more genes stably, including the Lasso's
+    assert 1 <= len(lasso_stable) < len(enet_stable)
+    assert set(lasso_stable) <= set(enet_stable)

@@ -40,6 +40,7 @@ URLS = {
         "sklearn.multioutput": "modules/generated/{name}.html",
         "sklearn.preprocessing": "modules/generated/{name}.html",
         "sklearn.datasets": "modules/generated/{name}.html",
+        "sklearn.feature_extraction.text": "modules/generated/{name}.html",
         "sklearn.utils": "modules/generated/{name}.html",
         "sklearn.utils.validation": "modules/generated/{name}.html",
         "sklearn.utils.metadata_routing": "modules/generated/{name}.html",

@@ -19,9 +19,10 @@ class ExampleOrder:
     """Gallery order: the field's results on real and simulated data first, the recipes
     last (sphinx-gallery calls it with each example's file name)."""
 
-    ORDER = ["plot_leukemia_path_cv.py", "plot_ng2004_l1_vs_l2.py", "plot_sparse_recovery.py",
+    ORDER = ["plot_leukemia_path_cv.py", "plot_imdb_l1_logistic.py", "plot_ng2004_l1_vs_l2.py",
+             "plot_sparse_recovery.py",
              "plot_relaxed_lasso.py", "plot_benchmark_paths.py", "plot_dask_tall_lasso.py",
-             "adaptive_lasso.py", "backend_estimator.py"]
+             "plot_extending_penalized.py", "adaptive_lasso.py", "backend_estimator.py"]
 
     def __init__(self, src_dir=None):
         self.src_dir = src_dir

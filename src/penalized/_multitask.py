@@ -228,7 +228,8 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     X : array-like or sparse matrix (n_samples, n_features); sparse stays sparse.
     y : array-like (n_samples, n_tasks)
     l1_ratio : float in [0, 1]
-    eps : alpha_min / alpha_max of the automatic grid, from alpha_max =
+    eps : float
+        alpha_min / alpha_max of the automatic grid, from alpha_max =
         max_j ||X_c,j^T S Y_c|| / (n l1_ratio), the smallest alpha with all rows
         zero, down to eps * alpha_max.
     alphas : int or array-like, default=100 grid points

@@ -96,7 +96,8 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
     Attributes
     ----------
     alpha_, l1_ratio_, alpha_min_, alpha_1se_ : chosen values.
-    alphas_ : (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
+    alphas_ : ndarray
+        (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
         l1_ratio or a given grid (shared by every l1_ratio, as in scikit-learn).
     mse_path_ : (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds), mean
         squared error over held-out rows and tasks.

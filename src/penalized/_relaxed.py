@@ -257,7 +257,8 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
 
     Attributes
     ----------
-    alpha_, gamma_ : the chosen pair; alpha_min_, alpha_1se_ : the two alpha
+    alpha_, gamma_, alpha_min_, alpha_1se_ : float
+        The chosen pair; alpha_min_ and alpha_1se_ are the two alpha
         candidates at gamma_.
     alphas_ : (n_alphas,) grid; gammas_ : (n_gammas,).
     mse_path_ : (n_gammas, n_alphas, n_folds) held-out mean squared errors.

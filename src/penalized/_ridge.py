@@ -656,7 +656,8 @@ class Ridge(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimator):
     dual_gap_ : float or ndarray (n_targets,)
         ||Z^T r / n - alpha w||^2 / (2 alpha), the exact duality gap of the
         returned solution (1/(2n) scaling), computed in float64.
-    n_iter_ : int, iterations of the iterative solver (all targets); 1 for a
+    n_iter_ : int
+        Iterations of the iterative solver (all targets); 1 for a
         direct solver (one factorisation).
     solver_ : str, the solver used.
     """

@@ -97,8 +97,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         are not available for it.
     l1_ratio : float in [0, 1]
     eps : float, alpha_min / alpha_max for the automatic grid.
-    n_alphas : int, deprecated (as in scikit-learn 1.9: a FutureWarning), use
-        ``alphas=<int>``.
+    n_alphas : int, deprecated
+        As in scikit-learn 1.9 (a FutureWarning): use ``alphas=<int>``.
     alphas : int or array-like, default=100 grid points
         An int: the number of alphas of the automatic grid, a geometric grid
         from alpha_max, the smallest alpha whose solution is all zero, down to
@@ -109,8 +109,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         Precomputed X_c^T S y_c, used only for the automatic grid.
     copy_X : bool, accepted for compatibility; X is never modified.
     coef_init : array of shape (n_features,), warm start for the first alpha.
-    verbose : bool or int, a progress bar (tqdm, if installed; else about ten log
-        lines: alpha index, non-zeros, gap); 2: a log line per alpha (logger ``penalized``).
+    verbose : bool or int
+        1 / True: a progress bar (tqdm, if installed; else about ten log lines:
+        alpha index, non-zeros, gap); 2: a log line per alpha (logger ``penalized``).
     return_n_iter : bool, also return the epochs used per alpha.
     positive : bool, constrain coefficients to be >= 0.
     check_input : bool, skip validation when False (X must then be an
@@ -144,7 +145,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         glmnet's dfmax: the same stop when the current solution has more than
         ``dfmax`` non-zero coefficients (never stops later than
         ``max_features=dfmax``).
-    **params : any other keyword raises ValueError("Unexpected parameters in
+    **params
+        Any other keyword raises ValueError("Unexpected parameters in
         params", ...), as in scikit-learn.
 
     Returns
@@ -597,8 +599,9 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     Returns
     -------
     alphas : ndarray (n_alphas,), decreasing.
-    coefs : ndarray (n_features, n_alphas); (n_classes, n_features, n_alphas)
-        for more than two classes.
+    coefs : ndarray
+        (n_features, n_alphas); (n_classes, n_features, n_alphas) for more than
+        two classes.
     intercepts : ndarray (n_alphas,); (n_classes, n_alphas) for more classes.
     dual_gaps : ndarray (n_alphas,), in the objective's 1/n scaling.
     n_iters : ndarray (n_alphas,), Newton iterations, only if ``return_n_iter``.

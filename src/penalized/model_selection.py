@@ -448,15 +448,17 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
     ----------
     alpha_, l1_ratio_ : chosen values (by ``alpha_selection``).
     alpha_min_, alpha_1se_ : the two candidates for the chosen l1_ratio.
-    alphas_ : (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
+    alphas_ : ndarray
+        (n_l1_ratio, n_alphas) automatic grids, or (n_alphas,) for one
         l1_ratio or a given grid (shared by every l1_ratio, as in scikit-learn).
     mse_path_ (scoring=None) or scores_path_ (a scorer) :
         (n_l1_ratio, n_alphas, n_folds) or (n_alphas, n_folds).
     cv_mean_, cv_se_ : mean and standard error over folds of that criterion
         (an error for mse_path_, a score for scores_path_), shaped like alphas_.
     n_nonzero_path_ : mean number of non-zero coefficients per grid point.
-    coef_, intercept_, dual_gap_, n_iter_ : of the final refit on all data (the
-        full-data path's point at ``alpha_``).
+    coef_, intercept_, dual_gap_, n_iter_
+        Of the final refit on all data (the full-data path's point at
+        ``alpha_``).
     coef_path_ : (n_features, n_alphas), intercept_path_, dual_gap_path_ : (n_alphas,)
         The full-data path at the chosen l1_ratio, over its whole grid (as
         cv.glmnet keeps ``glmnet.fit``): ``coef_at(alpha)`` and
@@ -762,44 +764,52 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         problems) down to eps * alpha_max.  For penalty='l2' (no alpha_max)
         the grid runs from 100 x the L1 alpha_max down to eps x the L1
         alpha_max.
-    l1_ratios : list of float, required for penalty='elasticnet' (each with its
-        own grid), optional for 'group' (the share of the group part; default
-        1.0), None otherwise.
-    cv : int, splitter or iterable, default=None (stratified 5-fold); ``groups``
-        by metadata routing, as in :class:`ElasticNetCV`.
+    l1_ratios : list of float or None, default=None
+        Required for penalty='elasticnet' (each with its own grid), optional
+        for 'group' (the share of the group part; default 1.0), None otherwise.
+    cv : int, splitter or iterable, default=None
+        None means stratified 5-fold; ``groups`` by metadata routing, as in
+        :class:`ElasticNetCV`.
     scoring : str, callable or None, default=None
         None means 'neg_log_loss' (mean log-loss of the held-out rows, negated
         so that higher is better: a smooth criterion that suits the
         one-standard-error rule better than accuracy).  Any scikit-learn
         scorer name or callable ``scorer(estimator, X, y)``.
-    n_jobs : int or None, parallel fold jobs (threads unless a joblib backend
-        is configured).
+    n_jobs : int or None, default=None
+        Parallel fold jobs (threads unless a joblib backend is configured).
     alpha_selection : {'min', '1se'}, default='min'
     class_weight : dict, 'balanced' or None
-    tol, max_iter, fit_intercept : as in :class:`penalized.LogisticRegression`.
+    tol, max_iter, fit_intercept : float, int, bool
+        As in :class:`penalized.LogisticRegression`.
     verbose : int, default=0
         1: a progress bar over every fold's path (tqdm, if installed) or a log
         line per finished fold job; 2: log lines per fold job and per alpha
         (the ``logging`` logger ``penalized``).
     multi_class : {'multinomial', 'ovr'}, default='multinomial'
         Loss for more than two classes, as in :class:`penalized.LogisticRegression`.
-    penalty_factor, exclude, standardize : glmnet's per-feature options, as in
+    penalty_factor, exclude, standardize : array-like, array-like, bool
+        glmnet's per-feature options, as in
         :class:`penalized.LogisticRegression`; used in every fold, for the grid
         (alpha_max with the factors) and in the refit (``standardize`` uses each
         fold's own standard deviations, as cv.glmnet).
 
     Attributes
     ----------
-    alpha_, l1_ratio_, alpha_min_, alpha_1se_, C_ (= 1 / (alpha_ * S)) :
-        chosen values.
-    alphas_ : (n_l1_ratios, n_alphas) for 'elasticnet', else (n_alphas,).
-    Cs_ : 1 / (alphas_ * S), same shape.
-    scores_path_ : (..., n_alphas, n_folds), higher is better.
-    cv_mean_, cv_se_, n_nonzero_path_ : shaped like alphas_ (non-zeros summed
-        over the classes' predictors, averaged over folds).
-    classes_, coef_ (n_problems, n_features), intercept_, dual_gap_,
-    kkt_violation_, n_iter_ : of the refit on all data (``estimator_``, a
-    fitted :class:`penalized.LogisticRegression`).
+    alpha_, l1_ratio_, alpha_min_, alpha_1se_, C_ : float
+        The chosen values (``C_ = 1 / (alpha_ * S)``).
+    alphas_ : ndarray
+        (n_l1_ratios, n_alphas) for 'elasticnet', else (n_alphas,).
+    Cs_ : ndarray
+        1 / (alphas_ * S), same shape.
+    scores_path_ : ndarray (..., n_alphas, n_folds)
+        Held-out scores, higher is better.
+    cv_mean_, cv_se_, n_nonzero_path_ : ndarray
+        Shaped like alphas_ (non-zeros summed over the classes' predictors,
+        averaged over folds).
+    classes_, coef_, intercept_, dual_gap_, kkt_violation_, n_iter_
+        Of the refit on all data (``estimator_``, a fitted
+        :class:`penalized.LogisticRegression`); ``coef_`` is
+        (n_problems, n_features).
     """
 
     def __init__(self, penalty="l2", *, Cs=None, alphas=100, n_alphas="deprecated", eps=1e-3,

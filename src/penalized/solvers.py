@@ -130,7 +130,8 @@ class PathSolution:
     Attributes
     ----------
     alphas : ndarray (n_alphas,), decreasing.
-    coefs : ndarray (n_features, n_alphas), or (n_classes, n_features, n_alphas)
+    coefs : ndarray
+        (n_features, n_alphas), or (n_classes, n_features, n_alphas)
         for a multinomial path (the layout of :func:`penalized.enet_path` /
         :func:`penalized.logistic_path`).
     intercepts : ndarray (n_alphas,) or (n_classes, n_alphas).
