@@ -284,3 +284,21 @@ def test_cv_one_standard_error_and_multitask_shapes():
     assert est.coef_path_.shape == (2, X.shape[1], 8)
     with pytest.raises(ValueError, match="needs groups="):
         pz.GroupLassoCV().fit(X, Y)
+
+
+def test_solvers_entries_equal_the_estimators():
+    from penalized import solvers
+    X, y, labels = group_data(seed=12)
+    est = pz.GroupElasticNet(alpha=0.05, l1_ratio=0.8, groups=labels, tol=1e-10).fit(X, y)
+    sol = solvers.group_enet(X, y, 0.05, groups=labels, l1_ratio=0.8, tol=1e-10)
+    assert np.array_equal(sol.coef, est.coef_) and sol.intercept == est.intercept_
+    assert sol.converged and sol.dual_gap == est.dual_gap_ <= sol.gap_target
+    active = np.flatnonzero(est.coef_)
+    assert np.array_equal(sol.active_set, active)
+    path = solvers.group_enet_path(np.asfortranarray(X), y, groups=labels, l1_ratio=1.0,
+                                   n_alphas=6, tol=1e-10, check_input=False)
+    assert path.coefs.shape == (X.shape[1], 6) and not np.any(path.coefs[:, 0])
+    one = solvers.group_lasso(X, y, path.alphas[4], groups=labels, tol=1e-10)
+    np.testing.assert_allclose(path[4].coef, one.coef, atol=1e-7)
+    with pytest.raises(ValueError, match="partition"):
+        solvers.group_lasso(X, y, 0.1, groups=[[0, 1], [1]])

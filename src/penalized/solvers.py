@@ -25,6 +25,11 @@ P(0, ybar) (or P(0, 0) without intercept).  ``gap_target`` holds that
 right-hand side and ``dual_gap`` the certified gap reached, both in P's
 scaling, so ``P(w, b) - P* <= dual_gap``.
 
+Group Lasso / group elastic net (:func:`group_lasso`, :func:`group_enet`,
+:func:`group_enet_path`): the least-squares P with the L1 term replaced by
+alpha * l1_ratio * sum_g omega_g ||w_g||_2 over user-defined groups (see
+:func:`group_enet_path`); the same convergence criterion.
+
 Logistic (:func:`logistic`, :func:`logistic_path`), K linear predictors
 eta_i = x_i W + b, weights rescaled to sum to n::
 
@@ -57,7 +62,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._group import check_groups
 from ._logistic import LogisticProblem, solve_logistic_path
+from ._multitask import MultiTaskProblem, solve_multitask_path
 from ._validation import (
     check_alphas,
     check_init,
@@ -69,8 +76,8 @@ from ._validation import (
 )
 from .linear_model import classification_labels
 
-__all__ = ["PathSolution", "Solution", "enet", "enet_path", "lasso", "lasso_path",
-           "logistic", "logistic_path"]
+__all__ = ["PathSolution", "Solution", "enet", "enet_path", "group_enet", "group_enet_path",
+           "group_lasso", "lasso", "lasso_path", "logistic", "logistic_path"]
 
 
 def _frozen(a):
@@ -412,3 +419,81 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                          coef_init=coef_init, intercept_init=intercept_init,
                          check_input=check_input, warn=warn)[0]
+
+
+# ---------------------------------------------------------------------------
+# Group Lasso / group elastic net
+# ---------------------------------------------------------------------------
+
+def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
+                    n_alphas=100, eps=1e-3, sample_weight=None, fit_intercept=True,
+                    tol=1e-4, max_iter=1000, coef_init=None, check_input=True, warn=True):
+    """Group elastic-net solutions along a decreasing grid of alphas (warm-started).
+
+    Minimises, with sample weights s rescaled to sum to n::
+
+        P(w, b) = 1/(2n) * sum_i s_i (y_i - x_i.w - b)^2
+                  + alpha * l1_ratio * sum_g omega_g ||w_g||_2 + alpha * (1 - l1_ratio)/2 * ||w||_2^2
+
+    over the groups of ``groups`` (see :class:`penalized.GroupElasticNet`:
+    an int group size, one label per feature, or lists of feature indices),
+    omega_g = ``group_weights`` (default sqrt(group size)).  Converged means
+    ``gap <= tol * sum_i s_i (y_i - ybar)^2 / n`` as for :func:`enet_path`.
+
+    Parameters
+    ----------
+    X, y, sample_weight, fit_intercept, tol, max_iter, coef_init, check_input, warn :
+        as in :func:`enet_path`.
+    alphas : array-like of floats > 0, or None
+        None: ``n_alphas`` values from alpha_max = max_g ||X_c,g^T S y_c|| /
+        (n omega_g l1_ratio) (every group zero) down to ``eps * alpha_max``.
+    groups, group_weights : the groups and their weights.
+    l1_ratio : float in (0, 1] (keyword, required; 1 is the group Lasso).
+
+    Returns
+    -------
+    PathSolution (``active_set(k)`` lists the features of the non-zero groups)
+    """
+    _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    if check_input:
+        X = check_X(X)
+        y = check_y(y, X.shape[0], X.dtype)
+    else:
+        X = _check_fast_X(X)
+        y = _check_fast_y(y, X.shape[0])
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    grouping = check_groups(groups, X.shape[1], group_weights)
+    problem = MultiTaskProblem(X, np.asfortranarray(np.asarray(y).reshape(-1, 1)),
+                               sample_weight, bool(fit_intercept), grouping=grouping)
+    if alphas is None and l1_ratio == 0:
+        raise ValueError("l1_ratio=0 (ridge) has no alpha_max; pass explicit alphas.")
+    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
+    coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    coefs, gaps, n_iters, intercepts = solve_multitask_path(
+        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
+        max_iter=max_iter, warn=warn)
+    target = tol * problem.yy / problem.n_samples
+    return PathSolution(
+        alphas=_frozen(alphas), coefs=_frozen(coefs[0]), intercepts=_frozen(intercepts[0]),
+        l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
+        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+
+
+def group_enet(X, y, alpha, *, groups, l1_ratio, group_weights=None, **kwargs):
+    """Group elastic net at one alpha > 0 (see :func:`group_enet_path`); the same
+    numbers as ``penalized.GroupElasticNet(...).fit``.
+
+    Returns
+    -------
+    Solution
+    """
+    alpha = _check_alpha(alpha)
+    return group_enet_path(X, y, [alpha], groups=groups, l1_ratio=l1_ratio,
+                           group_weights=group_weights, **kwargs)[0]
+
+
+def group_lasso(X, y, alpha, *, groups, group_weights=None, **kwargs):
+    """:func:`group_enet` with ``l1_ratio=1``: minimises
+    1/(2n) sum_i s_i (y_i - x_i.w - b)^2 + alpha sum_g omega_g ||w_g||_2."""
+    return group_enet(X, y, alpha, groups=groups, l1_ratio=1.0,
+                      group_weights=group_weights, **kwargs)
