@@ -302,3 +302,53 @@ def test_solvers_entries_equal_the_estimators():
     np.testing.assert_allclose(path[4].coef, one.coef, atol=1e-7)
     with pytest.raises(ValueError, match="partition"):
         solvers.group_lasso(X, y, 0.1, groups=[[0, 1], [1]])
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("l2_ratio", [0.0, 0.5])
+def test_native_group_logistic_optimality(sparse, fit_intercept, l2_ratio):
+    """The GLM driver with groups (binomial loss): numpy KKT at the returned point, eta
+    consistent, and singleton groups of weight 1 give the L1 logistic solution."""
+    from penalized._core import logistic_binary_solve
+    rng = np.random.default_rng(3)
+    X, _, labels = group_data(seed=13, n=150)
+    z = X[:, labels == labels[0]].sum(axis=1) + X[:, labels == 3][:, 0]
+    y = np.where(z + rng.standard_normal(len(z)) > 0, 1.0, -1.0)
+    n, p = X.shape
+    grouping = pz._group.check_groups(labels, p)
+    Xs = sp.csc_matrix(X) if sparse else np.asfortranarray(X)
+    l1, l2 = 0.02 * n, 0.02 * n * l2_ratio
+    s = np.ones(n)
+
+    def solve(groups):
+        w, b, eta = np.zeros(p), np.zeros(1), np.zeros(n)
+        info = logistic_binary_solve(Design(Xs, None, fit_intercept), w, b, eta, y, s, l1, l2,
+                                     1e-12 * n, groups=groups)
+        assert info["gap"] <= 1e-12 * n
+        np.testing.assert_allclose(eta, X @ w + b[0], atol=1e-12)
+        return w, b[0]
+
+    w, b = solve((grouping.ptr, grouping.cols, grouping.weights))
+    r = -y / (1 + np.exp(y * (X @ w + b)))          # d/d eta of log(1 + exp(-y eta))
+    G = X.T @ r + l2 * w
+    worst = abs(r.sum()) if fit_intercept else 0.0
+    active = 0
+    for g, om in enumerate(grouping.weights):
+        c = grouping.labels == g
+        nw = np.linalg.norm(w[c])
+        active += nw > 0
+        worst = max(worst, np.linalg.norm(G[c] + l1 * om * w[c] / nw) if nw > 0
+                    else max(0.0, np.linalg.norm(G[c]) - l1 * om))
+    assert worst / l1 < 1e-4
+    assert 0 < active < len(SIZES)
+    single = np.arange(p + 1, dtype=np.intp)
+    w1, b1 = solve((single, np.arange(p, dtype=np.intp), np.ones(p)))
+    w0, b0 = solve(None)
+
+    def objective(w, b):     # n F, each solve certified to 1e-12 n
+        return (np.logaddexp(0, -y * (X @ w + b)).sum() + l1 * np.abs(w).sum()
+                + 0.5 * l2 * w @ w)
+
+    assert abs(objective(w1, b1) - objective(w0, b0)) <= 2e-12 * n + 1e-12
+    np.testing.assert_allclose(w1, w0, atol=1e-4)   # duplicate columns: weakly determined

@@ -2066,6 +2066,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             "n_screened": info.n_screened, "n_outer": info.n_outer}
 
 
+include "_group.pxi"
 include "_prox_newton.pxi"
 
 
@@ -2074,4 +2075,3 @@ include "_prox_newton.pxi"
 # ---------------------------------------------------------------------------
 
 include "_core_capi.pxi"
-include "_group.pxi"

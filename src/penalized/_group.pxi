@@ -1,4 +1,5 @@
-# Included at the end of _core.pyx: the group elastic net by block coordinate
+# Included in _core.pyx (before the GLM driver, which uses it for its
+# weighted least-squares models with groups): the group elastic net by block coordinate
 # descent.  One solver serves the multi-task models (a block is a row of W:
 # one column, T tasks) and user-defined groups of columns (a block is G_g x T).
 #

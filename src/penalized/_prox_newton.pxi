@@ -63,6 +63,10 @@ cdef struct glm_pen_t:
     const double *f1
     const double *f2
     const char *excluded      # features kept at 0 (NULL: none); full design only
+    # user-defined groups of columns (K = 1 only; NULL: none): the L1 term is
+    # L1 sum_g omega_g ||W_g||_2 and L2/2 ||W||^2 the ridge term (no factors then);
+    # the full design's groups in the outer loop, a block's own in the Newton loop
+    const grp_t *grp
 
 
 cdef inline double _f1(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
@@ -237,6 +241,8 @@ cdef double _glm_penalty(const double *W, const double *dW, double t, Py_ssize_t
     """
     cdef Py_ssize_t j, k
     cdef double a = 0.0, q = 0.0, v, row, ra
+    if P.grp != NULL:
+        return _glm_group_penalty(W, dW, t, P)
     for j in range(m):
         row = 0.0
         ra = 0.0
@@ -247,6 +253,53 @@ cdef double _glm_penalty(const double *W, const double *dW, double t, Py_ssize_t
         q += _f2(P, j) * row
         a += _f1(P, j) * (sqrt(row) if P.group else ra)
     return P.l1 * a + 0.5 * P.l2 * q
+
+
+cdef double _glm_group_penalty(const double *W, const double *dW, double t,
+                               const glm_pen_t *P) noexcept nogil:
+    """L1 sum_g omega_g ||V_g|| + L2/2 ||V||^2 at V = W + t dW (K = 1, groups)."""
+    cdef const grp_t *G = P.grp
+    cdef Py_ssize_t g, k, j
+    cdef double a = 0.0, q = 0.0, v, row
+    for g in range(G.n_groups):
+        row = 0.0
+        for k in range(_gsize(G, g)):
+            j = _gcol(G, g, k)
+            v = W[j] + t * dW[j] if dW != NULL else W[j]
+            row += v * v
+        q += row
+        a += _gweight(G, g) * sqrt(row)
+    return P.l1 * a + 0.5 * P.l2 * q
+
+
+cdef double _glm_group_magnitudes(const design_t *D, const grp_t *G, const Py_ssize_t *cand,
+                                  Py_ssize_t m, const double *W, const floating *theta,
+                                  double sr, double *corr, double *mag, double *l1w,
+                                  double *l2sq) noexcept nogil:
+    """For the groups g in cand (all if NULL): corr[j] = x_c,j.Theta for their columns,
+    mag[g] = ||X_c,g^T Theta||, and the penalty sums; returns max_g mag_g / omega_g."""
+    cdef Py_ssize_t c, g, k, j
+    cdef double top = 0.0, v, sq, wsq
+    for g in range(G.n_groups):
+        wsq = 0.0
+        for k in range(_gsize(G, g)):
+            j = _gcol(G, g, k)
+            wsq += W[j] * W[j]
+        if wsq > 0.0:
+            l1w[0] += _gweight(G, g) * sqrt(wsq)
+            l2sq[0] += wsq
+    for c in range(m):
+        g = cand[c] if cand != NULL else c
+        sq = 0.0
+        for k in range(_gsize(G, g)):
+            j = _gcol(G, g, k)
+            v = _centred_wdot(D, j, theta, sr)
+            corr[j] = v
+            sq += v * v
+        mag[g] = sqrt(sq)
+        if mag[g] > top * _gweight(G, g):
+            top = mag[g] / _gweight(G, g)
+    return top
 
 
 cdef struct glm_gap_t:
@@ -270,12 +323,16 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     norm mag_j <= L1 f1_j / t (L2 = 0).
     Tried: the L1-feasible t, t = 1 and (L2 > 0) their geometric mean.  With
     an offset o (eta = X W + b + o) the dual gains -t Theta.o.
+    With groups (``P.grp``, K = 1) the candidates are groups, mag[g] =
+    ||X_c,g^T Theta|| and psi*(v) = (||v|| - L1 omega_g)_+^2 (f = 1).
     Fills corr[j + k ldc] = x_c,j.Theta_k (unscaled) and mag[j] (max_k |.| or the
     row norm) for j in cand; W's column k starts at W + k ldw.  ``theta_col``
     (design precision, n) and ``a``, ``th`` (double, n K) are scratch.
     """
     cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
+    if cand == NULL and P.grp != NULL:
+        m = P.grp.n_groups      # the candidates are groups
     cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, wsq, wabs
     cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j, to
     cdef int q
@@ -286,7 +343,10 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
         for i in range(n):
             theta_col[i] = <floating>th[i + k * n]
             sr += theta_col[i]
-        if K == 1:
+        if K == 1 and P.grp != NULL:
+            top = _glm_group_magnitudes(D, P.grp, cand, m, W, theta_col, sr, corr, mag,
+                                        &l1w, &l2sq)
+        elif K == 1:
             # one predictor: the magnitudes and the penalty in the same pass
             for c in range(m):
                 j = cand[c] if cand != NULL else c
@@ -342,9 +402,13 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
         if P.l2 > 0.0:
             for c in range(m):
                 j = cand[c] if cand != NULL else c
-                l1j = P.l1 * _f1(P, j)
-                l2j = P.l2 * _f2(P, j)
-                if P.group:
+                if P.grp != NULL:       # j is a group
+                    l1j = P.l1 * _gweight(P.grp, j)
+                    l2j = P.l2
+                else:
+                    l1j = P.l1 * _f1(P, j)
+                    l2j = P.l2 * _f2(P, j)
+                if P.group or P.grp != NULL:
                     excess = t * mag[j] - l1j
                     if excess > 0.0:
                         # divided before squaring: no underflow near 1e-150
@@ -359,6 +423,28 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
             out.scale = t
     out.gap = out.primal - best
     return out
+
+
+cdef struct glm_grp_bufs_t:
+    # A block of whole groups: its columns are laid out group after group, so
+    # the block's grouping ``blk`` has cols = 0..m-1; its eigendecompositions
+    # (of the weighted model's Gram blocks) are refreshed at every Newton step.
+    grp_t blk
+    Py_ssize_t *ptr         # n_groups + 1 (capacity: every group)
+    Py_ssize_t *ident       # 0..p-1
+    double *weight          # the block's omega_g
+    double *lmax
+    double *values          # p
+    double *vectors         # sum_g m_g^2 over every group
+    Py_ssize_t *qoff
+    double *work            # LAPACK workspace, lwork doubles
+    int lwork
+    void *col               # n, the design's precision, zero between uses
+    double *solve_buf       # the block solver's: shift, sr, 2 max_size + 2 doubles
+    void *nz                # p (design precision)
+    gaa_t aa
+    Py_ssize_t *sel         # the selected groups of the full design (p)
+    double *gnz             # p: non-zero indicator per group (the ranking's w)
 
 
 cdef struct glm_bufs_t:
@@ -397,6 +483,8 @@ cdef struct glm_bufs_t:
     # full-problem (p, p K)
     double *corr_full
     double *nz_row
+    # with user-defined groups: the block's grouping and its solver's scratch
+    glm_grp_bufs_t *gb
 
 
 cdef bint _glm_bufs_alloc(glm_bufs_t *bf, Py_ssize_t n, Py_ssize_t p, Py_ssize_t K,
@@ -477,6 +565,24 @@ cdef struct glm_dir_t:
     bint interrupted
 
 
+cdef solve_info_t _group_direction(const design_t *Dh, glm_grp_bufs_t *gb, floating *w_new,
+                                   floating *res, const floating *tgt, double l1, double l2,
+                                   double tol, Py_ssize_t max_epochs,
+                                   workspace_t *wk) noexcept nogil:
+    """The weighted least-squares model with groups, by the group block solver
+    (``_group_solve``): the block's Gram blocks under the model's weights are
+    diagonalised first (sum_g m_g^2 n flops per Newton step)."""
+    cdef solve_info_t info
+    cdef grp_t *G = &gb.blk
+    memset(&info, 0, sizeof(solve_info_t))
+    if _group_eigen_all(Dh, G.ptr, G.cols, G.n_groups, gb.values, gb.vectors, G.qoff,
+                        gb.lmax, <floating *>gb.col, gb.work, gb.lwork) != 0:
+        return info     # no direction: the driver's line search reports no progress
+    return _group_solve(Dh, G, w_new, res, tgt, 1, l1, l2, tol, max_epochs, True, True, 10,
+                        0.3, 10, wk, gb.solve_buf, gb.solve_buf + 2, gb.solve_buf + 1,
+                        <floating *>gb.nz, &gb.aa)
+
+
 cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, const double *b,
                                         const double *eta, const glm_loss_t *L,
                                         const glm_pen_t *P, bint fit_intercept,
@@ -488,7 +594,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     The quadratic model at eta, sum_i s_i curv_i / 2 (z_i - eta_i)^2 with the
     working response z = eta + r / curv (its gradient is the loss's exactly),
     plus the penalty is a weighted least-squares elastic net, solved by the
-    core's ``_solve`` to ``tol_model``.  Fills bf.dw (m), bf.db[0], bf.d_eta (n).
+    core's ``_solve`` (or, with groups, the group block solver) to ``tol_model``.
+    Fills bf.dw (m), bf.db[0], bf.d_eta (n).
     """
     cdef glm_dir_t out
     cdef Py_ssize_t i, j, n = B.n, m = B.p
@@ -545,8 +652,12 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     pen.l2 = P.l2 * scale
     pen.f1 = P.f1
     pen.f2 = P.f2
-    info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
-                  max_epochs, True, True, 10, True, 0.0, 0.3, 10, False, rng, wk)
+    if P.grp != NULL:
+        info = _group_direction(&Dh, bf.gb, w_new, res, tgt, pen.l1, pen.l2,
+                                tol_model * scale, max_epochs, wk)
+    else:
+        info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
+                      max_epochs, True, True, 10, True, 0.0, 0.3, 10, False, rng, wk)
     out.epochs = info.n_epochs
     out.interrupted = info.interrupted
     b_new = 0.0
@@ -1135,6 +1246,100 @@ cdef inline bint _row_nonzero(const double *W, Py_ssize_t j, Py_ssize_t p,
     return False
 
 
+cdef Py_ssize_t _glm_group_block(const design_t *D, const glm_loss_t *L, const glm_pen_t *P,
+                                 double *W, double *eta, glm_gap_t gp, double l1_prev,
+                                 Py_ssize_t p0, double prev_gap, double tol_abs,
+                                 Py_ssize_t *n_cand, Py_ssize_t *ws_groups, double *inner_tol,
+                                 Py_ssize_t *n_screened, workspace_t *wk, glm_bufs_t *bf,
+                                 floating *tmp) noexcept nogil:
+    """The outer step of ``_glm_solve`` for groups (K = 1): screen the candidate
+    groups (wk.cand), choose the working groups by the features' rules applied to
+    groups (mag_g against L1 omega_g, the sphere test with the Frobenius norm
+    of X_c,g, which bounds its spectral norm), and lay their columns out as the
+    block: wk.ws[0..m) group after group, bf.gb.blk their grouping.  Returns m."""
+    cdef const grp_t *G = P.grp
+    cdef glm_grp_bufs_t *gb = bf.gb
+    cdef double *mag = wk.corr[0]
+    cdef double L1 = P.l1, radius, tau, wsq
+    cdef Py_ssize_t c, q, g, k, j, m = 0, nnz = 0, strong = 0, viol_all = 0, viol_ws = 0
+    cdef Py_ssize_t size, ng, off = 0, mmax = 1
+    cdef bint has_strong
+    cdef pen_t rank_pen     # the ranking's key (L1 omega_g - mag_g) / ||X_c,g||_F
+    cdef design_t view = D[0]
+    if L1 > 0.0:
+        radius = sqrt(2.0 * (gp.gap if gp.gap > 0.0 else 0.0) * L.s_max / L.modulus)
+        for c in range(n_cand[0]):
+            g = wk.cand[c]
+            if mag[g] * gp.scale + radius * sqrt(G.lmax[g]) < L1 * _gweight(G, g):
+                for k in range(_gsize(G, g)):
+                    _drop_feature(D, _gcol(G, g, k), W, eta, 1, tmp)
+                n_screened[0] += 1
+            else:
+                wk.cand[m] = g
+                m += 1
+        n_cand[0] = m
+    has_strong = ws_groups[0] == 0 and l1_prev > L1
+    for c in range(n_cand[0]):
+        g = wk.cand[c]
+        wsq = 0.0
+        for k in range(_gsize(G, g)):
+            j = _gcol(G, g, k)
+            wsq += W[j] * W[j]
+        gb.gnz[g] = 1.0 if wsq > 0.0 else 0.0
+        tau = L1 * _gweight(G, g)
+        if wsq > 0.0:
+            nnz += 1
+        elif has_strong and mag[g] >= (2.0 * L1 - l1_prev) * _gweight(G, g):
+            strong += 1
+        if mag[g] > tau:
+            viol_all += 1
+    size = ws_groups[0]
+    if not L1 > 0.0:
+        size = n_cand[0]
+    elif has_strong:
+        size = nnz + strong
+    elif size > 0 and not gp.gap > 0.5 * prev_gap:
+        size = 2 * nnz if 2 * nnz > p0 else p0
+    else:
+        size = p0 if size == 0 else 2 * size
+        if size < 2 * nnz:
+            size = 2 * nnz
+    if size > n_cand[0]:
+        size = n_cand[0]
+    if size < 1:
+        size = 1
+    memset(&rank_pen, 0, sizeof(pen_t))
+    rank_pen.l1 = L1
+    rank_pen.f1 = G.weight
+    view.col_sqnorm = G.lmax
+    view.p = G.n_groups
+    ng = _select_working_set(&view, gb.gnz, wk.cand, n_cand[0], mag, gb.gnz, gp.scale,
+                             &rank_pen, size, wk)
+    ws_groups[0] = ng
+    for q in range(ng):
+        gb.sel[q] = wk.ws[q]
+        if mag[wk.ws[q]] > L1 * _gweight(G, wk.ws[q]):
+            viol_ws += 1
+    # no group outside the set violates its dual constraint: solve to the end
+    inner_tol[0] = tol_abs if viol_ws == viol_all else 0.3 * gp.gap
+    m = 0
+    gb.ptr[0] = 0
+    for q in range(ng):
+        g = gb.sel[q]
+        for k in range(_gsize(G, g)):
+            wk.ws[m] = _gcol(G, g, k)
+            m += 1
+        gb.ptr[q + 1] = m
+        gb.weight[q] = _gweight(G, g)
+        gb.qoff[q] = off
+        off += _gsize(G, g) * _gsize(G, g)
+        if _gsize(G, g) > mmax:
+            mmax = _gsize(G, g)
+    gb.blk.n_groups = ng
+    gb.blk.max_size = mmax
+    return m
+
+
 cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                            const glm_loss_t *L, const glm_pen_t *P, bint fit_intercept,
                            double tol_abs, Py_ssize_t max_newton, Py_ssize_t max_epochs,
@@ -1159,7 +1364,7 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     cdef Py_ssize_t p = D.p, n = D.n, K = L.K, j, k, c, n_cand = 0, nnz, m, ws_size = 0
     cdef Py_ssize_t strong, viol_all, viol_ws, inner_max
     cdef double prev_gap = INFINITY, best_gap = INFINITY, radius, inner_tol
-    cdef Py_ssize_t stalls = 0
+    cdef Py_ssize_t stalls = 0, ws_groups = 0
     cdef double L1 = P.l1
     cdef double *mag = wk.corr[0]
     cdef double *nz = bf.nz_row
@@ -1176,8 +1381,18 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     rank_pen.f1 = P.f1
     Pb = P[0]
     Pb.excluded = NULL
+    if P.grp != NULL:
+        Pb.grp = &bf.gb.blk
+        # groups whose centred columns are all 0 carry no signal
+        for j in range(P.grp.n_groups):
+            if P.grp.lmax[j] > 0.0:
+                wk.cand[n_cand] = j
+                n_cand += 1
+            else:
+                for k in range(_gsize(P.grp, j)):
+                    _drop_feature(D, _gcol(P.grp, j, k), W, eta, K, tmp)
     # columns that are constant (after centring) or empty carry no signal
-    for j in range(p):
+    for j in range(p if P.grp == NULL else 0):
         if D.col_sqnorm[j] > 0.0 and (P.excluded == NULL or not P.excluded[j]):
             wk.cand[n_cand] = j
             n_cand += 1
@@ -1200,7 +1415,11 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
             stalls += 1
             if stalls >= GLM_STALL_CHECKS:
                 break
-        if L1 > 0.0:
+        if P.grp != NULL:
+            ws_size = _glm_group_block(D, L, P, W, eta, g, l1_prev, p0, prev_gap, tol_abs,
+                                       &n_cand, &ws_groups, &inner_tol, &out.n_screened,
+                                       wk, bf, tmp)
+        elif L1 > 0.0:
             # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus)
             radius = sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
             m = 0
@@ -1311,7 +1530,8 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           const double[::1] y, const double[::1] s, double L1, double L2,
                           double tol_abs, Py_ssize_t max_newton=100,
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
-                          l1_weights=None, l2_weights=None, excluded=None, offset=None):
+                          l1_weights=None, l2_weights=None, excluded=None, offset=None,
+                          groups=None):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -1323,7 +1543,9 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     then the sequential strong set.  ``l1_weights``, ``l2_weights`` (p,)
     float64 > 0: per-feature factors f1, f2 of L1 and L2 (see ``glm_pen_t``);
     ``excluded`` (p,) bool: features kept at 0; ``offset`` (n,) float64: the
-    fixed part of eta (eta on entry must include it).
+    fixed part of eta (eta on entry must include it).  ``groups``:
+    (group_ptr, group_cols, group_weights) as for :func:`group_enet_solve`:
+    the L1 term becomes L1 sum_g omega_g ||w_g||_2 (without factors).
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
     n_screened), gap and primal in n F units.
     """
@@ -1343,7 +1565,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     loss.modulus = 4.0      # a log a + (1 - a) log(1 - a) is 4-strongly convex
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype, l1_weights, l2_weights, excluded, offset)
+                      design.dtype, l1_weights, l2_weights, excluded, offset, groups)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
@@ -1386,13 +1608,81 @@ def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1
                       design.dtype, l1_weights, l2_weights, excluded, offset)
 
 
+cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *full,
+                          glm_grp_bufs_t *gb, groups, dtype):
+    """Point ``pen`` at the full design's groups and ``gb`` at the block buffers;
+    returns the arrays that must outlive the solve."""
+    if K != 1:
+        raise ValueError("user-defined groups need a single linear predictor (K = 1)")
+    if pen.f1 != NULL or pen.f2 != NULL or pen.excluded != NULL:
+        raise ValueError("groups do not combine with per-feature factors or exclusions")
+    ptr = np.ascontiguousarray(groups[0], dtype=np.intp)
+    cols = np.ascontiguousarray(groups[1], dtype=np.intp)
+    weights = np.ascontiguousarray(groups[2], dtype=np.float64)
+    cdef Py_ssize_t p = D.p, n = D.n, G = ptr.shape[0] - 1
+    if (G < 1 or cols.shape != (p,) or ptr[0] != 0 or ptr[G] != p or weights.shape != (G,)
+            or np.any(np.diff(ptr) < 1) or not np.array_equal(np.sort(cols), np.arange(p))
+            or not np.all(weights > 0) or not np.all(np.isfinite(weights))):
+        raise ValueError("groups must partition the features, with positive finite weights")
+    sizes = np.diff(ptr)
+    sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
+    frob = np.add.reduceat(sq[cols], ptr[:-1]).astype(np.float64)
+    mmax = int(sizes.max())
+    bufs = dict(ptr=np.zeros(G + 1, dtype=np.intp), ident=np.arange(p, dtype=np.intp),
+                weight=np.zeros(G), lmax=np.zeros(G), values=np.zeros(p),
+                vectors=np.zeros(int(np.sum(sizes * sizes))), qoff=np.zeros(G, dtype=np.intp),
+                work=np.zeros(3 * mmax + 1), col=np.zeros(n + 1, dtype=dtype),
+                solve_buf=np.zeros(4 * mmax + 8), nz=np.zeros(p + 1, dtype=dtype),
+                sel=np.zeros(G, dtype=np.intp), gnz=np.zeros(G), aa_res=np.zeros(n + 1, dtype=dtype),
+                aa_shift=np.zeros(1))
+    memset(full, 0, sizeof(grp_t))
+    full.n_groups = G
+    full.max_size = mmax
+    full.ptr = <const Py_ssize_t *>cnp.PyArray_DATA(ptr)
+    full.cols = <const Py_ssize_t *>cnp.PyArray_DATA(cols)
+    full.weight = <const double *>cnp.PyArray_DATA(weights)
+    full.lmax = <const double *>cnp.PyArray_DATA(frob)
+    pen.grp = full
+    gb.ptr = <Py_ssize_t *>cnp.PyArray_DATA(bufs["ptr"])
+    gb.ident = <Py_ssize_t *>cnp.PyArray_DATA(bufs["ident"])
+    gb.weight = <double *>cnp.PyArray_DATA(bufs["weight"])
+    gb.lmax = <double *>cnp.PyArray_DATA(bufs["lmax"])
+    gb.values = <double *>cnp.PyArray_DATA(bufs["values"])
+    gb.vectors = <double *>cnp.PyArray_DATA(bufs["vectors"])
+    gb.qoff = <Py_ssize_t *>cnp.PyArray_DATA(bufs["qoff"])
+    gb.work = <double *>cnp.PyArray_DATA(bufs["work"])
+    gb.lwork = <int>(3 * mmax + 1)
+    gb.col = cnp.PyArray_DATA(bufs["col"])
+    gb.solve_buf = <double *>cnp.PyArray_DATA(bufs["solve_buf"])
+    gb.nz = cnp.PyArray_DATA(bufs["nz"])
+    gb.sel = <Py_ssize_t *>cnp.PyArray_DATA(bufs["sel"])
+    gb.gnz = <double *>cnp.PyArray_DATA(bufs["gnz"])
+    gb.aa.res = cnp.PyArray_DATA(bufs["aa_res"])
+    gb.aa.shift = <double *>cnp.PyArray_DATA(bufs["aa_shift"])
+    gb.blk.ptr = gb.ptr
+    gb.blk.cols = gb.ident
+    gb.blk.weight = gb.weight
+    gb.blk.lmax = gb.lmax
+    gb.blk.eig = gb.values
+    gb.blk.Q = gb.vectors
+    gb.blk.qoff = gb.qoff
+    return [ptr, cols, weights, frob] + list(bufs.values())
+
+
 cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *eta,
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
-                     double l1_prev, dtype, l1_weights, l2_weights, excluded, offset):
-    """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``)."""
+                     double l1_prev, dtype, l1_weights, l2_weights, excluded, offset,
+                     groups=None):
+    """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``).
+
+    ``groups``: None, or (group_ptr, group_cols, group_weights) as for
+    :func:`group_enet_solve` (K = 1; no per-feature factors or exclusions then).
+    """
     cdef workspace_t wk
     cdef glm_bufs_t bf
+    cdef grp_t full_groups
+    cdef glm_grp_bufs_t gb
     cdef glm_info_t info
     cdef glm_pen_t pen
     cdef uint64_t rng = 88172645463325252ULL
@@ -1427,9 +1717,13 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
             raise ValueError(f"excluded must have shape ({p},)")
         keep.append(ex)
         pen.excluded = <const char *>cnp.PyArray_DATA(ex)
+    memset(&gb, 0, sizeof(glm_grp_bufs_t))
+    if groups is not None:
+        keep.extend(_glm_group_setup(D, L.K, &pen, &full_groups, &gb, groups, dtype))
     cdef bint ok = _workspace_alloc(&wk, p, n, isz, False, False, False, 0,
                                     False, False, False)
     ok = _glm_bufs_alloc(&bf, n, p, L.K, isz) and ok
+    bf.gb = &gb
     try:
         if not ok:
             raise MemoryError()
@@ -1443,6 +1737,7 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     finally:
         _workspace_free(&wk, False)
         _glm_bufs_free(&bf)
+        free(gb.aa.hist)
     if info.out_of_memory:
         raise MemoryError()
     if info.interrupted:
