@@ -39,6 +39,7 @@ def _expected_failed_checks(estimator):
      penalized.MultiTaskLasso(), penalized.MultiTaskElasticNet(l1_ratio=0.3),
      penalized.GroupLasso(groups=2), penalized.GroupElasticNet(groups=1, l1_ratio=0.3),
      penalized.GroupLassoCV(groups=2, cv=3, alphas=5),
+     penalized.LogisticRegression('l1', C=10.0, groups=2, multi_class='ovr', tol=1e-10),
      penalized.MultiTaskLassoCV(cv=3, alphas=5),
      penalized.MultiTaskElasticNetCV(cv=3, alphas=5, l1_ratio=[0.5, 0.9])],
     expected_failed_checks=_expected_failed_checks,

@@ -86,7 +86,7 @@ def test_optimality_conditions(sparse, fit_intercept, l1_ratio, n_tasks):
     assert np.allclose(w, np.sqrt(np.bincount(est.groups_)))
     b = est.intercept_
     assert kkt_violation(X, y, est.coef_, b, est.groups_, w, alpha, l1_ratio) < 1e-5
-    n_active = np.sum(pz._group.Grouping(est.groups_, w).block_norms(est.coef_) > 0)
+    n_active = np.sum(pz._grouping.Grouping(est.groups_, w).block_norms(est.coef_) > 0)
     assert 0 < n_active < len(SIZES)
     if fit_intercept:   # the intercept is optimal: mean residual 0
         R = y.reshape(len(y), -1) - X @ est.coef_.reshape(-1, X.shape[1]).T - b
@@ -205,7 +205,7 @@ def test_path_equals_single_fits_and_starts_at_zero():
 
 def test_native_screening_and_working_sets_do_not_change_the_solution():
     X, y, labels = group_data(seed=9)
-    grouping = pz._group.check_groups(labels, X.shape[1])
+    grouping = pz._grouping.check_groups(labels, X.shape[1])
     D = Design(np.asfortranarray(X), None, True)
     eig = group_gram_eigen(D, grouping.ptr, grouping.cols)
     yc = y - y.mean()
@@ -316,7 +316,7 @@ def test_native_group_logistic_optimality(sparse, fit_intercept, l2_ratio):
     z = X[:, labels == labels[0]].sum(axis=1) + X[:, labels == 3][:, 0]
     y = np.where(z + rng.standard_normal(len(z)) > 0, 1.0, -1.0)
     n, p = X.shape
-    grouping = pz._group.check_groups(labels, p)
+    grouping = pz._grouping.check_groups(labels, p)
     Xs = sp.csc_matrix(X) if sparse else np.asfortranarray(X)
     l1, l2 = 0.02 * n, 0.02 * n * l2_ratio
     s = np.ones(n)
@@ -352,3 +352,59 @@ def test_native_group_logistic_optimality(sparse, fit_intercept, l2_ratio):
 
     assert abs(objective(w1, b1) - objective(w0, b0)) <= 2e-12 * n + 1e-12
     np.testing.assert_allclose(w1, w0, atol=1e-4)   # duplicate columns: weakly determined
+
+
+def logistic_group_data(seed=14):
+    rng = np.random.default_rng(seed)
+    X, _, labels = group_data(seed=seed, n=160)
+    z = X[:, labels == labels[0]].sum(axis=1) + X[:, labels == 3][:, 0]
+    y = (z + rng.standard_normal(len(z)) > 0).astype(int)
+    return X, y, labels
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("penalty, l1_ratio", [("l1", None), ("elasticnet", 0.6)])
+def test_logistic_regression_with_groups(sparse, penalty, l1_ratio):
+    X, y, labels = logistic_group_data()
+    Xf = sp.csr_matrix(X) if sparse else X
+    alpha = 0.02 if l1_ratio is None else 0.05
+    est = pz.LogisticRegression(penalty, alpha=alpha, l1_ratio=l1_ratio, groups=labels,
+                                tol=1e-12).fit(Xf, y)
+    rho = 1.0 if l1_ratio is None else l1_ratio
+    grouping = pz._grouping.check_groups(labels, X.shape[1])
+    w, b = est.coef_[0], est.intercept_[0]
+    t = np.where(y == 1, 1.0, -1.0)
+    n = len(y)
+    r = -t / (1 + np.exp(t * (X @ w + b))) / n
+    G = X.T @ r + alpha * (1 - rho) * w
+    lam = alpha * rho
+    worst = abs(r.sum())
+    norms = grouping.block_norms(w)
+    for g, om in enumerate(grouping.weights):
+        c = grouping.labels == g
+        worst = max(worst, np.linalg.norm(G[c] + lam * om * w[c] / norms[g]) if norms[g] > 0
+                    else max(0.0, np.linalg.norm(G[c]) - lam * om))
+    assert worst / lam < 1e-5
+    assert 0 < np.sum(norms > 0) < len(SIZES)
+    assert est.dual_gap_[0] <= 1e-12 * np.log(2) * 2
+    # the path gives the same point
+    alphas, coefs, intercepts, gaps = pz.logistic_path(
+        Xf, y, l1_ratio=rho, groups=labels, alphas=[4 * alpha, 2 * alpha, alpha], tol=1e-12)
+    np.testing.assert_allclose(coefs[:, -1], w, atol=1e-6)
+
+
+def test_logistic_groups_errors_and_ovr():
+    X, y, labels = logistic_group_data()
+    y3 = y + (X[:, 0] > 1)
+    with pytest.raises(ValueError, match="one linear predictor"):
+        pz.LogisticRegression("l1", alpha=0.01, groups=labels).fit(X, y3)
+    with pytest.raises(ValueError, match="penalty='l1' or 'elasticnet'"):
+        pz.LogisticRegression("l2", alpha=0.01, groups=labels).fit(X, y)
+    with pytest.raises(ValueError, match="does not combine"):
+        pz.LogisticRegression("l1", alpha=0.01, groups=labels, standardize=True).fit(X, y)
+    ovr = pz.LogisticRegression("l1", alpha=0.01, groups=labels, multi_class="ovr",
+                                tol=1e-10).fit(X, y3)
+    for k in range(3):
+        one = pz.LogisticRegression("l1", alpha=0.01, groups=labels, tol=1e-10).fit(
+            X, (y3 == k).astype(int))
+        np.testing.assert_allclose(ovr.coef_[k], one.coef_[0], atol=1e-6)

@@ -51,6 +51,7 @@ from scipy.special import expit
 from ._core import Design, logistic_binary_solve, multinomial_solve
 from ._enet import check_magnitudes, warn_unconverged
 from ._features import check_feature_options
+from ._grouping import check_groups
 
 
 def _log1pexp(t):
@@ -154,11 +155,14 @@ class LogisticProblem:
         :func:`glm_penalty_factors`).
     offset : ndarray (n, K) float64 or None (validated)
         glmnet's offset: a fixed term of the linear predictor, eta = X W + b + offset.
+    groups, group_weights : user-defined groups of features (see
+        :func:`check_groups`; one predictor only): the L1 part becomes
+        sum_g omega_g ||w_g||_2.
     """
 
     def __init__(self, X, y, sample_weight=None, fit_intercept=True, design=None,
                  group=False, penalty_factor=None, exclude=None, standardize=False,
-                 offset=None):
+                 offset=None, groups=None, group_weights=None):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
@@ -177,6 +181,12 @@ class LogisticProblem:
         if design is None:
             check_magnitudes(self.design, X)
         self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize)
+        self.grouping = None
+        if groups is not None:
+            self.grouping = glm_grouping(X.shape[1], self.n_outputs, self.factors, groups,
+                                         group_weights)
+            g = self.grouping
+            self.factors = {"groups": (g.ptr, g.cols, g.weights)}
         self.offset = offset
         self.b0 = self.loss.null_intercept(fit_intercept)
         if offset is not None and fit_intercept:
@@ -252,6 +262,9 @@ class LogisticProblem:
                           self.group)
         if mag.ndim == 2:
             mag = mag.max(axis=1)
+        if self.grouping is not None:
+            g = self.grouping
+            mag = np.sqrt(g.block_sums(mag * mag)) / g.weights
         factors = self.factors or {}
         if "l1_weights" in factors:
             mag = mag / factors["l1_weights"]
@@ -273,7 +286,18 @@ class LogisticProblem:
         f1 = factors.get("l1_weights", np.ones(W.shape[0]))[:, None]
         g = -xt_theta / n + l2 * factors.get("l2_weights", np.ones(W.shape[0]))[:, None] * W
         l1 = l1 * f1
-        if self.group:
+        if self.grouping is not None:
+            # groups: g_G + l1 omega w_G / ||w_G|| = 0 if w_G != 0, else ||g_G|| <= l1 omega
+            grp = self.grouping
+            w, gr = W[:, 0], g[:, 0]
+            norm = grp.block_norms(w)
+            unit = w / np.where(norm > 0, norm, 1.0)[grp.labels]
+            om = grp.weights[grp.labels]
+            at = np.sqrt(grp.block_sums((gr + l1[:, 0] * om * unit) ** 2))
+            viol = np.where(norm > 0, at,
+                            np.maximum(np.sqrt(grp.block_sums(gr * gr)) - l1[0, 0] * grp.weights,
+                                       0.0))
+        elif self.group:
             # rows: g_j + l1 W_j / ||W_j|| = 0 if W_j != 0, else ||g_j|| <= l1
             norm = _magnitudes(W, True)
             unit = W / np.where(norm > 0, norm, 1.0)[:, None]
@@ -288,6 +312,19 @@ class LogisticProblem:
         if self.fit_intercept:
             out = max(out, float(np.abs(Theta.sum(axis=0)).max()) / n)
         return out
+
+
+def glm_grouping(n_features, n_outputs, factors, groups, group_weights):
+    """The validated groups of a GLM problem (one linear predictor, no factors)."""
+    if n_outputs != 1:
+        raise ValueError(
+            "groups= needs one linear predictor per problem: two classes, or "
+            "multi_class='ovr'. For the multinomial loss, penalty='group' groups each feature "
+            "across the classes.")
+    if factors:
+        raise ValueError("groups= does not combine with penalty_factor, exclude or "
+                         "standardize yet.")
+    return check_groups(groups, n_features, group_weights)
 
 
 def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=False):

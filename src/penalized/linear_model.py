@@ -568,7 +568,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
                   Cs=None,
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
                   coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
-                  penalty_factor=None, exclude=None, standardize=False, offset=None):
+                  penalty_factor=None, exclude=None, standardize=False, offset=None,
+                  groups=None, group_weights=None):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -594,6 +595,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     (FutureWarning).  ``verbose`` as in :func:`enet_path`.
     ``penalty_factor``, ``exclude``, ``standardize``: glmnet's per-feature
     options, and ``offset`` (a fixed term of the linear predictor), as in
+    :class:`LogisticRegression`; ``groups`` / ``group_weights`` (two classes):
+    the L1 part is ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``, as in
     :class:`LogisticRegression`.
 
     Returns
@@ -619,7 +622,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     offset = check_offset(offset, X.shape[0], 1 if labels.ndim == 1 else labels.shape[1])
     problem = LogisticProblem(X, labels, sample_weight, fit_intercept,
                               group=penalty == "group", penalty_factor=penalty_factor,
-                              exclude=exclude, standardize=standardize, offset=offset)
+                              exclude=exclude, standardize=standardize, offset=offset,
+                              groups=groups, group_weights=group_weights)
     if Cs is not None:
         if not (alphas is None or (isinstance(alphas, str) and alphas == "warn")):
             raise ValueError("give alphas or Cs, not both.")
@@ -752,6 +756,16 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         Penalize the coefficients of the columns scaled to unit weighted
         standard deviation (glmnet's default; X is not copied); ``coef_`` is
         reported on the original scale.  Constant columns get 0.
+    groups : int, array-like of n_features labels, or list of lists, default=None
+        User-defined groups of features (as in :class:`penalized.GroupLasso`):
+        the L1 part becomes ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``, so
+        a group's features enter together (Meier, van de Geer & Buhlmann
+        2008).  Needs one predictor per problem (two classes, or
+        ``multi_class='ovr'``), ``penalty`` 'l1' or 'elasticnet', and no
+        ``penalty_factor`` / ``exclude`` / ``standardize``.  The Newton
+        models are solved by the group block solver.
+    group_weights : array-like of shape (n_groups,), default=None
+        omega_g > 0 (default sqrt of the group's size).
 
     Attributes
     ----------
@@ -765,7 +779,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
     def __init__(self, penalty="l2", *, alpha=None, C=None, l1_ratio=None,
                  fit_intercept=True, class_weight=None, tol=1e-4, max_iter=100,
                  warm_start=False, multi_class="multinomial", penalty_factor=None,
-                 exclude=None, standardize=False):
+                 exclude=None, standardize=False, groups=None, group_weights=None):
         self.penalty = penalty
         self.alpha = alpha
         self.C = C
@@ -779,6 +793,8 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+        self.groups = groups
+        self.group_weights = group_weights
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None):
@@ -788,6 +804,9 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         if self.penalty == "group" and self.multi_class == "ovr":
             raise ValueError("penalty='group' couples the classes: it needs "
                              "multi_class='multinomial', not 'ovr'.")
+        if self.groups is not None and self.penalty not in ("l1", "elasticnet"):
+            raise ValueError("groups= replaces the L1 norm by the group norm: it needs "
+                             f"penalty='l1' or 'elasticnet', got penalty={self.penalty!r}.")
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
         if self.alpha is not None and self.C is not None:
@@ -821,7 +840,8 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
                                       group=self.penalty == "group",
                                       penalty_factor=self.penalty_factor, exclude=self.exclude,
-                                      standardize=self.standardize, offset=offset)
+                                      standardize=self.standardize, offset=offset,
+                                      groups=self.groups, group_weights=self.group_weights)
             design = problem.design
             c, b, g, it, E = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,

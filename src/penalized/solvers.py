@@ -62,7 +62,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
-from ._group import check_groups
+from ._grouping import check_groups
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._multitask import MultiTaskProblem, solve_multitask_path
 from ._validation import (
