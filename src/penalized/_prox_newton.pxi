@@ -838,9 +838,8 @@ cdef double _group_prox_quadratic(const double *H, const double *c, Py_ssize_t K
     v = 0 iff ||c|| <= l1.  Otherwise v = (A + mu I)^{-1} c, A = H + l2 I,
     with mu = l1 / ||v|| > 0 the root of h(mu) = sum_k b_k^2 mu^2 / (a_k + mu)^2
     = l1^2 (A = Q diag(a) Q^T, b = Q^T c; h increases from 0 to ||c||^2):
-    safeguarded Newton inside the bracket a_min l1 / (||c|| - l1) <= mu <=
-    a_max l1 / (||c|| - l1) (the group-lasso subproblem, as adelie solves its
-    blocks).  Returns the largest eigenvalue of A (the step's metric); ``work``
+    ``_secular_root`` (the group-lasso subproblem, as adelie solves its
+    blocks; the same routine as the user-defined groups' block steps).  Returns the largest eigenvalue of A (the step's metric); ``work``
     holds 2 K^2 + 4 K doubles.
     """
     cdef Py_ssize_t k, it
@@ -848,7 +847,7 @@ cdef double _group_prox_quadratic(const double *H, const double *c, Py_ssize_t K
     cdef double *a = work + K * K
     cdef double *b = work + K * K + K
     cdef double *lw = work + K * K + 2 * K
-    cdef double cn = 0.0, lo, hi, mu, h, dh, r, step
+    cdef double cn = 0.0, mu, r
     cdef int KK = <int>K, lwork = <int>(K * K + 2 * K), info = 0
     cdef char jobz = b'V', uplo = b'L'
     for k in range(K):
@@ -878,29 +877,9 @@ cdef double _group_prox_quadratic(const double *H, const double *c, Py_ssize_t K
     if l1 <= 0.0:
         mu = 0.0
     else:
-        lo = a[0] * l1 / (cn - l1)
-        hi = a[K - 1] * l1 / (cn - l1)
-        mu = hi
-        for it in range(100):
-            h = 0.0
-            dh = 0.0
-            for k in range(K):
-                r = mu / (a[k] + mu) if a[k] + mu > 0.0 else 1.0
-                h += b[k] * b[k] * r * r
-                if a[k] + mu > 0.0:
-                    dh += 2.0 * b[k] * b[k] * r * a[k] / ((a[k] + mu) * (a[k] + mu))
-            if h > l1 * l1:
-                hi = mu
-            else:
-                lo = mu
-            step = (h - l1 * l1) / dh if dh > 0.0 else 0.0
-            r = mu - step
-            if not (r > lo and r < hi):
-                r = 0.5 * (lo + hi)
-            if fabs(r - mu) <= 1e-15 * mu or hi - lo <= 1e-15 * hi:
-                mu = r
-                break
-            mu = r
+        for k in range(K):
+            lw[k] = b[k] * b[k]
+        mu = _secular_root(a, lw, K, l1, cn, a[0], a[K - 1])
     for k in range(K):
         v[k] = 0.0
     for it in range(K):
