@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._alphas import path_alphas
 from ._grouping import check_groups
 from ._multitask import MultiTaskProblem, run_block_path, solve_multitask_path
-from ._multitask_cv import MultiTaskElasticNetCV
+from ._multitask_cv import LassoRatioMixin, MultiTaskElasticNetCV
 from ._validation import (check_init, check_sample_weight, check_scalar_param, check_X,
                           check_y, validate_X)
 from .linear_model import SparseInputMixin, keeps_state_on_error
@@ -299,7 +299,7 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
                                tol=self.tol)
 
 
-class GroupLassoCV(GroupElasticNetCV):
+class GroupLassoCV(LassoRatioMixin, GroupElasticNetCV):
     """Group Lasso (l1_ratio = 1) with alpha chosen by cross-validation; see
     :class:`GroupElasticNetCV`."""
 
@@ -317,10 +317,3 @@ class GroupLassoCV(GroupElasticNetCV):
         self.n_jobs = n_jobs
         self.alpha_selection = alpha_selection
         self.verbose = verbose
-
-    def _l1_ratios(self):
-        return np.array([1.0])
-
-    @property
-    def l1_ratio(self):
-        return 1.0

@@ -38,7 +38,7 @@ from .model_selection import (
     cv_grids,
 )
 
-__all__ = ["MultiTaskElasticNetCV", "MultiTaskLassoCV"]
+__all__ = ["LassoRatioMixin", "MultiTaskElasticNetCV", "MultiTaskLassoCV"]
 
 
 def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solver_kw,
@@ -196,7 +196,18 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
                                    selection=self.selection)
 
 
-class MultiTaskLassoCV(MultiTaskElasticNetCV):
+class LassoRatioMixin:
+    """The Lasso variant of a CV estimator: l1_ratio fixed at 1 (not a parameter)."""
+
+    def _l1_ratios(self):
+        return np.array([1.0])
+
+    @property
+    def l1_ratio(self):
+        return 1.0
+
+
+class MultiTaskLassoCV(LassoRatioMixin, MultiTaskElasticNetCV):
     """Multi-task Lasso (l1_ratio = 1) with alpha chosen by cross-validation;
     see :class:`MultiTaskElasticNetCV`."""
 
@@ -216,10 +227,3 @@ class MultiTaskLassoCV(MultiTaskElasticNetCV):
         self.n_jobs = n_jobs
         self.alpha_selection = alpha_selection
         self.verbose = verbose
-
-    def _l1_ratios(self):
-        return np.array([1.0])
-
-    @property
-    def l1_ratio(self):
-        return 1.0

@@ -232,14 +232,19 @@ def _check_coef_init(coef_init, shape, name="coef_init"):
 # Least squares
 # ---------------------------------------------------------------------------
 
-def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input):
+def _regression_arrays(X, y, sample_weight, check_input):
+    """X, y and the normalised sample weights of a least-squares solver, in either mode."""
     if check_input:
         X = check_X(X)
         y = check_y(y, X.shape[0], X.dtype)
     else:
         X = _check_fast_X(X)
         y = _check_fast_y(y, X.shape[0])
-    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    return X, y, check_sample_weight(sample_weight, X.shape[0], X.dtype)
+
+
+def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input):
+    X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
     problem = LeastSquaresProblem(X, sample_weight, bool(fit_intercept), precompute)
     return problem, problem.target(y)
 
@@ -455,13 +460,7 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
     PathSolution (``active_set(k)`` lists the features of the non-zero groups)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
-    if check_input:
-        X = check_X(X)
-        y = check_y(y, X.shape[0], X.dtype)
-    else:
-        X = _check_fast_X(X)
-        y = _check_fast_y(y, X.shape[0])
-    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
     grouping = check_groups(groups, X.shape[1], group_weights)
     problem = MultiTaskProblem(X, np.asfortranarray(np.asarray(y).reshape(-1, 1)),
                                sample_weight, bool(fit_intercept), grouping=grouping)
