@@ -7,6 +7,8 @@ scaling: 1/(2n) ||y - Xw - b||^2 + alpha sum_g omega_g ||w_g||).  adelie's
 gaussian loss with its default weights 1/n is 1/(2n) ||y - eta||^2 and its
 penalty lambda sum_g omega_g ||w_g|| at alpha=1, so lambda = alpha.  Only
 grpnet is timed; OUT gets coefs (p, n_alphas), intercepts and the median time.
+``--family binomial`` (y in {0, 1}): adelie's binomial loss with weights 1/n is
+1/n sum_i log(1 + exp(eta_i)) - y_i eta_i, our mean logistic loss.
 """
 
 import argparse
@@ -21,6 +23,9 @@ def main():
     ap.add_argument("inp")
     ap.add_argument("out")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--family", choices=["gaussian", "binomial"], default="gaussian",
+                    help="binomial: y in {0, 1}, adelie's loss 1/n sum log(1 + e^eta) - y eta")
+    ap.add_argument("--no-intercept", action="store_true")
     args = ap.parse_args()
     z = np.load(args.inp)
     X = np.asfortranarray(z["X"])
@@ -28,10 +33,11 @@ def main():
     times = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
-        state = ad.grpnet(X=X, glm=ad.glm.gaussian(y), groups=z["starts"],
+        glm = ad.glm.gaussian(y) if args.family == "gaussian" else ad.glm.binomial(y)
+        state = ad.grpnet(X=X, glm=glm, groups=z["starts"],
                           penalty=z["weights"], lmda_path=alphas, tol=1e-12,
-                          early_exit=False, progress_bar=False, n_threads=1,
-                          intercept=True)
+                          irls_tol=1e-12, early_exit=False, progress_bar=False,
+                          n_threads=1, intercept=not args.no_intercept)
         times.append(time.perf_counter() - t0)
     coefs = np.asarray(state.betas.todense()).T
     np.savez(args.out, coefs=coefs, intercepts=np.asarray(state.intercepts),
