@@ -17,6 +17,7 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
+from ._families import GammaRegression, PoissonRegression, gamma_path, poisson_path
 from ._multitask import (MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path,
                          multitask_lasso_path)
 from ._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
@@ -45,6 +46,7 @@ def get_include():
 __all__ = [
                            "ElasticNet",
                            "ElasticNetCV",
+                           "GammaRegression",
                            "Lasso",
                            "LassoCV",
                            "LogisticRegression",
@@ -53,17 +55,20 @@ __all__ = [
                            "MultiTaskElasticNetCV",
                            "MultiTaskLasso",
                            "MultiTaskLassoCV",
+                           "PoissonRegression",
                            "RelaxedLasso",
                            "RelaxedLassoCV",
                            "Ridge",
                            "RidgeCV",
                            "__version__",
                            "enet_path",
+                           "gamma_path",
                            "get_include",
                            "lasso_path",
                            "logistic_path",
                            "multitask_enet_path",
                            "multitask_lasso_path",
+                           "poisson_path",
                            "ridge_path",
                            "solvers",
 ]
