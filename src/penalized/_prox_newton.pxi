@@ -273,8 +273,8 @@ cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noex
     Binomial: s_i (t a_i log(t a_i) + (1 - t a_i) log(1 - t a_i)).
     Multinomial: s_i sum_k B_ik log B_ik with B = Y + t (A - Y), in the simplex.
     Poisson (f* of the deviance form f - sat): s_i (B log B - B + sat_i) with
-    B = y_i + t (a_i - y_i) >= 0.  Gamma: s_i (B log(B / y_i) - B + sat_i) with
-    B = 1 + t (a_i - 1) > 0.  (docs/design.rst derives both.)
+    B = (1 - t) y_i + t a_i >= 0.  Gamma: s_i (B log(B / y_i) - B + sat_i) with
+    B = (1 - t) + t a_i >= 0 (0 log 0 = 0).  (docs/design.rst derives both.)
     """
     cdef Py_ssize_t i, k, n = L.n
     cdef double conj = 0.0, row, y, B
@@ -282,15 +282,17 @@ cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noex
         for i in range(n):
             conj += L.s[i] * (_xlogx(t * a[i]) + _xlogx(1.0 - t * a[i]))
         return conj
+    # B as a convex combination, (1 - t) y + t a: exact at t = 1 (1 + (a - 1) is 0
+    # for a < 1e-16, which made the Gamma term 0 log 0 = NaN and lost the t = 1 trial)
     if L.kind == LOSS_POISSON:
         for i in range(n):
-            B = L.y[i] + t * (a[i] - L.y[i])
+            B = (1.0 - t) * L.y[i] + t * a[i]
             conj += L.s[i] * ((_xlogx(B) - B) + L.sat[i])
         return conj
     if L.kind == LOSS_GAMMA:
         for i in range(n):
-            B = 1.0 + t * (a[i] - 1.0)
-            conj += L.s[i] * ((B * log(B / L.y[i]) - B) + L.sat[i])
+            B = (1.0 - t) + t * a[i]
+            conj += L.s[i] * ((_xlogx(B) - B * log(L.y[i]) - B) + L.sat[i])
         return conj
     for i in range(n):
         row = 0.0
