@@ -20,7 +20,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import penalized
-from penalized import GammaRegression, PoissonRegression, gamma_path, poisson_path
+from penalized import (GammaRegression, GammaRegressionCV, PoissonRegression,
+                       PoissonRegressionCV, gamma_path, poisson_path)
 
 FAMILIES = ["poisson", "gamma"]
 PENALTIES = [("l1", 1.0), ("elasticnet", 0.5), ("l2", 0.0)]
@@ -344,11 +345,22 @@ def test_exported():
     for name in ["PoissonRegression", "GammaRegression", "poisson_path", "gamma_path"]:
         assert name in penalized.__all__
         assert getattr(penalized.linear_model, name) is getattr(penalized, name)
+    assert "PoissonRegressionCV" in penalized.__all__ and "GammaRegressionCV" in penalized.__all__
 
 
 @parametrize_with_checks([PoissonRegression(), PoissonRegression("l1", alpha=0.01, tol=1e-10),
                           GammaRegression(),
-                          GammaRegression("elasticnet", l1_ratio=0.5, alpha=0.1, tol=1e-13)])
+                          GammaRegression("elasticnet", l1_ratio=0.5, alpha=0.1, tol=1e-13),
+                          PoissonRegressionCV(cv=3, alphas=5),
+                          GammaRegressionCV("elasticnet", l1_ratio=0.5, cv=3, alphas=5,
+                                            alpha_selection="1se")],
+                         expected_failed_checks=lambda est: {
+                             c: "Repeating a sample changes the cross-validation folds, so "
+                                "weights are not equivalent to repeated rows for a CV "
+                                "estimator (as in test_estimator_checks.py)"
+                             for c in ["check_sample_weight_equivalence_on_dense_data",
+                                       "check_sample_weight_equivalence_on_sparse_data"]}
+                         if isinstance(est, (PoissonRegressionCV, GammaRegressionCV)) else {})
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -368,3 +380,44 @@ def test_gamma_gap_with_underflowing_dual_point():
     assert np.sum(a < 1e-16) >= 5         # the case this test is about
     assert m.dual_gap_ <= 1e-8
     assert _kkt("gamma", X, y, m.coef_, 0.0, 2e-3, 0.5, fit_intercept=False) <= 1e-5
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("selection", ["min", "1se"])
+def test_cv_equals_brute_force(family, selection):
+    """The CV curve, the chosen alpha and the refit equal a brute-force CV on the same folds
+    (path per fold, held-out mean deviance recomputed in numpy, the 1-SE rule by hand)."""
+    from sklearn.model_selection import KFold
+
+    X, y = _data(family, seed=15, n=150, p=20)
+    o = np.random.default_rng(15).uniform(-0.3, 0.3, X.shape[0])
+    s = np.random.default_rng(16).uniform(0.5, 2.0, X.shape[0])
+    folds = list(KFold(4, shuffle=True, random_state=0).split(X))
+    cls = PoissonRegressionCV if family == "poisson" else GammaRegressionCV
+    cv = cls("l1", alphas=12, eps=1e-2, cv=folds, alpha_selection=selection, tol=1e-10).fit(
+        X, y, sample_weight=s, offset=o)
+    path = poisson_path if family == "poisson" else gamma_path
+    grid = path(X, y, alphas=12, eps=1e-2, sample_weight=s, offset=o, tol=1e-10)[0]
+    np.testing.assert_allclose(cv.alphas_, grid, rtol=1e-12)
+    dev = np.empty((grid.size, len(folds)))
+    for k, (tr, te) in enumerate(folds):
+        _, C, B, _ = path(X[tr], y[tr], alphas=grid, sample_weight=s[tr], offset=o[tr],
+                          tol=1e-10)
+        eta = X[te] @ C + B + o[te][:, None]
+        yt = y[te][:, None]
+        if family == "poisson":
+            d = 2 * (xlogy(yt, yt) - xlogy(yt, np.exp(eta)) - yt + np.exp(eta))
+        else:
+            d = 2 * (eta - np.log(yt) + yt * np.exp(-eta) - 1)
+        dev[:, k] = s[te] @ d / s[te].sum()
+    np.testing.assert_allclose(cv.deviance_path_, dev, rtol=1e-7, atol=1e-10)
+    mean, se = dev.mean(1), dev.std(1, ddof=1) / 2.0
+    best = int(np.argmin(mean))
+    chosen = best if selection == "min" else int(np.flatnonzero(mean <= mean[best] + se[best])[0])
+    assert cv.alpha_ == grid[chosen]
+    ref = _estimator(family, "l1", 1.0, alpha=grid[chosen], tol=1e-10).fit(
+        X, y, sample_weight=s, offset=o)
+    np.testing.assert_allclose(cv.coef_, ref.coef_, atol=1e-8)
+    assert cv.coef_path_.shape == (X.shape[1], grid.size)
+    np.testing.assert_allclose(cv.coef_path_[:, chosen], cv.coef_, atol=1e-7)
+    assert cv.predict(X, offset=o) == pytest.approx(ref.predict(X, offset=o), rel=1e-7)

@@ -17,7 +17,8 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
-from ._families import GammaRegression, PoissonRegression, gamma_path, poisson_path
+from ._families import (GammaRegression, GammaRegressionCV, PoissonRegression,
+                        PoissonRegressionCV, gamma_path, poisson_path)
 from ._multitask import (MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path,
                          multitask_lasso_path)
 from ._multitask_cv import MultiTaskElasticNetCV, MultiTaskLassoCV
@@ -47,6 +48,7 @@ __all__ = [
                            "ElasticNet",
                            "ElasticNetCV",
                            "GammaRegression",
+                           "GammaRegressionCV",
                            "Lasso",
                            "LassoCV",
                            "LogisticRegression",
@@ -56,6 +58,7 @@ __all__ = [
                            "MultiTaskLasso",
                            "MultiTaskLassoCV",
                            "PoissonRegression",
+                           "PoissonRegressionCV",
                            "RelaxedLasso",
                            "RelaxedLassoCV",
                            "Ridge",

@@ -30,10 +30,12 @@ relative to the intercept-only half deviance F(0, b0) - F_saturated
 """
 
 import numpy as np
+import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._alphas import is_count, path_alphas
+from ._alphas import cv_alphas, is_count, path_alphas
 from ._core import log_link_solve
 from ._enet import alpha_grid
 from ._logistic import LogisticProblem, solve_logistic_path
@@ -49,9 +51,11 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, check_offset, keeps_state_on_error
+from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds,
+                              one_standard_error_index, reject_unrouted, store_full_path)
 
-__all__ = ["GammaRegression", "PoissonRegression", "gamma_path", "poisson_path",
-           "half_deviance"]
+__all__ = ["GammaRegression", "GammaRegressionCV", "PoissonRegression",
+           "PoissonRegressionCV", "gamma_path", "half_deviance", "poisson_path"]
 
 _FAMILIES = ("poisson", "gamma")
 
@@ -414,3 +418,172 @@ PoissonRegression.__doc__ = _ESTIMATOR_DOC.format(
 GammaRegression.__doc__ = _ESTIMATOR_DOC.format(
     Family="Gamma", family="gamma", loss="y_i exp(-eta_i) + eta_i",
     domain="y_i > 0", conj="B log(B / y) - B, B = 1 + theta / s")
+
+
+# ---------------------------------------------------------------------------
+# Cross-validation
+# ---------------------------------------------------------------------------
+
+def _fold_deviance(family, X, y, sw, offset, train, test, alphas, l1_ratio, options,
+                   fit_intercept, tol, max_iter):
+    """The path on the training rows, and the weighted mean (unit) deviance of every alpha
+    on the test rows: (deviances (n_alphas,), non-zeros (n_alphas,))."""
+    Xtr = check_X(X[train] if not sp.issparse(X) else X[train].tocsc())
+    sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
+    o_tr = None if offset is None else np.ascontiguousarray(offset[train])
+    problem = LogLinkProblem(family, Xtr, y[train], sw_tr, fit_intercept, offset=o_tr,
+                             **options)
+    coefs, intercepts, _, _ = solve_logistic_path(problem, alphas, l1_ratio=l1_ratio, tol=tol,
+                                                  max_iter=max_iter, warn=False)
+    Xte = X[test]
+    eta = np.asarray(Xte @ coefs.astype(np.float64), dtype=np.float64) + intercepts
+    if offset is not None:
+        eta = eta + offset[test]
+    s = np.ones(len(test)) if sw is None else sw[test]
+    dev = 2.0 * (s @ half_deviance(family, y[test][:, None], eta)) / s.sum()
+    return dev, np.count_nonzero(coefs, axis=0)
+
+
+class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
+    _family = None
+    _estimator = None
+
+    def __init__(self, penalty="l1", *, alphas=100, eps=1e-3, l1_ratio=None, cv=None,
+                 alpha_selection="min", fit_intercept=True, tol=1e-4, max_iter=100,
+                 n_jobs=None, penalty_factor=None, exclude=None, standardize=False):
+        self.penalty = penalty
+        self.alphas = alphas
+        self.eps = eps
+        self.l1_ratio = l1_ratio
+        self.cv = cv
+        self.alpha_selection = alpha_selection
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_jobs = n_jobs
+        self.penalty_factor = penalty_factor
+        self.exclude = exclude
+        self.standardize = standardize
+
+    @keeps_state_on_error
+    def fit(self, X, y, sample_weight=None, offset=None, **params):
+        """Cross-validate the path on one grid (from the full data), choose alpha by the
+        mean held-out deviance ('min' or the one-standard-error rule '1se'), refit."""
+        reject_unrouted(self, params)
+        family = self._family
+        est = self._estimator(self.penalty, alpha=1.0, l1_ratio=self.l1_ratio,
+                              fit_intercept=self.fit_intercept, tol=self.tol,
+                              max_iter=self.max_iter, penalty_factor=self.penalty_factor,
+                              exclude=self.exclude, standardize=self.standardize)
+        l1_ratio = est._l1_ratio()
+        check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
+        check_scalar_param(self.tol, "tol", low=0)
+        check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
+        X = validate_X(self, X, reset=True)
+        n = X.shape[0]
+        raw_sw = None if sample_weight is None else check_1d_float(sample_weight,
+                                                                   "sample_weight")
+        sw = check_sample_weight(raw_sw, n, np.float64)
+        y = check_response(family, y, n, sw)
+        offset2 = check_offset(offset, n, 1)
+        offset1 = None if offset2 is None else offset2[:, 0]
+        options = dict(penalty_factor=self.penalty_factor, exclude=self.exclude,
+                       standardize=self.standardize)
+        spec = cv_alphas(self.alphas, "deprecated")
+        if is_count(spec):
+            check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
+            if l1_ratio <= 0:
+                raise ValueError("penalty='l2' has no alpha_max: pass an explicit alphas grid.")
+            full = LogLinkProblem(family, X, y, sw, self.fit_intercept, offset=offset2,
+                                  **options)
+            grid = alpha_grid(full.alpha_max(l1_ratio), spec, self.eps)
+        else:
+            grid = np.asarray(spec, dtype=np.float64)
+        folds = check_fold_weights(cv_folds(self, X, y, params), sw)
+        # folds run in threads (the native solve releases the GIL)
+        results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
+            delayed(_fold_deviance)(family, X, y, sw, offset2, tr, te, grid, l1_ratio,
+                                    options, self.fit_intercept, self.tol, self.max_iter)
+            for tr, te in folds)
+        dev = np.column_stack([r[0] for r in results])          # (n_alphas, n_folds)
+        nnz = np.mean([r[1] for r in results], axis=0)
+        mean = dev.mean(axis=1)
+        k = dev.shape[1]
+        se = dev.std(axis=1, ddof=1) / np.sqrt(k) if k > 1 else np.zeros_like(mean)
+        i_min = int(np.nanargmin(mean))
+        i_1se = one_standard_error_index(mean, se)
+        self.alphas_ = grid
+        self.deviance_path_ = dev
+        self.cv_mean_, self.cv_se_ = mean, se
+        self.n_nonzero_path_ = nnz
+        self.alpha_min_ = float(grid[i_min])
+        self.alpha_1se_ = float(grid[i_1se])
+        self.alpha_ = self.alpha_min_ if self.alpha_selection == "min" else self.alpha_1se_
+        self.l1_ratio_ = l1_ratio
+        # the full-data path (coef_path_) and the refit at the chosen alpha
+        _, coefs, intercepts, gaps = _family_path(
+            family, X, y, l1_ratio=l1_ratio, alphas=grid, fit_intercept=self.fit_intercept,
+            sample_weight=raw_sw, offset=offset1, tol=self.tol, max_iter=self.max_iter,
+            **options)
+        store_full_path(self, coefs, intercepts, gaps)
+        self.estimator_ = est.set_params(alpha=self.alpha_).fit(X, y, sample_weight=raw_sw,
+                                                                 offset=offset1)
+        for name in ("coef_", "intercept_", "dual_gap_", "kkt_violation_", "n_iter_"):
+            setattr(self, name, getattr(self.estimator_, name))
+        return self
+
+    def linear_predictor(self, X, offset=None):
+        check_is_fitted(self)
+        return self.estimator_.linear_predictor(X, offset)
+
+    def predict(self, X, offset=None):
+        """The refitted model's predicted mean exp(eta)."""
+        check_is_fitted(self)
+        return self.estimator_.predict(X, offset)
+
+    def score(self, X, y, sample_weight=None, offset=None):
+        """D^2 of the refitted model (see PoissonRegression.score)."""
+        check_is_fitted(self)
+        return self.estimator_.score(X, y, sample_weight, offset)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.positive_only = True
+        return tags
+
+
+_CV_DOC = """{Family} regression (log link) with alpha chosen by cross-validated deviance.
+
+    Each fit is that of :class:`{Family}Regression` (same objective, scaling and
+    options; ``penalty`` 'l1' (default) or 'elasticnet' with one ``l1_ratio``; 'l2' needs
+    an explicit ``alphas`` grid).  One grid, from the full data (alpha_max down to
+    eps * alpha_max, ``alphas`` points, or the given array), is solved as a warm-started
+    path on every fold's training rows; each alpha is scored by the weighted mean unit
+    {family} deviance of the held-out rows (lower is better; ``offset`` follows the rows).
+    ``alpha_selection='min'`` takes the smallest mean, '1se' the largest alpha within one
+    standard error of it (glmnet's lambda.1se).  ``cv``: int (KFold, unshuffled, as
+    scikit-learn's regressors), splitter or iterable; ``groups`` by metadata routing.
+
+    Attributes
+    ----------
+    alpha_, alpha_min_, alpha_1se_, l1_ratio_ : chosen values.
+    alphas_ : (n_alphas,); deviance_path_ : (n_alphas, n_folds);
+    cv_mean_, cv_se_, n_nonzero_path_ : (n_alphas,).
+    coef_path_ (n_features, n_alphas), intercept_path_, dual_gap_path_ : the full-data path.
+    estimator_ : the refitted :class:`{Family}Regression`; coef_, intercept_, dual_gap_,
+    kkt_violation_, n_iter_ are its.
+    """
+
+
+class PoissonRegressionCV(_LogLinkRegressionCV):
+    _family = "poisson"
+    _estimator = PoissonRegression
+
+
+class GammaRegressionCV(_LogLinkRegressionCV):
+    _family = "gamma"
+    _estimator = GammaRegression
+
+
+PoissonRegressionCV.__doc__ = _CV_DOC.format(Family="Poisson", family="poisson")
+GammaRegressionCV.__doc__ = _CV_DOC.format(Family="Gamma", family="gamma")
