@@ -421,3 +421,11 @@ def test_cv_equals_brute_force(family, selection):
     assert cv.coef_path_.shape == (X.shape[1], grid.size)
     np.testing.assert_allclose(cv.coef_path_[:, chosen], cv.coef_, atol=1e-7)
     assert cv.predict(X, offset=o) == pytest.approx(ref.predict(X, offset=o), rel=1e-7)
+
+
+def test_unpenalized_factor_rejected():
+    X, y = _data("poisson", seed=17, n=40, p=8)
+    pf = np.ones(8)
+    pf[2] = 0.0
+    with pytest.raises(ValueError, match="penalty_factor = 0"):
+        PoissonRegression("l1", alpha=0.01, penalty_factor=pf).fit(X, y)

@@ -324,7 +324,8 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
     pf, _, _, excluded = check_feature_options(p, penalty_factor, None, None, exclude)
     if pf is not None and np.any((pf if excluded is None else pf[~excluded]) == 0):
         raise ValueError("penalty_factor = 0 (unpenalized features) is not supported for "
-                         "logistic regression yet; use a small positive factor.")
+                         "the GLM models (logistic, Poisson, Gamma) yet; use a small positive "
+                         "factor.")
     weight = np.ones(p) if pf is None else pf
     f1 = f2 = weight
     if standardize:
