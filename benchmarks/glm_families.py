@@ -2,6 +2,7 @@
 and skglm at equal accuracy, single-threaded.
 
     pip install glum skglm && flock /tmp/penalized-bench.lock python benchmarks/glm_families.py
+    ... python benchmarks/glm_families.py --path     # 50-alpha paths, alpha_max to /100
 
 Objective of every solver: 1/n sum_i f_i(x_i w + b) + alpha ||w||_1 (Poisson
 f = exp(eta) - y eta, Gamma f = y exp(-eta) + eta; glum's 1/(2 sum s) deviance and
@@ -72,6 +73,40 @@ def fit_skglm(family, X, y, alpha, tol):
 SOLVERS = {"penalized": fit_ours, "glum": fit_glum, "skglm": fit_skglm}
 
 
+# paths (--path): 50 geometric alphas from alpha_max to alpha_max / 100; returns (p, 50), (50,)
+def path_ours(family, X, y, grid, tol):
+    f = penalized.poisson_path if family == "poisson" else penalized.gamma_path
+    _, C, B, _ = f(X, y, alphas=grid, tol=tol, max_iter=1000)
+    return C, B
+
+
+def path_glum(family, X, y, grid, tol):
+    import glum
+    m = glum.GeneralizedLinearRegressor(family=family, alpha=list(grid), alpha_search=True,
+                                        l1_ratio=1.0, gradient_tol=tol,
+                                        max_iter=10000).fit(X, y)
+    return np.asarray(m.coef_path_).T, np.asarray(m.intercept_path_)
+
+
+def path_skglm(family, X, y, grid, tol):
+    from skglm import GeneralizedLinearEstimator
+    from skglm.datafits import Gamma, Poisson
+    from skglm.penalties import L1
+    from skglm.solvers import ProxNewton
+    est = GeneralizedLinearEstimator(Poisson() if family == "poisson" else Gamma(), L1(grid[0]),
+                                     ProxNewton(fit_intercept=True, tol=tol, max_iter=1000,
+                                                warm_start=True))
+    C, B = np.empty((X.shape[1], grid.size)), np.empty(grid.size)
+    for k, a in enumerate(grid):
+        est.penalty = L1(a)
+        est.fit(X, y)
+        C[:, k], B[k] = est.coef_, est.intercept_
+    return C, B
+
+
+PATHS = {"penalized": path_ours, "glum": path_glum, "skglm": path_skglm}
+
+
 def datasets():
     out = []
     for n, p, seed in [(2000, 500, 0), (500, 2000, 1)]:
@@ -97,7 +132,56 @@ def datasets():
     return out
 
 
+def main_path():
+    """The same protocol on the 50-alpha path: the worst KKT / target over the path <= 1."""
+    names = [s for s in PATHS if s == "penalized" or _importable(s)]
+    rows = []
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for set_name, family, X, y in datasets():
+            grid = alpha_max(family, X, y) * np.geomspace(1.0, 1e-2, 50)
+            chosen = {}
+            for s in names:
+                for tol in TOLS:
+                    try:
+                        C, B = PATHS[s](family, X, y, grid, tol)
+                        v = max(kkt(family, X, y, C[:, k], B[k], a) / (1e-4 * a)
+                                for k, a in enumerate(grid))
+                    except Exception as e:
+                        v = np.inf
+                        print(f"  {s} failed on {set_name}/{family}: {e}", file=sys.stderr)
+                        break
+                    if v <= 1.0:
+                        chosen[s] = (tol, v)
+                        break
+                else:
+                    chosen[s] = (None, v)
+            times = {s: [] for s in chosen if chosen[s][0] is not None}
+            for _ in range(3):
+                for s in times:
+                    t = time.perf_counter()
+                    PATHS[s](family, X, y, grid, chosen[s][0])
+                    times[s].append(time.perf_counter() - t)
+            med = {s: float(np.median(t)) for s, t in times.items()}
+            peers = [med[s] for s in med if s != "penalized"]
+            ratio = (min(peers) / med["penalized"]) if peers and "penalized" in med else np.nan
+            for s in chosen:
+                tol, v = chosen[s]
+                rows.append((set_name, family, f"{X.shape[0]}x{X.shape[1]}", s,
+                             "-" if tol is None else f"{tol:.0e}", f"{v:.2g}",
+                             f"{med[s]:.3f}" if s in med else "not ok"))
+            rows.append((set_name, family, "", "ratio fastest peer / penalized", "", "",
+                         f"{ratio:.2f}"))
+            print(rows[-1], flush=True)
+    print("| set | family | n x p | solver | tol | worst kkt/target | median s |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(str(c) for c in r) + " |")
+
+
 def main():
+    if "--path" in sys.argv:
+        return main_path()
     names = [s for s in SOLVERS if s == "penalized" or _importable(s)]
     rows = []
     with threadpool_limits(1), warnings.catch_warnings():
