@@ -17,6 +17,8 @@ from .linear_model import (
                            logistic_path,
 )
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
+from ._families import (GammaRegression, GammaRegressionCV, PoissonRegression,
+                        PoissonRegressionCV, gamma_path, poisson_path)
 from ._group import (GroupElasticNet, GroupElasticNetCV, GroupLasso, GroupLassoCV,
                      group_enet_path, group_lasso_path)
 from ._multitask import (MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path,
@@ -47,6 +49,8 @@ def get_include():
 __all__ = [
                            "ElasticNet",
                            "ElasticNetCV",
+                           "GammaRegression",
+                           "GammaRegressionCV",
                            "GroupElasticNet",
                            "GroupElasticNetCV",
                            "GroupLasso",
@@ -59,12 +63,15 @@ __all__ = [
                            "MultiTaskElasticNetCV",
                            "MultiTaskLasso",
                            "MultiTaskLassoCV",
+                           "PoissonRegression",
+                           "PoissonRegressionCV",
                            "RelaxedLasso",
                            "RelaxedLassoCV",
                            "Ridge",
                            "RidgeCV",
                            "__version__",
                            "enet_path",
+                           "gamma_path",
                            "get_include",
                            "group_enet_path",
                            "group_lasso_path",
@@ -72,6 +79,7 @@ __all__ = [
                            "logistic_path",
                            "multitask_enet_path",
                            "multitask_lasso_path",
+                           "poisson_path",
                            "ridge_path",
                            "solvers",
 ]

@@ -95,6 +95,10 @@ class BinomialLoss:
         """Theta = s y sigmoid(-y eta), as an (n, 1) array."""
         return (self.s * self.y * expit(-self.y * E[:, 0]))[:, None]
 
+    def native_solve(self, design, w, b, eta, s, L1, L2, tol_abs, **options):
+        """The native solve of this loss (``logistic_binary_solve``), in place."""
+        return logistic_binary_solve(design, w, b, eta, self.y, s, L1, L2, tol_abs, **options)
+
     def null_intercept(self, fit_intercept):
         if not fit_intercept:
             return np.zeros(1)
@@ -160,6 +164,10 @@ class LogisticProblem:
         sum_g omega_g ||w_g||_2.
     """
 
+    #: the model's name in warnings and errors
+    model_name = "Logistic regression"
+    tol_meaning = "tol * intercept-only loss"
+
     def __init__(self, X, y, sample_weight=None, fit_intercept=True, design=None,
                  group=False, penalty_factor=None, exclude=None, standardize=False,
                  offset=None, groups=None, group_weights=None):
@@ -171,7 +179,7 @@ class LogisticProblem:
                   else np.ascontiguousarray(sample_weight, dtype=np.float64))
         y = np.ascontiguousarray(y, dtype=np.float64)
         self.y = y
-        self.loss = BinomialLoss(y, self.s) if y.ndim == 1 else MultinomialLoss(y, self.s)
+        self.loss = self.make_loss(y, self.s)
         self.n_outputs = self.loss.n_outputs
         self.fit_intercept = fit_intercept
         # the L1 part acts on the rows W_j (one per feature, across the classes)
@@ -192,6 +200,12 @@ class LogisticProblem:
         if offset is not None and fit_intercept:
             self.b0 = self._null_intercept_with_offset(self.b0)
         self.null_loss = self.loss.value(self.null_eta()) / n
+        # the scale ``tol`` is relative to (F units): the intercept-only objective
+        self.tol_reference = self.null_loss
+
+    def make_loss(self, y, s):
+        """The loss of labels y (+-1: binomial; one-hot (n, K): multinomial)."""
+        return BinomialLoss(y, s) if y.ndim == 1 else MultinomialLoss(y, s)
 
     def null_eta(self):
         """The linear predictor of the intercept-only model, b0 (+ offset), (n, K)."""
@@ -347,7 +361,8 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
     pf, _, _, excluded = check_feature_options(p, penalty_factor, None, None, exclude)
     if pf is not None and np.any((pf if excluded is None else pf[~excluded]) == 0):
         raise ValueError("penalty_factor = 0 (unpenalized features) is not supported for "
-                         "logistic regression yet; use a small positive factor.")
+                         "the GLM models (logistic, Poisson, Gamma) yet; use a small positive "
+                         "factor.")
     weight = np.ones(p) if pf is None else pf
     f1 = f2 = weight
     if standardize:
@@ -392,10 +407,10 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     if problem.n_outputs == 1:
         w = np.ascontiguousarray(W[:, 0])
         eta = np.ascontiguousarray(E[:, 0])
-        info = logistic_binary_solve(problem.design, w, b, eta, problem.loss.y, problem.s,
-                                     L1, L2, tol_abs, max_newton=max_iter,
-                                     max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
-                                     offset=problem.offset, **(problem.factors or {}))
+        info = problem.loss.native_solve(problem.design, w, b, eta, problem.s,
+                                         L1, L2, tol_abs, max_newton=max_iter,
+                                         max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
+                                         offset=problem.offset, **(problem.factors or {}))
         W[:, 0] = w
         info.update(b=b, eta=eta[:, None])
         return info
@@ -418,8 +433,8 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
     coefs (p, n_alphas), intercepts (n_alphas,); multinomial: coefs
     (p, K, n_alphas), intercepts (K, n_alphas).  ``coef_init`` has the shape
-    of one path point.  ``tol``: stop when gap <= tol * F(0, b_0) (the
-    intercept-only loss).
+    of one path point.  ``tol``: stop when gap <= tol * ``problem.tol_reference``
+    (F(0, b_0), the intercept-only loss, for logistic problems).
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
     ``return_eta``: also return X W + b (+ offset) at the last alpha ((n, K) float64).
     """
@@ -431,7 +446,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         np.array(intercept_init, dtype=np.float64).reshape(K)
     if not problem.fit_intercept:
         b = np.zeros(K)
-    tol_abs = tol * n * problem.null_loss
+    tol_abs = tol * n * problem.tol_reference
     coefs = np.empty((p, K, alphas.size), dtype=problem.dtype, order="F")
     intercepts = np.empty((K, alphas.size))
     gaps = np.empty(alphas.size)
@@ -449,8 +464,8 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
             alpha_max = problem.alpha_max(l1_ratio)     # one pass over X, once
         if not np.any(W) and l1_ratio > 0 and problem.offset is None and \
                 alpha >= alpha_max * (1 - 8 * np.finfo(float).eps):
-            # alpha >= alpha_max: (0, b_0) is the exact minimiser (b_0 = log odds
-            # or log class priors) and its dual point makes primal = dual; only
+            # alpha >= alpha_max: (0, b_0) is the exact minimiser (b_0 = log odds,
+            # log class priors or log mean response) and its dual point makes primal = dual; only
             # rounding of the two sums computed apart kept the gap from being 0
             b, gap = problem.b0.copy(), 0.0
             E = np.tile(b, (n, 1))
@@ -463,11 +478,11 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         if callback is not None:
             callback(k, alphas.size, alpha, W[:, 0] if K == 1 else W, gaps[k])
     if missed and warn:
-        warn_unconverged(missed, alphas.size, "Logistic regression",
-                         "tol * intercept-only loss", "Newton steps")
+        warn_unconverged(missed, alphas.size, problem.model_name,
+                         problem.tol_meaning, "Newton steps")
     if not (np.all(np.isfinite(intercepts)) and np.isfinite(gaps).all()):
         raise FloatingPointError(
-            "Logistic regression produced non-finite values; rescale X."
+            f"{problem.model_name} produced non-finite values; rescale X."
         )
     out = (coefs[:, 0, :], intercepts[0], gaps, n_iters) if K == 1 else \
         (coefs, intercepts, gaps, n_iters)

@@ -15,7 +15,7 @@
 # (``_glm_solve``) with the duality gap of ``_glm_gap``.  The loss is a plug-in:
 # ``glm_loss_t`` and the ``_loss_*`` functions below are all the driver knows
 # of it; the model's solver depends only on the structure of the Hessian:
-#   * a diagonal Hessian in eta (binomial; Poisson, Gamma next): the model is a
+#   * a diagonal Hessian in eta (binomial, Poisson, Gamma): the model is a
 #     weighted least-squares elastic net, handed to the core's ``_solve``;
 #   * the softmax Hessian diag(p_i) - p_i p_i^T (multinomial): exact
 #     coordinate descent on the coupled model (``_softmax_direction``), whose
@@ -33,23 +33,30 @@ DEF GLM_STALL_CHECKS = 5      # outer checks without the gap falling below
 DEF GLM_STALL_DECREASE = 0.99 # this fraction of its best value end the solve
 DEF SOFTMAX_MODEL_WORK = 1e8   # a softmax model gets at most this many column-entry visits
 DEF SOFTMAX_MODEL_EPOCHS = 5000  # (and between 100 and this many epochs)
+DEF GLM_ETA_STEP_MAX = 20.0   # log-link losses: a step moves no eta_i by more than this
 
 cdef enum:
     LOSS_BINOMIAL = 0     # f_i(eta) = log(1 + exp(-y_i eta)), y_i in {-1, +1}; K = 1
     LOSS_MULTINOMIAL = 1  # f_i(eta) = logsumexp(eta) - eta_{c_i}, class c_i; K >= 2
+    # log-link families, K = 1, evaluated as half unit deviances (f_i minus its
+    # minimum over eta, ``sat``; a constant, so the same minimiser and gap):
+    LOSS_POISSON = 2      # f_i(eta) = exp(eta) - y_i eta, y_i >= 0
+    LOSS_GAMMA = 3        # f_i(eta) = y_i exp(-eta) + eta, y_i > 0
 
 
 cdef struct glm_loss_t:
     int kind
     Py_ssize_t n
     Py_ssize_t K              # linear predictors (columns of eta)
-    const double *y           # BINOMIAL: labels +-1
+    const double *y           # BINOMIAL: labels +-1; POISSON, GAMMA: the response
+    const double *sat         # POISSON, GAMMA: min_eta f_i(eta), subtracted from f_i
     const Py_ssize_t *codes   # MULTINOMIAL: class of each sample, in [0, K)
     const double *class_weight  # MULTINOMIAL: c_k = sum_i s_i [c_i = k]
     const double *s           # sample weights, summing to n
     const double *offset      # fixed part of eta (n x K, F-ordered), NULL: none
     double s_max
-    double modulus            # the dual is (modulus / s_max)-strongly concave
+    double modulus            # the dual is (modulus / s_max)-strongly concave;
+                              # 0: not strongly concave, no gap-safe screening
 
 
 cdef struct glm_pen_t:
@@ -102,6 +109,14 @@ cdef double _loss_value(const glm_loss_t *L, const double *eta) noexcept nogil:
         for i in range(n):
             acc += L.s[i] * pz_log1pexp(-L.y[i] * eta[i])
         return acc
+    if L.kind == LOSS_POISSON:
+        for i in range(n):
+            acc += L.s[i] * ((exp(eta[i]) - L.y[i] * eta[i]) - L.sat[i])
+        return acc
+    if L.kind == LOSS_GAMMA:
+        for i in range(n):
+            acc += L.s[i] * ((L.y[i] * exp(-eta[i]) + eta[i]) - L.sat[i])
+        return acc
     for i in range(n):
         acc += L.s[i] * (_row_lse(eta, i, n, L.K) - eta[i + L.codes[i] * n])
     return acc
@@ -123,10 +138,24 @@ cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
     (floored).  Returns sum_i s_i curv_i.
 
     Binomial: r_i = y_i sigmoid(-y_i eta_i), curv_i = p_i (1 - p_i) with
-    p_i = sigmoid(eta_i).
+    p_i = sigmoid(eta_i).  Poisson: r_i = y_i - mu_i, curv_i = mu_i = exp(eta_i).
+    Gamma: r_i = g_i - 1, curv_i = g_i = y_i exp(-eta_i) (the observed, not the
+    expected, curvature: the model is then the true Newton model; g_i can be ~0
+    where mu_i >> y_i, hence the floor).
     """
     cdef Py_ssize_t i
     cdef double pe, hsum = 0.0
+    if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
+        for i in range(L.n):
+            if L.kind == LOSS_POISSON:
+                pe = exp(eta[i])
+                r[i] = L.y[i] - pe
+            else:
+                pe = L.y[i] * exp(-eta[i])
+                r[i] = pe - 1.0
+            curv[i] = pe if pe > GLM_CURV_FLOOR else GLM_CURV_FLOOR
+            hsum += L.s[i] * curv[i]
+        return hsum
     for i in range(L.n):
         pe = pz_sigmoid(eta[i])
         curv[i] = pe * (1.0 - pe)
@@ -203,11 +232,41 @@ cdef void _multinomial_dual_point(const glm_loss_t *L, const double *eta,
             theta[i + k * n] = L.s[i] * (v - A[i + k * n])
 
 
+cdef void _log_link_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
+                                double *a, double *theta) noexcept nogil:
+    """Poisson: a_i = mu_i = exp(eta_i), theta_i = s_i (y_i - a_i); Gamma:
+    a_i = y_i exp(-eta_i), theta_i = s_i (a_i - 1).  a > 0 is the conjugate's
+    argument (B at t = 1, see ``_loss_conjugate``).  With an intercept, a is
+    scaled by one factor c > 0 so that sum_i theta_i = 0 exactly (c = sum s y /
+    sum s a, resp. sum s / sum s a): a stays > 0, in the domain."""
+    cdef Py_ssize_t i
+    cdef double num = 0.0, den = 0.0, c
+    for i in range(L.n):
+        if L.kind == LOSS_POISSON:
+            a[i] = exp(eta[i])
+            num += L.s[i] * L.y[i]
+        else:
+            a[i] = L.y[i] * exp(-eta[i])
+            num += L.s[i]
+        den += L.s[i] * a[i]
+    if fit_intercept and den > 0.0 and num > 0.0:
+        c = num / den
+        for i in range(L.n):
+            a[i] *= c
+    for i in range(L.n):
+        if L.kind == LOSS_POISSON:
+            theta[i] = L.s[i] * (L.y[i] - a[i])
+        else:
+            theta[i] = L.s[i] * (a[i] - 1.0)
+
+
 cdef inline void _loss_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
                                   double *a, double *theta) noexcept nogil:
     """A dual point Theta = -(d/d eta) sum_i s_i f_i, moved to meet sum_i Theta_ik = 0."""
     if L.kind == LOSS_BINOMIAL:
         _binomial_dual_point(L, eta, fit_intercept, a, theta)
+    elif L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
+        _log_link_dual_point(L, eta, fit_intercept, a, theta)
     else:
         _multinomial_dual_point(L, eta, fit_intercept, a, theta)
 
@@ -217,12 +276,27 @@ cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noex
 
     Binomial: s_i (t a_i log(t a_i) + (1 - t a_i) log(1 - t a_i)).
     Multinomial: s_i sum_k B_ik log B_ik with B = Y + t (A - Y), in the simplex.
+    Poisson (f* of the deviance form f - sat): s_i (B log B - B + sat_i) with
+    B = (1 - t) y_i + t a_i >= 0.  Gamma: s_i (B log(B / y_i) - B + sat_i) with
+    B = (1 - t) + t a_i >= 0 (0 log 0 = 0).  (docs/design.rst derives both.)
     """
     cdef Py_ssize_t i, k, n = L.n
-    cdef double conj = 0.0, row, y
+    cdef double conj = 0.0, row, y, B
     if L.kind == LOSS_BINOMIAL:
         for i in range(n):
             conj += L.s[i] * (_xlogx(t * a[i]) + _xlogx(1.0 - t * a[i]))
+        return conj
+    # B as a convex combination, (1 - t) y + t a: exact at t = 1 (1 + (a - 1) is 0
+    # for a < 1e-16, which made the Gamma term 0 log 0 = NaN and lost the t = 1 trial)
+    if L.kind == LOSS_POISSON:
+        for i in range(n):
+            B = (1.0 - t) * L.y[i] + t * a[i]
+            conj += L.s[i] * ((_xlogx(B) - B) + L.sat[i])
+        return conj
+    if L.kind == LOSS_GAMMA:
+        for i in range(n):
+            B = (1.0 - t) + t * a[i]
+            conj += L.s[i] * ((_xlogx(B) - B * log(L.y[i]) - B) + L.sat[i])
         return conj
     for i in range(n):
         row = 0.0
@@ -1045,12 +1119,21 @@ cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssi
     first-order term) at a second-order cost no float sees, so it is taken
     whole; the driver stops if the gap then does not improve.  Returns 1
     (moved), 3 (moved by such a step) or 2 (no sufficient decrease); updates
-    W, b and eta when moved.
+    W, b and eta when moved.  Log-link losses start from t = min(1, 20 / max |d_eta|).
     """
     cdef Py_ssize_t i, j, K = L.K, nK = L.n * L.K
-    cdef double pen0, f0, decrease, t = 1.0
+    cdef double pen0, f0, decrease, t = 1.0, big = 0.0
     cdef bint tiny
     cdef int it
+    if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
+        # exp(eta) must stay finite: no eta_i moves by more than GLM_ETA_STEP_MAX
+        # at once (a far step from a floored curvature); an overflowing trial is
+        # +inf (or NaN), which fails the Armijo test below and backtracks
+        for i in range(nK):
+            if fabs(bf.d_eta[i]) > big:
+                big = fabs(bf.d_eta[i])
+        if big > GLM_ETA_STEP_MAX:
+            t = GLM_ETA_STEP_MAX / big
     pen0 = _glm_penalty(W, NULL, 0.0, m, m, K, P)
     f0 = _loss_value(L, eta) + pen0
     decrease = slope + _glm_penalty(W, bf.dw, 1.0, m, m, K, P) - pen0
@@ -1245,7 +1328,7 @@ cdef Py_ssize_t _glm_group_block(const design_t *D, const glm_loss_t *L, const g
     cdef bint has_strong
     cdef pen_t rank_pen     # the ranking's key (L1 omega_g - mag_g) / ||X_c,g||_F
     cdef design_t view = D[0]
-    if L1 > 0.0:
+    if L1 > 0.0 and L.modulus > 0.0:    # (no sphere without a strongly concave dual)
         radius = sqrt(2.0 * (gp.gap if gp.gap > 0.0 else 0.0) * L.s_max / L.modulus)
         for c in range(n_cand[0]):
             g = wk.cand[c]
@@ -1399,10 +1482,12 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                                        &n_cand, &ws_groups, &inner_tol, &out.n_screened,
                                        wk, bf, tmp)
         elif L1 > 0.0:
-            # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus)
-            radius = sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
+            # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus);
+            # none when the dual is not strongly concave (modulus 0: Poisson, Gamma)
+            radius = (sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
+                      if L.modulus > 0.0 else INFINITY)
             m = 0
-            for c in range(n_cand):
+            for c in range(n_cand if L.modulus > 0.0 else 0):
                 j = wk.cand[c]
                 if mag[j] * g.scale + radius * sqrt(D.col_sqnorm[j]) < L1 * _f1(P, j):
                     # provably zero at the optimum: zero it now
@@ -1411,7 +1496,8 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                 else:
                     wk.cand[m] = j
                     m += 1
-            n_cand = m
+            if L.modulus > 0.0:
+                n_cand = m
             nnz = 0
             strong = 0
             viol_all = 0
@@ -1585,6 +1671,50 @@ def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1
     return _glm_entry(D, &loss, &W[0, 0] if p else NULL, &b[0], &eta[0, 0] if n else NULL,
                       L1, L2, group, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset)
+
+
+def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
+                   const double[::1] y, const double[::1] s, const double[::1] sat,
+                   str family, double L1, double L2, double tol_abs,
+                   Py_ssize_t max_newton=100, Py_ssize_t max_epochs=10000, Py_ssize_t p0=10,
+                   double l1_prev=0.0, l1_weights=None, l2_weights=None, excluded=None,
+                   offset=None, groups=None):
+    """Minimise the Poisson or Gamma (log link) n F(w, b) natively, in place.
+
+    As ``logistic_binary_solve``, with ``family`` 'poisson' (f_i(eta) =
+    exp(eta) - y_i eta, y >= 0) or 'gamma' (f_i(eta) = y_i exp(-eta) + eta,
+    y > 0); ``sat`` (n,) the minimum of each f_i over eta (Poisson y - y log y,
+    Gamma 1 + log y), subtracted from every f_i: F is then the half deviance
+    plus the penalty, with the same minimiser and gap.  The dual is not
+    strongly concave (its curvature 1 / B vanishes as B grows): no gap-safe
+    screening, the strong rule and the gap's check still run.  ``groups`` as in
+    ``logistic_binary_solve``.
+    """
+    cdef design_t *D = &design.d
+    cdef Py_ssize_t n = D.n, p = D.p
+    _check_glm_arrays(design, 1, np.asarray(w).reshape(-1, 1), b,
+                      np.asarray(eta).reshape(-1, 1), s, y, L1, L2, max_newton, max_epochs,
+                      p0, "log_link_solve")
+    if sat.shape[0] != n:
+        raise ValueError("log_link_solve: sat must have one value per sample")
+    cdef glm_loss_t loss
+    memset(&loss, 0, sizeof(glm_loss_t))
+    if family == "poisson":
+        loss.kind = LOSS_POISSON
+    elif family == "gamma":
+        loss.kind = LOSS_GAMMA
+    else:
+        raise ValueError(f"log_link_solve: unknown family {family!r}")
+    loss.n = n
+    loss.K = 1
+    loss.y = &y[0] if n else NULL
+    loss.sat = &sat[0] if n else NULL
+    loss.s = &s[0] if n else NULL
+    loss.s_max = float(np.max(s)) if n else 1.0
+    loss.modulus = 0.0
+    return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
+                      L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
+                      design.dtype, l1_weights, l2_weights, excluded, offset, groups)
 
 
 cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *full,

@@ -43,8 +43,9 @@ from ._validation import (
     validate_X,
 )
 
-__all__ = ["ElasticNet", "Lasso", "LogisticRegression", "enet_path", "lasso_path",
-           "logistic_path"]
+__all__ = ["ElasticNet", "GammaRegression", "Lasso", "LogisticRegression",
+           "PoissonRegression", "enet_path", "gamma_path", "lasso_path", "logistic_path",
+           "poisson_path"]
 
 
 def _check_solver_params(tol, max_iter, selection):
@@ -899,3 +900,9 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
 
     def predict_log_proba(self, X, offset=None):
         return np.log(self.predict_proba(X, offset))
+
+
+# Poisson and Gamma regression live in their own module (it builds on this one's
+# helpers, so it is imported last) and are part of this one's namespace too
+from ._families import (GammaRegression, PoissonRegression, gamma_path,  # noqa: E402
+                        poisson_path)
