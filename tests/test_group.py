@@ -408,3 +408,37 @@ def test_logistic_groups_errors_and_ovr():
         one = pz.LogisticRegression("l1", alpha=0.01, groups=labels, tol=1e-10).fit(
             X, (y3 == k).astype(int))
         np.testing.assert_allclose(ovr.coef_[k], one.coef_[0], atol=1e-6)
+
+
+@pytest.mark.parametrize("family", ["poisson", "gamma"])
+def test_log_link_models_with_groups(family):
+    """Poisson / Gamma with groups: numpy KKT of the documented objective (half
+    deviance form, same minimiser) and the path equals the single fit."""
+    rng = np.random.default_rng(15)
+    X, _, labels = group_data(seed=15, n=200)
+    X = X / 3
+    eta = 0.5 + X[:, labels == labels[0]].sum(axis=1) * 0.5
+    mu = np.exp(eta)
+    y = rng.poisson(mu).astype(float) if family == "poisson" else rng.gamma(2.0, mu / 2.0)
+    Est = pz.PoissonRegression if family == "poisson" else pz.GammaRegression
+    alpha = 0.02
+    est = Est("l1", alpha=alpha, groups=labels, tol=1e-12, max_iter=200).fit(X, y)
+    grouping = pz._grouping.check_groups(labels, X.shape[1])
+    w, b = est.coef_, est.intercept_
+    e = X @ w + b
+    r = (np.exp(e) - y) if family == "poisson" else (1 - y * np.exp(-e))   # f'(eta)
+    G = X.T @ r / len(y)
+    worst = abs(r.mean())
+    norms = grouping.block_norms(w)
+    for g, om in enumerate(grouping.weights):
+        c = grouping.labels == g
+        worst = max(worst, np.linalg.norm(G[c] + alpha * om * w[c] / norms[g]) if norms[g] > 0
+                    else max(0.0, np.linalg.norm(G[c]) - alpha * om))
+    assert worst / alpha < 1e-5
+    assert 0 < np.sum(norms > 0) < len(SIZES)
+    path = pz.poisson_path if family == "poisson" else pz.gamma_path
+    _, coefs, _, _ = path(X, y, groups=labels, alphas=[4 * alpha, 2 * alpha, alpha],
+                          tol=1e-12, max_iter=200)
+    np.testing.assert_allclose(coefs[:, -1], w, atol=1e-6)
+    with pytest.raises(ValueError, match="penalty='l1' or 'elasticnet'"):
+        Est("l2", alpha=alpha, groups=labels).fit(X, y)

@@ -129,13 +129,15 @@ class LogLinkProblem(LogisticProblem):
     """
 
     def __init__(self, family, X, y, sample_weight=None, fit_intercept=True, design=None,
-                 penalty_factor=None, exclude=None, standardize=False, offset=None):
+                 penalty_factor=None, exclude=None, standardize=False, offset=None,
+                 groups=None, group_weights=None):
         self.family = family
         self.model_name = f"{family.capitalize()} regression"
         self.tol_meaning = "tol * intercept-only half deviance"
         super().__init__(X, y, sample_weight, fit_intercept, design=design,
                          penalty_factor=penalty_factor, exclude=exclude,
-                         standardize=standardize, offset=offset)
+                         standardize=standardize, offset=offset, groups=groups,
+                         group_weights=group_weights)
         if not self.null_loss > 0:
             self.tol_reference = 1.0
 
@@ -167,7 +169,7 @@ def check_response(family, y, n_samples, sample_weight=None):
 def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alphas="deprecated",
                  fit_intercept=True, sample_weight=None, offset=None, tol=1e-4, max_iter=100,
                  coef_init=None, return_n_iter=False, verbose=False, penalty_factor=None,
-                 exclude=None, standardize=False):
+                 exclude=None, standardize=False, groups=None, group_weights=None):
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
@@ -178,7 +180,8 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
     y = check_response(family, y, n, sw)
     offset = check_offset(offset, n, 1)
     problem = LogLinkProblem(family, X, y, sw, fit_intercept, penalty_factor=penalty_factor,
-                             exclude=exclude, standardize=standardize, offset=offset)
+                             exclude=exclude, standardize=standardize, offset=offset,
+                             groups=groups, group_weights=group_weights)
     alphas = path_alphas(alphas, n_alphas)
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
@@ -205,7 +208,8 @@ _PATH_DOC = """Penalised {Family} regression (log link) along a decreasing grid 
     as in :func:`penalized.enet_path` (an int: the number of alphas of the
     automatic grid from alpha_max, the smallest alpha with w = 0, down to eps *
     alpha_max; an array: the grid).  ``penalty_factor``, ``exclude``,
-    ``standardize``, ``offset`` (n_samples,) as in :class:`{Family}Regression`.
+    ``standardize``, ``offset`` (n_samples,), ``groups`` / ``group_weights`` (the L1 part
+    becomes alpha * l1_ratio * sum_g omega_g ||w_g||_2) as in :class:`{Family}Regression`.
 
     Returns
     -------
@@ -238,7 +242,7 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
 
     def __init__(self, penalty="l2", *, alpha=1.0, l1_ratio=None, fit_intercept=True,
                  tol=1e-4, max_iter=100, warm_start=False, penalty_factor=None,
-                 exclude=None, standardize=False):
+                 exclude=None, standardize=False, groups=None, group_weights=None):
         self.penalty = penalty
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -249,6 +253,8 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+        self.groups = groups
+        self.group_weights = group_weights
 
     def _l1_ratio(self):
         check_choice(self.penalty, "penalty", set(_L1_RATIOS))
@@ -275,6 +281,9 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         """
         family = self._family
         l1_ratio = self._l1_ratio()
+        if self.groups is not None and self.penalty not in ("l1", "elasticnet"):
+            raise ValueError("groups= replaces the L1 norm by the group norm: it needs "
+                             f"penalty='l1' or 'elasticnet', got penalty={self.penalty!r}.")
         alpha = check_scalar_param(self.alpha, "alpha", low=0)
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
@@ -287,7 +296,8 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         offset = check_offset(offset, n, 1)
         problem = LogLinkProblem(family, X, y, sw, self.fit_intercept,
                                  penalty_factor=self.penalty_factor, exclude=self.exclude,
-                                 standardize=self.standardize, offset=offset)
+                                 standardize=self.standardize, offset=offset,
+                                 groups=self.groups, group_weights=self.group_weights)
         prev = getattr(self, "coef_", None) if self.warm_start else None
         if prev is not None and np.shape(prev) != (p,):
             prev = None
@@ -387,6 +397,10 @@ _ESTIMATOR_DOC = """{Family} regression (log link) with L1, L2 or elastic-net pe
     standardize : bool, default=False
         Penalize the coefficients of the columns scaled to unit weighted
         standard deviation (glmnet's default); ``coef_`` on the original scale.
+    groups, group_weights : default=None
+        User-defined groups of features, as in :class:`penalized.GroupLasso`:
+        the L1 part becomes ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``
+        (penalty 'l1' or 'elasticnet'; not with the three options above).
 
     ``fit(X, y, sample_weight=None, offset=None)``: ``offset`` (n_samples,) a
     fixed term of eta, e.g. log(exposure); pass it to ``predict`` too.
