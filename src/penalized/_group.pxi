@@ -40,6 +40,15 @@ cdef struct grp_t:
     const double *eig         # eigenvalues of H_g, ascending, at ptr[g] (length p)
     const double *Q           # eigenvectors, column-major m_g x m_g, at qoff[g]
     const Py_ssize_t *qoff
+    # Lazy decompositions (the GLM driver's weighted models, whose Gram blocks
+    # change at every Newton step): ``eig_ready`` flags the groups done (NULL: all
+    # are), a group is decomposed at its first step that can move it, into
+    # eig / Q through these scratch buffers; lmax is then an upper bound
+    # (the squared Frobenius norm), which is all the screening and ranking need.
+    char *eig_ready
+    void *col                 # n (the design's precision), zero between uses
+    double *work              # LAPACK workspace, lwork doubles
+    int lwork
 
 
 cdef inline Py_ssize_t _gsize(const grp_t *G, Py_ssize_t g) noexcept nogil:
@@ -183,7 +192,15 @@ cdef void _group_step(const design_t *D, const grp_t *G, Py_ssize_t g, floating 
     Q = G.Q + G.qoff[g]
     e = G.eig + G.ptr[g]
     floor_e = 1e-12 * G.lmax[g]
-    _group_corr(D, G, g, R, shift, D.sw_sum, T, C)
+    nv = _group_corr(D, G, g, R, shift, D.sw_sum, T, C)
+    if G.eig_ready != NULL and not G.eig_ready[g]:
+        if nv <= tau * tau and _block_sqnorm(G, g, W, T) == 0.0:
+            return      # V = C at W_g = 0: the block stays 0, no decomposition needed
+        if _group_eigen_one(D, G.ptr, G.cols, g, <double *>G.eig, <double *>G.Q, G.qoff,
+                            <floating *>G.col, G.work, G.lwork) != 0:
+            return
+        G.eig_ready[g] = 1
+    nv = 0.0
     for l in range(m):
         b2[l] = 0.0
         a[l] = e[l] + l2
@@ -793,31 +810,41 @@ cdef bint _group_gram(const design_t *D, const Py_ssize_t *cols, Py_ssize_t m,
     return True
 
 
+cdef int _group_eigen_one(const design_t *D, const Py_ssize_t *ptr, const Py_ssize_t *cols,
+                          Py_ssize_t g, double *values, double *vectors,
+                          const Py_ssize_t *offsets, floating *col, double *work,
+                          int lwork) noexcept nogil:
+    """Eigendecomposition of group g's Gram block; LAPACK's info (0 = success)."""
+    cdef Py_ssize_t k, m = ptr[g + 1] - ptr[g]
+    cdef int mm = <int>m, info = 0
+    cdef char jobz = b'V', uplo = b'L'
+    cdef double *Q = vectors + offsets[g]
+    _group_gram(D, cols + ptr[g], m, col, Q)
+    if m == 1:
+        values[ptr[g]] = Q[0]
+        Q[0] = 1.0
+    else:
+        dsyev(&jobz, &uplo, &mm, Q, &mm, values + ptr[g], work, &lwork, &info)
+        if info != 0:
+            return info
+    for k in range(m):
+        if not values[ptr[g] + k] > 0.0:
+            values[ptr[g] + k] = 0.0    # rounding below a PSD matrix's spectrum
+    return 0
+
+
 cdef int _group_eigen_all(const design_t *D, const Py_ssize_t *ptr, const Py_ssize_t *cols,
                           Py_ssize_t n_groups, double *values, double *vectors,
                           const Py_ssize_t *offsets, double *lmax, floating *col,
                           double *work, int lwork) noexcept nogil:
     """Eigendecomposition of every group's Gram block; LAPACK's info (0 = success)."""
-    cdef Py_ssize_t g, k, m
-    cdef int mm, info = 0
-    cdef char jobz = b'V', uplo = b'L'
-    cdef double *Q
+    cdef Py_ssize_t g
+    cdef int info
     for g in range(n_groups):
-        m = ptr[g + 1] - ptr[g]
-        Q = vectors + offsets[g]
-        _group_gram(D, cols + ptr[g], m, col, Q)
-        if m == 1:
-            values[ptr[g]] = Q[0]
-            Q[0] = 1.0
-        else:
-            mm = <int>m
-            dsyev(&jobz, &uplo, &mm, Q, &mm, values + ptr[g], work, &lwork, &info)
-            if info != 0:
-                return info
-        for k in range(m):
-            if not values[ptr[g] + k] > 0.0:
-                values[ptr[g] + k] = 0.0    # rounding below a PSD matrix's spectrum
-        lmax[g] = values[ptr[g] + m - 1]
+        info = _group_eigen_one(D, ptr, cols, g, values, vectors, offsets, col, work, lwork)
+        if info != 0:
+            return info
+        lmax[g] = values[ptr[g + 1] - 1]
     return 0
 
 

@@ -644,14 +644,17 @@ cdef solve_info_t _group_direction(const design_t *Dh, glm_grp_bufs_t *gb, float
                                    double tol, Py_ssize_t max_epochs,
                                    workspace_t *wk) noexcept nogil:
     """The weighted least-squares model with groups, by the group block solver
-    (``_group_solve``): the block's Gram blocks under the model's weights are
-    diagonalised first (sum_g m_g^2 n flops per Newton step)."""
-    cdef solve_info_t info
+    (``_group_solve``): a group's Gram block under the model's weights is
+    diagonalised at its first step that can move it (m_g^2 n flops)."""
     cdef grp_t *G = &gb.blk
-    memset(&info, 0, sizeof(solve_info_t))
-    if _group_eigen_all(Dh, G.ptr, G.cols, G.n_groups, gb.values, gb.vectors, G.qoff,
-                        gb.lmax, <floating *>gb.col, gb.work, gb.lwork) != 0:
-        return info     # no direction: the driver's line search reports no progress
+    cdef Py_ssize_t g, k
+    # decompositions on demand (a group that stays 0 needs none); the squared
+    # Frobenius norm bounds lmax for the screening and the ranking
+    for g in range(G.n_groups):
+        G.eig_ready[g] = 0
+        gb.lmax[g] = 0.0
+        for k in range(G.ptr[g], G.ptr[g + 1]):
+            gb.lmax[g] += Dh.col_sqnorm[k]
     return _group_solve(Dh, G, w_new, res, tgt, 1, l1, l2, tol, max_epochs, True, True, 10,
                         0.3, 10, wk, gb.solve_buf, gb.solve_buf + 2, gb.solve_buf + 1,
                         <floating *>gb.nz, &gb.aa)
@@ -1735,7 +1738,7 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
         raise ValueError("groups must partition the features, with positive finite weights")
     sizes = np.diff(ptr)
     sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
-    frob = np.add.reduceat(sq[cols], ptr[:-1]).astype(np.float64)
+    frob = np.add.reduceat(sq[cols], ptr[:G]).astype(np.float64)
     mmax = int(sizes.max())
     bufs = dict(ptr=np.zeros(G + 1, dtype=np.intp), ident=np.arange(p, dtype=np.intp),
                 weight=np.zeros(G), lmax=np.zeros(G), values=np.zeros(p),
@@ -1743,7 +1746,7 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
                 work=np.zeros(3 * mmax + 1), col=np.zeros(n + 1, dtype=dtype),
                 solve_buf=np.zeros(4 * mmax + 8), nz=np.zeros(p + 1, dtype=dtype),
                 sel=np.zeros(G, dtype=np.intp), gnz=np.zeros(G), aa_res=np.zeros(n + 1, dtype=dtype),
-                aa_shift=np.zeros(1))
+                aa_shift=np.zeros(1), ready=np.zeros(G, dtype=np.int8))
     memset(full, 0, sizeof(grp_t))
     full.n_groups = G
     full.max_size = mmax
@@ -1775,6 +1778,10 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
     gb.blk.eig = gb.values
     gb.blk.Q = gb.vectors
     gb.blk.qoff = gb.qoff
+    gb.blk.eig_ready = <char *>cnp.PyArray_DATA(bufs["ready"])
+    gb.blk.col = gb.col
+    gb.blk.work = gb.work
+    gb.blk.lwork = gb.lwork
     return [ptr, cols, weights, frob] + list(bufs.values())
 
 
