@@ -173,7 +173,8 @@ def scorer_params(estimator, params, sample_weight):
     if sample_weight is not None:
         kw["sample_weight"] = sample_weight
     routed = process_routing(estimator, "fit", **kw)
-    return dict(routed.scorer.score) if "scorer" in routed else {}
+    scorer = getattr(routed, "scorer", None)
+    return {} if scorer is None else dict(scorer.score)
 
 
 def fold_params(params, rows, n):
