@@ -248,6 +248,64 @@ def test_cv_keeps_full_data_path(cls, data):
         m.coef_at("best")
 
 
+@pytest.mark.parametrize("kind", ["binary", "multinomial", "ovr", "group", "elasticnet"])
+def test_logistic_cv_keeps_full_data_path(kind, data):
+    X, y = data
+    if kind == "binary":
+        y = (y > np.median(y)).astype(int)
+    else:
+        y = np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
+    penalty = {"group": "group", "elasticnet": "elasticnet"}.get(kind, "l1")
+    kw = dict(l1_ratios=[0.4, 0.8]) if kind == "elasticnet" else {}
+    m = penalized.LogisticRegressionCV(
+        penalty, alphas=8, cv=3, tol=1e-13, max_iter=500,
+        multi_class="ovr" if kind == "ovr" else "multinomial", **kw).fit(X, y)
+    k_prob = 1 if kind == "binary" else 3
+    assert m.coef_path_.shape == (k_prob, X.shape[1], 8)
+    assert m.intercept_path_.shape == (k_prob, 8)
+    grid = m.alphas_ if m.alphas_.ndim == 1 else m.alphas_[[0.4, 0.8].index(m.l1_ratio_)]
+    # every path point is the single fit at that alpha (same options, all rows)
+    for k in (0, 3, 7):
+        single = penalized.LogisticRegression(
+            penalty, alpha=grid[k], l1_ratio=m.l1_ratio_ if kind == "elasticnet" else None,
+            tol=1e-12, max_iter=500,
+            multi_class="ovr" if kind == "ovr" else "multinomial").fit(X, y)
+        c, b = m.coef_at(grid[k])
+        assert c.shape == single.coef_.shape and b.shape == single.intercept_.shape
+        np.testing.assert_allclose(c, single.coef_, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(b, single.intercept_, rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(m.predict_proba(X, alpha=grid[k]), single.predict_proba(X),
+                                   rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(m.decision_function(X, alpha=grid[k]),
+                                   single.decision_function(X), rtol=1e-5, atol=1e-7)
+        np.testing.assert_array_equal(m.predict(X, alpha=grid[k]), single.predict(X))
+    # alpha=None is the refit; 'min' is the path at alpha_min_ (= alpha_ by default)
+    np.testing.assert_array_equal(m.predict(X), m.estimator_.predict(X))
+    np.testing.assert_allclose(m.coef_at("min")[0], m.coef_, rtol=1e-5, atol=1e-7)
+    with pytest.raises(ValueError, match="outside the path's grid"):
+        m.predict(X, alpha=2 * grid[0])
+
+
+def test_relaxed_cv_keeps_full_data_path(data):
+    X, y = data
+    m = penalized.RelaxedLassoCV(alphas=15, cv=3, tol=1e-12).fit(X, y)
+    assert m.coef_path_.shape == (X.shape[1], 15)
+    assert m.intercept_path_.shape == (15,)
+    for k in (0, 5, 14):
+        single = penalized.RelaxedLasso(m.alphas_[k], m.gamma_, tol=1e-12).fit(X, y)
+        c, b = m.coef_at(m.alphas_[k])
+        np.testing.assert_allclose(c, single.coef_, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(b, single.intercept_, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(m.predict(X, alpha=m.alphas_[k]), single.predict(X),
+                                   rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(m.coef_at(m.alpha_)[0], m.coef_, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(m.predict(X, alpha="1se"),
+                               X @ m.coef_at(m.alpha_1se_)[0] + m.coef_at(m.alpha_1se_)[1])
+    mid = 0.5 * (m.alphas_[2] + m.alphas_[3])
+    np.testing.assert_allclose(m.coef_at(mid)[0],
+                               0.5 * (m.coef_path_[:, 2] + m.coef_path_[:, 3]))
+
+
 def test_max_features_counts_features_that_left_the_model():
     # a path on which a feature enters and leaves again before the limit is reached by
     # the current count: pmax (max_features) stops there, dfmax later
@@ -321,3 +379,69 @@ def test_logistic_cv_group_penalty():
     mixed = penalized.LogisticRegressionCV("group", l1_ratios=[0.5, 1.0], alphas=5,
                                            cv=3).fit(X, y)
     assert mixed.alphas_.shape == (2, 5) and mixed.l1_ratio_ in (0.5, 1.0)
+
+
+# --- metadata routing to the scorer ----------------------------------------------------
+
+def _scaled_error(y_true, y_pred, *, scale):
+    return -float(np.mean(scale * (y_true - y_pred) ** 2))
+
+
+def test_cv_routes_scorer_metadata(data):
+    import sklearn
+    from sklearn.exceptions import UnsetMetadataPassedError
+    from sklearn.metrics import make_scorer, r2_score
+    from sklearn.model_selection import KFold
+    X, y = data
+    folds = list(KFold(3, shuffle=True, random_state=0).split(X))
+    scale = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = make_scorer(_scaled_error).set_score_request(scale=True)
+    with pytest.raises(ValueError, match="only supported if enable_metadata_routing=True"):
+        penalized.LassoCV(alphas=6, cv=folds, scoring=scorer).fit(X, y, scale=scale)
+    with sklearn.config_context(enable_metadata_routing=True):
+        m = penalized.LassoCV(alphas=6, cv=folds, scoring=scorer, tol=1e-12).fit(
+            X, y, scale=scale)
+        assert "scorer" in str(m.get_metadata_routing())
+        # metadata nobody requested: scikit-learn's error
+        with pytest.raises(UnsetMetadataPassedError):
+            penalized.LassoCV(alphas=6, cv=folds, scoring="r2").fit(
+                X, y, sample_weight=scale)
+        # sample_weight reaches a scorer that requests it, as with routing off
+        wsc = make_scorer(r2_score).set_score_request(sample_weight=True)
+        routed = penalized.LassoCV(alphas=6, cv=folds, scoring=wsc).fit(
+            X, y, sample_weight=scale)
+    unrouted = penalized.LassoCV(alphas=6, cv=folds, scoring="r2").fit(
+        X, y, sample_weight=scale)
+    np.testing.assert_allclose(routed.cv_mean_, unrouted.cv_mean_, rtol=1e-12)
+    # brute force: each fold scored with its test rows' scale
+    scores = np.empty((6, len(folds)))
+    for k, (train, test) in enumerate(folds):
+        _, c, _ = penalized.lasso_path(X[train], y[train], alphas=m.alphas_,
+                                       fit_intercept=True, tol=1e-12)
+        b = y[train].mean() - X[train].mean(0) @ c
+        pred = X[test] @ c + b
+        scores[:, k] = [_scaled_error(y[test], pred[:, j], scale=scale[test])
+                        for j in range(6)]
+    np.testing.assert_allclose(m.scores_path_, scores, rtol=1e-6)
+
+
+def test_logistic_cv_routes_scorer_metadata(data):
+    import sklearn
+    from sklearn.metrics import accuracy_score, make_scorer
+    X, y = data
+    y = (y > np.median(y)).astype(int)
+    w = np.random.default_rng(1).uniform(0.5, 2.0, len(y))
+    off = penalized.LogisticRegressionCV("l1", alphas=5, cv=3, scoring="accuracy").fit(
+        X, y, sample_weight=w)
+    with sklearn.config_context(enable_metadata_routing=True):
+        wsc = make_scorer(accuracy_score).set_score_request(sample_weight=True)
+        on = penalized.LogisticRegressionCV("l1", alphas=5, cv=3, scoring=wsc).fit(
+            X, y, sample_weight=w)
+        unweighted = penalized.LogisticRegressionCV(
+            "l1", alphas=5, cv=3,
+            scoring=make_scorer(accuracy_score).set_score_request(sample_weight=False)).fit(
+            X, y, sample_weight=w)
+    np.testing.assert_allclose(on.scores_path_, off.scores_path_, rtol=1e-12)
+    # the weights still fit the model, but the scorer did not see them
+    assert not np.allclose(unweighted.scores_path_, off.scores_path_)

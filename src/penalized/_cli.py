@@ -35,11 +35,16 @@ class CLIError(Exception):
     """A user error: printed as one line, exit code 2."""
 
 
+def _tol(args):
+    """``tol`` for the estimator: the user's, or none (the estimator's own default)."""
+    return {} if args.tol is None else {"tol": args.tol}
+
+
 # The models ``fit`` offers: name -> (task, factory(args, cv) -> unfitted CV estimator).
 def _lasso(args, cv):
     from .model_selection import LassoCV
 
-    return LassoCV(cv=cv, alphas=args.n_alphas, eps=args.eps, tol=args.tol,
+    return LassoCV(cv=cv, alphas=args.n_alphas, eps=args.eps, **_tol(args),
                    alpha_selection=args.alpha_selection, n_jobs=args.n_jobs,
                    verbose=args.verbose)
 
@@ -48,15 +53,15 @@ def _enet(args, cv):
     from .model_selection import ElasticNetCV
 
     return ElasticNetCV(l1_ratio=args.l1_ratio, cv=cv, alphas=args.n_alphas, eps=args.eps,
-                        tol=args.tol, alpha_selection=args.alpha_selection,
+                        **_tol(args), alpha_selection=args.alpha_selection,
                         n_jobs=args.n_jobs, verbose=args.verbose)
 
 
 def _logistic(args, cv):
     from .model_selection import LogisticRegressionCV
 
-    return LogisticRegressionCV("l1", cv=cv, alphas=args.n_alphas, eps=args.eps, tol=args.tol,
-                                alpha_selection=args.alpha_selection, n_jobs=args.n_jobs,
+    return LogisticRegressionCV("l1", cv=cv, alphas=args.n_alphas, eps=args.eps,
+                                **_tol(args), alpha_selection=args.alpha_selection, n_jobs=args.n_jobs,
                                 verbose=args.verbose)
 
 
@@ -322,7 +327,9 @@ def build_parser():
                      help="enet: l1_ratio value(s), comma-separated (default 0.2,0.5,0.8)")
     fit.add_argument("--n-alphas", type=int, default=100)
     fit.add_argument("--eps", type=float, default=1e-3, help="alpha_min / alpha_max")
-    fit.add_argument("--tol", type=float, default=1e-4, help="duality-gap tolerance")
+    fit.add_argument("--tol", type=float, default=None,
+                     help="duality-gap tolerance (default: the estimator's, 1e-8 for the "
+                          "least-squares CV, 1e-4 for logistic)")
     fit.add_argument("--n-jobs", type=int, default=None, help="parallel fold jobs")
     fit.add_argument("--verbose", type=int, default=0,
                      help="1: a line per fold on stderr, 2: per-alpha progress too")

@@ -43,7 +43,7 @@ def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept):
 
 def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
                     alphas=100, coef_init=None, verbose=False, return_n_iter=False,
-                    fit_intercept=False, sample_weight=None, tol=1e-4, max_iter=1000):
+                    fit_intercept=False, sample_weight=None, tol=1e-8, max_iter=10_000):
     """Group elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||y_i - x_i W - b||^2
@@ -65,7 +65,11 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     coef_init : (n_features,) or (n_tasks, n_features), warm start for the first alpha.
     verbose : bool or int, progress as in :func:`penalized.enet_path`.
     fit_intercept, sample_weight : as in :class:`GroupElasticNet`.
-    tol, max_iter : gap target tol * sum_i s_i ||y_i - ybar||^2 / n; epochs per alpha.
+    tol : float, default=1e-8
+        Every path point's certified gap is <= tol * sum_i s_i ||y_i - ybar||^2 / n
+        (the objective's 1/(2n) units); tighter than the single fits' 1e-4 so that
+        every alpha of the warm-started path is solved (see :func:`penalized.enet_path`).
+    max_iter : int, default=10000, epochs per alpha.
 
     Returns
     -------
@@ -247,11 +251,12 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
     ``groups`` and ``group_weights`` as in :class:`GroupElasticNet`.  A 1-D y gives
     coef_ (n_features,) and coef_path_ (n_features, n_alphas); a 2-D y the
     multi-task shapes.  The other parameters and attributes are
-    :class:`penalized.MultiTaskElasticNetCV`'s (``n_nonzero_path_`` counts features).
+    :class:`penalized.MultiTaskElasticNetCV`'s (``n_nonzero_path_`` counts features;
+    defaults ``tol=1e-8``, ``max_iter=10000``: every fold's path point certified).
     """
 
     def __init__(self, *, groups=None, group_weights=None, l1_ratio=0.5, eps=1e-3,
-                 alphas=100, fit_intercept=True, max_iter=1000, tol=1e-4, cv=None,
+                 alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None,
                  n_jobs=None, alpha_selection="min", verbose=0):
         self.groups = groups
         self.group_weights = group_weights
@@ -304,7 +309,7 @@ class GroupLassoCV(LassoRatioMixin, GroupElasticNetCV):
     :class:`GroupElasticNetCV`."""
 
     def __init__(self, *, groups=None, group_weights=None, eps=1e-3, alphas=100,
-                 fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
+                 fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None, n_jobs=None,
                  alpha_selection="min", verbose=0):
         self.groups = groups
         self.group_weights = group_weights

@@ -79,8 +79,16 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         An int: the number of alphas of each automatic grid (scikit-learn 1.9's
         meaning); an array: the grid, shared by every l1_ratio.
     n_alphas : int, deprecated (FutureWarning): use ``alphas=<int>``.
-    fit_intercept, max_iter, tol, copy_X : as in :class:`penalized.MultiTaskElasticNet`
-        (``tol`` certifies every path point).
+    fit_intercept, copy_X : as in :class:`penalized.MultiTaskElasticNet`.
+    tol : float, default=1e-8
+        Every point of every fold's and the full-data path is certified: gap
+        <= tol * sum_i s_i ||Y_i - Ybar||^2 / n in the objective's 1/(2n)
+        units, so the fitted values are within sqrt(2 * tol) of the exact
+        path's (RMS, relative to ||Y_c||_F / sqrt(n)); tighter than the single
+        fits' 1e-4 so that the CV curve is not a staircase (see
+        :class:`penalized.ElasticNetCV`).  float32 data: gaps under max(tol, 1e-4)
+        raise no warning, as in :func:`penalized.multitask_enet_path`.
+    max_iter : int, default=10000, epochs per alpha.
     cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
     n_jobs : int or None, parallel fold jobs (threads, see penalized.model_selection).
     alpha_selection : {'min', '1se'}, default='min'
@@ -110,7 +118,7 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
-                 fit_intercept=True, max_iter=1000, tol=1e-4, cv=None, copy_X=True,
+                 fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None, copy_X=True,
                  n_jobs=None, alpha_selection="min", verbose=0, random_state=None,
                  selection="cyclic"):
         self.random_state = random_state
@@ -212,7 +220,7 @@ class MultiTaskLassoCV(LassoRatioMixin, MultiTaskElasticNetCV):
     see :class:`MultiTaskElasticNetCV`."""
 
     def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
-                 max_iter=1000, tol=1e-4, cv=None, copy_X=True, n_jobs=None,
+                 max_iter=10_000, tol=1e-8, cv=None, copy_X=True, n_jobs=None,
                  alpha_selection="min", verbose=0, random_state=None, selection="cyclic"):
         self.random_state = random_state
         self.selection = selection

@@ -51,7 +51,7 @@ from ._validation import (
     validate_X,
 )
 from .linear_model import SparseInputMixin, _check_precompute, keeps_state_on_error
-from .model_selection import (CVRouterMixin, _cv_summary, _rows, _run_folds,
+from .model_selection import (CVRouterMixin, FullPathMixin, _cv_summary, _rows, _run_folds,
                               check_fold_weights, cv_folds, reject_unrouted)
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV", "relaxed_path"]
@@ -228,7 +228,8 @@ def _relaxed_fold(X, y, sw, train, test, alphas, gammas, fit_intercept, precompu
     return mse, np.count_nonzero(lasso, axis=0)
 
 
-class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstimator):
+class RelaxedLassoCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixin,
+                     BaseEstimator):
     """Relaxed Lasso with (alpha, gamma) chosen by cross-validation.
 
     Every fold solves one warm-started Lasso path on its training rows (the
@@ -246,7 +247,11 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
     eps, alphas, n_alphas : the alpha grid, as in :class:`penalized.LassoCV`
         (``alphas``: an int, default 100, is the size of the automatic grid; an
         array is the grid; ``n_alphas`` is deprecated).
-    fit_intercept, precompute, max_iter, tol : as in :class:`RelaxedLasso`.
+    fit_intercept, precompute : as in :class:`RelaxedLasso`.
+    tol : float, default=1e-8
+        Certified gap bound of every Lasso path point (folds and full data), as
+        in :class:`penalized.LassoCV`: gap <= tol * sum_i s_i (y_i - ybar)^2 / n.
+    max_iter : int, default=10000, epochs per alpha (and LSQR iterations).
     cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
     n_jobs : int or None, parallel fold jobs (threads).
     alpha_selection : {'min', '1se'}, default='min'
@@ -266,10 +271,15 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
     n_nonzero_path_ : (n_alphas,) mean Lasso support size over folds.
     coef_, intercept_, lasso_coef_, ls_coef_, active_set_, dual_gap_, n_iter_ :
         of the final fit (``estimator_``, a fitted :class:`RelaxedLasso`).
+    coef_path_ : (n_features, n_alphas), intercept_path_, dual_gap_path_ : (n_alphas,)
+        The relaxed fits at ``gamma_`` along the full-data Lasso path over the
+        whole grid (``dual_gap_path_``: the Lasso's gaps): ``coef_at(alpha)``
+        and ``predict(X, alpha=...)`` give the model at any grid alpha, e.g.
+        ``alpha_min_`` and ``alpha_1se_``, without a refit.
     """
 
     def __init__(self, *, gammas=DEFAULT_GAMMAS, eps=1e-3, alphas=100, n_alphas="deprecated",
-                 fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
+                 fit_intercept=True, precompute="auto", max_iter=10_000, tol=1e-8, cv=None,
                  n_jobs=None, alpha_selection="min", verbose=0):
         self.gammas = gammas
         self.eps = eps
@@ -331,10 +341,27 @@ class RelaxedLassoCV(CVRouterMixin, SparseInputMixin, RegressorMixin, BaseEstima
         for name in ("coef_", "intercept_", "lasso_coef_", "lasso_intercept_", "ls_coef_",
                      "ls_intercept_", "active_set_", "dual_gap_", "n_iter_"):
             setattr(self, name, getattr(est, name))
+        # the full-data relaxed path at gamma_ over the whole grid (cv.glmnet's glmnet.fit)
+        full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
+        lasso, b_lasso, ls, b_ls, gaps, _ = relaxed_path(
+            full, full.target(y), alphas, tol=self.tol, max_iter=self.max_iter)
+        self.coef_path_ = np.ascontiguousarray(_blend(self.gamma_, lasso, ls))
+        self.intercept_path_ = np.asarray(_blend(self.gamma_, b_lasso, b_ls), dtype=np.float64)
+        self.dual_gap_path_ = np.asarray(gaps, dtype=np.float64)
         return self
 
-    def predict(self, X):
-        """X @ coef_ + intercept_ of the final fit."""
+    def _path_grid(self):
+        check_is_fitted(self, "coef_path_")
+        return np.asarray(self.alphas_, dtype=np.float64)
+
+    def predict(self, X, alpha=None):
+        """X @ coef + intercept of the final fit, or of the full-data path at ``alpha``.
+
+        ``alpha``: None (the final fit at ``alpha_``, ``gamma_``), a float on or
+        inside the grid (see :meth:`coef_at`; the relaxed fit at ``gamma_``),
+        or 'min' / '1se' for ``alpha_min_`` / ``alpha_1se_``.
+        """
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+        coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
+        return np.asarray(X @ coef).ravel() + intercept

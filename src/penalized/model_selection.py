@@ -111,13 +111,28 @@ class CVRouterMixin:
     requests them (group splitters request ``groups``); with routing off
     (scikit-learn's default) any extra ``fit`` keyword is rejected with
     scikit-learn's error.  ``sample_weight`` is the estimator's own argument.
+    With a scorer (``scoring``), its requested metadata are routed to it too,
+    as scikit-learn's LogisticRegressionCV routes them: from ``fit`` to the
+    scorer's ``score``, each fold's scorer seeing the rows of its test fold
+    (``sample_weight`` included only when the scorer requests it, e.g.
+    ``make_scorer(...).set_score_request(sample_weight=True)``; with routing
+    off the scorer always gets the test rows' ``sample_weight``).
     """
 
+    def _routing_scorer(self):
+        """The scorer that metadata are routed to, or None (the built-in mean squared error)."""
+        return _check_scorer(getattr(self, "scoring", None), self)
+
     def get_metadata_routing(self):
-        return (MetadataRouter(owner=self)
-                .add_self_request(self)
-                .add(splitter=check_cv(self.cv),
-                     method_mapping=MethodMapping().add(caller="fit", callee="split")))
+        router = (MetadataRouter(owner=self)
+                  .add_self_request(self)
+                  .add(splitter=check_cv(self.cv),
+                       method_mapping=MethodMapping().add(caller="fit", callee="split")))
+        scorer = self._routing_scorer()
+        if scorer is not None:
+            router.add(scorer=scorer,
+                       method_mapping=MethodMapping().add(caller="fit", callee="score"))
+        return router
 
 
 def routing_enabled():
@@ -143,6 +158,36 @@ def cv_folds(estimator, X, y, params, classifier=False):
     split_params = (process_routing(estimator, "fit", **params).splitter.split
                     if routing_enabled() else {})
     return list(cv.split(X, y, **split_params))
+
+
+def scorer_params(estimator, params, sample_weight):
+    """The keyword arguments of the CV scorer, over all rows (see :func:`fold_params`).
+
+    Routing off: the sample weights (if any).  Routing on: what scikit-learn's
+    routing gives the scorer's ``score`` from ``fit``'s ``sample_weight`` and
+    ``params`` (an error for metadata passed but not requested by anyone).
+    """
+    if not routing_enabled():
+        return {} if sample_weight is None else {"sample_weight": sample_weight}
+    kw = dict(params)
+    if sample_weight is not None:
+        kw["sample_weight"] = sample_weight
+    routed = process_routing(estimator, "fit", **kw)
+    scorer = getattr(routed, "scorer", None)
+    return {} if scorer is None else dict(scorer.score)
+
+
+def fold_params(params, rows, n):
+    """Each array-like value of length ``n`` restricted to ``rows``; other values as given."""
+    out = {}
+    for key, value in params.items():
+        if value is not None and not np.isscalar(value) and np.ndim(value) >= 1 \
+                and np.shape(value)[0] == n:
+            out[key] = (value[rows] if hasattr(value, "shape")
+                        else np.asarray(value)[rows])
+        else:
+            out[key] = value
+    return out
 
 
 def store_full_path(est, coefs, intercepts, gaps):
@@ -231,10 +276,9 @@ def _check_scorer(scoring, estimator):
     raise ValueError(f"scoring must be None, a scorer name or a callable, got {scoring!r}.")
 
 
-def _score_path(scorer, point, coefs, intercepts, X_test, y_test, sw_test):
-    """scorer(point, X_test, y_test) with point's coefficients set to each path column."""
+def _score_path(scorer, point, coefs, intercepts, X_test, y_test, kw):
+    """scorer(point, X_test, y_test, **kw) with point's coefficients set to each path column."""
     out = np.empty(coefs.shape[-1])
-    kw = {} if sw_test is None else {"sample_weight": sw_test}
     for k in range(out.size):
         point.coef_ = coefs[..., k]
         point.intercept_ = intercepts[..., k]
@@ -350,7 +394,7 @@ def cv_grids(estimator, ratios, alpha_max):
 # ---------------------------------------------------------------------------
 
 def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precompute, solver_kw,
-               scorer, progress, options=None, keep=False):
+               scorer, progress, options=None, keep=False, score_kw=None):
     """Solve the path on the training rows; score every alpha on the test rows.
 
     Returns (criterion per alpha, non-zeros per alpha, test predictions
@@ -380,7 +424,7 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
         point = ElasticNet()
         point.n_features_in_ = X.shape[1]
         crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
-                           None if sw is None else sw[test])
+                           score_kw or {})
     return crit, np.count_nonzero(coefs, axis=0), (pred if keep else None)
 
 
@@ -405,8 +449,27 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
     n_alphas : int, deprecated
         Accepted with a FutureWarning (scikit-learn 1.9 removed it): use
         ``alphas=<int>``.  ``alphas=None`` is deprecated too (means 100).
-    fit_intercept, precompute, max_iter, tol, positive, random_state, selection :
-        as in :class:`penalized.ElasticNet` (``tol`` certifies every path point).
+    fit_intercept, precompute, positive, random_state, selection :
+        as in :class:`penalized.ElasticNet`.
+    tol : float, default=1e-8
+        Every point of every fold's path and of the full-data path is
+        certified: duality gap <= tol * sum_i s_i (y_i - ybar)^2 / n in the
+        objective's 1/(2n) units (the rows of the fold), i.e. 2 * tol times the
+        objective of the all-zero model, so the fitted values are within
+        sqrt(2 * tol) = 1.4e-4 (RMS, relative to ||y_c||_S / sqrt(n)) of the
+        exact path's, at every alpha.  Tighter than scikit-learn's default
+        1e-4 (the same criterion) so that every alpha of the warm-started
+        paths is actually solved: at 1e-4 the previous alpha's solution often
+        already meets the target, and the CV curve is a staircase (up to 6% off
+        the exact one on the real sets, sometimes with another ``alpha_``).  At the
+        default the mean CV curve is within 1e-3 (relative) of the curve at
+        tol=1e-10 on the real sets of benchmarks/cv_tol.py, with the same
+        ``alpha_`` (benchmarks/RESULTS.md).  Fold paths never warn; the
+        full-data path warns for an alpha not converged within ``max_iter``.
+    max_iter : int, default=10000
+        Coordinate-descent epochs per alpha (scikit-learn: 1000 full passes;
+        the tighter default tol needs more near the end of the path, where
+        nearly n features are active).
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize :
         glmnet's per-feature options, as in :class:`penalized.ElasticNet`
         (standardization uses each fold's own standard deviations).
@@ -467,7 +530,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
-                 fit_intercept=True, precompute="auto", max_iter=1000, tol=1e-4, cv=None,
+                 fit_intercept=True, precompute="auto", max_iter=10_000, tol=1e-8, cv=None,
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
@@ -528,6 +591,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                           lambda r: full.alpha_max(tgt, r, self.positive, features))
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
         folds = check_fold_weights(cv_folds(self, X, y, params), sw)
+        score_kw = (scorer_params(self, params, sample_weight) if scorer is not None
+                    else {})
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                          selection=self.selection, random_state=self.random_state)
         if max_features is not None or dfmax is not None:
@@ -546,7 +611,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
                  self.precompute, solver_kw, scorer,
                  progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), options,
-                 bool(self.keep))
+                 bool(self.keep), fold_params(score_kw, folds[k][1], X.shape[0]))
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_fold_path, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds([r[:2] for r in results], ratios.size, grids[0].size,
@@ -607,10 +672,17 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
 
 
 class LassoCV(ElasticNetCV):
-    """Lasso (l1_ratio = 1) with alpha chosen by cross-validation; see :class:`ElasticNetCV`."""
+    """Lasso (l1_ratio = 1) with alpha chosen by cross-validation; see :class:`ElasticNetCV`.
+
+    The default ``tol=1e-8`` certifies every path point to a duality gap
+    <= 1e-8 * sum_i s_i (y_i - ybar)^2 / n (fitted values within 1.4e-4 RMS,
+    relative, of the exact path's), so that the CV curve is the exact one to
+    about 1e-3 and ``alpha_`` is the exact CV's (see ``tol`` in
+    :class:`ElasticNetCV`).
+    """
 
     def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
-                 precompute="auto", max_iter=1000, tol=1e-4, cv=None, n_jobs=None,
+                 precompute="auto", max_iter=10_000, tol=1e-8, cv=None, n_jobs=None,
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, exclude=None, standardize=False, max_features=None,
@@ -706,7 +778,7 @@ def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 
 def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit_intercept,
-                   tol, max_iter, scorer, progress, path_fn=one_vs_rest_path):
+                   tol, max_iter, scorer, progress, path_fn=one_vs_rest_path, score_kw=None):
     """Fit the path on the training rows; score every alpha on the test rows.
 
     ``path_fn`` maps training rows to per-alpha ``coef_`` / ``intercept_``
@@ -725,11 +797,12 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
                           else "ovr")
     point.n_features_in_ = X.shape[1]
     scores = _score_path(scorer, point, coefs, intercepts, _rows(X, test), y[test],
-                         None if raw_sw is None else raw_sw[test])
+                         score_kw or {})
     return scores, np.count_nonzero(coefs, axis=1).sum(axis=0)
 
 
-class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, BaseEstimator):
+class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, ClassifierMixin,
+                           BaseEstimator):
     """Logistic regression with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.LogisticRegression`
@@ -810,6 +883,15 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         Of the refit on all data (``estimator_``, a fitted
         :class:`penalized.LogisticRegression`); ``coef_`` is
         (n_problems, n_features).
+    coef_path_ : ndarray (n_problems, n_features, n_alphas)
+        The full-data path at the chosen l1_ratio over its whole grid (as
+        cv.glmnet keeps ``glmnet.fit``; ``coef_path_[..., k]`` is laid out as
+        ``coef_``): ``coef_at(alpha)`` and ``predict(X, alpha=...)`` (also
+        ``predict_proba`` / ``decision_function``) give the model at any grid
+        alpha, e.g. ``alpha_min_`` and ``alpha_1se_``, without a refit.  The
+        path is warm-started, so its point at ``alpha_`` equals the refit
+        ``coef_`` to the solver's tolerance, not bit for bit.
+    intercept_path_ : ndarray (n_problems, n_alphas)
     """
 
     def __init__(self, penalty="l2", *, Cs=None, alphas=100, n_alphas="deprecated", eps=1e-3,
@@ -836,6 +918,11 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+
+    def _routing_scorer(self):
+        scorer = _check_scorer(self.scoring, self)
+        return scorer if scorer is not None else make_scorer(
+            log_loss, greater_is_better=False, response_method="predict_proba")
 
     def _options(self):
         """glmnet's per-feature options, for every problem of the fit (folds, grid, refit)."""
@@ -919,6 +1006,7 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
                             total)
         folds = check_fold_weights(cv_folds(self, X, y, params, classifier=True), sw)
+        score_kw = scorer_params(self, params, raw_sw)
         verbose = int(self.verbose)
         multinomial = self._multinomial(classes)
         path_fn = functools.partial(multinomial_path if multinomial else one_vs_rest_path,
@@ -929,12 +1017,13 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
                               ratios.size * len(folds) * grids[0].size * paths_per_job)
         jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
                  self.fit_intercept, self.tol, self.max_iter, scorer,
-                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn)
+                 progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn,
+                 fold_params(score_kw, folds[k][1], n))
                 for i in range(ratios.size) for k in range(len(folds))]
         results = _run_folds(_logistic_fold, jobs, self.n_jobs, progress)
         values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
-        _store_cv(self, grids, values, nnz, ratios, self.l1_ratios is None, True,
-                  "scores_path_")
+        best, _ = _store_cv(self, grids, values, nnz, ratios, self.l1_ratios is None, True,
+                            "scores_path_")
         self.Cs_ = 1.0 / (self.alphas_ * total)
         self.C_ = 1.0 / (self.alpha_ * total)
         self.classes_ = classes
@@ -948,26 +1037,52 @@ class LogisticRegressionCV(CVRouterMixin, SparseInputMixin, ClassifierMixin, Bas
         self.coef_, self.intercept_ = est.coef_, est.intercept_
         self.dual_gap_, self.kkt_violation_ = est.dual_gap_, est.kkt_violation_
         self.n_iter_ = est.n_iter_
+        # the full-data path on the chosen l1_ratio's grid (cv.glmnet's glmnet.fit), in
+        # the layout of coef_ / intercept_ per alpha
+        coefs, intercepts = path_fn(check_X(X), y, check_sample_weight(sw, n, np.float64),
+                                    classes, grids[best], self.l1_ratio_, self.fit_intercept,
+                                    self.tol, self.max_iter)
+        self.coef_path_ = np.ascontiguousarray(coefs)
+        self.intercept_path_ = np.ascontiguousarray(intercepts)
         return self
 
     def _validated(self, X):
         check_is_fitted(self)
         return validate_X(self, X, accept_sparse="csr", reset=False, order=None)
 
-    def decision_function(self, X):
-        """X @ coef_.T + intercept_ of the refitted model (1-D for two classes)."""
-        X = self._validated(X)
-        return self.estimator_.decision_function(X)
+    def _model(self, alpha):
+        """The refitted model (alpha None), or a LogisticRegression holding ``coef_at(alpha)``."""
+        if alpha is None:
+            return self.estimator_
+        coef, intercept = self.coef_at(alpha)
+        point = LogisticRegression()
+        point.classes_ = self.classes_
+        point.multi_class_ = ("binary" if self.classes_.size == 2 else
+                              "multinomial" if self._multinomial(self.classes_) else "ovr")
+        point.n_features_in_ = self.n_features_in_
+        point.coef_, point.intercept_ = coef, np.atleast_1d(intercept)
+        return point
 
-    def predict(self, X):
-        """Predicted class labels of the refitted model."""
+    def decision_function(self, X, alpha=None):
+        """X @ coef.T + intercept (1-D for two classes) of the refitted model, or of the
+        full-data path at ``alpha`` (see :meth:`coef_at`)."""
         X = self._validated(X)
-        return self.estimator_.predict(X)
+        return self._model(alpha).decision_function(X)
 
-    def predict_proba(self, X):
-        """Class probabilities of the refitted model (see LogisticRegression.predict_proba)."""
+    def predict(self, X, alpha=None):
+        """Predicted class labels of the refitted model, or of the full-data path at ``alpha``.
+
+        ``alpha``: None (the refit at ``alpha_``), a float on or inside the
+        grid (see :meth:`coef_at`), or 'min' / '1se'.
+        """
         X = self._validated(X)
-        return self.estimator_.predict_proba(X)
+        return self._model(alpha).predict(X)
 
-    def predict_log_proba(self, X):
-        return np.log(self.predict_proba(X))
+    def predict_proba(self, X, alpha=None):
+        """Class probabilities of the refitted model (see LogisticRegression.predict_proba),
+        or of the full-data path at ``alpha``."""
+        X = self._validated(X)
+        return self._model(alpha).predict_proba(X)
+
+    def predict_log_proba(self, X, alpha=None):
+        return np.log(self.predict_proba(X, alpha=alpha))

@@ -250,7 +250,7 @@ def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_i
 
 
 def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
-              fit_intercept=True, tol=1e-4, max_iter=1000, coef_init=None, positive=False,
+              fit_intercept=True, tol=1e-8, max_iter=10_000, coef_init=None, positive=False,
               precompute="auto", check_input=True, warn=True):
     """Elastic-net solutions along a decreasing grid of alphas (warm-started).
 
@@ -267,8 +267,10 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     l1_ratio : float in [0, 1] (keyword, required; 1 is the Lasso).
     sample_weight : (n_samples,) non-negative, or None.  Rescaled to sum to n.
     fit_intercept : bool, default=True (unpenalised b).
-    tol : float >= 0, default=1e-4, relative gap bound (module docstring).
-    max_iter : int >= 1, default=1000, coordinate-descent epochs per alpha.
+    tol : float >= 0, default=1e-8, relative gap bound (module docstring) at every
+        alpha: gap <= tol * sum_i s_i (y_i - ybar)^2 / n, fitted values within
+        sqrt(2 * tol) of the exact path's (see :func:`penalized.enet_path`).
+    max_iter : int >= 1, default=10000, coordinate-descent epochs per alpha.
     coef_init : (n_features,) warm start for the first alpha, or None (zeros).
     positive : bool, constrain w >= 0.
     precompute : bool, 'auto' or (p, p) array
@@ -432,7 +434,7 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
 
 def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
                     n_alphas=100, eps=1e-3, sample_weight=None, fit_intercept=True,
-                    tol=1e-4, max_iter=1000, coef_init=None, check_input=True, warn=True):
+                    tol=1e-8, max_iter=10_000, coef_init=None, check_input=True, warn=True):
     """Group elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises, with sample weights s rescaled to sum to n::
@@ -478,9 +480,11 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
         n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
 
 
-def group_enet(X, y, alpha, *, groups, l1_ratio, group_weights=None, **kwargs):
-    """Group elastic net at one alpha > 0 (see :func:`group_enet_path`); the same
-    numbers as ``penalized.GroupElasticNet(...).fit``.
+def group_enet(X, y, alpha, *, groups, l1_ratio, group_weights=None, tol=1e-4,
+               max_iter=1000, **kwargs):
+    """Group elastic net at one alpha > 0 (see :func:`group_enet_path`; the single
+    fits' defaults tol=1e-4, max_iter=1000); the same numbers as
+    ``penalized.GroupElasticNet(...).fit``.
 
     Returns
     -------
@@ -488,7 +492,8 @@ def group_enet(X, y, alpha, *, groups, l1_ratio, group_weights=None, **kwargs):
     """
     alpha = _check_alpha(alpha)
     return group_enet_path(X, y, [alpha], groups=groups, l1_ratio=l1_ratio,
-                           group_weights=group_weights, **kwargs)[0]
+                           group_weights=group_weights, tol=tol, max_iter=max_iter,
+                           **kwargs)[0]
 
 
 def group_lasso(X, y, alpha, *, groups, group_weights=None, **kwargs):
