@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._core import Design
-from ._enet import LeastSquaresProblem, _Target, alpha_grid, solve_path
+from ._enet import LeastSquaresProblem, Target, alpha_grid, solve_path
 from ._validation import check_alphas, check_scalar_param
 
 __all__ = ["GramStatistics", "enet_path_gram", "fit_gram", "gram_statistics"]
@@ -141,7 +141,7 @@ class _GramProblem(LeastSquaresProblem):
         self._stats = stats
 
     def target(self, y=None):
-        tgt = _Target(y=None, y_mean=self._stats.y_mean, yy=self._stats.yy, design=None)
+        tgt = Target(y=None, y_mean=self._stats.y_mean, yy=self._stats.yy, design=None)
         tgt.Xty = self._stats.xty
         return tgt
 

@@ -270,7 +270,7 @@ class LeastSquaresProblem:
         yc = (y - y_mean).astype(np.float64)
         yy = float(np.dot(yc * yc, s) if s is not None else np.dot(yc, yc))
         check_target_magnitude(yy, y)
-        return _Target(y=y, y_mean=y_mean, yy=yy, design=self.design)
+        return Target(y=y, y_mean=y_mean, yy=yy, design=self.design)
 
     @property
     def solver_design(self):
@@ -336,7 +336,7 @@ class LeastSquaresProblem:
         return max(top, 0.0) / (self.n_samples * l1_ratio)
 
 
-class _Target:
+class Target:
     """One centred target; X_c^T S y_c (a pass over X, p floats) only when asked for."""
 
     __slots__ = ("y", "y_mean", "yy", "_design", "_Xty")

@@ -208,7 +208,7 @@ def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, ver
     return alphas, coefs, gaps, n_iters
 
 
-def _check_solver_params(tol, max_iter, selection="cyclic"):
+def check_block_solver_params(tol, max_iter, selection="cyclic"):
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     check_selection(selection)
@@ -270,7 +270,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     n_iters : (n_alphas,), only if ``return_n_iter``.
     """
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
-    _check_solver_params(tol, max_iter)
+    check_block_solver_params(tol, max_iter)
     alphas = path_alphas(alphas, n_alphas)
     if check_input:
         X = check_X(X)
@@ -379,7 +379,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         """
         alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
-        _check_solver_params(self.tol, self.max_iter, self.selection)
+        check_block_solver_params(self.tol, self.max_iter, self.selection)
         X = validate_X(self, X, reset=True)
         Y = check_Y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)

@@ -16,7 +16,7 @@ from ._multitask import (
     MultiTaskElasticNet,
     MultiTaskProblem,
     MultiTaskTargetMixin,
-    _check_solver_params,
+    check_block_solver_params,
     check_Y,
     solve_multitask_path,
 )
@@ -26,16 +26,16 @@ from .linear_model import SparseInputMixin, keeps_state_on_error
 from .model_selection import (
     CVRouterMixin,
     FullPathMixin,
-    _check_l1_ratios,
     check_fold_weights,
-    _collect_folds,
-        _rows,
-    _run_folds,
-    _store_cv,
+    check_l1_ratios,
+    collect_folds,
     cv_folds,
-    reject_unrouted,
-    store_full_path,
     cv_grids,
+    fold_rows,
+    reject_unrouted,
+    run_folds,
+    store_cv,
+    store_full_path,
 )
 
 __all__ = ["LassoRatioMixin", "MultiTaskElasticNetCV", "MultiTaskLassoCV"]
@@ -48,12 +48,12 @@ def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solv
     ``grouping``: the blocks (None: the rows of W).  Returns (error per alpha,
     non-zero features per alpha).
     """
-    Xtr = check_X(_rows(X, train))
+    Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
     problem = MultiTaskProblem(Xtr, Y[train], sw_tr, fit_intercept, grouping=grouping)
     coefs, _, _, intercepts = solve_multitask_path(problem, alphas, l1_ratio=l1_ratio,
                                                    warn=False, callback=progress, **solver_kw)
-    X_test, Y_test = _rows(X, test), Y[test].astype(np.float64)
+    X_test, Y_test = fold_rows(X, test), Y[test].astype(np.float64)
     crit = np.empty(len(alphas))
     for k in range(len(alphas)):
         pred = np.asarray(X_test @ coefs[:, :, k].T.astype(np.float64)) + intercepts[:, k]
@@ -137,14 +137,14 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         self.verbose = verbose
 
     def _l1_ratios(self):
-        return _check_l1_ratios(self.l1_ratio, "l1_ratio")
+        return check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the path(s), then refit on all data at the chosen alpha."""
         reject_unrouted(self, params)
         ratios = self._l1_ratios()
-        _check_solver_params(self.tol, self.max_iter, self.selection)
+        check_block_solver_params(self.tol, self.max_iter, self.selection)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         X = validate_X(self, X, reset=True)
         Y, single = self._check_target(y, X)
@@ -161,9 +161,9 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
                  solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), grouping)
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_multitask_fold, jobs, self.n_jobs, progress)
-        values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
-        best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
+        results = run_folds(_multitask_fold, jobs, self.n_jobs, progress)
+        values, nnz = collect_folds(results, ratios.size, grids[0].size, len(folds))
+        best, chosen = store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  False, "mse_path_", shared_grid=shared_grid)
         # the full-data path over the chosen l1_ratio's grid; the refit is its chosen point
         coefs, gaps, n_iters, intercepts = solve_multitask_path(

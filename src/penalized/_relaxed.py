@@ -50,8 +50,8 @@ from ._validation import (
     user_stacklevel,
     validate_X,
 )
-from .linear_model import SparseInputMixin, _check_precompute, keeps_state_on_error
-from .model_selection import (CVRouterMixin, FullPathMixin, _cv_summary, _rows, _run_folds,
+from .linear_model import SparseInputMixin, check_precompute, keeps_state_on_error
+from .model_selection import (CVRouterMixin, FullPathMixin, cv_summary, fold_rows, run_folds,
                               check_fold_weights, cv_folds, reject_unrouted)
 
 __all__ = ["RelaxedLasso", "RelaxedLassoCV", "relaxed_path"]
@@ -131,7 +131,7 @@ def _check_gamma(gamma, name="gamma"):
 def _check_common(est):
     check_scalar_param(est.tol, "tol", low=0)
     check_scalar_param(est.max_iter, "max_iter", low=1, integer=True)
-    _check_precompute(est.precompute)
+    check_precompute(est.precompute)
 
 
 class RelaxedLasso(SparseInputMixin, RegressorMixin, BaseEstimator):
@@ -208,14 +208,14 @@ class RelaxedLasso(SparseInputMixin, RegressorMixin, BaseEstimator):
 def _relaxed_fold(X, y, sw, train, test, alphas, gammas, fit_intercept, precompute, tol,
                   max_iter, progress):
     """Lasso path + refits on the training rows; held-out MSE (n_gammas, n_alphas)."""
-    Xtr = check_X(_rows(X, train))
+    Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
     problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute)
     lasso, b_lasso, ls, b_ls, _, _ = relaxed_path(
         problem, problem.target(y[train]), alphas, tol=tol, max_iter=max_iter, warn=False,
         callback=progress)
     # predictions are linear in the coefficients: blend the two predictions
-    X_test = _rows(X, test)
+    X_test = fold_rows(X, test)
     used = np.flatnonzero(np.any(lasso != 0, axis=1))
     Xu = X_test[:, used]
     pred_lasso = np.asarray(Xu @ np.asarray(lasso[used], dtype=np.float64)) + b_lasso
@@ -325,9 +325,9 @@ class RelaxedLassoCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMi
         jobs = [(X, y, sw, train, test, alphas, gammas, self.fit_intercept, self.precompute,
                  self.tol, self.max_iter, progress.fold(f"fold {k + 1}"))
                 for k, (train, test) in enumerate(folds)]
-        results = _run_folds(_relaxed_fold, jobs, self.n_jobs, progress)
+        results = run_folds(_relaxed_fold, jobs, self.n_jobs, progress)
         mse = np.stack([r[0] for r in results], axis=-1)       # (n_gammas, n_alphas, n_folds)
-        mean, se, g_best, i_min, i_1se = _cv_summary(mse, higher_is_better=False)
+        mean, se, g_best, i_min, i_1se = cv_summary(mse, higher_is_better=False)
         self.alphas_, self.gammas_ = alphas, gammas
         self.mse_path_, self.cv_mean_, self.cv_se_ = mse, mean, se
         self.n_nonzero_path_ = np.mean([r[1] for r in results], axis=0)

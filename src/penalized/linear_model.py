@@ -48,13 +48,13 @@ __all__ = ["ElasticNet", "GammaRegression", "Lasso", "LogisticRegression",
            "poisson_path"]
 
 
-def _check_solver_params(tol, max_iter, selection):
+def check_solver_params(tol, max_iter, selection):
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     check_choice(selection, "selection", {"cyclic", "random"})
 
 
-def _check_precompute(precompute):
+def check_precompute(precompute):
     ok = (
         isinstance(precompute, (bool, np.bool_))
         or (isinstance(precompute, str) and precompute == "auto")
@@ -179,8 +179,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         # scikit-learn's path functions take **params and reject unknown ones so
         raise ValueError("Unexpected parameters in params", sorted(params))
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
-    _check_solver_params(tol, max_iter, selection)
-    _check_precompute(precompute)
+    check_solver_params(tol, max_iter, selection)
+    check_precompute(precompute)
     alphas = path_alphas(alphas, n_alphas)
     if check_input:
         X = check_X(X)
@@ -416,8 +416,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         """
         alpha = check_scalar_param(self.alpha, "alpha", low=0)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
-        _check_solver_params(self.tol, self.max_iter, self.selection)
-        _check_precompute(self.precompute)
+        check_solver_params(self.tol, self.max_iter, self.selection)
+        check_precompute(self.precompute)
         if check_input or not _ready_for_core(X, y):
             # one validation pass: F order / CSC conversion and finiteness here (also with
             # check_input=False when X or y is not in the core's layout: a copy, never
@@ -552,7 +552,7 @@ class Lasso(ElasticNet):
 _PENALTIES = {"l1": 1.0, "l2": 0.0, "elasticnet": None, "group": None}
 
 
-def _logistic_l1_ratio(penalty, l1_ratio):
+def logistic_l1_ratio(penalty, l1_ratio):
     check_choice(penalty, "penalty", set(_PENALTIES))
     if penalty == "elasticnet":
         if l1_ratio is None:
@@ -818,7 +818,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model: one binary or multinomial problem, or one per class (ovr)."""
-        l1_ratio = _logistic_l1_ratio(self.penalty, self.l1_ratio)
+        l1_ratio = logistic_l1_ratio(self.penalty, self.l1_ratio)
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
         if self.penalty == "group" and self.multi_class == "ovr":
             raise ValueError("penalty='group' couples the classes: it needs "

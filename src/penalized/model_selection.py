@@ -51,9 +51,9 @@ from .linear_model import (
     ElasticNet,
     LogisticRegression,
     SparseInputMixin,
-    _check_precompute,
-    _check_solver_params,
-    _logistic_l1_ratio,
+    check_precompute,
+    check_solver_params,
+    logistic_l1_ratio,
     class_weighted_samples,
     classification_labels,
     keeps_state_on_error,
@@ -237,7 +237,7 @@ class FullPathMixin:
         return coef, (float(intercept) if B.ndim == 1 else intercept)
 
 
-def _rows(X, idx):
+def fold_rows(X, idx):
     return X[idx] if not sp.issparse(X) else X[idx].tocsc()
 
 
@@ -286,7 +286,7 @@ def _score_path(scorer, point, coefs, intercepts, X_test, y_test, kw):
     return out
 
 
-def _cv_summary(values, higher_is_better):
+def cv_summary(values, higher_is_better):
     """Mean, standard error over folds (last axis), best l1_ratio row, i_min, i_1se."""
     n_folds = values.shape[-1]
     mean = values.mean(axis=-1)
@@ -299,7 +299,7 @@ def _cv_summary(values, higher_is_better):
     return mean, se, best_row, i_min, i_1se
 
 
-def _run_folds(fn, jobs, n_jobs, progress):
+def run_folds(fn, jobs, n_jobs, progress):
     """fn(*job) for every job through joblib (threads unless a backend is configured);
     ``progress`` (a CVProgress) hears of each finished job and is closed at the end."""
     def run(i, job):
@@ -315,7 +315,7 @@ def _run_folds(fn, jobs, n_jobs, progress):
         progress.close()
 
 
-def _check_l1_ratios(value, name):
+def check_l1_ratios(value, name):
     """A float or a non-empty 1-D list of floats in [0, 1], as a 1-D array."""
     ratios = np.atleast_1d(np.asarray(value, dtype=np.float64))
     if ratios.ndim != 1 or ratios.size == 0:
@@ -325,7 +325,7 @@ def _check_l1_ratios(value, name):
     return ratios
 
 
-def _collect_folds(results, n_ratios, n_alphas, n_folds):
+def collect_folds(results, n_ratios, n_alphas, n_folds):
     """Fold results ordered (ratio, fold) -> criterion (n_ratios, n_alphas, n_folds) and
     mean non-zeros (n_ratios, n_alphas)."""
     values = np.empty((n_ratios, n_alphas, n_folds))
@@ -337,7 +337,7 @@ def _collect_folds(results, n_ratios, n_alphas, n_folds):
     return values, nnz
 
 
-def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name,
+def store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values_name,
               shared_grid=False):
     """Set the CV attributes shared by every CV estimator; return (best_row, chosen index).
 
@@ -346,7 +346,7 @@ def _store_cv(est, grids, values, nnz, ratios, squeeze, higher_is_better, values
     ``shared_grid``: the user's grid, the same for every l1_ratio, is stored once
     (``alphas_`` 1-D, as scikit-learn does).
     """
-    mean, se, best_row, i_min, i_1se = _cv_summary(values, higher_is_better)
+    mean, se, best_row, i_min, i_1se = cv_summary(values, higher_is_better)
     grids = np.asarray(grids)
 
     def sq(a):
@@ -403,14 +403,14 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     ``options``: per-feature options, resolved on the fold's rows (so the
     standardization uses the fold's standard deviations, as cv.glmnet).
     """
-    Xtr = check_X(_rows(X, train))
+    Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
     problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute)
     coefs, _, _, intercepts = solve_path(problem, problem.target(y[train]), alphas,
                                          l1_ratio=l1_ratio, warn=False, callback=progress,
                                          features=resolve_features(problem, options),
                                          **solver_kw)
-    X_test = _rows(X, test)
+    X_test = fold_rows(X, test)
     pred = None
     if scorer is None or keep:
         # only the columns that are ever active along the path enter the predictions
@@ -561,7 +561,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         self.keep = keep
 
     def _l1_ratios(self):
-        return _check_l1_ratios(self.l1_ratio, "l1_ratio")
+        return check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, **params):
@@ -572,8 +572,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         """
         reject_unrouted(self, params)
         ratios = self._l1_ratios()
-        _check_solver_params(self.tol, self.max_iter, self.selection)
-        _check_precompute(self.precompute)
+        check_solver_params(self.tol, self.max_iter, self.selection)
+        check_precompute(self.precompute)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         scorer = _check_scorer(self.scoring, self)
         X = validate_X(self, X, reset=True)
@@ -613,10 +613,10 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                  progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), options,
                  bool(self.keep), fold_params(score_kw, folds[k][1], X.shape[0]))
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_fold_path, jobs, self.n_jobs, progress)
-        values, nnz = _collect_folds([r[:2] for r in results], ratios.size, grids[0].size,
+        results = run_folds(_fold_path, jobs, self.n_jobs, progress)
+        values, nnz = collect_folds([r[:2] for r in results], ratios.size, grids[0].size,
                                      len(folds))
-        best, chosen = _store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
+        best, chosen = store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
                                  scorer is not None,
                                  "mse_path_" if scorer is None else "scores_path_",
                                  shared_grid=shared_grid)
@@ -786,7 +786,7 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     holding each alpha's coefficients, so predict_proba and the decision
     function are exactly those of the refitted estimator.
     """
-    Xtr = check_X(_rows(X, train))
+    Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
     coefs, intercepts = path_fn(Xtr, y[train], sw_tr, classes, alphas, l1_ratio,
                                 fit_intercept, tol, max_iter, progress)
@@ -796,7 +796,7 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
                           "multinomial" if getattr(path_fn, "func", path_fn) is multinomial_path
                           else "ovr")
     point.n_features_in_ = X.shape[1]
-    scores = _score_path(scorer, point, coefs, intercepts, _rows(X, test), y[test],
+    scores = _score_path(scorer, point, coefs, intercepts, fold_rows(X, test), y[test],
                          score_kw or {})
     return scores, np.count_nonzero(coefs, axis=1).sum(axis=0)
 
@@ -937,16 +937,16 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         if self.penalty == "group":
             # the group Lasso across classes (l1_ratio 1) unless l1_ratios mix in L2
             return (np.array([1.0]) if self.l1_ratios is None
-                    else _check_l1_ratios(self.l1_ratios, "l1_ratios"))
+                    else check_l1_ratios(self.l1_ratios, "l1_ratios"))
         if self.penalty != "elasticnet":
             if self.l1_ratios is not None:
                 raise ValueError(
                     f"l1_ratios is only used with penalty='elasticnet', got penalty="
                     f"{self.penalty!r} and l1_ratios={self.l1_ratios!r}.")
-            return np.array([_logistic_l1_ratio(self.penalty, None)])
+            return np.array([logistic_l1_ratio(self.penalty, None)])
         if self.l1_ratios is None:
             raise ValueError("penalty='elasticnet' needs l1_ratios (a list of floats in [0, 1]).")
-        return _check_l1_ratios(self.l1_ratios, "l1_ratios")
+        return check_l1_ratios(self.l1_ratios, "l1_ratios")
 
     def _grids(self, X, y, sw, classes, ratios, total):
         if self.Cs is not None:
@@ -1020,9 +1020,9 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                  progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn,
                  fold_params(score_kw, folds[k][1], n))
                 for i in range(ratios.size) for k in range(len(folds))]
-        results = _run_folds(_logistic_fold, jobs, self.n_jobs, progress)
-        values, nnz = _collect_folds(results, ratios.size, grids[0].size, len(folds))
-        best, _ = _store_cv(self, grids, values, nnz, ratios, self.l1_ratios is None, True,
+        results = run_folds(_logistic_fold, jobs, self.n_jobs, progress)
+        values, nnz = collect_folds(results, ratios.size, grids[0].size, len(folds))
+        best, _ = store_cv(self, grids, values, nnz, ratios, self.l1_ratios is None, True,
                             "scores_path_")
         self.Cs_ = 1.0 / (self.alphas_ * total)
         self.C_ = 1.0 / (self.alpha_ * total)
