@@ -172,27 +172,24 @@ def _numpy_case(seed, storage, dtype):
                 tol=float(rng.choice([1e-4, 1e-8, 1e-12])))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "float32 X at alpha ~1e-5..1e-16 alpha_max, mostly with an intercept: the float32 "
-    "residual (for sparse X plus a scalar centring offset) loses the digits the certificate "
-    "needs, and the reported gap is below the suboptimality measured in float64 (two long "
-    "property runs: 16 of 19690 and 14 of 19693 problems, all but one float32)."))
 @pytest.mark.parametrize("seed", [1103, 2119])
 def test_float32_sparse_intercept_certificate(seed):
+    """float32 X at 1e-7..1e-5 alpha_max with an intercept (16 of 19690 problems of a
+    long run, all but one float32): the float32 residual, updated incrementally with a
+    scalar centring offset, drifted from w (seed 1103 even sent coordinate descent to
+    |w| ~ 1e33) and the gap fell below the suboptimality.  The core now recomputes the
+    residual from w in double at every float32 check, keeps its float32 low part and
+    adds the rest's exact terms (``_res_refresh``, ``_dual_point``)."""
     sub, gap, slack = run_case(_numpy_case(seed, "csc", np.float32))
     assert sub <= gap + slack, (sub, gap)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Dense/CSC state drift: two near-collinear columns, n = 2 with weights and an "
-    "intercept; the incrementally updated residual drifts from y - X_c w and the gap is "
-    "reported as 0 (a negative gap clipped) at a suboptimality of 4e-3; Gram mode, which "
-    "now recomputes g before each outer gap, reports the honest 4e-3.  Recomputing r the "
-    "same way in _duality_gap fixes this case but costs digits on shifted columns with "
-    "unpenalized features (test_free_features_certified_at_tight_tolerance), so it is "
-    "left to the core redesign.  Found by the long property run (1 of 19690)."))
 @pytest.mark.parametrize("storage", ["dense", "csc"])
 def test_dense_state_drift_near_collinear(storage):
+    """Dense/CSC state drift (1 of 19690 of a long run): two nearly collinear columns,
+    n = 2, weights and an intercept; the incrementally updated residual drifted from
+    y_c - X_c w and the gap was reported as 0 at a suboptimality of 4e-3.  Certifying
+    checks now recompute r from w in double first (``_res_refresh``)."""
     X = np.array([[497.98550566228926, 498.2094219188175],
                   [-916.9027092725345, -917.3712940820025]])
     c = dict(X=X, y=np.array([270.7844499499367, -500.74791811396057]),
