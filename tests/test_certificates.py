@@ -26,6 +26,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
 
 import penalized
 from conftest import exact_enet_optimum
@@ -210,3 +211,25 @@ def test_gram_state_is_recomputed_on_the_same_problem():
              log_frac=-4.264592957896813, tol=1e-8)
     sub, gap, slack = run_case(c)
     assert sub <= gap + slack, (sub, gap)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_rounding_floor_stops_early_and_says_so(precompute):
+    """float32 at 2e-7 alpha_max on shifted, nearly constant columns: no float32
+    iterate can be certified to tol=1e-8.  The fit stops at the rounding floor (long
+    before max_iter), warns that rounding, not the iteration count, is the limit, and
+    its gap still bounds the suboptimality measured exactly."""
+    c = _numpy_case(1103, "gram" if precompute else "dense", np.float32)
+    c["sw"] = None
+    X, y = c["X"].astype(np.float32), c["y"].astype(np.float32)
+    amax = penalized.enet_path(X.astype(np.float64), y.astype(np.float64), l1_ratio=1.0,
+                               alphas=1)[0][0]
+    alpha = amax * 10 ** c["log_frac"]
+    with pytest.warns(ConvergenceWarning, match="rounding floor of float32"):
+        m = penalized.Lasso(alpha=alpha, tol=1e-8, max_iter=20000,
+                            precompute=precompute).fit(X, y)
+    assert m.n_iter_ < 20000
+    p_star, P, null = exact_enet(X.astype(np.float64), y.astype(np.float64), alpha, 1.0,
+                                 None, True, False)
+    sub = P(m.coef_.astype(np.float64), float(m.intercept_)) - p_star
+    assert sub <= m.dual_gap_ + 1e-6 * null
