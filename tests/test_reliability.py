@@ -41,7 +41,25 @@ FITS = {
         X, y, 0.01, check_input=False),
     "solvers.logistic(check_input=False)": lambda X, y: penalized.solvers.logistic(
         X, np.where(y > 0, 1.0, -1.0), 0.01, l1_ratio=1.0, check_input=False),
+    "ridge_path(check_input=False)": lambda X, y: penalized.ridge_path(
+        X, y, n_alphas=3, check_input=False),
 }
+
+
+@pytest.mark.parametrize("kind", ["range", "negative", "indptr", "truncated"])
+def test_public_design_validates_csc_structure(kind):
+    """penalized.core.Design is a public edge of the native loops: a corrupt CSC
+    structure built by hand (scipy's constructor checked only the original) is
+    rejected there in O(nnz), never read out of bounds."""
+    from penalized.core import Design
+    X, y = _bad_csc("none" if kind == "truncated" else kind)
+    if kind == "truncated":
+        X = sp.csc_matrix((X.data, X.indices, X.indptr), shape=X.shape)
+        X.data = X.data[:-3]
+    with pytest.raises(ValueError, match=r"^Design: sparse (indices|indptr)"):
+        Design(X, None, True)
+    good, _ = _bad_csc("none")
+    assert Design(good, None, True).n_features == good.shape[1]
 
 
 @pytest.mark.parametrize("kind", ["range", "negative", "indptr"])

@@ -1977,6 +1977,29 @@ cdef void _column_stats(const design_t *D, const floating *s, double *mean,
 # Python-facing objects
 # ---------------------------------------------------------------------------
 
+def _check_csc_arrays(data, indices, indptr, shape):
+    """The public edge of the native loops (O(nnz), numpy): a CSC structure they can
+    trust -- 1-D arrays, indptr of length p + 1 from 0, non-decreasing, ending within
+    indices and data, row indices in [0, n) -- else ValueError naming the array."""
+    n, p = shape
+    if data.ndim != 1 or indices.ndim != 1 or indptr.ndim != 1:
+        raise ValueError("Design: sparse data, indices and indptr must be 1-D arrays")
+    if indptr.shape[0] != p + 1:
+        raise ValueError(f"Design: sparse indptr has length {indptr.shape[0]}, "
+                         f"expected {p + 1} for a CSC matrix of shape {shape}")
+    nnz = int(indptr[-1])
+    if int(indptr[0]) != 0 or nnz > indices.shape[0] or nnz > data.shape[0]:
+        raise ValueError("Design: sparse indptr must start at 0 and end within indices "
+                         "and data (a corrupt or truncated matrix)")
+    if p > 0 and np.any(np.diff(indptr) < 0):
+        raise ValueError("Design: sparse indptr must be non-decreasing (a corrupt matrix)")
+    if nnz > 0:
+        used = indices[:nnz]
+        if int(used.min()) < 0 or int(used.max()) >= n:
+            raise ValueError(f"Design: sparse indices must lie in [0, {n}) (a corrupt "
+                             "matrix: a row index is negative or out of range)")
+
+
 cdef class Design:
     """Read-only view of a design matrix for the native solver.
 
@@ -2029,6 +2052,7 @@ cdef class Design:
                 indptr = indptr.astype(itype)
             if indices.dtype not in (np.int32, np.int64):
                 raise ValueError("sparse indices must be int32 or int64")
+            _check_csc_arrays(data, indices, indptr, X.shape)
             keep += [data, indices, indptr]
             self.storage = "csc"
             self.d.kind = PZ_CSC
