@@ -139,10 +139,12 @@ def run_case(c):
     else:
         p_star, P, null = exact_enet(X64, y64, alpha, l1r, c["sw"], c["fit_intercept"],
                                      c["model"] == "positive")
-    sub = P(coef, b) - p_star
-    # rounding of P itself, and for float32 of the solver's arithmetic
+    p_w = P(coef, b)
+    sub = p_w - p_star
+    # rounding of P itself (at the point: a diverged float32 fit has P(w) >> P(0)), and
+    # for float32 of the data (weights, X and y are the float32 problem's)
     rel = 1e-6 if c["dtype"] == np.float32 else 1e-12
-    slack = rel * max(null, p_star) + 1e-300
+    slack = rel * max(null, p_star, p_w) + 1e-300
     return sub, float(est.dual_gap_), slack
 
 
