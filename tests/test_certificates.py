@@ -144,7 +144,9 @@ def run_case(c):
     # rounding of P itself (at the point: a diverged float32 fit has P(w) >> P(0)), and
     # for float32 of the data (weights, X and y are the float32 problem's)
     rel = 1e-6 if c["dtype"] == np.float32 else 1e-12
-    slack = rel * max(null, p_star, p_w) + 1e-300
+    # and the intercept is returned in X's dtype: b rounded by eps |b| adds up to
+    # (eps b)^2 / 2 to P (large only for a diverged float32 fit with |b| ~ 1e8)
+    slack = rel * max(null, p_star, p_w) + 0.5 * (np.finfo(c["dtype"]).eps * b) ** 2 + 1e-300
     return sub, float(est.dual_gap_), slack
 
 
@@ -235,3 +237,23 @@ def test_rounding_floor_stops_early_and_says_so(precompute):
                                  None, True, False)
     sub = P(m.coef_.astype(np.float64), float(m.intercept_)) - p_star
     assert sub <= m.dual_gap_ + 1e-6 * null
+
+
+@pytest.mark.parametrize("storage", ["csr", "dense"])
+def test_far_extrapolated_point_does_not_certify_by_cancellation(storage):
+    """Found by the long search (1 of 20000): float32, n = 3 < p = 4, no intercept.
+    An extrapolated dual point with F(w_acc) ~ 2e16 (against F(w) ~ 2e-3) was
+    weighed as F(w) - F(w_acc) + gap(w_acc): the two 2e16 terms cancelled to a
+    gap of exactly 0 at a suboptimality of 5e-4.  The other point's own rounding
+    (sqrt(n) u_64 of its size) now counts in that sum."""
+    X = np.array([[1.3023300170898438, -2.313704252243042, -0.12307752668857574,
+                   -1.346916913986206],
+                  [1.3030059337615967, -2.489272356033325, -0.12502820789813995,
+                   -1.3456555604934692],
+                  [1.3043382167816162, -0.5149860382080078, -0.12287221848964691,
+                   -1.347154140472412]])
+    c = dict(X=X, y=np.array([1.9694429636001587, 0.7857661843299866, 1.3125993013381958]),
+             sw=None, model="lasso", storage=storage, dtype=np.float32, fit_intercept=False,
+             log_frac=-6.728150534575688, tol=1e-12)
+    sub, gap, slack = run_case(c)
+    assert sub <= gap + slack, (sub, gap)

@@ -332,6 +332,8 @@ cdef struct dual_t:
                         # (known at certifying checks, see _res_refresh; included in primal)
     double perr         # bound on the rounding of primal itself (GRAM, certifying checks)
     double rnd          # the part of gap_best that is rounding (stop test, see _solve)
+    double cerr         # rounding of primal and gap_best at their own size (used when
+                        # the point is another's dual: F(w) - F(w_pt) + gap_pt cancels)
 
 
 cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept nogil:
@@ -764,6 +766,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     out.rcorr = dr + 0.5 * dd
     out.perr = 0.5 * rho
     out.rnd = 0.0
+    out.cerr = 0.0
     out.primal = 0.5 * rr + out.pen + out.rcorr
     out.e_free = A.e_u
     out.scale = A.t
@@ -797,6 +800,11 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             out.gap_best = g_f
     if not out.rnd > 0.0:
         out.rnd = 0.0
+    # double sums of n terms: ~ sqrt(n) u_64 relative (as _gram_eta); a far worse point
+    # (an extrapolation with F ~ 1e16 F(w)) must not certify the iterate by cancellation
+    out.cerr = _gram_eta(D) * (fabs(out.primal) + fabs(out.gap_best))
+    if not out.cerr < INFINITY:
+        out.cerr = INFINITY
     return out
 
 
@@ -1053,7 +1061,8 @@ cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
     if d.has_drr:
         shift = 0.5 * d.drr + (out.pen - d.pen) + (out.rcorr - d.rcorr)
     if point != PT_CURRENT:
-        err = out.perr + d.perr     # two rounded primal values (GRAM)
+        # two rounded primal values (GRAM), and the other point's own rounding
+        err = out.perr + d.perr + d.cerr
         shift += err
     if shift + d.gap_best < out.gap:
         out.gap = shift + d.gap_best
