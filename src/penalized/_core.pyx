@@ -1096,7 +1096,8 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
             if wa[j] < _loj(P, j) or wa[j] > _hij(P, j):
                 return False
     p_acc = d.primal
-    if not (0.5 * d.drr + (out.pen - d.pen) if d.has_drr else out.primal - p_acc) > 0.0:
+    if not (0.5 * d.drr + (out.pen - d.pen) + (out.rcorr - d.rcorr) if d.has_drr
+            else out.primal - p_acc) > 0.0:
         return False
     for j in range(D.p):
         w[j] = wa[j]
