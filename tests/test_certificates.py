@@ -146,7 +146,7 @@ def run_case(c):
     rel = 1e-6 if c["dtype"] == np.float32 else 1e-12
     # and the intercept is returned in X's dtype: b rounded by eps |b| adds up to
     # (eps b)^2 / 2 to P (large only for a diverged float32 fit with |b| ~ 1e8)
-    slack = rel * max(null, p_star, p_w) + 0.5 * (np.finfo(c["dtype"]).eps * b) ** 2 + 1e-300
+    slack = rel * max(null, p_star, p_w) + 0.5 * (float(np.finfo(c["dtype"]).eps) * b) ** 2 + 1e-300
     return sub, float(est.dual_gap_), slack
 
 
