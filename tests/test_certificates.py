@@ -26,6 +26,7 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
 
 import penalized
 from conftest import exact_enet_optimum
@@ -138,10 +139,14 @@ def run_case(c):
     else:
         p_star, P, null = exact_enet(X64, y64, alpha, l1r, c["sw"], c["fit_intercept"],
                                      c["model"] == "positive")
-    sub = P(coef, b) - p_star
-    # rounding of P itself, and for float32 of the solver's arithmetic
+    p_w = P(coef, b)
+    sub = p_w - p_star
+    # rounding of P itself (at the point: a diverged float32 fit has P(w) >> P(0)), and
+    # for float32 of the data (weights, X and y are the float32 problem's)
     rel = 1e-6 if c["dtype"] == np.float32 else 1e-12
-    slack = rel * max(null, p_star) + 1e-300
+    # and the intercept is returned in X's dtype: b rounded by eps |b| adds up to
+    # (eps b)^2 / 2 to P (large only for a diverged float32 fit with |b| ~ 1e8)
+    slack = rel * max(null, p_star, p_w) + 0.5 * (float(np.finfo(c["dtype"]).eps) * b) ** 2 + 1e-300
     return sub, float(est.dual_gap_), slack
 
 
@@ -172,27 +177,24 @@ def _numpy_case(seed, storage, dtype):
                 tol=float(rng.choice([1e-4, 1e-8, 1e-12])))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "float32 X at alpha ~1e-5..1e-16 alpha_max, mostly with an intercept: the float32 "
-    "residual (for sparse X plus a scalar centring offset) loses the digits the certificate "
-    "needs, and the reported gap is below the suboptimality measured in float64 (two long "
-    "property runs: 16 of 19690 and 14 of 19693 problems, all but one float32)."))
 @pytest.mark.parametrize("seed", [1103, 2119])
 def test_float32_sparse_intercept_certificate(seed):
+    """float32 X at 1e-7..1e-5 alpha_max with an intercept (16 of 19690 problems of a
+    long run, all but one float32): the float32 residual, updated incrementally with a
+    scalar centring offset, drifted from w (seed 1103 even sent coordinate descent to
+    |w| ~ 1e33) and the gap fell below the suboptimality.  The core now recomputes the
+    residual from w in double at every float32 check, keeps its float32 low part and
+    adds the rest's exact terms (``_res_refresh``, ``_dual_point``)."""
     sub, gap, slack = run_case(_numpy_case(seed, "csc", np.float32))
     assert sub <= gap + slack, (sub, gap)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Dense/CSC state drift: two near-collinear columns, n = 2 with weights and an "
-    "intercept; the incrementally updated residual drifts from y - X_c w and the gap is "
-    "reported as 0 (a negative gap clipped) at a suboptimality of 4e-3; Gram mode, which "
-    "now recomputes g before each outer gap, reports the honest 4e-3.  Recomputing r the "
-    "same way in _duality_gap fixes this case but costs digits on shifted columns with "
-    "unpenalized features (test_free_features_certified_at_tight_tolerance), so it is "
-    "left to the core redesign.  Found by the long property run (1 of 19690)."))
 @pytest.mark.parametrize("storage", ["dense", "csc"])
 def test_dense_state_drift_near_collinear(storage):
+    """Dense/CSC state drift (1 of 19690 of a long run): two nearly collinear columns,
+    n = 2, weights and an intercept; the incrementally updated residual drifted from
+    y_c - X_c w and the gap was reported as 0 at a suboptimality of 4e-3.  Certifying
+    checks now recompute r from w in double first (``_res_refresh``)."""
     X = np.array([[497.98550566228926, 498.2094219188175],
                   [-916.9027092725345, -917.3712940820025]])
     c = dict(X=X, y=np.array([270.7844499499367, -500.74791811396057]),
@@ -211,5 +213,47 @@ def test_gram_state_is_recomputed_on_the_same_problem():
              sw=np.array([2.2516091458543097, 2.2088603081125027]), model="lasso",
              storage="gram", dtype=np.float64, fit_intercept=True,
              log_frac=-4.264592957896813, tol=1e-8)
+    sub, gap, slack = run_case(c)
+    assert sub <= gap + slack, (sub, gap)
+
+
+@pytest.mark.parametrize("precompute", [False, True])
+def test_rounding_floor_stops_early_and_says_so(precompute):
+    """float32 at 2e-7 alpha_max on shifted, nearly constant columns: no float32
+    iterate can be certified to tol=1e-8.  The fit stops at the rounding floor (long
+    before max_iter), warns that rounding, not the iteration count, is the limit, and
+    its gap still bounds the suboptimality measured exactly."""
+    c = _numpy_case(1103, "gram" if precompute else "dense", np.float32)
+    c["sw"] = None
+    X, y = c["X"].astype(np.float32), c["y"].astype(np.float32)
+    amax = penalized.enet_path(X.astype(np.float64), y.astype(np.float64), l1_ratio=1.0,
+                               alphas=1)[0][0]
+    alpha = amax * 10 ** c["log_frac"]
+    with pytest.warns(ConvergenceWarning, match="rounding floor of float32"):
+        m = penalized.Lasso(alpha=alpha, tol=1e-8, max_iter=20000,
+                            precompute=precompute).fit(X, y)
+    assert m.n_iter_ < 20000
+    p_star, P, null = exact_enet(X.astype(np.float64), y.astype(np.float64), alpha, 1.0,
+                                 None, True, False)
+    sub = P(m.coef_.astype(np.float64), float(m.intercept_)) - p_star
+    assert sub <= m.dual_gap_ + 1e-6 * null
+
+
+@pytest.mark.parametrize("storage", ["csr", "dense"])
+def test_far_extrapolated_point_does_not_certify_by_cancellation(storage):
+    """Found by the long search (1 of 20000): float32, n = 3 < p = 4, no intercept.
+    An extrapolated dual point with F(w_acc) ~ 2e16 (against F(w) ~ 2e-3) was
+    weighed as F(w) - F(w_acc) + gap(w_acc): the two 2e16 terms cancelled to a
+    gap of exactly 0 at a suboptimality of 5e-4.  The other point's own rounding
+    (sqrt(n) u_64 of its size) now counts in that sum."""
+    X = np.array([[1.3023300170898438, -2.313704252243042, -0.12307752668857574,
+                   -1.346916913986206],
+                  [1.3030059337615967, -2.489272356033325, -0.12502820789813995,
+                   -1.3456555604934692],
+                  [1.3043382167816162, -0.5149860382080078, -0.12287221848964691,
+                   -1.347154140472412]])
+    c = dict(X=X, y=np.array([1.9694429636001587, 0.7857661843299866, 1.3125993013381958]),
+             sw=None, model="lasso", storage=storage, dtype=np.float32, fit_intercept=False,
+             log_frac=-6.728150534575688, tol=1e-12)
     sub, gap, slack = run_case(c)
     assert sub <= gap + slack, (sub, gap)

@@ -19,7 +19,7 @@ only the column operations below look at the storage.
 import numpy as np
 cimport numpy as cnp
 from cython cimport floating
-from libc.math cimport exp, fabs, fmax, log, sqrt, INFINITY
+from libc.math cimport exp, fabs, fmax, fmin, log, sqrt, INFINITY
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, realloc, free, qsort
 from libc.string cimport memcmp, memcpy, memmove, memset
@@ -328,6 +328,12 @@ cdef struct dual_t:
     double scale        # rescaling making theta feasible for the augmented dual
     double rr           # r.S r
     double e_free       # sqrt(c_U^T G_U^-1 c_U): bound on the projection's effect
+    double rcorr        # F(w) - (r.S r / 2 + penalty): the stored residual's rounding
+                        # (known at certifying checks, see _res_refresh; included in primal)
+    double perr         # bound on the rounding of primal itself (GRAM, certifying checks)
+    double rnd          # the part of gap_best that is rounding (stop test, see _solve)
+    double cerr         # rounding of primal and gap_best at their own size (used when
+                        # the point is another's dual: F(w) - F(w_pt) + gap_pt cancels)
 
 
 cdef void _fold_shift(const design_t *D, floating *res, double *shift) noexcept nogil:
@@ -429,9 +435,11 @@ cdef inline void _dacc_init(dacc_t *a, double s_u) noexcept nogil:
 
 cdef inline void _dacc_feature(dacc_t *a, double c, double wj, double colnorm,
                                double l1j, double l2j, double lo, double hi,
-                               bint fenchel) noexcept nogil:
-    """Add feature j (correlation c, coefficient wj) to the sums of a dual point."""
+                               bint fenchel, double ex) noexcept nogil:
+    """Add feature j (correlation c, coefficient wj) to the sums of a dual point;
+    c is known within colnorm * e_u + ex."""
     cdef double d, v, q, e = colnorm * a.e_u if a.e_u > 0.0 else 0.0
+    e += ex
     if wj != 0.0:
         a.wc += wj * c
         a.werr += fabs(wj) * e
@@ -462,9 +470,11 @@ cdef inline void _dacc_feature(dacc_t *a, double c, double wj, double colnorm,
 
 
 cdef inline void _dacc_box(dacc_t *a, double c, double wj, double colnorm,
-                           double l1j, double l2j, double lo, double hi) noexcept nogil:
+                           double l1j, double l2j, double lo, double hi,
+                           double ex) noexcept nogil:
     """The augmented conjugate in the directions with a finite bound (needs a.t)."""
     cdef double d = c - l2j * wj, e = colnorm * a.e_u if a.e_u > 0.0 else 0.0
+    e += ex
     a.hsum += fmax(_box_excess(a.t * (d - e), l1j, lo, hi),
                    _box_excess(a.t * (d + e), l1j, lo, hi))
 
@@ -508,10 +518,42 @@ cdef inline void _dacc_gaps(const dacc_t *a, const pen_t *P, double rr, double l
         gap_f[0] = v
 
 
+cdef inline double _unit_roundoff(const floating *w) noexcept nogil:
+    return 5.960464477539063e-08 if floating is float else 1.1102230246251565e-16
+
+
+cdef inline double _gram_eta(const design_t *D) noexcept nogil:
+    """GRAM: relative rounding of the float64 n-term sums building G and q,
+    8 sqrt(n + 1) u_64 (the probabilistic model of Higham & Mary 2019; the
+    worst case n u_64 is far larger than what BLAS sums lose)."""
+    return 8.0 * sqrt(<double>D.n + 1.0) * 1.1102230246251565e-16
+
+
+cdef inline double _rv(const floating *res, const floating *lo, Py_ssize_t i) noexcept nogil:
+    """Entry i of a residual stored as res + lo (lo: NULL, or float32's low part)."""
+    if lo == NULL:
+        return res[i]
+    return <double>res[i] + lo[i]
+
+
+cdef inline double _point_corr(const design_t *D, Py_ssize_t j, const floating *res,
+                               const floating *lo, double sr) noexcept nogil:
+    """x_c,j^T S (res + lo), sr = sum_i s_i (res_i + lo_i) (exact centring)."""
+    cdef double c = _col_wdot(D, j, res)
+    if lo != NULL:
+        c += _col_wdot(D, j, lo)
+    if D.x_mean != NULL:
+        c -= D.x_mean[j] * sr
+    return c
+
+
 cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *w,
                         const floating *target, double yy, const pen_t *P,
                         const Py_ssize_t *cand, Py_ssize_t n_cand,
-                        double *corr, const floating *res_ref) noexcept nogil:
+                        double *corr, const floating *res_ref,
+                        double dr, double dd, bint rounding,
+                        const floating *rlo, const floating *rlo_ref,
+                        const double *gabs) noexcept nogil:
     """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
 
     ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
@@ -561,9 +603,37 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     ``res_ref`` (the iterate's residual, DENSE/CSC), drr = (r_ref - r).S (r_ref + r)
     gives the primal difference to the iterate without the same cancellation.
     ``target`` is y (DENSE/CSC) or q = X_c^T S y_c (GRAM); ``yy`` = y_c.S y_c.
+
+    Rounding.  DENSE/CSC: when ``res`` was just recomputed from w
+    (``_res_refresh``; float32: every check, float64: certifying checks),
+    float32 keeps its low part too: the residual is res + rlo (``rlo``,
+    ``rlo_ref``: NULL or that part of res, res_ref), ~float64 accurate, so the
+    float32 certificate is not limited by the float32 rounding of r; the
+    rest, r_exact = res + rlo + delta, has dr = delta.S (res + rlo), dd =
+    delta.S delta known.
+    The identities above then hold for r_exact, and the exact gaps exceed
+    the computed ones by (1 - t) dr + dd / 2 (augmented point, theta = t res)
+    and dd / 2 (Fenchel point); F(w) by dr + dd / 2 (``rcorr``).  With a
+    projection |dr| is replaced by sqrt(dd r.S r) (Cauchy-Schwarz).  GRAM:
+    the stored G, q and g differ from the data's X_c^T S X_c, X_c^T S y_c and
+    q - G w by the float64 sums' rounding, at most eta sqrt(G_jj G_kk),
+    eta sqrt(G_jj yy), eta sqrt(G_jj Y) (``_gram_eta``, Y = max(yy, r.S r)),
+    and by their storage in X's dtype (unit roundoff u): u |G_jk|, u |q_j|,
+    u |g_j|.  So correlation j lies within e_j = sqrt(G_jj) e_r + ex_j of
+    the exact x_c,j.S r(w), e_r = eta (2 sqrt(Y) + B), B = sum_k sqrt(G_kk)
+    |w_k|, ex_j = u (sum_k |G_jk w_k| + |q_j| + |g_j|) (``gabs`` holds the
+    sums from ``_gram_refresh``; without it u joins eta), an interval added
+    to the projection's (each term at its worst, as above); and r.S r =
+    yy - w.q - w.g within rho = 2 sum_j |w_j| e_j (the eps ||G|| ||w||^2
+    term: large for big coefficients on nearly collinear columns): (1 -
+    t)^2 rho / 2 is added to the augmented gap and rho / 2 is the primal's
+    own bound (``perr``).  ``rnd`` is the part of gap_best due to all the
+    rounding terms.
     """
     cdef dual_t out
-    cdef dacc_t A, B
+    cdef dacc_t A, B, A0
+    cdef double e_rnd = 0.0, rho = 0.0, bsum = 0.0, big, rd, t0, g0_aug, g0_f, u, ex
+    cdef bint track = False
     cdef Py_ssize_t i, j, k, nnz_all = 0, nnz_cand = 0
     cdef double rr = 0.0, ry = 0.0, l2sq = 0.0, wq = 0.0, wg = 0.0, l1w = 0.0
     cdef double sr = 0.0, v = 0.0, c, lo, hi, l1j, l2j, cn, g_aug = INFINITY, g_f = INFINITY
@@ -581,31 +651,53 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         ry = yy - wq
     elif s == NULL:
         for i in range(D.n):
-            rr += <double>res[i] * res[i]
-            ry += <double>target[i] * res[i]
-            sr += res[i]
+            v = _rv(res, rlo, i)
+            rr += v * v
+            ry += <double>target[i] * v
+            sr += v
     else:
         for i in range(D.n):
-            v = <double>s[i] * res[i]
-            rr += v * res[i]
+            c = _rv(res, rlo, i)
+            v = <double>s[i] * c
+            rr += v * c
             ry += v * target[i]
             sr += v
+    u = _unit_roundoff(w)
+    if rounding and D.kind == PZ_GRAM:
+        for j in range(D.p):
+            if w[j] != 0.0:
+                bsum += fabs(<double>w[j]) * sqrt(D.col_sqnorm[j])
+        big = sqrt(fmax(yy, rr))
+        # without the entrywise sums the storage rounding is bounded by Cauchy-Schwarz too
+        e_rnd = (_gram_eta(D) + (u if gabs == NULL else 0.0)) * (2.0 * big + bsum)
+        for j in range(D.p):
+            if w[j] != 0.0:
+                ex = 0.0
+                if gabs != NULL:
+                    ex = u * (gabs[j] + fabs(<double>target[j]) + fabs(<double>res[j]))
+                rho += 2.0 * fabs(<double>w[j]) * (sqrt(D.col_sqnorm[j]) * e_rnd + ex)
+    track = e_rnd > 0.0 or dd > 0.0
     out.drr = 0.0
     out.has_drr = res_ref != NULL and D.kind != PZ_GRAM
     if out.has_drr:
         for i in range(D.n):
-            v = (<double>res_ref[i] - res[i]) * (<double>res_ref[i] + res[i])
+            v = (_rv(res_ref, rlo_ref, i) - _rv(res, rlo, i)) * (_rv(res_ref, rlo_ref, i) + _rv(res, rlo, i))
             out.drr += v if s == NULL else s[i] * v
     # A: the free block projected out; B (with relaxed features): U and R projected out
     for k in range(P.n_free + P.n_relax):
         j = P.free[k]
-        corr[j] = res[j] if D.kind == PZ_GRAM else _centred_wdot(D, j, res, sr)
+        corr[j] = res[j] if D.kind == PZ_GRAM else _point_corr(D, j, res, rlo, sr)
     _dacc_init(&A, _projected_sqnorm(P, P.free_chol, P.n_free, corr) if P.n_free > 0 else 0.0)
+    _dacc_init(&A0, 0.0)
+    if track:
+        A0 = A                  # the same point without the rounding terms
+        A.e_u += e_rnd
     if relax:
         s_rel = _relaxed_sqnorm(P, w, corr)
         relax = s_rel >= 0.0 and s_rel < INFINITY
         if relax:
             _dacc_init(&B, s_rel)
+            B.e_u += e_rnd
     for j in range(D.p):
         if w[j] != 0.0:
             nnz_all += 1
@@ -630,20 +722,26 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             c = res[j]
         else:
             # exact centring even if sum_i s_i r_i drifted from 0
-            c = _centred_wdot(D, j, res, sr)
+            c = _point_corr(D, j, res, rlo, sr)
         corr[j] = c
         l1j = _l1j(P, j)
         l2j = _l2j(P, j)
         lo = _loj(P, j)
         hi = _hij(P, j)
         cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
-        _dacc_feature(&A, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
+        ex = 0.0
+        if gabs != NULL:
+            ex = u * (gabs[j] + fabs(<double>target[j]) + fabs(c))
+        _dacc_feature(&A, c, w[j], cn, l1j, l2j, lo, hi, fenchel, ex)
+        if track:
+            _dacc_feature(&A0, c, w[j], cn, l1j, l2j, lo, hi, fenchel, 0.0)
         if relax and not _relaxed_here(P, j, w[j]):
-            _dacc_feature(&B, c, w[j], cn, l1j, l2j, lo, hi, fenchel)
+            _dacc_feature(&B, c, w[j], cn, l1j, l2j, lo, hi, fenchel, ex)
 
     if not P.l1 > 0.0:
         A.t = A.t_all = 1.0
         B.t = B.t_all = 1.0
+        A0.t = A0.t_all = 1.0
     elif boxed:
         for k in range(n_cand):
             j = cand[k]
@@ -654,13 +752,22 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             lo = _loj(P, j)
             hi = _hij(P, j)
             cn = sqrt(D.col_sqnorm[j]) if A.e_u > 0.0 or relax else 0.0
-            _dacc_box(&A, corr[j], w[j], cn, l1j, l2j, lo, hi)
+            ex = 0.0
+            if gabs != NULL:
+                ex = u * (gabs[j] + fabs(<double>target[j]) + fabs(corr[j]))
+            _dacc_box(&A, corr[j], w[j], cn, l1j, l2j, lo, hi, ex)
+            if track:
+                _dacc_box(&A0, corr[j], w[j], cn, l1j, l2j, lo, hi, 0.0)
             if relax and not _relaxed_here(P, j, w[j]):
-                _dacc_box(&B, corr[j], w[j], cn, l1j, l2j, lo, hi)
+                _dacc_box(&B, corr[j], w[j], cn, l1j, l2j, lo, hi, ex)
 
     out.rr = rr
     out.pen = P.l1 * l1w + 0.5 * P.l2 * l2sq
-    out.primal = 0.5 * rr + out.pen
+    out.rcorr = dr + 0.5 * dd
+    out.perr = 0.5 * rho
+    out.rnd = 0.0
+    out.cerr = 0.0
+    out.primal = 0.5 * rr + out.pen + out.rcorr
     out.e_free = A.e_u
     out.scale = A.t
     if nnz_cand != nnz_all:
@@ -671,16 +778,33 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
         # w.corr misses non-zeros outside cand: take it from y.S r = r.S r + w.corr
         # (the same gaps, with the plain difference's rounding)
         A.wc = ry - rr
+        A0.wc = A.wc
+    # the stored residual's rounding (see above); 0 unless certifying in float32
+    rd = fabs(dr) if P.n_free == 0 and not relax else sqrt(dd * fmax(rr, 0.0))
     _dacc_gaps(&A, P, rr, l1w, l2sq, out.pen, &out.gap_aug, &out.scale, &g_f)
+    out.gap_aug += (1.0 - out.scale) * rd + 0.5 * dd + 0.5 * (1.0 - out.scale) ** 2 * rho
+    g_f += 0.5 * dd
     out.gap_best = out.gap_aug if out.gap_aug <= g_f else g_f
+    if track:
+        _dacc_gaps(&A0, P, rr, l1w, l2sq, out.pen, &g0_aug, &t0, &g0_f)
+        out.rnd = out.gap_best - fmin(g0_aug, g0_f)
     if relax:
         # the relaxed dual certifies, never screens (its sphere holds the dual
         # optimum of the relaxed problem only)
         _dacc_gaps(&B, P, rr, l1w, l2sq, out.pen, &g_aug, &v, &g_f)
+        g_aug += (1.0 - v) * rd + 0.5 * dd + 0.5 * (1.0 - v) ** 2 * rho
+        g_f += 0.5 * dd
         if g_aug < out.gap_best:
             out.gap_best = g_aug
         if g_f < out.gap_best:
             out.gap_best = g_f
+    if not out.rnd > 0.0:
+        out.rnd = 0.0
+    # double sums of n terms: ~ sqrt(n) u_64 relative (as _gram_eta); a far worse point
+    # (an extrapolation with F ~ 1e16 F(w)) must not certify the iterate by cancellation
+    out.cerr = _gram_eta(D) * (fabs(out.primal) + fabs(out.gap_best))
+    if not out.cerr < INFINITY:
+        out.cerr = INFINITY
     return out
 
 
@@ -876,6 +1000,9 @@ DEF PT_CERT = 2         # a certificate carried in (previous alpha of a path)
 
 cdef struct gap_t:
     double primal       # F(w), unscaled
+    double rcorr        # the iterate's dual_t.rcorr
+    double perr         # the iterate's dual_t.perr
+    double rnd          # the rounding part of gap (see dual_t)
     double pen          # penalty(w)
     double gap          # F(w) - best dual value found
     double gap_aug      # F(w) - best augmented-Lasso dual value (drives screening)
@@ -921,6 +1048,8 @@ cdef struct workspace_t:
     bint accelerate     # also accept the extrapolated primal point when better
     extrap_t ex
     newton_t nt
+    double *racc        # 2 n_res doubles: the residual recomputed at certifying checks
+    void *rlo[3]        # float32 only: each point's low part (see _res_refresh)
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
@@ -928,10 +1057,16 @@ cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
     # gap plus the primal difference (zero for the iterate's own point), from
     # the residual difference when it is known (see _dual_point)
     cdef double shift = out.primal - d.primal
+    cdef double err = 0.0
     if d.has_drr:
-        shift = 0.5 * d.drr + (out.pen - d.pen)
+        shift = 0.5 * d.drr + (out.pen - d.pen) + (out.rcorr - d.rcorr)
+    if point != PT_CURRENT:
+        # two rounded primal values (GRAM), and the other point's own rounding
+        err = out.perr + d.perr + d.cerr
+        shift += err
     if shift + d.gap_best < out.gap:
         out.gap = shift + d.gap_best
+        out.rnd = d.rnd + err
         out.best_point = point
     if shift + d.gap_aug < out.gap_aug:
         out.gap_aug = shift + d.gap_aug
@@ -961,7 +1096,8 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
             if wa[j] < _loj(P, j) or wa[j] > _hij(P, j):
                 return False
     p_acc = d.primal
-    if not (0.5 * d.drr + (out.pen - d.pen) if d.has_drr else out.primal - p_acc) > 0.0:
+    if not (0.5 * d.drr + (out.pen - d.pen) + (out.rcorr - d.rcorr) if d.has_drr
+            else out.primal - p_acc) > 0.0:
         return False
     for j in range(D.p):
         w[j] = wa[j]
@@ -972,6 +1108,8 @@ cdef bint _accept_extrapolated(const design_t *D, gap_t *out, dual_t d,
     wk.corr[PT_EXTRAP] = tmp
     out.primal = p_acc
     out.pen = d.pen
+    out.rcorr = d.rcorr
+    out.perr = d.perr
     out.gap = INFINITY
     out.gap_aug = INFINITY
     d.has_drr = False       # it is the iterate now
@@ -1007,18 +1145,93 @@ cdef void _free_update(const design_t *D, const pen_t *P, floating *w, floating 
 
 
 cdef void _gram_refresh(const design_t *D, const floating *w, floating *g,
-                        const floating *target) noexcept nogil:
-    """GRAM: g = q - G w from scratch, O(p nnz(w)).  The stored g is updated
+                        const floating *target, double *acc) noexcept nogil:
+    """GRAM: g = q - G w from scratch, O(p nnz(w)), accumulated in double
+    (``acc``, 2 p doubles: acc[p + i] receives sum_j |G_ij w_j|, the scale of
+    the storage rounding, see ``_dual_point``) and rounded once.  The stored g is updated
     incrementally (coordinate steps, Newton steps, accepted extrapolations
     r_acc = sum_k c_k r_k whose large c_k amplify rounding); on ill-conditioned
     G it drifted from w far enough for a certificate of 1e-16 at a
     suboptimality of 1e-8.  Called before every outer (certifying) gap."""
     cdef Py_ssize_t i, j
+    cdef const floating *col
+    cdef double wj
+    cdef double *gabs = acc + D.p
     for i in range(D.p):
-        g[i] = target[i]
+        acc[i] = target[i]
+        gabs[i] = 0.0
     for j in range(D.p):
         if w[j] != 0.0:
-            _col_axpy(D, j, -<double>w[j], g)
+            wj = w[j]
+            col = <const floating *>D.X + j * D.p
+            for i in range(D.p):
+                acc[i] -= wj * col[i]
+                gabs[i] += fabs(wj * col[i])
+    for i in range(D.p):
+        g[i] = <floating>acc[i]
+
+
+cdef void _res_refresh(const design_t *D, const floating *w, floating *res,
+                       const floating *target, double *acc,
+                       double *dr, double *dd, floating *lo) noexcept nogil:
+    """DENSE/CSC: r = y_c - X_c w from scratch, accumulated in double.
+
+    O(n + nnz of w's columns); ``acc`` holds n doubles.  The incrementally
+    updated residual drifts from w (float32 storage of r_true + the scalar
+    centring shift, accepted extrapolations r_acc = sum_k c_k r_k): its
+    certificate then bounds another point's suboptimality (found: gap 0 at a
+    suboptimality of 4e-3 on two nearly collinear columns in float64, and
+    float32 gaps below the suboptimality by 1e2-1e5 at small alphas).  Dense
+    columns are centred entry by entry (the exact centred column), CSC ones
+    by one constant (their zeros).  y_mean = sum_i s_i y_i / sum_i s_i, as
+    the design's column means.  Stores r rounded to X's dtype and returns
+    dr = delta.S r, dd = delta.S delta for delta = r_double - r_stored (the
+    terms ``_dual_point`` adds; 0 in float64).  With ``lo`` (float32),
+    lo = r_double - r_stored rounded too, and delta is what remains.
+    """
+    cdef Py_ssize_t i, j, k, a, b
+    cdef const floating *s = <const floating *>D.sw
+    cdef const floating *x
+    cdef double ym = 0.0, cm = 0.0, wj, m, v, e, si
+    if D.x_mean != NULL:
+        for i in range(D.n):
+            ym += target[i] if s == NULL else <double>s[i] * target[i]
+        ym /= D.sw_sum
+    for i in range(D.n):
+        acc[i] = <double>target[i] - ym
+    for j in range(D.p):
+        if w[j] == 0.0:
+            continue
+        wj = w[j]
+        m = D.x_mean[j] if D.x_mean != NULL else 0.0
+        if D.kind == PZ_DENSE:
+            x = <const floating *>D.X + j * D.n
+            for i in range(D.n):
+                acc[i] -= (<double>x[i] - m) * wj
+        else:
+            a = _csc_start(D, j)
+            b = _csc_start(D, j + 1)
+            x = <const floating *>D.data
+            if D.index64:
+                for k in range(a, b):
+                    acc[(<const int64_t *>D.indices)[k]] -= <double>x[k] * wj
+            else:
+                for k in range(a, b):
+                    acc[(<const int32_t *>D.indices)[k]] -= <double>x[k] * wj
+            cm += m * wj
+    dr[0] = 0.0
+    dd[0] = 0.0
+    for i in range(D.n):
+        v = acc[i] + cm
+        res[i] = <floating>v
+        e = v - <double>res[i]
+        if lo != NULL:
+            lo[i] = <floating>e
+            e -= <double>lo[i]
+        if e != 0.0:
+            si = 1.0 if s == NULL else <double>s[i]
+            dr[0] += si * e * _rv(res, lo, i)
+            dd[0] += si * e * e
 
 
 cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
@@ -1036,17 +1249,45 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef gap_t out
     cdef dual_t d
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
+    cdef double dr = 0.0, dd = 0.0
+    # recompute the residuals from w: at certifying checks, and at every check in
+    # float32 (whose incrementally updated residual drifts fast enough to send
+    # coordinate descent astray on shifted, nearly constant columns)
+    cdef bint fresh = (use_cert or floating is float) and D.kind != PZ_GRAM
+    cdef floating *lo = NULL
+    cdef floating *lo_x = NULL
+    cdef void *tmp
+    cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
+    if fresh and floating is float:
+        lo = <floating *>wk.rlo[PT_CURRENT]
+        lo_x = <floating *>wk.rlo[PT_EXTRAP]
     _fold_shift(D, res, shift)
     if use_cert and D.kind == PZ_GRAM:
-        _gram_refresh(D, w, res, target)
+        _gram_refresh(D, w, res, target, wk.racc)
+    if floating is double and P.n_free > 0:
+        # float64 with a free block: not recomputed.  The free block's exact
+        # update leaves the incremental r S-orthogonal to X_c,U up to the
+        # rounding of one small step; a recomputed r carries the rounding of
+        # the whole sum X_c w, which the projected dual pays for (1e-12
+        # relative lost on shifted columns with unpenalized features, found
+        # whether recomputed before or after the update)
+        fresh = False
     if P.n_free > 0:
         _free_update(D, P, w, res, shift)
+        if use_cert and D.kind == PZ_GRAM:
+            _gram_refresh(D, w, res, target, wk.racc)
+    if fresh:
+        # certify the iterate's own residual, not the incrementally updated one
+        _res_refresh(D, w, res, target, wk.racc, &dr, &dd, lo)
     wk.pt_res[PT_CURRENT] = res
     wk.pt_w[PT_CURRENT] = w
     d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
-                    wk.corr[PT_CURRENT], NULL)
+                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs)
     out.primal = d.primal
     out.pen = d.pen
+    out.rcorr = d.rcorr
+    out.perr = d.perr
+    out.rnd = 0.0
     out.gap = INFINITY
     out.gap_aug = INFINITY
     out.scale = 1.0
@@ -1059,18 +1300,40 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             _push_snapshot(&wk.ex, res, w, n_res)
             wk.ex.stamp = epoch
         if _extrapolate(&wk.ex, w, n_res, D.p):
+            dr = 0.0
+            dd = 0.0
             if use_cert and D.kind == PZ_GRAM:
-                _gram_refresh(D, <floating *>wk.ex.w_acc, <floating *>wk.ex.res_acc, target)
+                _gram_refresh(D, <floating *>wk.ex.w_acc, <floating *>wk.ex.res_acc, target,
+                              wk.racc)
+            elif fresh:
+                _res_refresh(D, <floating *>wk.ex.w_acc, <floating *>wk.ex.res_acc, target,
+                             wk.racc, &dr, &dd, lo_x)
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
-                            res)
+                            res, dr, dd, use_cert, lo_x, lo, gabs)
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
-                pass
+                # res is r_acc now: its low part goes with it
+                tmp = wk.rlo[PT_CURRENT]
+                wk.rlo[PT_CURRENT] = wk.rlo[PT_EXTRAP]
+                wk.rlo[PT_EXTRAP] = tmp
+                lo, lo_x = lo_x, lo
             else:
                 _consider(&out, d, PT_EXTRAP)
     if use_cert and wk.has_cert:
+        dr = 0.0
+        dd = 0.0
+        lo_x = NULL
+        if fresh:
+            if floating is float:
+                lo_x = <floating *>wk.rlo[PT_CERT]
+            _res_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
+                         target, wk.racc, &dr, &dd, lo_x)
+        elif D.kind == PZ_GRAM:
+            _gram_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
+                          target, wk.racc)
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
-                        target, yy, P, cand, n_cand, wk.corr[PT_CERT], res)
+                        target, yy, P, cand, n_cand, wk.corr[PT_CERT], res, dr, dd, use_cert,
+                        lo_x, lo, gabs)
         _consider(&out, d, PT_CERT)
     return out
 
@@ -1347,6 +1610,7 @@ cdef bint _interrupted() noexcept nogil:
 cdef struct solve_info_t:
     bint interrupted
     double gap
+    double rounding     # the part of gap that is rounding (see dual_t.rnd)
     double primal
     Py_ssize_t n_epochs
     Py_ssize_t n_screened
@@ -1506,13 +1770,16 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     cdef solve_info_t info
     cdef gap_t g, gi
     cdef double shift = 0.0, inner_tol, prev_gap = INFINITY, l1 = P.l1, thr
+    cdef double best_out = INFINITY, best_in
+    cdef Py_ssize_t stall_out = 0, stall_in
     cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
-    cdef bint all_in, heavy
+    cdef bint all_in = False, heavy
     cdef const floating *w_pt
     cdef const double *c_pt
 
     info.interrupted = False
+    info.rounding = 0.0
     info.n_epochs = 0
     info.n_screened = 0
     info.n_outer = 0
@@ -1537,8 +1804,23 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          wk.cand, n_cand, wk, info.n_epochs, True)
         info.gap = g.gap
         info.primal = g.primal
+        info.rounding = g.rnd
         if g.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted:
             break
+        if g.gap - g.rnd <= tol_abs:
+            # only the rounding bound stands above the target: more epochs cannot
+            # lower it (the caller reports an uncertified fit, see enet_solve)
+            break
+        # at the dtype's rounding floor F stops decreasing: after 5 outer rounds
+        # that each solved the whole problem (working set = every candidate)
+        # without a decrease beyond 16 ulps, stop
+        if best_out == INFINITY or g.primal < best_out - 16.0 * _unit_roundoff(w) * fabs(best_out):
+            best_out = g.primal
+            stall_out = 0
+        elif info.n_outer > 0 and all_in:
+            stall_out += 1
+            if stall_out >= 5:
+                break
         info.n_outer += 1
         if g.aug_point == PT_EXTRAP:
             w_pt = <const floating *>wk.ex.w_acc
@@ -1597,6 +1879,8 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         # look for Ctrl-C at every gap check, and every epoch when one is long
         heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
         ep = 0
+        best_in = INFINITY
+        stall_in = 0
         while info.n_epochs < max_epochs:
             if shuffle:
                 _shuffle(wk.ws, ws_size, rng)
@@ -1611,6 +1895,14 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                                   wk.ws, ws_size, wk, info.n_epochs, False)
                 if gi.gap <= inner_tol:
                     break
+                # F not lower in 50 checks: the subproblem is at its rounding floor
+                if best_in == INFINITY or gi.primal < best_in - 16.0 * _unit_roundoff(w) * fabs(best_in):
+                    best_in = gi.primal
+                    stall_in = 0
+                else:
+                    stall_in += 1
+                    if stall_in >= 50:
+                        break
                 if _newton_step(D, w, res, &shift, target, yy, gi.primal, wk.ws, ws_size,
                                 P, ep, wk):
                     info.n_newton += 1
@@ -1695,6 +1987,29 @@ cdef void _column_stats(const design_t *D, const floating *s, double *mean,
 # Python-facing objects
 # ---------------------------------------------------------------------------
 
+def _check_csc_arrays(data, indices, indptr, shape):
+    """The public edge of the native loops (O(nnz), numpy): a CSC structure they can
+    trust -- 1-D arrays, indptr of length p + 1 from 0, non-decreasing, ending within
+    indices and data, row indices in [0, n) -- else ValueError naming the array."""
+    n, p = shape
+    if data.ndim != 1 or indices.ndim != 1 or indptr.ndim != 1:
+        raise ValueError("Design: sparse data, indices and indptr must be 1-D arrays")
+    if indptr.shape[0] != p + 1:
+        raise ValueError(f"Design: sparse indptr has length {indptr.shape[0]}, "
+                         f"expected {p + 1} for a CSC matrix of shape {shape}")
+    nnz = int(indptr[-1])
+    if int(indptr[0]) != 0 or nnz > indices.shape[0] or nnz > data.shape[0]:
+        raise ValueError("Design: sparse indptr must start at 0 and end within indices "
+                         "and data (a corrupt or truncated matrix)")
+    if p > 0 and np.any(np.diff(indptr) < 0):
+        raise ValueError("Design: sparse indptr must be non-decreasing (a corrupt matrix)")
+    if nnz > 0:
+        used = indices[:nnz]
+        if int(used.min()) < 0 or int(used.max()) >= n:
+            raise ValueError(f"Design: sparse indices must lie in [0, {n}) (a corrupt "
+                             "matrix: a row index is negative or out of range)")
+
+
 cdef class Design:
     """Read-only view of a design matrix for the native solver.
 
@@ -1747,6 +2062,7 @@ cdef class Design:
                 indptr = indptr.astype(itype)
             if indices.dtype not in (np.int32, np.int64):
                 raise ValueError("sparse indices must be int32 or int64")
+            _check_csc_arrays(data, indices, indptr, X.shape)
             keep += [data, indices, indptr]
             self.storage = "csc"
             self.d.kind = PZ_CSC
@@ -1851,6 +2167,10 @@ cdef bint _workspace_alloc(workspace_t *wk, Py_ssize_t p, Py_ssize_t n_res, Py_s
     wk.accelerate = accelerate and extrapolate
     wk.cand = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
     wk.ws = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
+    wk.racc = <double *>malloc((2 * n_res + 1) * sizeof(double))
+    if isz == sizeof(float):
+        for k in range(3):
+            wk.rlo[k] = malloc((n_res + 1) * isz)
     for k in range(3 if cert_corr else 2):
         wk.corr[k] = <double *>malloc((p + 1) * sizeof(double))
     if private_cert:
@@ -1870,7 +2190,9 @@ cdef bint _workspace_alloc(workspace_t *wk, Py_ssize_t p, Py_ssize_t n_res, Py_s
         wk.ex.hist_res = malloc((EXTRAP_K + 1) * (n_res + 1) * isz)
         wk.ex.res_acc = malloc((n_res + 1) * isz)
         wk.ex.w_acc = malloc((p + 1) * isz)
-    return not (wk.cand == NULL or wk.ws == NULL or wk.corr[0] == NULL
+    return not (wk.cand == NULL or wk.ws == NULL or wk.racc == NULL or wk.corr[0] == NULL
+                or (isz == sizeof(float) and (wk.rlo[0] == NULL or wk.rlo[1] == NULL
+                                              or wk.rlo[2] == NULL))
                 or wk.corr[1] == NULL or (cert_corr and wk.corr[2] == NULL)
                 or (private_cert and (wk.pt_res[PT_CERT] == NULL or wk.pt_w[PT_CERT] == NULL))
                 or (wk.nt.enabled and (wk.nt.supp == NULL or wk.nt.prev == NULL
@@ -1882,7 +2204,8 @@ cdef bint _workspace_alloc(workspace_t *wk, Py_ssize_t p, Py_ssize_t n_res, Py_s
 
 cdef void _workspace_free(workspace_t *wk, bint private_cert) noexcept nogil:
     cdef int k
-    free(wk.cand); free(wk.ws); free(wk.keys)
+    free(wk.cand); free(wk.ws); free(wk.keys); free(wk.racc)
+    free(wk.rlo[0]); free(wk.rlo[1]); free(wk.rlo[2])
     for k in range(3):
         free(wk.corr[k])
     if private_cert:
@@ -1953,7 +2276,11 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
 
     Returns
     -------
-    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer.
+    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer, and
+    rounding: the part of gap that bounds rounding (float32 storage, a Gram
+    matrix's rounding; see ``_dual_point``).  When gap > tol_abs >= gap -
+    rounding the solve stopped because the dtype or the Gram matrix cannot
+    certify tol_abs.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t p = D.p
@@ -2062,7 +2389,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
-            "n_newton": info.n_newton,
+            "n_newton": info.n_newton, "rounding": info.rounding,
             "n_screened": info.n_screened, "n_outer": info.n_outer}
 
 

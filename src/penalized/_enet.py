@@ -381,8 +381,11 @@ def _exact_gap(gap, w, tgt, l1, positive, features=None):
     return max(gap, 0.0)
 
 
-def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
-    """ConvergenceWarning for the path points in ``missed`` = [(alpha, gap, target, work)]."""
+def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit, hint=None):
+    """ConvergenceWarning for the path points in ``missed`` = [(alpha, gap, target, work)].
+
+    ``hint`` replaces the closing advice (e.g. when rounding, not the
+    iteration count, keeps the gap above the target)."""
     alpha, gap, target, work = missed[0]
     where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
         f"{len(missed)} of {n_alphas} alphas (first: alpha={alpha:.4g})")
@@ -392,7 +395,7 @@ def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit):
         "check the scale of the features or consider increasing regularisation. "
         f"At {where}: duality gap {gap:.3e} > target {target:.3e} ({target_meaning}) "
         f"after {work} {work_unit}. "
-        "Increase max_iter, increase tol, or standardize the features.",
+        + (hint or "Increase max_iter, increase tol, or standardize the features."),
         ConvergenceWarning,
         stacklevel=user_stacklevel(),
     )
@@ -509,6 +512,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     n_iters = np.empty(alphas.size, dtype=np.int64)
     intercepts = np.empty(alphas.size, dtype=np.float64)
     missed = []
+    rounding_limited = False
     finite = True
     ever = np.zeros(p, dtype=bool) if max_features is not None else None
     for k, alpha in enumerate(alphas):
@@ -541,6 +545,10 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         intercepts[k] = problem.intercept(tgt, w)
         if info["gap"] > tol_abs:
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_epochs"]))
+            # the solver stops early when only its rounding bound, or the dtype's
+            # rounding floor, keeps the gap above the target (see enet_solve)
+            rounding_limited |= (info["gap"] - info["rounding"] <= tol_abs
+                                 or info["n_epochs"] < max_iter)
         if callback is not None:
             callback(k, alphas.size, alpha, w, gaps[k])
     else:
@@ -551,8 +559,15 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         if not return_certificate:
             certificates = None
     if missed and warn:
+        hint = None
+        if rounding_limited:
+            hint = (f"The duality gap stopped at the rounding floor of {problem.dtype} "
+                    "arithmetic" + (" with a Gram matrix (precompute)"
+                                    if problem.gram_design is not None else "")
+                    + ": it is an honest bound, but this tol cannot be certified "
+                    "here. Use float64 X, precompute=False, a larger alpha, or a larger tol.")
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||y - mean||^2 / n",
-                         "epochs")
+                         "epochs", hint=hint)
     if not (finite and np.all(np.isfinite(intercepts))):
         raise NonFiniteError(
             "Coordinate descent iterations resulted in non-finite parameter values: the "

@@ -589,6 +589,22 @@ def ridge_path(X, y, alphas=None, *, n_alphas=100, eps=1e-6, fit_intercept=True,
             X = canonical_csc(check_array(X, accept_sparse=["csr", "csc"], dtype=FLOAT_DTYPES,
                                           input_name="X"))
         y = check_y(y, X.shape[0], X.dtype, multi_output=True)
+    else:
+        # trusted layout, but never a corrupt sparse structure (O(nnz)): scipy's
+        # products read the index arrays as blindly as the native loops do
+        check_sparse_structure(X)
+        if sp.issparse(X):
+            if X.format not in ("csr", "csc") or X.dtype not in FLOAT_DTYPES:
+                raise ValueError("X: check_input=False needs a float32/float64 CSR or CSC "
+                                 f"matrix, got {X.format!r} of {X.dtype}; pass "
+                                 "check_input=True to convert.")
+        elif not isinstance(X, np.ndarray) or X.ndim != 2 or X.dtype not in FLOAT_DTYPES:
+            raise ValueError("X: check_input=False needs a 2-D float32/float64 ndarray or a "
+                             "CSR/CSC matrix; pass check_input=True to convert.")
+        y = np.asarray(y, dtype=X.dtype)
+        if y.ndim not in (1, 2) or y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have shape ({X.shape[0]},) or ({X.shape[0]}, n_targets), "
+                             f"got {y.shape}.")
     W_raw = raw_weight_total(sample_weight, X.shape[0])
     sw = check_sample_weight(sample_weight, X.shape[0], np.float64)
     method = path_method(solver, X)
