@@ -24,6 +24,10 @@ from ._validation import named_errors, user_stacklevel
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
 # then the p x p Gram matrix costs at most a quarter of the memory of X.
 GRAM_AUTO_RATIO = 4
+# ... unless the requested tol is below what a Gram matrix can certify: its
+# rounding bounds the certified gap at about 1e-11 - 1e-10 (relative, growing
+# like sqrt(n)), while the data mode certifies to ~1e-15.
+GRAM_AUTO_MIN_TOL = 1e-9
 _GRAM_CHUNK_ELEMENTS = 1 << 19  # rows per chunk * p: ~4 MB of float64 temporaries
 
 
@@ -163,9 +167,12 @@ class LeastSquaresProblem:
     precompute : bool, 'auto' or (p, p) array
         Solve in Gram mode with G = X_c^T S X_c.  An array is taken as that
         matrix (it must be computed with the same centring and weights).
+        'auto': dense X with n >= 4 p, unless ``tol`` is below GRAM_AUTO_MIN_TOL.
+    tol : float or None, the relative gap target the problem will be solved to.
     """
 
-    def __init__(self, X, sample_weight=None, fit_intercept=True, precompute="auto"):
+    def __init__(self, X, sample_weight=None, fit_intercept=True, precompute="auto",
+                 tol=None):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
@@ -175,19 +182,20 @@ class LeastSquaresProblem:
         check_magnitudes(self.design, X)
         self.x_mean = self.design.x_mean if fit_intercept else None
         self.gram_design = None
-        self.gram = gram = self._resolve_gram(precompute)
+        self.gram = gram = self._resolve_gram(precompute, tol)
         if gram is not None:
             self.gram_design = Design(gram, gram_n=self.n_samples)
 
     # -- Gram mode ---------------------------------------------------------
-    def _resolve_gram(self, precompute):
+    def _resolve_gram(self, precompute, tol=None):
         n, p = self.X.shape
         if isinstance(precompute, str):
             if precompute != "auto":
                 raise ValueError(
                     f"precompute must be True, False, 'auto' or an array, got {precompute!r}."
                 )
-            use = not sp.issparse(self.X) and n >= GRAM_AUTO_RATIO * p
+            use = (not sp.issparse(self.X) and n >= GRAM_AUTO_RATIO * p
+                   and (tol is None or tol >= GRAM_AUTO_MIN_TOL))
             return self._compute_gram(required=False) if use else None
         if isinstance(precompute, (bool, np.bool_)):
             return self._compute_gram() if precompute else None

@@ -205,7 +205,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
                               standardize, positive)
     max_features = check_max_features(max_features)
     dfmax = check_max_features(dfmax, "dfmax")
-    problem = LeastSquaresProblem(X, sample_weight, fit_intercept, precompute)
+    problem = LeastSquaresProblem(X, sample_weight, fit_intercept, precompute, tol=tol)
     features = resolve_features(problem, options)
     tgt = problem.target(y)
     if is_count(alphas):
@@ -451,7 +451,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
             prev = np.atleast_2d(self.coef_)
             if prev.shape == (n_targets, X.shape[1]):
                 coef_init = prev
-        problem = LeastSquaresProblem(X, sample_weight, self.fit_intercept, self.precompute)
+        problem = LeastSquaresProblem(X, sample_weight, self.fit_intercept, self.precompute,
+                                      tol=self.tol)
         features = None if direct else resolve_features(problem, options)
         coef, certificate = [], []
         intercept = np.empty(n_targets, dtype=X.dtype)

@@ -405,7 +405,8 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     """
     Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
-    problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute)
+    problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute,
+                                  tol=solver_kw.get("tol"))
     coefs, _, _, intercepts = solve_path(problem, problem.target(y[train]), alphas,
                                          l1_ratio=l1_ratio, warn=False, callback=progress,
                                          features=resolve_features(problem, options),
@@ -584,7 +585,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                                   self.positive)
         max_features = check_max_features(self.max_features)
         dfmax = check_max_features(self.dfmax, "dfmax")
-        full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute)
+        full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute, tol=self.tol)
         features = resolve_features(full, options)
         tgt = full.target(y)
         grids = cv_grids(self, ratios,

@@ -243,9 +243,9 @@ def _regression_arrays(X, y, sample_weight, check_input):
     return X, y, check_sample_weight(sample_weight, X.shape[0], X.dtype)
 
 
-def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input):
+def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input, tol=None):
     X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
-    problem = LeastSquaresProblem(X, sample_weight, bool(fit_intercept), precompute)
+    problem = LeastSquaresProblem(X, sample_weight, bool(fit_intercept), precompute, tol=tol)
     return problem, problem.target(y)
 
 
@@ -284,7 +284,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     problem, tgt = _least_squares_setup(X, y, sample_weight, fit_intercept, precompute,
-                                        check_input)
+                                        check_input, tol=tol)
     if alphas is None and l1_ratio == 0:
         raise ValueError("l1_ratio=0 (ridge) has no alpha_max; pass explicit alphas.")
     alphas = _check_path_alphas(alphas, n_alphas, eps,
