@@ -15,14 +15,12 @@ tol 1e-12 (its own path; in a numpy < 2 venv, ``adelie_group_runner.py``).  Medi
 """
 
 import argparse
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from _common import load, median_time
+from _common import load, median_time, run_adelie_groups
 
 import penalized as pz
 
@@ -87,16 +85,10 @@ def main():
             print("skglm not installed: skipped", file=sys.stderr)
 
         if Path(args.adelie).exists():
-            with tempfile.TemporaryDirectory() as tmp:
-                inp, out = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
-                np.savez(inp, X=X, y=y, starts=np.arange(0, p, args.size), weights=weights,
-                         alphas=alphas)
-                subprocess.run([args.adelie, str(Path(__file__).with_name(
-                    "adelie_group_runner.py")), str(inp), str(out), "--repeats",
-                    str(args.repeats)], check=True)
-                z = np.load(out)
-                results["adelie grpnet (tol 1e-12)"] = (float(z["time"]), z["coefs"],
-                                                        z["intercepts"])
+            z = run_adelie_groups(args.adelie, X, y, np.arange(0, p, args.size), weights,
+                                  alphas, args.repeats)
+            results["adelie grpnet (tol 1e-12)"] = (float(z["time"]), z["coefs"],
+                                                    z["intercepts"])
         else:
             print("adelie venv not found: skipped", file=sys.stderr)
 

@@ -13,14 +13,12 @@ adelie's grpnet at tol 1e-12 (numpy < 2 venv, ``adelie_group_runner.py --family 
 """
 
 import argparse
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from _common import load, median_time
+from _common import load, median_time, run_adelie_groups
 
 import penalized as pz
 
@@ -84,15 +82,10 @@ def main():
         except ImportError:
             print("skglm not installed: skipped", file=sys.stderr)
         if Path(args.adelie).exists():
-            with tempfile.TemporaryDirectory() as tmp:
-                inp, out = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
-                np.savez(inp, X=X, y=(t > 0).astype(float), starts=np.arange(0, p, args.size),
-                         weights=weights, alphas=alphas)
-                subprocess.run([args.adelie, str(Path(__file__).with_name(
-                    "adelie_group_runner.py")), str(inp), str(out), "--repeats",
-                    str(args.repeats), "--family", "binomial", "--no-intercept"], check=True)
-                z = np.load(out)
-                results["adelie grpnet (tol 1e-12)"] = (float(z["time"]), z["coefs"])
+            z = run_adelie_groups(args.adelie, X, (t > 0).astype(float),
+                                  np.arange(0, p, args.size), weights, alphas, args.repeats,
+                                  "--family", "binomial", "--no-intercept")
+            results["adelie grpnet (tol 1e-12)"] = (float(z["time"]), z["coefs"])
         F = {k: np.array([objective(X, t, C[:, i], labels, weights, a)
                           for i, a in enumerate(alphas)]) for k, (_, C) in results.items()}
         best = np.min(np.array(list(F.values())), axis=0)
