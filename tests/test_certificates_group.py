@@ -3,7 +3,7 @@
 For random small problems of the multi-task and group models -- dense and CSC,
 intercept or not, sample weights, one or two tasks, random partitions into
 groups with random weights, Lasso and elastic net, alphas from 2 alpha_max down
-to 1e-4 of it -- in float64:
+to 1e-6 of it -- in float64 and float32:
 
 * the fit returns finite coefficients and gaps;
 * F(W, b) - F_ref <= dual_gap_ (+ rounding of F), F the documented objective
@@ -13,18 +13,21 @@ to 1e-4 of it -- in float64:
   fit's suboptimality);
 * the inputs are never modified.
 
-float32 is not in this search yet (the block solver has no float32 rounding
-terms in its gap; see the least-squares search for how the core handles them).
+In float32 the returned gap is the certificate recomputed in float64 from X, Y
+and the returned W (``MultiTaskProblem.gap_float64``); before that, the native
+float32 gap was false on 2 of 400 random problems at alpha = 1e-6 alpha_max.
 Derandomized in CI; a longer run:
 ``PENALIZED_CERT_EXAMPLES=20000 python -m pytest tests/test_certificates_group.py``.
 """
 
 import os
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sklearn.exceptions import ConvergenceWarning
 
 import penalized
 from penalized._grouping import check_groups
@@ -100,14 +103,17 @@ def cases(draw):
         sparse=draw(st.booleans()), fit_intercept=draw(st.booleans()),
         sw=rng.uniform(0.2, 3.0, n) if draw(st.booleans()) else None,
         l1_ratio=draw(st.sampled_from([1.0, 0.5])),
-        scale=draw(st.sampled_from([2.0, 0.5, 1e-1, 1e-2, 1e-4])),
+        scale=draw(st.sampled_from([2.0, 0.5, 1e-1, 1e-2, 1e-4, 1e-6])),
+        dtype=draw(st.sampled_from([np.float64, np.float32])),
         single=T == 1 and draw(st.booleans()))
 
 
 @SEARCH
 @given(cases())
 def test_group_certificate_bounds_the_suboptimality(c):
-    X, Y = c["X"], c["Y"]
+    # the problem is the one in X's dtype: its float32 values, exactly, in float64
+    X, Y = (c["X"].astype(c["dtype"]).astype(np.float64),
+            c["Y"].astype(c["dtype"]).astype(np.float64))
     n, p = X.shape
     grouping = check_groups(c["labels"], p)
     weights = (grouping.weights if c["weights"] is None
@@ -120,14 +126,18 @@ def test_group_certificate_bounds_the_suboptimality(c):
     if not top > 1e-8:
         return
     alpha = c["scale"] * top / (n * c["l1_ratio"])
-    Xf = sp.csc_matrix(X) if c["sparse"] else X
-    y_in = Y[:, 0] if c["single"] else Y
-    X0, y0 = X.copy(), y_in.copy()
+    Xd = X.astype(c["dtype"])
+    Xf = sp.csc_matrix(Xd) if c["sparse"] else Xd
+    y_in = (Y[:, 0] if c["single"] else Y).astype(c["dtype"])
+    X0, y0 = Xd.copy(), y_in.copy()
     est = penalized.GroupElasticNet(alpha=alpha, l1_ratio=c["l1_ratio"], groups=c["labels"],
                                     group_weights=weights, fit_intercept=c["fit_intercept"],
-                                    tol=1e-10, max_iter=100_000)
-    est.fit(Xf, y_in, sample_weight=c["sw"])
-    assert np.array_equal(X, X0) and np.array_equal(y_in, y0)
+                                    tol=1e-10 if c["dtype"] == np.float64 else 1e-6,
+                                    max_iter=100_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)   # float32 at tiny alpha
+        est.fit(Xf, y_in, sample_weight=c["sw"])
+    assert np.array_equal(Xd, X0.astype(c["dtype"])) and np.array_equal(y_in, y0)
     W = np.asarray(est.coef_, dtype=np.float64).reshape(-1, p).T
     b = np.atleast_1d(est.intercept_).astype(np.float64)
     assert np.all(np.isfinite(W)) and np.all(np.isfinite(b)) and np.isfinite(est.dual_gap_)
@@ -137,3 +147,25 @@ def test_group_certificate_bounds_the_suboptimality(c):
     f_ref = objective(X, Y, W_ref, b_ref, s, grouping.labels, weights, alpha, c["l1_ratio"])
     slack = 1e-12 * (abs(f) + np.sum(s[:, None] * Yc * Yc) / n) + 1e-15
     assert f - f_ref <= est.dual_gap_ + slack, (f - f_ref, est.dual_gap_, c["seed"])
+
+
+def test_the_float64_recomputed_gap_equals_the_native_gap_in_float64():
+    """gap_float64 is the native gap's formula (so the float32 certificate is the same
+    bound, only accurately computed): equal in float64 for both kinds of blocks."""
+    from penalized._multitask import MultiTaskProblem
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 12))
+    Y = X @ rng.standard_normal((12, 2)) + rng.standard_normal((40, 2))
+    sw = rng.uniform(0.5, 2.0, 40)
+    sw *= 40 / sw.sum()
+    for grouping in [None, check_groups(np.arange(12) // 3, 12)]:
+        for Xs in [np.asfortranarray(X), sp.csc_matrix(X)]:
+            problem = MultiTaskProblem(Xs, np.asfortranarray(Y), sw, True, grouping=grouping)
+            W = np.zeros((12, 2))
+            R = problem.residual(W)
+            for l1_ratio in [1.0, 0.5]:
+                l1, l2 = 2.0 * l1_ratio, 2.0 * (1 - l1_ratio)
+                info = problem.solve(W, R, l1, l2, tol_abs=1e-3 * problem.yy, max_epochs=2)
+                assert info["gap"] > 1e-12 * problem.yy    # a point that is not optimal
+                np.testing.assert_allclose(problem.gap_float64(W, l1, l2), info["gap"],
+                                           rtol=1e-9)

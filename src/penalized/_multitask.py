@@ -132,6 +132,48 @@ class MultiTaskProblem:
             return np.zeros(self.n_tasks)
         return self.y_mean - self.design.x_mean @ np.asarray(W, dtype=np.float64)
 
+    def gap_float64(self, W, l1, l2):
+        """The duality gap of F at W (unscaled), recomputed in float64 from X, Y and W.
+
+        The native solver's residual is kept in X's dtype; in float32 its
+        rounding and drift can make the gap it reports smaller than the true
+        suboptimality.  Here R = Y_c - X_c W and C = X_c^T S R are formed in
+        float64 (X's float32 values are exact in float64) and the two dual
+        points of ``_group_duality_gap`` are evaluated: augmented group Lasso
+        at scale min(1, l1 / max_g ||C_g - l2 W_g|| / omega_g), and (l2 > 0)
+        the Fenchel point, whose conjugate is sum_g (||C_g|| - l1 omega_g)_+^2 / (2 l2).
+        """
+        W = np.asarray(W, dtype=np.float64)
+        s = self.design.sample_weight
+        s = np.ones(self.n_samples) if s is None else np.asarray(s, dtype=np.float64)
+        X = self.X.astype(np.float64)
+        R = self._Yc - np.asarray(X @ W)
+        if self.fit_intercept:
+            R += self.design.x_mean @ W
+        SR = s[:, None] * R
+        C = np.asarray(X.T @ SR)
+        if self.fit_intercept:
+            C -= np.outer(self.design.x_mean, SR.sum(axis=0))
+        if self.grouping is None:
+            sums = lambda v: v                                    # noqa: E731
+            weights = np.ones(self.n_features)
+        else:
+            sums, weights = self.grouping.block_sums, self.grouping.weights
+        w_sq = sums(np.sum(W * W, axis=1))
+        rr, wc = float(np.sum(SR * R)), float(np.sum(W * C))
+        l1w, l2sq = float(weights @ np.sqrt(w_sq)), float(np.sum(W * W))
+        D = C - l2 * W
+        dnorm = np.sqrt(sums(np.sum(D * D, axis=1)))
+        top = float(np.max(dnorm / weights)) if dnorm.size else 0.0
+        sc = l1 / top if l1 > 0 and top > l1 else 1.0
+        gap = (0.5 * (1 - sc) ** 2 * rr + l1 * l1w - sc * wc + 0.5 * (1 + sc * sc) * l2 * l2sq
+               if l1 > 0 else np.inf)
+        if l2 > 0:
+            excess = np.maximum(np.sqrt(sums(np.sum(C * C, axis=1))) - l1 * weights, 0.0)
+            gap = min(gap, l1 * l1w + 0.5 * l2 * l2sq - wc
+                      + float(np.sum(excess * excess)) / (2 * l2))
+        return max(gap, 0.0)
+
     def exact_gap(self, gap, W, l1):
         """The solver's gap, exactly 0 at W = 0 when alpha >= alpha_max (see _enet._exact_gap)."""
         if not np.any(W) and self.n_features:
@@ -177,6 +219,9 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         info = problem.solve(W, R, l1, l2, tol_abs=tol_abs, max_epochs=max_iter,
                              screening=screening, working_set=working_set)
         finite &= bool(np.isfinite(info["primal"]))
+        if problem.dtype == np.float32 and finite:
+            # the certificate of the returned W, recomputed in float64 (gap_float64)
+            info["gap"] = problem.gap_float64(W, l1, l2)
         coefs[:, :, k] = W.T
         gaps[k] = problem.exact_gap(info["gap"], W, l1) / n
         n_iters[k] = info["n_epochs"]
