@@ -652,6 +652,9 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
     cdef workspace_t wk
     cdef Py_ssize_t isz = sizeof(float) if floating is float else sizeof(double)
     cdef Py_ssize_t nbuf = (2 * G.max_size + 2) * (T + 1) + 2 * T
+    # Anderson steps are compared by F computed from the stored residual: in float32
+    # its rounding can accept a point that is worse in exact arithmetic
+    extrapolate = extrapolate and floating is double
     cdef double *buf = NULL
     cdef floating *nz = NULL
     cdef gaa_t aa
