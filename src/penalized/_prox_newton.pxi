@@ -1311,6 +1311,25 @@ cdef inline bint _row_nonzero(const double *W, Py_ssize_t j, Py_ssize_t p,
     return False
 
 
+cdef inline Py_ssize_t _glm_ws_size(Py_ssize_t size, bint has_strong, Py_ssize_t nnz,
+                                    Py_ssize_t strong, double gap, double prev_gap,
+                                    Py_ssize_t p0, Py_ssize_t n_cand) noexcept nogil:
+    """The outer loop's next working-set size (features or groups): the strong set
+    on a path's first round, 2 nnz after a halved gap, else doubled (p0 first),
+    never below 2 nnz; clipped to [1, n_cand]."""
+    if has_strong:
+        size = nnz + strong
+    elif size > 0 and not gap > 0.5 * prev_gap:
+        size = 2 * nnz if 2 * nnz > p0 else p0
+    else:
+        size = p0 if size == 0 else 2 * size
+        if size < 2 * nnz:
+            size = 2 * nnz
+    if size > n_cand:
+        size = n_cand
+    return size if size >= 1 else 1
+
+
 cdef Py_ssize_t _glm_group_block(const design_t *D, const glm_loss_t *L, const glm_pen_t *P,
                                  double *W, double *eta, glm_gap_t gp, double l1_prev,
                                  Py_ssize_t p0, double prev_gap, double tol_abs,
@@ -1358,21 +1377,11 @@ cdef Py_ssize_t _glm_group_block(const design_t *D, const glm_loss_t *L, const g
             strong += 1
         if mag[g] > tau:
             viol_all += 1
-    size = ws_groups[0]
     if not L1 > 0.0:
-        size = n_cand[0]
-    elif has_strong:
-        size = nnz + strong
-    elif size > 0 and not gp.gap > 0.5 * prev_gap:
-        size = 2 * nnz if 2 * nnz > p0 else p0
+        size = n_cand[0] if n_cand[0] >= 1 else 1
     else:
-        size = p0 if size == 0 else 2 * size
-        if size < 2 * nnz:
-            size = 2 * nnz
-    if size > n_cand[0]:
-        size = n_cand[0]
-    if size < 1:
-        size = 1
+        size = _glm_ws_size(ws_groups[0], has_strong, nnz, strong, gp.gap, prev_gap, p0,
+                            n_cand[0])
     memset(&rank_pen, 0, sizeof(pen_t))
     rank_pen.l1 = L1
     rank_pen.f1 = G.weight
@@ -1519,18 +1528,8 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                     strong += 1
                 if mag[j] > L1 * _f1(P, j):
                     viol_all += 1
-            if has_strong:
-                ws_size = nnz + strong
-            elif ws_size > 0 and not g.gap > 0.5 * prev_gap:
-                ws_size = 2 * nnz if 2 * nnz > p0 else p0
-            else:
-                ws_size = p0 if ws_size == 0 else 2 * ws_size
-                if ws_size < 2 * nnz:
-                    ws_size = 2 * nnz
-            if ws_size > n_cand:
-                ws_size = n_cand
-            if ws_size < 1:
-                ws_size = 1
+            ws_size = _glm_ws_size(ws_size, has_strong, nnz, strong, g.gap, prev_gap, p0,
+                                   n_cand)
             ws_size = _select_working_set(D, nz, wk.cand, n_cand, mag, nz, g.scale, &rank_pen,
                                           ws_size, wk)
             viol_ws = 0
