@@ -2,15 +2,15 @@
 
     pip install python-glmnet && python benchmarks/glmnet_logistic_options.py
 
-For each option (none, standardize, penalty factors, exclude, offset, all together) on a
+For each option (none, standardize, penalty factors, exclude, offset, limits, all together) on a
 binary and a 3-class problem, penalized.LogisticRegression and glmnet's ``lognet`` (called
 directly: user lambda = alpha, intercept, thr 1e-14, maxit 1e6) solve
     1/n sum_i f_i(x_i W + b + offset_i) + alpha sum_j pf_j sd_j ||W_j||_1
 (glmnet's penalty.factor rescaled to sum p, sd_j the 1/n standard deviation with
-``standardize``).  The table gives the objective of each recomputed in numpy, their
+``standardize``), with lower_j <= W_jk <= upper_j for the limits.  The table gives the objective of each recomputed in numpy, their
 difference, and the largest coefficient difference (glmnet's multinomial coefficients are
 identified only up to a per-feature shift across classes, so they are compared after
-centring each feature's row).
+centring each feature's row, except with limits, which pin the shift).
 """
 
 import numpy as np
@@ -33,7 +33,7 @@ def objective(X, codes, W, b, alpha, f1, offset):
     return loss + alpha * float(np.sum(f1[None, :] * np.abs(W)))
 
 
-def glmnet_fit(X, codes, alpha, K, vp, exclude, standardize, offset):
+def glmnet_fit(X, codes, alpha, K, vp, exclude, standardize, offset, lower=None, upper=None):
     n, p = X.shape
     nc = 1 if K == 2 else K
     if K == 2:
@@ -45,6 +45,9 @@ def glmnet_fit(X, codes, alpha, K, vp, exclude, standardize, offset):
         np.array([len(exclude)] + [j + 1 for j in exclude], dtype=np.int32)
     cl = np.empty((2, p), order="F")
     cl[0], cl[1] = -1e300, 1e300
+    if lower is not None:
+        cl[0] = np.maximum(lower, -1e300)
+        cl[1] = np.minimum(upper, 1e300)
     # lognet's offset has max(2, nc) columns; the binomial model reads the first
     o = np.zeros((n, max(2, nc)), order="F")
     if offset is not None:
@@ -81,12 +84,19 @@ def main():
         pf = rng.uniform(0.3, 2.0, p)
         offset = rng.normal(scale=0.5, size=(n, nc))
         sd = X.std(axis=0)
+        # limits that bind: the plain fit's negative coefficients are held >= 0 and
+        # its positive ones capped at half their value (any class's, for 3 classes)
+        W0 = penalized.LogisticRegression("l1", alpha=0.02 if K == 2 else 0.01, tol=1e-12,
+                                          max_iter=500).fit(X, codes).coef_
+        lo = np.where(W0.min(axis=0) < 0, 0.0, -np.inf)
+        hi = np.where(W0.max(axis=0) > 0, W0.max(axis=0) / 2, np.inf)
         cases = [("none", {}), ("standardize", dict(standardize=True)),
                  ("penalty_factor", dict(penalty_factor=pf)),
                  ("exclude [0, 3]", dict(exclude=[0, 3])),
                  ("offset", dict(offset=offset)),
+                 ("limits", dict(lower_bounds=lo, upper_bounds=hi)),
                  ("all", dict(standardize=True, penalty_factor=pf, exclude=[0, 3],
-                              offset=offset))]
+                              offset=offset, lower_bounds=lo, upper_bounds=hi))]
         for label, opt in cases:
             fit_opt = {k: v for k, v in opt.items() if k != "offset"}
             off = opt.get("offset")
@@ -107,12 +117,12 @@ def main():
             vg = vp.copy()
             vg[excl] = 1.0
             Wg, bg, jerr = glmnet_fit(X, codes, alpha, K, vg, excl, opt.get("standardize", False),
-                                      off)
+                                      off, opt.get("lower_bounds"), opt.get("upper_bounds"))
             o = np.zeros((n, nc)) if off is None else off
             Wp, bp = m.coef_, m.intercept_
             Fp = objective(X, codes, Wp, bp, alpha, f1, o)
             Fg = objective(X, codes, Wg, bg, alpha, f1, o)
-            if nc == 1:
+            if nc == 1 or "lower_bounds" in opt:
                 diff = np.abs(Wp - Wg).max()
             else:
                 diff = np.abs((Wp - Wp.mean(0)) - (Wg - Wg.mean(0))).max()

@@ -130,14 +130,15 @@ class LogLinkProblem(LogisticProblem):
 
     def __init__(self, family, X, y, sample_weight=None, fit_intercept=True, design=None,
                  penalty_factor=None, exclude=None, standardize=False, offset=None,
-                 groups=None, group_weights=None):
+                 groups=None, group_weights=None, lower_bounds=None, upper_bounds=None):
         self.family = family
         self.model_name = f"{family.capitalize()} regression"
         self.tol_meaning = "tol * intercept-only half deviance"
         super().__init__(X, y, sample_weight, fit_intercept, design=design,
                          penalty_factor=penalty_factor, exclude=exclude,
                          standardize=standardize, offset=offset, groups=groups,
-                         group_weights=group_weights)
+                         group_weights=group_weights, lower_bounds=lower_bounds,
+                         upper_bounds=upper_bounds)
         if not self.null_loss > 0:
             self.tol_reference = 1.0
 
@@ -169,7 +170,8 @@ def check_response(family, y, n_samples, sample_weight=None):
 def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alphas="deprecated",
                  fit_intercept=True, sample_weight=None, offset=None, tol=1e-4, max_iter=100,
                  coef_init=None, return_n_iter=False, verbose=False, penalty_factor=None,
-                 exclude=None, standardize=False, groups=None, group_weights=None):
+                 exclude=None, standardize=False, groups=None, group_weights=None,
+                 lower_bounds=None, upper_bounds=None):
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
@@ -181,7 +183,8 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
     offset = check_offset(offset, n, 1)
     problem = LogLinkProblem(family, X, y, sw, fit_intercept, penalty_factor=penalty_factor,
                              exclude=exclude, standardize=standardize, offset=offset,
-                             groups=groups, group_weights=group_weights)
+                             groups=groups, group_weights=group_weights,
+                             lower_bounds=lower_bounds, upper_bounds=upper_bounds)
     alphas = path_alphas(alphas, n_alphas)
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
@@ -208,8 +211,9 @@ _PATH_DOC = """Penalised {Family} regression (log link) along a decreasing grid 
     as in :func:`penalized.enet_path` (an int: the number of alphas of the
     automatic grid from alpha_max, the smallest alpha with w = 0, down to eps *
     alpha_max; an array: the grid).  ``penalty_factor``, ``exclude``,
-    ``standardize``, ``offset`` (n_samples,), ``groups`` / ``group_weights`` (the L1 part
-    becomes alpha * l1_ratio * sum_g omega_g ||w_g||_2) as in :class:`{Family}Regression`.
+    ``standardize``, ``lower_bounds`` / ``upper_bounds``, ``offset`` (n_samples,),
+    ``groups`` / ``group_weights`` (the L1 part becomes alpha * l1_ratio * sum_g
+    omega_g ||w_g||_2) as in :class:`{Family}Regression`.
 
     Returns
     -------
@@ -242,7 +246,8 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
 
     def __init__(self, penalty="l2", *, alpha=1.0, l1_ratio=None, fit_intercept=True,
                  tol=1e-4, max_iter=100, warm_start=False, penalty_factor=None,
-                 exclude=None, standardize=False, groups=None, group_weights=None):
+                 exclude=None, standardize=False, groups=None, group_weights=None,
+                 lower_bounds=None, upper_bounds=None):
         self.penalty = penalty
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -255,6 +260,8 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.standardize = standardize
         self.groups = groups
         self.group_weights = group_weights
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def _l1_ratio(self):
         check_choice(self.penalty, "penalty", set(_L1_RATIOS))
@@ -297,7 +304,8 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         problem = LogLinkProblem(family, X, y, sw, self.fit_intercept,
                                  penalty_factor=self.penalty_factor, exclude=self.exclude,
                                  standardize=self.standardize, offset=offset,
-                                 groups=self.groups, group_weights=self.group_weights)
+                                 groups=self.groups, group_weights=self.group_weights,
+                                 lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds)
         prev = getattr(self, "coef_", None) if self.warm_start else None
         if prev is not None and np.shape(prev) != (p,):
             prev = None
@@ -401,6 +409,11 @@ _ESTIMATOR_DOC = """{Family} regression (log link) with L1, L2 or elastic-net pe
         User-defined groups of features, as in :class:`penalized.GroupLasso`:
         the L1 part becomes ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``
         (penalty 'l1' or 'elasticnet'; not with the three options above).
+    lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
+        glmnet's lower.limits / upper.limits: lower_j <= w_j <= upper_j on the
+        original scale (lower <= 0 <= upper; infinite allowed).
+        Not with ``groups``.  The certificate stays a
+        duality gap (the penalty's conjugate is finite on a bounded side).
 
     ``fit(X, y, sample_weight=None, offset=None)``: ``offset`` (n_samples,) a
     fixed term of eta, e.g. log(exposure); pass it to ``predict`` too.
@@ -464,7 +477,8 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
 
     def __init__(self, penalty="l1", *, alphas=100, eps=1e-3, l1_ratio=None, cv=None,
                  alpha_selection="min", fit_intercept=True, tol=1e-4, max_iter=100,
-                 n_jobs=None, penalty_factor=None, exclude=None, standardize=False):
+                 n_jobs=None, penalty_factor=None, exclude=None, standardize=False,
+                 lower_bounds=None, upper_bounds=None, groups=None, group_weights=None):
         self.penalty = penalty
         self.alphas = alphas
         self.eps = eps
@@ -478,6 +492,17 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.groups = groups
+        self.group_weights = group_weights
+
+    def _options(self):
+        """The per-feature options and groups, for every problem of the fit."""
+        return dict(penalty_factor=self.penalty_factor, exclude=self.exclude,
+                    standardize=self.standardize, lower_bounds=self.lower_bounds,
+                    upper_bounds=self.upper_bounds, groups=self.groups,
+                    group_weights=self.group_weights)
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None, **params):
@@ -485,10 +510,10 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
         mean held-out deviance ('min' or the one-standard-error rule '1se'), refit."""
         reject_unrouted(self, params)
         family = self._family
+        options = self._options()
         est = self._estimator(self.penalty, alpha=1.0, l1_ratio=self.l1_ratio,
                               fit_intercept=self.fit_intercept, tol=self.tol,
-                              max_iter=self.max_iter, penalty_factor=self.penalty_factor,
-                              exclude=self.exclude, standardize=self.standardize)
+                              max_iter=self.max_iter, **options)
         l1_ratio = est._l1_ratio()
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         check_scalar_param(self.tol, "tol", low=0)
@@ -501,8 +526,6 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
         y = check_response(family, y, n, sw)
         offset2 = check_offset(offset, n, 1)
         offset1 = None if offset2 is None else offset2[:, 0]
-        options = dict(penalty_factor=self.penalty_factor, exclude=self.exclude,
-                       standardize=self.standardize)
         spec = cv_alphas(self.alphas, "deprecated")
         if is_count(spec):
             check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
@@ -575,7 +598,10 @@ _CV_DOC = """{Family} regression (log link) with alpha chosen by cross-validated
     path on every fold's training rows; each alpha is scored by the weighted mean unit
     {family} deviance of the held-out rows (lower is better; ``offset`` follows the rows).
     ``alpha_selection='min'`` takes the smallest mean, '1se' the largest alpha within one
-    standard error of it (glmnet's lambda.1se).  ``cv``: int (KFold, unshuffled, as
+    standard error of it (glmnet's lambda.1se).  ``penalty_factor``, ``exclude``,
+    ``standardize``, ``lower_bounds`` / ``upper_bounds`` and ``groups`` /
+    ``group_weights`` are :class:`{Family}Regression`'s, used in every fold, the grid and
+    the refit.  ``cv``: int (KFold, unshuffled, as
     scikit-learn's regressors), splitter or iterable; ``groups`` by metadata routing.
 
     Attributes

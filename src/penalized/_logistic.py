@@ -66,6 +66,15 @@ def _magnitudes(M, group):
     return np.sqrt(np.einsum("jk,jk->j", M, M))
 
 
+def box_magnitudes(corr, lower, upper):
+    """The correlations (p, K) with the sides a zero limit blocks set to 0: a
+    feature with upper_j = 0 cannot move up (corr > 0), one with lower_j = 0 not down."""
+    corr = np.asarray(corr)
+    up = (corr > 0) & (upper[:, None] <= 0)
+    down = (corr < 0) & (lower[:, None] >= 0)
+    return np.where(up | down, 0.0, corr)
+
+
 def _log_softmax(E):
     """Row-wise log softmax and logsumexp of E (n, K), overflow-safe."""
     shifted = E - E.max(axis=1, keepdims=True)
@@ -155,8 +164,8 @@ class LogisticProblem:
     fit_intercept : bool
     design : Design of (X, None, fit_intercept), optional
         Shared by problems on the same X (one-vs-rest): it does not depend on y.
-    penalty_factor, exclude, standardize : glmnet's per-feature options (see
-        :func:`glm_penalty_factors`).
+    penalty_factor, exclude, standardize, lower_bounds, upper_bounds : glmnet's
+        per-feature options (see :func:`glm_penalty_factors`).
     offset : ndarray (n, K) float64 or None (validated)
         glmnet's offset: a fixed term of the linear predictor, eta = X W + b + offset.
     groups, group_weights : user-defined groups of features (see
@@ -170,7 +179,8 @@ class LogisticProblem:
 
     def __init__(self, X, y, sample_weight=None, fit_intercept=True, design=None,
                  group=False, penalty_factor=None, exclude=None, standardize=False,
-                 offset=None, groups=None, group_weights=None):
+                 offset=None, groups=None, group_weights=None, lower_bounds=None,
+                 upper_bounds=None):
         self.X = X
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
@@ -188,7 +198,11 @@ class LogisticProblem:
         self.design = Design(X, None, fit_intercept) if design is None else design
         if design is None:
             check_magnitudes(self.design, X)
-        self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize)
+        self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize,
+                                           lower_bounds, upper_bounds)
+        if self.factors and "lower_bounds" in self.factors and self.group:
+            raise ValueError("lower_bounds / upper_bounds need an entrywise penalty; "
+                             "penalty='group' is not supported with limits.")
         self.grouping = None
         if groups is not None:
             self.grouping = glm_grouping(X.shape[1], self.n_outputs, self.factors, groups,
@@ -272,14 +286,17 @@ class LogisticProblem:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid."
             )
-        mag = _magnitudes(self.correlations(self.loss.neg_gradient(self.null_eta())),
-                          self.group)
+        corr = self.correlations(self.loss.neg_gradient(self.null_eta()))
+        factors = self.factors or {}
+        if "lower_bounds" in factors:
+            # a zero limit blocks that side: only the directions a feature can move in
+            corr = box_magnitudes(corr, factors["lower_bounds"], factors["upper_bounds"])
+        mag = _magnitudes(corr, self.group)
         if mag.ndim == 2:
             mag = mag.max(axis=1)
         if self.grouping is not None:
             g = self.grouping
             mag = np.sqrt(g.block_sums(mag * mag)) / g.weights
-        factors = self.factors or {}
         if "l1_weights" in factors:
             mag = mag / factors["l1_weights"]
         if "excluded" in factors:
@@ -320,6 +337,20 @@ class LogisticProblem:
         else:
             viol = np.where(W != 0, np.abs(g + l1 * np.sign(W)),
                             np.maximum(np.abs(g) - l1, 0.0))
+            if "lower_bounds" in factors:
+                # at a limit the condition is one-sided: the gradient may push outward
+                lo = factors["lower_bounds"][:, None]
+                hi = factors["upper_bounds"][:, None]
+                push = g + l1 * np.sign(W)       # the subgradient at a non-zero W
+                at_hi = (W == hi) & (W != 0)
+                at_lo = (W == lo) & (W != 0)
+                viol = np.where(at_hi, np.maximum(push, 0.0), viol)
+                viol = np.where(at_lo, np.maximum(-push, 0.0), viol)
+                # at 0 with a zero limit: only the feasible side's condition
+                zero = W == 0
+                up = np.maximum(-g - l1, 0.0) * (hi > 0)
+                down = np.maximum(g - l1, 0.0) * (lo < 0)
+                viol = np.where(zero, np.maximum(up, down), viol)
         if "excluded" in factors:      # held at 0: no condition on their gradient
             viol = viol[~factors["excluded"]]
         out = float(viol.max()) if viol.size else 0.0
@@ -341,7 +372,8 @@ def glm_grouping(n_features, n_outputs, factors, groups, group_weights):
     return check_groups(groups, n_features, group_weights)
 
 
-def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=False):
+def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=False,
+                        lower_bounds=None, upper_bounds=None):
     """The native GLM driver's per-feature factors for glmnet's options, or None.
 
     Feature j's penalty becomes alpha * pf_j * (l1_ratio |sd_j w_j| + (1 - l1_ratio)/2
@@ -350,15 +382,19 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
     ``standardize`` the weighted standard deviation sqrt(sum_i s_i (x_ij - m_j)^2 / n)
     (the penalty acts on the standardized columns, coefficients stay on the
     original scale; constant columns are excluded).  ``exclude``: features kept
-    at 0.  Returns dict(l1_weights=pf sd, l2_weights=pf sd^2, excluded=mask),
-    only the keys that are not neutral.  Unpenalized features (pf_j = 0) are not
+    at 0.  ``lower_bounds``, ``upper_bounds``: glmnet's limits on the coefficients
+    (original scale; lower <= 0 <= upper; for the multinomial loss every class's
+    coefficient of a feature has that feature's limits).  Returns
+    dict(l1_weights=pf sd, l2_weights=pf sd^2, excluded=mask, lower_bounds=lo,
+    upper_bounds=hi), only the keys that are not neutral (the limits both or neither).  Unpenalized features (pf_j = 0) are not
     supported by the GLM driver yet: their certificate needs the free-feature
     projection the least-squares core has.
     """
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"standardize must be True or False, got {standardize!r}.")
     p = X.shape[1]
-    pf, _, _, excluded = check_feature_options(p, penalty_factor, None, None, exclude)
+    pf, lower, upper, excluded = check_feature_options(p, penalty_factor, lower_bounds,
+                                                       upper_bounds, exclude)
     if pf is not None and np.any((pf if excluded is None else pf[~excluded]) == 0):
         raise ValueError("penalty_factor = 0 (unpenalized features) is not supported for "
                          "the GLM models (logistic, Poisson, Gamma) yet; use a small positive "
@@ -381,6 +417,11 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
         out["l2_weights"] = np.ascontiguousarray(f2, dtype=np.float64)
     if excluded is not None and excluded.any():
         out["excluded"] = excluded
+    lo = np.full(p, -np.inf) if lower is None else lower
+    hi = np.full(p, np.inf) if upper is None else upper
+    if np.isfinite(lo).any() or np.isfinite(hi).any():
+        out["lower_bounds"] = np.ascontiguousarray(lo)
+        out["upper_bounds"] = np.ascontiguousarray(hi)
     return out or None
 
 
@@ -446,6 +487,9 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         np.array(intercept_init, dtype=np.float64).reshape(K)
     if not problem.fit_intercept:
         b = np.zeros(K)
+    factors = problem.factors or {}
+    if "lower_bounds" in factors:       # a warm start from outside the limits
+        W = np.clip(W, factors["lower_bounds"][:, None], factors["upper_bounds"][:, None])
     tol_abs = tol * n * problem.tol_reference
     coefs = np.empty((p, K, alphas.size), dtype=problem.dtype, order="F")
     intercepts = np.empty((K, alphas.size))

@@ -70,6 +70,10 @@ cdef struct glm_pen_t:
     const double *f1
     const double *f2
     const char *excluded      # features kept at 0 (NULL: none); full design only
+    # glmnet's limits: lo_j <= W_jk <= hi_j (lo_j <= 0 <= hi_j, infinite allowed; NULL:
+    # none, both NULL or both set; entrywise penalty only, no groups); indexed as f1
+    const double *lo
+    const double *hi
     # user-defined groups of columns (K = 1 only; NULL: none): the L1 term is
     # L1 sum_g omega_g ||W_g||_2 and L2/2 ||W||^2 the ridge term (no factors then);
     # the full design's groups in the outer loop, a block's own in the Newton loop
@@ -82,6 +86,47 @@ cdef inline double _f1(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
 
 cdef inline double _f2(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
     return 1.0 if P.f2 == NULL else P.f2[j]
+
+
+cdef inline double _box_mag(const glm_pen_t *P, Py_ssize_t j, double v) noexcept nogil:
+    """|v| in the directions feature j can move in from 0 (v > 0: up, needs hi_j > 0;
+    v < 0: down, needs lo_j < 0): its dual constraint's magnitude, screening and rank."""
+    if P.lo == NULL:
+        return fabs(v)
+    if v > 0.0:
+        return v if P.hi[j] > 0.0 else 0.0
+    return -v if P.lo[j] < 0.0 else 0.0
+
+
+cdef inline double _unbounded_mag(const glm_pen_t *P, Py_ssize_t j, double v) noexcept nogil:
+    """|v| in the directions without a finite bound: the only ones that limit the dual
+    scaling t (a finite bound makes the penalty's conjugate finite there)."""
+    if P.lo == NULL:
+        return fabs(v)
+    if v > 0.0:
+        return v if P.hi[j] == INFINITY else 0.0
+    return -v if P.lo[j] == -INFINITY else 0.0
+
+
+cdef inline double _box_conjugate(double v, double l1j, double l2j, double lo,
+                                  double hi) noexcept nogil:
+    """sup_{lo <= u <= hi} v u - l1j |u| - l2j/2 u^2 (lo <= 0 <= hi): with e = |v| - l1j > 0
+    and the bound B on v's side, e^2 / (2 l2j) if e / l2j <= B, else B (e - l2j B / 2);
+    0 for an unbounded side with l2j = 0 (the caller's t keeps |v| <= l1j there)."""
+    cdef double e, bound
+    if v > l1j:
+        e = v - l1j
+        bound = hi
+    elif v < -l1j:
+        e = -v - l1j
+        bound = -lo
+    else:
+        return 0.0
+    if l2j > 0.0 and e <= l2j * bound:
+        return e * (e / (2.0 * l2j))
+    if bound == INFINITY:
+        return 0.0
+    return bound * (e - 0.5 * l2j * bound)
 
 
 cdef inline double _xlogx(double a) noexcept nogil:
@@ -407,7 +452,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
     if cand == NULL and P.grp != NULL:
         m = P.grp.n_groups      # the candidates are groups
-    cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, wsq, wabs
+    cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, mu, wsq, wabs
     cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j, to
     cdef int q
     cdef double ts[3]
@@ -426,8 +471,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                 j = cand[c] if cand != NULL else c
                 v = _centred_wdot(D, j, theta_col, sr)
                 corr[j] = v
-                v = fabs(v)
-                mag[j] = v
+                mag[j] = _box_mag(P, j, v)
+                v = _unbounded_mag(P, j, v)
                 if P.f1 != NULL:
                     v /= P.f1[j]
                 if v > top:
@@ -442,20 +487,26 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     for c in range(m if K > 1 else 0):
         j = cand[c] if cand != NULL else c
         mg = 0.0
+        mu = 0.0
         wsq = 0.0
         wabs = 0.0
         for k in range(K):
             v = corr[j + k * ldc]
             if P.group:
                 mg += v * v
-            elif fabs(v) > mg:
-                mg = fabs(v)
+            else:
+                if _box_mag(P, j, v) > mg:
+                    mg = _box_mag(P, j, v)
+                if _unbounded_mag(P, j, v) > mu:
+                    mu = _unbounded_mag(P, j, v)
             v = W[j + k * ldw]
             wsq += v * v
             wabs += fabs(v)
         mag[j] = sqrt(mg) if P.group else mg
-        if mag[j] / _f1(P, j) > top:
-            top = mag[j] / _f1(P, j)
+        if P.group:
+            mu = mag[j]
+        if mu / _f1(P, j) > top:
+            top = mu / _f1(P, j)
         if wsq > 0.0:
             l1w += _f1(P, j) * (sqrt(wsq) if P.group else wabs)
             l2sq += _f2(P, j) * wsq
@@ -473,7 +524,14 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     for q in range(3 if P.l2 > 0.0 else 1):
         t = ts[q]
         d = -_loss_conjugate(L, a, t) - t * to
-        if P.l2 > 0.0:
+        if P.lo != NULL:
+            # limits: the penalty's conjugate per entry, finite on a bounded side
+            for c in range(m):
+                j = cand[c] if cand != NULL else c
+                for k in range(K):
+                    d -= _box_conjugate(t * corr[j + k * ldc], P.l1 * _f1(P, j),
+                                        P.l2 * _f2(P, j), P.lo[j], P.hi[j])
+        elif P.l2 > 0.0:
             for c in range(m):
                 j = cand[c] if cand != NULL else c
                 if P.grp != NULL:       # j is a group
@@ -550,6 +608,8 @@ cdef struct glm_bufs_t:
     double *H           # softmax model: diagonal curvature of every coefficient
     double *f1b         # the block's penalty factors
     double *f2b
+    double *lob         # and limits
+    double *hib
     Py_ssize_t cap      # block size allocated
     # K-sized
     double *db
@@ -601,9 +661,11 @@ cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t K, Py_ssize
         return True
     cap = 2 * m if 2 * m > 16 else 16
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
-    free(bf.mag); free(bf.H); free(bf.f1b); free(bf.f2b)
+    free(bf.mag); free(bf.H); free(bf.f1b); free(bf.f2b); free(bf.lob); free(bf.hib)
     bf.f1b = <double *>malloc(cap * sizeof(double))
     bf.f2b = <double *>malloc(cap * sizeof(double))
+    bf.lob = <double *>malloc(cap * sizeof(double))
+    bf.hib = <double *>malloc(cap * sizeof(double))
     bf.w_new = malloc(cap * isz)
     bf.w = <double *>malloc(cap * K * sizeof(double))
     bf.xm = <double *>malloc(cap * sizeof(double))
@@ -614,7 +676,7 @@ cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t K, Py_ssize
     bf.H = <double *>malloc(cap * hk * sizeof(double))
     if (bf.w_new == NULL or bf.w == NULL or bf.xm == NULL or bf.sq == NULL or bf.dw == NULL
             or bf.corr == NULL or bf.mag == NULL or bf.H == NULL or bf.f1b == NULL
-            or bf.f2b == NULL):
+            or bf.f2b == NULL or bf.lob == NULL or bf.hib == NULL):
         bf.cap = 0
         return False
     bf.cap = cap
@@ -627,7 +689,7 @@ cdef void _glm_bufs_free(glm_bufs_t *bf) noexcept nogil:
     free(bf.d_eta); free(bf.eta_t); free(bf.a); free(bf.th); free(bf.P); free(bf.U)
     free(bf.SP)
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
-    free(bf.mag); free(bf.H); free(bf.f1b); free(bf.f2b)
+    free(bf.mag); free(bf.H); free(bf.f1b); free(bf.f2b); free(bf.lob); free(bf.hib)
     free(bf.db); free(bf.hb); free(bf.corr_full); free(bf.nz_row)
     memset(bf, 0, sizeof(glm_bufs_t))
 
@@ -729,6 +791,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     pen.l2 = P.l2 * scale
     pen.f1 = P.f1
     pen.f2 = P.f2
+    pen.lo = P.lo
+    pen.hi = P.hi
     if P.grp != NULL:
         info = _group_direction(&Dh, bf.gb, w_new, res, tgt, pen.l1, pen.l2,
                                 tol_model * scale, max_epochs, wk)
@@ -897,6 +961,8 @@ cdef double _softmax_coordinate(const design_t *B, Py_ssize_t j, Py_ssize_t k,
     z = W[jk] + bf.dw[jk]
     g = _softmax_grad(B, j, bf.U + k * n, bf.SP + k * n, bf.d_eta + k * n, bf.q, tag)
     v = pz_soft_threshold(h * z - g, P.l1 * _f1(P, j)) / (h + P.l2 * _f2(P, j))
+    if P.lo != NULL:        # the 1-D model is strongly convex: clipping is exact
+        v = P.lo[j] if v < P.lo[j] else (P.hi[j] if v > P.hi[j] else v)
     delta = v - z
     h = sqrt(h)
     if h * fabs(v) > size[0]:
@@ -1561,9 +1627,14 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                 bf.w[c + k * ws_size] = W[wk.ws[c] + k * p]
         Pb.f1 = NULL if P.f1 == NULL else bf.f1b
         Pb.f2 = NULL if P.f2 == NULL else bf.f2b
+        Pb.lo = NULL if P.lo == NULL else bf.lob
+        Pb.hi = NULL if P.hi == NULL else bf.hib
         for c in range(ws_size):
             bf.f1b[c] = _f1(P, wk.ws[c])
             bf.f2b[c] = _f2(P, wk.ws[c])
+            if P.lo != NULL:
+                bf.lob[c] = P.lo[wk.ws[c]]
+                bf.hib[c] = P.hi[wk.ws[c]]
         inner_max = max_newton - out.n_newton
         inner = _prox_newton(&B, bf.w, b, eta, L, &Pb, fit_intercept, inner_tol,
                              inner_max, max_epochs, bf, &wb, rng, tag)
@@ -1598,7 +1669,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           double tol_abs, Py_ssize_t max_newton=100,
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
                           l1_weights=None, l2_weights=None, excluded=None, offset=None,
-                          groups=None):
+                          groups=None, lower_bounds=None, upper_bounds=None):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -1610,7 +1681,9 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     then the sequential strong set.  ``l1_weights``, ``l2_weights`` (p,)
     float64 > 0: per-feature factors f1, f2 of L1 and L2 (see ``glm_pen_t``);
     ``excluded`` (p,) bool: features kept at 0; ``offset`` (n,) float64: the
-    fixed part of eta (eta on entry must include it).  ``groups``:
+    fixed part of eta (eta on entry must include it); ``lower_bounds``,
+    ``upper_bounds`` (p,) float64 (lo <= 0 <= hi, infinite allowed; both or
+    neither): glmnet's limits lo_j <= w_j <= hi_j (the warm start must meet them).  ``groups``:
     (group_ptr, group_cols, group_weights) as for :func:`group_enet_solve`:
     the L1 term becomes L1 sum_g omega_g ||w_g||_2 (without factors).
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
@@ -1632,20 +1705,23 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     loss.modulus = 4.0      # a log a + (1 - a) log(1 - a) is 4-strongly convex
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype, l1_weights, l2_weights, excluded, offset, groups)
+                      design.dtype, l1_weights, l2_weights, excluded, offset, groups,
+                      lower_bounds, upper_bounds)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
                       const Py_ssize_t[::1] codes, const double[::1] s, double L1, double L2,
                       double tol_abs, bint group=False, Py_ssize_t max_newton=100,
                       Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
-                      l1_weights=None, l2_weights=None, excluded=None, offset=None):
+                      l1_weights=None, l2_weights=None, excluded=None, offset=None,
+                      lower_bounds=None, upper_bounds=None):
     """Minimise the softmax n F(W, b) natively, in place (see ``_glm_solve``).
 
     As ``logistic_binary_solve`` with K = W.shape[1] >= 2 classes: W (p, K) and
     eta = X W + b (n, K) F-ordered float64, b (K,), ``codes`` the class of
     each sample in [0, K).  ``group``: L1 on the rows ||W_j||_2 instead of
-    entrywise.  ``l1_weights``, ``l2_weights``, ``excluded``, ``offset`` ((n, K)) as in
+    entrywise.  ``l1_weights``, ``l2_weights``, ``excluded``, ``offset`` ((n, K)) and the
+    limits (per feature, for every class; entrywise penalty only) as in
     ``logistic_binary_solve``.  The intercepts are not normalised (softmax is invariant to a
     common shift; the caller centres them).
     """
@@ -1672,7 +1748,8 @@ def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1
     loss.modulus = 1.0      # sum_k a_k log a_k is 1-strongly convex on the simplex
     return _glm_entry(D, &loss, &W[0, 0] if p else NULL, &b[0], &eta[0, 0] if n else NULL,
                       L1, L2, group, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype, l1_weights, l2_weights, excluded, offset)
+                      design.dtype, l1_weights, l2_weights, excluded, offset, None,
+                      lower_bounds, upper_bounds)
 
 
 def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
@@ -1680,7 +1757,7 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
                    str family, double L1, double L2, double tol_abs,
                    Py_ssize_t max_newton=100, Py_ssize_t max_epochs=10000, Py_ssize_t p0=10,
                    double l1_prev=0.0, l1_weights=None, l2_weights=None, excluded=None,
-                   offset=None, groups=None):
+                   offset=None, groups=None, lower_bounds=None, upper_bounds=None):
     """Minimise the Poisson or Gamma (log link) n F(w, b) natively, in place.
 
     As ``logistic_binary_solve``, with ``family`` 'poisson' (f_i(eta) =
@@ -1689,8 +1766,8 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     Gamma 1 + log y), subtracted from every f_i: F is then the half deviance
     plus the penalty, with the same minimiser and gap.  The dual is not
     strongly concave (its curvature 1 / B vanishes as B grows): no gap-safe
-    screening, the strong rule and the gap's check still run.  ``groups`` as in
-    ``logistic_binary_solve``.
+    screening, the strong rule and the gap's check still run.  ``groups`` and the
+    limits as in ``logistic_binary_solve``.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1716,7 +1793,8 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     loss.modulus = 0.0
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
-                      design.dtype, l1_weights, l2_weights, excluded, offset, groups)
+                      design.dtype, l1_weights, l2_weights, excluded, offset, groups,
+                      lower_bounds, upper_bounds)
 
 
 cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *full,
@@ -1788,11 +1866,13 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
                      double l1_prev, dtype, l1_weights, l2_weights, excluded, offset,
-                     groups=None):
+                     groups=None, lower_bounds=None, upper_bounds=None):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``).
 
     ``groups``: None, or (group_ptr, group_cols, group_weights) as for
     :func:`group_enet_solve` (K = 1; no per-feature factors or exclusions then).
+    ``lower_bounds``, ``upper_bounds``: None, or both (p,) with lo <= 0 <= hi; the
+    warm start must lie in the box (entrywise penalty only).
     """
     cdef workspace_t wk
     cdef glm_bufs_t bf
@@ -1832,6 +1912,23 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
             raise ValueError(f"excluded must have shape ({p},)")
         keep.append(ex)
         pen.excluded = <const char *>cnp.PyArray_DATA(ex)
+    if (lower_bounds is None) != (upper_bounds is None):
+        raise ValueError("lower_bounds and upper_bounds go together (pass -inf / inf)")
+    if lower_bounds is not None:
+        lo = np.ascontiguousarray(lower_bounds, dtype=np.float64)
+        hi = np.ascontiguousarray(upper_bounds, dtype=np.float64)
+        if (lo.shape != (p,) or hi.shape != (p,) or np.isnan(lo).any() or np.isnan(hi).any()
+                or np.any(lo > 0) or np.any(hi < 0)):
+            raise ValueError(f"lower_bounds and upper_bounds must be {p} limits with "
+                             "lower <= 0 <= upper")
+        if groups is not None or pen.group:
+            raise ValueError("limits need the entrywise penalty (no groups)")
+        Wv = np.asarray(<double[:p * L.K]>W).reshape((p, L.K), order="F") if p else None
+        if p and (np.any(Wv < lo[:, None]) or np.any(Wv > hi[:, None])):
+            raise ValueError("the warm start lies outside lower_bounds / upper_bounds")
+        keep.extend((lo, hi))
+        pen.lo = <const double *>cnp.PyArray_DATA(lo)
+        pen.hi = <const double *>cnp.PyArray_DATA(hi)
     memset(&gb, 0, sizeof(glm_grp_bufs_t))
     if groups is not None:
         keep.extend(_glm_group_setup(D, L.K, &pen, &full_groups, &gb, groups, dtype))

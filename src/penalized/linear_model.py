@@ -589,7 +589,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
                   coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
                   penalty_factor=None, exclude=None, standardize=False, offset=None,
-                  groups=None, group_weights=None):
+                  groups=None, group_weights=None, lower_bounds=None, upper_bounds=None):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -613,9 +613,9 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     of alphas of the automatic grid (alpha_max down to eps * alpha_max; 100 by
     default), an array the grid; ``n_alphas`` and ``alphas=None`` are deprecated
     (FutureWarning).  ``verbose`` as in :func:`enet_path`.
-    ``penalty_factor``, ``exclude``, ``standardize``: glmnet's per-feature
-    options, and ``offset`` (a fixed term of the linear predictor), as in
-    :class:`LogisticRegression`; ``groups`` / ``group_weights`` (two classes):
+    ``penalty_factor``, ``exclude``, ``standardize``, ``lower_bounds``,
+    ``upper_bounds``: glmnet's per-feature options, and ``offset`` (a fixed
+    term of the linear predictor), as in :class:`LogisticRegression`; ``groups`` / ``group_weights`` (two classes):
     the L1 part is ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``, as in
     :class:`LogisticRegression`.
 
@@ -643,7 +643,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     problem = LogisticProblem(X, labels, sample_weight, fit_intercept,
                               group=penalty == "group", penalty_factor=penalty_factor,
                               exclude=exclude, standardize=standardize, offset=offset,
-                              groups=groups, group_weights=group_weights)
+                              groups=groups, group_weights=group_weights,
+                              lower_bounds=lower_bounds, upper_bounds=upper_bounds)
     if Cs is not None:
         if not (alphas is None or (isinstance(alphas, str) and alphas == "warn")):
             raise ValueError("give alphas or Cs, not both.")
@@ -786,6 +787,12 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         models are solved by the group block solver.
     group_weights : array-like of shape (n_groups,), default=None
         omega_g > 0 (default sqrt of the group's size).
+    lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
+        glmnet's lower.limits / upper.limits: lower_j <= w_j <= upper_j on the
+        original scale (lower <= 0 <= upper; infinite allowed; for more than two
+        classes each class's coefficient of feature j has feature j's limits).
+        Not with ``penalty='group'`` or ``groups``.  The certificate stays a
+        duality gap (the penalty's conjugate is finite on a bounded side).
 
     Attributes
     ----------
@@ -799,7 +806,8 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
     def __init__(self, penalty="l2", *, alpha=None, C=None, l1_ratio=None,
                  fit_intercept=True, class_weight=None, tol=1e-4, max_iter=100,
                  warm_start=False, multi_class="multinomial", penalty_factor=None,
-                 exclude=None, standardize=False, groups=None, group_weights=None):
+                 exclude=None, standardize=False, groups=None, group_weights=None,
+                 lower_bounds=None, upper_bounds=None):
         self.penalty = penalty
         self.alpha = alpha
         self.C = C
@@ -815,6 +823,8 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         self.standardize = standardize
         self.groups = groups
         self.group_weights = group_weights
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None):
@@ -861,7 +871,9 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
                                       group=self.penalty == "group",
                                       penalty_factor=self.penalty_factor, exclude=self.exclude,
                                       standardize=self.standardize, offset=offset,
-                                      groups=self.groups, group_weights=self.group_weights)
+                                      groups=self.groups, group_weights=self.group_weights,
+                                      lower_bounds=self.lower_bounds,
+                                      upper_bounds=self.upper_bounds)
             design = problem.design
             c, b, g, it, E = solve_logistic_path(
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,

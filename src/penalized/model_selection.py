@@ -866,6 +866,12 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         :class:`penalized.LogisticRegression`; used in every fold, for the grid
         (alpha_max with the factors) and in the refit (``standardize`` uses each
         fold's own standard deviations, as cv.glmnet).
+    lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
+        glmnet's limits, as in :class:`penalized.LogisticRegression` (the grid's
+        alpha_max counts only the directions the limits leave open).
+    groups, group_weights : default=None
+        User-defined groups of features, as in :class:`penalized.LogisticRegression`
+        (two classes or ``multi_class='ovr'``; ``penalty`` 'l1' or 'elasticnet').
 
     Attributes
     ----------
@@ -899,7 +905,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                  l1_ratios=None, cv=None, scoring=None, n_jobs=None, alpha_selection="min",
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial", penalty_factor=None, exclude=None,
-                 standardize=False):
+                 standardize=False, lower_bounds=None, upper_bounds=None, groups=None,
+                 group_weights=None):
         self.penalty = penalty
         self.Cs = Cs
         self.alphas = alphas
@@ -919,6 +926,10 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
+        self.groups = groups
+        self.group_weights = group_weights
 
     def _routing_scorer(self):
         scorer = _check_scorer(self.scoring, self)
@@ -926,9 +937,12 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
             log_loss, greater_is_better=False, response_method="predict_proba")
 
     def _options(self):
-        """glmnet's per-feature options, for every problem of the fit (folds, grid, refit)."""
+        """glmnet's per-feature options and user-defined groups, for every problem of the
+        fit (folds, grid, refit)."""
         return dict(penalty_factor=self.penalty_factor, exclude=self.exclude,
-                    standardize=self.standardize)
+                    standardize=self.standardize, lower_bounds=self.lower_bounds,
+                    upper_bounds=self.upper_bounds, groups=self.groups,
+                    group_weights=self.group_weights)
 
     def _multinomial(self, classes):
         return classes.size > 2 and self.multi_class == "multinomial"
