@@ -423,9 +423,12 @@ def test_cv_equals_brute_force(family, selection):
     assert cv.predict(X, offset=o) == pytest.approx(ref.predict(X, offset=o), rel=1e-7)
 
 
-def test_unpenalized_factor_rejected():
+def test_unpenalized_factor_is_fitted_unpenalized():
+    """pf = 0 (tests/test_glm_free.py has the reference checks): feature 2 enters even
+    where the penalty keeps every other at 0, and its optimality condition holds."""
     X, y = _data("poisson", seed=17, n=40, p=8)
     pf = np.ones(8)
     pf[2] = 0.0
-    with pytest.raises(ValueError, match="penalty_factor = 0"):
-        PoissonRegression("l1", alpha=0.01, penalty_factor=pf).fit(X, y)
+    est = PoissonRegression("l1", alpha=10.0, penalty_factor=pf, tol=1e-10).fit(X, y)
+    assert np.flatnonzero(est.coef_).tolist() == [2]
+    assert est.kkt_violation_ <= 1e-6

@@ -398,8 +398,10 @@ _ESTIMATOR_DOC = """{Family} regression (log link) with L1, L2 or elastic-net pe
     max_iter : int, default=100, Newton iterations.
     warm_start : bool, default=False
     penalty_factor : float or array of shape (n_features,), default=None
-        glmnet's penalty.factor pf_j > 0 (rescaled to sum to n_features);
-        pf_j = 0 (unpenalized) is not supported yet.
+        glmnet's penalty.factor pf_j >= 0 (rescaled to sum to n_features);
+        pf_j = 0 leaves feature j unpenalized (no finite limits on it; the
+        certificate stays a duality gap, alpha_max is taken after fitting the
+        unpenalized features).
     exclude : array of int, default=None
         Features that never enter the model (coefficient 0).
     standardize : bool, default=False

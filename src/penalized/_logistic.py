@@ -200,6 +200,10 @@ class LogisticProblem:
             check_magnitudes(self.design, X)
         self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize,
                                            lower_bounds, upper_bounds)
+        if self.has_free_features() and self.n_outputs > 1:
+            raise ValueError("penalty_factor = 0 (unpenalized features) is not supported for "
+                             "the multinomial loss yet; use multi_class='ovr' or a small "
+                             "positive factor.")
         if self.factors and "lower_bounds" in self.factors and self.group:
             raise ValueError("lower_bounds / upper_bounds need an entrywise penalty; "
                              "penalty='group' is not supported with limits.")
@@ -216,6 +220,28 @@ class LogisticProblem:
         self.null_loss = self.loss.value(self.null_eta()) / n
         # the scale ``tol`` is relative to (F units): the intercept-only objective
         self.tol_reference = self.null_loss
+
+    def has_free_features(self):
+        """Whether some feature is unpenalized (penalty factor 0, not excluded)."""
+        f = (self.factors or {}).get("l1_weights")
+        if f is None:
+            return False
+        ex = (self.factors or {}).get("excluded")
+        return bool(np.any((f == 0) & (True if ex is None else ~ex)))
+
+    def null_fit_eta(self):
+        """The linear predictor of the model with every penalized coefficient 0: the
+        intercept-only model, or with unpenalized features, its fit with them (solved
+        natively at an alpha that keeps every penalized feature at 0)."""
+        if not self.has_free_features():
+            return self.null_eta()
+        if getattr(self, "_null_free_eta", None) is None:
+            W = np.zeros((self.n_features, self.n_outputs))
+            info = solve_logistic(self, W, self.b0.copy(), 1e100, 1.0,
+                                  tol_abs=1e-13 * self.n_samples * self.tol_reference,
+                                  max_iter=200)
+            self._null_free_eta = info["eta"]
+        return self._null_free_eta
 
     def make_loss(self, y, s):
         """The loss of labels y (+-1: binomial; one-hot (n, K): multinomial)."""
@@ -286,7 +312,7 @@ class LogisticProblem:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid."
             )
-        corr = self.correlations(self.loss.neg_gradient(self.null_eta()))
+        corr = self.correlations(self.loss.neg_gradient(self.null_fit_eta()))
         factors = self.factors or {}
         if "lower_bounds" in factors:
             # a zero limit blocks that side: only the directions a feature can move in
@@ -298,7 +324,8 @@ class LogisticProblem:
             g = self.grouping
             mag = np.sqrt(g.block_sums(mag * mag)) / g.weights
         if "l1_weights" in factors:
-            mag = mag / factors["l1_weights"]
+            f1 = factors["l1_weights"]
+            mag = np.where(f1 > 0, mag / np.where(f1 > 0, f1, 1.0), 0.0)
         if "excluded" in factors:
             mag = mag[~factors["excluded"]]
         top = float(mag.max()) if mag.size else 0.0
@@ -382,23 +409,31 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
     ``standardize`` the weighted standard deviation sqrt(sum_i s_i (x_ij - m_j)^2 / n)
     (the penalty acts on the standardized columns, coefficients stay on the
     original scale; constant columns are excluded).  ``exclude``: features kept
-    at 0.  ``lower_bounds``, ``upper_bounds``: glmnet's limits on the coefficients
+    at 0; pf_j = 0 leaves feature j unpenalized (one linear predictor only: the
+    binomial, one-vs-rest, Poisson and Gamma losses; no limits on it).
+    ``lower_bounds``, ``upper_bounds``: glmnet's limits on the coefficients
     (original scale; lower <= 0 <= upper; for the multinomial loss every class's
     coefficient of a feature has that feature's limits).  Returns
     dict(l1_weights=pf sd, l2_weights=pf sd^2, excluded=mask, lower_bounds=lo,
-    upper_bounds=hi), only the keys that are not neutral (the limits both or neither).  Unpenalized features (pf_j = 0) are not
-    supported by the GLM driver yet: their certificate needs the free-feature
-    projection the least-squares core has.
+    upper_bounds=hi), only the keys that are not neutral (the limits both or neither).
+    pf_j = 0 leaves feature j unpenalized (one linear predictor only: binomial,
+    one-vs-rest, Poisson, Gamma; no finite limits on it): the native driver keeps it
+    in every working set and makes the dual point exactly orthogonal to it.
     """
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"standardize must be True or False, got {standardize!r}.")
     p = X.shape[1]
     pf, lower, upper, excluded = check_feature_options(p, penalty_factor, lower_bounds,
                                                        upper_bounds, exclude)
-    if pf is not None and np.any((pf if excluded is None else pf[~excluded]) == 0):
-        raise ValueError("penalty_factor = 0 (unpenalized features) is not supported for "
-                         "the GLM models (logistic, Poisson, Gamma) yet; use a small positive "
-                         "factor.")
+    if pf is not None and np.any((pf == 0) & ~(np.zeros(p, bool) if excluded is None
+                                               else excluded)):
+        free = pf == 0
+        if excluded is not None:
+            free &= ~excluded
+        for name, bound in (("lower_bounds", lower), ("upper_bounds", upper)):
+            if bound is not None and np.any(np.isfinite(bound[free])):
+                raise ValueError(f"{name}: an unpenalized feature (penalty_factor 0) cannot "
+                                 "have a finite limit in the GLM models yet.")
     weight = np.ones(p) if pf is None else pf
     f1 = f2 = weight
     if standardize:

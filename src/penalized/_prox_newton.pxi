@@ -59,6 +59,26 @@ cdef struct glm_loss_t:
                               # 0: not strongly concave, no gap-safe screening
 
 
+cdef struct glm_free_t:
+    # Unpenalized features U (penalty factor 0: f1_j = f2_j = 0; K = 1, no limits on
+    # them).  Their dual constraint is the equality x_j.Theta = 0, met by moving the
+    # dual point (``_free_projection``); they are in every working set, and the
+    # Newton models hand them to the core's free block.  ``idx``: U as indices of
+    # the design the penalty is used with; the rest is scratch shared by the blocks.
+    Py_ssize_t m
+    const Py_ssize_t *idx
+    void *cols          # n x m, the design's precision: U's raw columns
+    double *kappa       # n: the projection's curvature weights
+    double *eta_v       # n: the virtual linear predictor of the projection's rounds
+    double *gram        # m x m
+    double *delta       # m
+    double *mean        # m: the C-weighted means of the projection
+    double *chol        # m x m: the Newton model's factor of X_c,U^T H X_c,U
+    double *buf         # m: the core's scratch
+    Py_ssize_t *blk     # m: U's positions in the block (the core's free list)
+    char *flags         # p + 1: the core's is_free flags of the block
+
+
 cdef struct glm_pen_t:
     double l1                 # L1 = n alpha l1_ratio
     double l2                 # L2 = n alpha (1 - l1_ratio)
@@ -74,6 +94,7 @@ cdef struct glm_pen_t:
     # none, both NULL or both set; entrywise penalty only, no groups); indexed as f1
     const double *lo
     const double *hi
+    glm_free_t *fr            # unpenalized features (NULL: none)
     # user-defined groups of columns (K = 1 only; NULL: none): the L1 term is
     # L1 sum_g omega_g ||W_g||_2 and L2/2 ||W||^2 the ridge term (no factors then);
     # the full design's groups in the outer loop, a block's own in the Newton loop
@@ -421,6 +442,114 @@ cdef double _glm_group_magnitudes(const design_t *D, const grp_t *G, const Py_ss
     return top
 
 
+cdef bint _free_round(const design_t *D, const glm_free_t *F, const glm_loss_t *L,
+                      bint fit_intercept, double *a, double *th, bint commit,
+                      floating *tag) noexcept nogil:
+    """One linearised projection of Theta onto {Theta : Z^T Theta = 0} (see
+    ``_free_projection``); writes Theta, a when ``commit`` and the moved point is in
+    the conjugate's domain, else only F.delta (the Newton step of the free block).
+    Returns whether the point was in the domain (False also for a singular Gram)."""
+    cdef Py_ssize_t i, k, l, n = D.n, m = F.m
+    cdef floating *Z = <floating *>F.cols
+    cdef double csum = 0.0, v, t, an, mt
+    cdef int mm = <int>m, one = 1, info = 0, q
+    cdef char uplo = b'L'
+    cdef bint ok = True
+    # C = diag(s kappa): kappa = -(d theta / d eta) / s at the current a
+    for i in range(n):
+        if L.kind == LOSS_BINOMIAL:
+            F.kappa[i] = L.s[i] * a[i] * (1.0 - a[i])
+        else:
+            F.kappa[i] = L.s[i] * a[i]
+        csum += F.kappa[i]
+    if not csum > 0.0:
+        return False
+    # Z C-centred (with an intercept: the step then keeps sum theta = 0); its mean
+    # is folded into each use, so Z itself stays raw
+    for k in range(m):
+        mt = 0.0
+        if fit_intercept:
+            for i in range(n):
+                mt += F.kappa[i] * Z[i + k * n]
+            mt /= csum
+        F.mean[k] = mt
+        v = 0.0
+        for i in range(n):
+            v += (Z[i + k * n] - mt) * th[i]
+        F.delta[k] = v
+        for l in range(k + 1):
+            v = 0.0
+            for i in range(n):
+                v += F.kappa[i] * (Z[i + k * n] - mt) * (Z[i + l * n] - F.mean[l])
+            F.gram[k + l * m] = v
+            F.gram[l + k * m] = v
+    dpotrf(&uplo, &mm, F.gram, &mm, &info)
+    if info != 0:
+        return False
+    dpotrs(&uplo, &mm, &one, F.gram, &mm, F.delta, &mm, &info)
+    for q in range(2 if commit else 1):
+        for i in range(n):
+            v = 0.0
+            for k in range(m):
+                v += (Z[i + k * n] - F.mean[k]) * F.delta[k]
+            t = th[i] - F.kappa[i] * v
+            if L.s[i] > 0.0:
+                if L.kind == LOSS_BINOMIAL:
+                    an = t / (L.s[i] * L.y[i])
+                    ok = ok and an >= 0.0 and an <= 1.0
+                elif L.kind == LOSS_POISSON:
+                    an = L.y[i] - t / L.s[i]
+                    ok = ok and an >= 0.0
+                else:
+                    an = 1.0 + t / L.s[i]
+                    ok = ok and an >= 0.0
+            else:
+                an = a[i]
+            if q == 1:
+                th[i] = t
+                a[i] = an
+        if not ok:
+            return False
+    return True
+
+
+cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_loss_t *L,
+                           const double *eta, bint fit_intercept, double *a, double *th,
+                           floating *tag) noexcept nogil:
+    """Make the dual point feasible for the unpenalized features U: Z^T Theta = 0.
+
+    The dual of an unpenalized coefficient is that equality (its conjugate is the
+    indicator of 0).  A linearised projection in the curvature metric,
+        Theta <- Theta - C Z (Z^T C Z)^{-1} Z^T Theta,   C = diag(s_i kappa_i),
+    kappa_i = -(d theta_i / d eta_i) / s_i (binomial a(1 - a), Poisson / Gamma a),
+    Z = X_U (C-centred with an intercept, which keeps sum_i Theta_i = 0), meets it
+    exactly (up to rounding, as the intercept's sum) and moves Theta_i in proportion
+    to its curvature, so near the optimum (Z^T Theta -> 0) the point stays in the
+    conjugate's domain.  If it leaves the domain, the dual point is recomputed at
+    eta + Z delta (the free block's Newton step, a virtual move: the primal point is
+    unchanged) and projected again, up to 4 rounds.  Returns False if no round
+    stays in the domain (the caller then reports no certificate).
+    """
+    cdef Py_ssize_t i, k, r, n = D.n
+    cdef floating *Z = <floating *>F.cols
+    cdef double v
+    for k in range(F.m):
+        memset(Z + k * n, 0, n * sizeof(floating))
+        _col_axpy(D, F.idx[k], 1.0, Z + k * n)
+    memcpy(F.eta_v, eta, n * sizeof(double))
+    for r in range(4):
+        if r > 0:
+            for i in range(n):
+                v = 0.0
+                for k in range(F.m):
+                    v += (Z[i + k * n] - F.mean[k]) * F.delta[k]
+                F.eta_v[i] += v
+            _loss_dual_point(L, F.eta_v, fit_intercept, a, th)
+        if _free_round(D, F, L, fit_intercept, a, th, True, tag):
+            return True
+    return False
+
+
 cdef struct glm_gap_t:
     double gap          # n F(W, b) - D(t Theta), unscaled
     double primal       # n F(W, b)
@@ -456,7 +585,10 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j, to
     cdef int q
     cdef double ts[3]
+    cdef bint certified = True
     _loss_dual_point(L, eta, fit_intercept, a, th)
+    if P.fr != NULL and P.fr.m > 0:
+        certified = _free_projection(D, P.fr, L, eta, fit_intercept, a, th, theta_col)
     for k in range(K):
         sr = 0.0
         for i in range(n):
@@ -474,7 +606,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                 mag[j] = _box_mag(P, j, v)
                 v = _unbounded_mag(P, j, v)
                 if P.f1 != NULL:
-                    v /= P.f1[j]
+                    # an unpenalized feature's constraint is the projection's
+                    v = v / P.f1[j] if P.f1[j] > 0.0 else 0.0
                 if v > top:
                     top = v
                 if W[j] != 0.0:
@@ -540,6 +673,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                 else:
                     l1j = P.l1 * _f1(P, j)
                     l2j = P.l2 * _f2(P, j)
+                    if not l2j > 0.0:   # unpenalized: t x_j.Theta = 0 (projected)
+                        continue
                 if P.group or P.grp != NULL:
                     excess = t * mag[j] - l1j
                     if excess > 0.0:
@@ -553,7 +688,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
         if d > best:
             best = d
             out.scale = t
-    out.gap = out.primal - best
+    out.gap = out.primal - best if certified else INFINITY
     return out
 
 
@@ -722,6 +857,44 @@ cdef solve_info_t _group_direction(const design_t *Dh, glm_grp_bufs_t *gb, float
                         <floating *>gb.nz, &gb.aa)
 
 
+cdef bint _free_model_block(const design_t *Dh, const glm_free_t *F, const floating *hn,
+                            const double *xm, bint fit_intercept, pen_t *pen,
+                            floating *tag) noexcept nogil:
+    """Hand the block's unpenalized features to the core's free block (``pen_t``):
+    the Cholesky factor of X_c,U^T H X_c,U under the Newton model's weights H and
+    centring, the flags and the scratch.  False if that Gram is singular."""
+    cdef Py_ssize_t i, k, l, n = Dh.n, m = F.m
+    cdef floating *Z = <floating *>F.cols
+    cdef double v, mk, ml
+    cdef int mm = <int>m, info = 0
+    cdef char uplo = b'L'
+    for k in range(m):
+        memset(Z + k * n, 0, n * sizeof(floating))
+        _col_axpy(Dh, F.idx[k], 1.0, Z + k * n)
+    for k in range(m):
+        mk = xm[F.idx[k]] if fit_intercept else 0.0
+        for l in range(k + 1):
+            ml = xm[F.idx[l]] if fit_intercept else 0.0
+            v = 0.0
+            for i in range(n):
+                v += hn[i] * (Z[i + k * n] - mk) * (Z[i + l * n] - ml)
+            F.chol[k + l * m] = v
+            F.chol[l + k * m] = v
+    dpotrf(&uplo, &mm, F.chol, &mm, &info)
+    if info != 0:
+        return False
+    memset(F.flags, 0, (Dh.p + 1) * sizeof(char))
+    for k in range(m):
+        F.flags[F.idx[k]] = 1
+    pen.n_free = m
+    pen.n_relax = 0
+    pen.free = F.idx
+    pen.free_chol = F.chol
+    pen.is_free = F.flags
+    pen.free_buf = F.buf
+    return True
+
+
 cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, const double *b,
                                         const double *eta, const glm_loss_t *L,
                                         const glm_pen_t *P, bint fit_intercept,
@@ -793,6 +966,9 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     pen.f2 = P.f2
     pen.lo = P.lo
     pen.hi = P.hi
+    if P.fr != NULL and P.fr.m > 0:
+        if not _free_model_block(&Dh, P.fr, hn, bf.xm, fit_intercept, &pen, tag):
+            return out          # collinear under these weights: no direction
     if P.grp != NULL:
         info = _group_direction(&Dh, bf.gb, w_new, res, tgt, pen.l1, pen.l2,
                                 tol_model * scale, max_epochs, wk)
@@ -1377,6 +1553,24 @@ cdef inline bint _row_nonzero(const double *W, Py_ssize_t j, Py_ssize_t p,
     return False
 
 
+cdef Py_ssize_t _add_free_features(const glm_free_t *F, Py_ssize_t *ws,
+                                   Py_ssize_t size) noexcept nogil:
+    """Append the unpenalized features the working set ws[0..size) lacks (ws has room
+    for every feature); returns the new size."""
+    cdef Py_ssize_t k, c
+    cdef bint found
+    for k in range(F.m):
+        found = False
+        for c in range(size):
+            if ws[c] == F.idx[k]:
+                found = True
+                break
+        if not found:
+            ws[size] = F.idx[k]
+            size += 1
+    return size
+
+
 cdef inline Py_ssize_t _glm_ws_size(Py_ssize_t size, bint has_strong, Py_ssize_t nnz,
                                     Py_ssize_t strong, double gap, double prev_gap,
                                     Py_ssize_t p0, Py_ssize_t n_cand) noexcept nogil:
@@ -1513,6 +1707,7 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     cdef design_t B
     cdef pen_t rank_pen     # the ranking's penalty: l1 = L1 f1 only (key (L1 f1 - mag) / ||x||)
     cdef glm_pen_t Pb       # the penalty on a block: the block's factors
+    cdef glm_free_t fr_blk  # and its unpenalized features
     cdef workspace_t wb
     memset(&out, 0, sizeof(glm_info_t))
     memset(&wb, 0, sizeof(workspace_t))
@@ -1548,7 +1743,7 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
         # a gap that no longer falls (at the rounding floor of F, for a tol below
         # it) ends the solve instead of spinning to max_newton; the caller warns.
         # tol = 0 asks for max_newton iterations: no early end then
-        if g.gap < GLM_STALL_DECREASE * best_gap or tol_abs <= 0.0:
+        if g.gap < GLM_STALL_DECREASE * best_gap or tol_abs <= 0.0 or g.gap == INFINITY:
             best_gap = g.gap
             stalls = 0
         else:
@@ -1598,6 +1793,8 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
                                    n_cand)
             ws_size = _select_working_set(D, nz, wk.cand, n_cand, mag, nz, g.scale, &rank_pen,
                                           ws_size, wk)
+            if P.fr != NULL:
+                ws_size = _add_free_features(P.fr, wk.ws, ws_size)
             viol_ws = 0
             for c in range(ws_size):
                 if mag[wk.ws[c]] > L1 * _f1(P, wk.ws[c]):
@@ -1629,6 +1826,16 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
         Pb.f2 = NULL if P.f2 == NULL else bf.f2b
         Pb.lo = NULL if P.lo == NULL else bf.lob
         Pb.hi = NULL if P.hi == NULL else bf.hib
+        if P.fr != NULL:
+            # the block's free list: U's positions among the working set
+            fr_blk = P.fr[0]
+            fr_blk.m = 0
+            for c in range(ws_size):
+                if _f1(P, wk.ws[c]) == 0.0:
+                    fr_blk.blk[fr_blk.m] = c
+                    fr_blk.m += 1
+            fr_blk.idx = fr_blk.blk
+            Pb.fr = &fr_blk
         for c in range(ws_size):
             bf.f1b[c] = _f1(P, wk.ws[c])
             bf.f2b[c] = _f2(P, wk.ws[c])
@@ -1862,6 +2069,53 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
     return [ptr, cols, weights, frob] + list(bufs.values())
 
 
+cdef list _glm_free_setup(design_t *D, glm_loss_t *L, glm_pen_t *pen, glm_free_t *fr,
+                          excluded, lower_bounds, upper_bounds, groups, Py_ssize_t isz):
+    """The unpenalized features (l1 factor 0) of the full design and their scratch;
+    returns the arrays that must outlive the solve (none if there are none)."""
+    cdef Py_ssize_t p = D.p, n = D.n, m, k
+    f1 = np.asarray(<const double[:p]>pen.f1) if p else np.zeros(0)
+    f2 = np.ones(p) if pen.f2 == NULL else np.asarray(<const double[:p]>pen.f2)
+    sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
+    live = np.ones(p, dtype=bool) if excluded is None else ~np.asarray(excluded, dtype=bool)
+    zero = (f1 == 0) & live
+    if not zero.any():
+        return []
+    if np.any(zero != ((f2 == 0) & live)):
+        raise ValueError("an unpenalized feature needs both factors 0 (l1_weights and "
+                         "l2_weights)")
+    if L.kind not in (LOSS_BINOMIAL, LOSS_POISSON, LOSS_GAMMA) or L.K != 1:
+        raise ValueError("unpenalized features (factor 0) need a single linear predictor "
+                         "of the binomial, Poisson or Gamma loss")
+    if groups is not None:
+        raise ValueError("unpenalized features do not combine with groups")
+    if lower_bounds is not None:
+        lo = np.asarray(lower_bounds, dtype=np.float64)
+        hi = np.asarray(upper_bounds, dtype=np.float64)
+        if np.any(zero & (np.isfinite(lo) | np.isfinite(hi))):
+            raise ValueError("an unpenalized feature cannot have finite limits")
+    # a column constant after centring carries nothing (it stays 0)
+    idx = np.flatnonzero(zero & (sq > 0)).astype(np.intp)
+    m = idx.shape[0]
+    bufs = [idx, np.zeros(n * m * isz + 8, dtype=np.uint8), np.zeros(n + 1), np.zeros(n + 1),
+            np.zeros(m * m + 1), np.zeros(m + 1), np.zeros(m + 1), np.zeros(m * m + 1),
+            np.zeros(m + 1), np.zeros(m + 1, dtype=np.intp), np.zeros(p + 1, dtype=np.int8)]
+    fr.m = m
+    fr.idx = <const Py_ssize_t *>cnp.PyArray_DATA(bufs[0]) if m else NULL
+    fr.cols = cnp.PyArray_DATA(bufs[1])
+    fr.kappa = <double *>cnp.PyArray_DATA(bufs[2])
+    fr.eta_v = <double *>cnp.PyArray_DATA(bufs[3])
+    fr.gram = <double *>cnp.PyArray_DATA(bufs[4])
+    fr.delta = <double *>cnp.PyArray_DATA(bufs[5])
+    fr.mean = <double *>cnp.PyArray_DATA(bufs[6])
+    fr.chol = <double *>cnp.PyArray_DATA(bufs[7])
+    fr.buf = <double *>cnp.PyArray_DATA(bufs[8])
+    fr.blk = <Py_ssize_t *>cnp.PyArray_DATA(bufs[9])
+    fr.flags = <char *>cnp.PyArray_DATA(bufs[10])
+    pen.fr = fr
+    return bufs
+
+
 cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *eta,
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
@@ -1893,8 +2147,8 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     for name, a in (("l1_weights", l1_weights), ("l2_weights", l2_weights)):
         if a is not None:
             a = np.ascontiguousarray(a, dtype=np.float64)
-            if a.shape != (p,) or not np.all(a > 0) or not np.all(np.isfinite(a)):
-                raise ValueError(f"{name} must be {p} finite positive factors")
+            if a.shape != (p,) or not np.all(a >= 0) or not np.all(np.isfinite(a)):
+                raise ValueError(f"{name} must be {p} finite factors >= 0")
             keep.append(a)
             if name == "l1_weights":
                 pen.f1 = <const double *>cnp.PyArray_DATA(a)
@@ -1912,6 +2166,11 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
             raise ValueError(f"excluded must have shape ({p},)")
         keep.append(ex)
         pen.excluded = <const char *>cnp.PyArray_DATA(ex)
+    cdef glm_free_t fr
+    memset(&fr, 0, sizeof(glm_free_t))
+    if pen.f1 != NULL:
+        keep.extend(_glm_free_setup(D, L, &pen, &fr, excluded, lower_bounds, upper_bounds,
+                                    groups, isz))
     if (lower_bounds is None) != (upper_bounds is None):
         raise ValueError("lower_bounds and upper_bounds go together (pass -inf / inf)")
     if lower_bounds is not None:

@@ -767,10 +767,13 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
     multi_class : {'multinomial', 'ovr'}, default='multinomial'
         Loss for more than two classes (ignored for two).
     penalty_factor : float or array of shape (n_features,), default=None
-        glmnet's penalty.factor pf_j > 0: feature j's penalty (both parts; its
+        glmnet's penalty.factor pf_j >= 0: feature j's penalty (both parts; its
         row with ``penalty='group'``) is multiplied by pf_j, after rescaling
         pf to sum to n_features (excluded features counted as 1).  pf_j = 0
-        (unpenalized) is not supported for logistic regression yet.
+        leaves feature j unpenalized (two classes or ``multi_class='ovr'``;
+        not yet for the multinomial loss; no finite limits on it): the dual
+        point is projected so that the certificate stays a duality gap, and
+        alpha_max is taken after fitting the unpenalized features.
     exclude : array of int, default=None
         Features that never enter the model (coefficient 0).
     standardize : bool, default=False

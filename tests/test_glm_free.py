@@ -1,0 +1,140 @@
+"""Unpenalized features (penalty_factor = 0) in the GLM models.
+
+The dual of an unpenalized coefficient is the equality x_j.Theta = 0; the driver
+projects its dual point onto it, keeps those features in every working set and
+hands them to the least-squares core's free block in each Newton model.  Checked
+here against an independent reference: the problem rewritten smooth (w = u - v,
+u, v >= 0, the L1 term linear) and solved by scipy's L-BFGS-B, with the objective
+recomputed in numpy.
+"""
+import numpy as np
+import pytest
+import scipy.optimize as so
+import scipy.sparse as sp
+from scipy.special import expit
+
+from penalized import (GammaRegression, LogisticRegression, PoissonRegression,
+                       logistic_path, poisson_path)
+
+N, P = 100, 12
+FREE = [0, 1, 5]
+
+
+def _data(kind, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((N, P))
+    X[:, 0] += 3.0            # a shifted and a wide unpenalized column
+    X[:, 1] *= 5.0
+    w = rng.standard_normal(P)
+    if kind == "binomial":
+        y = (0.5 * X @ w + 0.3 * rng.standard_normal(N) > 0).astype(int)
+    elif kind == "poisson":
+        y = rng.poisson(np.exp(0.1 * X @ w)).astype(float)
+    else:
+        y = rng.gamma(2.0, np.exp(0.1 * X @ w) / 2.0)
+    return X, y
+
+
+def _loss(kind, eta, y):
+    if kind == "binomial":
+        s = np.where(y > 0, 1.0, -1.0)
+        return np.mean(np.logaddexp(0, -s * eta)), -s * expit(-s * eta) / N
+    if kind == "poisson":
+        return np.mean(np.exp(eta) - y * eta), (np.exp(eta) - y) / N
+    return np.mean(y * np.exp(-eta) + eta), (1 - y * np.exp(-eta)) / N
+
+
+def _objective(kind, X, y, w, b, alpha, l1_ratio, f):
+    loss, _ = _loss(kind, X @ w + b, y)
+    return loss + alpha * np.sum(f * (l1_ratio * np.abs(w) + (1 - l1_ratio) / 2 * w * w))
+
+
+def _reference(kind, X, y, alpha, l1_ratio, f):
+    def fun(z):
+        u, v, c = z[:P], z[P:2 * P], z[-1]
+        w = u - v
+        loss, r = _loss(kind, X @ w + c, y)
+        gw = X.T @ r + alpha * (1 - l1_ratio) * f * w
+        val = loss + alpha * np.sum(f * (l1_ratio * (u + v) + (1 - l1_ratio) / 2 * w * w))
+        return val, np.concatenate([gw + alpha * l1_ratio * f, -gw + alpha * l1_ratio * f,
+                                    [r.sum()]])
+    res = so.minimize(fun, np.zeros(2 * P + 1), jac=True, method="L-BFGS-B",
+                      bounds=[(0, None)] * (2 * P) + [(None, None)],
+                      options=dict(ftol=1e-16, gtol=1e-13, maxiter=20000, maxfun=40000))
+    return res.fun, res.x[:P] - res.x[P:2 * P]
+
+
+def _pf():
+    pf = np.ones(P)
+    pf[FREE] = 0.0
+    return pf, pf * P / pf.sum()          # the factors as given, and as rescaled
+
+
+_EST = {"binomial": LogisticRegression, "poisson": PoissonRegression,
+        "gamma": GammaRegression}
+
+
+@pytest.mark.parametrize("kind", ["binomial", "poisson", "gamma"])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_unpenalized_features_match_reference(kind, l1_ratio, sparse):
+    X, y = _data(kind, 0)
+    pf, f = _pf()
+    Xf = sp.csc_matrix(X) if sparse else X
+    est = _EST[kind](penalty="elasticnet", l1_ratio=l1_ratio, alpha=0.05, penalty_factor=pf,
+                     tol=1e-12, max_iter=300).fit(Xf, y)
+    w, b = np.ravel(est.coef_), float(np.ravel(est.intercept_)[0])
+    f_ref, w_ref = _reference(kind, X, y, 0.05, l1_ratio, f)
+    f_ours = _objective(kind, X, y, w, b, 0.05, l1_ratio, f)
+    assert f_ours <= f_ref + 1e-10
+    assert np.ravel(est.dual_gap_)[0] <= 1e-10
+    np.testing.assert_allclose(w, w_ref, atol=2e-5)
+    assert np.all(w[FREE] != 0)
+    # the unpenalized coefficients satisfy their equation: a zero partial derivative
+    _, r = _loss(kind, X @ w + b, y)
+    assert np.abs(X[:, FREE].T @ r).max() <= 1e-5
+
+
+@pytest.mark.parametrize("kind", ["binomial", "poisson"])
+def test_unpenalized_gap_bounds_suboptimality(kind):
+    """F - F* <= gap at loose tolerances too (the projected dual point is feasible)."""
+    X, y = _data(kind, 1)
+    pf, f = _pf()
+    f_ref, _ = _reference(kind, X, y, 0.02, 1.0, f)
+    for tol in (1e-2, 1e-4, 1e-6):
+        est = _EST[kind](penalty="l1", alpha=0.02, penalty_factor=pf, tol=tol).fit(X, y)
+        w, b = np.ravel(est.coef_), float(np.ravel(est.intercept_)[0])
+        assert _objective(kind, X, y, w, b, 0.02, 1.0, f) - f_ref <= \
+            np.ravel(est.dual_gap_)[0] + 1e-12
+
+
+@pytest.mark.parametrize("path", [logistic_path, poisson_path])
+def test_path_starts_at_the_unpenalized_fit(path):
+    """alpha_max is taken after fitting the unpenalized features: at the first alpha
+    only they are non-zero, and a penalized feature enters at the second."""
+    X, y = _data("binomial" if path is logistic_path else "poisson", 2)
+    pf, _ = _pf()
+    alphas, coefs, _, gaps = path(X, y, penalty_factor=pf, alphas=10, eps=0.1, tol=1e-10)[:4]
+    assert set(np.flatnonzero(coefs[:, 0])) == set(FREE)
+    assert np.count_nonzero(coefs[:, 1]) > len(FREE)
+    # just above alpha_max nothing penalized enters; the first point is certified
+    assert gaps[0] <= 1e-9
+
+
+def test_unpenalized_errors_and_ovr():
+    X, y = _data("binomial", 3)
+    pf, _ = _pf()
+    y3 = np.random.default_rng(0).integers(0, 3, N)
+    with pytest.raises(ValueError, match="multinomial"):
+        LogisticRegression("l1", alpha=0.05, penalty_factor=pf).fit(X, y3)
+    ovr = LogisticRegression("l1", alpha=0.05, penalty_factor=pf, multi_class="ovr",
+                             tol=1e-10).fit(X, y3)
+    assert np.all(ovr.coef_[:, FREE] != 0) and np.all(ovr.dual_gap_ <= 1e-9)
+    with pytest.raises(ValueError, match="lower_bounds"):
+        LogisticRegression("l1", alpha=0.05, penalty_factor=pf, lower_bounds=0.0).fit(X, y)
+    # a limit on a penalized feature is fine alongside an unpenalized one
+    lo = np.full(P, -np.inf)
+    lo[3] = 0.0
+    est = LogisticRegression("l1", alpha=0.05, penalty_factor=pf, lower_bounds=lo,
+                             tol=1e-10).fit(X, y)
+    assert est.coef_[0, 3] >= 0 and est.dual_gap_[0] <= 1e-9
