@@ -207,3 +207,27 @@ def test_fit_through_a_subprocess(tmp_path):
                          capture_output=True, text=True, env=env, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert "data file not found" in bad.stderr
+
+
+@pytest.mark.parametrize("family", ["poisson", "gamma"])
+def test_fit_log_link_models_match_estimator(tmp_path, capsys, family):
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((80, 6))
+    mu = np.exp(0.4 * X[:, 0] - 0.3 * X[:, 2])
+    y = rng.poisson(mu).astype(float) if family == "poisson" else rng.gamma(2.0, mu / 2.0)
+    path = tmp_path / "counts.csv"
+    _write_csv(path, X, y, [f"x{j}" for j in range(6)])
+    out = tmp_path / "r.json"
+    assert main(["fit", str(path), "--model", family, "--cv", "3", "--n-alphas", "15",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    cls = penalized.PoissonRegressionCV if family == "poisson" else penalized.GammaRegressionCV
+    ref = cls("l1", cv=3, alphas=15).fit(X, y)
+    assert f"chosen alpha = {ref.alpha_:.6g}" in text and "deviance" in text
+    result = json.loads(out.read_text())
+    np.testing.assert_allclose(result["cv_table"]["mean"], ref.cv_mean_)
+    # an invalid response is a one-line error, exit code 2
+    bad = tmp_path / "bad.csv"
+    _write_csv(bad, X, -np.abs(y) - 1.0, [f"x{j}" for j in range(6)])
+    assert main(["fit", str(bad), "--model", family, "--cv", "3"]) == 2
+    assert "error" in capsys.readouterr().err

@@ -251,3 +251,31 @@ def test_binary_logistic_path_layout():
     np.testing.assert_array_equal(path.dual_gaps, ref[3])
     assert path.converged.all() and list(path.classes) == [-1.0, 1.0]
     assert isinstance(path[2].intercept, float) and path[0].active_set.size == 0
+
+
+@pytest.mark.parametrize("family", ["poisson", "gamma"])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_log_link_solvers_equal_estimators(family, sparse):
+    """solvers.poisson / gamma (and their paths) are the estimators' computation, with
+    the same numbers; every path point is certified and matches the path function."""
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((70, 9))
+    mu = np.exp(0.5 * X[:, 0] - 0.4 * X[:, 3])
+    y = rng.poisson(mu).astype(float) if family == "poisson" else rng.gamma(2.0, mu / 2.0)
+    off = rng.uniform(-0.2, 0.2, 70)
+    Xf = sp.csc_matrix(X) if sparse else X
+    sol = getattr(solvers, family)(Xf, y, 0.02, l1_ratio=0.7, offset=off, tol=1e-10)
+    Est = penalized.PoissonRegression if family == "poisson" else penalized.GammaRegression
+    est = Est("elasticnet", alpha=0.02, l1_ratio=0.7, tol=1e-10).fit(Xf, y, offset=off)
+    np.testing.assert_array_equal(sol.coef, est.coef_)
+    assert sol.intercept == est.intercept_ and sol.converged
+    assert sol.dual_gap <= sol.gap_target
+    path = getattr(solvers, f"{family}_path")(Xf, y, l1_ratio=1.0, n_alphas=6, tol=1e-10)
+    assert len(path) == 6 and path.coefs.shape == (9, 6) and np.all(path.converged)
+    assert not np.any(path.coefs[:, 0]) and np.any(path.coefs[:, -1])
+    ref = getattr(penalized, f"{family}_path")(X, y, alphas=path.alphas, tol=1e-10)[1]
+    np.testing.assert_allclose(path.coefs, ref, atol=1e-8)
+    with pytest.raises(ValueError, match="offset"):
+        getattr(solvers, family)(X, y, 0.02, l1_ratio=1.0, offset=np.zeros(3))
+    with pytest.raises(ValueError, match="y"):
+        getattr(solvers, family)(X, -np.abs(y) - 1, 0.02, l1_ratio=1.0)

@@ -73,11 +73,23 @@ def _ridge(args, cv):
                    n_jobs=args.n_jobs)
 
 
+def _log_link(family):
+    def factory(args, cv):
+        from . import _families
+
+        cls = getattr(_families, f"{family.capitalize()}RegressionCV")
+        return cls("l1", cv=cv, alphas=args.n_alphas, eps=args.eps, **_tol(args),
+                   alpha_selection=args.alpha_selection, n_jobs=args.n_jobs)
+    return factory
+
+
 MODELS = {
     "lasso": ("regression", _lasso),
     "enet": ("regression", _enet),
     "ridge": ("regression", _ridge),
     "logistic": ("classification", _logistic),
+    "poisson": ("regression", _log_link("poisson")),
+    "gamma": ("regression", _log_link("gamma")),
 }
 
 
@@ -220,6 +232,8 @@ def _selected(model, names):
 
 
 def _criterion(model):
+    if hasattr(model, "deviance_path_"):
+        return "mean held-out deviance (lower is better)"
     if hasattr(model, "mse_path_") or hasattr(model, "cv_values_"):
         return "MSE (lower is better)"
     scoring = getattr(model, "scoring", None) or "neg_log_loss"
@@ -318,7 +332,8 @@ def build_parser():
     fit.add_argument("data", help="a .csv, .tsv or .npz file")
     fit.add_argument("--model", choices=sorted(MODELS), default="lasso",
                      help="lasso: LassoCV, enet: ElasticNetCV, ridge: RidgeCV, logistic: "
-                          "L1 LogisticRegressionCV (default lasso)")
+                          "L1 LogisticRegressionCV, poisson / gamma: L1 PoissonRegressionCV / "
+                          "GammaRegressionCV (counts / positive responses; default lasso)")
     fit.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
     fit.add_argument("--target", help="target column of a CSV/TSV (default: the last)")
     fit.add_argument("--out", help="write the result as JSON to this file")
@@ -329,7 +344,7 @@ def build_parser():
     fit.add_argument("--eps", type=float, default=1e-3, help="alpha_min / alpha_max")
     fit.add_argument("--tol", type=float, default=None,
                      help="duality-gap tolerance (default: the estimator's, 1e-8 for the "
-                          "least-squares CV, 1e-4 for logistic)")
+                          "least-squares CV, 1e-4 for logistic, Poisson and Gamma)")
     fit.add_argument("--n-jobs", type=int, default=None, help="parallel fold jobs")
     fit.add_argument("--verbose", type=int, default=0,
                      help="1: a line per fold on stderr, 2: per-alpha progress too")

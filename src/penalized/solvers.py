@@ -44,6 +44,17 @@ Converged means ``gap <= tol * F(0, b0)``, b0 the intercept-only solution
 without an intercept).  scikit-learn's C corresponds to
 ``alpha = 1 / (C * sum of the raw weights)``.
 
+Poisson and Gamma, log link (:func:`poisson`, :func:`poisson_path`,
+:func:`gamma`, :func:`gamma_path`), eta_i = x_i.w + b + offset_i::
+
+    F(w, b) = 1/n * sum_i s_i f_i(eta_i) + alpha * l1_ratio * ||w||_1
+              + alpha * (1 - l1_ratio)/2 * ||w||_2^2,
+
+Poisson f_i(eta) = exp(eta) - y_i eta (y >= 0, not all 0), Gamma
+f_i(eta) = y_i exp(-eta) + eta (y > 0).  ``dual_gap`` bounds F - F*; converged
+means ``gap <= tol * D0``, D0 the intercept-only half mean deviance (1.0 if it is
+0), held in ``gap_target`` as ``tol * D0``.
+
 Input
 -----
 With ``check_input=True`` (default) X may be anything the estimators accept
@@ -62,6 +73,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._families import LogLinkProblem, check_response
 from ._grouping import check_groups
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._multitask import MultiTaskProblem, solve_multitask_path
@@ -77,7 +89,8 @@ from ._validation import (
 from .linear_model import classification_labels
 
 __all__ = ["PathSolution", "Solution", "enet", "enet_path", "group_enet", "group_enet_path",
-           "group_lasso", "lasso", "lasso_path", "logistic", "logistic_path"]
+           "gamma", "gamma_path", "group_lasso", "lasso", "lasso_path", "logistic",
+           "logistic_path", "poisson", "poisson_path"]
 
 
 def _frozen(a):
@@ -426,6 +439,105 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                          coef_init=coef_init, intercept_init=intercept_init,
                          check_input=check_input, warn=warn)[0]
+
+
+# ---------------------------------------------------------------------------
+# Poisson and Gamma (log link)
+# ---------------------------------------------------------------------------
+
+def _log_link_path(family, X, y, alphas, *, l1_ratio, n_alphas, eps, sample_weight, offset,
+                   fit_intercept, tol, max_iter, coef_init, intercept_init, check_input,
+                   warn):
+    _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    if check_input:
+        X = check_X(X)
+    else:
+        X = _check_fast_X(X)
+    n = X.shape[0]
+    sample_weight = check_sample_weight(sample_weight, n, np.float64)
+    y = check_response(family, y, n, sample_weight)
+    if offset is not None:
+        offset = np.asarray(offset, dtype=np.float64).reshape(-1)
+        if offset.shape != (n,) or not np.all(np.isfinite(offset)):
+            raise ValueError(f"offset must hold {n} finite values, got shape "
+                             f"{np.shape(offset)}.")
+        offset = np.ascontiguousarray(offset[:, None])
+    problem = LogLinkProblem(family, X, y, sample_weight, bool(fit_intercept), offset=offset)
+    if alphas is None and l1_ratio == 0:
+        raise ValueError("l1_ratio=0 (L2) has no alpha_max; pass explicit alphas.")
+    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
+    coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    intercept_init = _check_coef_init(
+        None if intercept_init is None else np.reshape(intercept_init, -1), (1,),
+        "intercept_init")
+    coefs, intercepts, gaps, n_iters = solve_logistic_path(
+        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init,
+        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn)
+    target = tol * problem.tol_reference
+    return PathSolution(
+        alphas=_frozen(alphas), coefs=_frozen(np.asarray(coefs, dtype=np.float64)),
+        intercepts=_frozen(intercepts), l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps),
+        gap_target=float(target), n_iters=_frozen(n_iters),
+        converged=_frozen(gaps <= target))
+
+
+_LOG_LINK_PATH_DOC = """Penalised {Family} regression (log link) along a decreasing grid of
+    alphas, warm-started: minimises F(w, b) of the module docstring at every alpha.
+
+    Parameters
+    ----------
+    X : (n_samples, n_features) array or sparse matrix.
+    y : (n_samples,) {domain}.
+    alphas, l1_ratio, n_alphas, eps, sample_weight, fit_intercept, check_input, warn :
+        as in :func:`logistic_path`.
+    offset : (n_samples,) or None, a fixed term of eta (e.g. log(exposure)).
+    tol : float >= 0, default=1e-4: converged when gap <= tol * D0 (module docstring).
+    max_iter : int >= 1, default=100, proximal Newton iterations per alpha.
+    coef_init : (n_features,) or None; intercept_init: float or None.
+
+    Returns
+    -------
+    PathSolution (``coefs`` float64, (n_features, n_alphas))
+    """
+
+
+def poisson_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
+                 offset=None, fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
+                 intercept_init=None, check_input=True, warn=True):
+    return _log_link_path("poisson", X, y, alphas, l1_ratio=l1_ratio, n_alphas=n_alphas,
+                          eps=eps, sample_weight=sample_weight, offset=offset,
+                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
+                          coef_init=coef_init, intercept_init=intercept_init,
+                          check_input=check_input, warn=warn)
+
+
+def gamma_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
+               offset=None, fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
+               intercept_init=None, check_input=True, warn=True):
+    return _log_link_path("gamma", X, y, alphas, l1_ratio=l1_ratio, n_alphas=n_alphas,
+                          eps=eps, sample_weight=sample_weight, offset=offset,
+                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
+                          coef_init=coef_init, intercept_init=intercept_init,
+                          check_input=check_input, warn=warn)
+
+
+poisson_path.__doc__ = _LOG_LINK_PATH_DOC.format(Family="Poisson",
+                                                 domain="counts >= 0, not all 0")
+gamma_path.__doc__ = _LOG_LINK_PATH_DOC.format(Family="Gamma", domain="values > 0")
+
+
+def poisson(X, y, alpha, **kwargs):
+    """Penalised Poisson regression at one alpha > 0 (the computation of
+    ``penalized.PoissonRegression``); parameters as in :func:`poisson_path`.
+    Returns a :class:`Solution`."""
+    return poisson_path(X, y, [_check_alpha(alpha)], **kwargs)[0]
+
+
+def gamma(X, y, alpha, **kwargs):
+    """Penalised Gamma regression at one alpha > 0 (the computation of
+    ``penalized.GammaRegression``); parameters as in :func:`gamma_path`.
+    Returns a :class:`Solution`."""
+    return gamma_path(X, y, [_check_alpha(alpha)], **kwargs)[0]
 
 
 # ---------------------------------------------------------------------------
