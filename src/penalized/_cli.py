@@ -28,7 +28,7 @@ import zlib
 import numpy as np
 import scipy.sparse as sp
 
-from .model_selection import chosen_cv_curve
+from .model_selection import chosen_cv_curve, cv_criterion
 
 
 class CLIError(Exception):
@@ -231,15 +231,6 @@ def _selected(model, names):
             for j in order]
 
 
-def _criterion(model):
-    if hasattr(model, "deviance_path_"):
-        return "mean held-out deviance (lower is better)"
-    if hasattr(model, "mse_path_") or hasattr(model, "cv_values_"):
-        return "MSE (lower is better)"
-    scoring = getattr(model, "scoring", None) or "neg_log_loss"
-    return f"{scoring if isinstance(scoring, str) else 'score'} (higher is better)"
-
-
 def _print_report(model, args, shape, selected, elapsed):
     alphas, mean, se, nnz = chosen_cv_curve(model)
     print(f"{args.model}: {shape[0]} samples x {shape[1]} features, {args.cv}-fold CV, "
@@ -251,7 +242,7 @@ def _print_report(model, args, shape, selected, elapsed):
                       for n, c in selected[:20])
     more = f", ... and {len(selected) - 20} more" if len(selected) > 20 else ""
     print(f"selected features ({len(selected)}): {shown or '(none)'}{more}")
-    print(f"\nCV {_criterion(model)}; * = chosen:")
+    print(f"\nCV {cv_criterion(model)}; * = chosen:")
     print(f"{'':2}{'alpha':>11} {'mean':>11} {'se':>10} {'nnz':>7}")
     candidates = [(model.alpha_min_, "min"), (model.alpha_1se_, "1se")]
     # ten rows spread over the grid, plus the two candidates
@@ -271,7 +262,7 @@ def _result(model, args, shape, selected, elapsed):
         "n_samples": int(shape[0]), "n_features": int(shape[1]), "cv": args.cv,
         "alpha_selection": args.alpha_selection, "alpha": model.alpha_,
         "alpha_min": model.alpha_min_, "alpha_1se": model.alpha_1se_,
-        "l1_ratio": getattr(model, "l1_ratio_", 0.0), "criterion": _criterion(model),
+        "l1_ratio": getattr(model, "l1_ratio_", 0.0), "criterion": cv_criterion(model),
         "intercept": np.asarray(model.intercept_).tolist(),
         "selected_features": [{"name": n, "coef": c} for n, c in selected],
         "cv_table": {"alpha": alphas.tolist(), "mean": mean.tolist(), "se": se.tolist(),

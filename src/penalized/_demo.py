@@ -10,16 +10,9 @@ sign of the prediction.
 """
 
 import time
-from importlib import resources
-
 import numpy as np
 
-
-def load_leukemia():
-    """Golub leukemia data bundled with the package: (X float64, y in {-1, +1}, is_test)."""
-    with resources.files("penalized").joinpath("data/leukemia_golub.npz").open("rb") as f:
-        z = np.load(f, allow_pickle=False)
-        return z["X"].astype(np.float64), z["y"].astype(np.float64), z["is_test"].astype(bool)
+from .datasets import load_leukemia
 
 
 def _preprocess(X, is_test):

@@ -103,6 +103,17 @@ def chosen_cv_curve(model):
     return tuple(c[i] for c in curves) + (None if nnz is None else nnz[i],)
 
 
+def cv_criterion(model):
+    """What a fitted CV model's ``cv_mean_`` measures, as a label: 'MSE (lower is
+    better)', 'deviance (lower is better)' or the scorer's name (higher is better)."""
+    if hasattr(model, "deviance_path_"):
+        return "deviance (lower is better)"
+    if hasattr(model, "mse_path_") or hasattr(model, "cv_values_"):
+        return "MSE (lower is better)"
+    scoring = getattr(model, "scoring", None) or "neg_log_loss"
+    return f"{scoring if isinstance(scoring, str) else 'score'} (higher is better)"
+
+
 class CVRouterMixin:
     """Metadata routing of a CV estimator, as scikit-learn's LassoCV does it.
 

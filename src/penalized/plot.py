@@ -208,15 +208,10 @@ class CVDisplay:
     @classmethod
     def from_estimator(cls, estimator, *, ax=None):
         """The chosen l1_ratio's CV curve of a fitted penalized CV estimator, plotted."""
-        from .model_selection import chosen_cv_curve
+        from .model_selection import chosen_cv_curve, cv_criterion
 
         alphas, mean, se, nnz = chosen_cv_curve(estimator)
-        if hasattr(estimator, "mse_path_"):
-            ylabel = "mean CV error (MSE)"
-        else:
-            scoring = getattr(estimator, "scoring", None) or "neg_log_loss"
-            name = scoring if isinstance(scoring, str) else "score"
-            ylabel = f"mean CV score ({name}, higher is better)"
+        ylabel = f"mean CV {cv_criterion(estimator)}"
         return cls(alphas, mean, se, alpha_min=estimator.alpha_min_,
                    alpha_1se=estimator.alpha_1se_, n_nonzero=nnz, ylabel=ylabel).plot(ax=ax)
 
@@ -247,9 +242,10 @@ def cv(model, *, ax=None):
     """Mean cross-validation criterion +/- one standard error against log10(alpha).
 
     ``model`` is a fitted :class:`penalized.LassoCV`, :class:`~penalized.ElasticNetCV`,
-    :class:`~penalized.LogisticRegressionCV` (the chosen l1_ratio is drawn) or
-    :class:`~penalized.RidgeCV`: the mean squared error, or the score when it
-    was fitted with ``scoring``.  Vertical lines mark ``alpha_min_`` and
+    :class:`~penalized.LogisticRegressionCV` (the chosen l1_ratio is drawn),
+    :class:`~penalized.PoissonRegressionCV`, :class:`~penalized.GammaRegressionCV` or
+    :class:`~penalized.RidgeCV`: the mean squared error, the held-out deviance, or the
+    score when it was fitted with ``scoring``.  Vertical lines mark ``alpha_min_`` and
     ``alpha_1se_``; the top axis shows the mean number of non-zero
     coefficients (not for Ridge).  Returns the Axes (a :class:`CVDisplay`'s ``ax_``).
     """
