@@ -155,14 +155,15 @@ def news20_classes(n_classes=5):
     return X, np.unique(y, return_inverse=True)[1]
 
 
-def run_adelie_groups(python, X, y, starts, weights, alphas, repeats, *options):
+def run_adelie_groups(python, X, y, starts, weights, alphas, repeats, *options, **extra):
     """adelie's grpnet on (X, y) through ``adelie_group_runner.py`` in adelie's own venv
-    (``python``): returns its npz (coefs (p, n_alphas), intercepts, time)."""
+    (``python``): returns its npz (coefs (p, n_alphas), intercepts, time).  ``extra``:
+    more arrays for the runner (``sample_weight``, ``mix``)."""
     import subprocess
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
         inp, out = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
-        np.savez(inp, X=X, y=y, starts=starts, weights=weights, alphas=alphas)
+        np.savez(inp, X=X, y=y, starts=starts, weights=weights, alphas=alphas, **extra)
         subprocess.run([python, str(Path(__file__).with_name("adelie_group_runner.py")),
                         str(inp), str(out), "--repeats", str(repeats), *options], check=True)
         return dict(np.load(out))

@@ -1,6 +1,7 @@
-"""Agreement of PoissonRegression / GammaRegression with glum, skglm and scikit-learn.
+"""Agreement of PoissonRegression / GammaRegression with glum, skglm, adelie and scikit-learn.
 
-    pip install glum skglm && python benchmarks/glm_families_agreement.py
+    pip install glum skglm && python benchmarks/glm_families_agreement.py \
+        [--adelie /work/venvs/adelie/bin/python]
 
 Every solver at a tight tolerance (ours tol=1e-13; glum gradient_tol=1e-12; skglm ProxNewton
 tol=1e-12; scikit-learn newton-cholesky tol=1e-12) on synthetic correlated data (seed 3,
@@ -8,14 +9,19 @@ n=150, p=20, sample weights U(0.5, 2)); the objective
     1/n sum_i s_i f_i(x_i w + b) + alpha l1_ratio ||w||_1 + alpha (1 - l1_ratio)/2 ||w||^2
 (s rescaled to sum n) recomputed in numpy for each solution, at alpha = alpha_max/10 (L1,
 elastic net 0.5) or 0.05 (L2).  skglm is run without weights (its datafits take none),
-scikit-learn only for L2 (its PoissonRegressor / GammaRegressor have no L1).
+scikit-learn only for L2 (its PoissonRegressor / GammaRegressor have no L1), adelie
+(``grpnet`` with ``glm.poisson``, singleton groups, tol 1e-12, in its own numpy < 2 venv
+through ``adelie_group_runner.py``) for Poisson L1 and elastic net, with the weights.
 """
+
+import argparse
 
 import warnings
 
 import numpy as np
 
 import penalized
+from _common import run_adelie_groups
 
 
 def data(family, seed=3, n=150, p=20):
@@ -37,6 +43,9 @@ def objective(family, X, y, w, b, alpha, rho, s):
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--adelie", help="python of a venv with adelie (numpy < 2)")
+    args = ap.parse_args()
     import glum
     from skglm import GeneralizedLinearEstimator
     from skglm.datafits import Gamma, Poisson
@@ -56,7 +65,9 @@ def main():
             alpha = 0.05 if pen == "l2" else amax / 10
             kw = {"l1_ratio": rho} if pen == "elasticnet" else {}
             peers = [("glum", True)] + ([("skglm", False)] if pen == "l1" else []) + \
-                ([("scikit-learn", True)] if pen == "l2" else [])
+                ([("scikit-learn", True)] if pen == "l2" else []) + \
+                ([("adelie", True)] if args.adelie and family == "poisson" and rho > 0
+                 else [])
             for peer, weighted in peers:
                 sw = s if weighted else np.ones_like(s)
                 m = cls(pen, alpha=alpha, tol=1e-13, **kw).fit(X, y, sample_weight=sw)
@@ -70,6 +81,13 @@ def main():
                         g = GeneralizedLinearEstimator(
                             Poisson() if family == "poisson" else Gamma(), L1(alpha),
                             ProxNewton(fit_intercept=True, tol=1e-12, max_iter=200)).fit(X, y)
+                    elif peer == "adelie":
+                        r = run_adelie_groups(args.adelie, np.asfortranarray(X), y,
+                                              np.arange(X.shape[1]), np.ones(X.shape[1]),
+                                              np.array([alpha]), 1, "--family", "poisson",
+                                              sample_weight=sw, mix=np.array(rho))
+                        g = type("fit", (), {"coef_": r["coefs"][:, 0],
+                                             "intercept_": float(r["intercepts"][0])})
                     else:
                         g = (PoissonRegressor if family == "poisson" else GammaRegressor)(
                             alpha=alpha, solver="newton-cholesky", tol=1e-12,
