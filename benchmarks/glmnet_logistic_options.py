@@ -101,10 +101,6 @@ def main():
                  ("all", dict(standardize=True, penalty_factor=pf, exclude=[0, 3],
                               offset=offset, lower_bounds=lo, upper_bounds=hi))]
         for label, opt in cases:
-            if nc > 1 and label.startswith("penalty_factor 0"):
-                print(f"| {name} | {label} | not supported for the multinomial loss yet "
-                      "| | | | | |")
-                continue
             fit_opt = {k: v for k, v in opt.items() if k != "offset"}
             off = opt.get("offset")
             alpha = 0.02 if K == 2 else 0.01

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.optimize as so
 import scipy.sparse as sp
-from scipy.special import expit
+from scipy.special import expit, logsumexp
 
 from penalized import (GammaRegression, LogisticRegression, PoissonRegression,
                        logistic_path, poisson_path)
@@ -121,12 +121,60 @@ def test_path_starts_at_the_unpenalized_fit(path):
     assert gaps[0] <= 1e-9
 
 
+def _multinomial_reference(X, Y, alpha, l1_ratio, f):
+    n, p = X.shape
+    K = Y.shape[1]
+
+    def fun(z):
+        U, V, c = z[:p * K].reshape(p, K), z[p * K:2 * p * K].reshape(p, K), z[2 * p * K:]
+        W = U - V
+        E = X @ W + c
+        lse = logsumexp(E, axis=1)
+        G = (np.exp(E - lse[:, None]) - Y) / n
+        gw = X.T @ G + alpha * (1 - l1_ratio) * f[:, None] * W
+        val = (np.mean(lse - (E * Y).sum(1)) + alpha * l1_ratio * np.sum(f[:, None] * (U + V))
+               + alpha * (1 - l1_ratio) / 2 * np.sum(f[:, None] * W * W))
+        a1 = alpha * l1_ratio * f[:, None]
+        return val, np.concatenate([(gw + a1).ravel(), (-gw + a1).ravel(), G.sum(0)])
+    res = so.minimize(fun, np.zeros(2 * p * K + K), jac=True, method="L-BFGS-B",
+                      bounds=[(0, None)] * (2 * p * K) + [(None, None)] * K,
+                      options=dict(ftol=1e-16, gtol=1e-13, maxiter=50000, maxfun=100000))
+    return res.fun, fun
+
+
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5])
+def test_unpenalized_features_multinomial(l1_ratio):
+    """The softmax loss: the projection holds the reference class and moves every row
+    of A within the simplex's plane; the gap bounds F - F* at every tolerance."""
+    X, _ = _data("binomial", 4)
+    rng = np.random.default_rng(4)
+    y = np.argmax(0.5 * X @ rng.standard_normal((P, 3)) + rng.gumbel(size=(N, 3)), axis=1)
+    Y = np.eye(3)[y]
+    pf, f = _pf()
+    f_ref, fun = _multinomial_reference(X, Y, 0.05, l1_ratio, f)
+    for tol in (1e-12, 1e-6, 1e-3):
+        est = LogisticRegression("elasticnet", l1_ratio=l1_ratio, alpha=0.05,
+                                 penalty_factor=pf, tol=tol, max_iter=500).fit(X, y)
+        W = est.coef_.T
+        f_ours = fun(np.concatenate([np.maximum(W, 0).ravel(), np.maximum(-W, 0).ravel(),
+                                     est.intercept_]))[0]
+        assert f_ours - f_ref <= est.dual_gap_[0] + 1e-12
+    assert f_ours >= f_ref - 1e-12
+    est = LogisticRegression("elasticnet", l1_ratio=l1_ratio, alpha=0.05, penalty_factor=pf,
+                             tol=1e-12, max_iter=500).fit(X, y)
+    assert np.all(np.any(est.coef_[:, FREE] != 0, axis=0))
+    assert est.dual_gap_[0] <= 1e-10 and est.kkt_violation_[0] <= 1e-6
+    # the path starts at the unpenalized fit
+    coefs = logistic_path(X, y, penalty_factor=pf, alphas=6, tol=1e-10)[1]
+    pen = np.setdiff1d(np.arange(P), FREE)
+    assert np.abs(coefs[:, pen, 0]).max() <= 1e-8
+    assert np.all(np.any(coefs[:, FREE, 0] != 0, axis=0))
+
+
 def test_unpenalized_errors_and_ovr():
     X, y = _data("binomial", 3)
     pf, _ = _pf()
     y3 = np.random.default_rng(0).integers(0, 3, N)
-    with pytest.raises(ValueError, match="multinomial"):
-        LogisticRegression("l1", alpha=0.05, penalty_factor=pf).fit(X, y3)
     ovr = LogisticRegression("l1", alpha=0.05, penalty_factor=pf, multi_class="ovr",
                              tol=1e-10).fit(X, y3)
     assert np.all(ovr.coef_[:, FREE] != 0) and np.all(ovr.dual_gap_ <= 1e-9)

@@ -200,10 +200,6 @@ class LogisticProblem:
             check_magnitudes(self.design, X)
         self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize,
                                            lower_bounds, upper_bounds)
-        if self.has_free_features() and self.n_outputs > 1:
-            raise ValueError("penalty_factor = 0 (unpenalized features) is not supported for "
-                             "the multinomial loss yet; use multi_class='ovr' or a small "
-                             "positive factor.")
         if self.factors and "lower_bounds" in self.factors and self.group:
             raise ValueError("lower_bounds / upper_bounds need an entrywise penalty; "
                              "penalty='group' is not supported with limits.")
@@ -416,9 +412,8 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
     coefficient of a feature has that feature's limits).  Returns
     dict(l1_weights=pf sd, l2_weights=pf sd^2, excluded=mask, lower_bounds=lo,
     upper_bounds=hi), only the keys that are not neutral (the limits both or neither).
-    pf_j = 0 leaves feature j unpenalized (one linear predictor only: binomial,
-    one-vs-rest, Poisson, Gamma; no finite limits on it): the native driver keeps it
-    in every working set and makes the dual point exactly orthogonal to it.
+    pf_j = 0 leaves feature j unpenalized (no finite limits on it): the native driver
+    keeps it in every working set and makes the dual point exactly orthogonal to it.
     """
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"standardize must be True or False, got {standardize!r}.")

@@ -77,6 +77,7 @@ cdef struct glm_free_t:
     double *buf         # m: the core's scratch
     Py_ssize_t *blk     # m: U's positions in the block (the core's free list)
     char *flags         # p + 1: the core's is_free flags of the block
+    double *row         # K: multinomial scratch (one sample's step in eta)
 
 
 cdef struct glm_pen_t:
@@ -513,6 +514,74 @@ cdef bint _free_round(const design_t *D, const glm_free_t *F, const glm_loss_t *
     return True
 
 
+cdef inline double _free_z(const floating *Z, Py_ssize_t i, Py_ssize_t c, Py_ssize_t n,
+                           Py_ssize_t m) noexcept nogil:
+    """Column c of [Z, 1] at sample i (the multinomial projection's design)."""
+    return <double>Z[i + c * n] if c < m else 1.0
+
+
+cdef bint _free_round_softmax(const glm_free_t *F, const glm_loss_t *L, bint fit_intercept,
+                              double *A, double *th, floating *tag) noexcept nogil:
+    """The multinomial ``_free_round``: with V = [Z, 1] (the intercepts' column too
+    when there is one) and the reference class K-1 held (softmax is shift invariant, and
+    sum_k Theta_ik = 0 makes its equations follow from the others), solve H delta = V^T
+    Theta for the free block's Hessian H = sum_i s_i (v_i v_i^T) kron J_i (J_i = diag a_i -
+    a_i a_i^T, classes 0..K-2) and move A_i by J_i (V delta)_i, which keeps every row in
+    the simplex's plane and meets V^T Theta = 0 exactly; committed if A stays >= 0."""
+    cdef Py_ssize_t i, k, l, c, d, n = L.n, K = L.K, m = F.m
+    cdef Py_ssize_t mv = m + (1 if fit_intercept else 0), q = mv * (K - 1), a_, b_
+    cdef floating *Z = <floating *>F.cols
+    cdef double v, zc, zd, dot, an, y
+    cdef int mm = <int>q, one = 1, info = 0, rep
+    cdef char uplo = b'L'
+    cdef bint ok = True
+    memset(F.gram, 0, q * q * sizeof(double))
+    memset(F.delta, 0, q * sizeof(double))
+    for i in range(n):
+        if not L.s[i] > 0.0:
+            continue
+        for c in range(mv):
+            zc = _free_z(Z, i, c, n, m)
+            for k in range(K - 1):
+                F.delta[c * (K - 1) + k] += zc * th[i + k * n]
+                for d in range(c + 1):
+                    zd = _free_z(Z, i, d, n, m)
+                    for l in range(K - 1):
+                        v = -A[i + k * n] * A[i + l * n]
+                        if k == l:
+                            v += A[i + k * n]
+                        F.gram[(c * (K - 1) + k) + (d * (K - 1) + l) * q] += L.s[i] * zc * zd * v
+    for a_ in range(q):
+        for b_ in range(a_ + 1, q):
+            F.gram[a_ + b_ * q] = F.gram[b_ + a_ * q]
+    dpotrf(&uplo, &mm, F.gram, &mm, &info)
+    if info != 0:
+        return False
+    dpotrs(&uplo, &mm, &one, F.gram, &mm, F.delta, &mm, &info)
+    for rep in range(2):
+        for i in range(n):
+            # the row's step in eta, u = (V delta)_i (class K-1: 0), and J_i u
+            dot = 0.0
+            for k in range(K - 1):
+                v = 0.0
+                for c in range(mv):
+                    v += _free_z(Z, i, c, n, m) * F.delta[c * (K - 1) + k]
+                F.row[k] = v
+                dot += A[i + k * n] * v
+            F.row[K - 1] = 0.0
+            for k in range(K):
+                an = A[i + k * n] + A[i + k * n] * (F.row[k] - dot)
+                if L.s[i] > 0.0:
+                    ok = ok and an >= 0.0
+                if rep == 1 and L.s[i] > 0.0:
+                    A[i + k * n] = an
+                    y = 1.0 if L.codes[i] == k else 0.0
+                    th[i + k * n] = L.s[i] * (y - an)
+        if not ok:
+            return False
+    return True
+
+
 cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_loss_t *L,
                            const double *eta, bint fit_intercept, double *a, double *th,
                            floating *tag) noexcept nogil:
@@ -530,12 +599,31 @@ cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_los
     unchanged) and projected again, up to 4 rounds.  Returns False if no round
     stays in the domain (the caller then reports no certificate).
     """
-    cdef Py_ssize_t i, k, r, n = D.n
+    cdef Py_ssize_t i, k, c, r, n = D.n, K = L.K
+    cdef Py_ssize_t mv = F.m + (1 if fit_intercept else 0)
     cdef floating *Z = <floating *>F.cols
     cdef double v
     for k in range(F.m):
         memset(Z + k * n, 0, n * sizeof(floating))
         _col_axpy(D, F.idx[k], 1.0, Z + k * n)
+    if L.kind == LOSS_MULTINOMIAL:
+        memcpy(F.eta_v, eta, n * K * sizeof(double))
+        for r in range(4):
+            if r > 0:       # the free block's (and intercepts') Newton step, virtually
+                for i in range(n):
+                    for k in range(K - 1):
+                        v = 0.0
+                        for c in range(mv):
+                            v += _free_z(Z, i, c, n, F.m) * F.delta[c * (K - 1) + k]
+                        F.eta_v[i + k * n] += v
+                _softmax(L, F.eta_v, a)
+                for k in range(K):
+                    for i in range(n):
+                        th[i + k * n] = L.s[i] * ((1.0 if L.codes[i] == k else 0.0)
+                                                  - a[i + k * n])
+            if _free_round_softmax(F, L, fit_intercept, a, th, tag):
+                return True
+        return False
     memcpy(F.eta_v, eta, n * sizeof(double))
     for r in range(4):
         if r > 0:
@@ -638,7 +726,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
         mag[j] = sqrt(mg) if P.group else mg
         if P.group:
             mu = mag[j]
-        if mu / _f1(P, j) > top:
+        if _f1(P, j) > 0.0 and mu / _f1(P, j) > top:     # (free: the projection's)
             top = mu / _f1(P, j)
         if wsq > 0.0:
             l1w += _f1(P, j) * (sqrt(wsq) if P.group else wabs)
@@ -2084,9 +2172,9 @@ cdef list _glm_free_setup(design_t *D, glm_loss_t *L, glm_pen_t *pen, glm_free_t
     if np.any(zero != ((f2 == 0) & live)):
         raise ValueError("an unpenalized feature needs both factors 0 (l1_weights and "
                          "l2_weights)")
-    if L.kind not in (LOSS_BINOMIAL, LOSS_POISSON, LOSS_GAMMA) or L.K != 1:
-        raise ValueError("unpenalized features (factor 0) need a single linear predictor "
-                         "of the binomial, Poisson or Gamma loss")
+    if L.kind not in (LOSS_BINOMIAL, LOSS_POISSON, LOSS_GAMMA, LOSS_MULTINOMIAL):
+        raise ValueError("unpenalized features (factor 0) are supported for the binomial, "
+                         "multinomial, Poisson and Gamma losses")
     if groups is not None:
         raise ValueError("unpenalized features do not combine with groups")
     if lower_bounds is not None:
@@ -2097,9 +2185,11 @@ cdef list _glm_free_setup(design_t *D, glm_loss_t *L, glm_pen_t *pen, glm_free_t
     # a column constant after centring carries nothing (it stays 0)
     idx = np.flatnonzero(zero & (sq > 0)).astype(np.intp)
     m = idx.shape[0]
-    bufs = [idx, np.zeros(n * m * isz + 8, dtype=np.uint8), np.zeros(n + 1), np.zeros(n + 1),
-            np.zeros(m * m + 1), np.zeros(m + 1), np.zeros(m + 1), np.zeros(m * m + 1),
-            np.zeros(m + 1), np.zeros(m + 1, dtype=np.intp), np.zeros(p + 1, dtype=np.int8)]
+    cdef Py_ssize_t K = L.K, q = (m + 1) * K     # the multinomial system's size bound
+    bufs = [idx, np.zeros(n * m * isz + 8, dtype=np.uint8), np.zeros(n + 1),
+            np.zeros(n * K + 1), np.zeros(max(m * m, q * q) + 1), np.zeros(max(m, q) + 1),
+            np.zeros(m + 1), np.zeros(m * m + 1), np.zeros(m + 1),
+            np.zeros(m + 1, dtype=np.intp), np.zeros(p + 1, dtype=np.int8), np.zeros(K + 1)]
     fr.m = m
     fr.idx = <const Py_ssize_t *>cnp.PyArray_DATA(bufs[0]) if m else NULL
     fr.cols = cnp.PyArray_DATA(bufs[1])
@@ -2112,6 +2202,7 @@ cdef list _glm_free_setup(design_t *D, glm_loss_t *L, glm_pen_t *pen, glm_free_t
     fr.buf = <double *>cnp.PyArray_DATA(bufs[8])
     fr.blk = <Py_ssize_t *>cnp.PyArray_DATA(bufs[9])
     fr.flags = <char *>cnp.PyArray_DATA(bufs[10])
+    fr.row = <double *>cnp.PyArray_DATA(bufs[11])
     pen.fr = fr
     return bufs
 

@@ -770,10 +770,11 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         glmnet's penalty.factor pf_j >= 0: feature j's penalty (both parts; its
         row with ``penalty='group'``) is multiplied by pf_j, after rescaling
         pf to sum to n_features (excluded features counted as 1).  pf_j = 0
-        leaves feature j unpenalized (two classes or ``multi_class='ovr'``;
-        not yet for the multinomial loss; no finite limits on it): the dual
-        point is projected so that the certificate stays a duality gap, and
-        alpha_max is taken after fitting the unpenalized features.
+        leaves feature j unpenalized (no finite limits on it): the dual point
+        is projected so that the certificate stays a duality gap, and
+        alpha_max is taken after fitting the unpenalized features.  For the
+        multinomial loss an unpenalized feature's row is identified only up to
+        a common shift across the classes.
     exclude : array of int, default=None
         Features that never enter the model (coefficient 0).
     standardize : bool, default=False
