@@ -172,8 +172,14 @@ def test_estimator_exclude_and_errors():
     m = penalized.LogisticRegression("l1", C=5.0, exclude=[1, 7], tol=1e-12).fit(X, labels)
     assert np.all(m.coef_[:, [1, 7]] == 0)
     assert np.any(m.coef_ != 0)
-    with pytest.raises(ValueError, match="penalty_factor = 0"):
-        penalized.LogisticRegression("l1", penalty_factor=np.r_[0.0, np.ones(9)]).fit(X, labels)
+    # pf = 0 is an unpenalized feature (tests/test_glm_free.py checks it against a
+    # reference); with a finite limit on it, a clear error
+    free = penalized.LogisticRegression("l1", C=0.01, penalty_factor=np.r_[0.0, np.ones(9)],
+                                        tol=1e-10).fit(X, labels)
+    assert np.all(free.coef_[:, 0] != 0) and not np.any(free.coef_[:, 1:])
+    with pytest.raises(ValueError, match="lower_bounds"):
+        penalized.LogisticRegression("l1", penalty_factor=np.r_[0.0, np.ones(9)],
+                                     lower_bounds=0.0).fit(X, labels)
     with pytest.raises(ValueError, match="penalty_factor"):
         penalized.LogisticRegression("l1", penalty_factor=np.ones(3)).fit(X, labels)
     with pytest.raises(ValueError, match="exclude"):
