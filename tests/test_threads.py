@@ -67,3 +67,21 @@ def test_one_estimator_object_per_thread_same_data():
     for r, g in zip(ref, got):
         assert np.array_equal(r, g)
     assert np.array_equal(X.data, data_before)
+
+
+
+def test_long_columns_give_the_same_bits_for_any_blas_thread_count():
+    """Level-1 work on long columns (n >= 8192) runs in the package's serial kernels, not
+    in the BLAS: a threaded BLAS splits such calls (slower here, and with a different
+    rounding per thread count), so a fit must not depend on the BLAS's thread setting."""
+    from threadpoolctl import threadpool_limits
+    rng = np.random.default_rng(5)
+    X = np.asfortranarray(rng.standard_normal((12000, 15)))
+    y = X[:, 0] - 2 * X[:, 3] + rng.standard_normal(12000)
+    fits = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            fits.append(penalized.lasso_path(X, y, alphas=8, precompute=False, tol=1e-10)[1])
+            fits.append(penalized.LogisticRegression("l1", alpha=1e-3, tol=1e-10).fit(
+                X, y > 0).coef_)
+    assert np.array_equal(fits[0], fits[2]) and np.array_equal(fits[1], fits[3])

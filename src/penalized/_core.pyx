@@ -34,6 +34,7 @@ cdef extern from "Python.h":
 cnp.import_array()
 
 cdef extern from "pz_kernels.h":
+    Py_ssize_t PZ_BLAS_CHUNK
     double pz_dense_wdot_f(Py_ssize_t n, const float *x, const float *s, const float *r) noexcept nogil
     double pz_dense_wdot_d(Py_ssize_t n, const double *x, const double *s, const double *r) noexcept nogil
     double pz_dense_wsum_f(Py_ssize_t n, const float *x, const float *s) noexcept nogil
@@ -85,20 +86,35 @@ cdef extern from "pz_kernels.h":
 # ---------------------------------------------------------------------------
 
 cdef inline double _dot(Py_ssize_t n, const floating *x, const floating *y) noexcept nogil:
-    cdef int n_ = <int>n, one = 1
-    if floating is float:
-        return dsdot(&n_, <float *>x, &one, <float *>y, &one)
-    else:
-        return ddot(&n_, <double *>x, &one, <double *>y, &one)
+    """x.y accumulated in double, by BLAS in chunks of PZ_BLAS_CHUNK entries: a threaded
+    BLAS splits a longer level-1 call across its threads, whose synchronisation costs more
+    than the arithmetic in coordinate descent, and rounds differently per thread count
+    (``pz_kernels.h``); below its threshold every call runs on the calling thread."""
+    cdef int n_, one = 1
+    cdef Py_ssize_t start = 0
+    cdef double acc = 0.0
+    while start < n:
+        n_ = <int>(n - start if n - start < PZ_BLAS_CHUNK else PZ_BLAS_CHUNK)
+        if floating is float:
+            acc += dsdot(&n_, <float *>x + start, &one, <float *>y + start, &one)
+        else:
+            acc += ddot(&n_, <double *>x + start, &one, <double *>y + start, &one)
+        start += n_
+    return acc
 
 
 cdef inline void _axpy(Py_ssize_t n, double a, const floating *x, floating *y) noexcept nogil:
-    cdef int n_ = <int>n, one = 1
+    """y += a x (a rounded to the precision for float32), by BLAS in chunks as ``_dot``."""
+    cdef int n_, one = 1
     cdef float af = <float>a
-    if floating is float:
-        saxpy(&n_, &af, <float *>x, &one, y, &one)
-    else:
-        daxpy(&n_, &a, <double *>x, &one, y, &one)
+    cdef Py_ssize_t start = 0
+    while start < n:
+        n_ = <int>(n - start if n - start < PZ_BLAS_CHUNK else PZ_BLAS_CHUNK)
+        if floating is float:
+            saxpy(&n_, &af, <float *>x + start, &one, y + start, &one)
+        else:
+            daxpy(&n_, &a, <double *>x + start, &one, y + start, &one)
+        start += n_
 
 
 # ---------------------------------------------------------------------------
