@@ -1041,6 +1041,7 @@ cdef struct newton_t:
     double *delta         # cap: accumulated change of each support coordinate
     double *fix           # cap: value a blocked coordinate is set to (NAN: not blocked)
     Py_ssize_t *pos       # cap: position in cur[:m] of each factored row
+    double last_gap       # subproblem gap at the previous check (INFINITY: none)
 
 
 cdef struct workspace_t:
@@ -1594,10 +1595,24 @@ cdef void _chol_hmul(const double *L, Py_ssize_t ld, Py_ssize_t m, double mu,
             rhs[i] -= L[j * ld + i] * v[j]
 
 
+cdef inline double _epochs_left(double gap, double gap_prev, double target,
+                                Py_ssize_t gap_freq) noexcept nogil:
+    """Epochs coordinate descent still needs to take the gap from ``gap`` to
+    ``target`` if it keeps the linear rate of the last ``gap_freq`` epochs
+    (gap_prev -> gap); 0 when there is no rate yet, at most 100 gap checks."""
+    cdef double cap = 100.0 * gap_freq
+    if not (gap_prev < INFINITY and gap > target and target > 0.0):
+        return 0.0
+    if not gap < gap_prev:
+        return cap
+    return fmin(cap, gap_freq * log(gap / target) / log(gap_prev / gap))
+
+
 cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *shift,
                        const floating *target, double yy, double primal,
                        const Py_ssize_t *ws, Py_ssize_t ws_size, const pen_t *P,
-                       Py_ssize_t epochs_spent, workspace_t *wk) noexcept nogil:
+                       Py_ssize_t epochs_spent, workspace_t *wk, double gap,
+                       double inner_tol, Py_ssize_t gap_freq) noexcept nogil:
     """Try one Newton step on the support (see newton_t); True if taken.
 
     The support is the non-zeros strictly inside their box (those at a
@@ -1619,8 +1634,10 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
     cdef int mm, one = 1, info = 0
     cdef char uplo = b'L'
     cdef Py_ssize_t m_new
+    cdef double gap_prev = nt.last_gap
     if not nt.enabled:
         return False
+    nt.last_gap = gap
     for k in range(ws_size):
         j = ws[k]
         if w[j] != 0.0 and w[j] != _loj(P, j) and w[j] != _hij(P, j):
@@ -1654,7 +1671,10 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
             build = <double>m * (nnz_s + D.n)
             epoch = 2.0 * nnz_ws
         build += <double>m * m * m / 3.0
-        if build > (epochs_spent - nt.built_at) * epoch:
+        # ski rental (the epochs spent so far pay for the build), or the epochs
+        # coordinate descent is still predicted to need at the gap's last rate
+        if build > fmax(<double>(epochs_spent - nt.built_at),
+                        _epochs_left(gap, gap_prev, inner_tol, gap_freq)) * epoch:
             return False
         nt.built_at = epochs_spent
         _factor_support(D, nt, m, P, res)
@@ -2060,6 +2080,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         if wk.extrapolate:
             _track(&wk.ex, wk.ws, ws_size)
         wk.nt.built_at = 0
+        wk.nt.last_gap = INFINITY
 
         # look for Ctrl-C at every gap check, and every epoch when one is long
         heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
@@ -2089,7 +2110,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                     if stall_in >= 50:
                         break
                 if _newton_step(D, w, res, &shift, target, yy, gi.primal, wk.ws, ws_size,
-                                P, ep, wk):
+                                P, ep, wk, gi.gap, inner_tol, gap_freq):
                     info.n_newton += 1
                     # the step may have solved the subproblem: check at once
                     gi = _duality_gap(D, w, res, &shift, target, yy, P,
