@@ -1041,6 +1041,7 @@ cdef struct newton_t:
     double *delta         # cap: accumulated change of each support coordinate
     double *fix           # cap: value a blocked coordinate is set to (NAN: not blocked)
     Py_ssize_t *pos       # cap: position in cur[:m] of each factored row
+    Py_ssize_t *frow      # cap: feature of each factored row (supp in the factor's order)
     double last_gap       # subproblem gap at the previous check (INFINITY: none)
 
 
@@ -1374,13 +1375,14 @@ cdef bint _factor_support(const design_t *D, newton_t *nt, Py_ssize_t m,
     cdef floating *v = <floating *>nt.col
     cdef const floating *xa
     cdef double g
-    cdef int mm = <int>m, info = 0
+    cdef Py_ssize_t ld = nt.cap
+    cdef int mm = <int>m, lda = <int>ld, info = 0
     cdef char uplo = b'L'
     for a in range(m):
         ja = nt.cur[a]
         if D.kind == PZ_GRAM:
             for b in range(a, m):
-                nt.chol[a * m + b] = (<const floating *>D.X)[ja * D.p + nt.cur[b]]
+                nt.chol[a * ld + b] = (<const floating *>D.X)[ja * D.p + nt.cur[b]]
         else:
             if D.kind == PZ_DENSE:
                 xa = <const floating *>D.X + ja * D.n
@@ -1401,34 +1403,35 @@ cdef bint _factor_support(const design_t *D, newton_t *nt, Py_ssize_t m,
                 g = _col_wdot(D, jb, xa)
                 if D.x_mean != NULL:
                     g -= D.sw_sum * D.x_mean[ja] * D.x_mean[jb]
-                nt.chol[a * m + b] = g
-        nt.chol[a * m + a] += _l2j(P, ja)
+                nt.chol[a * ld + b] = g
+        nt.chol[a * ld + a] += _l2j(P, ja)
     # row-major upper triangle = column-major lower triangle; dpotrf leaves the
     # column-major strict upper triangle alone: keep a copy of H there (and of
     # its diagonal) for the shifted retry
-    _chol_keep(nt, m)
-    dpotrf(&uplo, &mm, nt.chol, &mm, &info)
+    _chol_keep(nt, m, ld)
+    dpotrf(&uplo, &mm, nt.chol, &lda, &info)
     nt.mu = 0.0
     if info != 0:
-        _chol_shifted(nt, m, &info)
+        _chol_shifted(nt, m, ld, &info)
     memcpy(nt.supp, nt.cur, m * sizeof(Py_ssize_t))
+    memcpy(nt.frow, nt.cur, m * sizeof(Py_ssize_t))
     nt.m = m
-    nt.ld = m
+    nt.ld = ld
     nt.failed = info != 0
     return not nt.failed
 
 
-cdef void _chol_keep(newton_t *nt, Py_ssize_t m) noexcept nogil:
+cdef void _chol_keep(newton_t *nt, Py_ssize_t m, Py_ssize_t ld) noexcept nogil:
     """Mirror H (column-major lower triangle of nt.chol) into the strict upper
     triangle, and its diagonal into nt.diag, before dpotrf overwrites it."""
     cdef Py_ssize_t a, b
     for a in range(m):
-        nt.diag[a] = nt.chol[a * m + a]
+        nt.diag[a] = nt.chol[a * ld + a]
         for b in range(a + 1, m):
-            nt.chol[b * m + a] = nt.chol[a * m + b]
+            nt.chol[b * ld + a] = nt.chol[a * ld + b]
 
 
-cdef void _chol_shifted(newton_t *nt, Py_ssize_t m, int *info) noexcept nogil:
+cdef void _chol_shifted(newton_t *nt, Py_ssize_t m, Py_ssize_t ld, int *info) noexcept nogil:
     """Factor H + mu I, mu = 1e-9 max_j H_jj, after dpotrf failed on H.
 
     H = X_S^T X_S is singular when |S| >= n (or when columns of S are
@@ -1446,7 +1449,7 @@ cdef void _chol_shifted(newton_t *nt, Py_ssize_t m, int *info) noexcept nogil:
     """
     cdef Py_ssize_t a, b
     cdef double top = 0.0
-    cdef int mm = <int>m
+    cdef int mm = <int>m, lda = <int>ld
     cdef char uplo = b'L'
     for a in range(m):
         if nt.diag[a] > top:
@@ -1455,10 +1458,133 @@ cdef void _chol_shifted(newton_t *nt, Py_ssize_t m, int *info) noexcept nogil:
         return
     nt.mu = 1e-9 * top
     for a in range(m):
-        nt.chol[a * m + a] = nt.diag[a] + nt.mu
+        nt.chol[a * ld + a] = nt.diag[a] + nt.mu
         for b in range(a + 1, m):
-            nt.chol[a * m + b] = nt.chol[b * m + a]
-    dpotrf(&uplo, &mm, nt.chol, &mm, info)
+            nt.chol[a * ld + b] = nt.chol[b * ld + a]
+    dpotrf(&uplo, &mm, nt.chol, &lda, info)
+
+
+cdef double _hess_entry(const design_t *D, Py_ssize_t ja, const floating *xa,
+                        Py_ssize_t jb) noexcept nogil:
+    """H_ab without the l2 term: x_c,a^T S x_c,b, xa the raw (dense or
+    scattered) column a; GRAM: G_ab."""
+    cdef double g
+    if D.kind == PZ_GRAM:
+        return (<const floating *>D.X)[ja * D.p + jb]
+    g = _col_wdot(D, jb, xa)
+    if D.x_mean != NULL:
+        g -= D.sw_sum * D.x_mean[ja] * D.x_mean[jb]
+    return g
+
+
+cdef bint _factor_update(const design_t *D, newton_t *nt, Py_ssize_t m,
+                         const pen_t *P, floating *dummy) noexcept nogil:
+    """Move the factor of H from the support nt.supp[:nt.m] to nt.cur[:m] by
+    deleting rows (_chol_delete, O(m^2) each) and appending columns (one
+    column of H, O(m n), and a triangular solve, O(m^2), each) when that
+    costs at most a quarter of a rebuild.  False (factor unusable, rebuild)
+    otherwise, or when an appended pivot is not safely positive.
+    """
+    cdef Py_ssize_t i = 0, a = 0, r, q, k, j, start, end, mf = nt.m, ld = nt.ld
+    cdef Py_ssize_t n_del = 0, n_add = 0, m_old = nt.m
+    cdef double cost, build, h, piv
+    cdef double *L = nt.chol
+    cdef double *l = nt.step
+    cdef floating *v = <floating *>nt.col
+    cdef const floating *xa
+    cdef Py_ssize_t n_eff = D.p if D.kind == PZ_GRAM else D.n
+    if mf == 0 or nt.failed:
+        return False
+    while i < mf or a < m:
+        if a == m or (i < mf and nt.supp[i] < nt.cur[a]):
+            n_del += 1
+            i += 1
+        elif i == mf or nt.cur[a] < nt.supp[i]:
+            n_add += 1
+            a += 1
+        else:
+            i += 1
+            a += 1
+    cost = <double>n_del * mf * mf + <double>n_add * (<double>(mf + n_add) * n_eff + mf * mf)
+    build = <double>m * m * n_eff + <double>m * m * m / 3.0
+    if cost > 0.25 * build or m > ld:
+        return False
+    # deletions: rows of features no longer in cur
+    i = 0
+    a = 0
+    while i < mf and a < m:
+        if nt.supp[i] < nt.cur[a]:
+            for q in range(nt.m):
+                if nt.frow[q] == nt.supp[i]:
+                    break
+            if not _chol_delete(L, ld, nt.m, q):
+                nt.m = 0
+                return False
+            for r in range(q, nt.m - 1):
+                nt.frow[r] = nt.frow[r + 1]
+            nt.m -= 1
+            i += 1
+        elif nt.cur[a] < nt.supp[i]:
+            a += 1
+        else:
+            i += 1
+            a += 1
+    while i < mf:
+        for q in range(nt.m):
+            if nt.frow[q] == nt.supp[i]:
+                break
+        if not _chol_delete(L, ld, nt.m, q):
+            nt.m = 0
+            return False
+        for r in range(q, nt.m - 1):
+            nt.frow[r] = nt.frow[r + 1]
+        nt.m -= 1
+        i += 1
+    # additions: features of cur not in the old support, appended at the end
+    i = 0
+    for a in range(m):
+        while i < m_old and nt.supp[i] < nt.cur[a]:
+            i += 1
+        if i < m_old and nt.supp[i] == nt.cur[a]:
+            continue
+        j = nt.cur[a]
+        xa = NULL
+        if D.kind == PZ_DENSE:
+            xa = <const floating *>D.X + j * D.n
+        elif D.kind != PZ_GRAM:
+            for k in range(D.n):
+                v[k] = 0.0
+            start = _csc_start(D, j)
+            end = _csc_start(D, j + 1)
+            for k in range(start, end):
+                if D.index64:
+                    v[(<const int64_t *>D.indices)[k]] += (<const floating *>D.data)[k]
+                else:
+                    v[(<const int32_t *>D.indices)[k]] += (<const floating *>D.data)[k]
+            xa = v
+        mf = nt.m     # rows in the factor now
+        # forward solve L l = H[frow, j]
+        for r in range(mf):
+            l[r] = _hess_entry(D, j, xa, nt.frow[r])
+        for r in range(mf):
+            h = l[r]
+            for q in range(r):
+                h -= L[q * ld + r] * l[q]
+            l[r] = h / L[r * ld + r]
+        h = _hess_entry(D, j, xa, j) + _l2j(P, j) + nt.mu
+        piv = h
+        for r in range(mf):
+            piv -= l[r] * l[r]
+        if not piv > 1e-10 * h:
+            nt.m = 0
+            return False
+        for r in range(mf):
+            L[r * ld + mf] = l[r]
+        L[mf * ld + mf] = sqrt(piv)
+        nt.frow[mf] = j
+        nt.m = mf + 1
+    memcpy(nt.supp, nt.cur, m * sizeof(Py_ssize_t))
+    return nt.m == m
 
 
 cdef bint _chol_delete(double *L, Py_ssize_t ld, Py_ssize_t m, Py_ssize_t q) noexcept nogil:
@@ -1633,7 +1759,7 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
     cdef const double *corr = wk.corr[PT_CURRENT]
     cdef int mm, one = 1, info = 0
     cdef char uplo = b'L'
-    cdef Py_ssize_t m_new
+    cdef Py_ssize_t m_new, r, lo_k, hi_k
     cdef double gap_prev = nt.last_gap
     if not nt.enabled:
         return False
@@ -1655,7 +1781,8 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
         memcpy(nt.prev, nt.cur, m * sizeof(Py_ssize_t))
         nt.m_prev = m
         return False
-    if m != nt.m or memcmp(nt.cur, nt.supp, m * sizeof(Py_ssize_t)) != 0:
+    if ((m != nt.m or memcmp(nt.cur, nt.supp, m * sizeof(Py_ssize_t)) != 0)
+            and not _factor_update(D, nt, m, P, res)):
         # cost of building and factoring H against the epochs it may save
         if D.kind == PZ_DENSE:
             build = <double>m * m * D.n
@@ -1682,12 +1809,22 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
         return False
     # Newton direction: H d = -grad Q(w_S) = corr_S - l2_j w_S - l1_j s_S
     for k in range(m):
-        j = nt.cur[k]
-        sj = 1.0 if w[j] > 0.0 else -1.0
-        nt.rhs[k] = corr[j] - _l2j(P, j) * w[j] - _l1j(P, j) * sj
         nt.delta[k] = 0.0
         nt.fix[k] = NAN
-        nt.pos[k] = k
+    for r in range(m):
+        # position of the factor's row r in cur (sorted): binary search
+        lo_k = 0
+        hi_k = m - 1
+        while lo_k < hi_k:
+            k = (lo_k + hi_k) // 2
+            if nt.cur[k] < nt.frow[r]:
+                lo_k = k + 1
+            else:
+                hi_k = k
+        nt.pos[r] = lo_k
+        j = nt.frow[r]
+        sj = 1.0 if w[j] > 0.0 else -1.0
+        nt.rhs[r] = corr[j] - _l2j(P, j) * w[j] - _l1j(P, j) * sj
     if not _newton_chain(nt, w, m, P):
         if nt.m != m:
             nt.m = 0
@@ -1716,13 +1853,17 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
     # the factor now belongs to the support left after the chain's drops (kept
     # for the next check); that support is also the one the stability test sees
     m_new = 0
-    for k in range(nt.m):
-        nt.supp[k] = nt.cur[nt.pos[k]]
+    for r in range(nt.m):
+        nt.frow[r] = nt.cur[nt.pos[r]]
     for k in range(m):
         if isnan(nt.fix[k]):
             nt.prev[m_new] = nt.cur[k]
             m_new += 1
     nt.m_prev = m_new
+    if nt.m == m_new:
+        memcpy(nt.supp, nt.prev, m_new * sizeof(Py_ssize_t))
+    else:
+        nt.m = 0
     wk.ex.count = 0    # the iterates jumped: restart the extrapolation history
     return True
 
@@ -2393,7 +2534,9 @@ cdef bint _workspace_alloc(workspace_t *wk, Py_ssize_t p, Py_ssize_t n_res, Py_s
         wk.nt.step = <double *>malloc((wk.nt.cap + 1) * sizeof(double))
         wk.nt.col = malloc((n_res + 1) * isz)
         wk.nt.diag = <double *>malloc((4 * wk.nt.cap + 1) * sizeof(double))
-        wk.nt.pos = <Py_ssize_t *>malloc((wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        wk.nt.pos = <Py_ssize_t *>malloc((2 * wk.nt.cap + 1) * sizeof(Py_ssize_t))
+        if wk.nt.pos != NULL:
+            wk.nt.frow = wk.nt.pos + wk.nt.cap
         if wk.nt.diag != NULL:
             wk.nt.rhs = wk.nt.diag + wk.nt.cap
             wk.nt.delta = wk.nt.rhs + wk.nt.cap
