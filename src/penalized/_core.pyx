@@ -1743,15 +1743,19 @@ cdef bint _newton_step(const design_t *D, floating *w, floating *res, double *sh
 
     The support is the non-zeros strictly inside their box (those at a
     non-zero bound stay fixed); the step is cut where a penalised
-    coordinate changes sign or a coordinate reaches its bound, and the
-    blocking coordinate is set exactly to that value.
+    coordinate changes sign or a coordinate reaches its bound, the
+    blocking coordinate is set exactly to that value, and the step goes on
+    on the smaller support (_newton_chain).  A singular H (|S| >= n, or
+    collinear columns) is factored shifted (_chol_shifted).
 
     Needs wk.corr[PT_CURRENT] fresh for the support (a gap check just ran).
     Taken only when the support equals the one at the previous check and
-    building H costs no more than the ``epochs_spent`` so far on this
-    subproblem (so it at most doubles the work, and pays off when coordinate
-    descent is slow); reverted if the objective did not decrease (rounding
-    on a nearly singular H).
+    the factor can follow the support cheaply (_factor_update), or building
+    H costs no more than the ``epochs_spent`` so far on this subproblem (so
+    it at most doubles the work) or than the epochs coordinate descent is
+    predicted to need at the rate of the last check (``gap`` and the
+    previous check's, against ``inner_tol``); reverted if the objective did
+    not decrease (rounding on a nearly singular H).
     """
     cdef newton_t *nt = &wk.nt
     cdef Py_ssize_t k, j, m = 0, nnz_s = 0, nnz_ws = 0
