@@ -1,0 +1,61 @@
+"""Before/after timing of penalized's plain Lasso fits: whichever build is first on sys.path.
+
+Prints one JSON object {"set|task": CPU seconds (median of 3 after a warm-up)}.  Tasks:
+``lasso_path`` (100 alphas, eps 1e-3, default tol), the same path at tol=1e-6, and
+single fits at alpha_max/10 and alpha_max/100 (tol 1e-6), y centred, no intercept.
+CPU time (``time.process_time``), single-threaded BLAS, so that other jobs on the
+machine disturb it less.  To compare two builds, alternate them, e.g. with a copy of
+the base commit built in place in /tmp/base (``git archive <commit> | tar -x -C
+/tmp/base; cd /tmp/base; python setup.py build_ext --inplace``)::
+
+    for r in 1 2; do
+      PYTHONPATH=/tmp/base/src python benchmarks/ab_paths.py SETS > base_$r.json
+      python benchmarks/ab_paths.py SETS > new_$r.json
+    done
+
+and take the minimum over the rounds of each.  Run it under
+``flock /tmp/penalized-bench.lock``.
+"""
+
+import json
+import sys
+import time
+import warnings
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from _common import load
+from penalized import Lasso, lasso_path
+
+
+def main(names):
+    out = {}
+    with threadpool_limits(1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in names:
+            X, y = load(name)
+            yc = y - y.mean()
+            amax = np.abs(X.T @ yc).max() / X.shape[0]
+            tasks = {
+                "lasso_path": lambda: lasso_path(X, yc, n_alphas=100, eps=1e-3),
+                "lasso_path_tol1e-6": lambda: lasso_path(X, yc, n_alphas=100, eps=1e-3,
+                                                         tol=1e-6),
+                "lasso_lmax/10": lambda: Lasso(alpha=amax / 10, fit_intercept=False,
+                                               tol=1e-6).fit(X, yc),
+                "lasso_lmax/100": lambda: Lasso(alpha=amax / 100, fit_intercept=False,
+                                                tol=1e-6).fit(X, yc),
+            }
+            for task, fn in tasks.items():
+                fn()
+                ts = []
+                for _ in range(3):
+                    t0 = time.process_time()
+                    fn()
+                    ts.append(time.process_time() - t0)
+                out[f"{name}|{task}"] = float(np.median(ts))
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1].split(","))
