@@ -1010,6 +1010,9 @@ cdef struct gap_t:
     double e_free       # its e_free (see dual_t)
     int aug_point       # which point gave gap_aug (PT_*)
     int best_point      # which point gave gap
+    int n_points        # dual points evaluated (each: one correlation pass over cand)
+    double dot_entries  # stored entries of X read by their column dot products
+    double axpy_entries # entries of X read by the residual refreshes (X w from scratch)
 
 
 # Newton steps on a stable support.  Once the signs of the non-zeros stop
@@ -1234,6 +1237,40 @@ cdef void _res_refresh(const design_t *D, const floating *w, floating *res,
             dd[0] += si * e * e
 
 
+cdef inline double _col_entries(const design_t *D, Py_ssize_t j) noexcept nogil:
+    """Stored entries of column j read by one column product (n for DENSE,
+    its nnz for CSC, 0 for GRAM, whose "products" are lookups of g)."""
+    if D.kind == PZ_DENSE:
+        return <double>D.n
+    if D.kind == PZ_CSC:
+        return <double>(_csc_start(D, j + 1) - _csc_start(D, j))
+    return 0.0
+
+
+cdef double _set_entries(const design_t *D, const Py_ssize_t *idx, Py_ssize_t m) noexcept nogil:
+    """Stored entries of the columns idx[:m] (see _col_entries)."""
+    cdef Py_ssize_t k
+    cdef double acc = 0.0
+    if D.kind == PZ_DENSE:
+        return <double>D.n * m
+    if D.kind == PZ_CSC:
+        for k in range(m):
+            acc += _col_entries(D, idx[k])
+    return acc
+
+
+cdef double _support_entries(const design_t *D, const floating *w) noexcept nogil:
+    """Stored entries of the columns with w_j != 0 (what _res_refresh reads)."""
+    cdef Py_ssize_t j
+    cdef double acc = 0.0
+    if D.kind == PZ_GRAM:
+        return 0.0
+    for j in range(D.p):
+        if w[j] != 0.0:
+            acc += _col_entries(D, j)
+    return acc
+
+
 cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                         double *shift, const floating *target, double yy,
                         const pen_t *P,
@@ -1258,6 +1295,10 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef floating *lo_x = NULL
     cdef void *tmp
     cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
+    cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
+    out.n_points = 0
+    out.dot_entries = 0.0
+    out.axpy_entries = 0.0
     if fresh and floating is float:
         lo = <floating *>wk.rlo[PT_CURRENT]
         lo_x = <floating *>wk.rlo[PT_EXTRAP]
@@ -1279,10 +1320,13 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     if fresh:
         # certify the iterate's own residual, not the incrementally updated one
         _res_refresh(D, w, res, target, wk.racc, &dr, &dd, lo)
+        out.axpy_entries += _support_entries(D, w)
     wk.pt_res[PT_CURRENT] = res
     wk.pt_w[PT_CURRENT] = w
     d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
                     wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs)
+    out.n_points = 1
+    out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
     out.primal = d.primal
     out.pen = d.pen
     out.rcorr = d.rcorr
@@ -1308,9 +1352,12 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             elif fresh:
                 _res_refresh(D, <floating *>wk.ex.w_acc, <floating *>wk.ex.res_acc, target,
                              wk.racc, &dr, &dd, lo_x)
+                out.axpy_entries += _support_entries(D, <floating *>wk.ex.w_acc)
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
                             res, dr, dd, use_cert, lo_x, lo, gabs)
+            out.n_points += 1
+            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
                 # res is r_acc now: its low part goes with it
                 tmp = wk.rlo[PT_CURRENT]
@@ -1328,12 +1375,15 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                 lo_x = <floating *>wk.rlo[PT_CERT]
             _res_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
                          target, wk.racc, &dr, &dd, lo_x)
+            out.axpy_entries += _support_entries(D, <floating *>wk.pt_w[PT_CERT])
         elif D.kind == PZ_GRAM:
             _gram_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
                           target, wk.racc)
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
                         target, yy, P, cand, n_cand, wk.corr[PT_CERT], res, dr, dd, use_cert,
                         lo_x, lo, gabs)
+        out.n_points += 1
+        out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
         _consider(&out, d, PT_CERT)
     return out
 
@@ -1578,11 +1628,14 @@ cdef void _shuffle(Py_ssize_t *a, Py_ssize_t m, uint64_t *rng) noexcept nogil:
 # The solver
 # ---------------------------------------------------------------------------
 
-cdef void _cd_epoch(const design_t *D, floating *w, floating *res, double *shift,
-                    const Py_ssize_t *idx, Py_ssize_t m, const pen_t *P) noexcept nogil:
-    """One pass of exact coordinate minimisation over the features idx[:m]."""
+cdef double _cd_epoch(const design_t *D, floating *w, floating *res, double *shift,
+                      const Py_ssize_t *idx, Py_ssize_t m, const pen_t *P) noexcept nogil:
+    """One pass of exact coordinate minimisation over the features idx[:m].
+
+    Returns the stored entries of X read by its residual updates (see
+    _col_entries; the column products read _set_entries(idx[:m]))."""
     cdef Py_ssize_t k, j
-    cdef double L, wj, z, new
+    cdef double L, wj, z, new, upd = 0.0
     for k in range(m):
         j = idx[k]
         L = D.col_sqnorm[j]
@@ -1594,6 +1647,8 @@ cdef void _cd_epoch(const design_t *D, floating *w, floating *res, double *shift
         if new != wj:
             _apply_update(D, j, new - wj, res, shift)
             w[j] = <floating>new
+            upd += _col_entries(D, j)
+    return upd
 
 
 cdef bint _interrupted() noexcept nogil:
@@ -1616,6 +1671,13 @@ cdef struct solve_info_t:
     Py_ssize_t n_screened
     Py_ssize_t n_outer
     Py_ssize_t n_newton
+    # work counters, in stored entries of X read (see _col_entries; DENSE/CSC)
+    Py_ssize_t n_full       # correlation passes over the candidates (outer gap checks)
+    double full_cols        # columns read by them
+    double full_entries
+    double ws_cols          # columns read by the working-set column products
+    double ws_entries       #   (epochs and the subproblem's gap checks)
+    double axpy_entries     # entries read by residual updates and refreshes
 
 
 cdef inline double _reach(double v, double e, double lo, double hi) noexcept nogil:
@@ -1770,7 +1832,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     cdef solve_info_t info
     cdef gap_t g, gi
     cdef double shift = 0.0, inner_tol, prev_gap = INFINITY, l1 = P.l1, thr
-    cdef double best_out = INFINITY, best_in
+    cdef double best_out = INFINITY, best_in, ws_ent
     cdef Py_ssize_t stall_out = 0, stall_in
     cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
@@ -1784,6 +1846,12 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     info.n_screened = 0
     info.n_outer = 0
     info.n_newton = 0
+    info.n_full = 0
+    info.full_cols = 0.0
+    info.full_entries = 0.0
+    info.ws_cols = 0.0
+    info.ws_entries = 0.0
+    info.axpy_entries = 0.0
     _track(&wk.ex, NULL, 0)
     wk.nt.m = 0
     wk.nt.m_prev = 0
@@ -1802,6 +1870,10 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     while True:
         g = _duality_gap(D, w, res, &shift, target, yy, P,
                          wk.cand, n_cand, wk, info.n_epochs, True)
+        info.n_full += g.n_points
+        info.full_cols += <double>g.n_points * n_cand
+        info.full_entries += g.dot_entries
+        info.axpy_entries += g.axpy_entries
         info.gap = g.gap
         info.primal = g.primal
         info.rounding = g.rnd
@@ -1878,13 +1950,16 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
 
         # look for Ctrl-C at every gap check, and every epoch when one is long
         heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
+        ws_ent = _set_entries(D, wk.ws, ws_size)
         ep = 0
         best_in = INFINITY
         stall_in = 0
         while info.n_epochs < max_epochs:
             if shuffle:
                 _shuffle(wk.ws, ws_size, rng)
-            _cd_epoch(D, w, res, &shift, wk.ws, ws_size, P)
+            info.axpy_entries += _cd_epoch(D, w, res, &shift, wk.ws, ws_size, P)
+            info.ws_cols += ws_size
+            info.ws_entries += ws_ent
             info.n_epochs += 1
             ep += 1
             if (heavy or ep % gap_freq == 0) and _interrupted():
@@ -1893,6 +1968,9 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
             if ep % gap_freq == 0:
                 gi = _duality_gap(D, w, res, &shift, target, yy, P,
                                   wk.ws, ws_size, wk, info.n_epochs, False)
+                info.ws_cols += <double>gi.n_points * ws_size
+                info.ws_entries += gi.dot_entries
+                info.axpy_entries += gi.axpy_entries
                 if gi.gap <= inner_tol:
                     break
                 # F not lower in 50 checks: the subproblem is at its rounding floor
@@ -1909,6 +1987,9 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                     # the step may have solved the subproblem: check at once
                     gi = _duality_gap(D, w, res, &shift, target, yy, P,
                                       wk.ws, ws_size, wk, info.n_epochs, False)
+                    info.ws_cols += <double>gi.n_points * ws_size
+                    info.ws_entries += gi.dot_entries
+                    info.axpy_entries += gi.axpy_entries
                     if gi.gap <= inner_tol:
                         break
     _fold_shift(D, res, &shift)
@@ -2119,6 +2200,15 @@ cdef class Design:
     def n_features(self):
         return self.d.p
 
+    @property
+    def nnz(self):
+        """Stored entries of X (CSC: its nnz; DENSE: n * p; GRAM: 0)."""
+        if self.d.kind == PZ_CSC:
+            return int(_csc_start(&self.d, self.d.p))
+        if self.d.kind == PZ_DENSE:
+            return self.d.n * self.d.p
+        return 0
+
     def correlations(self, floating[::1] res):
         """x_c,j^T S r for every column j (r a centred residual; GRAM: r is g)."""
         out = np.empty(self.d.p, dtype=np.float64)
@@ -2280,7 +2370,17 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     rounding: the part of gap that bounds rounding (float32 storage, a Gram
     matrix's rounding; see ``_dual_point``).  When gap > tol_abs >= gap -
     rounding the solve stopped because the dtype or the Gram matrix cannot
-    certify tol_abs.
+    certify tol_abs.  Work counters (DENSE/CSC; 0 for GRAM): n_full, the
+    correlation passes over the candidate features at the outer gap checks
+    (one per dual point tried), full_cols / full_entries the columns / stored
+    entries of X they read (float32 certifying checks read each column twice,
+    its residual's low part included); ws_cols / ws_entries, the same for the
+    column products of the working-set epochs and of the subproblem's gap
+    checks; axpy_entries, the entries read by coordinate updates of the
+    residual and by its recomputations from w.  Not counted: the screening
+    test's zeroing of screened non-zeros, the free block's exact update and
+    the Newton steps (n_newton of them).  full_entries / nnz(X) is the number
+    of X^T r passes BENCHMARKS.md's units measure.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t p = D.p
@@ -2390,7 +2490,10 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
             "n_newton": info.n_newton, "rounding": info.rounding,
-            "n_screened": info.n_screened, "n_outer": info.n_outer}
+            "n_screened": info.n_screened, "n_outer": info.n_outer,
+            "n_full": info.n_full, "full_cols": info.full_cols,
+            "full_entries": info.full_entries, "ws_cols": info.ws_cols,
+            "ws_entries": info.ws_entries, "axpy_entries": info.axpy_entries}
 
 
 include "_group.pxi"

@@ -469,10 +469,41 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
 
+WORK_KEYS = ("n_full", "full_entries", "ws_entries", "axpy_entries", "n_epochs", "n_outer",
+             "n_newton")
+
+
+def path_work(design, counters):
+    """Work counters of a path, per alpha, from the solver's (``enet_solve``).
+
+    A dict of (n_alphas,) arrays: ``n_full`` (correlation passes over the
+    candidate features at the outer gap checks: one per dual point tried),
+    ``full_passes`` (what those read, in passes over X: stored entries read
+    divided by the entries of X, nnz for sparse X, n * p for dense),
+    ``ws_passes`` (the column products of the working-set epochs and the
+    subproblem's gap checks, in the same unit), ``passes`` (their sum: the
+    X^T r products spent, BENCHMARKS.md's ``units`` per path point when the
+    products dominate), ``update_passes`` (residual updates and recomputations,
+    same unit), ``n_epochs``, ``n_outer`` (outer working-set rounds),
+    ``n_newton``; and ``entries`` (the entries of X, a scalar).  Gram-mode
+    designs (precompute) read no columns: their counters are 0.  Not counted:
+    the alpha_max product, the screening's zeroing of screened coefficients,
+    the free block's update and the Newton steps.
+    """
+    c = np.asarray(counters, dtype=np.float64).reshape(-1, len(WORK_KEYS))
+    entries = float(design.nnz)
+    scale = 1.0 / entries if entries > 0 else 0.0
+    full, ws, upd = c[:, 1] * scale, c[:, 2] * scale, c[:, 3] * scale
+    return {"n_full": c[:, 0].astype(np.int64), "full_passes": full, "ws_passes": ws,
+            "passes": full + ws, "update_passes": upd, "n_epochs": c[:, 4].astype(np.int64),
+            "n_outer": c[:, 5].astype(np.int64), "n_newton": c[:, 6].astype(np.int64),
+            "entries": entries}
+
+
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
-               callback=None, features=None, max_features=None, dfmax=None):
+               callback=None, features=None, max_features=None, dfmax=None, work=None):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -493,6 +524,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     dfmax): stop once a solution has more than that many non-zero
     coefficients.  The solution that crosses a limit is dropped, and every
     returned array holds only the alphas before it, possibly none.
+
+    ``work``, if a dict, receives the solver's work counters per alpha (see
+    :func:`path_work`).
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -531,6 +565,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     rounding_limited = False
     finite = True
     ever = np.zeros(p, dtype=bool) if max_features is not None else None
+    counters = [] if work is not None else None
     for k, alpha in enumerate(alphas):
         cert_w = certificates[:, k if return_certificate else 0]
         if k > 0:
@@ -547,6 +582,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             # cold start: Celer's pruned working sets; warm path points: strong set, doubling
             prune=k == 0, **solver_kw,
         )
+        if counters is not None:
+            counters.append([info[key] for key in WORK_KEYS])
         # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
         finite &= bool(np.isfinite(info["primal"]))
         if ever is not None:
@@ -569,6 +606,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             callback(k, alphas.size, alpha, w, gaps[k])
     else:
         fitted = alphas.size
+    if counters is not None:
+        work.update(path_work(design, counters[:fitted]))
     if fitted < alphas.size:
         coefs, certificates = coefs[:, :fitted], certificates[:, :fitted]
         gaps, n_iters, intercepts = gaps[:fitted], n_iters[:fitted], intercepts[:fitted]

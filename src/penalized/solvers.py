@@ -148,6 +148,14 @@ class PathSolution:
     n_iters : ndarray of int (n_alphas,), epochs or Newton iterations per alpha.
     converged : ndarray of bool (n_alphas,)
     classes : ndarray or None (logistic only).
+    work : dict or None
+        Least squares (dense or sparse X, not the Gram mode): the solver's work
+        per alpha, in passes over X (stored entries read / entries of X):
+        ``passes`` (column products: ``full_passes`` of the gap checks over
+        every candidate feature plus ``ws_passes`` of the working-set epochs),
+        ``update_passes`` (residual updates), ``n_full`` (full correlation
+        passes), ``n_epochs``, ``n_outer``, ``n_newton``; see
+        :func:`penalized._enet.path_work`.  None for logistic paths.
 
     ``len(path)`` is the number of alphas and ``path[k]`` the :class:`Solution`
     at ``alphas[k]``; ``path.active_set(k)`` its non-zero features.
@@ -162,6 +170,7 @@ class PathSolution:
     n_iters: np.ndarray
     converged: np.ndarray
     classes: object = None
+    work: object = None
 
     def __len__(self):
         return self.alphas.size
@@ -290,14 +299,16 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     alphas = _check_path_alphas(alphas, n_alphas, eps,
                                 lambda: problem.alpha_max(tgt, l1_ratio, positive))
     coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    work = {}
     coefs, gaps, n_iters, intercepts = solve_path(
         problem, tgt, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, positive=bool(positive), warn=warn)
+        max_iter=max_iter, positive=bool(positive), warn=warn, work=work)
     target = tol * tgt.yy / problem.n_samples
+    work = {k: (_frozen(v) if isinstance(v, np.ndarray) else v) for k, v in work.items()}
     return PathSolution(
         alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
         l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
-        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target), work=work)
 
 
 def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
