@@ -68,31 +68,53 @@ def test_counters_match_the_one_epoch_schedule(kind):
     assert info["axpy_entries"] == 2 * float(col_entries[support].sum())
 
 
-def test_counters_count_the_certificate_and_extrapolation_points():
-    # the same problem with a carried-in certificate: each outer check also
-    # evaluates it (one more pass) unless it is the iterate itself
-    rng = np.random.default_rng(1)
+def _cert_problem(seed):
+    rng = np.random.default_rng(seed)
     X, col_entries = _orthogonal_csc(rng)
-    n, p = X.shape
-    y = np.asarray(X @ rng.standard_normal(p)).ravel()
+    y = np.asarray(X @ rng.standard_normal(X.shape[1])).ravel()
     l1 = float(np.median(np.abs(X.T @ y)))
+    return X, y, l1, float(col_entries.sum())
+
+
+def _solve_twice(X, y, l1, restart):
+    """A cold solve at 1.5 l1 (its certificate stored), then a solve at l1 carrying it."""
+    n, p = X.shape
     d = Design(X)
     w, res = np.zeros(p), y.copy()
     cert_res, cert_w = np.empty(n), np.zeros(p)
-    # certificate from a cold solve at a larger penalty
-    enet_solve(d, w, res, y, float(y @ y), 1.5 * l1, 0.0, tol_abs=1e-10 * float(y @ y),
+    yy = float(y @ y)
+    enet_solve(d, w, res, y, yy, 1.5 * l1, 0.0, tol_abs=1e-10 * yy,
                cert_res=cert_res, cert_w=cert_w, has_cert=False, **PLAIN)
-    w_prev = w.copy()
-    w[:] = 0.0                               # restart from 0: cert_w != w
-    res[:] = y
-    info = enet_solve(d, w, res, y, float(y @ y), l1, 0.0, tol_abs=1e-10 * float(y @ y),
+    assert np.any(w != 0)
+    if restart:
+        w[:] = 0.0
+        res[:] = y
+    else:
+        # the path's case: the certificate is the previous solution itself
+        np.testing.assert_array_equal(cert_w, w)
+    return enet_solve(d, w, res, y, yy, l1, 0.0, tol_abs=1e-10 * yy,
                       cert_res=cert_res, cert_w=cert_w, has_cert=True, **PLAIN)
-    assert np.any(w_prev != 0)
-    total = float(col_entries.sum())
+
+
+def test_a_carried_certificate_is_read_once_per_solve():
+    # restarted from 0 (certificate != iterate): the first outer check reads the
+    # iterate's and the certificate's correlations, the second only the
+    # iterate's (the certificate's are kept: it does not change during a solve)
+    X, y, l1, total = _cert_problem(1)
+    info = _solve_twice(X, y, l1, restart=True)
     assert info["n_epochs"] == 1 and info["n_outer"] == 1
-    # two outer checks, each with the iterate's point and the certificate's
-    assert info["n_full"] == 4
-    assert info["full_entries"] == 4 * total
+    assert info["n_full"] == 3
+    assert info["full_entries"] == 3 * total
+
+
+def test_a_certificate_equal_to_the_iterate_costs_no_pass():
+    # warm start from the previous solution, whose own residual certified it:
+    # the certificate's dual point is the iterate's, one pass per outer check
+    X, y, l1, total = _cert_problem(4)
+    info = _solve_twice(X, y, l1, restart=False)
+    assert info["n_epochs"] == 1 and info["n_outer"] == 1
+    assert info["n_full"] == 2
+    assert info["full_entries"] == 2 * total
 
 
 def test_path_work_is_reported_per_alpha():

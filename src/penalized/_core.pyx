@@ -553,8 +553,12 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
                         double *corr, const floating *res_ref,
                         double dr, double dd, bint rounding,
                         const floating *rlo, const floating *rlo_ref,
-                        const double *gabs) noexcept nogil:
+                        const double *gabs, bint corr_known=False) noexcept nogil:
     """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
+
+    ``corr_known``: corr[j] already holds x_c,j^T S r for this very point and
+    every j in cand and in the free / relaxed blocks (a point evaluated before
+    on a superset of cand): no column is read.
 
     ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
     features considered are ``cand`` (the problem restricted to them).
@@ -685,6 +689,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             out.drr += v if s == NULL else s[i] * v
     # A: the free block projected out; B (with relaxed features): U and R projected out
     for k in range(P.n_free + P.n_relax):
+        if corr_known:
+            break
         j = P.free[k]
         corr[j] = res[j] if D.kind == PZ_GRAM else _point_corr(D, j, res, rlo, sr)
     _dacc_init(&A, _projected_sqnorm(P, P.free_chol, P.n_free, corr) if P.n_free > 0 else 0.0)
@@ -716,7 +722,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             nnz_cand += 1
         if _is_free(P, j):
             continue
-        if _is_relaxed(P, j):
+        if _is_relaxed(P, j) or corr_known:
             c = corr[j]
         elif D.kind == PZ_GRAM:
             c = res[j]
@@ -1047,6 +1053,7 @@ cdef struct workspace_t:
     void *pt_res[3]     # residual of each point (PT_CURRENT is set per call)
     void *pt_w[3]       # coefficients generating it
     bint has_cert       # pt_res[PT_CERT] holds a valid certificate
+    bint cert_corr_ok   # corr[PT_CERT] holds its correlations for the candidates
     bint extrapolate    # dual extrapolation from residual snapshots
     bint accelerate     # also accept the extrapolated primal point when better
     extrap_t ex
@@ -1271,6 +1278,15 @@ cdef double _support_entries(const design_t *D, const floating *w) noexcept nogi
     return acc
 
 
+cdef bint _same_point(const floating *a, const floating *b, Py_ssize_t p) noexcept nogil:
+    """a == b entrywise (bitwise for finite values)."""
+    cdef Py_ssize_t j
+    for j in range(p):
+        if a[j] != b[j]:
+            return False
+    return True
+
+
 cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                         double *shift, const floating *target, double yy,
                         const pen_t *P,
@@ -1296,6 +1312,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef void *tmp
     cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
     cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
+    cdef Py_ssize_t k
     out.n_points = 0
     out.dot_entries = 0.0
     out.axpy_entries = 0.0
@@ -1366,7 +1383,15 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                 lo, lo_x = lo_x, lo
             else:
                 _consider(&out, d, PT_EXTRAP)
-    if use_cert and wk.has_cert:
+    if use_cert and wk.has_cert and not wk.cert_corr_ok and (fresh or D.kind == PZ_GRAM) \
+            and _same_point(<const floating *>wk.pt_w[PT_CERT], w, D.p):
+        # the carried-in certificate is the iterate itself (a path's previous
+        # solution, certified by its own residual): both residuals were just
+        # recomputed from the same w, so its dual point is the iterate's
+        for k in range(n_cand):
+            wk.corr[PT_CERT][cand[k]] = wk.corr[PT_CURRENT][cand[k]]
+        wk.cert_corr_ok = True
+    elif use_cert and wk.has_cert:
         dr = 0.0
         dd = 0.0
         lo_x = NULL
@@ -1381,9 +1406,13 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                           target, wk.racc)
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
                         target, yy, P, cand, n_cand, wk.corr[PT_CERT], res, dr, dd, use_cert,
-                        lo_x, lo, gabs)
-        out.n_points += 1
-        out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
+                        lo_x, lo, gabs, wk.cert_corr_ok)
+        if not wk.cert_corr_ok:
+            # the certificate is fixed during a solve and cand only shrinks: its
+            # correlations serve every later outer check
+            out.n_points += 1
+            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
+            wk.cert_corr_ok = True
         _consider(&out, d, PT_CERT)
     return out
 
@@ -1852,6 +1881,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     info.ws_cols = 0.0
     info.ws_entries = 0.0
     info.axpy_entries = 0.0
+    wk.cert_corr_ok = False
     _track(&wk.ex, NULL, 0)
     wk.nt.m = 0
     wk.nt.m_prev = 0
