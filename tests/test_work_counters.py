@@ -136,3 +136,55 @@ def test_path_work_is_reported_per_alpha():
     np.testing.assert_allclose(work["passes"], work["full_passes"] + work["ws_passes"])
     # the first alpha is alpha_max: w = 0 is certified by one pass over X
     assert work["n_full"][0] == 1 and work["full_passes"][0] == 1.0
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_carried_correlations_are_the_returned_iterates(dtype):
+    # corr_carry on exit holds x_j^T r(w) of the returned w for every feature,
+    # screened ones included (checked in float64 numpy); carried into a solve
+    # that starts there, its first gap check reads no column
+    rng = np.random.default_rng(5)
+    X = sp.random(80, 400, density=0.05, format="csc", random_state=6, dtype=dtype)
+    y = (np.asarray(X[:, :6] @ rng.standard_normal(6)).ravel()
+         + 0.01 * rng.standard_normal(80)).astype(dtype)
+    d = Design(X)
+    yy = float(y.astype(np.float64) @ y)
+    l1 = 0.2 * float(np.abs(X.T @ y.astype(np.float64)).max())
+    w, res = np.zeros(400, dtype=dtype), y.copy()
+    carry = np.full(400, np.nan)
+    tol = 1e-6 * yy if dtype == np.float64 else 1e-4 * yy
+    info = enet_solve(d, w, res, y, yy, l1, 0.0, tol_abs=tol, corr_carry=carry)
+    assert info["gap"] <= tol and info["carry_out"]
+    assert info["n_screened"] > 0          # some correlations were filled in at the end
+    Xd = X.toarray().astype(np.float64)
+    r = y.astype(np.float64) - Xd @ w.astype(np.float64)
+    scale = np.abs(Xd).sum(0) * np.abs(r).max() + 1e-300
+    rel = 1e-12 if dtype == np.float64 else 1e-6
+    assert np.all(np.abs(carry - Xd.T @ r) <= rel * scale)
+    # the next alpha starts from the carried correlations
+    info2 = enet_solve(d, w, res, y, yy, 0.9 * l1, 0.0, tol_abs=tol, corr_carry=carry,
+                       carry_in=True, max_epochs=0)
+    assert info2["n_full"] == 0 and info2["full_entries"] == 0.0
+    assert not info2["carry_out"] or info2["gap"] <= tol
+    # without the carry the same check costs one pass over every candidate (float32:
+    # two, the recomputed residual's low part is read too)
+    info3 = enet_solve(d, w, res, y, yy, 0.9 * l1, 0.0, tol_abs=tol, max_epochs=0)
+    reads = 2 if dtype == np.float32 else 1
+    assert info3["n_full"] == 1 and info3["full_entries"] == reads * X.nnz
+    assert info2["gap"] == info3["gap"]
+
+
+def test_the_path_carries_its_correlations():
+    # after the first alpha every solve starts from the carried correlations: its
+    # first check reads only what the previous solve's last check had screened
+    rng = np.random.default_rng(7)
+    X = sp.random(100, 2000, density=0.02, format="csc", random_state=8)
+    y = np.asarray(X[:, :8] @ rng.standard_normal(8)).ravel() + 0.01 * rng.standard_normal(100)
+    prob = LeastSquaresProblem(X, None, False, False)
+    tgt = prob.target(y)
+    alphas = alpha_grid(prob.alpha_max(tgt, 1.0), 20, 1e-2)
+    work = {}
+    solve_path(prob, tgt, alphas, l1_ratio=1.0, tol=1e-8, work=work)
+    # one dual point per outer check, the warm points' first check free
+    assert work["n_full"][0] == 1
+    np.testing.assert_array_equal(work["n_full"][1:], work["n_outer"][1:])

@@ -1054,6 +1054,13 @@ cdef struct workspace_t:
     void *pt_w[3]       # coefficients generating it
     bint has_cert       # pt_res[PT_CERT] holds a valid certificate
     bint cert_corr_ok   # corr[PT_CERT] holds its correlations for the candidates
+    # correlations carried along a path (enet_solve's corr_carry; NULL: none):
+    # on entry, if carry_in, x_c^T S r(w) of the entry w for every feature; on
+    # exit, if carry_out, those of the returned w (set only when converged)
+    double *carry
+    bint carry_in
+    bint carry_out
+    bint cur_corr_ok    # corr[PT_CURRENT] holds the iterate's (from carry)
     bint extrapolate    # dual extrapolation from residual snapshots
     bint accelerate     # also accept the extrapolated primal point when better
     extrap_t ex
@@ -1278,6 +1285,37 @@ cdef double _support_entries(const design_t *D, const floating *w) noexcept nogi
     return acc
 
 
+cdef double _carry_out(const design_t *D, const floating *res, const floating *lo,
+                       const Py_ssize_t *cand, Py_ssize_t n_cand, workspace_t *wk) noexcept nogil:
+    """Copy the iterate's correlations (corr[PT_CURRENT], known on cand from
+    the gap check that just ran on the recomputed residual ``res`` + ``lo``)
+    into wk.carry, computing those of the other features the same way
+    (_point_corr, as _dual_point would at the next solve's first check).
+    Uses wk.ws as scratch.  Returns the stored entries read."""
+    cdef Py_ssize_t i, j, k
+    cdef double sr = 0.0, c, ent = 0.0
+    cdef const floating *s = <const floating *>D.sw
+    cdef Py_ssize_t *mark = wk.ws
+    if s == NULL:
+        for i in range(D.n):
+            sr += _rv(res, lo, i)
+    else:
+        for i in range(D.n):
+            c = _rv(res, lo, i)
+            sr += <double>s[i] * c
+    for j in range(D.p):
+        mark[j] = 0
+    for k in range(n_cand):
+        mark[cand[k]] = 1
+    for j in range(D.p):
+        if mark[j]:
+            wk.carry[j] = wk.corr[PT_CURRENT][j]
+        else:
+            wk.carry[j] = _point_corr(D, j, res, lo, sr)
+            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
+    return ent
+
+
 cdef bint _same_point(const floating *a, const floating *b, Py_ssize_t p) noexcept nogil:
     """a == b entrywise (bitwise for finite values)."""
     cdef Py_ssize_t j
@@ -1313,6 +1351,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
     cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
     cdef Py_ssize_t k
+    cdef bint known
     out.n_points = 0
     out.dot_entries = 0.0
     out.axpy_entries = 0.0
@@ -1340,10 +1379,14 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
         out.axpy_entries += _support_entries(D, w)
     wk.pt_res[PT_CURRENT] = res
     wk.pt_w[PT_CURRENT] = w
+    # carried-in correlations: only for the entry w's own recomputed residual
+    known = wk.cur_corr_ok and use_cert and fresh
+    wk.cur_corr_ok = False
     d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
-                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs)
-    out.n_points = 1
-    out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
+                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known)
+    if not known:
+        out.n_points = 1
+        out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
     out.primal = d.primal
     out.pen = d.pen
     out.rcorr = d.rcorr
@@ -1865,7 +1908,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     cdef Py_ssize_t stall_out = 0, stall_in
     cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
-    cdef bint all_in = False, heavy
+    cdef bint all_in = False, heavy, carry
     cdef const floating *w_pt
     cdef const double *c_pt
 
@@ -1882,6 +1925,13 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     info.ws_entries = 0.0
     info.axpy_entries = 0.0
     wk.cert_corr_ok = False
+    wk.cur_corr_ok = False
+    carry = (wk.carry != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM)
+    wk.carry_out = False
+    if carry and wk.carry_in:
+        for j in range(p):
+            wk.corr[PT_CURRENT][j] = wk.carry[j]
+        wk.cur_corr_ok = True
     _track(&wk.ex, NULL, 0)
     wk.nt.m = 0
     wk.nt.m_prev = 0
@@ -1907,6 +1957,12 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         info.gap = g.gap
         info.primal = g.primal
         info.rounding = g.rnd
+        if g.gap <= tol_abs and carry:
+            ws_ent = _carry_out(D, res, <const floating *>wk.rlo[PT_CURRENT]
+                                if floating is float else NULL, wk.cand, n_cand, wk)
+            info.full_entries += ws_ent
+            info.full_cols += p - n_cand
+            wk.carry_out = True
         if g.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted:
             break
         if g.gap - g.rnd <= tol_abs:
@@ -2347,7 +2403,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
                lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
-               relax_gram=None):
+               relax_gram=None, double[::1] corr_carry=None, bint carry_in=False):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -2393,6 +2449,14 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     relax_idx, relax_gram : unpenalized features with a box, or weakly penalized ones
           (optional), and X_c,V^T S X_c,V (F-ordered float64) for V =
           free_idx followed by relax_idx: the relaxed dual of ``_dual_point``.
+    corr_carry, carry_in : optional (p,) float64, the correlations x_c,j^T S
+          r(w) carried along a path (DENSE/CSC, no free or relaxed features;
+          ignored otherwise).  On entry, if ``carry_in``, they must be those
+          of the entry w, as a previous call on the same design and target
+          returned them with ``carry_out`` True (and w not changed since): the
+          first gap check then reads no column.  On exit, when the solve
+          converged (gap <= tol_abs), they are those of the returned w and
+          the result's ``carry_out`` is True (else False, contents undefined).
 
     Returns
     -------
@@ -2502,6 +2566,12 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
                                     newton_cap, newton_stable, cert_res is None,
                                     has_cert and cert_res is not None)
+    if corr_carry is not None:
+        if corr_carry.shape[0] != p:
+            raise ValueError("enet_solve: corr_carry must have shape (p,)")
+        if p:
+            wk.carry = &corr_carry[0]
+            wk.carry_in = carry_in
     if cert_res is not None:
         wk.pt_res[PT_CERT] = &cert_res[0] if n_res else NULL
         wk.pt_w[PT_CERT] = &cert_w[0] if p else NULL
@@ -2515,6 +2585,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                           tol_abs, max_epochs, screening, working_set,
                           p0, prune, l1_prev, inner_ratio, gap_freq, shuffle, &rng, &wk)
     finally:
+        carried = bool(wk.carry_out)
         _workspace_free(&wk, cert_res is None)
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
@@ -2523,7 +2594,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             "n_screened": info.n_screened, "n_outer": info.n_outer,
             "n_full": info.n_full, "full_cols": info.full_cols,
             "full_entries": info.full_entries, "ws_cols": info.ws_cols,
-            "ws_entries": info.ws_entries, "axpy_entries": info.axpy_entries}
+            "ws_entries": info.ws_entries, "axpy_entries": info.axpy_entries,
+            "carry_out": carried}
 
 
 include "_group.pxi"

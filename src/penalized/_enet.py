@@ -548,6 +548,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     solver_kw = {} if features is None else features.solver_kwargs()
     res = problem.residual(tgt, w)
     cert_res = np.empty_like(res)
+    # the correlations of the last converged solution, carried to the next alpha
+    corr_carry = np.empty(p, dtype=np.float64)
+    carry_in = False
     target = problem.solver_target(tgt)
     tol_abs = tol * tgt.yy
     # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its
@@ -579,9 +582,13 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             screening=screening, working_set=working_set, shuffle=shuffle, seed=seed + k,
             cert_res=cert_res, cert_w=cert_w, has_cert=k > 0,
             l1_prev=n * alphas[k - 1] * l1_ratio if k > 0 else 0.0,
-            # cold start: Celer's pruned working sets; warm path points: strong set, doubling
-            prune=k == 0, **solver_kw,
+            # Celer's pruned working sets (2 nnz after the first round; doubling when the
+            # gap stalls); at warm path points the first one is the strong set.  Pruning
+            # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
+            # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
+            prune=True, corr_carry=corr_carry, carry_in=carry_in, **solver_kw,
         )
+        carry_in = info["carry_out"]
         if counters is not None:
             counters.append([info[key] for key in WORK_KEYS])
         # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
