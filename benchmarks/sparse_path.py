@@ -168,7 +168,7 @@ def main():
     known = {"penalized": (run_penalized, C.OUR_LADDER),
              "glmnet-naive": (glmnet_runner(2), GLMNET_LADDER),
              "glmnet-cov": (glmnet_runner(1), GLMNET_LADDER),
-             "adelie": (adelie, C.PEER_LADDER),
+             "adelie": (adelie, GLMNET_LADDER),
              "skglm": (C.run_skglm, C.PEER_LADDER), "celer": (C.run_celer, C.PEER_LADDER)}
     solvers = args.solvers.split(",")
     rows, work = [], {}
