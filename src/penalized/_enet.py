@@ -503,7 +503,8 @@ def path_work(design, counters):
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
-               callback=None, features=None, max_features=None, dfmax=None, work=None):
+               callback=None, features=None, max_features=None, dfmax=None, work=None,
+               return_sparse=False):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -526,18 +527,26 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     returned array holds only the alphas before it, possibly none.
 
     ``work``, if a dict, receives the solver's work counters per alpha (see
-    :func:`path_work`).
+    :func:`path_work`).  ``return_sparse``: coefs is a scipy.sparse CSC
+    (p, n_alphas) matrix of X's dtype, filled alpha by alpha from one working
+    vector, so that no dense (p, n_alphas) array is ever allocated (not with
+    ``return_certificate``).
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
     design = problem.solver_design
     # F order: column k is contiguous and is the solver's iterate at alphas[k]
     # (no separate working copy of w or of the certificate)
-    coefs = np.zeros((p, alphas.size), dtype=problem.dtype, order="F")
+    if return_sparse and return_certificate:
+        raise ValueError("return_sparse and return_certificate do not go together")
+    # return_sparse: one working vector, its non-zeros appended after each alpha
+    coefs = np.zeros((p, 0 if return_sparse else alphas.size), dtype=problem.dtype,
+                     order="F")
+    sparse_parts = ([], [], [0]) if return_sparse else None
     certificates = (np.empty((p, alphas.size), dtype=problem.dtype, order="F")
                     if return_certificate else np.empty((p, min(alphas.size, 1)),
                                                         dtype=problem.dtype, order="F"))
-    if alphas.size == 0:
+    if alphas.size == 0 or return_sparse:
         w = np.zeros(p, dtype=problem.dtype)
     else:
         w = coefs[:, 0]
@@ -571,7 +580,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     counters = [] if work is not None else None
     for k, alpha in enumerate(alphas):
         cert_w = certificates[:, k if return_certificate else 0]
-        if k > 0:
+        if k > 0 and not return_sparse:
             coefs[:, k] = coefs[:, k - 1]
             w = coefs[:, k]
             if return_certificate:
@@ -599,6 +608,11 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                 or (dfmax is not None and np.count_nonzero(w) > dfmax)):
             fitted = k
             break
+        if sparse_parts is not None:
+            nz = np.flatnonzero(w)
+            sparse_parts[0].append(nz)
+            sparse_parts[1].append(w[nz])
+            sparse_parts[2].append(sparse_parts[2][-1] + nz.size)
         gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive,
                              features) / n
         n_iters[k] = info["n_epochs"]
@@ -615,8 +629,17 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         fitted = alphas.size
     if counters is not None:
         work.update(path_work(design, counters[:fitted]))
+    if sparse_parts is not None:
+        idx, val, ptr = sparse_parts
+        index_dtype = np.int32 if max(p, ptr[-1]) < np.iinfo(np.int32).max else np.int64
+        coefs = sp.csc_matrix(
+            (np.concatenate(val) if val else np.zeros(0, dtype=problem.dtype),
+             np.concatenate(idx).astype(index_dtype) if idx else np.zeros(0, index_dtype),
+             np.asarray(ptr, dtype=index_dtype)), shape=(p, fitted))
     if fitted < alphas.size:
-        coefs, certificates = coefs[:, :fitted], certificates[:, :fitted]
+        if not return_sparse:
+            coefs = coefs[:, :fitted]
+        certificates = certificates[:, :fitted]
         gaps, n_iters, intercepts = gaps[:fitted], n_iters[:fitted], intercepts[:fitted]
         if not return_certificate:
             certificates = None
