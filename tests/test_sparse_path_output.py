@@ -80,3 +80,26 @@ def test_return_sparse_errors():
         penalized.solvers.lasso_path(X, y, n_alphas=5, return_sparse=1)
     with pytest.raises(ValueError, match="return_sparse"):
         penalized.lasso_path(X, np.column_stack([y, y]), alphas=5, return_sparse=True)
+
+
+def test_cv_folds_from_sparse_paths_match_dense_fold_paths():
+    # LassoCV's folds keep their paths sparse; the held-out errors equal those
+    # of dense fold paths computed independently through the public solvers
+    from sklearn.model_selection import KFold
+    X, y = _problem(n=120, p=800, seed=3)
+    alphas = np.geomspace(0.5, 0.005, 12) * np.abs(X.T @ (y - y.mean())).max() / 120
+    cv = KFold(4)
+    est = penalized.LassoCV(alphas=alphas, cv=cv).fit(X, y)
+    manual = np.empty((alphas.size, 4))
+    for f, (tr, te) in enumerate(cv.split(X)):
+        path = penalized.solvers.lasso_path(X[tr], y[tr], alphas=est.alphas_, tol=est.tol,
+                                            max_iter=est.max_iter, warn=False)
+        pred = np.asarray(X[te] @ path.coefs) + path.intercepts
+        manual[:, f] = ((pred - y[te][:, None]) ** 2).mean(axis=0)
+    np.testing.assert_allclose(est.mse_path_, manual, rtol=1e-10, atol=0)
+    # the full-data path (solved sparse, stored dense and C-ordered) is the dense path
+    full = penalized.solvers.lasso_path(X, y, alphas=est.alphas_, tol=est.tol,
+                                        max_iter=est.max_iter, warn=False)
+    assert est.coef_path_.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(est.coef_path_, full.coefs)
+    np.testing.assert_array_equal(est.coef_, full.coefs[:, list(est.alphas_).index(est.alpha_)])
