@@ -73,7 +73,7 @@ def _cert_problem(seed):
     X, col_entries = _orthogonal_csc(rng)
     y = np.asarray(X @ rng.standard_normal(X.shape[1])).ravel()
     l1 = float(np.median(np.abs(X.T @ y)))
-    return X, y, l1, float(col_entries.sum())
+    return X, y, l1, col_entries
 
 
 def _solve_twice(X, y, l1, restart):
@@ -86,32 +86,40 @@ def _solve_twice(X, y, l1, restart):
     enet_solve(d, w, res, y, yy, 1.5 * l1, 0.0, tol_abs=1e-10 * yy,
                cert_res=cert_res, cert_w=cert_w, has_cert=False, **PLAIN)
     assert np.any(w != 0)
+    w_cert = w.copy()
     if restart:
         w[:] = 0.0
         res[:] = y
     else:
         # the path's case: the certificate is the previous solution itself
         np.testing.assert_array_equal(cert_w, w)
-    return enet_solve(d, w, res, y, yy, l1, 0.0, tol_abs=1e-10 * yy,
+    info = enet_solve(d, w, res, y, yy, l1, 0.0, tol_abs=1e-10 * yy,
                       cert_res=cert_res, cert_w=cert_w, has_cert=True, **PLAIN)
+    return info, w, w_cert
 
 
 def test_a_carried_certificate_is_read_once_per_solve():
     # restarted from 0 (certificate != iterate): the first outer check reads the
     # iterate's and the certificate's correlations, the second only the
     # iterate's (the certificate's are kept: it does not change during a solve)
-    X, y, l1, total = _cert_problem(1)
-    info = _solve_twice(X, y, l1, restart=True)
+    X, y, l1, entries = _cert_problem(1)
+    total = float(entries.sum())
+    info, w, w_cert = _solve_twice(X, y, l1, restart=True)
     assert info["n_epochs"] == 1 and info["n_outer"] == 1
     assert info["n_full"] == 3
     assert info["full_entries"] == 3 * total
+    # residuals recomputed from w: the iterate's at the second check (its first
+    # was w = 0), the certificate's once (float64: fixed and exact, not redone);
+    # plus the epoch's updates of the support
+    assert info["axpy_entries"] == (2 * entries[w != 0].sum() + entries[w_cert != 0].sum())
 
 
 def test_a_certificate_equal_to_the_iterate_costs_no_pass():
     # warm start from the previous solution, whose own residual certified it:
     # the certificate's dual point is the iterate's, one pass per outer check
-    X, y, l1, total = _cert_problem(4)
-    info = _solve_twice(X, y, l1, restart=False)
+    X, y, l1, entries = _cert_problem(4)
+    total = float(entries.sum())
+    info, _, _ = _solve_twice(X, y, l1, restart=False)
     assert info["n_epochs"] == 1 and info["n_outer"] == 1
     assert info["n_full"] == 2
     assert info["full_entries"] == 2 * total

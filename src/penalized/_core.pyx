@@ -1061,6 +1061,7 @@ cdef struct workspace_t:
     bint carry_in
     bint carry_out
     bint cur_corr_ok    # corr[PT_CURRENT] holds the iterate's (from carry)
+    bint cert_fresh     # pt_res[PT_CERT] was recomputed from pt_w[PT_CERT] in this solve
     bint extrapolate    # dual extrapolation from residual snapshots
     bint accelerate     # also accept the extrapolated primal point when better
     extrap_t ex
@@ -1441,9 +1442,13 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
         if fresh:
             if floating is float:
                 lo_x = <floating *>wk.rlo[PT_CERT]
-            _res_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
-                         target, wk.racc, &dr, &dd, lo_x)
-            out.axpy_entries += _support_entries(D, <floating *>wk.pt_w[PT_CERT])
+            # float64: recomputed once per solve (the certificate is fixed; the
+            # recomputation is exact in its dtype, dr = dd = 0)
+            if floating is float or not wk.cert_fresh:
+                _res_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
+                             target, wk.racc, &dr, &dd, lo_x)
+                out.axpy_entries += _support_entries(D, <floating *>wk.pt_w[PT_CERT])
+                wk.cert_fresh = True
         elif D.kind == PZ_GRAM:
             _gram_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
                           target, wk.racc)
@@ -1926,6 +1931,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     info.axpy_entries = 0.0
     wk.cert_corr_ok = False
     wk.cur_corr_ok = False
+    wk.cert_fresh = False
     carry = (wk.carry != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM)
     wk.carry_out = False
     if carry and wk.carry_in:
