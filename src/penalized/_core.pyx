@@ -1374,8 +1374,10 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
         _free_update(D, P, w, res, shift)
         if use_cert and D.kind == PZ_GRAM:
             _gram_refresh(D, w, res, target, wk.racc)
-    if fresh:
+    if fresh and not (floating is double and wk.cur_corr_ok and use_cert):
         # certify the iterate's own residual, not the incrementally updated one
+        # (float64 with carried-in correlations: res is the previous solve's last
+        # recomputation from this very w, exact in float64, so it is not redone)
         _res_refresh(D, w, res, target, wk.racc, &dr, &dd, lo)
         out.axpy_entries += _support_entries(D, w)
     wk.pt_res[PT_CURRENT] = res
@@ -2459,8 +2461,9 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           r(w) carried along a path (DENSE/CSC, no free or relaxed features;
           ignored otherwise).  On entry, if ``carry_in``, they must be those
           of the entry w, as a previous call on the same design and target
-          returned them with ``carry_out`` True (and w not changed since): the
-          first gap check then reads no column.  On exit, when the solve
+          returned them with ``carry_out`` True (and w and res not changed
+          since): the first gap check then reads no column (and in float64
+          does not recompute res, which that call recomputed from w last).  On exit, when the solve
           converged (gap <= tol_abs), they are those of the returned w and
           the result's ``carry_out`` is True (else False, contents undefined).
 
