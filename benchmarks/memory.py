@@ -1,6 +1,6 @@
 """Peak extra memory of a fit, relative to the size of X.
 
-    python benchmarks/memory.py
+    python benchmarks/memory.py [--tasks fit,path,path_sparse,cv] [--shared-only]
 
 Each case runs in a fresh child process: it builds X, resets the kernel's
 peak-RSS mark (``/proc/self/clear_refs``), records the resident set size,
@@ -11,7 +11,11 @@ indptr for sparse).  Native buffers (malloc in the solver) are included,
 unlike tracemalloc; glibc's mmap threshold is pinned so that
 freed buffers are returned to the system rather than reused unseen.  The last column leaves out the returned coefficients,
 which every path solver must allocate.  Target (issue 4): at most 0.3 x the
-size of X.
+size of X.  ``path_sparse`` is the same path with ``return_sparse=True`` (its
+CSC coefficients are the output); ``cv`` a 5-fold ``LassoCV`` on the same 20
+alphas at n_jobs=1 (issue 18's goal: at most 1.5 x X of extra memory; the
+fold's training rows are a copy of those rows of X, and since issue 18 its
+path is kept sparse: only the held-out predictions are formed).
 
 Each O(p) float64 vector costs 8 p bytes against 12 nnz + 4 p for float64
 CSC X with int32 indices, so the ratio of a sparse fit is set by the number
@@ -66,6 +70,15 @@ def _case(kind, n, p, nnz_per_col, task, conn):
     if task == "fit":
         penalized.Lasso(alpha=amax / 20, tol=1e-6).fit(X, y)
         out = 0
+    elif task == "cv":
+        est = penalized.LassoCV(alphas=np.geomspace(amax, amax / 100, 20), cv=5, tol=1e-6,
+                                max_iter=10_000).fit(X, y)
+        out = est.coef_.nbytes
+    elif task == "path_sparse":
+        coefs = penalized.lasso_path(X, y, alphas=np.geomspace(amax, amax / 100, 20),
+                                     fit_intercept=True, tol=1e-6, max_iter=10_000,
+                                     return_sparse=True)[1]
+        out = coefs.data.nbytes + coefs.indices.nbytes + coefs.indptr.nbytes
     else:
         coefs = penalized.lasso_path(X, y, alphas=np.geomspace(amax, amax / 100, 20),
                                      fit_intercept=True, tol=1e-6, max_iter=10_000)[1]
@@ -89,18 +102,26 @@ def _shared_cases():
 
 
 def main():
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tasks", default="fit,path,path_sparse,cv")
+    ap.add_argument("--shared-only", action="store_true",
+                    help="only the sparse sets of ../shared/data")
+    args = ap.parse_args()
     # a fixed glibc mmap threshold: large blocks are mapped and unmapped on
     # free, so buffers left over from the alpha_max call cannot hide a peak
     os.environ["MALLOC_MMAP_THRESHOLD_"] = "65536"
     cases = [("dense", 20_000, 1_000, None), ("dense", 2_000, 10_000, None),
              ("sparse", 50_000, 200_000, 10), ("sparse", 10_000, 100_000, 10),
              ("sparse", 20_000, 100_000, 40), ("sparse", 20_000, 20_000, 200)]
+    if args.shared_only:
+        cases = []
     cases += _shared_cases()
     print("| task | X | n x p | nnz/col | size of X MB | peak extra MB | ratio | output MB "
           "| ratio without output |")
     print("|---|---|---|---|---|---|---|---|---|")
     ctx = mp.get_context("spawn")
-    for task in ("fit", "path"):
+    for task in args.tasks.split(","):
         for kind, n, p, nnz_per_col in cases:
             a, b = ctx.Pipe()
             proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b))

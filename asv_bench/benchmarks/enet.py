@@ -14,6 +14,7 @@ import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 import penalized
+import penalized.solvers
 
 SHARED = Path(os.environ.get("PENALIZED_SHARED_DATA",
                              Path(__file__).resolve().parents[3] / "shared" / "data"))
@@ -141,3 +142,46 @@ class RealDataPath:
     def peakmem_lasso_path(self, name):
         penalized.lasso_path(self.X, self.y, alphas=30, eps=1e-2, fit_intercept=True,
                              tol=1e-6, max_iter=100_000)
+
+
+class PassesPerPoint:
+    """Passes over X per path point (the solver's work counters, see
+    ``penalized.solvers.PathSolution.work``): BENCHMARKS.md's path (y centred,
+    no intercept; 100 alphas to alpha_max / 1000, 30 to / 100 when nnz >= 5e5)
+    at the target gap (tol 5e-7), on the sparse problems.  Deterministic: a
+    regression in the number of passes shows here without timing noise."""
+
+    params = [["sparse_2000x20000", "dorothea", "hockey_gamlr", "imdb_movie_review_tfidf",
+               "news20_tfidf", "we8there"]]
+    param_names = ["problem"]
+    timeout = 600
+
+    def setup(self, name):
+        if name in PROBLEMS:
+            X, y = PROBLEMS[name]()
+        else:
+            path = SHARED / f"{name}.npz"
+            if not path.exists():
+                raise NotImplementedError("shared data not available")  # asv: skip
+            X = sp.load_npz(path).tocsc().astype(np.float64)
+            y = np.load(path, allow_pickle=False)["y"].astype(np.float64)
+        y = y - y.mean()
+        n_alphas, eps = (30, 1e-2) if X.nnz >= 5e5 else (100, 1e-3)
+        amax = np.abs(X.T @ y).max() / X.shape[0]
+        with threadpool_limits(1):
+            self.work = penalized.solvers.lasso_path(
+                X, y, alphas=np.geomspace(amax, amax * eps, n_alphas), fit_intercept=False,
+                tol=5e-7, max_iter=1_000_000, warn=False).work
+
+    def track_passes_per_point(self, name):
+        return float(self.work["passes"].mean())
+
+    track_passes_per_point.unit = "passes of X^T r"
+
+    def track_full_passes_per_point(self, name):
+        return float(self.work["full_passes"].mean())
+
+    track_full_passes_per_point.unit = "passes of X^T r"
+
+    def track_epochs_per_point(self, name):
+        return float(self.work["n_epochs"].mean())

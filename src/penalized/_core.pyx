@@ -569,8 +569,12 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
                         double *corr, const floating *res_ref,
                         double dr, double dd, bint rounding,
                         const floating *rlo, const floating *rlo_ref,
-                        const double *gabs) noexcept nogil:
+                        const double *gabs, bint corr_known=False) noexcept nogil:
     """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
+
+    ``corr_known``: corr[j] already holds x_c,j^T S r for this very point and
+    every j in cand and in the free / relaxed blocks (a point evaluated before
+    on a superset of cand): no column is read.
 
     ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
     features considered are ``cand`` (the problem restricted to them).
@@ -701,6 +705,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             out.drr += v if s == NULL else s[i] * v
     # A: the free block projected out; B (with relaxed features): U and R projected out
     for k in range(P.n_free + P.n_relax):
+        if corr_known:
+            break
         j = P.free[k]
         corr[j] = res[j] if D.kind == PZ_GRAM else _point_corr(D, j, res, rlo, sr)
     _dacc_init(&A, _projected_sqnorm(P, P.free_chol, P.n_free, corr) if P.n_free > 0 else 0.0)
@@ -732,7 +738,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             nnz_cand += 1
         if _is_free(P, j):
             continue
-        if _is_relaxed(P, j):
+        if _is_relaxed(P, j) or corr_known:
             c = corr[j]
         elif D.kind == PZ_GRAM:
             c = res[j]
@@ -1026,6 +1032,9 @@ cdef struct gap_t:
     double e_free       # its e_free (see dual_t)
     int aug_point       # which point gave gap_aug (PT_*)
     int best_point      # which point gave gap
+    int n_points        # dual points evaluated (each: one correlation pass over cand)
+    double dot_entries  # stored entries of X read by their column dot products
+    double axpy_entries # entries of X read by the residual refreshes (X w from scratch)
 
 
 # Newton steps on a stable support.  Once the signs of the non-zeros stop
@@ -1070,6 +1079,15 @@ cdef struct workspace_t:
     void *pt_res[3]     # residual of each point (PT_CURRENT is set per call)
     void *pt_w[3]       # coefficients generating it
     bint has_cert       # pt_res[PT_CERT] holds a valid certificate
+    bint cert_corr_ok   # corr[PT_CERT] holds its correlations for the candidates
+    # correlations carried along a path (enet_solve's corr_carry; NULL: none):
+    # on entry, if carry_in, x_c^T S r(w) of the entry w for every feature; on
+    # exit, if carry_out, those of the returned w (set only when converged)
+    double *carry
+    bint carry_in
+    bint carry_out
+    bint cur_corr_ok    # corr[PT_CURRENT] holds the iterate's (from carry)
+    bint cert_fresh     # pt_res[PT_CERT] was recomputed from pt_w[PT_CERT] in this solve
     bint extrapolate    # dual extrapolation from residual snapshots
     bint accelerate     # also accept the extrapolated primal point when better
     extrap_t ex
@@ -1260,6 +1278,80 @@ cdef void _res_refresh(const design_t *D, const floating *w, floating *res,
             dd[0] += si * e * e
 
 
+cdef inline double _col_entries(const design_t *D, Py_ssize_t j) noexcept nogil:
+    """Stored entries of column j read by one column product (n for DENSE,
+    its nnz for CSC, 0 for GRAM, whose "products" are lookups of g)."""
+    if D.kind == PZ_DENSE:
+        return <double>D.n
+    if D.kind == PZ_CSC:
+        return <double>(_csc_start(D, j + 1) - _csc_start(D, j))
+    return 0.0
+
+
+cdef double _set_entries(const design_t *D, const Py_ssize_t *idx, Py_ssize_t m) noexcept nogil:
+    """Stored entries of the columns idx[:m] (see _col_entries)."""
+    cdef Py_ssize_t k
+    cdef double acc = 0.0
+    if D.kind == PZ_DENSE:
+        return <double>D.n * m
+    if D.kind == PZ_CSC:
+        for k in range(m):
+            acc += _col_entries(D, idx[k])
+    return acc
+
+
+cdef double _support_entries(const design_t *D, const floating *w) noexcept nogil:
+    """Stored entries of the columns with w_j != 0 (what _res_refresh reads)."""
+    cdef Py_ssize_t j
+    cdef double acc = 0.0
+    if D.kind == PZ_GRAM:
+        return 0.0
+    for j in range(D.p):
+        if w[j] != 0.0:
+            acc += _col_entries(D, j)
+    return acc
+
+
+cdef double _carry_out(const design_t *D, const floating *res, const floating *lo,
+                       const Py_ssize_t *cand, Py_ssize_t n_cand, workspace_t *wk) noexcept nogil:
+    """Copy the iterate's correlations (corr[PT_CURRENT], known on cand from
+    the gap check that just ran on the recomputed residual ``res`` + ``lo``)
+    into wk.carry, computing those of the other features the same way
+    (_point_corr, as _dual_point would at the next solve's first check).
+    Uses wk.ws as scratch.  Returns the stored entries read."""
+    cdef Py_ssize_t i, j, k
+    cdef double sr = 0.0, c, ent = 0.0
+    cdef const floating *s = <const floating *>D.sw
+    cdef Py_ssize_t *mark = wk.ws
+    if s == NULL:
+        for i in range(D.n):
+            sr += _rv(res, lo, i)
+    else:
+        for i in range(D.n):
+            c = _rv(res, lo, i)
+            sr += <double>s[i] * c
+    for j in range(D.p):
+        mark[j] = 0
+    for k in range(n_cand):
+        mark[cand[k]] = 1
+    for j in range(D.p):
+        if mark[j]:
+            wk.carry[j] = wk.corr[PT_CURRENT][j]
+        else:
+            wk.carry[j] = _point_corr(D, j, res, lo, sr)
+            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
+    return ent
+
+
+cdef bint _same_point(const floating *a, const floating *b, Py_ssize_t p) noexcept nogil:
+    """a == b entrywise (bitwise for finite values)."""
+    cdef Py_ssize_t j
+    for j in range(p):
+        if a[j] != b[j]:
+            return False
+    return True
+
+
 cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                         double *shift, const floating *target, double yy,
                         const pen_t *P,
@@ -1284,6 +1376,12 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef floating *lo_x = NULL
     cdef void *tmp
     cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
+    cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
+    cdef Py_ssize_t k
+    cdef bint known
+    out.n_points = 0
+    out.dot_entries = 0.0
+    out.axpy_entries = 0.0
     if fresh and floating is float:
         lo = <floating *>wk.rlo[PT_CURRENT]
         lo_x = <floating *>wk.rlo[PT_EXTRAP]
@@ -1302,13 +1400,22 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
         _free_update(D, P, w, res, shift)
         if use_cert and D.kind == PZ_GRAM:
             _gram_refresh(D, w, res, target, wk.racc)
-    if fresh:
+    if fresh and not (floating is double and wk.cur_corr_ok and use_cert):
         # certify the iterate's own residual, not the incrementally updated one
+        # (float64 with carried-in correlations: res is the previous solve's last
+        # recomputation from this very w, exact in float64, so it is not redone)
         _res_refresh(D, w, res, target, wk.racc, &dr, &dd, lo)
+        out.axpy_entries += _support_entries(D, w)
     wk.pt_res[PT_CURRENT] = res
     wk.pt_w[PT_CURRENT] = w
+    # carried-in correlations: only for the entry w's own recomputed residual
+    known = wk.cur_corr_ok and use_cert and fresh
+    wk.cur_corr_ok = False
     d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
-                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs)
+                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known)
+    if not known:
+        out.n_points = 1
+        out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
     out.primal = d.primal
     out.pen = d.pen
     out.rcorr = d.rcorr
@@ -1334,9 +1441,12 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             elif fresh:
                 _res_refresh(D, <floating *>wk.ex.w_acc, <floating *>wk.ex.res_acc, target,
                              wk.racc, &dr, &dd, lo_x)
+                out.axpy_entries += _support_entries(D, <floating *>wk.ex.w_acc)
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
                             res, dr, dd, use_cert, lo_x, lo, gabs)
+            out.n_points += 1
+            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
                 # res is r_acc now: its low part goes with it
                 tmp = wk.rlo[PT_CURRENT]
@@ -1345,21 +1455,40 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                 lo, lo_x = lo_x, lo
             else:
                 _consider(&out, d, PT_EXTRAP)
-    if use_cert and wk.has_cert:
+    if use_cert and wk.has_cert and not wk.cert_corr_ok and (fresh or D.kind == PZ_GRAM) \
+            and _same_point(<const floating *>wk.pt_w[PT_CERT], w, D.p):
+        # the carried-in certificate is the iterate itself (a path's previous
+        # solution, certified by its own residual): both residuals were just
+        # recomputed from the same w, so its dual point is the iterate's
+        for k in range(n_cand):
+            wk.corr[PT_CERT][cand[k]] = wk.corr[PT_CURRENT][cand[k]]
+        wk.cert_corr_ok = True
+    elif use_cert and wk.has_cert:
         dr = 0.0
         dd = 0.0
         lo_x = NULL
         if fresh:
             if floating is float:
                 lo_x = <floating *>wk.rlo[PT_CERT]
-            _res_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
-                         target, wk.racc, &dr, &dd, lo_x)
+            # float64: recomputed once per solve (the certificate is fixed; the
+            # recomputation is exact in its dtype, dr = dd = 0)
+            if floating is float or not wk.cert_fresh:
+                _res_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
+                             target, wk.racc, &dr, &dd, lo_x)
+                out.axpy_entries += _support_entries(D, <floating *>wk.pt_w[PT_CERT])
+                wk.cert_fresh = True
         elif D.kind == PZ_GRAM:
             _gram_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
                           target, wk.racc)
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
                         target, yy, P, cand, n_cand, wk.corr[PT_CERT], res, dr, dd, use_cert,
-                        lo_x, lo, gabs)
+                        lo_x, lo, gabs, wk.cert_corr_ok)
+        if not wk.cert_corr_ok:
+            # the certificate is fixed during a solve and cand only shrinks: its
+            # correlations serve every later outer check
+            out.n_points += 1
+            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
+            wk.cert_corr_ok = True
         _consider(&out, d, PT_CERT)
     return out
 
@@ -1944,11 +2073,14 @@ cdef void _shuffle(Py_ssize_t *a, Py_ssize_t m, uint64_t *rng) noexcept nogil:
 # The solver
 # ---------------------------------------------------------------------------
 
-cdef void _cd_epoch(const design_t *D, floating *w, floating *res, double *shift,
-                    const Py_ssize_t *idx, Py_ssize_t m, const pen_t *P) noexcept nogil:
-    """One pass of exact coordinate minimisation over the features idx[:m]."""
+cdef double _cd_epoch(const design_t *D, floating *w, floating *res, double *shift,
+                      const Py_ssize_t *idx, Py_ssize_t m, const pen_t *P) noexcept nogil:
+    """One pass of exact coordinate minimisation over the features idx[:m].
+
+    Returns the stored entries of X read by its residual updates (see
+    _col_entries; the column products read _set_entries(idx[:m]))."""
     cdef Py_ssize_t k, j
-    cdef double L, wj, z, new
+    cdef double L, wj, z, new, upd = 0.0
     for k in range(m):
         j = idx[k]
         L = D.col_sqnorm[j]
@@ -1960,6 +2092,8 @@ cdef void _cd_epoch(const design_t *D, floating *w, floating *res, double *shift
         if new != wj:
             _apply_update(D, j, new - wj, res, shift)
             w[j] = <floating>new
+            upd += _col_entries(D, j)
+    return upd
 
 
 cdef bint _interrupted() noexcept nogil:
@@ -1982,6 +2116,13 @@ cdef struct solve_info_t:
     Py_ssize_t n_screened
     Py_ssize_t n_outer
     Py_ssize_t n_newton
+    # work counters, in stored entries of X read (see _col_entries; DENSE/CSC)
+    Py_ssize_t n_full       # correlation passes over the candidates (outer gap checks)
+    double full_cols        # columns read by them
+    double full_entries
+    double ws_cols          # columns read by the working-set column products
+    double ws_entries       #   (epochs and the subproblem's gap checks)
+    double axpy_entries     # entries read by residual updates and refreshes
 
 
 cdef inline double _reach(double v, double e, double lo, double hi) noexcept nogil:
@@ -2136,11 +2277,11 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     cdef solve_info_t info
     cdef gap_t g, gi
     cdef double shift = 0.0, inner_tol, prev_gap = INFINITY, l1 = P.l1, thr
-    cdef double best_out = INFINITY, best_in
+    cdef double best_out = INFINITY, best_in, ws_ent
     cdef Py_ssize_t stall_out = 0, stall_in
     cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
     cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
-    cdef bint all_in = False, heavy
+    cdef bint all_in = False, heavy, carry
     cdef const floating *w_pt
     cdef const double *c_pt
 
@@ -2150,6 +2291,21 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     info.n_screened = 0
     info.n_outer = 0
     info.n_newton = 0
+    info.n_full = 0
+    info.full_cols = 0.0
+    info.full_entries = 0.0
+    info.ws_cols = 0.0
+    info.ws_entries = 0.0
+    info.axpy_entries = 0.0
+    wk.cert_corr_ok = False
+    wk.cur_corr_ok = False
+    wk.cert_fresh = False
+    carry = (wk.carry != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM)
+    wk.carry_out = False
+    if carry and wk.carry_in:
+        for j in range(p):
+            wk.corr[PT_CURRENT][j] = wk.carry[j]
+        wk.cur_corr_ok = True
     _track(&wk.ex, NULL, 0)
     wk.nt.m = 0
     wk.nt.m_prev = 0
@@ -2168,9 +2324,19 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     while True:
         g = _duality_gap(D, w, res, &shift, target, yy, P,
                          wk.cand, n_cand, wk, info.n_epochs, True)
+        info.n_full += g.n_points
+        info.full_cols += <double>g.n_points * n_cand
+        info.full_entries += g.dot_entries
+        info.axpy_entries += g.axpy_entries
         info.gap = g.gap
         info.primal = g.primal
         info.rounding = g.rnd
+        if g.gap <= tol_abs and carry:
+            ws_ent = _carry_out(D, res, <const floating *>wk.rlo[PT_CURRENT]
+                                if floating is float else NULL, wk.cand, n_cand, wk)
+            info.full_entries += ws_ent
+            info.full_cols += p - n_cand
+            wk.carry_out = True
         if g.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted:
             break
         if g.gap - g.rnd <= tol_abs:
@@ -2245,13 +2411,16 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
 
         # look for Ctrl-C at every gap check, and every epoch when one is long
         heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
+        ws_ent = _set_entries(D, wk.ws, ws_size)
         ep = 0
         best_in = INFINITY
         stall_in = 0
         while info.n_epochs < max_epochs:
             if shuffle:
                 _shuffle(wk.ws, ws_size, rng)
-            _cd_epoch(D, w, res, &shift, wk.ws, ws_size, P)
+            info.axpy_entries += _cd_epoch(D, w, res, &shift, wk.ws, ws_size, P)
+            info.ws_cols += ws_size
+            info.ws_entries += ws_ent
             info.n_epochs += 1
             ep += 1
             if (heavy or ep % gap_freq == 0) and _interrupted():
@@ -2260,6 +2429,9 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
             if ep % gap_freq == 0:
                 gi = _duality_gap(D, w, res, &shift, target, yy, P,
                                   wk.ws, ws_size, wk, info.n_epochs, False)
+                info.ws_cols += <double>gi.n_points * ws_size
+                info.ws_entries += gi.dot_entries
+                info.axpy_entries += gi.axpy_entries
                 if gi.gap <= inner_tol:
                     break
                 # F not lower in 50 checks: the subproblem is at its rounding floor
@@ -2276,6 +2448,9 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                     # the step may have solved the subproblem: check at once
                     gi = _duality_gap(D, w, res, &shift, target, yy, P,
                                       wk.ws, ws_size, wk, info.n_epochs, False)
+                    info.ws_cols += <double>gi.n_points * ws_size
+                    info.ws_entries += gi.dot_entries
+                    info.axpy_entries += gi.axpy_entries
                     if gi.gap <= inner_tol:
                         break
     _fold_shift(D, res, &shift)
@@ -2486,6 +2661,15 @@ cdef class Design:
     def n_features(self):
         return self.d.p
 
+    @property
+    def nnz(self):
+        """Stored entries of X (CSC: its nnz; DENSE: n * p; GRAM: 0)."""
+        if self.d.kind == PZ_CSC:
+            return int(_csc_start(&self.d, self.d.p))
+        if self.d.kind == PZ_DENSE:
+            return self.d.n * self.d.p
+        return 0
+
     def correlations(self, floating[::1] res):
         """x_c,j^T S r for every column j (r a centred residual; GRAM: r is g)."""
         out = np.empty(self.d.p, dtype=np.float64)
@@ -2603,7 +2787,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
                lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
-               relax_gram=None):
+               relax_gram=None, double[::1] corr_carry=None, bint carry_in=False):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -2649,6 +2833,15 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     relax_idx, relax_gram : unpenalized features with a box, or weakly penalized ones
           (optional), and X_c,V^T S X_c,V (F-ordered float64) for V =
           free_idx followed by relax_idx: the relaxed dual of ``_dual_point``.
+    corr_carry, carry_in : optional (p,) float64, the correlations x_c,j^T S
+          r(w) carried along a path (DENSE/CSC, no free or relaxed features;
+          ignored otherwise).  On entry, if ``carry_in``, they must be those
+          of the entry w, as a previous call on the same design and target
+          returned them with ``carry_out`` True (and w and res not changed
+          since): the first gap check then reads no column (and in float64
+          does not recompute res, which that call recomputed from w last).  On exit, when the solve
+          converged (gap <= tol_abs), they are those of the returned w and
+          the result's ``carry_out`` is True (else False, contents undefined).
 
     Returns
     -------
@@ -2656,7 +2849,17 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     rounding: the part of gap that bounds rounding (float32 storage, a Gram
     matrix's rounding; see ``_dual_point``).  When gap > tol_abs >= gap -
     rounding the solve stopped because the dtype or the Gram matrix cannot
-    certify tol_abs.
+    certify tol_abs.  Work counters (DENSE/CSC; 0 for GRAM): n_full, the
+    correlation passes over the candidate features at the outer gap checks
+    (one per dual point tried), full_cols / full_entries the columns / stored
+    entries of X they read (float32 certifying checks read each column twice,
+    its residual's low part included); ws_cols / ws_entries, the same for the
+    column products of the working-set epochs and of the subproblem's gap
+    checks; axpy_entries, the entries read by coordinate updates of the
+    residual and by its recomputations from w.  Not counted: the screening
+    test's zeroing of screened non-zeros, the free block's exact update and
+    the Newton steps (n_newton of them).  full_entries / nnz(X) is the number
+    of X^T r passes BENCHMARKS.md's units measure.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t p = D.p
@@ -2748,6 +2951,12 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
                                     newton_cap, newton_stable, cert_res is None,
                                     has_cert and cert_res is not None)
+    if corr_carry is not None:
+        if corr_carry.shape[0] != p:
+            raise ValueError("enet_solve: corr_carry must have shape (p,)")
+        if p:
+            wk.carry = &corr_carry[0]
+            wk.carry_in = carry_in
     if cert_res is not None:
         wk.pt_res[PT_CERT] = &cert_res[0] if n_res else NULL
         wk.pt_w[PT_CERT] = &cert_w[0] if p else NULL
@@ -2761,12 +2970,17 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                           tol_abs, max_epochs, screening, working_set,
                           p0, prune, l1_prev, inner_ratio, gap_freq, shuffle, &rng, &wk)
     finally:
+        carried = bool(wk.carry_out)
         _workspace_free(&wk, cert_res is None)
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
             "n_newton": info.n_newton, "rounding": info.rounding,
-            "n_screened": info.n_screened, "n_outer": info.n_outer}
+            "n_screened": info.n_screened, "n_outer": info.n_outer,
+            "n_full": info.n_full, "full_cols": info.full_cols,
+            "full_entries": info.full_entries, "ws_cols": info.ws_cols,
+            "ws_entries": info.ws_entries, "axpy_entries": info.axpy_entries,
+            "carry_out": carried}
 
 
 include "_group.pxi"

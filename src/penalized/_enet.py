@@ -469,10 +469,42 @@ def alpha_grid(alpha_max, n_alphas=100, eps=1e-3):
     return np.geomspace(alpha_max, alpha_max * eps, num=n_alphas)
 
 
+WORK_KEYS = ("n_full", "full_entries", "ws_entries", "axpy_entries", "n_epochs", "n_outer",
+             "n_newton")
+
+
+def path_work(design, counters):
+    """Work counters of a path, per alpha, from the solver's (``enet_solve``).
+
+    A dict of (n_alphas,) arrays: ``n_full`` (correlation passes over the
+    candidate features at the outer gap checks: one per dual point tried),
+    ``full_passes`` (what those read, in passes over X: stored entries read
+    divided by the entries of X, nnz for sparse X, n * p for dense),
+    ``ws_passes`` (the column products of the working-set epochs and the
+    subproblem's gap checks, in the same unit), ``passes`` (their sum: the
+    X^T r products spent, BENCHMARKS.md's ``units`` per path point when the
+    products dominate), ``update_passes`` (residual updates and recomputations,
+    same unit), ``n_epochs``, ``n_outer`` (outer working-set rounds),
+    ``n_newton``; and ``entries`` (the entries of X, a scalar).  Gram-mode
+    designs (precompute) read no columns: their counters are 0.  Not counted:
+    the alpha_max product, the screening's zeroing of screened coefficients,
+    the free block's update and the Newton steps.
+    """
+    c = np.asarray(counters, dtype=np.float64).reshape(-1, len(WORK_KEYS))
+    entries = float(design.nnz)
+    scale = 1.0 / entries if entries > 0 else 0.0
+    full, ws, upd = c[:, 1] * scale, c[:, 2] * scale, c[:, 3] * scale
+    return {"n_full": c[:, 0].astype(np.int64), "full_passes": full, "ws_passes": ws,
+            "passes": full + ws, "update_passes": upd, "n_epochs": c[:, 4].astype(np.int64),
+            "n_outer": c[:, 5].astype(np.int64), "n_newton": c[:, 6].astype(np.int64),
+            "entries": entries}
+
+
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
-               callback=None, features=None, max_features=None, dfmax=None):
+               callback=None, features=None, max_features=None, dfmax=None, work=None,
+               return_sparse=False):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -493,17 +525,28 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     dfmax): stop once a solution has more than that many non-zero
     coefficients.  The solution that crosses a limit is dropped, and every
     returned array holds only the alphas before it, possibly none.
+
+    ``work``, if a dict, receives the solver's work counters per alpha (see
+    :func:`path_work`).  ``return_sparse``: coefs is a scipy.sparse CSC
+    (p, n_alphas) matrix of X's dtype, filled alpha by alpha from one working
+    vector, so that no dense (p, n_alphas) array is ever allocated (not with
+    ``return_certificate``).
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
     design = problem.solver_design
     # F order: column k is contiguous and is the solver's iterate at alphas[k]
     # (no separate working copy of w or of the certificate)
-    coefs = np.zeros((p, alphas.size), dtype=problem.dtype, order="F")
+    if return_sparse and return_certificate:
+        raise ValueError("return_sparse and return_certificate do not go together")
+    # return_sparse: one working vector, its non-zeros appended after each alpha
+    coefs = np.zeros((p, 0 if return_sparse else alphas.size), dtype=problem.dtype,
+                     order="F")
+    sparse_parts = ([], [], [0]) if return_sparse else None
     certificates = (np.empty((p, alphas.size), dtype=problem.dtype, order="F")
                     if return_certificate else np.empty((p, min(alphas.size, 1)),
                                                         dtype=problem.dtype, order="F"))
-    if alphas.size == 0:
+    if alphas.size == 0 or return_sparse:
         w = np.zeros(p, dtype=problem.dtype)
     else:
         w = coefs[:, 0]
@@ -514,6 +557,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     solver_kw = {} if features is None else features.solver_kwargs()
     res = problem.residual(tgt, w)
     cert_res = np.empty_like(res)
+    # the correlations of the last converged solution, carried to the next alpha
+    corr_carry = np.empty(p, dtype=np.float64)
+    carry_in = False
     target = problem.solver_target(tgt)
     tol_abs = tol * tgt.yy
     # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its
@@ -531,9 +577,10 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     rounding_limited = False
     finite = True
     ever = np.zeros(p, dtype=bool) if max_features is not None else None
+    counters = [] if work is not None else None
     for k, alpha in enumerate(alphas):
         cert_w = certificates[:, k if return_certificate else 0]
-        if k > 0:
+        if k > 0 and not return_sparse:
             coefs[:, k] = coefs[:, k - 1]
             w = coefs[:, k]
             if return_certificate:
@@ -544,9 +591,15 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             screening=screening, working_set=working_set, shuffle=shuffle, seed=seed + k,
             cert_res=cert_res, cert_w=cert_w, has_cert=k > 0,
             l1_prev=n * alphas[k - 1] * l1_ratio if k > 0 else 0.0,
-            # cold start: Celer's pruned working sets; warm path points: strong set, doubling
-            prune=k == 0, **solver_kw,
+            # Celer's pruned working sets (2 nnz after the first round; doubling when the
+            # gap stalls); at warm path points the first one is the strong set.  Pruning
+            # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
+            # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
+            prune=True, corr_carry=corr_carry, carry_in=carry_in, **solver_kw,
         )
+        carry_in = info["carry_out"]
+        if counters is not None:
+            counters.append([info[key] for key in WORK_KEYS])
         # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
         finite &= bool(np.isfinite(info["primal"]))
         if ever is not None:
@@ -555,6 +608,11 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                 or (dfmax is not None and np.count_nonzero(w) > dfmax)):
             fitted = k
             break
+        if sparse_parts is not None:
+            nz = np.flatnonzero(w)
+            sparse_parts[0].append(nz)
+            sparse_parts[1].append(w[nz])
+            sparse_parts[2].append(sparse_parts[2][-1] + nz.size)
         gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive,
                              features) / n
         n_iters[k] = info["n_epochs"]
@@ -569,8 +627,19 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             callback(k, alphas.size, alpha, w, gaps[k])
     else:
         fitted = alphas.size
+    if counters is not None:
+        work.update(path_work(design, counters[:fitted]))
+    if sparse_parts is not None:
+        idx, val, ptr = sparse_parts
+        index_dtype = np.int32 if max(p, ptr[-1]) < np.iinfo(np.int32).max else np.int64
+        coefs = sp.csc_matrix(
+            (np.concatenate(val) if val else np.zeros(0, dtype=problem.dtype),
+             np.concatenate(idx).astype(index_dtype) if idx else np.zeros(0, index_dtype),
+             np.asarray(ptr, dtype=index_dtype)), shape=(p, fitted))
     if fitted < alphas.size:
-        coefs, certificates = coefs[:, :fitted], certificates[:, :fitted]
+        if not return_sparse:
+            coefs = coefs[:, :fitted]
+        certificates = certificates[:, :fitted]
         gaps, n_iters, intercepts = gaps[:fitted], n_iters[:fitted], intercepts[:fitted]
         if not return_certificate:
             certificates = None

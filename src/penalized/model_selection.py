@@ -291,7 +291,9 @@ def _score_path(scorer, point, coefs, intercepts, X_test, y_test, kw):
     """scorer(point, X_test, y_test, **kw) with point's coefficients set to each path column."""
     out = np.empty(coefs.shape[-1])
     for k in range(out.size):
-        point.coef_ = coefs[..., k]
+        # a sparse (p, n_alphas) path (least-squares folds): column k made dense
+        point.coef_ = (coefs[:, [k]].toarray().ravel() if sp.issparse(coefs)
+                       else coefs[..., k])
         point.intercept_ = intercepts[..., k]
         out[k] = scorer(point, X_test, y_test, **kw)
     return out
@@ -418,16 +420,19 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
     problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute,
                                   tol=solver_kw.get("tol"))
+    # the fold's path as a sparse matrix: only its held-out predictions are needed,
+    # never a dense (p, n_alphas) array per fold
     coefs, _, _, intercepts = solve_path(problem, problem.target(y[train]), alphas,
                                          l1_ratio=l1_ratio, warn=False, callback=progress,
                                          features=resolve_features(problem, options),
-                                         **solver_kw)
+                                         return_sparse=True, **solver_kw)
     X_test = fold_rows(X, test)
     pred = None
     if scorer is None or keep:
         # only the columns that are ever active along the path enter the predictions
-        used = np.flatnonzero(np.any(coefs != 0, axis=1))
-        pred = np.asarray(X_test[:, used] @ np.asarray(coefs[used], dtype=np.float64))
+        used = np.unique(coefs.indices)
+        pred = np.asarray(X_test[:, used] @ np.asarray(coefs.tocsr()[used].toarray(),
+                                                       dtype=np.float64))
         pred = pred + intercepts
     if scorer is None:
         err = (pred - y[test][:, None]) ** 2
@@ -437,7 +442,8 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
         point.n_features_in_ = X.shape[1]
         crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
                            score_kw or {})
-    return crit, np.count_nonzero(coefs, axis=0), (pred if keep else None)
+    # the explicit entries of the sparse path are exactly its non-zeros
+    return crit, np.diff(coefs.indptr), (pred if keep else None)
 
 
 class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixin,
@@ -634,10 +640,13 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                                  shared_grid=shared_grid)
         # the full-data path on the chosen l1_ratio's whole grid (cv.glmnet's glmnet.fit):
         # the refit is its point at the chosen alpha, and any other grid alpha is at hand
+        # (solved sparse and made dense once, C-ordered as coef_path_ is stored: one
+        # dense (p, n_alphas) array at the peak instead of the F-ordered path and its copy)
         coefs, gaps, n_iters, intercepts = solve_path(
             full, tgt, grids[best], l1_ratio=self.l1_ratio_,
             callback=path_progress(verbose > 1, "full-data path"), features=features,
-            **solver_kw)
+            return_sparse=True, **solver_kw)
+        coefs = coefs.toarray(order="C")
         store_full_path(self, coefs, intercepts, gaps)
         self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size)
         self.coef_ = coefs[:, chosen].copy()

@@ -71,6 +71,7 @@ never written to.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._families import LogLinkProblem, check_response
@@ -99,6 +100,24 @@ def _frozen(a):
     a = a.view()
     a.flags.writeable = False
     return a
+
+
+def _frozen_sparse(m):
+    """A CSC matrix whose data / indices / indptr arrays are read-only."""
+    for name in ("data", "indices", "indptr"):
+        getattr(m, name).flags.writeable = False
+    return m
+
+
+def _column(coefs, k):
+    """coefs[..., k] (dense (n_features,) for a sparse coefs)."""
+    if sp.issparse(coefs):
+        k = range(coefs.shape[1])[k]     # negative indices as for an array
+        out = np.zeros(coefs.shape[0], dtype=coefs.dtype)
+        a, b = coefs.indptr[k], coefs.indptr[k + 1]
+        out[coefs.indices[a:b]] = coefs.data[a:b]
+        return _frozen(out)
+    return coefs[..., k]
 
 
 def _support(coef):
@@ -150,9 +169,9 @@ class PathSolution:
     Attributes
     ----------
     alphas : ndarray (n_alphas,), decreasing.
-    coefs : ndarray
-        (n_features, n_alphas), or (n_classes, n_features, n_alphas)
-        for a multinomial path (the layout of :func:`penalized.enet_path` /
+    coefs : ndarray or scipy.sparse.csc_matrix
+        (n_features, n_alphas) (sparse with ``return_sparse=True``), or
+        (n_classes, n_features, n_alphas) for a multinomial path (the layout of :func:`penalized.enet_path` /
         :func:`penalized.logistic_path`).
     intercepts : ndarray (n_alphas,) or (n_classes, n_alphas).
     l1_ratio : float
@@ -161,6 +180,14 @@ class PathSolution:
     n_iters : ndarray of int (n_alphas,), epochs or Newton iterations per alpha.
     converged : ndarray of bool (n_alphas,)
     classes : ndarray or None (logistic only).
+    work : dict or None
+        Least squares (dense or sparse X, not the Gram mode): the solver's work
+        per alpha, in passes over X (stored entries read / entries of X):
+        ``passes`` (column products: ``full_passes`` of the gap checks over
+        every candidate feature plus ``ws_passes`` of the working-set epochs),
+        ``update_passes`` (residual updates), ``n_full`` (full correlation
+        passes), ``n_epochs``, ``n_outer``, ``n_newton``; see
+        :func:`penalized._enet.path_work`.  None for logistic paths.
 
     ``len(path)`` is the number of alphas and ``path[k]`` the :class:`Solution`
     at ``alphas[k]``; ``path.active_set(k)`` its non-zero features.
@@ -175,12 +202,13 @@ class PathSolution:
     n_iters: np.ndarray
     converged: np.ndarray
     classes: object = None
+    work: object = None
 
     def __len__(self):
         return self.alphas.size
 
     def active_set(self, k):
-        return _support(self.coefs[..., k])
+        return _support(_column(self.coefs, k))
 
     def __getitem__(self, k):
         if not isinstance(k, (int, np.integer)):
@@ -188,7 +216,7 @@ class PathSolution:
         k = range(len(self))[k]   # negative indices, IndexError when out of range
         intercept = self.intercepts[..., k]
         return Solution(
-            coef=self.coefs[..., k], intercept=float(intercept) if intercept.ndim == 0
+            coef=_column(self.coefs, k), intercept=float(intercept) if intercept.ndim == 0
             else intercept, alpha=float(self.alphas[k]), l1_ratio=self.l1_ratio,
             dual_gap=float(self.dual_gaps[k]), gap_target=self.gap_target,
             n_iter=int(self.n_iters[k]), converged=bool(self.converged[k]),
@@ -264,7 +292,7 @@ def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_i
 
 def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
               fit_intercept=True, tol=1e-8, max_iter=10_000, coef_init=None, positive=False,
-              precompute="auto", check_input=True, warn=True):
+              precompute="auto", check_input=True, warn=True, return_sparse=False):
     """Elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises P(w, b) of the module docstring at every alpha.
@@ -290,12 +318,19 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
         Gram mode (G = X_c^T S X_c); 'auto' uses it for dense X with n >= 4 p.
     check_input : bool, default=True (see the module docstring).
     warn : bool, default=True, a ConvergenceWarning for alphas not converged.
+    return_sparse : bool, default=False
+        ``coefs`` as a ``scipy.sparse.csc_matrix`` (n_features, n_alphas), built
+        alpha by alpha without allocating the dense array (equal to the dense
+        result entry for entry); ``path[k].coef`` is then a dense (n_features,)
+        array.
 
     Returns
     -------
     PathSolution
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    if not isinstance(return_sparse, (bool, np.bool_)):
+        raise TypeError(f"return_sparse must be a bool, got {return_sparse!r}.")
     problem, tgt = _least_squares_setup(X, y, sample_weight, fit_intercept, precompute,
                                         check_input, tol=tol)
     if alphas is None and l1_ratio == 0:
@@ -303,14 +338,17 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     alphas = _check_path_alphas(alphas, n_alphas, eps,
                                 lambda: problem.alpha_max(tgt, l1_ratio, positive))
     coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    work = {}
     coefs, gaps, n_iters, intercepts = solve_path(
         problem, tgt, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, positive=bool(positive), warn=warn)
+        max_iter=max_iter, positive=bool(positive), warn=warn, work=work,
+        return_sparse=bool(return_sparse))
     target = tol * tgt.yy / problem.n_samples
+    work = {k: (_frozen(v) if isinstance(v, np.ndarray) else v) for k, v in work.items()}
     return PathSolution(
-        alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
+        alphas=_frozen(alphas), coefs=_frozen_sparse(coefs) if return_sparse else _frozen(coefs), intercepts=_frozen(intercepts),
         l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
-        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target), work=work)
 
 
 def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
