@@ -418,6 +418,44 @@ def test_sparse_float32_standardize_penalty_factor_groups():
                                                                      .all(axis=1) == 0)
 
 
+def test_columns_far_from_zero_stay_finite():
+    """A column shifted by 1e4 and one scaled by 1e3: the fit is that of the centred
+    columns (the loss ignores a constant shift of eta), the predictions finite, no
+    numpy warning (the baseline is kept as its log)."""
+    X, time, event = _survival(n=100, p=6, seed=3)
+    Xs = X.copy()
+    Xs[:, 0] *= 1e3
+    Xs[:, 1] += 1e4
+    y = np.c_[time, event]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        m = CoxRegression("l1", alpha=0.01, tol=1e-10).fit(Xs, y)
+        S = m.predict_survival_function(Xs[:5])
+    ref = CoxRegression("l1", alpha=0.01, tol=1e-10).fit(Xs - Xs.mean(0), y)
+    np.testing.assert_allclose(m.coef_, ref.coef_, rtol=1e-5, atol=1e-9)
+    assert np.all(np.isfinite(S)) and np.all((S >= 0) & (S <= 1))
+    assert m.kkt_violation_ <= 1e-6
+
+
+def test_warm_start_and_cv_options():
+    X, time, event = _survival(n=120, p=6, seed=14)
+    y = np.c_[time, event]
+    m = CoxRegression("l1", alpha=0.02, tol=1e-10, warm_start=True).fit(X, y)
+    cold = CoxRegression("l1", alpha=0.019, tol=1e-10).fit(X, y)
+    m.set_params(alpha=0.019).fit(X, y)
+    np.testing.assert_allclose(m.coef_, cold.coef_, atol=1e-6)
+    assert m.n_iter_ <= cold.n_iter_
+    sw = np.linspace(0.5, 2.0, 120)
+    o = 0.1 * X[:, 5]
+    strata = np.arange(120) % 2
+    cv = CoxRegressionCV(cv=3, alphas=8, ties="efron", tol=1e-8).fit(
+        X, y, sample_weight=sw, offset=o, strata=strata)
+    ref = CoxRegression("l1", alpha=cv.alpha_, ties="efron", tol=1e-8).fit(
+        X, y, sample_weight=sw, offset=o, strata=strata)
+    np.testing.assert_allclose(cv.coef_, ref.coef_, atol=1e-6)
+    assert np.all(np.isfinite(cv.cv_mean_))
+
+
 def test_structured_y_and_bad_input():
     X, time, event = _survival(n=30, p=3, seed=12)
     struct = np.array(list(zip(event.astype(bool), time)),

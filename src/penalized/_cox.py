@@ -418,9 +418,10 @@ def _concordant_pairs(time, event, risk):
     return conc, pairs
 
 
-def breslow_cumulative_hazard(time, event, eta, s, strata=None):
-    """Breslow's estimator of the baseline cumulative hazard per stratum:
-    {g: (event times, H0)} with H0(t) = sum_{t_b <= t} Dw_b / sum_{R_b} s_j exp(eta_j)."""
+def breslow_log_cumulative_hazard(time, event, eta, s, strata=None):
+    """Breslow's estimator of the baseline cumulative hazard per stratum, as logs:
+    {g: (event times, log H0)} with H0(t) = sum_{t_b <= t} Dw_b / sum_{R_b} s_j exp(eta_j)
+    (log H0 stays finite where H0 itself, the hazard at eta = 0, would overflow)."""
     codes = np.zeros(time.shape[0], dtype=np.intp) if strata is None else strata
     out = {}
     for g in np.unique(codes):
@@ -438,7 +439,8 @@ def breslow_cumulative_hazard(time, event, eta, s, strata=None):
         risk = tail[np.searchsorted(ts, ut, side="left")]
         Dw = np.bincount(np.searchsorted(ut, t[d == 1]), w[d == 1], ut.size)
         step = np.divide(Dw, risk, out=np.zeros_like(Dw), where=risk > 0)
-        out[int(g)] = (ut, np.cumsum(step) * np.exp(-c))
+        with np.errstate(divide="ignore"):
+            out[int(g)] = (ut, np.log(np.cumsum(step)) - c)
     return out
 
 
@@ -519,8 +521,10 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
     n_iter_ : int, Newton iterations
     unique_times_ : event times of the training data (sorted)
     baseline_cumulative_hazard_ : ndarray, Breslow's estimator at unique_times_
-        (eta = X w + offset of the training data; the hazard at x = 0, offset 0);
+        (eta = X w + offset of the training data; the hazard at x = 0, offset 0,
+        which can overflow for columns far from 0: predictions use its log);
         with strata, a dict {stratum label: (times, H0)} instead
+    log_baseline_cumulative_hazard_ : its log (same layout)
     baseline_survival_ : exp(-baseline_cumulative_hazard_) (same layout)
     n_features_in_, feature_names_in_
     """
@@ -586,16 +590,21 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
                                                     alpha * (1 - l1_ratio))
         self.n_iter_ = int(it[0])
         s = problem.s
-        H = breslow_cumulative_hazard(time, event, E[:, 0], s, codes)
+        logH = breslow_log_cumulative_hazard(time, event, E[:, 0], s, codes)
         self.unique_times_ = np.unique(time[event == 1])
         self.strata_labels_ = None if strata is None else np.unique(np.asarray(strata))
-        if strata is None:
-            self.baseline_cumulative_hazard_ = H[0][1]
-            self.baseline_survival_ = np.exp(-H[0][1])
-        else:
-            labels = self.strata_labels_
-            self.baseline_cumulative_hazard_ = {labels[g]: v for g, v in H.items()}
-            self.baseline_survival_ = {labels[g]: (t, np.exp(-h)) for g, (t, h) in H.items()}
+        with np.errstate(over="ignore"):
+            if strata is None:
+                self.log_baseline_cumulative_hazard_ = logH[0][1]
+                self.baseline_cumulative_hazard_ = np.exp(logH[0][1])
+                self.baseline_survival_ = np.exp(-self.baseline_cumulative_hazard_)
+            else:
+                labels = self.strata_labels_
+                self.log_baseline_cumulative_hazard_ = {labels[g]: v for g, v in logH.items()}
+                self.baseline_cumulative_hazard_ = {
+                    labels[g]: (t, np.exp(h)) for g, (t, h) in logH.items()}
+                self.baseline_survival_ = {
+                    labels[g]: (t, np.exp(-np.exp(h))) for g, (t, h) in logH.items()}
         return self
 
     def predict(self, X, offset=None):
@@ -615,8 +624,9 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         if self.strata_labels_ is None:
             if strata is not None:
                 raise ValueError("strata: the model was fitted without strata.")
-            base = self._step(self.unique_times_, self.baseline_cumulative_hazard_, times)
-            return base[None, :] * np.exp(eta)[:, None]
+            base = self._step(self.unique_times_, self.log_baseline_cumulative_hazard_, times)
+            with np.errstate(over="ignore"):
+                return np.exp(base[None, :] + eta[:, None])
         if strata is None:
             raise ValueError("strata is required: the model was fitted with strata.")
         strata = np.asarray(strata)
@@ -624,11 +634,12 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
             raise ValueError(f"strata must have shape {eta.shape}.")
         out = np.empty((eta.shape[0], times.shape[0]))
         for lab in np.unique(strata):
-            if lab not in self.baseline_cumulative_hazard_:
+            if lab not in self.log_baseline_cumulative_hazard_:
                 raise ValueError(f"strata: unknown stratum {lab!r}.")
-            t, h = self.baseline_cumulative_hazard_[lab]
+            t, h = self.log_baseline_cumulative_hazard_[lab]
             rows = strata == lab
-            out[rows] = self._step(t, h, times)[None, :] * np.exp(eta[rows])[:, None]
+            with np.errstate(over="ignore"):
+                out[rows] = np.exp(self._step(t, h, times)[None, :] + eta[rows][:, None])
         return out
 
     def predict_survival_function(self, X, times=None, offset=None, strata=None):
@@ -637,9 +648,10 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         return np.exp(-self.predict_cumulative_hazard_function(X, times, offset, strata))
 
     @staticmethod
-    def _step(t, h, times):
+    def _step(t, log_h, times):
+        """log H0 at ``times`` (right-continuous steps; -inf before the first event)."""
         k = np.searchsorted(t, times, side="right")
-        return np.where(k > 0, np.r_[0.0, h][k], 0.0)
+        return np.r_[-np.inf, log_h][k]
 
     def score(self, X, y, offset=None, strata=None):
         """Harrell's concordance index of predict(X) on y (see concordance_index)."""
