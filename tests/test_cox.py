@@ -298,6 +298,11 @@ def test_concordance_matches_peers():
         den += comp.sum()
         num += np.sum(comp & (risk[i] > risk)) + 0.5 * np.sum(comp & (risk[i] == risk))
     assert ours == pytest.approx(num / den, abs=1e-14)
+    # weighted: a pair counts s_i s_j; integer weights = repeated rows
+    sw = np.random.default_rng(0).integers(0, 3, len(time))
+    rep_c = concordance_index(time.repeat(sw), event.repeat(sw), risk.repeat(sw))
+    assert concordance_index(time, event, risk, sample_weight=sw) == pytest.approx(
+        rep_c, abs=1e-14)
     try:
         from sksurv.metrics import concordance_index_censored
     except ImportError:

@@ -342,14 +342,15 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
 # Concordance and the baseline hazard
 # ---------------------------------------------------------------------------
 
-def concordance_index(time, event, risk, strata=None):
+def concordance_index(time, event, risk, strata=None, sample_weight=None):
     """Harrell's concordance index of the risk scores ``risk`` (higher = earlier event).
 
     A pair (i, j) is comparable when d_i = 1 and t_i < t_j, or t_i = t_j with j
     censored (two events tied in time are not comparable; with ``strata`` only
     pairs of one stratum count); it is
-    concordant when risk_i > risk_j, and counts 1/2 when the risks tie.
-    Returns concordant / comparable (scikit-survival's
+    concordant when risk_i > risk_j, and counts 1/2 when the risks tie; with
+    ``sample_weight`` each pair counts s_i s_j.  Returns concordant / comparable
+    (unweighted: scikit-survival's
     ``concordance_index_censored`` and lifelines' ``concordance_index`` of
     -risk on the same data).  O(n log n): a Fenwick tree over the risk ranks.
     """
@@ -359,11 +360,15 @@ def concordance_index(time, event, risk, strata=None):
     if not np.all(np.isfinite(risk)):
         raise ValueError("risk scores contain NaN or infinity.")
     codes = np.zeros(time.shape[0], dtype=np.intp) if strata is None else strata
+    sw = np.ones(time.shape[0]) if sample_weight is None else \
+        np.asarray(sample_weight, dtype=np.float64)
+    if sw.shape != time.shape or not np.all(np.isfinite(sw)) or np.any(sw < 0):
+        raise ValueError("sample_weight must be finite, non-negative, one per sample.")
     num = 0.0
     den = 0.0
     for g in np.unique(codes):
         idx = np.flatnonzero(codes == g)
-        c, p = _concordant_pairs(time[idx], event[idx], risk[idx])
+        c, p = _concordant_pairs(time[idx], event[idx], risk[idx], sw[idx])
         num += c
         den += p
     if den == 0:
@@ -371,18 +376,19 @@ def concordance_index(time, event, risk, strata=None):
     return num / den
 
 
-def _concordant_pairs(time, event, risk):
+def _concordant_pairs(time, event, risk, sw):
     n = time.shape[0]
     ranks = np.unique(risk, return_inverse=True)[1] + 1      # 1..R
     R = int(ranks.max()) if n else 0
-    tree = np.zeros(R + 1, dtype=np.int64)
+    tree = np.zeros(R + 1)
+    sw = sw.tolist()
 
-    def add(k):
+    def add(k, v):
         while k <= R:
-            tree[k] += 1
+            tree[k] += v
             k += k & -k
 
-    def count(k):       # how many inserted ranks <= k
+    def count(k):       # the weight of the inserted ranks <= k
         s = 0
         while k > 0:
             s += tree[k]
@@ -392,7 +398,7 @@ def _concordant_pairs(time, event, risk):
     order = np.argsort(-time, kind="stable")
     conc = 0.0
     pairs = 0.0
-    inserted = 0
+    inserted = 0.0
     q = 0
     while q < n:
         e = q
@@ -401,19 +407,19 @@ def _concordant_pairs(time, event, risk):
         # the tree holds the samples with a later time, then this time's censored ones
         for k in order[q:e]:
             if event[k] != 1:
-                add(int(ranks[k]))
-                inserted += 1
+                add(int(ranks[k]), sw[k])
+                inserted += sw[k]
         for k in order[q:e]:
-            if event[k] == 1 and inserted:
+            if event[k] == 1 and inserted > 0:
                 r = int(ranks[k])
                 below = count(r - 1)
                 tie = count(r) - below
-                conc += below + 0.5 * tie
-                pairs += inserted
+                conc += sw[k] * (below + 0.5 * tie)
+                pairs += sw[k] * inserted
         for k in order[q:e]:
             if event[k] == 1:
-                add(int(ranks[k]))
-                inserted += 1
+                add(int(ranks[k]), sw[k])
+                inserted += sw[k]
         q = e
     return conc, pairs
 
@@ -653,11 +659,13 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         k = np.searchsorted(t, times, side="right")
         return np.r_[-np.inf, log_h][k]
 
-    def score(self, X, y, offset=None, strata=None):
-        """Harrell's concordance index of predict(X) on y (see concordance_index)."""
+    def score(self, X, y, sample_weight=None, offset=None, strata=None):
+        """Harrell's concordance index of predict(X) on y (see concordance_index; with
+        ``sample_weight`` a pair counts s_i s_j)."""
         risk = self.predict(X, offset)
         time, event = check_survival(y, risk.shape[0])
-        return concordance_index(time, event, risk, check_strata(strata, risk.shape[0]))
+        return concordance_index(time, event, risk, check_strata(strata, risk.shape[0]),
+                                 sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -830,10 +838,10 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
         check_is_fitted(self)
         return self.estimator_.predict_survival_function(X, times, offset, strata)
 
-    def score(self, X, y, offset=None, strata=None):
+    def score(self, X, y, sample_weight=None, offset=None, strata=None):
         """Harrell's C of the refitted model."""
         check_is_fitted(self)
-        return self.estimator_.score(X, y, offset, strata)
+        return self.estimator_.score(X, y, sample_weight, offset, strata)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
