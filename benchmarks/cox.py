@@ -137,12 +137,12 @@ def run_skglm(P, alphas, tol):
     y = np.c_[P.time, P.event]
     datafit = Cox()
     datafit.initialize(P.X, y)
-    w = np.zeros(P.X.shape[1])
     out = np.empty((P.X.shape[1], alphas.size))
     for k, a in enumerate(alphas):
+        # cold starts: skglm 0.5's ProxNewton warm-started (w_init) from a non-zero point
+        # ends at a wrong point for the Cox datafit (objective above the cold solve's)
         solver = ProxNewton(fit_intercept=False, tol=tol, max_iter=1000, max_pn_iter=1000)
-        w = solver.solve(P.X, y, datafit, L1(a), w_init=w.copy())[0][:P.X.shape[1]]
-        out[:, k] = w
+        out[:, k] = solver.solve(P.X, y, datafit, L1(a))[0][:P.X.shape[1]]
     return out
 
 
@@ -250,15 +250,17 @@ def main():
                               f" | - | - | - | - | {dF} |")
                         continue
                     ratio = tm / ours if ours else float("nan")
-                    if not sname.startswith("penalized") and r <= 1.0:
-                        summary.append((sname, ratio))
+                    if not sname.startswith("penalized"):
+                        summary.append((sname, ratio, r <= 1.0))
                     print(f"| {name} | {X.shape[0]}x{X.shape[1]} | {int(e.sum())} | {sname} | "
                           f"{tm:.4f} | {tol:.0e} | {r:.2g} | {dF:.2e} | {ratio:.2f} |")
     print()
-    for sname in sorted({s for s, _ in summary}):
-        rs = [r for s, r in summary if s == sname]
+    for sname in sorted({s for s, _, _ in summary}):
+        rs = [r for s, r, _ in summary if s == sname]
+        met = sum(ok for s, _, ok in summary if s == sname)
         print(f"{sname}: median time ratio peer / ours {np.median(rs):.2f} "
-              f"(min {min(rs):.2f}, max {max(rs):.2f}, {len(rs)} sets meeting the target)")
+              f"(min {min(rs):.2f}, max {max(rs):.2f}; {met} of {len(rs)} sets meeting the "
+              "target, the others timed at their tightest tol)")
 
 
 if __name__ == "__main__":
