@@ -19,6 +19,7 @@ from .linear_model import (
 from .model_selection import ElasticNetCV, LassoCV, LogisticRegressionCV
 from ._families import (GammaRegression, GammaRegressionCV, PoissonRegression,
                         PoissonRegressionCV, gamma_path, poisson_path)
+from ._cox import CoxRegression, CoxRegressionCV, concordance_index, cox_path
 from ._group import (GroupElasticNet, GroupElasticNetCV, GroupLasso, GroupLassoCV,
                      group_enet_path, group_lasso_path)
 from ._multitask import (MultiTaskElasticNet, MultiTaskLasso, multitask_enet_path,
@@ -47,6 +48,8 @@ def get_include():
 
 
 __all__ = [
+                           "CoxRegression",
+                           "CoxRegressionCV",
                            "ElasticNet",
                            "ElasticNetCV",
                            "GammaRegression",
@@ -70,6 +73,8 @@ __all__ = [
                            "Ridge",
                            "RidgeCV",
                            "__version__",
+                           "concordance_index",
+                           "cox_path",
                            "enet_path",
                            "gamma_path",
                            "get_include",

@@ -42,6 +42,7 @@ cdef enum:
     # minimum over eta, ``sat``; a constant, so the same minimiser and gap):
     LOSS_POISSON = 2      # f_i(eta) = exp(eta) - y_i eta, y_i >= 0
     LOSS_GAMMA = 3        # f_i(eta) = y_i exp(-eta) + eta, y_i > 0
+    LOSS_COX = 4          # Cox partial likelihood, not separable; K = 1 (see _cox.pxi)
 
 
 cdef struct glm_loss_t:
@@ -57,6 +58,15 @@ cdef struct glm_loss_t:
     double s_max
     double modulus            # the dual is (modulus / s_max)-strongly concave;
                               # 0: not strongly concave, no gap-safe screening
+    # COX (y: the event indicator): samples sorted by stratum then time, cut into
+    # tie blocks and the blocks into strata; scratch 7 n_blocks + n (see _cox.pxi)
+    const Py_ssize_t *order
+    const Py_ssize_t *blk_ptr
+    const Py_ssize_t *strat_ptr
+    Py_ssize_t n_blocks
+    Py_ssize_t n_strata
+    double *cox_work
+    bint efron
 
 
 cdef struct glm_free_t:
@@ -172,6 +182,8 @@ cdef double _loss_value(const glm_loss_t *L, const double *eta) noexcept nogil:
     """sum_i s_i f_i(eta_i)."""
     cdef Py_ssize_t i, n = L.n
     cdef double acc = 0.0
+    if L.kind == LOSS_COX:
+        return _cox_value(L, eta)
     if L.kind == LOSS_BINOMIAL:
         for i in range(n):
             acc += L.s[i] * pz_log1pexp(-L.y[i] * eta[i])
@@ -212,6 +224,8 @@ cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
     """
     cdef Py_ssize_t i
     cdef double pe, hsum = 0.0
+    if L.kind == LOSS_COX:
+        return _cox_model(L, eta, r, curv)
     if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
         for i in range(L.n):
             if L.kind == LOSS_POISSON:
@@ -334,6 +348,8 @@ cdef inline void _loss_dual_point(const glm_loss_t *L, const double *eta, bint f
         _binomial_dual_point(L, eta, fit_intercept, a, theta)
     elif L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
         _log_link_dual_point(L, eta, fit_intercept, a, theta)
+    elif L.kind == LOSS_COX:
+        _cox_dual_point(L, eta, a, theta)
     else:
         _multinomial_dual_point(L, eta, fit_intercept, a, theta)
 
@@ -349,6 +365,8 @@ cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noex
     """
     cdef Py_ssize_t i, k, n = L.n
     cdef double conj = 0.0, row, y, B
+    if L.kind == LOSS_COX:
+        return _cox_conjugate(L, a, t)
     if L.kind == LOSS_BINOMIAL:
         for i in range(n):
             conj += L.s[i] * (_xlogx(t * a[i]) + _xlogx(1.0 - t * a[i]))
@@ -1458,7 +1476,7 @@ cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssi
     cdef double pen0, f0, decrease, t = 1.0, big = 0.0
     cdef bint tiny
     cdef int it
-    if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
+    if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA or L.kind == LOSS_COX:
         # exp(eta) must stay finite: no eta_i moves by more than GLM_ETA_STEP_MAX
         # at once (a far step from a floored curvature); an overflowing trial is
         # +inf (or NaN), which fails the Armijo test below and backtracks
@@ -2306,3 +2324,6 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_iter": info.n_newton,
             "n_epochs": info.n_epochs, "n_screened": info.n_screened}
+
+
+include "_cox.pxi"

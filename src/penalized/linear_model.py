@@ -43,9 +43,9 @@ from ._validation import (
     validate_X,
 )
 
-__all__ = ["ElasticNet", "GammaRegression", "Lasso", "LogisticRegression",
+__all__ = ["CoxRegression", "ElasticNet", "GammaRegression", "Lasso", "LogisticRegression",
            "PoissonRegression", "enet_path", "gamma_path", "lasso_path", "logistic_path",
-           "poisson_path"]
+           "cox_path", "poisson_path"]
 
 
 def check_solver_params(tol, max_iter, selection):
@@ -952,3 +952,4 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
 # helpers, so it is imported last) and are part of this one's namespace too
 from ._families import (GammaRegression, PoissonRegression, gamma_path,  # noqa: E402
                         poisson_path)
+from ._cox import CoxRegression, cox_path  # noqa: E402

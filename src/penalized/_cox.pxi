@@ -1,0 +1,334 @@
+# Included by _prox_newton.pxi: the Cox partial likelihood (LOSS_COX) as a loss of
+# the one GLM driver.
+#
+# With the samples sorted (by Python, once) by stratum then time, ``blk_ptr``
+# cuts the order into tie blocks (equal stratum and time), ``strat_ptr`` the
+# blocks into strata.  Block b's risk set R_b is every sample of its stratum in
+# blocks >= b; D_b its events (y = 1), Dw_b = sum_{i in D_b} s_i, nd_b the number
+# of them with s_i > 0.  With w_j = s_j exp(eta_j), S_b = sum_{R_b} w_j,
+#     Breslow:  l(eta) = sum_b [Dw_b log S_b - sum_{D_b} s_i eta_i]
+#     Efron:    l(eta) = sum_b [Dw_b / nd_b sum_{l < nd_b} log Z_bl - sum_{D_b} s_i eta_i],
+#               Z_bl = S_b - (l / nd_b) SD_b,  SD_b = sum_{D_b} w_j
+# (Efron is Breslow for blocks of one event).  The loss is not separable; its
+# value, gradient and the diagonal of its Hessian in eta are O(n) cumulative
+# sums over the sorted samples: a backward pass for the risk sums (a running
+# maximum m_b of eta over R_b keeps every exp(eta - m_b) <= 1: no overflow,
+# and no underflow of a whole risk set), a forward one for the gradient.
+# Certificate (docs/design.rst): the conjugate of D log sum_R s_j exp(eta_j) is
+# D times the relative entropy sum p_j log(p_j / s_j) over distributions p on R,
+# so l*(-Theta) <= sum_b D_b KL(p_b) for any p_b with sum_b Dw_b p_b - s y = -Theta;
+# at the dual point t Theta (Theta = -grad l) the choice
+# p_b = t pi_b + (1 - t) e_b (pi_b the softmax of eta over R_b, e_b the events'
+# weights s_i / Dw_b over D_b) is feasible, and at t = 1 exact (Fenchel-Young).
+
+cdef inline double _cox_xlogy(double x, double y) noexcept nogil:
+    """x log y with 0 log(.) = 0."""
+    return x * log(y) if x > 0.0 else 0.0
+
+
+cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
+    """Per block (cox_work, 7 n_blocks + n doubles): S'_b, Sc'_b (non-events of R_b),
+    SD'_b (events of block b), Mc'_b = sum_{R_b \\ D_b} w'_j (eta_j - m_b), m_b,
+    Dw_b, nd_b, with w'_j = s_j exp(eta_j - m_b); and e_q = exp(eta_q - m_b) per
+    sorted position q (of block b)."""
+    cdef Py_ssize_t g, b, q, i, nb = L.n_blocks
+    cdef double *S = L.cox_work
+    cdef double *Sc = S + nb
+    cdef double *SD = S + 2 * nb
+    cdef double *Mc = S + 3 * nb
+    cdef double *mb = S + 4 * nb
+    cdef double *Dw = S + 5 * nb
+    cdef double *nd = S + 6 * nb
+    cdef double *ev = S + 7 * nb
+    cdef double m, top, f, run, runm, sc, mc, sd, dw, cnt, e, wq, v
+    for g in range(L.n_strata):
+        m = -INFINITY
+        run = 0.0       # sum over the blocks after b of w' (shift m)
+        runm = 0.0      # and of w' (eta - m)
+        for b in range(L.strat_ptr[g + 1] - 1, L.strat_ptr[g] - 1, -1):
+            top = m
+            for q in range(L.blk_ptr[b], L.blk_ptr[b + 1]):
+                v = eta[L.order[q]]
+                if v > top:
+                    top = v
+            if top > m:
+                if m > -INFINITY:
+                    f = exp(m - top)
+                    runm = f * (runm + (m - top) * run)
+                    run *= f
+                m = top
+            sc = run
+            mc = runm
+            sd = 0.0
+            dw = 0.0
+            cnt = 0.0
+            for q in range(L.blk_ptr[b], L.blk_ptr[b + 1]):
+                i = L.order[q]
+                e = exp(eta[i] - m)
+                ev[q] = e
+                wq = L.s[i] * e
+                if L.y[i] != 0.0:
+                    sd += wq
+                    dw += L.s[i]
+                    if L.s[i] > 0.0:
+                        cnt += 1.0
+                else:
+                    sc += wq
+                if wq > 0.0:
+                    v = wq * (eta[i] - m)
+                    runm += v
+                    if L.y[i] == 0.0:
+                        mc += v
+                run += wq
+            S[b] = sc + sd
+            Sc[b] = sc
+            SD[b] = sd
+            Mc[b] = mc
+            mb[b] = m
+            Dw[b] = dw
+            nd[b] = cnt
+
+
+cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
+    """l(eta) (Breslow or Efron), in n F units."""
+    cdef Py_ssize_t b, q, l, i, nb = L.n_blocks
+    cdef double *S = L.cox_work
+    cdef double *Sc = S + nb
+    cdef double *SD = S + 2 * nb
+    cdef double *mb = S + 4 * nb
+    cdef double *Dw = S + 5 * nb
+    cdef double *nd = S + 6 * nb
+    cdef double acc = 0.0, wbar, k
+    _cox_sums(L, eta)
+    for b in range(nb):
+        if not Dw[b] > 0.0:
+            continue
+        if L.efron and nd[b] > 1.0:
+            wbar = Dw[b] / nd[b]
+            k = nd[b]
+            for l in range(<Py_ssize_t>k):
+                acc += wbar * (log(Sc[b] + (1.0 - l / k) * SD[b]) + mb[b])
+        else:
+            acc += Dw[b] * (log(S[b]) + mb[b])
+        for q in range(L.blk_ptr[b], L.blk_ptr[b + 1]):
+            i = L.order[q]
+            if L.y[i] != 0.0 and L.s[i] != 0.0:
+                acc -= L.s[i] * eta[i]
+    return acc
+
+
+cdef double _cox_model(const glm_loss_t *L, const double *eta, double *r,
+                       double *curv) noexcept nogil:
+    """Per unit weight: r_i = -(1/s_i) dl/deta_i = y_i - exp(eta_i) A_i and (curv not
+    NULL) curv_i = (1/s_i) d2l/deta_i^2 = exp(eta_i) A_i - s_i exp(2 eta_i) A2_i
+    (floored), A_i = sum over the blocks b whose risk set holds i of (Breslow)
+    Dw_b / S_b, A2_i of Dw_b / S_b^2 (Efron: the event terms weighted by
+    1 - l / nd_b, see docs/design.rst).  Returns sum_i s_i curv_i (0 if curv is NULL)."""
+    cdef Py_ssize_t g, b, q, l, i, nb = L.n_blocks
+    cdef double *S = L.cox_work
+    cdef double *Sc = S + nb
+    cdef double *SD = S + 2 * nb
+    cdef double *mb = S + 4 * nb
+    cdef double *Dw = S + 5 * nb
+    cdef double *nd = S + 6 * nb
+    cdef double *ev = S + 7 * nb
+    cdef double At, A2t, mprev, f, ab, a2b, cb, c2b, wbar, k, z, c, A, A2, e, hsum = 0.0
+    _cox_sums(L, eta)
+    for g in range(L.n_strata):
+        At = 0.0        # sum over the earlier blocks b' of Dw / S' scaled to shift m_b
+        A2t = 0.0
+        mprev = INFINITY
+        for b in range(L.strat_ptr[g], L.strat_ptr[g + 1]):
+            if mprev < INFINITY and mb[b] < mprev:
+                f = exp(mb[b] - mprev)
+                At *= f
+                A2t *= f * f
+            mprev = mb[b]
+            ab = 0.0
+            a2b = 0.0
+            cb = 0.0
+            c2b = 0.0
+            if Dw[b] > 0.0:
+                if L.efron and nd[b] > 1.0:
+                    wbar = Dw[b] / nd[b]
+                    k = nd[b]
+                    for l in range(<Py_ssize_t>k):
+                        c = 1.0 - l / k
+                        z = 1.0 / (Sc[b] + c * SD[b])
+                        ab += wbar * z
+                        a2b += wbar * z * z
+                        cb += wbar * c * z
+                        c2b += wbar * c * c * z * z
+                else:
+                    ab = Dw[b] / S[b]
+                    a2b = ab / S[b]
+                    cb = ab
+                    c2b = a2b
+            for q in range(L.blk_ptr[b], L.blk_ptr[b + 1]):
+                i = L.order[q]
+                e = ev[q]
+                if L.y[i] != 0.0:
+                    A = At + cb
+                    A2 = A2t + c2b
+                    r[i] = 1.0 - e * A
+                else:
+                    A = At + ab
+                    A2 = A2t + a2b
+                    r[i] = -e * A
+                if curv != NULL:
+                    c = e * A - L.s[i] * e * e * A2
+                    curv[i] = c if c > GLM_CURV_FLOOR else GLM_CURV_FLOOR
+                    hsum += L.s[i] * curv[i]
+            At += ab
+            A2t += a2b
+    return hsum
+
+
+cdef void _cox_dual_point(const glm_loss_t *L, const double *eta, double *a,
+                          double *theta) noexcept nogil:
+    """theta_i = -dl/deta_i (sums to 0 in every stratum: no intercept needed);
+    a = eta (the conjugate recomputes its sums from it)."""
+    cdef Py_ssize_t i
+    _cox_model(L, eta, theta, NULL)
+    for i in range(L.n):
+        theta[i] *= L.s[i]
+        a[i] = eta[i]
+
+
+cdef double _cox_conjugate(const glm_loss_t *L, const double *eta, double t) noexcept nogil:
+    """An upper bound on l*(-t Theta), Theta = -grad l(eta), exact at t = 1:
+    sum_b Dw_b KL(p_b) with p_b = t pi_b + (1 - t) e_b (Efron: per term l, pi_bl
+    the softmax with the event weights 1 - l / nd_b and KL relative to them)."""
+    cdef Py_ssize_t b, q, l, i, nb = L.n_blocks
+    cdef double *S = L.cox_work
+    cdef double *Sc = S + nb
+    cdef double *SD = S + 2 * nb
+    cdef double *Mc = S + 3 * nb
+    cdef double *Dw = S + 5 * nb
+    cdef double *nd = S + 6 * nb
+    cdef double *ev = S + 7 * nb
+    cdef double acc = 0.0, blk, lt = log(t), wbar, k, c, z, u, e
+    _cox_sums(L, eta)
+    for b in range(nb):
+        if not Dw[b] > 0.0:
+            continue
+        if L.efron and nd[b] > 1.0:
+            wbar = Dw[b] / nd[b]
+            k = nd[b]
+            for l in range(<Py_ssize_t>k):
+                c = 1.0 - l / k
+                z = Sc[b] + c * SD[b]
+                # non-events: p_j = t w'_j / Z, log(p_j / s_j) = log t + eta_j - m - log Z
+                blk = t * ((lt - log(z)) * Sc[b] + Mc[b]) / z
+                for q in range(L.blk_ptr[b], L.blk_ptr[b + 1]):
+                    i = L.order[q]
+                    if L.y[i] != 0.0 and L.s[i] > 0.0:
+                        e = ev[q]
+                        u = t * e / z
+                        blk += _cox_xlogy(L.s[i] * (c * u + (1.0 - t) / Dw[b]),
+                                          u + (1.0 - t) / (c * Dw[b]))
+                acc += wbar * blk
+        else:
+            z = S[b]
+            blk = t * ((lt - log(z)) * Sc[b] + Mc[b]) / z
+            for q in range(L.blk_ptr[b], L.blk_ptr[b + 1]):
+                i = L.order[q]
+                if L.y[i] != 0.0 and L.s[i] > 0.0:
+                    u = t * ev[q] / z + (1.0 - t) / Dw[b]
+                    blk += _cox_xlogy(L.s[i] * u, u)
+            acc += Dw[b] * blk
+    return acc
+
+
+cdef glm_loss_t _cox_loss_setup(const double[::1] event, const double[::1] s,
+                                const Py_ssize_t[::1] order, const Py_ssize_t[::1] blk_ptr,
+                                const Py_ssize_t[::1] strat_ptr, double[::1] work,
+                                bint efron, str name) except *:
+    """The glm_loss_t of a Cox problem after checking the arrays' shapes (the order
+    and the blocks' content are trusted: built by penalized._cox)."""
+    cdef glm_loss_t loss
+    cdef Py_ssize_t n = event.shape[0], nb = blk_ptr.shape[0] - 1
+    if (s.shape[0] != n or order.shape[0] != n or nb < 1 or strat_ptr.shape[0] < 2
+            or blk_ptr[0] != 0 or blk_ptr[nb] != n or strat_ptr[0] != 0
+            or strat_ptr[strat_ptr.shape[0] - 1] != nb or work.shape[0] < 7 * nb + n):
+        raise ValueError(f"{name}: inconsistent survival structure")
+    memset(&loss, 0, sizeof(glm_loss_t))
+    loss.kind = LOSS_COX
+    loss.n = n
+    loss.K = 1
+    loss.y = &event[0]
+    loss.s = &s[0]
+    loss.order = &order[0]
+    loss.blk_ptr = &blk_ptr[0]
+    loss.strat_ptr = &strat_ptr[0]
+    loss.n_blocks = nb
+    loss.n_strata = strat_ptr.shape[0] - 1
+    loss.cox_work = &work[0]
+    loss.efron = efron
+    loss.s_max = float(np.max(s))
+    loss.modulus = 0.0
+    return loss
+
+
+def cox_terms(const double[::1] eta, const double[::1] event, const double[::1] s,
+              const Py_ssize_t[::1] order, const Py_ssize_t[::1] blk_ptr,
+              const Py_ssize_t[::1] strat_ptr, bint efron=False, t=None):
+    """The native Cox loss at eta, for tests: (value, gradient (n,), curvature
+    (n,), theta (the dual point), conjugate at t or None).  Gradient and curvature
+    are dl/deta and the diagonal of the Hessian (not per unit weight)."""
+    cdef Py_ssize_t n = event.shape[0], nb = blk_ptr.shape[0] - 1
+    if eta.shape[0] != n:
+        raise ValueError("cox_terms: eta must have one value per sample")
+    work = np.zeros(7 * nb + n + 1)
+    cdef double[::1] wv = work
+    cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv, efron,
+                                           "cox_terms")
+    r = np.zeros(n)
+    curv = np.zeros(n)
+    a = np.zeros(n)
+    th = np.zeros(n)
+    cdef double[::1] rv = r, cv = curv, av = a, tv = th
+    value = _loss_value(&loss, &eta[0])
+    _loss_model(&loss, &eta[0], &rv[0], &cv[0])
+    _loss_dual_point(&loss, &eta[0], False, &av[0], &tv[0])
+    conj = None if t is None else _loss_conjugate(&loss, &av[0], float(t))
+    sa = np.asarray(s)
+    return value, -sa * r, sa * curv, th, conj
+
+
+def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
+              const double[::1] event,
+              const double[::1] s, const Py_ssize_t[::1] order,
+              const Py_ssize_t[::1] blk_ptr, const Py_ssize_t[::1] strat_ptr, str ties,
+              double L1, double L2, double tol_abs, Py_ssize_t max_newton=100,
+              Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
+              l1_weights=None, l2_weights=None, excluded=None, offset=None, groups=None):
+    """Minimise the penalised Cox n F(w) = l(X w + offset) + L1 ||w||_1 + L2/2 ||w||^2
+    natively, in place (no intercept; see ``_glm_solve``).
+
+    ``design``: Design(X, None, fit_intercept) of raw X.  w (p,), b (1,) and
+    eta = X w + b (+ offset) (n,) are the warm start, updated in place (b is a
+    constant shift of eta, which the loss ignores; 0 without centring); ``event`` (n,) 1.0 for an event,
+    0.0 for censoring; ``s`` the sample weights (summing to n).  ``order`` sorts
+    the samples by stratum then time; ``blk_ptr`` (n_blocks + 1) cuts it into tie
+    blocks, ``strat_ptr`` (n_strata + 1) the blocks into strata (built and checked
+    by penalized._cox).  ``ties``: 'breslow' or 'efron'.  Other arguments as in
+    ``log_link_solve``.  The dual is not strongly concave: no gap-safe screening.
+    """
+    cdef design_t *D = &design.d
+    cdef Py_ssize_t n = D.n, p = D.p, nb = blk_ptr.shape[0] - 1
+    _check_glm_arrays(design, 1, np.asarray(w).reshape(-1, 1), b,
+                      np.asarray(eta).reshape(-1, 1), s, event, L1, L2, max_newton,
+                      max_epochs, p0, "cox_solve")
+    # a centred design (Design(X, None, True)) makes the driver carry a constant
+    # shift of eta as an intercept, which the loss ignores (better-conditioned
+    # models for columns far from 0); b then holds that shift
+    if ties not in ("breslow", "efron"):
+        raise ValueError(f"cox_solve: unknown ties {ties!r}")
+    work = np.zeros(7 * nb + n + 1)
+    cdef double[::1] wv = work
+    cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv,
+                                           ties == "efron", "cox_solve")
+    return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0], L1, L2, False,
+                      tol_abs, max_newton, max_epochs, p0, l1_prev, design.dtype,
+                      l1_weights, l2_weights, excluded, offset, groups)
