@@ -231,3 +231,28 @@ def test_fit_log_link_models_match_estimator(tmp_path, capsys, family):
     _write_csv(bad, X, -np.abs(y) - 1.0, [f"x{j}" for j in range(6)])
     assert main(["fit", str(bad), "--model", family, "--cv", "3"]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def test_fit_cox_matches_estimator(tmp_path, capsys):
+    rng = np.random.default_rng(13)
+    X = rng.standard_normal((90, 5))
+    time = rng.exponential(np.exp(-(X[:, 0] - 0.6 * X[:, 2])))
+    event = (rng.random(90) < 0.7).astype(int)
+    path = tmp_path / "surv.csv"
+    with open(path, "w") as f:
+        f.write(",".join([f"x{j}" for j in range(5)] + ["time", "status"]) + "\n")
+        for row, t, e in zip(X, time, event):
+            f.write(",".join([repr(float(v)) for v in row] + [repr(float(t)), str(e)]) + "\n")
+    out = tmp_path / "cox.json"
+    assert main(["fit", str(path), "--model", "cox", "--cv", "3", "--n-alphas", "10",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    ref = penalized.CoxRegressionCV(cv=3, alphas=10).fit(X, np.column_stack([time, event]))
+    assert f"chosen alpha = {ref.alpha_:.6g}" in text and "partial-likelihood" in text
+    np.testing.assert_allclose(json.loads(out.read_text())["cv_table"]["mean"], ref.cv_mean_)
+    # explicit columns, in either order of the file; a wrong count is a clean error
+    assert main(["fit", str(path), "--model", "cox", "--cv", "3", "--n-alphas", "10",
+                 "--target", "time,status"]) == 0
+    capsys.readouterr()
+    assert main(["fit", str(path), "--model", "cox", "--target", "time"]) == 2
+    assert "2 comma-separated" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from scipy.special import expit, logsumexp
 
 from penalized import LogisticRegression, PoissonRegression, GammaRegression
 from penalized import logistic_path, poisson_path
+import penalized.model_selection
 
 
 def _limits(p, rng):
@@ -181,3 +182,50 @@ def test_cv_estimators_take_limits_and_groups():
     np.testing.assert_allclose(lcv.coef_, ref.coef_, atol=1e-7)
     lcv = LogisticRegressionCV("l1", alphas=6, cv=3, upper_bounds=0.1, tol=1e-10).fit(Xb, yb)
     assert lcv.coef_.max() <= 0.1
+
+
+def test_cox_limits_match_box_constrained_reference():
+    """Cox regression with limits: against L-BFGS-B on the split problem, the partial
+    likelihood written out over explicit risk sets (Breslow) in numpy."""
+    from penalized import CoxRegression, CoxRegressionCV
+    rng = np.random.default_rng(9)
+    n, p = 80, 6
+    X = rng.standard_normal((n, p))
+    time = rng.exponential(np.exp(-(X[:, 0] - 0.7 * X[:, 1] + 0.5 * X[:, 2])))
+    event = (rng.random(n) < 0.7).astype(float)
+    lo = np.array([0.0, 0.0, -np.inf, -0.1, -np.inf, 0.0])
+    hi = np.array([0.3, np.inf, 0.0, np.inf, np.inf, np.inf])
+    alpha, rho = 0.01, 1.0
+    risk = time[None, :] >= time[:, None]           # risk[i, j]: j at risk at t_i
+
+    def fun(z):
+        u, v = z[:p], z[p:]
+        w = u - v
+        eta = X @ w
+        e = np.exp(eta - eta.max())
+        denom = risk @ e
+        loss = np.sum(event * (np.log(denom) + eta.max() - eta)) / n
+        # gradient: sum_i d_i (sum_j in R_i x_j e_j / denom_i - x_i) / n
+        g = (X.T @ (e * (risk.T @ (event / denom))) - X.T @ event) / n
+        val = loss + alpha * rho * np.sum(u + v)
+        return val, np.concatenate([g + alpha * rho, -g + alpha * rho])
+
+    res = so.minimize(fun, np.zeros(2 * p), jac=True, method="L-BFGS-B",
+                      bounds=[(0, h) for h in hi] + [(0, -l) for l in lo],
+                      options=dict(ftol=1e-16, gtol=1e-13, maxiter=20000))
+    y = np.column_stack([time, event])
+    est = CoxRegression("l1", alpha=alpha, tol=1e-12, lower_bounds=lo,
+                        upper_bounds=hi).fit(X, y)
+    w = est.coef_
+    assert np.all(w >= lo) and np.all(w <= hi)
+    f_ours = fun(np.concatenate([np.maximum(w, 0), np.maximum(-w, 0)]))[0]
+    assert f_ours <= res.fun + 1e-10 and est.dual_gap_ <= 1e-10
+    np.testing.assert_allclose(w, res.x[:p] - res.x[p:], atol=1e-5)
+    for tol in (1e-3, 1e-6):
+        loose = CoxRegression("l1", alpha=alpha, tol=tol, lower_bounds=lo,
+                              upper_bounds=hi).fit(X, y)
+        f = fun(np.concatenate([np.maximum(loose.coef_, 0), np.maximum(-loose.coef_, 0)]))[0]
+        assert f - res.fun <= loose.dual_gap_ + 1e-12
+    cv = CoxRegressionCV(alphas=6, cv=3, lower_bounds=lo, upper_bounds=hi).fit(X, y)
+    assert np.all(cv.coef_path_ >= lo[:, None]) and np.all(cv.coef_path_ <= hi[:, None])
+    assert "deviance" in penalized.model_selection.cv_criterion(cv)

@@ -279,3 +279,25 @@ def test_log_link_solvers_equal_estimators(family, sparse):
         getattr(solvers, family)(X, y, 0.02, l1_ratio=1.0, offset=np.zeros(3))
     with pytest.raises(ValueError, match="y"):
         getattr(solvers, family)(X, -np.abs(y) - 1, 0.02, l1_ratio=1.0)
+
+
+def test_cox_solvers_equal_estimator():
+    """solvers.cox / cox_path: the estimator's numbers, certified path points."""
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((90, 7))
+    time = rng.exponential(np.exp(-(X[:, 0] - 0.5 * X[:, 3])))
+    event = (rng.random(90) < 0.75).astype(float)
+    y = np.column_stack([time, event])
+    strata = rng.integers(0, 2, 90)
+    for ties in ("breslow", "efron"):
+        sol = solvers.cox(X, y, 0.02, l1_ratio=0.8, ties=ties, strata=strata, tol=1e-10)
+        est = penalized.CoxRegression("elasticnet", alpha=0.02, l1_ratio=0.8, ties=ties,
+                                      tol=1e-10).fit(X, y, strata=strata)
+        np.testing.assert_array_equal(sol.coef, est.coef_)
+        assert sol.intercept == 0.0 and sol.converged and sol.dual_gap <= sol.gap_target
+    path = solvers.cox_path(X, y, l1_ratio=1.0, n_alphas=5, tol=1e-10)
+    assert np.all(path.converged) and not np.any(path.coefs[:, 0]) and np.any(path.coefs[:, -1])
+    ref = penalized.cox_path(X, y, alphas=path.alphas, tol=1e-10)[1]
+    np.testing.assert_allclose(path.coefs, ref, atol=1e-8)
+    with pytest.raises(ValueError, match="ties"):
+        solvers.cox(X, y, 0.02, l1_ratio=1.0, ties="exact")

@@ -5,9 +5,11 @@ chosen alpha, the selected features and the CV table.  Data layouts:
 
 * ``.csv`` / ``.tsv``: a header row of column names, then numeric rows; the
   target is ``--target NAME`` (default: the last column).  For
-  ``--model logistic`` the target may hold text labels.
-* ``.npz`` dense: arrays ``X`` (n, p) and ``y`` (n,), optionally
-  ``feature_names`` (p,).
+  ``--model logistic`` the target may hold text labels.  ``--model cox`` takes two
+  target columns, time then event (1 event, 0 censored): ``--target TIME,EVENT``
+  (default: the last two columns).
+* ``.npz`` dense: arrays ``X`` (n, p) and ``y`` (n,) (``--model cox``: (n, 2), time
+  then event), optionally ``feature_names`` (p,).
 * ``.npz`` sparse: the layout written by ``scipy.sparse.save_npz`` (keys
   ``format``, ``shape``, ``data``, ``indices``, ``indptr``) plus ``y``, e.g.
   ``np.savez(f, format=b"csr", shape=X.shape, data=X.data, indices=X.indices,
@@ -73,6 +75,13 @@ def _ridge(args, cv):
                    n_jobs=args.n_jobs)
 
 
+def _cox(args, cv):
+    from ._cox import CoxRegressionCV
+
+    return CoxRegressionCV("l1", cv=cv, alphas=args.n_alphas, eps=args.eps, **_tol(args),
+                           alpha_selection=args.alpha_selection, n_jobs=args.n_jobs)
+
+
 def _log_link(family):
     def factory(args, cv):
         from . import _families
@@ -90,6 +99,7 @@ MODELS = {
     "logistic": ("classification", _logistic),
     "poisson": ("regression", _log_link("poisson")),
     "gamma": ("regression", _log_link("gamma")),
+    "cox": ("survival", _cox),
 }
 
 
@@ -97,22 +107,24 @@ MODELS = {
 # reading data
 # ---------------------------------------------------------------------------
 
-def read_data(path, target=None, numeric_target=True):
-    """(X, y, feature_names) from a .csv / .tsv / .npz file; CLIError on bad input."""
+def read_data(path, target=None, numeric_target=True, n_targets=1):
+    """(X, y, feature_names) from a .csv / .tsv / .npz file; CLIError on bad input.
+    ``n_targets`` 2: y is (n, 2) (the survival time and event columns)."""
     if not os.path.exists(path):
         raise CLIError(f"data file not found: {path}")
     ext = os.path.splitext(path)[1].lower()
     if ext in (".csv", ".tsv"):
-        return _read_table(path, "\t" if ext == ".tsv" else ",", target, numeric_target)
+        return _read_table(path, "\t" if ext == ".tsv" else ",", target, numeric_target,
+                           n_targets)
     if ext == ".npz":
         if target is not None:
             raise CLIError("--target applies to CSV/TSV files; a .npz file holds its "
                            "target as 'y'.")
-        return _read_npz(path)
+        return _read_npz(path, n_targets)
     raise CLIError(f"unknown file extension {ext!r} of {path}: use .csv, .tsv or .npz")
 
 
-def _read_table(path, delimiter, target, numeric_target):
+def _read_table(path, delimiter, target, numeric_target, n_targets=1):
     try:
         with open(path, newline="", encoding="utf-8-sig") as f:
             rows = [r for r in csv.reader(f, delimiter=delimiter) if r]
@@ -124,16 +136,26 @@ def _read_table(path, delimiter, target, numeric_target):
     for i, r in enumerate(rows[1:], start=2):
         if len(r) != len(header):
             raise CLIError(f"{path}, line {i}: {len(r)} fields, the header has {len(header)}")
-    name = header[-1] if target is None else target
-    if name not in header:
-        raise CLIError(f"{path}: target column {name!r} not found; columns: "
-                       f"{', '.join(header[:10])}{', ...' if len(header) > 10 else ''}")
-    t = header.index(name)
+    names = (header[-n_targets:] if target is None
+             else [t.strip() for t in target.split(",")] if n_targets > 1 else [target])
+    if len(names) != n_targets:
+        raise CLIError(f"--target needs {n_targets} comma-separated column names here "
+                       f"(time, event), got {target!r}")
+    for name in names:
+        if name not in header:
+            raise CLIError(f"{path}: target column {name!r} not found; columns: "
+                           f"{', '.join(header[:10])}{', ...' if len(header) > 10 else ''}")
+    ts = [header.index(name) for name in names]
     cells = np.array([r for r in rows[1:]], dtype=object)
-    features = [h for j, h in enumerate(header) if j != t]
+    features = [h for j, h in enumerate(header) if j not in ts]
     if not features:
-        raise CLIError(f"{path}: no feature columns besides the target {name!r}")
-    X = _numeric(cells[:, [j for j in range(len(header)) if j != t]], features, path)
+        raise CLIError(f"{path}: no feature columns besides the target {names!r}")
+    X = _numeric(cells[:, [j for j in range(len(header)) if j not in ts]], features, path)
+    if n_targets > 1:
+        y = _numeric(np.array([[c.strip() for c in row] for row in cells[:, ts]]), names,
+                     path)
+        return X, y, features
+    name, t = names[0], ts[0]
     y_raw = np.array([c.strip() for c in cells[:, t]])
     if numeric_target:
         y = _numeric(y_raw[:, None], [name], path)[:, 0]
@@ -166,7 +188,7 @@ def _numeric(cells, names, path):
     raise CLIError(f"{path}: could not read the numbers")  # pragma: no cover
 
 
-def _read_npz(path):
+def _read_npz(path, n_targets=1):
     # a truncated or corrupt archive fails on open or only when an array is read
     # (zipfile / zlib errors, EOFError); object arrays need pickle, refused here
     bad_file = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, KeyError)
@@ -201,8 +223,10 @@ def _read_npz(path):
         raise CLIError(f"{path}: X must be 2-D, got shape {X.shape}")
     if not np.issubdtype(X.dtype, np.number):
         raise CLIError(f"{path}: X holds {X.dtype} values, not numbers")
-    if y.shape != (X.shape[0],):
-        raise CLIError(f"{path}: y has shape {y.shape}, expected ({X.shape[0]},)")
+    expected = (X.shape[0],) if n_targets == 1 else (X.shape[0], n_targets)
+    if y.shape != expected:
+        raise CLIError(f"{path}: y has shape {y.shape}, expected {expected}"
+                       + (" (time, event)" if n_targets > 1 else ""))
     if names is None:
         names = [f"x{j}" for j in range(X.shape[1])]
     else:
@@ -263,7 +287,7 @@ def _result(model, args, shape, selected, elapsed):
         "alpha_selection": args.alpha_selection, "alpha": model.alpha_,
         "alpha_min": model.alpha_min_, "alpha_1se": model.alpha_1se_,
         "l1_ratio": getattr(model, "l1_ratio_", 0.0), "criterion": cv_criterion(model),
-        "intercept": np.asarray(model.intercept_).tolist(),
+        "intercept": np.asarray(getattr(model, "intercept_", 0.0)).tolist(),
         "selected_features": [{"name": n, "coef": c} for n, c in selected],
         "cv_table": {"alpha": alphas.tolist(), "mean": mean.tolist(), "se": se.tolist(),
                      "n_nonzero": (nnz if nnz is not None
@@ -281,7 +305,8 @@ def run_fit(args):
         raise CLIError(f"--cv must be >= 2, got {args.cv}")
     if args.out and not os.path.isdir(os.path.dirname(os.path.abspath(args.out))):
         raise CLIError(f"--out {args.out}: the folder does not exist")
-    X, y, names = read_data(args.data, args.target, numeric_target=task == "regression")
+    X, y, names = read_data(args.data, args.target, numeric_target=task != "classification",
+                            n_targets=2 if task == "survival" else 1)
     model = factory(args, args.cv)
     t0 = time.perf_counter()
     try:
@@ -324,7 +349,8 @@ def build_parser():
     fit.add_argument("--model", choices=sorted(MODELS), default="lasso",
                      help="lasso: LassoCV, enet: ElasticNetCV, ridge: RidgeCV, logistic: "
                           "L1 LogisticRegressionCV, poisson / gamma: L1 PoissonRegressionCV / "
-                          "GammaRegressionCV (counts / positive responses; default lasso)")
+                          "GammaRegressionCV (counts / positive responses), cox: L1 "
+                          "CoxRegressionCV (two targets: time, event; default lasso)")
     fit.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
     fit.add_argument("--target", help="target column of a CSV/TSV (default: the last)")
     fit.add_argument("--out", help="write the result as JSON to this file")

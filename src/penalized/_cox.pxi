@@ -302,7 +302,8 @@ def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
               const Py_ssize_t[::1] blk_ptr, const Py_ssize_t[::1] strat_ptr, str ties,
               double L1, double L2, double tol_abs, Py_ssize_t max_newton=100,
               Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
-              l1_weights=None, l2_weights=None, excluded=None, offset=None, groups=None):
+              l1_weights=None, l2_weights=None, excluded=None, offset=None, groups=None,
+              lower_bounds=None, upper_bounds=None):
     """Minimise the penalised Cox n F(w) = l(X w + offset) + L1 ||w||_1 + L2/2 ||w||^2
     natively, in place (no intercept; see ``_glm_solve``).
 
@@ -331,4 +332,5 @@ def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
                                            ties == "efron", "cox_solve")
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0], L1, L2, False,
                       tol_abs, max_newton, max_epochs, p0, l1_prev, design.dtype,
-                      l1_weights, l2_weights, excluded, offset, groups)
+                      l1_weights, l2_weights, excluded, offset, groups, lower_bounds,
+                      upper_bounds)

@@ -252,7 +252,8 @@ class CoxProblem(LogisticProblem):
 
     def __init__(self, X, time, event, sample_weight=None, strata=None, ties="breslow",
                  penalty_factor=None, exclude=None, standardize=False, offset=None,
-                 groups=None, group_weights=None, structure=None):
+                 groups=None, group_weights=None, structure=None, lower_bounds=None,
+                 upper_bounds=None):
         self.ties = ties
         self.st = SurvivalStructure(time, event, strata) if structure is None else structure
         # The loss is invariant to a constant shift of eta (every risk set is
@@ -263,7 +264,8 @@ class CoxProblem(LogisticProblem):
         # The coefficients, objective and gap are those of X w; b is dropped.
         super().__init__(X, event, sample_weight, True, penalty_factor=penalty_factor,
                          exclude=exclude, standardize=standardize, offset=offset,
-                         groups=groups, group_weights=group_weights)
+                         groups=groups, group_weights=group_weights,
+                         lower_bounds=lower_bounds, upper_bounds=upper_bounds)
         if not self.null_loss > 0:
             self.tol_reference = 1.0
 
@@ -297,7 +299,8 @@ def _prepare(X, y, sample_weight, offset, strata, validate):
 def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample_weight=None,
              offset=None, strata=None, tol=1e-4, max_iter=1000, coef_init=None,
              return_n_iter=False, verbose=False, penalty_factor=None, exclude=None,
-             standardize=False, groups=None, group_weights=None):
+             standardize=False, groups=None, group_weights=None, lower_bounds=None,
+             upper_bounds=None):
     """Penalised Cox regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n and
@@ -324,7 +327,8 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
     X, time, event, _, sw, offset, strata = _prepare(X, y, sample_weight, offset, strata, None)
     problem = CoxProblem(X, time, event, sw, strata, ties, penalty_factor=penalty_factor,
                          exclude=exclude, standardize=standardize, offset=offset,
-                         groups=groups, group_weights=group_weights)
+                         groups=groups, group_weights=group_weights,
+                         lower_bounds=lower_bounds, upper_bounds=upper_bounds)
     alphas = path_alphas(alphas, "deprecated")
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
@@ -510,6 +514,10 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
     groups, group_weights : user-defined groups of features, as in
         :class:`penalized.GroupLasso` (penalty 'l1' or 'elasticnet'; not with
         the three options above).
+    lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
+        glmnet's limits lower_j <= w_j <= upper_j (lower <= 0 <= upper; not with
+        ``groups``); the certificate stays a duality gap (the boxed penalty's
+        conjugate).
 
     ``fit(X, y, sample_weight=None, offset=None, strata=None)``: ``y`` a
     structured array (event, time) as scikit-survival's ``Surv.from_arrays``
@@ -537,7 +545,8 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
 
     def __init__(self, penalty="l2", *, alpha=1.0, l1_ratio=None, ties="breslow", tol=1e-4,
                  max_iter=1000, warm_start=False, penalty_factor=None, exclude=None,
-                 standardize=False, groups=None, group_weights=None):
+                 standardize=False, groups=None, group_weights=None, lower_bounds=None,
+                 upper_bounds=None):
         self.penalty = penalty
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -550,6 +559,8 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         self.standardize = standardize
         self.groups = groups
         self.group_weights = group_weights
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     def _l1_ratio(self):
         check_choice(self.penalty, "penalty", set(_L1_RATIOS))
@@ -578,7 +589,8 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         problem = CoxProblem(X, time, event, sw, codes, self.ties,
                              penalty_factor=self.penalty_factor, exclude=self.exclude,
                              standardize=self.standardize, offset=offset,
-                             groups=self.groups, group_weights=self.group_weights)
+                             groups=self.groups, group_weights=self.group_weights,
+                             lower_bounds=self.lower_bounds, upper_bounds=self.upper_bounds)
         prev = getattr(self, "coef_", None) if self.warm_start else None
         if prev is not None and np.shape(prev) != (p,):
             prev = None
@@ -748,7 +760,8 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
 
     def __init__(self, penalty="l1", *, alphas=100, eps=1e-3, l1_ratio=None, ties="breslow",
                  cv=None, scoring="deviance", alpha_selection="min", tol=1e-4, max_iter=1000,
-                 n_jobs=None, penalty_factor=None, exclude=None, standardize=False):
+                 n_jobs=None, penalty_factor=None, exclude=None, standardize=False,
+                 lower_bounds=None, upper_bounds=None):
         self.penalty = penalty
         self.alphas = alphas
         self.eps = eps
@@ -763,6 +776,8 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+        self.lower_bounds = lower_bounds
+        self.upper_bounds = upper_bounds
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None, strata=None, **params):
@@ -771,7 +786,8 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
         est = CoxRegression(self.penalty, alpha=1.0, l1_ratio=self.l1_ratio, ties=self.ties,
                             tol=self.tol, max_iter=self.max_iter,
                             penalty_factor=self.penalty_factor, exclude=self.exclude,
-                            standardize=self.standardize)
+                            standardize=self.standardize, lower_bounds=self.lower_bounds,
+                            upper_bounds=self.upper_bounds)
         l1_ratio = est._l1_ratio()
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         check_choice(self.scoring, "scoring", {"deviance", "concordance"})
@@ -780,7 +796,8 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
             X, y, sample_weight, offset, strata, lambda X: validate_X(self, X, reset=True))
         offset1 = None if offset2 is None else offset2[:, 0]
         options = dict(penalty_factor=self.penalty_factor, exclude=self.exclude,
-                       standardize=self.standardize)
+                       standardize=self.standardize, lower_bounds=self.lower_bounds,
+                       upper_bounds=self.upper_bounds)
         st = SurvivalStructure(time, event, codes)
         spec = cv_alphas(self.alphas, "deprecated")
         if is_count(spec):
@@ -811,6 +828,9 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
         i_1se = one_standard_error_index(mean, se, higher_is_better=higher)
         self.alphas_ = grid
         self.cv_values_ = vals
+        # what cv_mean_ measures, for plots and the command line
+        self.cv_criterion_ = ("concordance (higher is better)" if higher else
+                              "partial-likelihood deviance (lower is better)")
         self.cv_mean_, self.cv_se_ = mean, se
         self.n_nonzero_path_ = nnz
         self.alpha_min_ = float(grid[i_best])

@@ -105,7 +105,10 @@ def chosen_cv_curve(model):
 
 def cv_criterion(model):
     """What a fitted CV model's ``cv_mean_`` measures, as a label: 'MSE (lower is
-    better)', 'deviance (lower is better)' or the scorer's name (higher is better)."""
+    better)', 'deviance (lower is better)' or the scorer's name (higher is better); a
+    model may state its own in ``cv_criterion_``."""
+    if getattr(model, "cv_criterion_", None):
+        return model.cv_criterion_
     if hasattr(model, "deviance_path_"):
         return "deviance (lower is better)"
     if hasattr(model, "mse_path_") or hasattr(model, "cv_values_"):

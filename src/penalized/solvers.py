@@ -55,6 +55,12 @@ f_i(eta) = y_i exp(-eta) + eta (y > 0).  ``dual_gap`` bounds F - F*; converged
 means ``gap <= tol * D0``, D0 the intercept-only half mean deviance (1.0 if it is
 0), held in ``gap_target`` as ``tol * D0``.
 
+Cox proportional hazards (:func:`cox`, :func:`cox_path`), eta = X w + offset, no
+intercept: F(w) = 1/n l(eta) + the same penalty, l the negative log partial
+likelihood (Breslow or Efron ties, risk sets within strata; see
+:class:`penalized.CoxRegression`); converged means ``gap <= tol * F(0)`` (held in
+``gap_target``); ``intercepts`` are 0.
+
 Input
 -----
 With ``check_input=True`` (default) X may be anything the estimators accept
@@ -74,6 +80,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
+from ._cox import CoxProblem, check_strata, check_survival
 from ._families import LogLinkProblem, check_response
 from ._grouping import check_groups
 from ._logistic import LogisticProblem, solve_logistic_path
@@ -90,7 +97,7 @@ from ._validation import (
 from .linear_model import classification_labels
 
 __all__ = ["PathSolution", "Solution", "enet", "enet_path", "group_enet", "group_enet_path",
-           "gamma", "gamma_path", "group_lasso", "lasso", "lasso_path", "logistic",
+           "cox", "cox_path", "gamma", "gamma_path", "group_lasso", "lasso", "lasso_path", "logistic",
            "logistic_path", "poisson", "poisson_path"]
 
 
@@ -576,6 +583,58 @@ def gamma(X, y, alpha, **kwargs):
     ``penalized.GammaRegression``); parameters as in :func:`gamma_path`.
     Returns a :class:`Solution`."""
     return gamma_path(X, y, [_check_alpha(alpha)], **kwargs)[0]
+
+
+def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="breslow",
+             sample_weight=None, offset=None, strata=None, tol=1e-4, max_iter=1000,
+             coef_init=None, check_input=True, warn=True):
+    """Penalised Cox regression along a decreasing grid of alphas, warm-started:
+    minimises F(w) of the module docstring at every alpha.
+
+    ``y``: scikit-survival's structured (event, time) array or (n, 2) (time, event)
+    columns; ``ties`` 'breslow' or 'efron'; ``strata`` (n_samples,) labels or None;
+    ``offset`` (n_samples,) or None.  Other parameters as in :func:`poisson_path`
+    (``max_iter`` 1000: the diagonal Newton model converges linearly).
+
+    Returns
+    -------
+    PathSolution (``coefs`` float64 (n_features, n_alphas); ``intercepts`` 0)
+    """
+    _check_common(l1_ratio, tol, max_iter, True)
+    if ties not in ("breslow", "efron"):
+        raise ValueError(f"ties must be 'breslow' or 'efron', got {ties!r}.")
+    X = check_X(X) if check_input else _check_fast_X(X)
+    n = X.shape[0]
+    time, event = check_survival(y, n)
+    sample_weight = check_sample_weight(sample_weight, n, np.float64)
+    if offset is not None:
+        offset = np.asarray(offset, dtype=np.float64).reshape(-1)
+        if offset.shape != (n,) or not np.all(np.isfinite(offset)):
+            raise ValueError(f"offset must hold {n} finite values, got shape "
+                             f"{np.shape(offset)}.")
+        offset = np.ascontiguousarray(offset[:, None])
+    problem = CoxProblem(X, time, event, sample_weight, check_strata(strata, n), ties,
+                         offset=offset)
+    if alphas is None and l1_ratio == 0:
+        raise ValueError("l1_ratio=0 (L2) has no alpha_max; pass explicit alphas.")
+    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
+    coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    coefs, _, gaps, n_iters = solve_logistic_path(
+        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
+        max_iter=max_iter, warn=warn)
+    target = tol * problem.tol_reference
+    return PathSolution(
+        alphas=_frozen(alphas), coefs=_frozen(np.asarray(coefs, dtype=np.float64)),
+        intercepts=_frozen(np.zeros(alphas.size)), l1_ratio=float(l1_ratio),
+        dual_gaps=_frozen(gaps), gap_target=float(target), n_iters=_frozen(n_iters),
+        converged=_frozen(gaps <= target))
+
+
+def cox(X, y, alpha, **kwargs):
+    """Penalised Cox regression at one alpha > 0 (the computation of
+    ``penalized.CoxRegression``); parameters as in :func:`cox_path`.  Returns a
+    :class:`Solution` (``intercept`` 0)."""
+    return cox_path(X, y, [_check_alpha(alpha)], **kwargs)[0]
 
 
 # ---------------------------------------------------------------------------
