@@ -741,7 +741,7 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
     solved as a warm-started path on every fold's training rows.  ``scoring``:
     'deviance' (default; lower is better): the cross-validated partial-likelihood
     deviance of Verweij and van Houwelingen (glmnet's ``cv.glmnet(family='cox')``
-    default), per fold 2 (l(w_-k; all rows) - l(w_-k; training rows)) / (events
+    default), per fold 2 (l(w^(-k); all rows) - l(w^(-k); training rows)) / (events
     of the fold), l the (raw-weight) negative log partial likelihood; or
     'concordance': Harrell's C of the held-out rows (higher is better).
     ``alpha_selection``: 'min' (the best mean) or '1se' (the largest alpha within

@@ -194,7 +194,7 @@ class PathSolution:
         every candidate feature plus ``ws_passes`` of the working-set epochs),
         ``update_passes`` (residual updates), ``n_full`` (full correlation
         passes), ``n_epochs``, ``n_outer``, ``n_newton``; see
-        :func:`penalized._enet.path_work`.  None for logistic paths.
+        the solver module's ``path_work``.  None for logistic paths.
 
     ``len(path)`` is the number of alphas and ``path[k]`` the :class:`Solution`
     at ``alphas[k]``; ``path.active_set(k)`` its non-zero features.
