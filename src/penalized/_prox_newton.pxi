@@ -1079,8 +1079,11 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
         info = _group_direction(&Dh, bf.gb, w_new, res, tgt, pen.l1, pen.l2,
                                 tol_model * scale, max_epochs, wk)
     else:
+        # the model's gap every 10 epochs; Cox's models converge in a few epochs
+        # (measured: 1000 x 200 L1 fit 31 -> 20 ms with every 3), so it checks sooner
         info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
-                      max_epochs, True, True, 10, True, 0.0, 0.3, 10, False, rng, wk)
+                      max_epochs, True, True, 10, True, 0.0, 0.3,
+                      3 if L.kind == LOSS_COX else 10, False, rng, wk)
     out.epochs = info.n_epochs
     out.interrupted = info.interrupted
     b_new = 0.0
