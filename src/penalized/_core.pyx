@@ -198,6 +198,24 @@ cdef inline void _col_axpy(const design_t *D, Py_ssize_t j, double a, floating *
                             <int32_t>start, <int32_t>end, r)
 
 
+cdef inline const floating *_col_values(const design_t *D, Py_ssize_t j,
+                                        floating *v) noexcept nogil:
+    """Raw column j as a dense vector: DENSE's own storage, CSC scattered into v (n)."""
+    cdef Py_ssize_t i, k, start, end
+    if D.kind == PZ_DENSE:
+        return <const floating *>D.X + j * D.n
+    for i in range(D.n):
+        v[i] = 0.0
+    start = _csc_start(D, j)
+    end = _csc_start(D, j + 1)
+    for k in range(start, end):
+        if D.index64:
+            v[(<const int64_t *>D.indices)[k]] += (<const floating *>D.data)[k]
+        else:
+            v[(<const int32_t *>D.indices)[k]] += (<const floating *>D.data)[k]
+    return v
+
+
 cdef inline double _col_corr(const design_t *D, Py_ssize_t j, const floating *res,
                              double shift) noexcept nogil:
     """x_c,j^T S r_true, the correlation of centred column j with the residual.
@@ -1529,20 +1547,7 @@ cdef bint _factor_support(const design_t *D, newton_t *nt, Py_ssize_t m,
             for b in range(a, m):
                 nt.chol[a * ld + b] = (<const floating *>D.X)[ja * D.p + nt.cur[b]]
         else:
-            if D.kind == PZ_DENSE:
-                xa = <const floating *>D.X + ja * D.n
-            else:
-                # scatter the sparse column into a dense buffer
-                for i in range(D.n):
-                    v[i] = 0.0
-                start = _csc_start(D, ja)
-                end = _csc_start(D, ja + 1)
-                for k in range(start, end):
-                    if D.index64:
-                        v[(<const int64_t *>D.indices)[k]] += (<const floating *>D.data)[k]
-                    else:
-                        v[(<const int32_t *>D.indices)[k]] += (<const floating *>D.data)[k]
-                xa = v
+            xa = _col_values(D, ja, v)
             for b in range(a, m):
                 jb = nt.cur[b]
                 g = _col_wdot(D, jb, xa)
@@ -1622,6 +1627,23 @@ cdef double _hess_entry(const design_t *D, Py_ssize_t ja, const floating *xa,
     return g
 
 
+cdef inline bint _factor_drop(newton_t *nt, double *L, Py_ssize_t ld,
+                              Py_ssize_t feature) noexcept nogil:
+    """Delete ``feature``'s row from the factor (``_chol_delete``) and from nt.frow;
+    False (and an empty factor) if the downdate failed."""
+    cdef Py_ssize_t q, r
+    for q in range(nt.m):
+        if nt.frow[q] == feature:
+            break
+    if not _chol_delete(L, ld, nt.m, q):
+        nt.m = 0
+        return False
+    for r in range(q, nt.m - 1):
+        nt.frow[r] = nt.frow[r + 1]
+    nt.m -= 1
+    return True
+
+
 cdef bint _factor_update(const design_t *D, newton_t *nt, Py_ssize_t m,
                          const pen_t *P, floating *dummy) noexcept nogil:
     """Move the factor of H from the support nt.supp[:nt.m] to nt.cur[:m] by
@@ -1657,34 +1679,16 @@ cdef bint _factor_update(const design_t *D, newton_t *nt, Py_ssize_t m,
     # deletions: rows of features no longer in cur
     i = 0
     a = 0
-    while i < mf and a < m:
-        if nt.supp[i] < nt.cur[a]:
-            for q in range(nt.m):
-                if nt.frow[q] == nt.supp[i]:
-                    break
-            if not _chol_delete(L, ld, nt.m, q):
-                nt.m = 0
-                return False
-            for r in range(q, nt.m - 1):
-                nt.frow[r] = nt.frow[r + 1]
-            nt.m -= 1
-            i += 1
-        elif nt.cur[a] < nt.supp[i]:
-            a += 1
-        else:
-            i += 1
-            a += 1
     while i < mf:
-        for q in range(nt.m):
-            if nt.frow[q] == nt.supp[i]:
-                break
-        if not _chol_delete(L, ld, nt.m, q):
-            nt.m = 0
-            return False
-        for r in range(q, nt.m - 1):
-            nt.frow[r] = nt.frow[r + 1]
-        nt.m -= 1
-        i += 1
+        if a < m and nt.cur[a] < nt.supp[i]:
+            a += 1
+        elif a < m and nt.cur[a] == nt.supp[i]:
+            i += 1
+            a += 1
+        else:               # supp[i] left the support
+            if not _factor_drop(nt, L, ld, nt.supp[i]):
+                return False
+            i += 1
     # additions: features of cur not in the old support, appended at the end
     i = 0
     for a in range(m):
@@ -1693,20 +1697,7 @@ cdef bint _factor_update(const design_t *D, newton_t *nt, Py_ssize_t m,
         if i < m_old and nt.supp[i] == nt.cur[a]:
             continue
         j = nt.cur[a]
-        xa = NULL
-        if D.kind == PZ_DENSE:
-            xa = <const floating *>D.X + j * D.n
-        elif D.kind != PZ_GRAM:
-            for k in range(D.n):
-                v[k] = 0.0
-            start = _csc_start(D, j)
-            end = _csc_start(D, j + 1)
-            for k in range(start, end):
-                if D.index64:
-                    v[(<const int64_t *>D.indices)[k]] += (<const floating *>D.data)[k]
-                else:
-                    v[(<const int32_t *>D.indices)[k]] += (<const floating *>D.data)[k]
-            xa = v
+        xa = NULL if D.kind == PZ_GRAM else _col_values(D, j, v)
         mf = nt.m     # rows in the factor now
         # forward solve L l = H[frow, j]
         for r in range(mf):

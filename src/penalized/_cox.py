@@ -47,7 +47,8 @@ from ._validation import (
     check_X,
     validate_X,
 )
-from .linear_model import SparseInputMixin, check_offset, keeps_state_on_error
+from .linear_model import (SparseInputMixin, check_offset, keeps_state_on_error,
+                           logistic_l1_ratio)
 from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds,
                               one_standard_error_index, reject_unrouted, store_full_path)
 
@@ -458,7 +459,6 @@ def breslow_log_cumulative_hazard(time, event, eta, s, strata=None):
 # Estimators
 # ---------------------------------------------------------------------------
 
-_L1_RATIOS = {"l1": 1.0, "l2": 0.0, "elasticnet": None}
 
 
 class CoxRegression(SparseInputMixin, BaseEstimator):
@@ -563,15 +563,8 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         self.upper_bounds = upper_bounds
 
     def _l1_ratio(self):
-        check_choice(self.penalty, "penalty", set(_L1_RATIOS))
-        if self.penalty == "elasticnet":
-            if self.l1_ratio is None:
-                raise ValueError("penalty='elasticnet' needs l1_ratio (a float in [0, 1]).")
-            return check_scalar_param(self.l1_ratio, "l1_ratio", low=0, high=1)
-        if self.l1_ratio is not None and self.l1_ratio != _L1_RATIOS[self.penalty]:
-            raise ValueError(f"l1_ratio={self.l1_ratio!r} contradicts penalty="
-                             f"{self.penalty!r}; use penalty='elasticnet' to mix L1 and L2.")
-        return _L1_RATIOS[self.penalty]
+        return logistic_l1_ratio(self.penalty, self.l1_ratio,
+                                 choices=("l1", "l2", "elasticnet"))
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None, strata=None):

@@ -50,7 +50,8 @@ from ._validation import (
     check_y,
     validate_X,
 )
-from .linear_model import SparseInputMixin, check_offset, keeps_state_on_error
+from .linear_model import (SparseInputMixin, check_offset, keeps_state_on_error,
+                           logistic_l1_ratio)
 from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds,
                               one_standard_error_index, reject_unrouted, store_full_path)
 
@@ -238,7 +239,6 @@ poisson_path.__doc__ = _PATH_DOC.format(Family="Poisson", loss="exp(eta_i) - y_i
 gamma_path.__doc__ = _PATH_DOC.format(Family="Gamma", loss="y_i exp(-eta_i) + eta_i",
                                       domain="y_i > 0")
 
-_L1_RATIOS = {"l1": 1.0, "l2": 0.0, "elasticnet": None}
 
 
 class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
@@ -264,15 +264,8 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.upper_bounds = upper_bounds
 
     def _l1_ratio(self):
-        check_choice(self.penalty, "penalty", set(_L1_RATIOS))
-        if self.penalty == "elasticnet":
-            if self.l1_ratio is None:
-                raise ValueError("penalty='elasticnet' needs l1_ratio (a float in [0, 1]).")
-            return check_scalar_param(self.l1_ratio, "l1_ratio", low=0, high=1)
-        if self.l1_ratio is not None and self.l1_ratio != _L1_RATIOS[self.penalty]:
-            raise ValueError(f"l1_ratio={self.l1_ratio!r} contradicts penalty="
-                             f"{self.penalty!r}; use penalty='elasticnet' to mix L1 and L2.")
-        return _L1_RATIOS[self.penalty]
+        return logistic_l1_ratio(self.penalty, self.l1_ratio,
+                                 choices=("l1", "l2", "elasticnet"))
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None):

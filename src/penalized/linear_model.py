@@ -564,8 +564,11 @@ class Lasso(ElasticNet):
 _PENALTIES = {"l1": 1.0, "l2": 0.0, "elasticnet": None, "group": None}
 
 
-def logistic_l1_ratio(penalty, l1_ratio):
-    check_choice(penalty, "penalty", set(_PENALTIES))
+def logistic_l1_ratio(penalty, l1_ratio, choices=None):
+    """The l1_ratio ``penalty`` means ('l1' 1, 'l2' 0, 'elasticnet' the given one, 'group'
+    1 unless given), checked against ``l1_ratio``; ``choices``: the penalties the model
+    offers (all four by default; the GLM families and Cox take 'l1', 'l2', 'elasticnet')."""
+    check_choice(penalty, "penalty", set(_PENALTIES) if choices is None else set(choices))
     if penalty == "elasticnet":
         if l1_ratio is None:
             raise ValueError("penalty='elasticnet' needs l1_ratio (a float in [0, 1]).")

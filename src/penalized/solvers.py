@@ -272,6 +272,16 @@ def _check_fast_y(y, n_samples):
     return y
 
 
+def _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init, shape=None):
+    """The checked grid (from ``problem.alpha_max(l1_ratio)`` when alphas is None) and
+    warm start (shape (n_features,) unless given) of a GLM, group or Cox path."""
+    if alphas is None and l1_ratio == 0:
+        raise ValueError("l1_ratio=0 (L2, no alpha_max): pass explicit alphas.")
+    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
+    return alphas, _check_coef_init(coef_init,
+                                    (problem.n_features,) if shape is None else shape)
+
+
 def _check_coef_init(coef_init, shape, name="coef_init"):
     return check_init(coef_init, shape, name)
 
@@ -443,11 +453,9 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     problem, classes = _logistic_setup(X, y, sample_weight, fit_intercept, check_input)
-    if alphas is None and l1_ratio == 0:
-        raise ValueError("l1_ratio=0 (L2) has no alpha_max; pass explicit alphas.")
-    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
     p, K = problem.n_features, problem.n_outputs
-    coef_init = _check_coef_init(coef_init, (p,) if K == 1 else (K, p))
+    alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init,
+                                   (p,) if K == 1 else (K, p))
     if coef_init is not None and K > 1:
         coef_init = coef_init.T                      # the solver's (p, K) layout
     intercept_init = _check_coef_init(
@@ -490,9 +498,9 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
 # Poisson and Gamma (log link)
 # ---------------------------------------------------------------------------
 
-def _log_link_path(family, X, y, alphas, *, l1_ratio, n_alphas, eps, sample_weight, offset,
-                   fit_intercept, tol, max_iter, coef_init, intercept_init, check_input,
-                   warn):
+def _log_link_path(family, X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
+                   sample_weight=None, offset=None, fit_intercept=True, tol=1e-4, max_iter=100,
+                   coef_init=None, intercept_init=None, check_input=True, warn=True):
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     if check_input:
         X = check_X(X)
@@ -508,10 +516,7 @@ def _log_link_path(family, X, y, alphas, *, l1_ratio, n_alphas, eps, sample_weig
                              f"{np.shape(offset)}.")
         offset = np.ascontiguousarray(offset[:, None])
     problem = LogLinkProblem(family, X, y, sample_weight, bool(fit_intercept), offset=offset)
-    if alphas is None and l1_ratio == 0:
-        raise ValueError("l1_ratio=0 (L2) has no alpha_max; pass explicit alphas.")
-    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
-    coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     intercept_init = _check_coef_init(
         None if intercept_init is None else np.reshape(intercept_init, -1), (1,),
         "intercept_init")
@@ -528,6 +533,10 @@ def _log_link_path(family, X, y, alphas, *, l1_ratio, n_alphas, eps, sample_weig
 
 _LOG_LINK_PATH_DOC = """Penalised {Family} regression (log link) along a decreasing grid of
     alphas, warm-started: minimises F(w, b) of the module docstring at every alpha.
+
+    ``{name}(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
+    offset=None, fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
+    intercept_init=None, check_input=True, warn=True)``
 
     Parameters
     ----------
@@ -546,29 +555,18 @@ _LOG_LINK_PATH_DOC = """Penalised {Family} regression (log link) along a decreas
     """
 
 
-def poisson_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
-                 offset=None, fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
-                 intercept_init=None, check_input=True, warn=True):
-    return _log_link_path("poisson", X, y, alphas, l1_ratio=l1_ratio, n_alphas=n_alphas,
-                          eps=eps, sample_weight=sample_weight, offset=offset,
-                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
-                          coef_init=coef_init, intercept_init=intercept_init,
-                          check_input=check_input, warn=warn)
+def poisson_path(X, y, alphas=None, **kwargs):
+    return _log_link_path("poisson", X, y, alphas, **kwargs)
 
 
-def gamma_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
-               offset=None, fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
-               intercept_init=None, check_input=True, warn=True):
-    return _log_link_path("gamma", X, y, alphas, l1_ratio=l1_ratio, n_alphas=n_alphas,
-                          eps=eps, sample_weight=sample_weight, offset=offset,
-                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
-                          coef_init=coef_init, intercept_init=intercept_init,
-                          check_input=check_input, warn=warn)
+def gamma_path(X, y, alphas=None, **kwargs):
+    return _log_link_path("gamma", X, y, alphas, **kwargs)
 
 
-poisson_path.__doc__ = _LOG_LINK_PATH_DOC.format(Family="Poisson",
+poisson_path.__doc__ = _LOG_LINK_PATH_DOC.format(Family="Poisson", name="poisson_path",
                                                  domain="counts >= 0, not all 0")
-gamma_path.__doc__ = _LOG_LINK_PATH_DOC.format(Family="Gamma", domain="values > 0")
+gamma_path.__doc__ = _LOG_LINK_PATH_DOC.format(Family="Gamma", name="gamma_path",
+                                               domain="values > 0")
 
 
 def poisson(X, y, alpha, **kwargs):
@@ -615,10 +613,7 @@ def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="bresl
         offset = np.ascontiguousarray(offset[:, None])
     problem = CoxProblem(X, time, event, sample_weight, check_strata(strata, n), ties,
                          offset=offset)
-    if alphas is None and l1_ratio == 0:
-        raise ValueError("l1_ratio=0 (L2) has no alpha_max; pass explicit alphas.")
-    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
-    coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     coefs, _, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
         max_iter=max_iter, warn=warn)
@@ -675,10 +670,7 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
     grouping = check_groups(groups, X.shape[1], group_weights)
     problem = MultiTaskProblem(X, np.asfortranarray(np.asarray(y).reshape(-1, 1)),
                                sample_weight, bool(fit_intercept), grouping=grouping)
-    if alphas is None and l1_ratio == 0:
-        raise ValueError("l1_ratio=0 (ridge) has no alpha_max; pass explicit alphas.")
-    alphas = _check_path_alphas(alphas, n_alphas, eps, lambda: problem.alpha_max(l1_ratio))
-    coef_init = _check_coef_init(coef_init, (problem.n_features,))
+    alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     coefs, gaps, n_iters, intercepts = solve_multitask_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
         max_iter=max_iter, warn=warn)
