@@ -32,6 +32,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 import penalized
+from _common import median_time
 from penalized._cox import SurvivalStructure, cox_loss
 
 TOLS = [1e-4, 1e-6, 1e-8, 1e-10, 1e-12]
@@ -156,15 +157,6 @@ def run_lifelines(P, alphas, tol):
         m = CoxPHFitter(penalizer=alphas[0], l1_ratio=0.0).fit(
             df, "T", "E", fit_options={"precision": tol, "max_steps": 1000})
     return m.params_.values[:, None]
-
-
-def median_time(fn, repeats=3):
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
 
 
 def task(P, alphas, solvers, l1_ratio=1.0, repeats=3):

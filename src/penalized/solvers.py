@@ -94,7 +94,7 @@ from ._validation import (
     check_X,
     check_y,
 )
-from .linear_model import classification_labels
+from .linear_model import check_offset, classification_labels
 
 __all__ = ["PathSolution", "Solution", "enet", "enet_path", "group_enet", "group_enet_path",
            "cox", "cox_path", "gamma", "gamma_path", "group_lasso", "lasso", "lasso_path", "logistic",
@@ -509,12 +509,7 @@ def _log_link_path(family, X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-
     n = X.shape[0]
     sample_weight = check_sample_weight(sample_weight, n, np.float64)
     y = check_response(family, y, n, sample_weight)
-    if offset is not None:
-        offset = np.asarray(offset, dtype=np.float64).reshape(-1)
-        if offset.shape != (n,) or not np.all(np.isfinite(offset)):
-            raise ValueError(f"offset must hold {n} finite values, got shape "
-                             f"{np.shape(offset)}.")
-        offset = np.ascontiguousarray(offset[:, None])
+    offset = check_offset(offset, n, 1)
     problem = LogLinkProblem(family, X, y, sample_weight, bool(fit_intercept), offset=offset)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     intercept_init = _check_coef_init(
@@ -605,12 +600,7 @@ def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="bresl
     n = X.shape[0]
     time, event = check_survival(y, n)
     sample_weight = check_sample_weight(sample_weight, n, np.float64)
-    if offset is not None:
-        offset = np.asarray(offset, dtype=np.float64).reshape(-1)
-        if offset.shape != (n,) or not np.all(np.isfinite(offset)):
-            raise ValueError(f"offset must hold {n} finite values, got shape "
-                             f"{np.shape(offset)}.")
-        offset = np.ascontiguousarray(offset[:, None])
+    offset = check_offset(offset, n, 1)
     problem = CoxProblem(X, time, event, sample_weight, check_strata(strata, n), ties,
                          offset=offset)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
