@@ -25,7 +25,6 @@ dense sets (seeds below; times rounded to 0.01 for ties).
 """
 
 import sys
-import time
 import warnings
 
 import numpy as np
