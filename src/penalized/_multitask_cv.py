@@ -86,7 +86,7 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         units, so the fitted values are within sqrt(2 * tol) of the exact
         path's (RMS, relative to ||Y_c||_F / sqrt(n)); tighter than the single
         fits' 1e-4 so that the CV curve is not a staircase (see
-        :class:`penalized.ElasticNetCV`).  float32 data: gaps under max(tol, 1e-4)
+        :class:`penalized.ElasticNetCV`).  float32 data: gaps under max(tol, 1e-7)
         raise no warning, as in :func:`penalized.multitask_enet_path`.
     max_iter : int, default=10000, epochs per alpha.
     cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
