@@ -2,8 +2,8 @@
 
 For random small problems of the multi-task and group models -- dense and CSC,
 intercept or not, sample weights, one or two tasks, random partitions into
-groups with random weights, Lasso and elastic net, alphas from 2 alpha_max down
-to 1e-6 of it -- in float64 and float32:
+groups with random weights (some 0: unpenalized groups), Lasso and elastic net,
+alphas from 2 alpha_max down to 1e-6 of it -- in float64 and float32:
 
 * the fit returns finite coefficients and gaps;
 * F(W, b) - F_ref <= dual_gap_ (+ rounding of F), F the documented objective
@@ -42,12 +42,13 @@ SEARCH = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, databa
 
 def objective(X, Y, W, b, s, labels, weights, alpha, l1_ratio):
     """1/(2n) sum_i s_i ||y_i - x_i W - b||^2 + alpha l1_ratio sum_g omega_g ||W_g||_F
-    + alpha (1 - l1_ratio)/2 ||W||_F^2, W (p, T)."""
+    + alpha (1 - l1_ratio)/2 sum_{omega_g > 0} ||W_g||_F^2, W (p, T)."""
     R = Y - X @ W - b
     norms = np.sqrt(np.bincount(labels, weights=np.sum(W * W, axis=1),
                                 minlength=weights.size))
+    pen = (weights[labels] > 0)[:, None]
     return (0.5 * np.sum(s[:, None] * R * R) / len(s) + alpha * l1_ratio * weights @ norms
-            + 0.5 * alpha * (1 - l1_ratio) * np.sum(W * W))
+            + 0.5 * alpha * (1 - l1_ratio) * np.sum(pen * W * W))
 
 
 def fista(X, Y, s, fit_intercept, labels, weights, alpha, l1_ratio, iters=20000):
@@ -61,8 +62,8 @@ def fista(X, Y, s, fit_intercept, labels, weights, alpha, l1_ratio, iters=20000)
         Xc, Yc = X, Y
     A = np.sqrt(s)[:, None] * Xc / np.sqrt(n)
     Bt = np.sqrt(s)[:, None] * Yc / np.sqrt(n)
-    l2 = alpha * (1 - l1_ratio)
-    L = np.linalg.norm(A, 2) ** 2 + l2
+    l2 = alpha * (1 - l1_ratio) * (weights[labels] > 0)[:, None]   # none on free groups
+    L = np.linalg.norm(A, 2) ** 2 + l2.max()
     if L == 0:
         return np.zeros((X.shape[1], Y.shape[1])), ym
     tau = alpha * l1_ratio * weights[labels] / L       # per feature, its group's threshold
@@ -100,7 +101,7 @@ def cases(draw):
         X[:, 0] = X[:, -1] * 2.0                   # collinear columns
     Y = X @ rng.standard_normal((p, T)) + rng.standard_normal((n, T))
     labels = rng.integers(0, max(1, p // 2) + 1, size=p)
-    weights = None if draw(st.booleans()) else "random"
+    weights = draw(st.sampled_from([None, "random", "free"]))
     return dict(
         X=X, Y=Y, labels=labels, weights=weights, seed=seed,
         sparse=draw(st.booleans()), fit_intercept=draw(st.booleans()),
@@ -121,11 +122,16 @@ def test_group_certificate_bounds_the_suboptimality(c):
     grouping = check_groups(c["labels"], p)
     weights = (grouping.weights if c["weights"] is None
                else np.random.default_rng(c["seed"]).uniform(0.3, 3.0, grouping.n_groups))
+    if c["weights"] == "free" and grouping.n_groups > 1:
+        # unpenalized groups: a random non-empty proper subset
+        free = np.random.default_rng(c["seed"] + 1).permutation(grouping.n_groups)
+        weights[free[:max(1, grouping.n_groups // 3)]] = 0.0
     s = np.ones(n) if c["sw"] is None else c["sw"] * n / c["sw"].sum()
     Yc = Y - (s @ Y / n if c["fit_intercept"] else 0.0)
     Xc = X - (s @ X / n if c["fit_intercept"] else 0.0)
     C = Xc.T @ (s[:, None] * Yc)
-    top = np.max(np.sqrt(grouping.block_sums(np.sum(C * C, axis=1))) / weights)
+    pen = weights > 0
+    top = np.max(np.sqrt(grouping.block_sums(np.sum(C * C, axis=1)))[pen] / weights[pen])
     if not top > 1e-8:
         return
     alpha = c["scale"] * top / (n * c["l1_ratio"])

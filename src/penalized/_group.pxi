@@ -333,6 +333,74 @@ cdef double _free_sqnorm(const grp_t *G, const double *C, Py_ssize_t T) noexcept
     return acc
 
 
+cdef void _free_solve(const grp_t *G, const double *C, Py_ssize_t T, double *V) noexcept nogil:
+    """V = H_U^+ C (m_U x T), the least-squares step of the unpenalized group for
+    C = X_c,U^T S R (the directions of ``_free_sqnorm``)."""
+    cdef Py_ssize_t g = G.free_g, m = _gsize(G, g), l, k, t
+    cdef const double *Q = G.Q + G.qoff[g]
+    cdef const double *e = G.eig + G.ptr[g]
+    cdef double floor_e = 1e-12 * G.lmax[g], u
+    for k in range(m * T):
+        V[k] = 0.0
+    for l in range(m):
+        if not e[l] > floor_e:
+            continue
+        for t in range(T):
+            u = 0.0
+            for k in range(m):
+                u += Q[l * m + k] * C[k * T + t]
+            u /= e[l]
+            for k in range(m):
+                V[k * T + t] += Q[l * m + k] * u
+
+
+cdef void _col_axpy_acc(const design_t *D, Py_ssize_t j, double a, double *acc,
+                        const floating *tag) noexcept nogil:
+    """acc += a * X[:, j] (raw column, DENSE or CSC) accumulated in double."""
+    cdef Py_ssize_t i, k, lo, hi
+    cdef const floating *x
+    if D.kind == PZ_DENSE:
+        x = <const floating *>D.X + j * D.n
+        for i in range(D.n):
+            acc[i] += a * x[i]
+        return
+    lo = _csc_start(D, j)
+    hi = _csc_start(D, j + 1)
+    x = <const floating *>D.data
+    if D.index64:
+        for k in range(lo, hi):
+            acc[(<const int64_t *>D.indices)[k]] += a * x[k]
+    else:
+        for k in range(lo, hi):
+            acc[(<const int32_t *>D.indices)[k]] += a * x[k]
+
+
+cdef double _free_project_lo(const design_t *D, const grp_t *G, const double *V,
+                             Py_ssize_t T, floating *lo, double *acc) noexcept nogil:
+    """lo -= X_c,U V, task by task, X_c,U V accumulated in double: R + lo becomes the
+    residual of W with W_U + V (the exact least-squares step on U, in double).
+    Returns the S-weighted square of what the float32 lo could not hold."""
+    cdef Py_ssize_t t, k, i, j, m = _gsize(G, G.free_g)
+    cdef const floating *s = <const floating *>D.sw
+    cdef double cz, v, e, ee = 0.0
+    for t in range(T):
+        for i in range(D.n):
+            acc[i] = 0.0
+        cz = 0.0
+        for k in range(m):
+            j = _gcol(G, G.free_g, k)
+            if V[k * T + t] != 0.0:
+                _col_axpy_acc(D, j, V[k * T + t], acc, lo)
+                if D.x_mean != NULL:
+                    cz += D.x_mean[j] * V[k * T + t]
+        for i in range(D.n):
+            v = <double>lo[t * D.n + i] - (acc[i] - cz)
+            lo[t * D.n + i] = <floating>v
+            e = v - <double>lo[t * D.n + i]
+            ee += e * e if s == NULL else <double>s[i] * e * e
+    return ee
+
+
 cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floating *W,
                                  floating *R, double *shift, const floating *Y,
                                  Py_ssize_t T, double l1, double l2, const Py_ssize_t *cand,
@@ -360,7 +428,13 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
     by s_U/2 = ||(I - P) R||_S^2 / 2 (``_free_sqnorm``, rounding-sized after
     the exact step on U that precedes every check), and X_c,g^T S P R lies
     within e_g = sqrt(lmax_g s_U) of X_c,g^T S R (Cauchy-Schwarz), each term
-    taken at its worst.
+    taken at its worst.  In float32 (``fr.lo``) the rounding of W_U itself
+    would leave s_U ~ (u ||H_U|| |W_U|)^2 and e_g floor the gap near
+    u ||Y_c||^2, so the dual point is taken at W' = W + (0, V), V = H_U^+ C_U
+    the exact least-squares step on U in double (``_free_project_lo``: R + lo
+    becomes W''s residual): gap(W) = F(W) - F(W') + gap(W'), the first term
+    (R.S R - R'.S R')/2, the second the formulas above at W' (s_U now
+    double-rounding-sized), plus bounds on the rounding of both residuals.
     With ``fr`` R is first recomputed from W (``_mt_res_refresh``): the gaps
     are those of the exact residual R + lo + delta, so they exceed the
     computed ones by (1 - scale) |delta.S R| + delta.S delta / 2 (augmented;
@@ -372,7 +446,9 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
     cdef Py_ssize_t i, g, k, q, t, j, nnz_all = 0, nnz_cand = 0
     cdef double rr = 0.0, ry = 0.0, wc = 0.0, l1w = 0.0, l2sq = 0.0, fench = 0.0
     cdef double top = 0.0, cn, an, rowsq, v, sc, tau, dr = 0.0, dd = 0.0, rd
-    cdef double s_u = 0.0, su_sq = 0.0, eg, werr = 0.0, rr_red, g0
+    cdef double s_u = 0.0, su_sq = 0.0, eg, werr = 0.0, rr_red, g0, rr_pt, ee, extra = 0.0
+    cdef double fdiff = 0.0
+    cdef double dr0, dd0
     cdef bint has_free = G.n_free > 0 and G.lmax[G.free_g] > 0.0
     cdef const floating *s = <const floating *>D.sw
     cdef const floating *r
@@ -383,6 +459,8 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
     if fr != NULL:
         _mt_res_refresh(D, W, R, Y, T, fr, &dr, &dd)
         lo = <const floating *>fr.lo
+    dr0 = dr
+    dd0 = dd
     for t in range(T):
         r = R + t * D.n
         lr = NULL if lo == NULL else lo + t * D.n
@@ -401,9 +479,32 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
             l1w += _gweight(G, g) * sqrt(rowsq)
             if not _gfree(G, g):
                 l2sq += rowsq
+    rr_pt = rr
     if has_free:
         # exact centring even if sum_i s_i r_t,i drifted from 0
         _group_corr(D, G, G.free_g, R, lo, sr, 1.0, T, C)
+        if lo != NULL:
+            # float32: W_U's own rounding leaves C_U ~ u ||H_U|| |W_U|, whose Cauchy-Schwarz
+            # terms would floor the gap near u ||Y_c||^2; the dual point is taken at the
+            # exact least-squares step on U instead (in double, through the low parts)
+            _free_solve(G, C, T, C + G.max_size * T)
+            ee = _free_project_lo(D, G, C + G.max_size * T, T, <floating *>lo, fr.acc)
+            rr_pt = 0.0
+            for t in range(T):
+                r = R + t * D.n
+                lr = lo + t * D.n
+                sr[t] = 0.0
+                for i in range(D.n):
+                    cn = _rv(r, lr, i)
+                    v = cn if s == NULL else <double>s[i] * cn
+                    rr_pt += v * cn
+                    sr[t] += v
+            # F(W) - F(W') = (rr - rr_pt) / 2 plus the rounding of both residuals
+            fdiff = 0.5 * (rr - rr_pt)
+            extra = sqrt(dd * rr) + 0.5 * dd
+            dd = (sqrt(dd) + sqrt(ee)) * (sqrt(dd) + sqrt(ee))
+            extra += sqrt(dd * rr_pt)
+            _group_corr(D, G, G.free_g, R, lo, sr, 1.0, T, C)
         s_u = _free_sqnorm(G, C, T)
         su_sq = sqrt(s_u)
         if _block_sqnorm(G, G.free_g, W, T) > 0.0:
@@ -440,7 +541,7 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
     if nnz_cand != nnz_all:
         if has_free:
             # <W, C> over blocks outside cand is not known without the projection
-            out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq + dr + 0.5 * dd
+            out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq + dr0 + 0.5 * dd0
             out.gap = INFINITY
             out.gap_aug = INFINITY
             out.scale = 1.0
@@ -448,27 +549,27 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
             return out
         # non-zero blocks outside cand: <W, C> from Y_c.S R = R.S R + <W, C>
         wc = ry - rr
-    rr_red = rr - s_u if rr > s_u else 0.0
-    out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq + dr + 0.5 * dd
+    rr_red = rr_pt - s_u if rr_pt > s_u else 0.0
+    out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq + dr0 + 0.5 * dd0
     sc = 1.0
     if l1 > 0.0 and top > l1:
         sc = l1 / top
     out.scale = sc
-    rd = sqrt(dd * rr) if has_free else fabs(dr)
+    rd = sqrt(dd * rr_pt) if has_free else fabs(dr)
     if l1 > 0.0:
-        g0 = (0.5 * s_u + 0.5 * (1.0 - sc) * (1.0 - sc) * rr_red + l1 * l1w - sc * (wc - werr)
-              + 0.5 * (1.0 + sc * sc) * l2 * l2sq)
-        out.gap_aug = g0 + (1.0 - sc) * rd + 0.5 * dd
+        g0 = (fdiff + 0.5 * s_u + 0.5 * (1.0 - sc) * (1.0 - sc) * rr_red + l1 * l1w
+              - sc * (wc - werr) + 0.5 * (1.0 + sc * sc) * l2 * l2sq)
+        out.gap_aug = g0 + (1.0 - sc) * rd + 0.5 * dd + extra
     else:
         g0 = INFINITY
         out.gap_aug = INFINITY
     out.gap = out.gap_aug
     out.rnd = out.gap_aug - g0 if l1 > 0.0 else 0.0
     if l2 > 0.0:
-        v = 0.5 * s_u + l1 * l1w + 0.5 * l2 * l2sq - (wc - werr) + fench
-        if v + 0.5 * dd < out.gap:
-            out.gap = v + 0.5 * dd
-            out.rnd = 0.5 * dd
+        v = fdiff + 0.5 * s_u + l1 * l1w + 0.5 * l2 * l2sq - (wc - werr) + fench
+        if v + 0.5 * dd + extra < out.gap:
+            out.gap = v + 0.5 * dd + extra
+            out.rnd = 0.5 * dd + extra
     return out
 
 
@@ -949,12 +1050,14 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     The groups are given as CSR-like ``group_ptr`` (n_groups + 1, from 0 to p)
     and ``group_cols`` (a permutation of 0..p-1): group g is
     group_cols[group_ptr[g]:group_ptr[g + 1]].  ``group_weights`` are the
-    omega_g > 0; ``eigen`` is :func:`group_gram_eigen`'s result for this
-    design and these groups.  The caller guarantees this (the estimators
-    validate it); the other arguments are as :func:`multitask_enet_solve`'s.
+    omega_g >= 0; at most one may be 0: that group is unpenalized (neither the
+    group norm nor the ridge term; merge several such groups into one, the same
+    problem).  ``eigen`` is :func:`group_gram_eigen`'s result for this design
+    and these groups.  The caller guarantees this (the estimators validate it);
+    the other arguments are as :func:`multitask_enet_solve`'s.
     """
     cdef grp_t G
-    cdef Py_ssize_t g, mmax = 1
+    cdef Py_ssize_t g, mmax = 1, n_free = 0, free_g = 0
     cdef const double[::1] lmax = eigen["lmax"]
     cdef const double[::1] values = eigen["values"]
     cdef const double[::1] vectors = eigen["vectors"]
@@ -967,7 +1070,22 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     for g in range(n_groups):
         if group_ptr[g + 1] - group_ptr[g] > mmax:
             mmax = group_ptr[g + 1] - group_ptr[g]
+        if not group_weights[g] >= 0.0:
+            raise ValueError("group_enet_solve: group weights must be >= 0")
+        if group_weights[g] == 0.0:
+            n_free += 1
+            free_g = g
+    if n_free > 1:
+        raise ValueError("group_enet_solve: at most one unpenalized group (weight 0); merge "
+                         "them into one group")
+    flags = np.zeros(n_groups, dtype=np.int8)
+    cdef signed char[::1] fv = flags
     memset(&G, 0, sizeof(grp_t))
+    if n_free:
+        fv[free_g] = 1
+        G.n_free = 1
+        G.free_g = free_g
+        G.free_flag = <const char *>&fv[0]
     G.n_groups = n_groups
     G.max_size = mmax
     G.ptr = &group_ptr[0]

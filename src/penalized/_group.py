@@ -1,10 +1,15 @@
 """Group Lasso / group elastic net: user-defined groups of features enter or leave together.
 
-Objective, for groups G_1..G_m partitioning the features, weights omega_g > 0
+Objective, for groups G_1..G_m partitioning the features, weights omega_g >= 0
 (default sqrt(|G_g|)), sample weights s normalised to sum n, y (n,) or Y (n, T)::
 
     1/(2n) * sum_i s_i ||y_i - x_i W - b||^2
-        + alpha * l1_ratio * sum_g omega_g ||W_g||_F + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+        + alpha * l1_ratio * sum_g omega_g ||W_g||_F
+        + alpha * (1 - l1_ratio)/2 * sum_{g: omega_g > 0} ||W_g||_F^2
+
+A group with omega_g = 0 is unpenalized (neither term: glmnet's penalty.factor = 0
+for its features), fitted by least squares given the others, never screened;
+alpha_max is then computed with those groups fitted first.
 
 (Yuan & Lin 2006; the group elastic net; with a 2-D target, the groups are
 shared by the T tasks, W_g the (|G_g|, T) block).  The same native block
@@ -36,9 +41,9 @@ def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept):
     y_arr = check_y(y, X.shape[0], X.dtype, multi_output=True)
     single = y_arr.ndim == 1
     Y = np.asfortranarray(y_arr.reshape(X.shape[0], -1))
-    grouping = check_groups(groups, X.shape[1], group_weights)
+    grouping = check_groups(groups, X.shape[1], group_weights, allow_zero=True)
     sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-    return MultiTaskProblem(X, Y, sw, fit_intercept, grouping=grouping), single
+    return MultiTaskProblem(X, Y, sw, fit_intercept, grouping=grouping), single, grouping
 
 
 def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
@@ -83,7 +88,7 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     alphas = path_alphas(alphas, "deprecated")
     X = check_X(X)
-    problem, single = _prepare(X, y, groups, group_weights, sample_weight, fit_intercept)
+    problem, single, _ = _prepare(X, y, groups, group_weights, sample_weight, fit_intercept)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]) if not single
                            else (X.shape[1],), "coef_init")
     alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
@@ -111,10 +116,11 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
     Minimises, with sample weights s rescaled to sum to n::
 
         1/(2n) * sum_i s_i ||y_i - x_i W - b||^2
-            + alpha * l1_ratio * sum_g omega_g ||W_g||_2 + alpha * (1 - l1_ratio)/2 * ||W||^2
+            + alpha * l1_ratio * sum_g omega_g ||W_g||_2
+            + alpha * (1 - l1_ratio)/2 * sum_{g: omega_g > 0} ||W_g||^2
 
     over the groups G_g of ``groups`` (Yuan & Lin 2006), omega_g =
-    sqrt(|G_g|) by default.  A 1-D y gives coef_ (n_features,); a 2-D y
+    sqrt(|G_g|) by default (omega_g = 0: an unpenalized group).  A 1-D y gives coef_ (n_features,); a 2-D y
     (n_samples, n_tasks) shares the groups across tasks (W_g the |G_g| x T
     block, Frobenius norm).  Exact block coordinate descent (each group's
     Gram block is diagonalised once per fit), working sets and gap-safe
@@ -132,8 +138,11 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
         features).  Required.
     l1_ratio : float in (0, 1], default=0.5
     group_weights : array-like of shape (n_groups,), default=None
-        Positive weights omega_g, in the order of the groups (by first
-        feature for labels); None: sqrt(group size).
+        Non-negative weights omega_g (per-group penalty factors of the group
+        norm), in the order of the groups (by first feature for labels); None:
+        sqrt(group size).  0 leaves a group unpenalized: no group norm and no
+        ridge term on it (glmnet's penalty.factor = 0), its coefficients the
+        least-squares fit given the other groups'.
     fit_intercept : bool, default=True
     max_iter : int, default=1000, block coordinate-descent epochs.
     tol : float, default=1e-4
@@ -188,8 +197,8 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} needs groups= (an int group size, one "
                              "label per feature, or a list of lists of feature indices).")
         X = validate_X(self, X, reset=True)
-        problem, single = _prepare(X, y, self.groups, self.group_weights, sample_weight,
-                                   self.fit_intercept)
+        problem, single, grouping = _prepare(X, y, self.groups, self.group_weights,
+                                             sample_weight, self.fit_intercept)
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
             shape = (X.shape[1],) if single else (problem.n_tasks, X.shape[1])
@@ -204,8 +213,8 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
                            else intercepts[:, 0].astype(X.dtype))
         self.dual_gap_ = float(gaps[0])
         self.n_iter_ = int(n_iters[0])
-        self.groups_ = problem.grouping.labels
-        self.group_weights_ = problem.grouping.weights
+        self.groups_ = grouping.labels
+        self.group_weights_ = grouping.weights
         return self
 
     def predict(self, X):
@@ -290,7 +299,7 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
         if self.groups is None:
             raise ValueError(f"{type(self).__name__} needs groups= (an int group size, one "
                              "label per feature, or a list of lists of feature indices).")
-        grouping = check_groups(self.groups, n_features, self.group_weights)
+        grouping = check_groups(self.groups, n_features, self.group_weights, allow_zero=True)
         self.groups_ = grouping.labels
         self.group_weights_ = grouping.weights
         return grouping

@@ -28,6 +28,18 @@ class Grouping:
         self.ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         self.cols = np.argsort(labels, kind="stable").astype(np.intp)
         self.weights = weights
+        self.free = weights == 0        # unpenalized groups
+
+    def merge_free(self):
+        """The same penalty with every unpenalized group merged into one (the last):
+        the block solver takes at most one.  ``self`` if there is at most one."""
+        if np.count_nonzero(self.free) <= 1:
+            return self
+        keep = np.flatnonzero(~self.free)
+        new_index = np.full(self.n_groups, keep.size, dtype=np.intp)
+        new_index[keep] = np.arange(keep.size)
+        return Grouping(new_index[self.labels],
+                        np.ascontiguousarray(np.append(self.weights[keep], 0.0)))
 
     def block_sums(self, per_feature):
         """sum_{j in G_g} v_j for every group g."""
@@ -39,7 +51,7 @@ class Grouping:
         return np.sqrt(self.block_sums(np.sum(c * c, axis=0)))
 
 
-def check_groups(groups, n_features, group_weights=None):
+def check_groups(groups, n_features, group_weights=None, allow_zero=False):
     """Validate ``groups`` (and ``group_weights``) for n_features; returns a Grouping.
 
     ``groups`` is one of: an int k (contiguous groups of k features, the last
@@ -47,7 +59,9 @@ def check_groups(groups, n_features, group_weights=None):
     labels (features with the same label form a group, groups ordered by
     their first feature); a list of lists of feature indices that partition
     0..n_features-1.  ``group_weights``: None (sqrt of each group's size) or
-    n_groups positive finite weights in the groups' order.
+    n_groups positive finite weights in the groups' order (with ``allow_zero``,
+    non-negative: a weight of 0 makes the group unpenalized, for the models
+    whose solver supports it).
     """
     if isinstance(groups, numbers.Integral) and not isinstance(groups, bool):
         if groups < 1:
@@ -95,8 +109,15 @@ def check_groups(groups, n_features, group_weights=None):
         if weights.shape != (n_groups,):
             raise ValueError(f"group_weights must have one weight per group ({n_groups}); "
                              f"got shape {weights.shape}.")
-        if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
+        if allow_zero:
+            if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+                raise ValueError("group_weights must be non-negative and finite (0: an "
+                                 "unpenalized group).")
+            if not np.any(weights > 0):
+                raise ValueError("group_weights: at least one group must be penalized (a "
+                                 "positive weight); with none the model is least squares.")
+        elif not np.all(np.isfinite(weights)) or np.any(weights <= 0):
             raise ValueError("group_weights must be positive and finite (a group with weight "
-                             "0 would be unpenalized, which the group solver does not "
+                             "0 would be unpenalized, which this model's solver does not "
                              "support yet).")
     return Grouping(labels, np.ascontiguousarray(weights))

@@ -61,12 +61,15 @@ class MultiTaskProblem:
     """A design and a multi-task target prepared once for many penalties.
 
     X: F-ordered float array or canonical CSC (validated); Y: (n, T) of X's
-    dtype; sample_weight summing to n, or None.
+    dtype; sample_weight summing to n, or None; ``grouping`` (a Grouping, or
+    None: the rows of W), whose unpenalized groups (weight 0) the solver sees
+    merged into one.
     """
 
     def __init__(self, X, Y, sample_weight=None, fit_intercept=True, grouping=None):
         self.X = X
-        self.grouping = grouping
+        self.grouping = None if grouping is None else grouping.merge_free()
+        grouping = self.grouping
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
         self.fit_intercept = fit_intercept
@@ -87,17 +90,45 @@ class MultiTaskProblem:
         self.eigen = (None if grouping is None
                       else group_gram_eigen(self.design, grouping.ptr, grouping.cols))
 
+    def free_columns(self):
+        """The columns of the unpenalized group (empty if none)."""
+        g = self.grouping
+        if g is None or not np.any(g.free):
+            return np.empty(0, dtype=np.intp)
+        k = int(np.flatnonzero(g.free)[0])
+        return g.cols[g.ptr[k]:g.ptr[k + 1]]
+
+    def free_residual(self):
+        """Y_c - X_c,U B_U with B_U the (weighted) least-squares fit of the
+        unpenalized columns U (Y_c if there are none): the residual at every alpha
+        >= alpha_max, in float64."""
+        cols = self.free_columns()
+        if cols.size == 0:
+            return self._Yc
+        XU = self.X[:, cols]
+        XU = np.asarray(XU.toarray() if hasattr(XU, "toarray") else XU, dtype=np.float64)
+        if self.fit_intercept:
+            XU = XU - self.design.x_mean[cols]
+        s = self.design.sample_weight
+        r = np.ones(self.n_samples) if s is None else np.sqrt(np.asarray(s, np.float64))
+        B = np.linalg.lstsq(r[:, None] * XU, r[:, None] * self._Yc, rcond=None)[0]
+        return self._Yc - XU @ B
+
     def xty_norm(self):
-        """||X_c,g^T S Y_c||_F / omega_g for every block g (a feature, or a group of
-        the grouping), one pass over X per task."""
+        """||X_c,g^T S R_0||_F / omega_g for every block g (a feature, or a group of
+        the grouping; 0 for the unpenalized group), R_0 = ``free_residual()``, one
+        pass over X per task."""
         if self._xty_norm is None:
+            R0 = self.free_residual()
             C = np.empty((self.n_features, self.n_tasks))
             for t in range(self.n_tasks):
                 C[:, t] = self.design.correlations(
-                    np.ascontiguousarray(self._Yc[:, t], dtype=self.dtype))
+                    np.ascontiguousarray(R0[:, t], dtype=self.dtype))
             sq = np.sum(C * C, axis=1)
             if self.grouping is not None:
-                sq = self.grouping.block_sums(sq) / self.grouping.weights ** 2
+                w = self.grouping.weights
+                sq = np.where(w > 0, self.grouping.block_sums(sq) / np.where(w > 0, w, 1.0) ** 2,
+                              0.0)
             self._xty_norm = np.sqrt(sq)
         return self._xty_norm
 
@@ -110,7 +141,8 @@ class MultiTaskProblem:
                                 self.eigen, **options)
 
     def alpha_max(self, l1_ratio):
-        """Smallest alpha with W = 0 optimal: max_g ||X_c,g^T S Y_c|| / (n omega_g l1_ratio)."""
+        """Smallest alpha with W = 0 optimal (the unpenalized group at its least-squares
+        fit): max_g ||X_c,g^T S R_0|| / (n omega_g l1_ratio) over the penalized groups."""
         if l1_ratio <= 0:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid.")
@@ -134,7 +166,7 @@ class MultiTaskProblem:
 
     def exact_gap(self, gap, W, l1):
         """The solver's gap, exactly 0 at W = 0 when alpha >= alpha_max (see _enet._exact_gap)."""
-        if not np.any(W) and self.n_features:
+        if not np.any(W) and self.n_features and self.free_columns().size == 0:
             if float(self.xty_norm().max()) <= l1 * (1.0 + 8 * np.finfo(np.float64).eps):
                 return 0.0
         return max(gap, 0.0)
