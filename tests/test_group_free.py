@@ -243,3 +243,36 @@ def test_bad_weights():
         pz.GroupLasso(groups=labels, group_weights=w).fit(X, y)
     with pytest.raises(ValueError, match="at least one group"):
         pz.GroupLasso(groups=labels, group_weights=np.zeros(len(SIZES))).fit(X, y)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_exclude_is_the_model_without_those_groups(sparse):
+    """exclude= keeps groups at 0: the fit equals the model on the other columns (with
+    an unpenalized group among them and an excluded one that would be unpenalized)."""
+    X, y, labels, weights = data(seed=11, shift=0.5)
+    excl = [0, 3]                 # a penalized group and a free one
+    Xs = sp.csc_matrix(X) if sparse else X
+    est = pz.GroupElasticNet(alpha=0.05, l1_ratio=0.8, groups=labels, group_weights=weights,
+                             exclude=excl, tol=1e-13, max_iter=100_000).fit(Xs, y)
+    out = np.isin(labels, excl)
+    assert not np.any(est.coef_[out])
+    keep = np.flatnonzero(~out)
+    kept = np.unique(labels[keep], return_inverse=True)[1]
+    w_kept = np.delete(weights, excl)
+    ref = pz.GroupElasticNet(alpha=0.05, l1_ratio=0.8, groups=kept, group_weights=w_kept,
+                             tol=1e-13, max_iter=100_000).fit(X[:, keep], y)
+    np.testing.assert_allclose(est.coef_[keep], ref.coef_, atol=1e-6)
+    assert abs(est.intercept_ - ref.intercept_) < 1e-6
+    # the path: alpha_max from the groups left, excluded ones 0 everywhere (also from a
+    # warm start that has them non-zero)
+    alphas, coefs, _ = pz.group_enet_path(Xs, y, groups=labels, group_weights=weights,
+                                          exclude=excl, l1_ratio=0.8, alphas=5, eps=0.1,
+                                          fit_intercept=True, coef_init=np.ones(X.shape[1]))
+    _, coefs_ref, _ = pz.group_enet_path(X[:, keep], y, groups=kept, group_weights=w_kept,
+                                         l1_ratio=0.8, alphas=alphas, fit_intercept=True)
+    assert not np.any(coefs[out])
+    np.testing.assert_allclose(coefs[keep], coefs_ref, atol=1e-4)
+    with pytest.raises(ValueError, match="group indices"):
+        pz.GroupLasso(groups=labels, exclude=[0.5]).fit(X, y)
+    with pytest.raises(ValueError, match="outside"):
+        pz.GroupLasso(groups=labels, exclude=[len(SIZES)]).fit(X, y)

@@ -89,6 +89,16 @@ class MultiTaskProblem:
         # the groups' Gram eigendecompositions, once for the whole path
         self.eigen = (None if grouping is None
                       else group_gram_eigen(self.design, grouping.ptr, grouping.cols))
+        if grouping is not None and np.any(grouping.excluded):
+            # an excluded group never enters: the solver leaves blocks with lmax 0 at 0
+            self.eigen = dict(self.eigen, lmax=np.where(grouping.excluded, 0.0,
+                                                        self.eigen["lmax"]))
+
+    def excluded_columns(self):
+        """The columns kept at 0 (of the excluded groups)."""
+        if self.grouping is None:
+            return np.empty(0, dtype=np.intp)
+        return self.grouping.excluded_columns()
 
     def free_columns(self):
         """The columns of the unpenalized group (empty if none)."""
@@ -127,8 +137,8 @@ class MultiTaskProblem:
             sq = np.sum(C * C, axis=1)
             if self.grouping is not None:
                 w = self.grouping.weights
-                sq = np.where(w > 0, self.grouping.block_sums(sq) / np.where(w > 0, w, 1.0) ** 2,
-                              0.0)
+                on = (w > 0) & ~self.grouping.excluded
+                sq = np.where(on, self.grouping.block_sums(sq) / np.where(on, w, 1.0) ** 2, 0.0)
             self._xty_norm = np.sqrt(sq)
         return self._xty_norm
 
@@ -186,6 +196,7 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     W = np.zeros((p, T), dtype=problem.dtype)
     if coef_init is not None:
         W[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(T, p).T
+        W[problem.excluded_columns()] = 0.0
     R = problem.residual(W)
     tol_abs = tol * problem.yy
     # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its rounding
