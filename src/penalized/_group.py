@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._alphas import path_alphas
 from ._grouping import check_groups
 from ._multitask import MultiTaskProblem, run_block_path, solve_multitask_path
-from ._multitask_cv import LassoRatioMixin, MultiTaskElasticNetCV
+from ._multitask_cv import BlockElasticNetCV, LassoRatioMixin
 from ._validation import (check_init, check_sample_weight, check_scalar_param, check_X,
                           check_y, validate_X)
 from .linear_model import SparseInputMixin, keeps_state_on_error
@@ -255,7 +255,7 @@ class GroupLasso(GroupElasticNet):
         return 1.0
 
 
-class GroupElasticNetCV(MultiTaskElasticNetCV):
+class GroupElasticNetCV(BlockElasticNetCV):
     """Group elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`GroupElasticNet`::
@@ -291,15 +291,9 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
         self.alpha_selection = alpha_selection
         self.verbose = verbose
 
-    # the MultiTaskElasticNetCV parameters this estimator does not expose
-    n_alphas = "deprecated"
-    copy_X = True
-    random_state = None
-    selection = "cyclic"
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = True
         return tags
 
     def _check_target(self, y, X):
