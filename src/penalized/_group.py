@@ -125,9 +125,9 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
             + alpha * (1 - l1_ratio)/2 * sum_{g: omega_g > 0} ||W_g||^2
 
     over the groups G_g of ``groups`` (Yuan & Lin 2006), omega_g =
-    sqrt(|G_g|) by default (omega_g = 0: an unpenalized group).  A 1-D y gives coef_ (n_features,); a 2-D y
-    (n_samples, n_tasks) shares the groups across tasks (W_g the |G_g| x T
-    block, Frobenius norm).  Exact block coordinate descent (each group's
+    sqrt(|G_g|) by default (omega_g = 0: an unpenalized group).  A 1-D y
+    gives coef_ (n_features,); a 2-D y (n_samples, n_tasks) shares the groups
+    across tasks (W_g the |G_g| x T block, Frobenius norm).  Exact block coordinate descent (each group's
     Gram block is diagonalised once per fit), working sets and gap-safe
     screening of groups.  Dense and scipy.sparse X (CSC, never densified),
     float32 or float64.  With every group a single feature and omega = 1 it
