@@ -111,10 +111,13 @@ cdef inline double _block_corr(const design_t *D, Py_ssize_t j, const floating *
     """
     cdef Py_ssize_t t
     cdef double acc = 0.0
+    if lo == NULL:
+        for t in range(T):
+            g[t] = _centred_wdot(D, j, R + t * D.n, mult * sr[t])
+            acc += g[t] * g[t]
+        return acc
     for t in range(T):
-        g[t] = _centred_wdot(D, j, R + t * D.n, mult * sr[t])
-        if lo != NULL:
-            g[t] += _col_wdot(D, j, lo + t * D.n)
+        g[t] = _centred_wdot(D, j, R + t * D.n, mult * sr[t]) + _col_wdot(D, j, lo + t * D.n)
         acc += g[t] * g[t]
     return acc
 
@@ -466,8 +469,15 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
         lr = NULL if lo == NULL else lo + t * D.n
         y = Y + t * D.n
         sr[t] = 0.0
+        if lr == NULL:
+            for i in range(D.n):
+                v = <double>r[i] if s == NULL else <double>s[i] * r[i]
+                rr += v * r[i]
+                ry += v * y[i]
+                sr[t] += v
+            continue
         for i in range(D.n):
-            cn = _rv(r, lr, i)
+            cn = <double>r[i] + lr[i]
             v = cn if s == NULL else <double>s[i] * cn
             rr += v * cn
             ry += v * y[i]
@@ -818,7 +828,7 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
     cdef double ulps = 16.0 * _unit_roundoff(W)
     cdef double *dnorm = wk.corr[0]
     cdef Py_ssize_t g, k, t, m, n_cand = 0, n_nnz, ws_size = 0, ep, q, stall_out = 0, stall_in
-    cdef bint all_in = False, heavy, use_aa, stop
+    cdef bint all_in = False, heavy, use_aa, stop, certify_next = False
     cdef grp_fresh_t *fr_in = fr if fr != NULL and fr.every else NULL
     cdef pen_t rank_pen     # the ranking's penalty: key (l1 omega_g - dnorm_g) / sqrt(lmax_g)
     cdef design_t groups_view = D[0]   # the ranking sees one "column" per group
@@ -848,15 +858,17 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
                     W[_gcol(G, g, k) * T + t] = 0.0   # centred columns are 0: R is unchanged
 
     while True:
+        # float64: refreshed when the check is expected to stop the solve (the inner
+        # loop just solved the whole problem to tol_abs), else only if it does stop
         gp = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm, buf, sr,
-                          fr_in)
+                          fr if certify_next else fr_in)
         stop = gp.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted
         if not stop and not gp.gap - gp.rnd <= tol_abs and not (
                 best_out == INFINITY or gp.primal < best_out - ulps * fabs(best_out)):
             if info.n_outer > 0 and all_in:
                 stall_out += 1
                 stop = stall_out >= 5       # F no longer decreases: the rounding floor
-        if stop and fr != fr_in:
+        if stop and fr != fr_in and not certify_next:
             # float64: the stopping point is certified from a residual recomputed
             # from W (at every outer check it would cost ~7% of a 4-task path)
             gp = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm, buf,
@@ -898,6 +910,7 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
         best_in = INFINITY
         stall_in = 0
         use_aa = aa != NULL and _gaa_reset(aa, G, wk.ws, ws_size, T)
+        certify_next = all_in
         while info.n_epochs < max_epochs:
             for q in range(ws_size):
                 _group_step(D, G, wk.ws[q], W, R, shift, T, l1, l2, buf)
