@@ -209,6 +209,7 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     n_iters = np.empty(alphas.size, dtype=np.int64)
     intercepts = np.empty((T, alphas.size))
     missed = []
+    rounding_limited = False
     finite = True
     for k, alpha in enumerate(alphas):
         l1, l2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
@@ -221,11 +222,20 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
         intercepts[:, k] = problem.intercept(W)
         if info["gap"] > warn_abs:
             missed.append((alpha, info["gap"] / n, warn_abs / n, info["n_epochs"]))
+            # the native solver stops early when only its rounding bound, or the dtype's
+            # rounding floor (F no longer decreasing), keeps the gap above the target
+            rounding_limited |= (info["gap"] - info.get("rounding", 0.0) <= tol_abs
+                                 or info["n_epochs"] < max_iter)
         if callback is not None:
             callback(k, alphas.size, alpha, coefs[:, :, k], gaps[k])
     if missed and warn:
+        hint = None
+        if rounding_limited:
+            hint = (f"The duality gap stopped at the rounding floor of {problem.dtype} "
+                    "arithmetic: it is an honest bound, but this tol cannot be certified "
+                    "here. Use float64 X, a larger alpha, or a larger tol.")
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||Y - mean||_F^2 / n",
-                         "epochs")
+                         "epochs", hint=hint)
     if not (finite and np.all(np.isfinite(intercepts))):
         raise NonFiniteError(
             "Coordinate descent iterations resulted in non-finite parameter values (block "
