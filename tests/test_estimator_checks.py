@@ -13,7 +13,7 @@ _CV_WEIGHT_REASON = (
 
 def _expected_failed_checks(estimator):
     if isinstance(estimator, (penalized.ElasticNetCV, penalized.LogisticRegressionCV,
-                              penalized.MultiTaskElasticNetCV)):
+                              penalized.MultiTaskElasticNetCV, penalized.GroupElasticNetCV)):
         return {"check_sample_weight_equivalence_on_dense_data": _CV_WEIGHT_REASON,
                 "check_sample_weight_equivalence_on_sparse_data": _CV_WEIGHT_REASON}
     return {}

@@ -249,8 +249,10 @@ def test_bad_group_weights_and_inputs_unchanged():
     X, y, labels = group_data()
     with pytest.raises(ValueError, match="one weight per group"):
         pz.GroupLasso(groups=labels, group_weights=[1.0, 2.0]).fit(X, y)
-    with pytest.raises(ValueError, match="positive and finite"):
+    with pytest.raises(ValueError, match="at least one group must be penalized"):
         pz.GroupLasso(groups=labels, group_weights=np.zeros(len(SIZES))).fit(X, y)
+    with pytest.raises(ValueError, match="non-negative and finite"):
+        pz.GroupLasso(groups=labels, group_weights=-np.ones(len(SIZES))).fit(X, y)
     X0, y0 = X.copy(), y.copy()
     pz.GroupElasticNet(alpha=0.1, groups=labels).fit(X, y)
     assert np.array_equal(X, X0) and np.array_equal(y, y0)

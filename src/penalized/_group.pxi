@@ -49,6 +49,14 @@ cdef struct grp_t:
     void *col                 # n (the design's precision), zero between uses
     double *work              # LAPACK workspace, lwork doubles
     int lwork
+    # An unpenalized group U (omega_U = 0: neither the group norm nor the ridge
+    # term; glmnet's penalty.factor = 0): ``n_free`` = 1 and its index
+    # ``free_g`` (decomposed: ptr and eig set), ``free_flag`` (n_groups chars, 1
+    # for it, for the ranking); n_free = 0: none.  Several unpenalized groups
+    # are one (the penalty is 0 on their union): the caller merges them.
+    Py_ssize_t n_free
+    Py_ssize_t free_g
+    const char *free_flag
 
 
 cdef inline Py_ssize_t _gsize(const grp_t *G, Py_ssize_t g) noexcept nogil:
@@ -63,38 +71,66 @@ cdef inline double _gweight(const grp_t *G, Py_ssize_t g) noexcept nogil:
     return 1.0 if G.weight == NULL else G.weight[g]
 
 
+cdef inline bint _gfree(const grp_t *G, Py_ssize_t g) noexcept nogil:
+    return G.n_free > 0 and g == G.free_g
+
+
+cdef inline double _gl2(const grp_t *G, Py_ssize_t g, double l2) noexcept nogil:
+    """The ridge coefficient of group g: l2, 0 for the unpenalized group."""
+    return 0.0 if G.n_free > 0 and g == G.free_g else l2
+
+
 cdef struct mt_gap_t:
     double primal       # F(W)
     double gap          # F(W) - best dual value (the better of the two below)
     double gap_aug      # F(W) - D at theta = scale [R; -sqrt(l2) W] (drives screening)
     double scale        # scale of that dual point
+    double rnd          # the part of gap that bounds the stored residual's rounding
+
+
+cdef struct grp_fresh_t:
+    # Residual refreshes (``_mt_res_refresh``): R recomputed from W with double
+    # accumulation before a gap check, at every check in float32 (``every``),
+    # at the check that stops the solve in float64.
+    void *lo            # n T (float32 only, else NULL): the low parts, R + lo ~ float64
+    void *wcol          # p (the design's dtype): one task's coefficients, contiguous
+    double *acc         # n doubles
+    bint every
 
 
 cdef inline double _block_corr(const design_t *D, Py_ssize_t j, const floating *R,
-                               const double *sr, double mult, Py_ssize_t T,
-                               double *g) noexcept nogil:
+                               const floating *lo, const double *sr, double mult,
+                               Py_ssize_t T, double *g) noexcept nogil:
     """g_t = x_c,j^T S r_t for every task (one column dot per task); returns ||g||^2.
 
     mult * sr[t] is sum_i s_i of the stored residual of task t: the exact sums
     (mult = 1) at a gap check, or n shift_t (sr = shift, mult = n) inside an
     epoch, where the stored residual is r_t + shift_t with sum_i s_i r_t,i = 0.
+    ``lo`` (NULL, or float32's low parts at a refreshed gap check, n x T): the
+    residual is R + lo.
     """
     cdef Py_ssize_t t
     cdef double acc = 0.0
+    if lo == NULL:
+        for t in range(T):
+            g[t] = _centred_wdot(D, j, R + t * D.n, mult * sr[t])
+            acc += g[t] * g[t]
+        return acc
     for t in range(T):
-        g[t] = _centred_wdot(D, j, R + t * D.n, mult * sr[t])
+        g[t] = _centred_wdot(D, j, R + t * D.n, mult * sr[t]) + _col_wdot(D, j, lo + t * D.n)
         acc += g[t] * g[t]
     return acc
 
 
 cdef inline double _group_corr(const design_t *D, const grp_t *G, Py_ssize_t g,
-                               const floating *R, const double *sr, double mult,
-                               Py_ssize_t T, double *C) noexcept nogil:
-    """C = X_c,g^T S R (m_g x T, row k for column k of the group); returns ||C||_F^2."""
+                               const floating *R, const floating *lo, const double *sr,
+                               double mult, Py_ssize_t T, double *C) noexcept nogil:
+    """C = X_c,g^T S (R + lo) (m_g x T, row k for column k of the group); returns
+    ||C||_F^2."""
     cdef Py_ssize_t k
     cdef double acc = 0.0
     for k in range(_gsize(G, g)):
-        acc += _block_corr(D, _gcol(G, g, k), R, sr, mult, T, C + k * T)
+        acc += _block_corr(D, _gcol(G, g, k), R, lo, sr, mult, T, C + k * T)
     return acc
 
 
@@ -158,7 +194,8 @@ cdef void _group_step(const design_t *D, const grp_t *G, Py_ssize_t g, floating 
     penalty puts U's component there at 0.  A single column (a multi-task row)
     is the closed form BST(W_j + X_c,j^T S R / L_j, tau / L_j) / (1 + l2 / L_j),
     L_j = ||x_c,j||_S^2, block soft-thresholding BST(u, c) = max(0, 1 - c/||u||) u.
-    ``buf`` holds 2 m_g T + 2 m_g doubles.
+    ``buf`` holds 2 m_g T + 2 m_g doubles.  The unpenalized group (tau = 0 and
+    no ridge term) gets the least-squares block step, U = H^+ V.
     """
     cdef Py_ssize_t m = _gsize(G, g), k, l, t, j
     cdef double tau = l1 * _gweight(G, g), nv = 0.0, L, factor, u, z, mu = 0.0
@@ -170,13 +207,14 @@ cdef void _group_step(const design_t *D, const grp_t *G, Py_ssize_t g, floating 
     cdef const double *Q
     cdef const double *e
     cdef floating *Wj
+    l2 = _gl2(G, g, l2)
     if m == 1:
         j = _gcol(G, g, 0)
         L = D.col_sqnorm[j]
         if L <= 0.0:
             return
         Wj = W + j * T
-        _block_corr(D, j, R, shift, D.sw_sum, T, buf)
+        _block_corr(D, j, R, <const floating *>NULL, shift, D.sw_sum, T, buf)
         for t in range(T):
             buf[t] += L * Wj[t]
             nv += buf[t] * buf[t]
@@ -192,7 +230,7 @@ cdef void _group_step(const design_t *D, const grp_t *G, Py_ssize_t g, floating 
     Q = G.Q + G.qoff[g]
     e = G.eig + G.ptr[g]
     floor_e = 1e-12 * G.lmax[g]
-    nv = _group_corr(D, G, g, R, shift, D.sw_sum, T, C)
+    nv = _group_corr(D, G, g, R, <const floating *>NULL, shift, D.sw_sum, T, C)
     if G.eig_ready != NULL and not G.eig_ready[g]:
         if nv <= tau * tau and _block_sqnorm(G, g, W, T) == 0.0:
             return      # V = C at W_g = 0: the block stays 0, no decomposition needed
@@ -257,42 +295,191 @@ cdef double _block_sqnorm(const grp_t *G, Py_ssize_t g, const floating *W,
     return acc
 
 
+cdef void _mt_res_refresh(const design_t *D, const floating *W, floating *R,
+                          const floating *Y, Py_ssize_t T, grp_fresh_t *fr,
+                          double *dr, double *dd) noexcept nogil:
+    """R = Y_c - X_c W task by task, by the core's ``_res_refresh`` (double
+    accumulation, one rounding to X's dtype; float32 keeps the low parts in
+    fr.lo); dr, dd: the sums over tasks of delta.S r and delta.S delta for the
+    rounding delta that remains (see ``_dual_point``).  R's shifts must be folded."""
+    cdef Py_ssize_t t, j
+    cdef floating *w = <floating *>fr.wcol
+    cdef floating *lo
+    cdef double a, b
+    dr[0] = 0.0
+    dd[0] = 0.0
+    for t in range(T):
+        for j in range(D.p):
+            w[j] = W[j * T + t]
+        lo = NULL if fr.lo == NULL else <floating *>fr.lo + t * D.n
+        _res_refresh(D, w, R + t * D.n, Y + t * D.n, fr.acc, &a, &b, lo)
+        dr[0] += a
+        dd[0] += b
+
+
+cdef double _free_sqnorm(const grp_t *G, const double *C, Py_ssize_t T) noexcept nogil:
+    """s_U = tr(C^T H_U^+ C) = ||(I - P) R||_S^2 for C = X_c,U^T S R, from the
+    unpenalized group's eigendecomposition (directions with e_l <= 1e-12 lmax_U,
+    X_c,U's numerical null space, left out)."""
+    cdef Py_ssize_t g = G.free_g, m = _gsize(G, g), l, k, t
+    cdef const double *Q = G.Q + G.qoff[g]
+    cdef const double *e = G.eig + G.ptr[g]
+    cdef double floor_e = 1e-12 * G.lmax[g], u, acc = 0.0
+    for l in range(m):
+        if not e[l] > floor_e:
+            continue
+        for t in range(T):
+            u = 0.0
+            for k in range(m):
+                u += Q[l * m + k] * C[k * T + t]
+            acc += u * (u / e[l])
+    return acc
+
+
+cdef void _free_solve(const grp_t *G, const double *C, Py_ssize_t T, double *V) noexcept nogil:
+    """V = H_U^+ C (m_U x T), the least-squares step of the unpenalized group for
+    C = X_c,U^T S R (the directions of ``_free_sqnorm``)."""
+    cdef Py_ssize_t g = G.free_g, m = _gsize(G, g), l, k, t
+    cdef const double *Q = G.Q + G.qoff[g]
+    cdef const double *e = G.eig + G.ptr[g]
+    cdef double floor_e = 1e-12 * G.lmax[g], u
+    for k in range(m * T):
+        V[k] = 0.0
+    for l in range(m):
+        if not e[l] > floor_e:
+            continue
+        for t in range(T):
+            u = 0.0
+            for k in range(m):
+                u += Q[l * m + k] * C[k * T + t]
+            u /= e[l]
+            for k in range(m):
+                V[k * T + t] += Q[l * m + k] * u
+
+
+cdef void _col_axpy_acc(const design_t *D, Py_ssize_t j, double a, double *acc,
+                        const floating *tag) noexcept nogil:
+    """acc += a * X[:, j] (raw column, DENSE or CSC) accumulated in double."""
+    cdef Py_ssize_t i, k, lo, hi
+    cdef const floating *x
+    if D.kind == PZ_DENSE:
+        x = <const floating *>D.X + j * D.n
+        for i in range(D.n):
+            acc[i] += a * x[i]
+        return
+    lo = _csc_start(D, j)
+    hi = _csc_start(D, j + 1)
+    x = <const floating *>D.data
+    if D.index64:
+        for k in range(lo, hi):
+            acc[(<const int64_t *>D.indices)[k]] += a * x[k]
+    else:
+        for k in range(lo, hi):
+            acc[(<const int32_t *>D.indices)[k]] += a * x[k]
+
+
+cdef double _free_project_lo(const design_t *D, const grp_t *G, const double *V,
+                             Py_ssize_t T, floating *lo, double *acc) noexcept nogil:
+    """lo -= X_c,U V, task by task, X_c,U V accumulated in double: R + lo becomes the
+    residual of W with W_U + V (the exact least-squares step on U, in double).
+    Returns the S-weighted square of what the float32 lo could not hold."""
+    cdef Py_ssize_t t, k, i, j, m = _gsize(G, G.free_g)
+    cdef const floating *s = <const floating *>D.sw
+    cdef double cz, v, e, ee = 0.0
+    for t in range(T):
+        for i in range(D.n):
+            acc[i] = 0.0
+        cz = 0.0
+        for k in range(m):
+            j = _gcol(G, G.free_g, k)
+            if V[k * T + t] != 0.0:
+                _col_axpy_acc(D, j, V[k * T + t], acc, lo)
+                if D.x_mean != NULL:
+                    cz += D.x_mean[j] * V[k * T + t]
+        for i in range(D.n):
+            v = <double>lo[t * D.n + i] - (acc[i] - cz)
+            lo[t * D.n + i] = <floating>v
+            e = v - <double>lo[t * D.n + i]
+            ee += e * e if s == NULL else <double>s[i] * e * e
+    return ee
+
+
 cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floating *W,
                                  floating *R, double *shift, const floating *Y,
                                  Py_ssize_t T, double l1, double l2, const Py_ssize_t *cand,
                                  Py_ssize_t n_cand, double *dnorm, double *C,
-                                 double *sr) noexcept nogil:
+                                 double *sr, grp_fresh_t *fr) noexcept nogil:
     """Duality gap of F restricted to the groups ``cand`` (W = 0 elsewhere).
 
-    ``C`` holds max_size x T doubles, ``sr`` T.  Fills dnorm[g] =
-    ||X_c,g^T S R - l2 W_g||_F for g in cand (the augmented design's dual
-    norm, used by screening and ranking).  Two dual points:
-    * theta = scale [R; -sqrt(l2) W], the elastic net as a group Lasso on the
+    ``C`` holds max_size x T doubles, ``sr`` T.  Fills dnorm[g] (an upper
+    bound on ||X_c,g^T S P R - l2 W_g||_F, the augmented design's dual norm,
+    used by screening and ranking) for g in cand.  Two dual points:
+    * theta = scale [P R; -sqrt(l2) W], the elastic net as a group Lasso on the
       augmented design [X; sqrt(l2) I], scale = min(1, l1 / max_g dnorm_g / omega_g):
-          F - D_aug = (1 - scale)^2/2 R.S R + l1 sum_g omega_g ||W_g|| - scale <W, C>
-                      + (1 + scale^2) l2/2 ||W||^2
-    * if l2 > 0, the exact Fenchel dual at theta = R:
-          F - D_f = l1 sum_g omega_g ||W_g|| + l2/2 ||W||^2 - <W, C>
+          F - D_aug = s_U/2 + (1 - scale)^2/2 (R.S R - s_U) + l1 sum_g omega_g ||W_g||
+                      - scale <W, C> + (1 + scale^2) l2/2 ||W||^2
+    * if l2 > 0, the exact Fenchel dual at theta = P R:
+          F - D_f = s_U/2 + l1 sum_g omega_g ||W_g|| + l2/2 ||W||^2 - <W, C>
                     + sum_g (||C_g|| - l1 omega_g)_+^2 / (2 l2)
-    with C_g = X_c,g^T S R.  Both are written with Y_c.S R = R.S R + <W, C>,
-    from terms that vanish at the optimum, so the gap is not the rounding
-    noise of two numbers of size R.S R (see ``_dual_point``).
+    with C_g = X_c,g^T S P R, the sums over the penalized groups.  Both are
+    written with Y_c.S R = R.S R + <W, C>, from terms that vanish at the
+    optimum, so the gap is not the rounding noise of two numbers of size R.S R
+    (see ``_dual_point``).  The unpenalized group U (if any; its conjugate is
+    the indicator of X_c,U^T theta = 0, which no computed residual meets) is
+    eliminated as the core eliminates free features: P is the S-orthogonal
+    projector onto span(X_c,U)^perp, F(W) exceeds the reduced problem's primal
+    by s_U/2 = ||(I - P) R||_S^2 / 2 (``_free_sqnorm``, rounding-sized after
+    the exact step on U that precedes every check), and X_c,g^T S P R lies
+    within e_g = sqrt(lmax_g s_U) of X_c,g^T S R (Cauchy-Schwarz), each term
+    taken at its worst.  In float32 (``fr.lo``) the rounding of W_U itself
+    would leave s_U ~ (u ||H_U|| |W_U|)^2 and e_g floor the gap near
+    u ||Y_c||^2, so the dual point is taken at W' = W + (0, V), V = H_U^+ C_U
+    the exact least-squares step on U in double (``_free_project_lo``: R + lo
+    becomes W''s residual): gap(W) = F(W) - F(W') + gap(W'), the first term
+    (R.S R - R'.S R')/2, the second the formulas above at W' (s_U now
+    double-rounding-sized), plus bounds on the rounding of both residuals.
+    With ``fr`` R is first recomputed from W (``_mt_res_refresh``): the gaps
+    are those of the exact residual R + lo + delta, so they exceed the
+    computed ones by (1 - scale) |delta.S R| + delta.S delta / 2 (augmented;
+    sqrt(delta.S delta R.S R) for |delta.S R| with a projection) and
+    delta.S delta / 2 (Fenchel), F by delta.S R + delta.S delta / 2 (as the
+    core's ``_dual_point``).
     """
     cdef mt_gap_t out
     cdef Py_ssize_t i, g, k, q, t, j, nnz_all = 0, nnz_cand = 0
     cdef double rr = 0.0, ry = 0.0, wc = 0.0, l1w = 0.0, l2sq = 0.0, fench = 0.0
-    cdef double top = 0.0, cn, an, rowsq, v, sc, tau
+    cdef double top = 0.0, cn, an, rowsq, v, sc, tau, dr = 0.0, dd = 0.0, rd
+    cdef double s_u = 0.0, su_sq = 0.0, eg, werr = 0.0, rr_red, g0, rr_pt, ee, extra = 0.0
+    cdef double fdiff = 0.0
+    cdef double dr0, dd0
+    cdef bint has_free = G.n_free > 0 and G.lmax[G.free_g] > 0.0
     cdef const floating *s = <const floating *>D.sw
     cdef const floating *r
+    cdef const floating *lr
+    cdef const floating *lo = NULL
     cdef const floating *y
     _mt_fold_shift(D, R, shift, T)
+    if fr != NULL:
+        _mt_res_refresh(D, W, R, Y, T, fr, &dr, &dd)
+        lo = <const floating *>fr.lo
+    dr0 = dr
+    dd0 = dd
     for t in range(T):
         r = R + t * D.n
+        lr = NULL if lo == NULL else lo + t * D.n
         y = Y + t * D.n
         sr[t] = 0.0
+        if lr == NULL:
+            for i in range(D.n):
+                v = <double>r[i] if s == NULL else <double>s[i] * r[i]
+                rr += v * r[i]
+                ry += v * y[i]
+                sr[t] += v
+            continue
         for i in range(D.n):
-            v = <double>r[i] if s == NULL else <double>s[i] * r[i]
-            rr += v * r[i]
+            cn = <double>r[i] + lr[i]
+            v = cn if s == NULL else <double>s[i] * cn
+            rr += v * cn
             ry += v * y[i]
             sr[t] += v
     for g in range(G.n_groups):
@@ -300,11 +487,44 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
         if rowsq > 0.0:
             nnz_all += 1
             l1w += _gweight(G, g) * sqrt(rowsq)
-            l2sq += rowsq
+            if not _gfree(G, g):
+                l2sq += rowsq
+    rr_pt = rr
+    if has_free:
+        # exact centring even if sum_i s_i r_t,i drifted from 0
+        _group_corr(D, G, G.free_g, R, lo, sr, 1.0, T, C)
+        if lo != NULL:
+            # float32: W_U's own rounding leaves C_U ~ u ||H_U|| |W_U|, whose Cauchy-Schwarz
+            # terms would floor the gap near u ||Y_c||^2; the dual point is taken at the
+            # exact least-squares step on U instead (in double, through the low parts)
+            _free_solve(G, C, T, C + G.max_size * T)
+            ee = _free_project_lo(D, G, C + G.max_size * T, T, <floating *>lo, fr.acc)
+            rr_pt = 0.0
+            for t in range(T):
+                r = R + t * D.n
+                lr = lo + t * D.n
+                sr[t] = 0.0
+                for i in range(D.n):
+                    cn = _rv(r, lr, i)
+                    v = cn if s == NULL else <double>s[i] * cn
+                    rr_pt += v * cn
+                    sr[t] += v
+            # F(W) - F(W') = (rr - rr_pt) / 2 plus the rounding of both residuals
+            fdiff = 0.5 * (rr - rr_pt)
+            extra = sqrt(dd * rr) + 0.5 * dd
+            dd = (sqrt(dd) + sqrt(ee)) * (sqrt(dd) + sqrt(ee))
+            extra += sqrt(dd * rr_pt)
+            _group_corr(D, G, G.free_g, R, lo, sr, 1.0, T, C)
+        s_u = _free_sqnorm(G, C, T)
+        su_sq = sqrt(s_u)
+        if _block_sqnorm(G, G.free_g, W, T) > 0.0:
+            nnz_cand += 1      # counted here, skipped below
     for q in range(n_cand):
         g = cand[q]
-        # exact centring even if sum_i s_i r_t,i drifted from 0
-        cn = _group_corr(D, G, g, R, sr, 1.0, T, C)
+        if _gfree(G, g):
+            dnorm[g] = 0.0
+            continue
+        cn = _group_corr(D, G, g, R, lo, sr, 1.0, T, C)
         an = 0.0
         rowsq = 0.0
         for k in range(_gsize(G, g)):
@@ -314,36 +534,52 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
                 an += v * v
                 rowsq += <double>W[j * T + t] * W[j * T + t]
                 wc += W[j * T + t] * C[k * T + t]
+        eg = sqrt(G.lmax[g]) * su_sq if has_free else 0.0
         if rowsq > 0.0:
             nnz_cand += 1
-        dnorm[g] = sqrt(an)
+            werr += sqrt(rowsq) * eg
+        dnorm[g] = sqrt(an) + eg
         tau = _gweight(G, g)
         if dnorm[g] > top * tau:
             top = dnorm[g] / tau
         tau *= l1
         if l2 > 0.0:
-            cn = sqrt(cn)
+            cn = sqrt(cn) + eg
             if cn > tau:
                 # divide before squaring (no underflow near 1e-150, see _dual_point)
                 fench += (cn - tau) * ((cn - tau) / (2.0 * l2))
     if nnz_cand != nnz_all:
+        if has_free:
+            # <W, C> over blocks outside cand is not known without the projection
+            out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq + dr0 + 0.5 * dd0
+            out.gap = INFINITY
+            out.gap_aug = INFINITY
+            out.scale = 1.0
+            out.rnd = 0.0
+            return out
         # non-zero blocks outside cand: <W, C> from Y_c.S R = R.S R + <W, C>
         wc = ry - rr
-    out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq
+    rr_red = rr_pt - s_u if rr_pt > s_u else 0.0
+    out.primal = 0.5 * rr + l1 * l1w + 0.5 * l2 * l2sq + dr0 + 0.5 * dd0
     sc = 1.0
     if l1 > 0.0 and top > l1:
         sc = l1 / top
     out.scale = sc
+    rd = sqrt(dd * rr_pt) if has_free else fabs(dr)
     if l1 > 0.0:
-        out.gap_aug = (0.5 * (1.0 - sc) * (1.0 - sc) * rr + l1 * l1w - sc * wc
-                       + 0.5 * (1.0 + sc * sc) * l2 * l2sq)
+        g0 = (fdiff + 0.5 * s_u + 0.5 * (1.0 - sc) * (1.0 - sc) * rr_red + l1 * l1w
+              - sc * (wc - werr) + 0.5 * (1.0 + sc * sc) * l2 * l2sq)
+        out.gap_aug = g0 + (1.0 - sc) * rd + 0.5 * dd + extra
     else:
+        g0 = INFINITY
         out.gap_aug = INFINITY
     out.gap = out.gap_aug
+    out.rnd = out.gap_aug - g0 if l1 > 0.0 else 0.0
     if l2 > 0.0:
-        v = l1 * l1w + 0.5 * l2 * l2sq - wc + fench
-        if v < out.gap:
-            out.gap = v
+        v = fdiff + 0.5 * s_u + l1 * l1w + 0.5 * l2 * l2sq - (wc - werr) + fench
+        if v + 0.5 * dd + extra < out.gap:
+            out.gap = v + 0.5 * dd + extra
+            out.rnd = 0.5 * dd + extra
     return out
 
 
@@ -451,7 +687,7 @@ cdef double _ws_objective(const design_t *D, const grp_t *G, const floating *W,
     acc *= 0.5
     for q in range(ws_size):
         sq = _block_sqnorm(G, ws[q], W, T)
-        acc += l1 * _gweight(G, ws[q]) * sqrt(sq) + 0.5 * l2 * sq
+        acc += l1 * _gweight(G, ws[q]) * sqrt(sq) + 0.5 * _gl2(G, ws[q], l2) * sq
     return acc
 
 
@@ -540,23 +776,60 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
                                Py_ssize_t gap_freq, workspace_t *wk, double *shift,
                                double *buf, double *sr, floating *nz,
                                gaa_t *aa) noexcept nogil:
+    """``_group_fresh_solve`` without residual refreshes (the GLM driver's
+    weighted least-squares models, float64)."""
+    return _group_fresh_solve(D, G, W, R, Y, T, l1, l2, tol_abs, max_epochs, screening,
+                              use_ws, p0, inner_ratio, gap_freq, wk, shift, buf, sr, nz, aa,
+                              NULL)
+
+
+cdef inline mt_gap_t _group_check(const design_t *D, const grp_t *G, floating *W, floating *R,
+                                  double *shift, const floating *Y, Py_ssize_t T, double l1,
+                                  double l2, const Py_ssize_t *cand, Py_ssize_t n_cand,
+                                  double *dnorm, double *buf, double *sr,
+                                  grp_fresh_t *fr) noexcept nogil:
+    """A gap check: the exact step on the unpenalized group first (its
+    correlations then rounding-sized, see ``_group_duality_gap``), then the gap."""
+    if G.n_free > 0 and G.lmax[G.free_g] > 0.0:
+        _group_step(D, G, G.free_g, W, R, shift, T, l1, l2, buf)
+    return _group_duality_gap(D, G, W, R, shift, Y, T, l1, l2, cand, n_cand, dnorm, buf, sr,
+                              fr)
+
+
+cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating *W,
+                                     floating *R, const floating *Y, Py_ssize_t T, double l1,
+                                     double l2, double tol_abs, Py_ssize_t max_epochs,
+                                     bint screening, bint use_ws, Py_ssize_t p0,
+                                     double inner_ratio, Py_ssize_t gap_freq,
+                                     workspace_t *wk, double *shift, double *buf, double *sr,
+                                     floating *nz, gaa_t *aa,
+                                     grp_fresh_t *fr) noexcept nogil:
     """Block coordinate descent with working sets and gap-safe screening.
 
     Outer loop (Celer): gap over the groups still in play; stop at
     gap <= tol_abs; screen; rank the rest by (l1 omega_g - scale dnorm_g) /
-    sqrt(lmax_g) (non-zero groups first, via the core's bounded heap) and solve
-    the closest ws_size groups (p0 first, then 2 nnz, doubled while the gap is
-    not halved) until their gap, checked every ``gap_freq`` epochs, is below
-    inner_ratio times the outer gap, with Anderson acceleration every
-    GROUP_AA_K + 1 epochs when ``aa`` is not NULL.  ``buf`` holds 2 max_size T
-    + 2 max_size doubles, ``shift`` and ``sr`` T.
+    sqrt(lmax_g) (the unpenalized group, then non-zero groups first, via the
+    core's bounded heap) and solve the closest ws_size groups (the GLM
+    driver's size rule ``_glm_ws_size``: p0 first, then 2 nnz, doubled while
+    the gap is not halved) until their gap, checked every ``gap_freq``
+    epochs, is below inner_ratio times the outer gap, with Anderson
+    acceleration every GROUP_AA_K + 1 epochs when ``aa`` is not NULL.
+    ``buf`` holds 2 max_size T + 2 max_size doubles, ``shift`` and ``sr`` T.
+    With ``fr`` (see grp_fresh_t) the residual is recomputed from W before
+    every gap check (fr.every, float32) or before the check that stops the
+    loop (float64), so that the certificate is the iterate's; as in the core, the loop also stops when only the rounding
+    terms keep the gap above tol_abs, or when F stops decreasing (beyond 16
+    ulps of X's dtype) over 5 outer rounds on every candidate (the dtype's
+    rounding floor) or over 50 inner checks.
     """
     cdef solve_info_t info
     cdef mt_gap_t gp, gi
-    cdef double inner_tol, prev_gap = INFINITY
+    cdef double inner_tol, prev_gap = INFINITY, best_out = INFINITY, best_in
+    cdef double ulps = 16.0 * _unit_roundoff(W)
     cdef double *dnorm = wk.corr[0]
-    cdef Py_ssize_t g, k, t, m, n_cand = 0, n_nnz, ws_size = 0, ep, q
-    cdef bint all_in, heavy, use_aa
+    cdef Py_ssize_t g, k, t, m, n_cand = 0, n_nnz, ws_size = 0, ep, q, stall_out = 0, stall_in
+    cdef bint all_in = False, heavy, use_aa, stop, certify_next = False
+    cdef grp_fresh_t *fr_in = fr if fr != NULL and fr.every else NULL
     cdef pen_t rank_pen     # the ranking's penalty: key (l1 omega_g - dnorm_g) / sqrt(lmax_g)
     cdef design_t groups_view = D[0]   # the ranking sees one "column" per group
     groups_view.col_sqnorm = G.lmax
@@ -564,7 +837,10 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
     memset(&rank_pen, 0, sizeof(pen_t))
     rank_pen.l1 = l1
     rank_pen.f1 = G.weight
+    if G.n_free > 0:
+        rank_pen.is_free = G.free_flag      # the unpenalized group: always in the set
     info.interrupted = False
+    info.rounding = 0.0
     info.n_epochs = 0
     info.n_screened = 0
     info.n_outer = 0
@@ -582,12 +858,33 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
                     W[_gcol(G, g, k) * T + t] = 0.0   # centred columns are 0: R is unchanged
 
     while True:
-        gp = _group_duality_gap(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm,
-                                buf, sr)
+        # float64: refreshed when the check is expected to stop the solve (the inner
+        # loop just solved the whole problem to tol_abs), else only if it does stop
+        gp = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm, buf, sr,
+                          fr if certify_next else fr_in)
+        stop = gp.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted
+        if not stop and not gp.gap - gp.rnd <= tol_abs and not (
+                best_out == INFINITY or gp.primal < best_out - ulps * fabs(best_out)):
+            if info.n_outer > 0 and all_in:
+                stall_out += 1
+                stop = stall_out >= 5       # F no longer decreases: the rounding floor
+        if stop and fr != fr_in and not certify_next:
+            # float64: the stopping point is certified from a residual recomputed
+            # from W (at every outer check it would cost ~7% of a 4-task path)
+            gp = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm, buf,
+                              sr, fr)
+            stop = (gp.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted
+                    or stall_out >= 5)
         info.gap = gp.gap
         info.primal = gp.primal
-        if gp.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted:
+        info.rounding = gp.rnd
+        if stop:
             break
+        if gp.gap - gp.rnd <= tol_abs:
+            break       # only the rounding bound stands above the target
+        if best_out == INFINITY or gp.primal < best_out - ulps * fabs(best_out):
+            best_out = gp.primal
+            stall_out = 0
         info.n_outer += 1
         if screening and l1 > 0.0:
             m = _group_screen(D, G, W, R, shift, T, wk.cand, n_cand, dnorm, gp.scale,
@@ -596,14 +893,7 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
             n_cand = m
         n_nnz = _group_nonzero(G, W, T, wk.cand, n_cand, nz)
         if use_ws and l1 > 0.0:
-            if ws_size == 0:
-                ws_size = p0
-            elif gp.gap > 0.5 * prev_gap:
-                ws_size = 2 * ws_size     # the gap stalls: grow the set
-            else:
-                ws_size = 2 * n_nnz if 2 * n_nnz > p0 else p0
-            if ws_size < 2 * n_nnz:
-                ws_size = 2 * n_nnz
+            ws_size = _glm_ws_size(ws_size, False, n_nnz, 0, gp.gap, prev_gap, p0, n_cand)
         else:
             ws_size = n_cand
         # ranking key: the core's with corr = dnorm, l2 = 0 and the non-zero
@@ -617,7 +907,10 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
             inner_tol = tol_abs
         heavy = ws_size * G.max_size * D.n * T > 1000000
         ep = 0
+        best_in = INFINITY
+        stall_in = 0
         use_aa = aa != NULL and _gaa_reset(aa, G, wk.ws, ws_size, T)
+        certify_next = all_in
         while info.n_epochs < max_epochs:
             for q in range(ws_size):
                 _group_step(D, G, wk.ws[q], W, R, shift, T, l1, l2, buf)
@@ -631,10 +924,17 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
                 info.interrupted = True
                 break
             if ep % gap_freq == 0:
-                gi = _group_duality_gap(D, G, W, R, shift, Y, T, l1, l2, wk.ws, ws_size,
-                                        dnorm, buf, sr)
+                gi = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.ws, ws_size, dnorm,
+                                  buf, sr, fr_in)
                 if gi.gap <= inner_tol:
                     break
+                if best_in == INFINITY or gi.primal < best_in - ulps * fabs(best_in):
+                    best_in = gi.primal
+                    stall_in = 0
+                else:
+                    stall_in += 1
+                    if stall_in >= 50:
+                        break   # the subproblem is at its rounding floor
     _mt_fold_shift(D, R, shift, T)
     return info
 
@@ -653,12 +953,21 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
     cdef Py_ssize_t isz = sizeof(float) if floating is float else sizeof(double)
     cdef Py_ssize_t nbuf = (2 * G.max_size + 2) * (T + 1) + 2 * T
     # Anderson steps are compared by F computed from the stored residual: in float32
-    # its rounding can accept a point that is worse in exact arithmetic
-    extrapolate = extrapolate and floating is double
+    # its rounding can accept a point slightly worse in exact arithmetic, which costs
+    # at most some epochs (the gap checks recompute the residual from W: the
+    # certificate stays the iterate's own)
     cdef double *buf = NULL
     cdef floating *nz = NULL
     cdef gaa_t aa
+    cdef grp_fresh_t fr
     memset(&aa, 0, sizeof(gaa_t))
+    memset(&fr, 0, sizeof(grp_fresh_t))
+    # float32: refreshed (with low parts) at every check; float64: at the outer ones,
+    # except with an unpenalized group (as the core: the incremental residual is
+    # S-orthogonal to X_c,U after its exact step up to one small step's rounding, a
+    # recomputed one carries the rounding of the whole sum X_c W)
+    cdef bint refresh = floating is float or G.n_free == 0
+    fr.every = floating is float
     if floating is float:
         expected = np.float32
     else:
@@ -684,17 +993,26 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
         if extrapolate:
             aa.res = malloc(n * T * isz)
             aa.shift = <double *>malloc(T * sizeof(double))
+        if refresh:
+            fr.acc = wk.racc
+            fr.wcol = malloc(p * isz)
+            if floating is float:
+                fr.lo = malloc(n * T * isz)
         if not ok or buf == NULL or nz == NULL or (extrapolate and (aa.res == NULL
                                                                     or aa.shift == NULL)):
             raise MemoryError()
+        if refresh and (fr.wcol == NULL or (floating is float and fr.lo == NULL)):
+            raise MemoryError()
         with nogil:
-            info = _group_solve(D, G, &W[0, 0], &R[0, 0], &Y[0, 0], T, l1, l2, tol_abs,
-                                max_epochs, screening, working_set, p0, inner_ratio,
-                                gap_freq, &wk, buf, buf + 2 * T, buf + T, nz,
-                                &aa if extrapolate else NULL)
+            info = _group_fresh_solve(D, G, &W[0, 0], &R[0, 0], &Y[0, 0], T, l1, l2, tol_abs,
+                                      max_epochs, screening, working_set, p0, inner_ratio,
+                                      gap_freq, &wk, buf, buf + 2 * T, buf + T, nz,
+                                      &aa if extrapolate else NULL, &fr if refresh else NULL)
     finally:
         free(buf)
         free(nz)
+        free(fr.wcol)
+        free(fr.lo)
         free(aa.res)
         free(aa.shift)
         free(aa.hist)
@@ -702,7 +1020,8 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
     if info.interrupted:
         raise KeyboardInterrupt("block coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
-            "n_screened": info.n_screened, "n_outer": info.n_outer}
+            "n_screened": info.n_screened, "n_outer": info.n_outer,
+            "rounding": info.rounding}
 
 
 def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
@@ -754,12 +1073,14 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     The groups are given as CSR-like ``group_ptr`` (n_groups + 1, from 0 to p)
     and ``group_cols`` (a permutation of 0..p-1): group g is
     group_cols[group_ptr[g]:group_ptr[g + 1]].  ``group_weights`` are the
-    omega_g > 0; ``eigen`` is :func:`group_gram_eigen`'s result for this
-    design and these groups.  The caller guarantees this (the estimators
-    validate it); the other arguments are as :func:`multitask_enet_solve`'s.
+    omega_g >= 0; at most one may be 0: that group is unpenalized (neither the
+    group norm nor the ridge term; merge several such groups into one, the same
+    problem).  ``eigen`` is :func:`group_gram_eigen`'s result for this design
+    and these groups.  The caller guarantees this (the estimators validate it);
+    the other arguments are as :func:`multitask_enet_solve`'s.
     """
     cdef grp_t G
-    cdef Py_ssize_t g, mmax = 1
+    cdef Py_ssize_t g, mmax = 1, n_free = 0, free_g = 0
     cdef const double[::1] lmax = eigen["lmax"]
     cdef const double[::1] values = eigen["values"]
     cdef const double[::1] vectors = eigen["vectors"]
@@ -772,7 +1093,22 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     for g in range(n_groups):
         if group_ptr[g + 1] - group_ptr[g] > mmax:
             mmax = group_ptr[g + 1] - group_ptr[g]
+        if not group_weights[g] >= 0.0:
+            raise ValueError("group_enet_solve: group weights must be >= 0")
+        if group_weights[g] == 0.0:
+            n_free += 1
+            free_g = g
+    if n_free > 1:
+        raise ValueError("group_enet_solve: at most one unpenalized group (weight 0); merge "
+                         "them into one group")
+    flags = np.zeros(n_groups, dtype=np.int8)
+    cdef signed char[::1] fv = flags
     memset(&G, 0, sizeof(grp_t))
+    if n_free:
+        fv[free_g] = 1
+        G.n_free = 1
+        G.free_g = free_g
+        G.free_flag = <const char *>&fv[0]
     G.n_groups = n_groups
     G.max_size = mmax
     G.ptr = &group_ptr[0]

@@ -1,10 +1,15 @@
 """Group Lasso / group elastic net: user-defined groups of features enter or leave together.
 
-Objective, for groups G_1..G_m partitioning the features, weights omega_g > 0
+Objective, for groups G_1..G_m partitioning the features, weights omega_g >= 0
 (default sqrt(|G_g|)), sample weights s normalised to sum n, y (n,) or Y (n, T)::
 
     1/(2n) * sum_i s_i ||y_i - x_i W - b||^2
-        + alpha * l1_ratio * sum_g omega_g ||W_g||_F + alpha * (1 - l1_ratio)/2 * ||W||_F^2
+        + alpha * l1_ratio * sum_g omega_g ||W_g||_F
+        + alpha * (1 - l1_ratio)/2 * sum_{g: omega_g > 0} ||W_g||_F^2
+
+A group with omega_g = 0 is unpenalized (neither term: glmnet's penalty.factor = 0
+for its features), fitted by least squares given the others, never screened;
+alpha_max is then computed with those groups fitted first.
 
 (Yuan & Lin 2006; the group elastic net; with a 2-D target, the groups are
 shared by the T tasks, W_g the (|G_g|, T) block).  The same native block
@@ -22,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._alphas import path_alphas
 from ._grouping import check_groups
 from ._multitask import MultiTaskProblem, run_block_path, solve_multitask_path
-from ._multitask_cv import LassoRatioMixin, MultiTaskElasticNetCV
+from ._multitask_cv import BlockElasticNetCV, LassoRatioMixin
 from ._validation import (check_init, check_sample_weight, check_scalar_param, check_X,
                           check_y, validate_X)
 from .linear_model import SparseInputMixin, keeps_state_on_error
@@ -31,19 +36,21 @@ __all__ = ["GroupElasticNet", "GroupElasticNetCV", "GroupLasso", "GroupLassoCV",
            "group_enet_path", "group_lasso_path"]
 
 
-def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept):
-    """The validated problem for a 1-D or 2-D y; returns (problem, single_task)."""
+def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept, exclude=None):
+    """The validated problem for a 1-D or 2-D y; returns (problem, single_task, grouping)."""
     y_arr = check_y(y, X.shape[0], X.dtype, multi_output=True)
     single = y_arr.ndim == 1
     Y = np.asfortranarray(y_arr.reshape(X.shape[0], -1))
-    grouping = check_groups(groups, X.shape[1], group_weights)
+    grouping = check_groups(groups, X.shape[1], group_weights, allow_zero=True,
+                            exclude=exclude)
     sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-    return MultiTaskProblem(X, Y, sw, fit_intercept, grouping=grouping), single
+    return MultiTaskProblem(X, Y, sw, fit_intercept, grouping=grouping), single, grouping
 
 
 def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
                     alphas=100, coef_init=None, verbose=False, return_n_iter=False,
-                    fit_intercept=False, sample_weight=None, tol=1e-8, max_iter=10_000):
+                    fit_intercept=False, sample_weight=None, tol=1e-8, max_iter=10_000,
+                    exclude=None):
     """Group elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||y_i - x_i W - b||^2
@@ -55,7 +62,8 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     ----------
     X : array-like or sparse matrix (n_samples, n_features); sparse stays sparse.
     y : array-like (n_samples,) or (n_samples, n_tasks)
-    groups, group_weights : the groups and their weights (see :class:`GroupElasticNet`).
+    groups, group_weights, exclude : the groups, their weights and the groups kept at 0
+        (see :class:`GroupElasticNet`).
     l1_ratio : float in (0, 1]
     eps : alpha_min / alpha_max of the automatic grid, from alpha_max =
         max_g ||X_c,g^T S y_c|| / (n omega_g l1_ratio), the smallest alpha with
@@ -83,7 +91,8 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     alphas = path_alphas(alphas, "deprecated")
     X = check_X(X)
-    problem, single = _prepare(X, y, groups, group_weights, sample_weight, fit_intercept)
+    problem, single, _ = _prepare(X, y, groups, group_weights, sample_weight, fit_intercept,
+                                  exclude)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]) if not single
                            else (X.shape[1],), "coef_init")
     alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
@@ -99,7 +108,8 @@ def group_lasso_path(X, y, *, groups, group_weights=None, eps=1e-3, alphas=100,
                      **params):
     """Group Lasso path: :func:`group_enet_path` with ``l1_ratio=1``.
 
-    Minimises ``1/(2n) ||y - XW - b||^2 + alpha * sum_g omega_g ||W_g||`` for each alpha.
+    Minimises ``1/(2n) ||y - XW - b||^2 + alpha * sum_g omega_g ||W_g||`` for each alpha;
+    the other parameters (``exclude``, ...) are :func:`group_enet_path`'s.
     """
     return group_enet_path(X, y, groups=groups, group_weights=group_weights, l1_ratio=1.0,
                            eps=eps, alphas=alphas, **params)
@@ -111,12 +121,13 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
     Minimises, with sample weights s rescaled to sum to n::
 
         1/(2n) * sum_i s_i ||y_i - x_i W - b||^2
-            + alpha * l1_ratio * sum_g omega_g ||W_g||_2 + alpha * (1 - l1_ratio)/2 * ||W||^2
+            + alpha * l1_ratio * sum_g omega_g ||W_g||_2
+            + alpha * (1 - l1_ratio)/2 * sum_{g: omega_g > 0} ||W_g||^2
 
     over the groups G_g of ``groups`` (Yuan & Lin 2006), omega_g =
-    sqrt(|G_g|) by default.  A 1-D y gives coef_ (n_features,); a 2-D y
-    (n_samples, n_tasks) shares the groups across tasks (W_g the |G_g| x T
-    block, Frobenius norm).  Exact block coordinate descent (each group's
+    sqrt(|G_g|) by default (omega_g = 0: an unpenalized group).  A 1-D y
+    gives coef_ (n_features,); a 2-D y (n_samples, n_tasks) shares the groups
+    across tasks (W_g the |G_g| x T block, Frobenius norm).  Exact block coordinate descent (each group's
     Gram block is diagonalised once per fit), working sets and gap-safe
     screening of groups.  Dense and scipy.sparse X (CSC, never densified),
     float32 or float64.  With every group a single feature and omega = 1 it
@@ -132,8 +143,14 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
         features).  Required.
     l1_ratio : float in (0, 1], default=0.5
     group_weights : array-like of shape (n_groups,), default=None
-        Positive weights omega_g, in the order of the groups (by first
-        feature for labels); None: sqrt(group size).
+        Non-negative weights omega_g (per-group penalty factors of the group
+        norm), in the order of the groups (by first feature for labels); None:
+        sqrt(group size).  0 leaves a group unpenalized: no group norm and no
+        ridge term on it (glmnet's penalty.factor = 0), its coefficients the
+        least-squares fit given the other groups'.
+    exclude : array-like of int, default=None
+        Indices of groups (in the order above) kept at 0 (glmnet's ``exclude``,
+        by group).
     fit_intercept : bool, default=True
     max_iter : int, default=1000, block coordinate-descent epochs.
     tol : float, default=1e-4
@@ -152,11 +169,12 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, alpha=1.0, *, groups=None, l1_ratio=0.5, group_weights=None,
-                 fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False):
+                 exclude=None, fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False):
         self.alpha = alpha
         self.groups = groups
         self.l1_ratio = l1_ratio
         self.group_weights = group_weights
+        self.exclude = exclude
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
@@ -188,8 +206,8 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
             raise ValueError(f"{type(self).__name__} needs groups= (an int group size, one "
                              "label per feature, or a list of lists of feature indices).")
         X = validate_X(self, X, reset=True)
-        problem, single = _prepare(X, y, self.groups, self.group_weights, sample_weight,
-                                   self.fit_intercept)
+        problem, single, grouping = _prepare(X, y, self.groups, self.group_weights,
+                                             sample_weight, self.fit_intercept, self.exclude)
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
             shape = (X.shape[1],) if single else (problem.n_tasks, X.shape[1])
@@ -204,8 +222,8 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
                            else intercepts[:, 0].astype(X.dtype))
         self.dual_gap_ = float(gaps[0])
         self.n_iter_ = int(n_iters[0])
-        self.groups_ = problem.grouping.labels
-        self.group_weights_ = problem.grouping.weights
+        self.groups_ = grouping.labels
+        self.group_weights_ = grouping.weights
         return self
 
     def predict(self, X):
@@ -222,11 +240,12 @@ class GroupLasso(GroupElasticNet):
     (Yuan & Lin 2006), omega_g = sqrt(|G_g|) by default.
     """
 
-    def __init__(self, alpha=1.0, *, groups=None, group_weights=None, fit_intercept=True,
-                 max_iter=1000, tol=1e-4, warm_start=False):
+    def __init__(self, alpha=1.0, *, groups=None, group_weights=None, exclude=None,
+                 fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False):
         self.alpha = alpha
         self.groups = groups
         self.group_weights = group_weights
+        self.exclude = exclude
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
         self.tol = tol
@@ -236,7 +255,7 @@ class GroupLasso(GroupElasticNet):
         return 1.0
 
 
-class GroupElasticNetCV(MultiTaskElasticNetCV):
+class GroupElasticNetCV(BlockElasticNetCV):
     """Group elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`GroupElasticNet`::
@@ -248,18 +267,19 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
     data from alpha_max = max_g ||X_c,g^T S y_c|| / (n omega_g l1_ratio), one
     warm-started path per fold, held-out mean squared error, ``alpha_selection``
     'min' or '1se', ``coef_path_`` / ``coef_at`` / ``predict(X, alpha=)``), with
-    ``groups`` and ``group_weights`` as in :class:`GroupElasticNet`.  A 1-D y gives
+    ``groups``, ``group_weights`` and ``exclude`` as in :class:`GroupElasticNet`.  A 1-D y gives
     coef_ (n_features,) and coef_path_ (n_features, n_alphas); a 2-D y the
     multi-task shapes.  The other parameters and attributes are
     :class:`penalized.MultiTaskElasticNetCV`'s (``n_nonzero_path_`` counts features;
     defaults ``tol=1e-8``, ``max_iter=10000``: every fold's path point certified).
     """
 
-    def __init__(self, *, groups=None, group_weights=None, l1_ratio=0.5, eps=1e-3,
-                 alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None,
-                 n_jobs=None, alpha_selection="min", verbose=0):
+    def __init__(self, *, groups=None, group_weights=None, exclude=None, l1_ratio=0.5,
+                 eps=1e-3, alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8,
+                 cv=None, n_jobs=None, alpha_selection="min", verbose=0):
         self.groups = groups
         self.group_weights = group_weights
+        self.exclude = exclude
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.alphas = alphas
@@ -271,15 +291,9 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
         self.alpha_selection = alpha_selection
         self.verbose = verbose
 
-    # the MultiTaskElasticNetCV parameters this estimator does not expose
-    n_alphas = "deprecated"
-    copy_X = True
-    random_state = None
-    selection = "cyclic"
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.target_tags.single_output = True
+        tags.target_tags.multi_output = True
         return tags
 
     def _check_target(self, y, X):
@@ -290,7 +304,8 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
         if self.groups is None:
             raise ValueError(f"{type(self).__name__} needs groups= (an int group size, one "
                              "label per feature, or a list of lists of feature indices).")
-        grouping = check_groups(self.groups, n_features, self.group_weights)
+        grouping = check_groups(self.groups, n_features, self.group_weights, allow_zero=True,
+                                exclude=self.exclude)
         self.groups_ = grouping.labels
         self.group_weights_ = grouping.weights
         return grouping
@@ -299,7 +314,8 @@ class GroupElasticNetCV(MultiTaskElasticNetCV):
         """An unfitted :class:`GroupElasticNet` with the chosen hyper-parameters."""
         check_is_fitted(self)
         return GroupElasticNet(alpha=self.alpha_, groups=self.groups,
-                               group_weights=self.group_weights, l1_ratio=self.l1_ratio_,
+                               group_weights=self.group_weights, exclude=self.exclude,
+                               l1_ratio=self.l1_ratio_,
                                fit_intercept=self.fit_intercept, max_iter=self.max_iter,
                                tol=self.tol)
 
@@ -308,11 +324,12 @@ class GroupLassoCV(LassoRatioMixin, GroupElasticNetCV):
     """Group Lasso (l1_ratio = 1) with alpha chosen by cross-validation; see
     :class:`GroupElasticNetCV`."""
 
-    def __init__(self, *, groups=None, group_weights=None, eps=1e-3, alphas=100,
-                 fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None, n_jobs=None,
-                 alpha_selection="min", verbose=0):
+    def __init__(self, *, groups=None, group_weights=None, exclude=None, eps=1e-3,
+                 alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None,
+                 n_jobs=None, alpha_selection="min", verbose=0):
         self.groups = groups
         self.group_weights = group_weights
+        self.exclude = exclude
         self.eps = eps
         self.alphas = alphas
         self.fit_intercept = fit_intercept

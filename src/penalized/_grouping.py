@@ -20,7 +20,7 @@ class Grouping:
     gives each feature's group index; ``weights`` the omega_g.
     """
 
-    def __init__(self, labels, weights):
+    def __init__(self, labels, weights, excluded=None):
         self.labels = labels
         self.n_groups = int(labels.max()) + 1
         sizes = np.bincount(labels, minlength=self.n_groups)
@@ -28,6 +28,31 @@ class Grouping:
         self.ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.intp)
         self.cols = np.argsort(labels, kind="stable").astype(np.intp)
         self.weights = weights
+        # groups kept at 0 (``exclude``), and the unpenalized ones among the others
+        self.excluded = (np.zeros(self.n_groups, dtype=bool) if excluded is None
+                         else excluded)
+        self.free = (weights == 0) & ~self.excluded
+
+    def excluded_columns(self):
+        """The features of the excluded groups."""
+        return np.flatnonzero(self.excluded[self.labels])
+
+    def merge_free(self):
+        """The same problem with every unpenalized group merged into one (the last):
+        the block solver takes at most one (an excluded group keeps its place, weight 1,
+        as it never moves).  ``self`` if there is nothing to change."""
+        if np.count_nonzero(self.free) <= 1 and not np.any(self.excluded & (self.weights == 0)):
+            return self
+        weights = np.where(self.excluded, np.where(self.weights > 0, self.weights, 1.0),
+                           self.weights)
+        if np.count_nonzero(self.free) <= 1:
+            return Grouping(self.labels, np.ascontiguousarray(weights), self.excluded)
+        keep = np.flatnonzero(~self.free)
+        new_index = np.full(self.n_groups, keep.size, dtype=np.intp)
+        new_index[keep] = np.arange(keep.size)
+        return Grouping(new_index[self.labels],
+                        np.ascontiguousarray(np.append(weights[keep], 0.0)),
+                        np.append(self.excluded[keep], False))
 
     def block_sums(self, per_feature):
         """sum_{j in G_g} v_j for every group g."""
@@ -39,7 +64,7 @@ class Grouping:
         return np.sqrt(self.block_sums(np.sum(c * c, axis=0)))
 
 
-def check_groups(groups, n_features, group_weights=None):
+def check_groups(groups, n_features, group_weights=None, allow_zero=False, exclude=None):
     """Validate ``groups`` (and ``group_weights``) for n_features; returns a Grouping.
 
     ``groups`` is one of: an int k (contiguous groups of k features, the last
@@ -47,7 +72,10 @@ def check_groups(groups, n_features, group_weights=None):
     labels (features with the same label form a group, groups ordered by
     their first feature); a list of lists of feature indices that partition
     0..n_features-1.  ``group_weights``: None (sqrt of each group's size) or
-    n_groups positive finite weights in the groups' order.
+    n_groups positive finite weights in the groups' order (with ``allow_zero``,
+    non-negative: a weight of 0 makes the group unpenalized, for the models
+    whose solver supports it).  ``exclude``: None or indices of groups (in the
+    groups' order) kept at 0.
     """
     if isinstance(groups, numbers.Integral) and not isinstance(groups, bool):
         if groups < 1:
@@ -95,8 +123,27 @@ def check_groups(groups, n_features, group_weights=None):
         if weights.shape != (n_groups,):
             raise ValueError(f"group_weights must have one weight per group ({n_groups}); "
                              f"got shape {weights.shape}.")
-        if not np.all(np.isfinite(weights)) or np.any(weights <= 0):
+        if allow_zero:
+            if not np.all(np.isfinite(weights)) or np.any(weights < 0):
+                raise ValueError("group_weights must be non-negative and finite (0: an "
+                                 "unpenalized group).")
+
+        elif not np.all(np.isfinite(weights)) or np.any(weights <= 0):
             raise ValueError("group_weights must be positive and finite (a group with weight "
-                             "0 would be unpenalized, which the group solver does not "
+                             "0 would be unpenalized, which this model's solver does not "
                              "support yet).")
-    return Grouping(labels, np.ascontiguousarray(weights))
+    excluded = np.zeros(n_groups, dtype=bool)
+    if exclude is not None:
+        idx = np.asarray(exclude)
+        if idx.dtype == bool or (idx.size and not np.issubdtype(idx.dtype, np.integer)):
+            raise ValueError(f"exclude must hold group indices (integers in the groups' "
+                             f"order); got {exclude!r}.")
+        idx = idx.ravel().astype(np.int64)
+        if idx.size and (idx.min() < 0 or idx.max() >= n_groups):
+            raise ValueError(f"exclude holds group indices outside [0, {n_groups - 1}]: "
+                             f"{idx[(idx < 0) | (idx >= n_groups)][:5].tolist()}.")
+        excluded[idx] = True
+    if allow_zero and not np.any((weights > 0) & ~excluded):
+        raise ValueError("group_weights / exclude: at least one group must be penalized (a "
+                         "positive weight) and not excluded.")
+    return Grouping(labels, np.ascontiguousarray(weights), excluded)

@@ -11,12 +11,12 @@ The L2 norm of each row makes a feature active for every task or for none
 Obozinski, Taskar & Jordan 2010).  b is not penalised and is eliminated by
 implicit centring in the native core (sparse X stays sparse, dense X is not
 copied).  Solved by block coordinate descent over rows (Tseng 2001) with
-working sets and gap-safe screening (``_multitask.pxi``).  ``tol`` bounds the
+working sets and gap-safe screening (``_group.pxi``).  ``tol`` bounds the
 duality gap: a fit is converged when gap <= tol * sum_i s_i ||Y_i - Ybar||^2 / n,
-the criterion of the single-task solvers (for float32 data, a gap below 1e-4 *
-||Y_c||^2 / n is not reported as unconverged: float32 residuals cannot certify
-much less, though the solver keeps aiming at tol).  ``coef_`` is (n_tasks, n_features)
-as in scikit-learn.
+the criterion of the single-task solvers (float32 data are certified natively: the
+residual is recomputed from W with double accumulation at every gap check; a gap
+below 1e-7 * ||Y_c||^2 / n is not reported as unconverged, as for least squares).
+``coef_`` is (n_tasks, n_features) as in scikit-learn.
 """
 
 import numpy as np
@@ -26,8 +26,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import is_count, path_alphas
 from ._core import Design, group_enet_solve, group_gram_eigen, multitask_enet_solve
-from ._enet import (NonFiniteError, alpha_grid, check_magnitudes, check_target_magnitude,
-                    warn_unconverged)
+from ._enet import (FLOAT32_CERT_FLOOR, NonFiniteError, alpha_grid, check_magnitudes,
+                    check_target_magnitude, warn_unconverged)
 from ._progress import path_progress
 from ._validation import (
     check_init,
@@ -61,12 +61,15 @@ class MultiTaskProblem:
     """A design and a multi-task target prepared once for many penalties.
 
     X: F-ordered float array or canonical CSC (validated); Y: (n, T) of X's
-    dtype; sample_weight summing to n, or None.
+    dtype; sample_weight summing to n, or None; ``grouping`` (a Grouping, or
+    None: the rows of W), whose unpenalized groups (weight 0) the solver sees
+    merged into one.
     """
 
     def __init__(self, X, Y, sample_weight=None, fit_intercept=True, grouping=None):
         self.X = X
-        self.grouping = grouping
+        self.grouping = None if grouping is None else grouping.merge_free()
+        grouping = self.grouping
         self.n_samples, self.n_features = X.shape
         self.dtype = X.dtype
         self.fit_intercept = fit_intercept
@@ -86,18 +89,56 @@ class MultiTaskProblem:
         # the groups' Gram eigendecompositions, once for the whole path
         self.eigen = (None if grouping is None
                       else group_gram_eigen(self.design, grouping.ptr, grouping.cols))
+        if grouping is not None and np.any(grouping.excluded):
+            # an excluded group never enters: the solver leaves blocks with lmax 0 at 0
+            self.eigen = dict(self.eigen, lmax=np.where(grouping.excluded, 0.0,
+                                                        self.eigen["lmax"]))
+
+    def excluded_columns(self):
+        """The columns kept at 0 (of the excluded groups)."""
+        if self.grouping is None:
+            return np.empty(0, dtype=np.intp)
+        return self.grouping.excluded_columns()
+
+    def free_columns(self):
+        """The columns of the unpenalized group (empty if none)."""
+        g = self.grouping
+        if g is None or not np.any(g.free):
+            return np.empty(0, dtype=np.intp)
+        k = int(np.flatnonzero(g.free)[0])
+        return g.cols[g.ptr[k]:g.ptr[k + 1]]
+
+    def free_residual(self):
+        """Y_c - X_c,U B_U with B_U the (weighted) least-squares fit of the
+        unpenalized columns U (Y_c if there are none): the residual at every alpha
+        >= alpha_max, in float64."""
+        cols = self.free_columns()
+        if cols.size == 0:
+            return self._Yc
+        XU = self.X[:, cols]
+        XU = np.asarray(XU.toarray() if hasattr(XU, "toarray") else XU, dtype=np.float64)
+        if self.fit_intercept:
+            XU = XU - self.design.x_mean[cols]
+        s = self.design.sample_weight
+        r = np.ones(self.n_samples) if s is None else np.sqrt(np.asarray(s, np.float64))
+        B = np.linalg.lstsq(r[:, None] * XU, r[:, None] * self._Yc, rcond=None)[0]
+        return self._Yc - XU @ B
 
     def xty_norm(self):
-        """||X_c,g^T S Y_c||_F / omega_g for every block g (a feature, or a group of
-        the grouping), one pass over X per task."""
+        """||X_c,g^T S R_0||_F / omega_g for every block g (a feature, or a group of
+        the grouping; 0 for the unpenalized group), R_0 = ``free_residual()``, one
+        pass over X per task."""
         if self._xty_norm is None:
+            R0 = self.free_residual()
             C = np.empty((self.n_features, self.n_tasks))
             for t in range(self.n_tasks):
                 C[:, t] = self.design.correlations(
-                    np.ascontiguousarray(self._Yc[:, t], dtype=self.dtype))
+                    np.ascontiguousarray(R0[:, t], dtype=self.dtype))
             sq = np.sum(C * C, axis=1)
             if self.grouping is not None:
-                sq = self.grouping.block_sums(sq) / self.grouping.weights ** 2
+                w = self.grouping.weights
+                on = (w > 0) & ~self.grouping.excluded
+                sq = np.where(on, self.grouping.block_sums(sq) / np.where(on, w, 1.0) ** 2, 0.0)
             self._xty_norm = np.sqrt(sq)
         return self._xty_norm
 
@@ -110,7 +151,8 @@ class MultiTaskProblem:
                                 self.eigen, **options)
 
     def alpha_max(self, l1_ratio):
-        """Smallest alpha with W = 0 optimal: max_g ||X_c,g^T S Y_c|| / (n omega_g l1_ratio)."""
+        """Smallest alpha with W = 0 optimal (the unpenalized group at its least-squares
+        fit): max_g ||X_c,g^T S R_0|| / (n omega_g l1_ratio) over the penalized groups."""
         if l1_ratio <= 0:
             raise ValueError(
                 "l1_ratio=0 (pure L2) has no alpha_max; pass an explicit alphas grid.")
@@ -132,82 +174,12 @@ class MultiTaskProblem:
             return np.zeros(self.n_tasks)
         return self.y_mean - self.design.x_mean @ np.asarray(W, dtype=np.float64)
 
-    def gap_float64(self, W, l1, l2):
-        """The duality gap of F at W (unscaled), recomputed in float64 from X, Y and W.
-
-        The native solver's residual is kept in X's dtype; in float32 its
-        rounding and drift can make the gap it reports smaller than the true
-        suboptimality.  Here R = Y_c - X_c W and C = X_c^T S R are formed in
-        float64 (X's float32 values are exact in float64) and the two dual
-        points of ``_group_duality_gap`` are evaluated: augmented group Lasso
-        at scale min(1, l1 / max_g ||C_g - l2 W_g|| / omega_g), and (l2 > 0)
-        the Fenchel point, whose conjugate is sum_g (||C_g|| - l1 omega_g)_+^2 / (2 l2).
-        """
-        W = np.asarray(W, dtype=np.float64)
-        s = self.design.sample_weight
-        s = np.ones(self.n_samples) if s is None else np.asarray(s, dtype=np.float64)
-        X = self.X.astype(np.float64)
-        R = self._Yc - np.asarray(X @ W)
-        if self.fit_intercept:
-            R += self.design.x_mean @ W
-        SR = s[:, None] * R
-        C = np.asarray(X.T @ SR)
-        if self.fit_intercept:
-            C -= np.outer(self.design.x_mean, SR.sum(axis=0))
-        if self.grouping is None:
-            sums = lambda v: v                                    # noqa: E731
-            weights = np.ones(self.n_features)
-        else:
-            sums, weights = self.grouping.block_sums, self.grouping.weights
-        w_sq = sums(np.sum(W * W, axis=1))
-        rr, wc = float(np.sum(SR * R)), float(np.sum(W * C))
-        l1w, l2sq = float(weights @ np.sqrt(w_sq)), float(np.sum(W * W))
-        D = C - l2 * W
-        dnorm = np.sqrt(sums(np.sum(D * D, axis=1)))
-        top = float(np.max(dnorm / weights)) if dnorm.size else 0.0
-        sc = l1 / top if l1 > 0 and top > l1 else 1.0
-        gap = (0.5 * (1 - sc) ** 2 * rr + l1 * l1w - sc * wc + 0.5 * (1 + sc * sc) * l2 * l2sq
-               if l1 > 0 else np.inf)
-        if l2 > 0:
-            excess = np.maximum(np.sqrt(sums(np.sum(C * C, axis=1))) - l1 * weights, 0.0)
-            gap = min(gap, l1 * l1w + 0.5 * l2 * l2sq - wc
-                      + float(np.sum(excess * excess)) / (2 * l2))
-        return max(gap, 0.0)
-
     def exact_gap(self, gap, W, l1):
         """The solver's gap, exactly 0 at W = 0 when alpha >= alpha_max (see _enet._exact_gap)."""
-        if not np.any(W) and self.n_features:
+        if not np.any(W) and self.n_features and self.free_columns().size == 0:
             if float(self.xty_norm().max()) <= l1 * (1.0 + 8 * np.finfo(np.float64).eps):
                 return 0.0
         return max(gap, 0.0)
-
-
-# the smallest relative gap target of a float32 multi-task fit (see solve_multitask_path)
-FLOAT32_TOL_FLOOR = 1e-4
-
-
-def _float32_refine(problem, W, R, l1, l2, tol_abs, info, max_iter, screening, working_set,
-                    rounds=3):
-    """The float32 certificate, recomputed in float64 (``gap_float64``), and refinement.
-
-    The native solver keeps R in float32, updated incrementally: it drifts from
-    Y_c - X_c W, and the gap it computes from it can be smaller than the true
-    one.  While the true gap exceeds the target, R is recomputed from W (in
-    float64, rounded once) and the solve resumes from there, at most ``rounds``
-    times (a target below float32's floor ends there; the path reports a gap
-    as unconverged only above FLOAT32_TOL_FLOOR).  Returns info with the float64 gap.
-    """
-    epochs = info["n_epochs"]
-    gap = problem.gap_float64(W, l1, l2)
-    for _ in range(rounds):
-        if gap <= tol_abs:
-            break
-        R[...] = problem.residual(W)
-        more = problem.solve(W, R, l1, l2, tol_abs=tol_abs, max_epochs=max_iter,
-                             screening=screening, working_set=working_set)
-        epochs += more["n_epochs"]
-        gap = problem.gap_float64(W, l1, l2)
-    return dict(info, gap=gap, n_epochs=epochs)
 
 
 def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
@@ -224,39 +196,46 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     W = np.zeros((p, T), dtype=problem.dtype)
     if coef_init is not None:
         W[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(T, p).T
+        W[problem.excluded_columns()] = 0.0
     R = problem.residual(W)
     tol_abs = tol * problem.yy
-    # float32 residuals (with implicit centring) bound the certificate near 1e-5 to 1e-4 of
-    # ||Y_c||^2 / n: the solver still aims at tol (its iterates keep improving), but
-    # a gap under that floor is not reported as a failure (tol=0, "run max_iter epochs",
-    # still reports every alpha)
-    warn_abs = (max(tol, FLOAT32_TOL_FLOOR) * problem.yy
+    # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its rounding
+    # allows and its honest gap reported (the native solver recomputes the residual from
+    # W in double at every check), but not warned about, as for least squares
+    warn_abs = (max(tol, FLOAT32_CERT_FLOOR) * problem.yy
                 if problem.dtype == np.float32 and tol > 0 else tol_abs)
     coefs = np.empty((T, p, alphas.size), dtype=problem.dtype)
     gaps = np.empty(alphas.size)
     n_iters = np.empty(alphas.size, dtype=np.int64)
     intercepts = np.empty((T, alphas.size))
     missed = []
+    rounding_limited = False
     finite = True
     for k, alpha in enumerate(alphas):
         l1, l2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
         info = problem.solve(W, R, l1, l2, tol_abs=tol_abs, max_epochs=max_iter,
                              screening=screening, working_set=working_set)
         finite &= bool(np.isfinite(info["primal"]))
-        if problem.dtype == np.float32 and finite:
-            info = _float32_refine(problem, W, R, l1, l2, tol_abs, info, max_iter, screening,
-                                   working_set)
         coefs[:, :, k] = W.T
         gaps[k] = problem.exact_gap(info["gap"], W, l1) / n
         n_iters[k] = info["n_epochs"]
         intercepts[:, k] = problem.intercept(W)
         if info["gap"] > warn_abs:
             missed.append((alpha, info["gap"] / n, warn_abs / n, info["n_epochs"]))
+            # the native solver stops early when only its rounding bound, or the dtype's
+            # rounding floor (F no longer decreasing), keeps the gap above the target
+            rounding_limited |= (info["gap"] - info.get("rounding", 0.0) <= tol_abs
+                                 or info["n_epochs"] < max_iter)
         if callback is not None:
             callback(k, alphas.size, alpha, coefs[:, :, k], gaps[k])
     if missed and warn:
+        hint = None
+        if rounding_limited:
+            hint = (f"The duality gap stopped at the rounding floor of {problem.dtype} "
+                    "arithmetic: it is an honest bound, but this tol cannot be certified "
+                    "here. Use float64 X, a larger alpha, or a larger tol.")
         warn_unconverged(missed, alphas.size, "Objective", "tol * ||Y - mean||_F^2 / n",
-                         "epochs")
+                         "epochs", hint=hint)
     if not (finite and np.all(np.isfinite(intercepts))):
         raise NonFiniteError(
             "Coordinate descent iterations resulted in non-finite parameter values (block "
@@ -327,8 +306,8 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
         sqrt(2 * tol) of the exact path's, in RMS relative to ||Y_c||_F /
         sqrt(n).  Tighter than the single fits' 1e-4 so that every alpha of
         the warm-started path is solved (see :func:`penalized.enet_path`).
-        float32 data (tol > 0): no ConvergenceWarning for a gap below max(tol, 1e-4)
-        (float32 rounding of the residual bounds the certificate near that level).
+        float32 data (tol > 0): no ConvergenceWarning for a gap below max(tol, 1e-7)
+        (float32 rounding can bound the certificate near that level).
     max_iter : int, default=10000, epochs per alpha.
 
     Returns

@@ -38,7 +38,8 @@ from .model_selection import (
     store_full_path,
 )
 
-__all__ = ["LassoRatioMixin", "MultiTaskElasticNetCV", "MultiTaskLassoCV"]
+__all__ = ["BlockElasticNetCV", "LassoRatioMixin", "MultiTaskElasticNetCV",
+           "MultiTaskLassoCV"]
 
 
 def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solver_kw,
@@ -62,8 +63,82 @@ def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solv
     return crit, np.count_nonzero(np.any(coefs != 0, axis=0), axis=0)
 
 
-class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
-                            SparseInputMixin, RegressorMixin, BaseEstimator):
+class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixin,
+                        BaseEstimator):
+    """The cross-validation of the block models (multi-task rows, user-defined groups):
+    for each l1_ratio a grid on the full data, one warm-started path per fold,
+    the held-out mean squared error, the full-data path and the refit at the chosen
+    point.  Subclasses give ``__init__`` (the parameters read here: l1_ratio or
+    ``_l1_ratios``, eps, alphas, fit_intercept, max_iter, tol, cv, n_jobs,
+    alpha_selection, verbose), ``_check_target``, ``_grouping`` and
+    ``refit_estimator``; see :class:`MultiTaskElasticNetCV` for the objective and
+    the attributes.
+    """
+
+    def _l1_ratios(self):
+        return check_l1_ratios(self.l1_ratio, "l1_ratio")
+
+    @keeps_state_on_error
+    def fit(self, X, y, sample_weight=None, **params):
+        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+        reject_unrouted(self, params)
+        ratios = self._l1_ratios()
+        self._check_solver_params()
+        check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
+        X = validate_X(self, X, reset=True)
+        Y, single = self._check_target(y, X)
+        grouping = self._grouping(X.shape[1])
+        sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        full = MultiTaskProblem(X, Y, sw, self.fit_intercept, grouping=grouping)
+        grids = cv_grids(self, ratios, full.alpha_max)
+        shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
+        folds = check_fold_weights(cv_folds(self, X, Y, params), sw)
+        solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
+        verbose = int(self.verbose)
+        progress = CVProgress(verbose, type(self).__name__,
+                              ratios.size * len(folds) * grids[0].size)
+        jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
+                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), grouping)
+                for i in range(ratios.size) for k in range(len(folds))]
+        results = run_folds(_multitask_fold, jobs, self.n_jobs, progress)
+        values, nnz = collect_folds(results, ratios.size, grids[0].size, len(folds))
+        best, chosen = store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
+                                 False, "mse_path_", shared_grid=shared_grid)
+        # the full-data path over the chosen l1_ratio's grid; the refit is its chosen point
+        coefs, gaps, n_iters, intercepts = solve_multitask_path(
+            full, grids[best], l1_ratio=self.l1_ratio_,
+            callback=path_progress(verbose > 1, "full-data path"), **solver_kw)
+        if single:     # a 1-D target: the shapes of a single-task model
+            coefs, intercepts = coefs[0], intercepts[0]
+        store_full_path(self, coefs, intercepts, gaps)
+        self.coef_ = np.ascontiguousarray(coefs[..., chosen])
+        self.intercept_ = (float(intercepts[chosen]) if single
+                           else intercepts[:, chosen].astype(X.dtype))
+        self.dual_gap_ = float(gaps[chosen])
+        self.n_iter_ = int(n_iters[chosen])
+        return self
+
+    def _check_solver_params(self):
+        check_block_solver_params(self.tol, self.max_iter)
+
+    def _check_target(self, y, X):
+        """(Y, single): the (n, T) F-ordered target and whether y was 1-D."""
+        raise NotImplementedError
+
+    def _grouping(self, n_features):
+        """The blocks of the penalty: a Grouping, or None (the rows of W)."""
+        raise NotImplementedError
+
+    def predict(self, X, alpha=None):
+        """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
+        of the full-data path at ``alpha`` (see :meth:`coef_at`)."""
+        check_is_fitted(self)
+        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
+        coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
+        return np.asarray(X @ coef.T) + intercept
+
+
+class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
     """Multi-task elastic net with alpha (and l1_ratio) chosen by cross-validation.
 
     Objective of each fit, as in :class:`penalized.MultiTaskElasticNet`::
@@ -86,7 +161,7 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         units, so the fitted values are within sqrt(2 * tol) of the exact
         path's (RMS, relative to ||Y_c||_F / sqrt(n)); tighter than the single
         fits' 1e-4 so that the CV curve is not a staircase (see
-        :class:`penalized.ElasticNetCV`).  float32 data: gaps under max(tol, 1e-4)
+        :class:`penalized.ElasticNetCV`).  float32 data: gaps under max(tol, 1e-7)
         raise no warning, as in :func:`penalized.multitask_enet_path`.
     max_iter : int, default=10000, epochs per alpha.
     cv : int, splitter or iterable, default=None (5-fold); ``groups`` by metadata routing, as in :class:`penalized.ElasticNetCV`.
@@ -136,48 +211,8 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
         self.alpha_selection = alpha_selection
         self.verbose = verbose
 
-    def _l1_ratios(self):
-        return check_l1_ratios(self.l1_ratio, "l1_ratio")
-
-    @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, **params):
-        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
-        reject_unrouted(self, params)
-        ratios = self._l1_ratios()
+    def _check_solver_params(self):
         check_block_solver_params(self.tol, self.max_iter, self.selection)
-        check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
-        X = validate_X(self, X, reset=True)
-        Y, single = self._check_target(y, X)
-        grouping = self._grouping(X.shape[1])
-        sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        full = MultiTaskProblem(X, Y, sw, self.fit_intercept, grouping=grouping)
-        grids = cv_grids(self, ratios, full.alpha_max)
-        shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
-        folds = check_fold_weights(cv_folds(self, X, Y, params), sw)
-        solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
-        verbose = int(self.verbose)
-        progress = CVProgress(verbose, type(self).__name__,
-                              ratios.size * len(folds) * grids[0].size)
-        jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
-                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), grouping)
-                for i in range(ratios.size) for k in range(len(folds))]
-        results = run_folds(_multitask_fold, jobs, self.n_jobs, progress)
-        values, nnz = collect_folds(results, ratios.size, grids[0].size, len(folds))
-        best, chosen = store_cv(self, grids, values, nnz, ratios, np.ndim(self.l1_ratio) == 0,
-                                 False, "mse_path_", shared_grid=shared_grid)
-        # the full-data path over the chosen l1_ratio's grid; the refit is its chosen point
-        coefs, gaps, n_iters, intercepts = solve_multitask_path(
-            full, grids[best], l1_ratio=self.l1_ratio_,
-            callback=path_progress(verbose > 1, "full-data path"), **solver_kw)
-        if single:     # a 1-D target: the shapes of a single-task model
-            coefs, intercepts = coefs[0], intercepts[0]
-        store_full_path(self, coefs, intercepts, gaps)
-        self.coef_ = np.ascontiguousarray(coefs[..., chosen])
-        self.intercept_ = (float(intercepts[chosen]) if single
-                           else intercepts[:, chosen].astype(X.dtype))
-        self.dual_gap_ = float(gaps[chosen])
-        self.n_iter_ = int(n_iters[chosen])
-        return self
 
     def _check_target(self, y, X):
         """(Y, single): the (n, T) F-ordered target, and whether y was 1-D (never here)."""
@@ -186,14 +221,6 @@ class MultiTaskElasticNetCV(FullPathMixin, CVRouterMixin, MultiTaskTargetMixin,
     def _grouping(self, n_features):
         """The blocks of the penalty: None, the rows of W."""
         return None
-
-    def predict(self, X, alpha=None):
-        """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
-        of the full-data path at ``alpha`` (see :meth:`coef_at`)."""
-        check_is_fitted(self)
-        X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
-        return np.asarray(X @ coef.T) + intercept
 
     def refit_estimator(self):
         """An unfitted :class:`penalized.MultiTaskElasticNet` with the chosen hyper-parameters."""
