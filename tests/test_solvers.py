@@ -301,3 +301,18 @@ def test_cox_solvers_equal_estimator():
     np.testing.assert_allclose(path.coefs, ref, atol=1e-8)
     with pytest.raises(ValueError, match="ties"):
         solvers.cox(X, y, 0.02, l1_ratio=1.0, ties="exact")
+
+
+def test_group_solvers_take_unpenalized_and_excluded_groups():
+    """solvers.group_enet_path passes group_weights 0 and exclude through: the estimator's
+    numbers."""
+    rng = np.random.default_rng(14)
+    X = rng.standard_normal((60, 9))
+    y = X[:, 0] - X[:, 4] + 0.5 * rng.standard_normal(60)
+    groups, weights = [0, 0, 0, 1, 1, 1, 2, 2, 2], [0.0, 1.0, 1.0]
+    sol = solvers.group_lasso(X, y, 0.5, groups=groups, group_weights=weights, exclude=[2],
+                              tol=1e-10)
+    est = penalized.GroupLasso(alpha=0.5, groups=groups, group_weights=weights, exclude=[2],
+                               tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(sol.coef, est.coef_, atol=1e-12)
+    assert np.all(sol.coef[:3] != 0) and not np.any(sol.coef[6:]) and sol.converged

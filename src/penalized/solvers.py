@@ -628,7 +628,8 @@ def cox(X, y, alpha, **kwargs):
 
 def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
                     n_alphas=100, eps=1e-3, sample_weight=None, fit_intercept=True,
-                    tol=1e-8, max_iter=10_000, coef_init=None, check_input=True, warn=True):
+                    tol=1e-8, max_iter=10_000, coef_init=None, check_input=True, warn=True,
+                    exclude=None):
     """Group elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises, with sample weights s rescaled to sum to n::
@@ -648,7 +649,9 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
     alphas : array-like of floats > 0, or None
         None: ``n_alphas`` values from alpha_max = max_g ||X_c,g^T S y_c|| /
         (n omega_g l1_ratio) (every group zero) down to ``eps * alpha_max``.
-    groups, group_weights : the groups and their weights.
+    groups, group_weights : the groups and their weights (omega_g >= 0; 0 leaves a
+        group unpenalized, as :class:`penalized.GroupLasso`'s ``group_weights``).
+    exclude : group indices kept at 0 (as :class:`penalized.GroupLasso`'s), or None.
     l1_ratio : float in (0, 1] (keyword, required; 1 is the group Lasso).
 
     Returns
@@ -657,7 +660,8 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
-    grouping = check_groups(groups, X.shape[1], group_weights)
+    grouping = check_groups(groups, X.shape[1], group_weights, allow_zero=True,
+                            exclude=exclude)
     problem = MultiTaskProblem(X, np.asfortranarray(np.asarray(y).reshape(-1, 1)),
                                sample_weight, bool(fit_intercept), grouping=grouping)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
