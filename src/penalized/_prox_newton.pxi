@@ -122,7 +122,8 @@ cdef inline double _f2(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
 
 cdef inline double _box_mag(const glm_pen_t *P, Py_ssize_t j, double v) noexcept nogil:
     """|v| in the directions feature j can move in from 0 (v > 0: up, needs hi_j > 0;
-    v < 0: down, needs lo_j < 0): its dual constraint's magnitude, screening and rank."""
+    v < 0: down, needs lo_j < 0): its dual constraint's magnitude, screening and rank.
+    (Not the core's ``_reach``: that one lets a feature boxed to [0, 0] move up.)"""
     if P.lo == NULL:
         return fabs(v)
     if v > 0.0:
@@ -138,27 +139,6 @@ cdef inline double _unbounded_mag(const glm_pen_t *P, Py_ssize_t j, double v) no
     if v > 0.0:
         return v if P.hi[j] == INFINITY else 0.0
     return -v if P.lo[j] == -INFINITY else 0.0
-
-
-cdef inline double _box_conjugate(double v, double l1j, double l2j, double lo,
-                                  double hi) noexcept nogil:
-    """sup_{lo <= u <= hi} v u - l1j |u| - l2j/2 u^2 (lo <= 0 <= hi): with e = |v| - l1j > 0
-    and the bound B on v's side, e^2 / (2 l2j) if e / l2j <= B, else B (e - l2j B / 2);
-    0 for an unbounded side with l2j = 0 (the caller's t keeps |v| <= l1j there)."""
-    cdef double e, bound
-    if v > l1j:
-        e = v - l1j
-        bound = hi
-    elif v < -l1j:
-        e = -v - l1j
-        bound = -lo
-    else:
-        return 0.0
-    if l2j > 0.0 and e <= l2j * bound:
-        return e * (e / (2.0 * l2j))
-    if bound == INFINITY:
-        return 0.0
-    return bound * (e - 0.5 * l2j * bound)
 
 
 cdef inline double _xlogx(double a) noexcept nogil:
@@ -461,12 +441,20 @@ cdef double _glm_group_magnitudes(const design_t *D, const grp_t *G, const Py_ss
     return top
 
 
+cdef void _unpenalized_columns(const design_t *D, const glm_free_t *F, floating *Z) noexcept nogil:
+    """The unpenalized features' raw columns of D into Z (n x F.m, column-major)."""
+    cdef Py_ssize_t k, n = D.n
+    for k in range(F.m):
+        memset(Z + k * n, 0, n * sizeof(floating))
+        _col_axpy(D, F.idx[k], 1.0, Z + k * n)
+
+
 cdef bint _free_round(const design_t *D, const glm_free_t *F, const glm_loss_t *L,
-                      bint fit_intercept, double *a, double *th, bint commit,
+                      bint fit_intercept, double *a, double *th,
                       floating *tag) noexcept nogil:
     """One linearised projection of Theta onto {Theta : Z^T Theta = 0} (see
-    ``_free_projection``); writes Theta, a when ``commit`` and the moved point is in
-    the conjugate's domain, else only F.delta (the Newton step of the free block).
+    ``_free_projection``); writes Theta and a when the moved point is in the
+    conjugate's domain, else only F.delta (the Newton step of the free block).
     Returns whether the point was in the domain (False also for a singular Gram)."""
     cdef Py_ssize_t i, k, l, n = D.n, m = F.m
     cdef floating *Z = <floating *>F.cols
@@ -506,7 +494,7 @@ cdef bint _free_round(const design_t *D, const glm_free_t *F, const glm_loss_t *
     if info != 0:
         return False
     dpotrs(&uplo, &mm, &one, F.gram, &mm, F.delta, &mm, &info)
-    for q in range(2 if commit else 1):
+    for q in range(2):          # check the domain, then write
         for i in range(n):
             v = 0.0
             for k in range(m):
@@ -621,9 +609,7 @@ cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_los
     cdef Py_ssize_t mv = F.m + (1 if fit_intercept else 0)
     cdef floating *Z = <floating *>F.cols
     cdef double v
-    for k in range(F.m):
-        memset(Z + k * n, 0, n * sizeof(floating))
-        _col_axpy(D, F.idx[k], 1.0, Z + k * n)
+    _unpenalized_columns(D, F, Z)
     if L.kind == LOSS_MULTINOMIAL:
         memcpy(F.eta_v, eta, n * K * sizeof(double))
         for r in range(4):
@@ -651,7 +637,7 @@ cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_los
                     v += (Z[i + k * n] - F.mean[k]) * F.delta[k]
                 F.eta_v[i] += v
             _loss_dual_point(L, F.eta_v, fit_intercept, a, th)
-        if _free_round(D, F, L, fit_intercept, a, th, True, tag):
+        if _free_round(D, F, L, fit_intercept, a, th, tag):
             return True
     return False
 
@@ -734,10 +720,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
             if P.group:
                 mg += v * v
             else:
-                if _box_mag(P, j, v) > mg:
-                    mg = _box_mag(P, j, v)
-                if _unbounded_mag(P, j, v) > mu:
-                    mu = _unbounded_mag(P, j, v)
+                mg = fmax(mg, _box_mag(P, j, v))
+                mu = fmax(mu, _unbounded_mag(P, j, v))
             v = W[j + k * ldw]
             wsq += v * v
             wabs += fabs(v)
@@ -767,9 +751,14 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
             # limits: the penalty's conjugate per entry, finite on a bounded side
             for c in range(m):
                 j = cand[c] if cand != NULL else c
+                l1j = P.l1 * _f1(P, j)
+                l2j = P.l2 * _f2(P, j)
                 for k in range(K):
-                    d -= _box_conjugate(t * corr[j + k * ldc], P.l1 * _f1(P, j),
-                                        P.l2 * _f2(P, j), P.lo[j], P.hi[j])
+                    # the core's conjugates: with ridge the boxed elastic net's; without,
+                    # the bounded sides' only (t keeps the unbounded ones feasible)
+                    v = t * corr[j + k * ldc]
+                    d -= (_conj(v, l1j, l2j, P.lo[j], P.hi[j]) if l2j > 0.0
+                          else _box_excess(v, l1j, P.lo[j], P.hi[j]))
         elif P.l2 > 0.0:
             for c in range(m):
                 j = cand[c] if cand != NULL else c
@@ -974,9 +963,7 @@ cdef bint _free_model_block(const design_t *Dh, const glm_free_t *F, const float
     cdef double v, mk, ml
     cdef int mm = <int>m, info = 0
     cdef char uplo = b'L'
-    for k in range(m):
-        memset(Z + k * n, 0, n * sizeof(floating))
-        _col_axpy(Dh, F.idx[k], 1.0, Z + k * n)
+    _unpenalized_columns(Dh, F, Z)
     for k in range(m):
         mk = xm[F.idx[k]] if fit_intercept else 0.0
         for l in range(k + 1):
