@@ -155,6 +155,18 @@ def news20_classes(n_classes=5):
     return X, np.unique(y, return_inverse=True)[1]
 
 
+def group_benchmark_args(sets, points):
+    """The command line of the group benchmarks (group_lasso.py, group_logistic.py)."""
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sets", default=sets)
+    ap.add_argument("--size", type=int, default=5)
+    ap.add_argument("--points", type=int, default=points)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--adelie", default="/work/venvs/adelie/bin/python")
+    return ap.parse_args()
+
+
 def run_adelie_groups(python, X, y, starts, weights, alphas, repeats, *options, **extra):
     """adelie's grpnet on (X, y) through ``adelie_group_runner.py`` in adelie's own venv
     (``python``): returns its npz (coefs (p, n_alphas), intercepts, time).  ``extra``:

@@ -14,13 +14,12 @@ tol 1e-12 (its own path; in a numpy < 2 venv, ``adelie_group_runner.py``).  Medi
 ``--repeats`` runs, single-threaded.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from _common import load, median_time, run_adelie_groups
+from _common import group_benchmark_args, load, median_time, run_adelie_groups
 
 import penalized as pz
 
@@ -32,13 +31,7 @@ def objective(X, y, w, b, labels, weights, alpha):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sets", default="riboflavin,leukemia_golub,colon_alon")
-    ap.add_argument("--size", type=int, default=5)
-    ap.add_argument("--points", type=int, default=20)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--adelie", default="/work/venvs/adelie/bin/python")
-    args = ap.parse_args()
+    args = group_benchmark_args("riboflavin,leukemia_golub,colon_alon", points=20)
     rows = []
     for name in args.sets.split(","):
         X, y = load(name)

@@ -12,13 +12,12 @@ path point against the best objective reached there.  penalized at tol 1e-8 (cer
 adelie's grpnet at tol 1e-12 (numpy < 2 venv, ``adelie_group_runner.py --family binomial``).
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from _common import load, median_time, run_adelie_groups
+from _common import group_benchmark_args, load, median_time, run_adelie_groups
 
 import penalized as pz
 
@@ -30,13 +29,7 @@ def objective(X, t, w, labels, weights, alpha):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--sets", default="leukemia_golub,colon_alon,prostate_singh")
-    ap.add_argument("--size", type=int, default=5)
-    ap.add_argument("--points", type=int, default=10)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--adelie", default="/work/venvs/adelie/bin/python")
-    args = ap.parse_args()
+    args = group_benchmark_args("leukemia_golub,colon_alon,prostate_singh", points=10)
     rows = []
     for name in args.sets.split(","):
         X, y = load(name)
