@@ -2241,6 +2241,28 @@ cdef void _store_certificate(workspace_t *wk, int point, Py_ssize_t n_res,
     wk.has_cert = True
 
 
+cdef struct ls_outer_t:
+    # The elastic net as a plug-in of the outer loop (OUTER_LEAST_SQUARES, see
+    # _active_set.pxi); w, res, target: X's dtype
+    const design_t *D
+    void *w
+    void *res
+    const void *target
+    double yy
+    const pen_t *P
+    Py_ssize_t max_epochs
+    Py_ssize_t gap_freq
+    bint shuffle
+    uint64_t *rng
+    workspace_t *wk
+    double shift            # the residual's pending constant (see _fold_shift)
+    bint carry              # correlations carried along the path (wk.carry)
+    gap_t g                 # the last outer check
+    const void *w_pt        # the coefficients of its augmented dual point
+    const double *c_pt      # and that point's correlations
+    solve_info_t *info
+
+
 cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          const floating *target, double yy,
                          const pen_t *P, double tol_abs,
@@ -2250,50 +2272,45 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
                          bint shuffle, uint64_t *rng, workspace_t *wk) noexcept nogil:
     """Elastic-net coordinate descent with working sets, screening and extrapolation.
 
-    Outer loop (Massias, Gramfort, Salmon 2018, "Celer"): compute the duality
-    gap over the features still in play, from the best of three dual points
-    (current residual, its extrapolation, the certificate carried in from the
-    previous alpha, rescaled for the new one); stop if gap <= tol_abs; discard
-    what the gap-safe test proves inactive; rank the rest by distance to the
-    dual constraint and run coordinate descent on the closest ``ws_size``
-    (p0 first, then 2 * nnz(w) -- Celer's pruning -- or double the previous
-    size when the gap stalls; the strong set on a path) until the
-    subproblem's gap, checked every ``gap_freq`` epochs, falls below 0.3 times
-    the outer gap.  On exit the certificate slot holds the dual point that
-    certified the returned gap.  Per-feature penalties, boxes and the free
-    block follow ``P`` (see pen_t); features with the box [0, 0] (excluded)
-    and constant columns are never candidates; free features are in every
-    working set and are never screened.
+    The outer loop is ``_outer_solve`` (_active_set.pxi) with this plug-in: the
+    duality gap over the features still in play, from the best of three dual
+    points (current residual, its extrapolation, the certificate carried in
+    from the previous alpha, rescaled for the new one); the gap-safe test;
+    the ranking by distance to the dual constraint; the sequential strong set
+    from the certificate's correlations; coordinate descent with Newton steps
+    on the working set, its gap checked every ``gap_freq`` epochs, to
+    inner_ratio times the outer gap (to tol_abs once the set covers every
+    candidate).  ``prune``: Celer's 2 nnz(w) after a halved gap.  On exit the
+    certificate slot holds the dual point that certified the returned gap.
+    Per-feature penalties, boxes and the free block follow ``P`` (see pen_t);
+    features with the box [0, 0] (excluded) and constant columns are never
+    candidates; free features are in every working set and are never screened.
     """
     cdef solve_info_t info
-    cdef gap_t g, gi
-    cdef double shift = 0.0, inner_tol, prev_gap = INFINITY, l1 = P.l1, thr
-    cdef double best_out = INFINITY, best_in, ws_ent
-    cdef Py_ssize_t stall_out = 0, stall_in
-    cdef Py_ssize_t p = D.p, j, k, n_cand = 0, n_nnz, ws_size = 0, m, ep
-    cdef Py_ssize_t n_res = D.p if D.kind == PZ_GRAM else D.n
-    cdef bint all_in = False, heavy, carry
-    cdef const floating *w_pt
-    cdef const double *c_pt
+    cdef ls_outer_t pb
+    cdef outer_t A
+    cdef Py_ssize_t p = D.p, j, n_cand = 0
 
-    info.interrupted = False
-    info.rounding = 0.0
-    info.n_epochs = 0
-    info.n_screened = 0
-    info.n_outer = 0
-    info.n_newton = 0
-    info.n_full = 0
-    info.full_cols = 0.0
-    info.full_entries = 0.0
-    info.ws_cols = 0.0
-    info.ws_entries = 0.0
-    info.axpy_entries = 0.0
+    memset(&info, 0, sizeof(solve_info_t))
+    memset(&pb, 0, sizeof(ls_outer_t))
+    pb.D = D
+    pb.w = w
+    pb.res = res
+    pb.target = target
+    pb.yy = yy
+    pb.P = P
+    pb.max_epochs = max_epochs
+    pb.gap_freq = gap_freq
+    pb.shuffle = shuffle
+    pb.rng = rng
+    pb.wk = wk
+    pb.info = &info
     wk.cert_corr_ok = False
     wk.cur_corr_ok = False
     wk.cert_fresh = False
-    carry = (wk.carry != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM)
+    pb.carry = (wk.carry != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM)
     wk.carry_out = False
-    if carry and wk.carry_in:
+    if pb.carry and wk.carry_in:
         for j in range(p):
             wk.corr[PT_CURRENT][j] = wk.carry[j]
         wk.cur_corr_ok = True
@@ -2304,7 +2321,7 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     for j in range(p):
         if P.lo != NULL and P.hi != NULL and P.lo[j] == 0.0 and P.hi[j] == 0.0:
             if w[j] != 0.0:      # excluded feature
-                _apply_update(D, j, -w[j], res, &shift)
+                _apply_update(D, j, -w[j], res, &pb.shift)
                 w[j] = 0.0
         elif D.col_sqnorm[j] > 0.0:
             wk.cand[n_cand] = j
@@ -2312,141 +2329,141 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
         elif w[j] != 0.0:
             w[j] = 0.0   # no effect on the residual: the centred column is 0
 
-    while True:
-        g = _duality_gap(D, w, res, &shift, target, yy, P,
-                         wk.cand, n_cand, wk, info.n_epochs, True)
-        info.n_full += g.n_points
-        info.full_cols += <double>g.n_points * n_cand
-        info.full_entries += g.dot_entries
-        info.axpy_entries += g.axpy_entries
-        info.gap = g.gap
-        info.primal = g.primal
-        info.rounding = g.rnd
-        if g.gap <= tol_abs and carry:
-            ws_ent = _carry_out(D, res, <const floating *>wk.rlo[PT_CURRENT]
-                                if floating is float else NULL, wk.cand, n_cand, wk)
-            info.full_entries += ws_ent
-            info.full_cols += p - n_cand
-            wk.carry_out = True
-        if g.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted:
+    _outer_init(&A, OUTER_LEAST_SQUARES, &pb, wk, P.l1, l1_prev, tol_abs, inner_ratio, p0)
+    A.n_cand = n_cand
+    A.screening = screening
+    A.use_ws = use_ws
+    A.prune = prune
+    A.min_size = P.n_free + 1       # the free block and at least one more
+    A.ulps = 16.0 * _unit_roundoff(w)
+    _outer_solve(&A, w)
+    info.n_outer = A.n_outer
+    info.n_screened = A.n_screened
+    return info
+
+
+cdef void _ls_check(outer_t *A, ls_outer_t *pb, floating *tag) noexcept nogil:
+    cdef workspace_t *wk = pb.wk
+    cdef solve_info_t *info = pb.info
+    cdef floating *res = <floating *>pb.res
+    cdef double ent
+    pb.g = _duality_gap(pb.D, <floating *>pb.w, res, &pb.shift,
+                        <const floating *>pb.target, pb.yy, pb.P, wk.cand, A.n_cand, wk,
+                        info.n_epochs, True)
+    info.n_full += pb.g.n_points
+    info.full_cols += <double>pb.g.n_points * A.n_cand
+    info.full_entries += pb.g.dot_entries
+    info.axpy_entries += pb.g.axpy_entries
+    info.gap = pb.g.gap
+    info.primal = pb.g.primal
+    info.rounding = pb.g.rnd
+    A.gap = pb.g.gap
+    A.primal = pb.g.primal
+    A.rnd = pb.g.rnd
+    A.exhausted = info.n_epochs >= pb.max_epochs or info.interrupted
+    if pb.g.gap <= A.tol_abs and pb.carry:
+        ent = _carry_out(pb.D, res, <const floating *>wk.rlo[PT_CURRENT]
+                         if floating is float else NULL, wk.cand, A.n_cand, wk)
+        info.full_entries += ent
+        info.full_cols += pb.D.p - A.n_cand
+        wk.carry_out = True
+    # the augmented dual point drives the screening and the ranking
+    if pb.g.aug_point == PT_EXTRAP:
+        pb.w_pt = wk.ex.w_acc
+    else:
+        pb.w_pt = wk.pt_w[pb.g.aug_point]
+    pb.c_pt = wk.corr[pb.g.aug_point]
+
+
+cdef Py_ssize_t _ls_screen(outer_t *A, ls_outer_t *pb, floating *tag) noexcept nogil:
+    return _screen(pb.D, <floating *>pb.w, <floating *>pb.res, &pb.shift, pb.wk.cand,
+                   A.n_cand, pb.c_pt, <const floating *>pb.w_pt, pb.g.scale, pb.g.e_free,
+                   pb.g.gap_aug, pb.P)
+
+
+cdef bint _ls_support(outer_t *A, ls_outer_t *pb, bint strong_rule, Py_ssize_t *counts,
+                      floating *tag) noexcept nogil:
+    # the strong set from the previous alpha's certificate (its correlations)
+    strong_rule = strong_rule and pb.wk.has_cert
+    _support_counts(pb.wk.cand, A.n_cand, <const floating *>pb.w, pb.wk.corr[PT_CERT],
+                    pb.P.f1, A.l1, A.l1_prev, strong_rule, False, counts)
+    return strong_rule
+
+
+cdef Py_ssize_t _ls_select(outer_t *A, ls_outer_t *pb, Py_ssize_t size,
+                           floating *tag) noexcept nogil:
+    return _select_working_set(pb.D, <const floating *>pb.w, pb.wk.cand, A.n_cand, pb.c_pt,
+                               <const floating *>pb.w_pt, pb.g.scale, pb.P, size, pb.wk)
+
+
+cdef void _ls_inner(outer_t *A, ls_outer_t *pb, double inner_tol,
+                    floating *tag) noexcept nogil:
+    """Coordinate descent on wk.ws, the gap checked every gap_freq epochs (with a
+    Newton step on a stable support after each check), to inner_tol; also ends
+    when F stops decreasing over 50 checks (the subproblem's rounding floor)."""
+    cdef const design_t *D = pb.D
+    cdef workspace_t *wk = pb.wk
+    cdef solve_info_t *info = pb.info
+    cdef floating *w = <floating *>pb.w
+    cdef floating *res = <floating *>pb.res
+    cdef const floating *target = <const floating *>pb.target
+    cdef Py_ssize_t ws_size = A.ws_size, ep = 0, stall_in = 0
+    cdef Py_ssize_t gap_freq = pb.gap_freq
+    cdef double ws_ent, best_in = INFINITY
+    cdef bint heavy
+    cdef gap_t gi
+    if wk.extrapolate:
+        _track(&wk.ex, wk.ws, ws_size)
+    wk.nt.built_at = 0
+    wk.nt.last_gap = INFINITY
+    # look for Ctrl-C at every gap check, and every epoch when one is long
+    heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
+    ws_ent = _set_entries(D, wk.ws, ws_size)
+    while info.n_epochs < pb.max_epochs:
+        if pb.shuffle:
+            _shuffle(wk.ws, ws_size, pb.rng)
+        info.axpy_entries += _cd_epoch(D, w, res, &pb.shift, wk.ws, ws_size, pb.P)
+        info.ws_cols += ws_size
+        info.ws_entries += ws_ent
+        info.n_epochs += 1
+        ep += 1
+        if (heavy or ep % gap_freq == 0) and _interrupted():
+            info.interrupted = True
             break
-        if g.gap - g.rnd <= tol_abs:
-            # only the rounding bound stands above the target: more epochs cannot
-            # lower it (the caller reports an uncertified fit, see enet_solve)
-            break
-        # at the dtype's rounding floor F stops decreasing: after 5 outer rounds
-        # that each solved the whole problem (working set = every candidate)
-        # without a decrease beyond 16 ulps, stop
-        if best_out == INFINITY or g.primal < best_out - 16.0 * _unit_roundoff(w) * fabs(best_out):
-            best_out = g.primal
-            stall_out = 0
-        elif info.n_outer > 0 and all_in:
-            stall_out += 1
-            if stall_out >= 5:
+        if ep % gap_freq == 0:
+            gi = _duality_gap(D, w, res, &pb.shift, target, pb.yy, pb.P,
+                              wk.ws, ws_size, wk, info.n_epochs, False)
+            info.ws_cols += <double>gi.n_points * ws_size
+            info.ws_entries += gi.dot_entries
+            info.axpy_entries += gi.axpy_entries
+            if gi.gap <= inner_tol:
                 break
-        info.n_outer += 1
-        if g.aug_point == PT_EXTRAP:
-            w_pt = <const floating *>wk.ex.w_acc
-        else:
-            w_pt = <const floating *>wk.pt_w[g.aug_point]
-        c_pt = wk.corr[g.aug_point]
-
-        if screening and l1 > 0.0:
-            m = _screen(D, w, res, &shift, wk.cand, n_cand, c_pt, w_pt, g.scale,
-                        g.e_free, g.gap_aug, P)
-            info.n_screened += n_cand - m
-            n_cand = m
-
-        n_nnz = 0
-        for k in range(n_cand):
-            if w[wk.cand[k]] != 0.0:
-                n_nnz += 1
-        if use_ws and l1 > 0.0:
-            if ws_size == 0 and l1_prev > l1 and wk.has_cert:
-                # sequential strong rule (Tibshirani et al. 2012): features with
-                # |x_j^T r(prev alpha)| < (2 l1 - l1_prev) f1_j are unlikely to enter
-                ws_size = n_nnz
-                for k in range(n_cand):
-                    j = wk.cand[k]
-                    thr = 2.0 * l1 - l1_prev
-                    if P.f1 != NULL:
-                        thr *= P.f1[j]
-                    if w[j] == 0.0 and fabs(wk.corr[PT_CERT][j]) >= thr:
-                        ws_size += 1
-                if ws_size < 1:
-                    ws_size = 1
-            elif prune and ws_size > 0 and not g.gap > 0.5 * prev_gap:
-                # Celer's pruning: twice the support, so epochs stay cheap;
-                # when the gap stalls (less than halved) the set doubles instead
-                ws_size = 2 * n_nnz if 2 * n_nnz > p0 else p0
+            # F not lower in 50 checks: the subproblem is at its rounding floor
+            if best_in == INFINITY or gi.primal < best_in - A.ulps * fabs(best_in):
+                best_in = gi.primal
+                stall_in = 0
             else:
-                ws_size = p0 if ws_size == 0 else 2 * ws_size
-                if ws_size < 2 * n_nnz:
-                    ws_size = 2 * n_nnz
-            if ws_size < P.n_free + 1:
-                ws_size = P.n_free + 1    # the free block and at least one more
-        else:
-            ws_size = n_cand
-        ws_size = _select_working_set(D, w, wk.cand, n_cand, c_pt, w_pt, g.scale, P,
-                                      ws_size, wk)
-        prev_gap = g.gap
-        all_in = ws_size == n_cand
-        # once the set covers every candidate the subproblem is the problem
-        inner_tol = tol_abs if all_in else inner_ratio * g.gap
-        if inner_tol < tol_abs:
-            inner_tol = tol_abs
-        if wk.extrapolate:
-            _track(&wk.ex, wk.ws, ws_size)
-        wk.nt.built_at = 0
-        wk.nt.last_gap = INFINITY
-
-        # look for Ctrl-C at every gap check, and every epoch when one is long
-        heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
-        ws_ent = _set_entries(D, wk.ws, ws_size)
-        ep = 0
-        best_in = INFINITY
-        stall_in = 0
-        while info.n_epochs < max_epochs:
-            if shuffle:
-                _shuffle(wk.ws, ws_size, rng)
-            info.axpy_entries += _cd_epoch(D, w, res, &shift, wk.ws, ws_size, P)
-            info.ws_cols += ws_size
-            info.ws_entries += ws_ent
-            info.n_epochs += 1
-            ep += 1
-            if (heavy or ep % gap_freq == 0) and _interrupted():
-                info.interrupted = True
-                break
-            if ep % gap_freq == 0:
-                gi = _duality_gap(D, w, res, &shift, target, yy, P,
+                stall_in += 1
+                if stall_in >= 50:
+                    break
+            if _newton_step(D, w, res, &pb.shift, target, pb.yy, gi.primal, wk.ws, ws_size,
+                            pb.P, ep, wk, gi.gap, inner_tol, gap_freq):
+                info.n_newton += 1
+                # the step may have solved the subproblem: check at once
+                gi = _duality_gap(D, w, res, &pb.shift, target, pb.yy, pb.P,
                                   wk.ws, ws_size, wk, info.n_epochs, False)
                 info.ws_cols += <double>gi.n_points * ws_size
                 info.ws_entries += gi.dot_entries
                 info.axpy_entries += gi.axpy_entries
                 if gi.gap <= inner_tol:
                     break
-                # F not lower in 50 checks: the subproblem is at its rounding floor
-                if best_in == INFINITY or gi.primal < best_in - 16.0 * _unit_roundoff(w) * fabs(best_in):
-                    best_in = gi.primal
-                    stall_in = 0
-                else:
-                    stall_in += 1
-                    if stall_in >= 50:
-                        break
-                if _newton_step(D, w, res, &shift, target, yy, gi.primal, wk.ws, ws_size,
-                                P, ep, wk, gi.gap, inner_tol, gap_freq):
-                    info.n_newton += 1
-                    # the step may have solved the subproblem: check at once
-                    gi = _duality_gap(D, w, res, &shift, target, yy, P,
-                                      wk.ws, ws_size, wk, info.n_epochs, False)
-                    info.ws_cols += <double>gi.n_points * ws_size
-                    info.ws_entries += gi.dot_entries
-                    info.axpy_entries += gi.axpy_entries
-                    if gi.gap <= inner_tol:
-                        break
-    _fold_shift(D, res, &shift)
-    _store_certificate(wk, g.best_point, n_res, p, res)
-    return info
+
+
+cdef void _ls_finish(outer_t *A, ls_outer_t *pb, floating *tag) noexcept nogil:
+    cdef floating *res = <floating *>pb.res
+    _fold_shift(pb.D, res, &pb.shift)
+    _store_certificate(pb.wk, pb.g.best_point, pb.D.p if pb.D.kind == PZ_GRAM else pb.D.n,
+                       pb.D.p, res)
 
 
 # ---------------------------------------------------------------------------
@@ -2976,6 +2993,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
 
 include "_group.pxi"
 include "_prox_newton.pxi"
+include "_active_set.pxi"
 
 
 # ---------------------------------------------------------------------------

@@ -796,6 +796,33 @@ cdef inline mt_gap_t _group_check(const design_t *D, const grp_t *G, floating *W
                               fr)
 
 
+cdef struct block_outer_t:
+    # The block solver as a plug-in of the outer loop (OUTER_BLOCKS, see
+    # _active_set.pxi); W, R, Y, nz: X's dtype
+    const design_t *D
+    const grp_t *G
+    void *W
+    void *R
+    const void *Y
+    Py_ssize_t T
+    double l1
+    double l2
+    Py_ssize_t max_epochs
+    Py_ssize_t gap_freq
+    workspace_t *wk
+    double *shift
+    double *buf
+    double *sr
+    void *nz                # per group: 1 if its block of W is non-zero
+    gaa_t *aa
+    grp_fresh_t *fr         # residual refreshes (NULL: none)
+    grp_fresh_t *fr_in      # fr at every check (float32), else NULL
+    mt_gap_t gp             # the last outer check
+    pen_t rank_pen          # the ranking's key (l1 omega_g - dnorm_g) / sqrt(lmax_g)
+    design_t groups_view    # the ranking sees one "column" per group
+    solve_info_t *info
+
+
 cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating *W,
                                      floating *R, const floating *Y, Py_ssize_t T, double l1,
                                      double l2, double tol_abs, Py_ssize_t max_epochs,
@@ -806,45 +833,52 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
                                      grp_fresh_t *fr) noexcept nogil:
     """Block coordinate descent with working sets and gap-safe screening.
 
-    Outer loop (Celer): gap over the groups still in play; stop at
-    gap <= tol_abs; screen; rank the rest by (l1 omega_g - scale dnorm_g) /
-    sqrt(lmax_g) (the unpenalized group, then non-zero groups first, via the
-    core's bounded heap) and solve the closest ws_size groups (the GLM
-    driver's size rule ``_glm_ws_size``: p0 first, then 2 nnz, doubled while
-    the gap is not halved) until their gap, checked every ``gap_freq``
-    epochs, is below inner_ratio times the outer gap, with Anderson
+    The outer loop is ``_outer_solve`` (_active_set.pxi) with this plug-in: the
+    gap over the groups still in play; the group sphere test; the ranking by
+    (l1 omega_g - scale dnorm_g) / sqrt(lmax_g) (the unpenalized group, then
+    non-zero groups first, via the core's bounded heap); the shared size rule
+    (p0 first, then 2 nnz, doubled while the gap is not halved); block
+    coordinate descent on the working groups, their gap checked every
+    ``gap_freq`` epochs, to inner_ratio times the outer gap, with Anderson
     acceleration every GROUP_AA_K + 1 epochs when ``aa`` is not NULL.
     ``buf`` holds 2 max_size T + 2 max_size doubles, ``shift`` and ``sr`` T.
     With ``fr`` (see grp_fresh_t) the residual is recomputed from W before
     every gap check (fr.every, float32) or before the check that stops the
-    loop (float64), so that the certificate is the iterate's; as in the core, the loop also stops when only the rounding
-    terms keep the gap above tol_abs, or when F stops decreasing (beyond 16
-    ulps of X's dtype) over 5 outer rounds on every candidate (the dtype's
-    rounding floor) or over 50 inner checks.
+    loop (float64: the check asked for with final = True, or the one after a
+    round on every candidate), so that the certificate is the iterate's.
     """
     cdef solve_info_t info
-    cdef mt_gap_t gp, gi
-    cdef double inner_tol, prev_gap = INFINITY, best_out = INFINITY, best_in
-    cdef double ulps = 16.0 * _unit_roundoff(W)
-    cdef double *dnorm = wk.corr[0]
-    cdef Py_ssize_t g, k, t, m, n_cand = 0, n_nnz, ws_size = 0, ep, q, stall_out = 0, stall_in
-    cdef bint all_in = False, heavy, use_aa, stop, certify_next = False
-    cdef grp_fresh_t *fr_in = fr if fr != NULL and fr.every else NULL
-    cdef pen_t rank_pen     # the ranking's penalty: key (l1 omega_g - dnorm_g) / sqrt(lmax_g)
-    cdef design_t groups_view = D[0]   # the ranking sees one "column" per group
-    groups_view.col_sqnorm = G.lmax
-    groups_view.p = G.n_groups
-    memset(&rank_pen, 0, sizeof(pen_t))
-    rank_pen.l1 = l1
-    rank_pen.f1 = G.weight
+    cdef block_outer_t pb
+    cdef outer_t A
+    cdef Py_ssize_t g, k, t, n_cand = 0
+    memset(&info, 0, sizeof(solve_info_t))
+    memset(&pb, 0, sizeof(block_outer_t))
+    pb.D = D
+    pb.G = G
+    pb.W = W
+    pb.R = R
+    pb.Y = Y
+    pb.T = T
+    pb.l1 = l1
+    pb.l2 = l2
+    pb.max_epochs = max_epochs
+    pb.gap_freq = gap_freq
+    pb.wk = wk
+    pb.shift = shift
+    pb.buf = buf
+    pb.sr = sr
+    pb.nz = nz
+    pb.aa = aa
+    pb.fr = fr
+    pb.fr_in = fr if fr != NULL and fr.every else NULL
+    pb.info = &info
+    pb.groups_view = D[0]
+    pb.groups_view.col_sqnorm = G.lmax
+    pb.groups_view.p = G.n_groups
+    pb.rank_pen.l1 = l1
+    pb.rank_pen.f1 = G.weight
     if G.n_free > 0:
-        rank_pen.is_free = G.free_flag      # the unpenalized group: always in the set
-    info.interrupted = False
-    info.rounding = 0.0
-    info.n_epochs = 0
-    info.n_screened = 0
-    info.n_outer = 0
-    info.n_newton = 0
+        pb.rank_pen.is_free = G.free_flag      # the unpenalized group: always in the set
     for t in range(T):
         shift[t] = 0.0
     for g in range(G.n_groups):
@@ -856,87 +890,104 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
             for k in range(_gsize(G, g)):
                 for t in range(T):
                     W[_gcol(G, g, k) * T + t] = 0.0   # centred columns are 0: R is unchanged
-
-    while True:
-        # float64: refreshed when the check is expected to stop the solve (the inner
-        # loop just solved the whole problem to tol_abs), else only if it does stop
-        gp = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm, buf, sr,
-                          fr if certify_next else fr_in)
-        stop = gp.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted
-        if not stop and not gp.gap - gp.rnd <= tol_abs and not (
-                best_out == INFINITY or gp.primal < best_out - ulps * fabs(best_out)):
-            if info.n_outer > 0 and all_in:
-                stall_out += 1
-                stop = stall_out >= 5       # F no longer decreases: the rounding floor
-        if stop and fr != fr_in and not certify_next:
-            # float64: the stopping point is certified from a residual recomputed
-            # from W (at every outer check it would cost ~7% of a 4-task path)
-            gp = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.cand, n_cand, dnorm, buf,
-                              sr, fr)
-            stop = (gp.gap <= tol_abs or info.n_epochs >= max_epochs or info.interrupted
-                    or stall_out >= 5)
-        info.gap = gp.gap
-        info.primal = gp.primal
-        info.rounding = gp.rnd
-        if stop:
-            break
-        if gp.gap - gp.rnd <= tol_abs:
-            break       # only the rounding bound stands above the target
-        if best_out == INFINITY or gp.primal < best_out - ulps * fabs(best_out):
-            best_out = gp.primal
-            stall_out = 0
-        info.n_outer += 1
-        if screening and l1 > 0.0:
-            m = _group_screen(D, G, W, R, shift, T, wk.cand, n_cand, dnorm, gp.scale,
-                              gp.gap_aug, l1, l2)
-            info.n_screened += n_cand - m
-            n_cand = m
-        n_nnz = _group_nonzero(G, W, T, wk.cand, n_cand, nz)
-        if use_ws and l1 > 0.0:
-            ws_size = _glm_ws_size(ws_size, False, n_nnz, 0, gp.gap, prev_gap, p0, n_cand)
-        else:
-            ws_size = n_cand
-        # ranking key: the core's with corr = dnorm, l2 = 0 and the non-zero
-        # indicator as w
-        ws_size = _select_working_set(&groups_view, nz, wk.cand, n_cand, dnorm, nz,
-                                      gp.scale, &rank_pen, ws_size, wk)
-        prev_gap = gp.gap
-        all_in = ws_size == n_cand
-        inner_tol = tol_abs if all_in else inner_ratio * gp.gap
-        if inner_tol < tol_abs:
-            inner_tol = tol_abs
-        heavy = ws_size * G.max_size * D.n * T > 1000000
-        ep = 0
-        best_in = INFINITY
-        stall_in = 0
-        use_aa = aa != NULL and _gaa_reset(aa, G, wk.ws, ws_size, T)
-        certify_next = all_in
-        while info.n_epochs < max_epochs:
-            for q in range(ws_size):
-                _group_step(D, G, wk.ws[q], W, R, shift, T, l1, l2, buf)
-            info.n_epochs += 1
-            ep += 1
-            if use_aa:
-                _gaa_snapshot(aa, G, W, wk.ws, ws_size, T)
-                if aa.count == GROUP_AA_K + 1:
-                    _gaa_extrapolate(aa, D, G, W, R, shift, wk.ws, ws_size, T, l1, l2)
-            if (heavy or ep % gap_freq == 0) and _interrupted():
-                info.interrupted = True
-                break
-            if ep % gap_freq == 0:
-                gi = _group_check(D, G, W, R, shift, Y, T, l1, l2, wk.ws, ws_size, dnorm,
-                                  buf, sr, fr_in)
-                if gi.gap <= inner_tol:
-                    break
-                if best_in == INFINITY or gi.primal < best_in - ulps * fabs(best_in):
-                    best_in = gi.primal
-                    stall_in = 0
-                else:
-                    stall_in += 1
-                    if stall_in >= 50:
-                        break   # the subproblem is at its rounding floor
-    _mt_fold_shift(D, R, shift, T)
+    _outer_init(&A, OUTER_BLOCKS, &pb, wk, l1, 0.0, tol_abs, inner_ratio, p0)
+    A.n_cand = n_cand
+    A.screening = screening
+    A.use_ws = use_ws
+    A.ulps = 16.0 * _unit_roundoff(W)
+    _outer_solve(&A, W)
+    info.n_outer = A.n_outer
+    info.n_screened = A.n_screened
     return info
+
+
+cdef void _block_check(outer_t *A, block_outer_t *pb, bint final,
+                       floating *tag) noexcept nogil:
+    # float64: the residual is refreshed when the check is expected to stop the
+    # solve (the last round solved every candidate to tol_abs) or asked to
+    # confirm a stop (at every outer check it would cost ~7% of a 4-task path)
+    cdef grp_fresh_t *fr = pb.fr if (final or A.all_in) else pb.fr_in
+    pb.gp = _group_check(pb.D, pb.G, <floating *>pb.W, <floating *>pb.R, pb.shift,
+                         <const floating *>pb.Y, pb.T, pb.l1, pb.l2, pb.wk.cand, A.n_cand,
+                         pb.wk.corr[0], pb.buf, pb.sr, fr)
+    pb.info.gap = pb.gp.gap
+    pb.info.primal = pb.gp.primal
+    pb.info.rounding = pb.gp.rnd
+    A.gap = pb.gp.gap
+    A.primal = pb.gp.primal
+    A.rnd = pb.gp.rnd
+    A.exhausted = pb.info.n_epochs >= pb.max_epochs or pb.info.interrupted
+    A.certified = fr == pb.fr
+
+
+cdef Py_ssize_t _block_screen(outer_t *A, block_outer_t *pb, floating *tag) noexcept nogil:
+    return _group_screen(pb.D, pb.G, <floating *>pb.W, <floating *>pb.R, pb.shift, pb.T,
+                         pb.wk.cand, A.n_cand, pb.wk.corr[0], pb.gp.scale, pb.gp.gap_aug,
+                         pb.l1, pb.l2)
+
+
+cdef bint _block_support(outer_t *A, block_outer_t *pb, Py_ssize_t *counts,
+                         floating *tag) noexcept nogil:
+    # no strong rule (no previous alpha's correlations) and no violator rule
+    counts[0] = _group_nonzero(pb.G, <const floating *>pb.W, pb.T, pb.wk.cand, A.n_cand,
+                               <floating *>pb.nz)
+    counts[1] = 0
+    counts[2] = 0
+    return False
+
+
+cdef Py_ssize_t _block_select(outer_t *A, block_outer_t *pb, Py_ssize_t size,
+                              floating *tag) noexcept nogil:
+    # the core's ranking with corr = dnorm, l2 = 0 and the non-zero indicator as w
+    return _select_working_set(&pb.groups_view, <const floating *>pb.nz, pb.wk.cand,
+                               A.n_cand, pb.wk.corr[0], <const floating *>pb.nz,
+                               pb.gp.scale, &pb.rank_pen, size, pb.wk)
+
+
+cdef void _block_inner(outer_t *A, block_outer_t *pb, double inner_tol,
+                       floating *tag) noexcept nogil:
+    """Block coordinate descent on the working groups, the gap checked every
+    gap_freq epochs, to inner_tol; also ends when F stops decreasing over 50
+    checks (the subproblem's rounding floor)."""
+    cdef const design_t *D = pb.D
+    cdef const grp_t *G = pb.G
+    cdef workspace_t *wk = pb.wk
+    cdef solve_info_t *info = pb.info
+    cdef floating *W = <floating *>pb.W
+    cdef floating *R = <floating *>pb.R
+    cdef Py_ssize_t T = pb.T, ws_size = A.ws_size, q, ep = 0, stall_in = 0
+    cdef double best_in = INFINITY
+    cdef bint heavy = ws_size * G.max_size * D.n * T > 1000000
+    cdef bint use_aa = pb.aa != NULL and _gaa_reset(pb.aa, G, wk.ws, ws_size, T)
+    cdef mt_gap_t gi
+    while info.n_epochs < pb.max_epochs:
+        for q in range(ws_size):
+            _group_step(D, G, wk.ws[q], W, R, pb.shift, T, pb.l1, pb.l2, pb.buf)
+        info.n_epochs += 1
+        ep += 1
+        if use_aa:
+            _gaa_snapshot(pb.aa, G, W, wk.ws, ws_size, T)
+            if pb.aa.count == GROUP_AA_K + 1:
+                _gaa_extrapolate(pb.aa, D, G, W, R, pb.shift, wk.ws, ws_size, T, pb.l1, pb.l2)
+        if (heavy or ep % pb.gap_freq == 0) and _interrupted():
+            info.interrupted = True
+            break
+        if ep % pb.gap_freq == 0:
+            gi = _group_check(D, G, W, R, pb.shift, <const floating *>pb.Y, T, pb.l1, pb.l2,
+                              wk.ws, ws_size, wk.corr[0], pb.buf, pb.sr, pb.fr_in)
+            if gi.gap <= inner_tol:
+                break
+            if best_in == INFINITY or gi.primal < best_in - A.ulps * fabs(best_in):
+                best_in = gi.primal
+                stall_in = 0
+            else:
+                stall_in += 1
+                if stall_in >= 50:
+                    break   # the subproblem is at its rounding floor
+
+
+cdef void _block_finish(outer_t *A, block_outer_t *pb, floating *tag) noexcept nogil:
+    _mt_fold_shift(pb.D, <floating *>pb.R, pb.shift, pb.T)
 
 
 cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,

@@ -29,8 +29,6 @@ DEF GLM_ARMIJO = 1e-4
 DEF GLM_MAX_BACKTRACK = 30
 DEF GLM_INNER_RATIO = 0.3     # a model is solved to this fraction of the current gap
 DEF GLM_F_RESOLUTION = 1e-13  # relative rounding of F (a sum of n terms) in the line search
-DEF GLM_STALL_CHECKS = 5      # outer checks without the gap falling below
-DEF GLM_STALL_DECREASE = 0.99 # this fraction of its best value end the solve
 DEF SOFTMAX_MODEL_WORK = 1e8   # a softmax model gets at most this many column-entry visits
 DEF SOFTMAX_MODEL_EPOCHS = 5000  # (and between 100 and this many epochs)
 DEF GLM_ETA_STEP_MAX = 20.0   # log-link losses: a step moves no eta_i by more than this
@@ -1667,92 +1665,200 @@ cdef Py_ssize_t _add_free_features(const glm_free_t *F, Py_ssize_t *ws,
     return size
 
 
-cdef inline Py_ssize_t _glm_ws_size(Py_ssize_t size, bint has_strong, Py_ssize_t nnz,
-                                    Py_ssize_t strong, double gap, double prev_gap,
-                                    Py_ssize_t p0, Py_ssize_t n_cand) noexcept nogil:
-    """The outer loop's next working-set size (features or groups): the strong set
-    on a path's first round, 2 nnz after a halved gap, else doubled (p0 first),
-    never below 2 nnz; clipped to [1, n_cand]."""
-    if has_strong:
-        size = nnz + strong
-    elif size > 0 and not gap > 0.5 * prev_gap:
-        size = 2 * nnz if 2 * nnz > p0 else p0
-    else:
-        size = p0 if size == 0 else 2 * size
-        if size < 2 * nnz:
-            size = 2 * nnz
-    if size > n_cand:
-        size = n_cand
-    return size if size >= 1 else 1
+cdef struct glm_outer_t:
+    # The GLM driver as a plug-in of the outer loop (OUTER_GLM, see _active_set.pxi)
+    const design_t *D       # raw X (no weights), centred when there is an intercept
+    double *W               # p x K, F-ordered
+    double *b
+    double *eta             # n x K
+    const glm_loss_t *L
+    const glm_pen_t *P
+    bint fit_intercept
+    Py_ssize_t max_newton
+    Py_ssize_t max_epochs
+    workspace_t *wk
+    glm_bufs_t *bf
+    uint64_t *rng
+    glm_gap_t g             # the last outer check
+    const double *nz        # per feature: non-zero row of W (K = 1: W itself)
+    Py_ssize_t m            # the working set's columns (groups: laid out by _glm_select)
+    pen_t rank_pen          # the ranking's key (L1 f1_j - mag_j) / ||x_j|| (groups: omega_g
+    design_t groups_view    # and ||X_c,g||_F, one "column" per group)
+    glm_info_t *out
 
 
-cdef Py_ssize_t _glm_group_block(const design_t *D, const glm_loss_t *L, const glm_pen_t *P,
-                                 double *W, double *eta, glm_gap_t gp, double l1_prev,
-                                 Py_ssize_t p0, double prev_gap, double tol_abs,
-                                 Py_ssize_t *n_cand, Py_ssize_t *ws_groups, double *inner_tol,
-                                 Py_ssize_t *n_screened, workspace_t *wk, glm_bufs_t *bf,
-                                 floating *tmp) noexcept nogil:
-    """The outer step of ``_glm_solve`` for groups (K = 1): screen the candidate
-    groups (wk.cand), choose the working groups by the features' rules applied to
-    groups (mag_g against L1 omega_g, the sphere test with the Frobenius norm
-    of X_c,g, which bounds its spectral norm), and lay their columns out as the
-    block: wk.ws[0..m) group after group, bf.gb.blk their grouping.  Returns m."""
-    cdef const grp_t *G = P.grp
-    cdef glm_grp_bufs_t *gb = bf.gb
-    cdef double *mag = wk.corr[0]
-    cdef double L1 = P.l1, radius, tau, wsq
-    cdef Py_ssize_t c, q, g, k, j, m = 0, nnz = 0, strong = 0, viol_all = 0, viol_ws = 0
-    cdef Py_ssize_t size, ng, off = 0, mmax = 1
-    cdef bint has_strong
-    cdef pen_t rank_pen     # the ranking's key (L1 omega_g - mag_g) / ||X_c,g||_F
-    cdef design_t view = D[0]
-    if L1 > 0.0 and L.modulus > 0.0:    # (no sphere without a strongly concave dual)
-        radius = sqrt(2.0 * (gp.gap if gp.gap > 0.0 else 0.0) * L.s_max / L.modulus)
-        for c in range(n_cand[0]):
-            g = wk.cand[c]
-            if mag[g] * gp.scale + radius * sqrt(G.lmax[g]) < L1 * _gweight(G, g):
-                for k in range(_gsize(G, g)):
-                    _drop_feature(D, _gcol(G, g, k), W, eta, 1, tmp)
-                n_screened[0] += 1
+cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
+                           const glm_loss_t *L, const glm_pen_t *P, bint fit_intercept,
+                           double tol_abs, Py_ssize_t max_newton, Py_ssize_t max_epochs,
+                           Py_ssize_t p0, double l1_prev, workspace_t *wk, glm_bufs_t *bf,
+                           uint64_t *rng, floating *tag) noexcept nogil:
+    """n F(W, b) over every feature of D, from the warm start, for the loss L.
+
+    The outer loop is ``_outer_solve`` (_active_set.pxi) with this plug-in: one
+    pass over X per predictor gives the full duality gap, the gap-safe
+    screening of whole features or groups (Ndiaye et al. 2017; the dual is
+    modulus / max(s) strongly concave; none when modulus is 0) and the ranking
+    by distance to the dual constraint (mag_j against L1 f1_j); the proximal
+    Newton loop then runs on the working set only.  A set that no candidate
+    outside violates is solved to the final tolerance at once; otherwise to
+    GLM_INNER_RATIO x the gap.  The solve also ends when the gap no longer
+    falls (STALL_GAP: at the rounding floor of F, for a tol below it; the
+    caller warns).  W is p x K F-ordered, eta n x K; wk provides cand, ws,
+    keys and corr[0] (the magnitudes).
+    """
+    cdef glm_info_t out
+    cdef glm_outer_t pb
+    cdef outer_t A
+    cdef Py_ssize_t p = D.p, K = L.K, j, k, n_cand = 0
+    cdef floating *tmp = <floating *>bf.own
+    memset(&out, 0, sizeof(glm_info_t))
+    memset(&pb, 0, sizeof(glm_outer_t))
+    pb.D = D
+    pb.W = W
+    pb.b = b
+    pb.eta = eta
+    pb.L = L
+    pb.P = P
+    pb.fit_intercept = fit_intercept
+    pb.max_newton = max_newton
+    pb.max_epochs = max_epochs
+    pb.wk = wk
+    pb.bf = bf
+    pb.rng = rng
+    pb.out = &out
+    pb.rank_pen.l1 = P.l1
+    if P.grp != NULL:
+        pb.rank_pen.f1 = P.grp.weight
+        pb.groups_view = D[0]
+        pb.groups_view.col_sqnorm = P.grp.lmax
+        pb.groups_view.p = P.grp.n_groups
+        # groups whose centred columns are all 0 carry no signal
+        for j in range(P.grp.n_groups):
+            if P.grp.lmax[j] > 0.0:
+                wk.cand[n_cand] = j
+                n_cand += 1
             else:
-                wk.cand[m] = g
-                m += 1
-        n_cand[0] = m
-    has_strong = ws_groups[0] == 0 and l1_prev > L1
-    for c in range(n_cand[0]):
-        g = wk.cand[c]
-        wsq = 0.0
-        for k in range(_gsize(G, g)):
-            j = _gcol(G, g, k)
-            wsq += W[j] * W[j]
-        gb.gnz[g] = 1.0 if wsq > 0.0 else 0.0
-        tau = L1 * _gweight(G, g)
-        if wsq > 0.0:
-            nnz += 1
-        elif has_strong and mag[g] >= (2.0 * L1 - l1_prev) * _gweight(G, g):
-            strong += 1
-        if mag[g] > tau:
-            viol_all += 1
-    if not L1 > 0.0:
-        size = n_cand[0] if n_cand[0] >= 1 else 1
+                for k in range(_gsize(P.grp, j)):
+                    _drop_feature(D, _gcol(P.grp, j, k), W, eta, K, tmp)
     else:
-        size = _glm_ws_size(ws_groups[0], has_strong, nnz, strong, gp.gap, prev_gap, p0,
-                            n_cand[0])
-    memset(&rank_pen, 0, sizeof(pen_t))
-    rank_pen.l1 = L1
-    rank_pen.f1 = G.weight
-    view.col_sqnorm = G.lmax
-    view.p = G.n_groups
-    ng = _select_working_set(&view, gb.gnz, wk.cand, n_cand[0], mag, gb.gnz, gp.scale,
-                             &rank_pen, size, wk)
-    ws_groups[0] = ng
+        pb.rank_pen.f1 = P.f1
+        # columns that are constant (after centring) or empty carry no signal
+        for j in range(p):
+            if D.col_sqnorm[j] > 0.0 and (P.excluded == NULL or not P.excluded[j]):
+                wk.cand[n_cand] = j
+                n_cand += 1
+            else:
+                _drop_feature(D, j, W, eta, K, tmp)
+    _outer_init(&A, OUTER_GLM, &pb, wk, P.l1, l1_prev, tol_abs, GLM_INNER_RATIO, p0)
+    A.n_cand = n_cand
+    A.stall = STALL_GAP
+    A.screening = L.modulus > 0.0    # (no sphere without a strongly concave dual)
+    A.final_if_no_violator = True
+    _outer_solve(&A, tag)
+    out.n_screened = A.n_screened
+    return out
+
+
+cdef void _glm_check(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
+    cdef glm_bufs_t *bf = pb.bf
+    pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
+                    pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full, pb.D.p,
+                    pb.wk.corr[0])
+    pb.out.gap = pb.g.gap
+    pb.out.primal = pb.g.primal
+    A.gap = pb.g.gap
+    A.primal = pb.g.primal
+    A.rnd = 0.0
+    A.exhausted = pb.out.n_newton >= pb.max_newton
+
+
+cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
+    """Gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus), so
+    t mag_j + radius ||x_j|| < L1 f1_j proves feature j zero at the optimum
+    (groups: the Frobenius norm of X_c,g, which bounds its spectral norm, and
+    L1 omega_g); such candidates are zeroed and leave wk.cand."""
+    cdef const design_t *D = pb.D
+    cdef const grp_t *G = pb.P.grp
+    cdef workspace_t *wk = pb.wk
+    cdef const double *mag = wk.corr[0]
+    cdef floating *tmp = <floating *>pb.bf.own
+    cdef double radius = sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * pb.L.s_max
+                              / pb.L.modulus)
+    cdef Py_ssize_t c, j, k, m = 0
+    for c in range(A.n_cand):
+        j = wk.cand[c]
+        if G != NULL:
+            if mag[j] * pb.g.scale + radius * sqrt(G.lmax[j]) < A.l1 * _gweight(G, j):
+                for k in range(_gsize(G, j)):
+                    _drop_feature(D, _gcol(G, j, k), pb.W, pb.eta, 1, tmp)
+                continue
+        elif mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j]) < A.l1 * _f1(pb.P, j):
+            _drop_feature(D, j, pb.W, pb.eta, pb.L.K, tmp)
+            continue
+        wk.cand[m] = j
+        m += 1
+    return m
+
+
+cdef bint _glm_support(outer_t *A, glm_outer_t *pb, bint strong_rule, Py_ssize_t *counts,
+                       floating *tag) noexcept nogil:
+    """The non-zero indicator of each candidate (rows of W; groups), then the counts."""
+    cdef const grp_t *G = pb.P.grp
+    cdef workspace_t *wk = pb.wk
+    cdef double *nz
+    cdef double wsq
+    cdef Py_ssize_t c, j, k, p = pb.D.p
+    if G != NULL:
+        nz = pb.bf.gb.gnz
+        for c in range(A.n_cand):
+            j = wk.cand[c]
+            wsq = 0.0
+            for k in range(_gsize(G, j)):
+                wsq += pb.W[_gcol(G, j, k)] * pb.W[_gcol(G, j, k)]
+            nz[j] = 1.0 if wsq > 0.0 else 0.0
+    elif pb.L.K == 1:
+        nz = pb.W        # the ranking looks for non-zeros: W itself will do
+    else:
+        nz = pb.bf.nz_row
+        for c in range(A.n_cand):
+            j = wk.cand[c]
+            nz[j] = 1.0 if _row_nonzero(pb.W, j, p, pb.L.K) else 0.0
+    pb.nz = nz
+    _support_counts(wk.cand, A.n_cand, nz, wk.corr[0], pb.rank_pen.f1, A.l1, A.l1_prev,
+                    strong_rule, True, counts)
+    return strong_rule
+
+
+cdef Py_ssize_t _glm_select(outer_t *A, glm_outer_t *pb, Py_ssize_t size,
+                            Py_ssize_t *viol_ws, floating *tag) noexcept nogil:
+    """The working set by the core's ranking; unpenalized features join it; with
+    groups, their columns are laid out as the Newton block (wk.ws[0..m) group
+    after group, bf.gb.blk their grouping).  Returns the candidates chosen."""
+    cdef workspace_t *wk = pb.wk
+    cdef Py_ssize_t ng
+    if pb.P.grp == NULL:
+        ng = _select_working_set(pb.D, pb.nz, wk.cand, A.n_cand, wk.corr[0], pb.nz,
+                                 pb.g.scale, &pb.rank_pen, size, wk)
+        if pb.P.fr != NULL:
+            ng = _add_free_features(pb.P.fr, wk.ws, ng)
+        viol_ws[0] = _count_violators(wk.ws, ng, wk.corr[0], pb.P.f1, A.l1)
+        pb.m = ng
+        return ng
+    ng = _select_working_set(&pb.groups_view, pb.nz, wk.cand, A.n_cand, wk.corr[0], pb.nz,
+                             pb.g.scale, &pb.rank_pen, size, wk)
+    viol_ws[0] = _count_violators(wk.ws, ng, wk.corr[0], pb.P.grp.weight, A.l1)
+    pb.m = _glm_group_layout(pb.P.grp, ng, wk, pb.bf.gb)
+    return ng
+
+
+cdef Py_ssize_t _glm_group_layout(const grp_t *G, Py_ssize_t ng, workspace_t *wk,
+                                  glm_grp_bufs_t *gb) noexcept nogil:
+    """The working groups wk.ws[0..ng) as the block's columns: wk.ws[0..m) group
+    after group, gb.blk their grouping (weights, offsets of the eigenvectors).
+    Returns m."""
+    cdef Py_ssize_t q, g, k, m = 0, off = 0, mmax = 1
     for q in range(ng):
         gb.sel[q] = wk.ws[q]
-        if mag[wk.ws[q]] > L1 * _gweight(G, wk.ws[q]):
-            viol_ws += 1
-    # no group outside the set violates its dual constraint: solve to the end
-    inner_tol[0] = tol_abs if viol_ws == viol_all else 0.3 * gp.gap
-    m = 0
     gb.ptr[0] = 0
     for q in range(ng):
         g = gb.sel[q]
@@ -1770,188 +1876,71 @@ cdef Py_ssize_t _glm_group_block(const design_t *D, const glm_loss_t *L, const g
     return m
 
 
-cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
-                           const glm_loss_t *L, const glm_pen_t *P, bint fit_intercept,
-                           double tol_abs, Py_ssize_t max_newton, Py_ssize_t max_epochs,
-                           Py_ssize_t p0, double l1_prev, workspace_t *wk, glm_bufs_t *bf,
-                           uint64_t *rng, floating *tag) noexcept nogil:
-    """n F(W, b) over every feature of D, from the warm start, for the loss L.
-
-    Outer working set (Massias, Gramfort, Salmon 2018): one pass over X per
-    predictor gives the full duality gap, the gap-safe screening of whole
-    features (Ndiaye et al. 2017; the dual is modulus / max(s) strongly
-    concave) and the ranking of the features by distance to their dual
-    constraint (mag_j against L1); the proximal Newton loop then runs on the
-    closest ``ws_size`` features only: p0 first, the sequential strong set on
-    a path (l1_prev > L1), 2 nnz(W) after a halved gap, else doubled.  A set
-    that no feature outside violates is solved to the final tolerance at
-    once; otherwise to 0.3 x the gap.  D is raw X (no weights), centred when
-    there is an intercept; W is p x K F-ordered, eta n x K; wk provides cand,
-    ws, keys and corr[0] (the magnitudes).
-    """
-    cdef glm_info_t out, inner
-    cdef glm_gap_t g
-    cdef Py_ssize_t p = D.p, n = D.n, K = L.K, j, k, c, n_cand = 0, nnz, m, ws_size = 0
-    cdef Py_ssize_t strong, viol_all, viol_ws, inner_max
-    cdef double prev_gap = INFINITY, best_gap = INFINITY, radius, inner_tol
-    cdef Py_ssize_t stalls = 0, ws_groups = 0
-    cdef double L1 = P.l1
-    cdef double *mag = wk.corr[0]
-    cdef double *nz = bf.nz_row
-    cdef floating *tmp = <floating *>bf.own
-    cdef bint has_strong
+cdef void _glm_inner(outer_t *A, glm_outer_t *pb, double inner_tol,
+                     floating *tag) noexcept nogil:
+    """Proximal Newton on the working set's columns (copied out as a block, with
+    the block's penalty factors, limits and unpenalized features) to inner_tol."""
+    cdef const design_t *D = pb.D
+    cdef const glm_pen_t *P = pb.P
+    cdef workspace_t *wk = pb.wk
+    cdef glm_bufs_t *bf = pb.bf
+    cdef glm_info_t *out = pb.out
+    cdef glm_info_t inner
+    cdef Py_ssize_t m = pb.m, K = pb.L.K, p = D.p, n = D.n, c, k
     cdef design_t B
-    cdef pen_t rank_pen     # the ranking's penalty: l1 = L1 f1 only (key (L1 f1 - mag) / ||x||)
-    cdef glm_pen_t Pb       # the penalty on a block: the block's factors
-    cdef glm_free_t fr_blk  # and its unpenalized features
+    cdef glm_pen_t Pb = P[0]    # the penalty on a block: the block's factors
+    cdef glm_free_t fr_blk      # and its unpenalized features
     cdef workspace_t wb
-    memset(&out, 0, sizeof(glm_info_t))
+    memset(&B, 0, sizeof(design_t))
     memset(&wb, 0, sizeof(workspace_t))
-    memset(&rank_pen, 0, sizeof(pen_t))
-    rank_pen.l1 = L1
-    rank_pen.f1 = P.f1
-    Pb = P[0]
     Pb.excluded = NULL
     if P.grp != NULL:
         Pb.grp = &bf.gb.blk
-        # groups whose centred columns are all 0 carry no signal
-        for j in range(P.grp.n_groups):
-            if P.grp.lmax[j] > 0.0:
-                wk.cand[n_cand] = j
-                n_cand += 1
-            else:
-                for k in range(_gsize(P.grp, j)):
-                    _drop_feature(D, _gcol(P.grp, j, k), W, eta, K, tmp)
-    # columns that are constant (after centring) or empty carry no signal
-    for j in range(p if P.grp == NULL else 0):
-        if D.col_sqnorm[j] > 0.0 and (P.excluded == NULL or not P.excluded[j]):
-            wk.cand[n_cand] = j
-            n_cand += 1
-        else:
-            _drop_feature(D, j, W, eta, K, tmp)
-    while True:
-        g = _glm_gap(D, wk.cand, n_cand, W, p, eta, L, P, fit_intercept, tmp, bf.a, bf.th,
-                     bf.corr_full, p, mag)
-        out.gap = g.gap
-        out.primal = g.primal
-        if g.gap <= tol_abs or out.n_newton >= max_newton:
-            break
-        # a gap that no longer falls (at the rounding floor of F, for a tol below
-        # it) ends the solve instead of spinning to max_newton; the caller warns.
-        # tol = 0 asks for max_newton iterations: no early end then
-        if g.gap < GLM_STALL_DECREASE * best_gap or tol_abs <= 0.0 or g.gap == INFINITY:
-            best_gap = g.gap
-            stalls = 0
-        else:
-            stalls += 1
-            if stalls >= GLM_STALL_CHECKS:
-                break
-        if P.grp != NULL:
-            ws_size = _glm_group_block(D, L, P, W, eta, g, l1_prev, p0, prev_gap, tol_abs,
-                                       &n_cand, &ws_groups, &inner_tol, &out.n_screened,
-                                       wk, bf, tmp)
-        elif L1 > 0.0:
-            # gap-safe sphere: ||theta - theta*|| <= sqrt(2 gap s_max / modulus);
-            # none when the dual is not strongly concave (modulus 0: Poisson, Gamma)
-            radius = (sqrt(2.0 * (g.gap if g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
-                      if L.modulus > 0.0 else INFINITY)
-            m = 0
-            for c in range(n_cand if L.modulus > 0.0 else 0):
-                j = wk.cand[c]
-                if mag[j] * g.scale + radius * sqrt(D.col_sqnorm[j]) < L1 * _f1(P, j):
-                    # provably zero at the optimum: zero it now
-                    _drop_feature(D, j, W, eta, K, tmp)
-                    out.n_screened += 1
-                else:
-                    wk.cand[m] = j
-                    m += 1
-            if L.modulus > 0.0:
-                n_cand = m
-            nnz = 0
-            strong = 0
-            viol_all = 0
-            has_strong = ws_size == 0 and l1_prev > L1
-            if K == 1:
-                nz = W        # the ranking looks for non-zeros: W itself will do
-            else:
-                for c in range(n_cand):
-                    j = wk.cand[c]
-                    nz[j] = 1.0 if _row_nonzero(W, j, p, K) else 0.0
-            for c in range(n_cand):
-                j = wk.cand[c]
-                if nz[j] != 0.0:
-                    nnz += 1
-                elif has_strong and mag[j] >= (2.0 * L1 - l1_prev) * _f1(P, j):
-                    strong += 1
-                if mag[j] > L1 * _f1(P, j):
-                    viol_all += 1
-            ws_size = _glm_ws_size(ws_size, has_strong, nnz, strong, g.gap, prev_gap, p0,
-                                   n_cand)
-            ws_size = _select_working_set(D, nz, wk.cand, n_cand, mag, nz, g.scale, &rank_pen,
-                                          ws_size, wk)
-            if P.fr != NULL:
-                ws_size = _add_free_features(P.fr, wk.ws, ws_size)
-            viol_ws = 0
-            for c in range(ws_size):
-                if mag[wk.ws[c]] > L1 * _f1(P, wk.ws[c]):
-                    viol_ws += 1
-            # no feature outside the set violates its dual constraint: the set
-            # is likely the final one, so solve it to the final tolerance
-            inner_tol = tol_abs if viol_ws == viol_all else 0.3 * g.gap
-        else:
-            ws_size = n_cand
-            memcpy(wk.ws, wk.cand, n_cand * sizeof(Py_ssize_t))
-            inner_tol = tol_abs
-        if inner_tol < tol_abs:
-            inner_tol = tol_abs
-        prev_gap = g.gap
-        memset(&B, 0, sizeof(design_t))
-        if not (_glm_bufs_reserve(bf, ws_size, K, K * K if P.group else K, sizeof(floating))
-                and _copy_columns(D, wk.ws, ws_size, &B, tag)
-                and (L.kind == LOSS_MULTINOMIAL or
-                     _workspace_alloc(&wb, ws_size, n, sizeof(floating), True, True, True,
-                                      1000, True, True, False))):
-            _free_columns(&B)
-            _workspace_free(&wb, True)
-            out.out_of_memory = True
-            break
-        for k in range(K):
-            for c in range(ws_size):
-                bf.w[c + k * ws_size] = W[wk.ws[c] + k * p]
-        Pb.f1 = NULL if P.f1 == NULL else bf.f1b
-        Pb.f2 = NULL if P.f2 == NULL else bf.f2b
-        Pb.lo = NULL if P.lo == NULL else bf.lob
-        Pb.hi = NULL if P.hi == NULL else bf.hib
-        if P.fr != NULL:
-            # the block's free list: U's positions among the working set
-            fr_blk = P.fr[0]
-            fr_blk.m = 0
-            for c in range(ws_size):
-                if _f1(P, wk.ws[c]) == 0.0:
-                    fr_blk.blk[fr_blk.m] = c
-                    fr_blk.m += 1
-            fr_blk.idx = fr_blk.blk
-            Pb.fr = &fr_blk
-        for c in range(ws_size):
-            bf.f1b[c] = _f1(P, wk.ws[c])
-            bf.f2b[c] = _f2(P, wk.ws[c])
-            if P.lo != NULL:
-                bf.lob[c] = P.lo[wk.ws[c]]
-                bf.hib[c] = P.hi[wk.ws[c]]
-        inner_max = max_newton - out.n_newton
-        inner = _prox_newton(&B, bf.w, b, eta, L, &Pb, fit_intercept, inner_tol,
-                             inner_max, max_epochs, bf, &wb, rng, tag)
-        for k in range(K):
-            for c in range(ws_size):
-                W[wk.ws[c] + k * p] = bf.w[c + k * ws_size]
+    if not (_glm_bufs_reserve(bf, m, K, K * K if P.group else K, sizeof(floating))
+            and _copy_columns(D, wk.ws, m, &B, tag)
+            and (pb.L.kind == LOSS_MULTINOMIAL or
+                 _workspace_alloc(&wb, m, n, sizeof(floating), True, True, True,
+                                  1000, True, True, False))):
         _free_columns(&B)
         _workspace_free(&wb, True)
-        out.n_newton += inner.n_newton if inner.n_newton > 0 else 1
-        out.n_epochs += inner.n_epochs
-        if inner.interrupted:
-            out.interrupted = True
-            break
-    return out
+        out.out_of_memory = True
+        A.abort = True
+        return
+    for k in range(K):
+        for c in range(m):
+            bf.w[c + k * m] = pb.W[wk.ws[c] + k * p]
+    Pb.f1 = NULL if P.f1 == NULL else bf.f1b
+    Pb.f2 = NULL if P.f2 == NULL else bf.f2b
+    Pb.lo = NULL if P.lo == NULL else bf.lob
+    Pb.hi = NULL if P.hi == NULL else bf.hib
+    if P.fr != NULL:
+        # the block's free list: U's positions among the working set
+        fr_blk = P.fr[0]
+        fr_blk.m = 0
+        for c in range(m):
+            if _f1(P, wk.ws[c]) == 0.0:
+                fr_blk.blk[fr_blk.m] = c
+                fr_blk.m += 1
+        fr_blk.idx = fr_blk.blk
+        Pb.fr = &fr_blk
+    for c in range(m):
+        bf.f1b[c] = _f1(P, wk.ws[c])
+        bf.f2b[c] = _f2(P, wk.ws[c])
+        if P.lo != NULL:
+            bf.lob[c] = P.lo[wk.ws[c]]
+            bf.hib[c] = P.hi[wk.ws[c]]
+    inner = _prox_newton(&B, bf.w, pb.b, pb.eta, pb.L, &Pb, pb.fit_intercept, inner_tol,
+                         pb.max_newton - out.n_newton, pb.max_epochs, bf, &wb, pb.rng, tag)
+    for k in range(K):
+        for c in range(m):
+            pb.W[wk.ws[c] + k * p] = bf.w[c + k * m]
+    _free_columns(&B)
+    _workspace_free(&wb, True)
+    out.n_newton += inner.n_newton if inner.n_newton > 0 else 1
+    out.n_epochs += inner.n_epochs
+    if inner.interrupted:
+        out.interrupted = True
+        A.abort = True
 
 
 def _check_glm_arrays(Design design, Py_ssize_t K, W, b, eta, s, labels, double L1,
