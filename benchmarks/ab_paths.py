@@ -2,7 +2,10 @@
 
 Prints one JSON object {"set|task": CPU seconds (median of 3 after a warm-up)}.  Tasks:
 ``lasso_path`` (100 alphas, eps 1e-3, default tol), the same path at tol=1e-6, and
-single fits at alpha_max/10 and alpha_max/100 (tol 1e-6), y centred, no intercept.
+single fits at alpha_max/10 and alpha_max/100 (tol 1e-6), y centred, no intercept;
+with ``--models``, also an L1 logistic path (20 alphas, y > mean(y) as the class), a
+group-lasso path (20 alphas, groups of 5 consecutive columns) and a 20-alpha Poisson
+path (y's ranks binned into counts 0..4): the three plug-ins of the one outer loop.
 CPU time (``time.process_time``), single-threaded BLAS, so that other jobs on the
 machine disturb it less.  To compare two builds, alternate them, e.g. with a copy of
 the base commit built in place in /tmp/base (``git archive <commit> | tar -x -C
@@ -26,10 +29,23 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from _common import load
-from penalized import Lasso, lasso_path
+from penalized import Lasso, group_lasso_path, lasso_path, logistic_path, poisson_path
 
 
-def main(names):
+def model_tasks(X, y):
+    """The GLM driver and the block solver on the set (see the module docstring)."""
+    yb = (y > y.mean()).astype(int)
+    groups = np.arange(X.shape[1]) // 5
+    counts = np.minimum(np.argsort(np.argsort(y)) * 5 // len(y), 4).astype(float)
+    return {
+        "logistic_l1_path": lambda: logistic_path(X, yb, alphas=20, tol=1e-6),
+        "group_lasso_path": lambda: group_lasso_path(X, y, groups=groups, alphas=20,
+                                                     tol=1e-6),
+        "poisson_l1_path": lambda: poisson_path(X, counts, alphas=20, tol=1e-6),
+    }
+
+
+def main(names, models=False):
     out = {}
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -46,6 +62,8 @@ def main(names):
                 "lasso_lmax/100": lambda: Lasso(alpha=amax / 100, fit_intercept=False,
                                                 tol=1e-6).fit(X, yc),
             }
+            if models:
+                tasks.update(model_tasks(X, y))
             for task, fn in tasks.items():
                 fn()
                 ts = []
@@ -58,4 +76,4 @@ def main(names):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1].split(","))
+    main(sys.argv[1].split(","), models="--models" in sys.argv[2:])
