@@ -1,4 +1,4 @@
-"""The native proximal Newton driver (_prox_newton.pxi) behind binary logistic regression.
+"""The native proximal Newton driver (_native/prox_newton.pxi, glm.pxi) behind binary logistic regression.
 
 The estimator-level tests (test_logistic.py) check optima against independent
 references; these exercise the native driver's own branches: index widths, the

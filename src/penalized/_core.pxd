@@ -41,7 +41,7 @@ cdef class Design:
 
 
 # ---------------------------------------------------------------------------
-# Public C API: defined in _core_capi.pxi, exported through the module's
+# Public C API: defined in _native/capi.pxi, exported through the module's
 # __pyx_capi__, re-exported by penalized/core.pxd (``from penalized.core
 # cimport ...``).  Plain-named float64 (_d) and float32 (_f) versions: fused
 # functions do not cross module boundaries.  See core.pxd for the contract.

@@ -14,8 +14,8 @@ partial likelihood does not identify one)::
 
 R(t) = {j : t_j >= t} (within the sample's stratum with ``strata``).  The
 same mean-loss scaling as every model of the project.  Solved by the one
-native proximal Newton driver (``_prox_newton.pxi``, loss kind LOSS_COX in
-``_cox.pxi``): the quadratic model uses the diagonal of the Hessian in eta
+native proximal Newton driver (``_native/glm.pxi``, loss kind LOSS_COX in
+``_native/cox.pxi``): the quadratic model uses the diagonal of the Hessian in eta
 (glmnet's choice), an Armijo line search guards every step.
 
 Certificate: a duality gap.  The conjugate of Dw log sum_R s_j exp(eta_j) is
@@ -219,7 +219,7 @@ def cox_loss(eta, st, s, ties="breslow", gradient=False):
 
 class CoxLoss:
     """The Cox partial likelihood loss of the Python layer (K = 1); the Newton
-    model, dual point and conjugate are native (``_cox.pxi``)."""
+    model, dual point and conjugate are native (``_native/cox.pxi``)."""
 
     n_outputs = 1
 

@@ -17,7 +17,7 @@ The intercept is not penalised; ``offset`` (e.g. log(exposure)) is a fixed
 term of eta.
 
 The solve is the one native proximal Newton driver of the logistic models
-(``_prox_newton.pxi``, loss kinds LOSS_POISSON and LOSS_GAMMA; the solver
+(``_native/glm.pxi``, loss kinds LOSS_POISSON and LOSS_GAMMA; the solver
 evaluates the deviance form f_i - min f_i).  Certificate: a duality gap.  The
 conjugates are generalised entropies (docs/design.rst): with the dual point
 Theta = -d/d eta sum_i s_i f_i, theta_i = s_i (y_i - mu_i) (Poisson) or
@@ -81,7 +81,7 @@ class LogLinkLoss:
     """f_i(eta) - min f_i (half the unit deviance) of a log-link family; K = 1.
 
     The Python layer's part: value, gradient, intercept-only fit; the Newton
-    model, dual point and conjugate are native (``_prox_newton.pxi``).
+    model, dual point and conjugate are native (``_native/glm.pxi``).
     """
 
     n_outputs = 1

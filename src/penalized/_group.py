@@ -13,7 +13,7 @@ alpha_max is then computed with those groups fitted first.
 
 (Yuan & Lin 2006; the group elastic net; with a 2-D target, the groups are
 shared by the T tasks, W_g the (|G_g|, T) block).  The same native block
-solver as the multi-task models (``_group.pxi``): exact block minimisation
+solver as the multi-task models (``_native/blocks.pxi``): exact block minimisation
 through each group's Gram eigendecomposition (computed once per fit or path),
 working sets and gap-safe screening of groups, certified by a duality gap.
 ``tol`` bounds the gap: a fit is converged when

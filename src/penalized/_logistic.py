@@ -13,7 +13,7 @@ of sample i.  The intercepts b are not penalised.  scikit-learn's ``C`` is
 
 Solver: proximal Newton (Lee, Sun, Saunders 2014; glmnet's IRLS-CD, Friedman,
 Hastie, Tibshirani 2010; newGLMNET, Yuan, Ho, Lin 2012), entirely native
-(``_prox_newton.pxi``): an outer working set (Massias, Gramfort, Salmon 2018;
+(``_native/glm.pxi``): an outer working set (Massias, Gramfort, Salmon 2018;
 one pass over X per outer iteration gives the duality gap over every feature,
 the gap-safe screening of Ndiaye et al. 2017 and the ranking), and on the
 working set one Newton loop with one Armijo line search for every loss.  The
@@ -87,7 +87,7 @@ class BinomialLoss:
 
     Only what the Python layer needs (value, gradient, intercept-only fit):
     its Newton model, dual point and conjugate are evaluated natively
-    (``_prox_newton.pxi``).
+    (``_native/glm.pxi``).
     """
 
     n_outputs = 1
@@ -122,7 +122,7 @@ class MultinomialLoss:
     """f_i(eta) = logsumexp(eta) - eta . Y_i, Y one-hot (n x K); K predictors.
 
     As for the binomial loss, only the Python layer's part: value, gradient,
-    intercept-only fit; the rest is native (``_prox_newton.pxi``).
+    intercept-only fit; the rest is native (``_native/glm.pxi``).
     """
 
     def __init__(self, Y, s):
@@ -459,7 +459,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
                    max_epochs=10000, p0=10, l1_prev=None, E=None):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
-    The whole solve runs natively (``_prox_newton.pxi``): the outer working
+    The whole solve runs natively (``_native/glm.pxi``): the outer working
     set, the proximal Newton loop and its line search, for the binomial and
     the softmax loss (entrywise or row-group penalty) alike.  ``E`` = X W + b
     (n, K), if the caller has it (a path carries it along); the problem's

@@ -11,7 +11,7 @@ The L2 norm of each row makes a feature active for every task or for none
 Obozinski, Taskar & Jordan 2010).  b is not penalised and is eliminated by
 implicit centring in the native core (sparse X stays sparse, dense X is not
 copied).  Solved by block coordinate descent over rows (Tseng 2001) with
-working sets and gap-safe screening (``_group.pxi``).  ``tol`` bounds the
+working sets and gap-safe screening (``_native/blocks.pxi``).  ``tol`` bounds the
 duality gap: a fit is converged when gap <= tol * sum_i s_i ||Y_i - Ybar||^2 / n,
 the criterion of the single-task solvers (float32 data are certified natively: the
 residual is recomputed from W with double accumulation at every gap check; a gap

@@ -1,4 +1,4 @@
-# Included by _prox_newton.pxi: the Cox partial likelihood (LOSS_COX) as a loss of
+# Included by _core.pyx: the Cox partial likelihood (LOSS_COX) as a loss of
 # the one GLM driver.
 #
 # With the samples sorted (by Python, once) by stratum then time, ``blk_ptr``

@@ -1,8 +1,8 @@
 # Included by _core.pyx: the one outer working-set routine of every native solver.
 #
-# The elastic net of the core (``_solve``), the block solver of the group and
-# multi-task models (``_group_fresh_solve``, _group.pxi) and the GLM driver
-# (``_glm_solve``, _prox_newton.pxi) are one loop, ``_outer_solve`` (Massias,
+# The elastic net (``_solve``, least_squares.pxi), the block solver of the group and
+# multi-task models (``_group_fresh_solve``, blocks.pxi) and the GLM driver
+# (``_glm_solve``, glm.pxi) are one loop, ``_outer_solve`` (Massias,
 # Gramfort, Salmon 2018, "Celer"; Ndiaye et al. 2017; Tibshirani et al. 2012):
 #
 #   1. a gap check over the candidates (features or groups still in play);
@@ -20,13 +20,154 @@
 # The problem is a plug-in (``outer_t.kind``): its check, screening test,
 # support count, ranking and inner solve are called by enum dispatch once per
 # outer round, never per coordinate:
-#   OUTER_LEAST_SQUARES  ls_outer_t (_core.pyx): the elastic net, coordinate
+#   OUTER_LEAST_SQUARES  ls_outer_t (least_squares.pxi): the elastic net, coordinate
 #                        descent with Newton steps on the support;
-#   OUTER_BLOCKS         block_outer_t (_group.pxi): group / multi-task blocks,
+#   OUTER_BLOCKS         block_outer_t (blocks.pxi): group / multi-task blocks,
 #                        block coordinate descent with Anderson acceleration;
-#   OUTER_GLM            glm_outer_t (_prox_newton.pxi): any GLM loss, features
+#   OUTER_GLM            glm_outer_t (glm.pxi): any GLM loss, features
 #                        or groups, proximal Newton on the working set.
 # The derivations are in docs/design.rst ("The outer loop").
+
+# ---------------------------------------------------------------------------
+# Working-set selection helpers
+# ---------------------------------------------------------------------------
+
+cdef struct keyed_t:
+    double key
+    Py_ssize_t j
+
+
+cdef inline bint _keyed_less(keyed_t a, keyed_t b) noexcept nogil:
+    return a.key < b.key or (a.key == b.key and a.j < b.j)
+
+
+cdef void _heap_sift_down(keyed_t *h, Py_ssize_t size, Py_ssize_t i) noexcept nogil:
+    """Restore the max-heap order below node i."""
+    cdef Py_ssize_t c
+    cdef keyed_t t
+    while True:
+        c = 2 * i + 1
+        if c >= size:
+            return
+        if c + 1 < size and _keyed_less(h[c], h[c + 1]):
+            c += 1
+        if not _keyed_less(h[i], h[c]):
+            return
+        t = h[i]; h[i] = h[c]; h[c] = t
+        i = c
+
+
+cdef int _cmp_index(const void *a, const void *b) noexcept nogil:
+    cdef Py_ssize_t ia = (<const Py_ssize_t *>a)[0], ib = (<const Py_ssize_t *>b)[0]
+    return (ia > ib) - (ia < ib)
+
+
+cdef inline uint64_t _xorshift(uint64_t *state) noexcept nogil:
+    cdef uint64_t x = state[0]
+    x ^= x << 13
+    x ^= x >> 7
+    x ^= x << 17
+    state[0] = x
+    return x
+
+
+cdef void _shuffle(Py_ssize_t *a, Py_ssize_t m, uint64_t *rng) noexcept nogil:
+    cdef Py_ssize_t i, k, t
+    for i in range(m - 1, 0, -1):
+        k = <Py_ssize_t>(_xorshift(rng) % <uint64_t>(i + 1))
+        t = a[i]
+        a[i] = a[k]
+        a[k] = t
+
+
+cdef bint _interrupted() noexcept nogil:
+    """True if a signal handler raised (Ctrl-C); the exception is cleared here
+    and re-raised as KeyboardInterrupt by the Python entry point."""
+    cdef int rc
+    with gil:
+        rc = PyErr_CheckSignals()
+        if rc != 0:
+            PyErr_Clear()
+    return rc != 0
+
+
+cdef struct solve_info_t:
+    bint interrupted
+    double gap
+    double rounding     # the part of gap that is rounding (see dual_t.rnd)
+    double primal
+    Py_ssize_t n_epochs
+    Py_ssize_t n_screened
+    Py_ssize_t n_outer
+    Py_ssize_t n_newton
+    # work counters, in stored entries of X read (see _col_entries; DENSE/CSC)
+    Py_ssize_t n_full       # correlation passes over the candidates (outer gap checks)
+    double full_cols        # columns read by them
+    double full_entries
+    double ws_cols          # columns read by the working-set column products
+    double ws_entries       #   (epochs and the subproblem's gap checks)
+    double axpy_entries     # entries read by residual updates and refreshes
+
+
+cdef Py_ssize_t _select_working_set(const design_t *D, const floating *w,
+                                    const Py_ssize_t *cand, Py_ssize_t n_cand,
+                                    const double *corr, const floating *w_pt,
+                                    double scale, const pen_t *P,
+                                    Py_ssize_t ws_size, workspace_t *wk) noexcept nogil:
+    """The ws_size candidates closest to their dual constraint, free features and
+    non-zeros first.
+
+    Distance of feature j: (l1_j - |x_j^T theta|) / ||x_j|| (Celer's ranking;
+    augmented norm, only the signs the box allows).
+    The ws_size smallest are kept in a bounded max-heap, O(n_cand log ws_size)
+    time and O(ws_size) memory.  The working set wk.ws is returned sorted by
+    feature index for memory locality.
+    """
+    cdef Py_ssize_t k, j, size = 0
+    cdef double v, l2j
+    cdef keyed_t item, t
+    cdef keyed_t *heap
+    cdef Py_ssize_t *ws = wk.ws
+    if ws_size < n_cand and ws_size > wk.keys_cap:
+        heap = <keyed_t *>realloc(wk.keys, ws_size * sizeof(keyed_t))
+        if heap == NULL:
+            ws_size = n_cand     # no memory to rank: take every candidate
+        else:
+            wk.keys = heap
+            wk.keys_cap = ws_size
+    if ws_size >= n_cand:
+        for k in range(n_cand):
+            ws[k] = cand[k]
+        return n_cand
+    heap = wk.keys
+    for k in range(n_cand):
+        j = cand[k]
+        item.j = j
+        if _is_free(P, j):
+            item.key = -2.0
+        elif w[j] != 0.0:
+            item.key = -1.0
+        else:
+            l2j = _l2j(P, j)
+            v = _reach(scale * (corr[j] - l2j * w_pt[j]), 0.0, _loj(P, j), _hij(P, j))
+            item.key = (_l1j(P, j) - v) / sqrt(D.col_sqnorm[j] + l2j)
+        if size < ws_size:
+            # sift up
+            j = size
+            size += 1
+            heap[j] = item
+            while j > 0 and _keyed_less(heap[(j - 1) // 2], heap[j]):
+                t = heap[j]; heap[j] = heap[(j - 1) // 2]; heap[(j - 1) // 2] = t
+                j = (j - 1) // 2
+        elif _keyed_less(item, heap[0]):
+            heap[0] = item
+            _heap_sift_down(heap, size, 0)
+    for k in range(ws_size):
+        ws[k] = heap[k].j
+    qsort(ws, ws_size, sizeof(Py_ssize_t), _cmp_index)
+    return ws_size
+
+
 
 DEF OUTER_STALL_ROUNDS = 5      # rounds without progress that end a solve
 DEF OUTER_GAP_PROGRESS = 0.99   # STALL_GAP: progress is the gap below this x its best

@@ -798,7 +798,7 @@ cdef inline mt_gap_t _group_check(const design_t *D, const grp_t *G, floating *W
 
 cdef struct block_outer_t:
     # The block solver as a plug-in of the outer loop (OUTER_BLOCKS, see
-    # _active_set.pxi); W, R, Y, nz: X's dtype
+    # active_set.pxi); W, R, Y, nz: X's dtype
     const design_t *D
     const grp_t *G
     void *W
@@ -833,7 +833,7 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
                                      grp_fresh_t *fr) noexcept nogil:
     """Block coordinate descent with working sets and gap-safe screening.
 
-    The outer loop is ``_outer_solve`` (_active_set.pxi) with this plug-in: the
+    The outer loop is ``_outer_solve`` (active_set.pxi) with this plug-in: the
     gap over the groups still in play; the group sphere test; the ranking by
     (l1 omega_g - scale dnorm_g) / sqrt(lmax_g) (the unpenalized group, then
     non-zero groups first, via the core's bounded heap); the shared size rule
