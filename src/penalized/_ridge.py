@@ -42,7 +42,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
-from ._enet import check_magnitudes, check_target_magnitude
+from ._enet import check_magnitudes, check_target_magnitude, gram_matrix
 from ._validation import (
     FLOAT_DTYPES,
     canonical_csc,
@@ -155,7 +155,7 @@ class CentredOperator:
         n, p = self.n_samples, self.n_features
         if self.Z is not None:
             Z = self.Z
-            return ("kernel", Z @ Z.T) if n < p else ("primal", Z.T @ Z)
+            return ("kernel", Z @ Z.T) if n < p else ("primal", gram_matrix(Z))
         X, m = self.X, self.x_mean
         if n < p:
             K = np.asarray((X @ X.T).toarray())
@@ -166,11 +166,8 @@ class CentredOperator:
             if self.sqrt_w is not None:
                 K *= np.multiply.outer(self.sqrt_w, self.sqrt_w)
             return "kernel", K
-        Xs = X if self.sqrt_w is None else sp.diags(self.sqrt_w) @ X
-        G = np.asarray((Xs.T @ Xs).toarray())
-        if self.fit_intercept:
-            G -= n * np.multiply.outer(m, m)
-        return "primal", G
+        s = None if self.sqrt_w is None else self.sqrt_w ** 2
+        return "primal", gram_matrix(X, s, m if self.fit_intercept else None)
 
 
 def ridge_gap(op, T, W, alpha):
