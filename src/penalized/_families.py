@@ -404,6 +404,8 @@ _ESTIMATOR_DOC = """{Family} regression (log link) with L1, L2 or elastic-net pe
         User-defined groups of features, as in :class:`penalized.GroupLasso`:
         the L1 part becomes ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``
         (penalty 'l1' or 'elasticnet'; not with the three options above).
+        A weight omega_g = 0 leaves group g unpenalized (no group norm, no
+        ridge term; fitted at every alpha).
     lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
         glmnet's lower.limits / upper.limits: lower_j <= w_j <= upper_j on the
         original scale (lower <= 0 <= upper; infinite allowed).

@@ -218,7 +218,10 @@ class LogisticProblem:
         self.tol_reference = self.null_loss
 
     def has_free_features(self):
-        """Whether some feature is unpenalized (penalty factor 0, not excluded)."""
+        """Whether some feature is unpenalized (penalty factor 0, not excluded, or in
+        a group of weight 0)."""
+        if self.grouping is not None:
+            return bool(np.any(self.grouping.free))
         f = (self.factors or {}).get("l1_weights")
         if f is None:
             return False
@@ -318,7 +321,9 @@ class LogisticProblem:
             mag = mag.max(axis=1)
         if self.grouping is not None:
             g = self.grouping
-            mag = np.sqrt(g.block_sums(mag * mag)) / g.weights
+            w = g.weights
+            mag = np.where(w > 0, np.sqrt(g.block_sums(mag * mag)) / np.where(w > 0, w, 1.0),
+                           0.0)
         if "l1_weights" in factors:
             f1 = factors["l1_weights"]
             mag = np.where(f1 > 0, mag / np.where(f1 > 0, f1, 1.0), 0.0)
@@ -342,11 +347,12 @@ class LogisticProblem:
         l1 = l1 * f1
         if self.grouping is not None:
             # groups: g_G + l1 omega w_G / ||w_G|| = 0 if w_G != 0, else ||g_G|| <= l1 omega
+            # (an unpenalized group, omega = 0, has no ridge term either)
             grp = self.grouping
-            w, gr = W[:, 0], g[:, 0]
+            om = grp.weights[grp.labels]
+            w, gr = W[:, 0], g[:, 0] - l2 * W[:, 0] * (om == 0)
             norm = grp.block_norms(w)
             unit = w / np.where(norm > 0, norm, 1.0)[grp.labels]
-            om = grp.weights[grp.labels]
             at = np.sqrt(grp.block_sums((gr + l1[:, 0] * om * unit) ** 2))
             viol = np.where(norm > 0, at,
                             np.maximum(np.sqrt(grp.block_sums(gr * gr)) - l1[0, 0] * grp.weights,
@@ -392,7 +398,9 @@ def glm_grouping(n_features, n_outputs, factors, groups, group_weights):
     if factors:
         raise ValueError("groups= does not combine with penalty_factor, exclude or "
                          "standardize yet.")
-    return check_groups(groups, n_features, group_weights)
+    # weight 0: an unpenalized group (every unpenalized group merged into one, the
+    # native driver's unpenalized features)
+    return check_groups(groups, n_features, group_weights, allow_zero=True).merge_free()
 
 
 def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=False,

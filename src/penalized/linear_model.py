@@ -804,7 +804,11 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         ``penalty_factor`` / ``exclude`` / ``standardize``.  The Newton
         models are solved by the group block solver.
     group_weights : array-like of shape (n_groups,), default=None
-        omega_g > 0 (default sqrt of the group's size).
+        omega_g >= 0 (default sqrt of the group's size).  omega_g = 0 leaves
+        group g unpenalized (neither the group norm nor the ridge term), like
+        glmnet's ``penalty.factor = 0``: it is fitted at every alpha, and
+        ``alpha_max`` is taken after fitting it (every such group is merged
+        into one; not for the Cox model).
     lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
         glmnet's lower.limits / upper.limits: lower_j <= w_j <= upper_j on the
         original scale (lower <= 0 <= upper; infinite allowed; for more than two

@@ -108,8 +108,9 @@ cdef double _glm_group_penalty(const double *W, const double *dW, double t,
             j = _gcol(G, g, k)
             v = W[j] + t * dW[j] if dW != NULL else W[j]
             row += v * v
-        q += row
-        a += _gweight(G, g) * sqrt(row)
+        if _gweight(G, g) > 0.0:    # (the unpenalized group: neither term)
+            q += row
+            a += _gweight(G, g) * sqrt(row)
     return P.l1 * a + 0.5 * P.l2 * q
 
 
@@ -126,7 +127,7 @@ cdef double _glm_group_magnitudes(const design_t *D, const grp_t *G, const Py_ss
         for k in range(_gsize(G, g)):
             j = _gcol(G, g, k)
             wsq += W[j] * W[j]
-        if wsq > 0.0:
+        if wsq > 0.0 and _gweight(G, g) > 0.0:
             l1w[0] += _gweight(G, g) * sqrt(wsq)
             l2sq[0] += wsq
     for c in range(m):
@@ -138,7 +139,8 @@ cdef double _glm_group_magnitudes(const design_t *D, const grp_t *G, const Py_ss
             corr[j] = v
             sq += v * v
         mag[g] = sqrt(sq)
-        if mag[g] > top * _gweight(G, g):
+        # (an unpenalized group's constraint X_c,g^T Theta = 0 is the projection's)
+        if _gweight(G, g) > 0.0 and mag[g] > top * _gweight(G, g):
             top = mag[g] / _gweight(G, g)
     return top
 
@@ -465,6 +467,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
             for c in range(m):
                 j = cand[c] if cand != NULL else c
                 if P.grp != NULL:       # j is a group
+                    if not _gweight(P.grp, j) > 0.0:
+                        continue        # unpenalized: X_c,g^T Theta = 0 (projected)
                     l1j = P.l1 * _gweight(P.grp, j)
                     l2j = P.l2
                 else:
@@ -771,15 +775,16 @@ cdef Py_ssize_t _glm_select(outer_t *A, glm_outer_t *pb, Py_ssize_t size,
     ng = _select_working_set(&pb.groups_view, pb.nz, wk.cand, A.n_cand, wk.corr[0], pb.nz,
                              pb.g.scale, &pb.rank_pen, size, wk)
     viol_ws[0] = _count_violators(wk.ws, ng, wk.corr[0], pb.P.grp.weight, A.l1)
-    pb.m = _glm_group_layout(pb.P.grp, ng, wk, pb.bf.gb)
+    pb.m = _glm_group_layout(pb.P.grp, pb.P.fr, ng, wk, pb.bf.gb)
     return ng
 
 
-cdef Py_ssize_t _glm_group_layout(const grp_t *G, Py_ssize_t ng, workspace_t *wk,
-                                  glm_grp_bufs_t *gb) noexcept nogil:
+cdef Py_ssize_t _glm_group_layout(const grp_t *G, const glm_free_t *F, Py_ssize_t ng,
+                                  workspace_t *wk, glm_grp_bufs_t *gb) noexcept nogil:
     """The working groups wk.ws[0..ng) as the block's columns: wk.ws[0..m) group
-    after group, gb.blk their grouping (weights, offsets of the eigenvectors).
-    Returns m."""
+    after group, gb.blk their grouping (weights, offsets of the eigenvectors);
+    the unpenalized features (F, NULL: none) last, as the block's unpenalized
+    group (weight 0).  Returns m."""
     cdef Py_ssize_t q, g, k, m = 0, off = 0, mmax = 1
     for q in range(ng):
         gb.sel[q] = wk.ws[q]
@@ -795,6 +800,22 @@ cdef Py_ssize_t _glm_group_layout(const grp_t *G, Py_ssize_t ng, workspace_t *wk
         off += _gsize(G, g) * _gsize(G, g)
         if _gsize(G, g) > mmax:
             mmax = _gsize(G, g)
+    gb.blk.n_free = 0
+    if F != NULL and F.m > 0:
+        for k in range(F.m):
+            wk.ws[m] = F.idx[k]
+            m += 1
+        gb.ptr[ng + 1] = m
+        gb.weight[ng] = 0.0
+        gb.qoff[ng] = off
+        if F.m > mmax:
+            mmax = F.m
+        memset(gb.free_flag, 0, ng + 1)
+        gb.free_flag[ng] = 1
+        gb.blk.n_free = 1
+        gb.blk.free_g = ng
+        gb.blk.free_flag = gb.free_flag
+        ng += 1
     gb.blk.n_groups = ng
     gb.blk.max_size = mmax
     return m
@@ -838,11 +859,12 @@ cdef void _glm_inner(outer_t *A, glm_outer_t *pb, double inner_tol,
     Pb.lo = NULL if P.lo == NULL else bf.lob
     Pb.hi = NULL if P.hi == NULL else bf.hib
     if P.fr != NULL:
-        # the block's free list: U's positions among the working set
+        # the block's free list: U's positions among the working set (with groups,
+        # the block's last columns: see _glm_group_layout)
         fr_blk = P.fr[0]
         fr_blk.m = 0
         for c in range(m):
-            if _f1(P, wk.ws[c]) == 0.0:
+            if (c >= m - P.fr.m if P.grp != NULL else _f1(P, wk.ws[c]) == 0.0):
                 fr_blk.blk[fr_blk.m] = c
                 fr_blk.m += 1
         fr_blk.idx = fr_blk.blk
@@ -1014,9 +1036,11 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
 
 
 cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *full,
-                          glm_grp_bufs_t *gb, groups, dtype):
+                          glm_grp_bufs_t *gb, groups, dtype, Py_ssize_t n_free_cols):
     """Point ``pen`` at the full design's groups and ``gb`` at the block buffers;
-    returns the arrays that must outlive the solve."""
+    returns the arrays that must outlive the solve.  The groups partition the
+    features but the ``n_free_cols`` unpenalized ones (see _split_free_group),
+    which the blocks lay out as one more group."""
     if K != 1:
         raise ValueError("user-defined groups need a single linear predictor (K = 1)")
     if pen.f1 != NULL or pen.f2 != NULL or pen.excluded != NULL:
@@ -1024,22 +1048,27 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
     ptr = np.ascontiguousarray(groups[0], dtype=np.intp)
     cols = np.ascontiguousarray(groups[1], dtype=np.intp)
     weights = np.ascontiguousarray(groups[2], dtype=np.float64)
-    cdef Py_ssize_t p = D.p, n = D.n, G = ptr.shape[0] - 1
-    if (G < 1 or cols.shape != (p,) or ptr[0] != 0 or ptr[G] != p or weights.shape != (G,)
-            or np.any(np.diff(ptr) < 1) or not np.array_equal(np.sort(cols), np.arange(p))
+    cdef Py_ssize_t p = D.p, n = D.n, G = ptr.shape[0] - 1, q = p - n_free_cols
+    if (G < 1 or cols.shape != (q,) or ptr[0] != 0 or ptr[G] != q or weights.shape != (G,)
+            or np.any(np.diff(ptr) < 1) or np.unique(cols).shape != (q,)
+            or (q and (cols.min() < 0 or cols.max() >= p))
             or not np.all(weights > 0) or not np.all(np.isfinite(weights))):
-        raise ValueError("groups must partition the features, with positive finite weights")
+        raise ValueError("groups must partition the features, with finite weights > 0 "
+                         "(one group of weight 0 at most: the unpenalized one)")
     sizes = np.diff(ptr)
     sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
     frob = np.add.reduceat(sq[cols], ptr[:G]).astype(np.float64)
-    mmax = int(sizes.max())
-    bufs = dict(ptr=np.zeros(G + 1, dtype=np.intp), ident=np.arange(p, dtype=np.intp),
-                weight=np.zeros(G), lmax=np.zeros(G), values=np.zeros(p),
-                vectors=np.zeros(int(np.sum(sizes * sizes))), qoff=np.zeros(G, dtype=np.intp),
+    mmax = max(int(sizes.max()), n_free_cols)
+    # (the block's groups: the selected ones, and the unpenalized one, G + 1 at most)
+    bufs = dict(ptr=np.zeros(G + 2, dtype=np.intp), ident=np.arange(p, dtype=np.intp),
+                weight=np.zeros(G + 1), lmax=np.zeros(G + 1), values=np.zeros(p),
+                vectors=np.zeros(int(np.sum(sizes * sizes)) + n_free_cols ** 2 + 1),
+                qoff=np.zeros(G + 1, dtype=np.intp),
                 work=np.zeros(3 * mmax + 1), col=np.zeros(n + 1, dtype=dtype),
                 solve_buf=np.zeros(4 * mmax + 8), nz=np.zeros(p + 1, dtype=dtype),
                 sel=np.zeros(G, dtype=np.intp), gnz=np.zeros(G), aa_res=np.zeros(n + 1, dtype=dtype),
-                aa_shift=np.zeros(1), ready=np.zeros(G, dtype=np.int8))
+                aa_shift=np.zeros(1), ready=np.zeros(G + 1, dtype=np.int8),
+                free_flag=np.zeros(G + 1, dtype=np.int8))
     memset(full, 0, sizeof(grp_t))
     full.n_groups = G
     full.max_size = mmax
@@ -1062,6 +1091,7 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
     gb.nz = cnp.PyArray_DATA(bufs["nz"])
     gb.sel = <Py_ssize_t *>cnp.PyArray_DATA(bufs["sel"])
     gb.gnz = <double *>cnp.PyArray_DATA(bufs["gnz"])
+    gb.free_flag = <char *>cnp.PyArray_DATA(bufs["free_flag"])
     gb.aa.res = cnp.PyArray_DATA(bufs["aa_res"])
     gb.aa.shift = <double *>cnp.PyArray_DATA(bufs["aa_shift"])
     gb.blk.ptr = gb.ptr
@@ -1078,31 +1108,58 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
     return [ptr, cols, weights, frob] + list(bufs.values())
 
 
-cdef list _glm_free_setup(design_t *D, glm_loss_t *L, glm_pen_t *pen, glm_free_t *fr,
-                          excluded, lower_bounds, upper_bounds, groups, Py_ssize_t isz):
-    """The unpenalized features (l1 factor 0) of the full design and their scratch;
-    returns the arrays that must outlive the solve (none if there are none)."""
-    cdef Py_ssize_t p = D.p, n = D.n, m, k
+def _split_free_group(groups, Py_ssize_t p):
+    """(ptr, cols, weights) without its group of weight 0 (at most one), and the
+    mask of that group's features (None: no such group)."""
+    ptr = np.asarray(groups[0], dtype=np.intp)
+    cols = np.asarray(groups[1], dtype=np.intp)
+    weights = np.asarray(groups[2], dtype=np.float64)
+    zero = np.flatnonzero(weights == 0)
+    if zero.size == 0 or ptr.shape[0] != weights.shape[0] + 1:
+        return groups, None
+    if zero.size > 1:
+        raise ValueError("groups: one unpenalized group (weight 0) at most; merge them")
+    u = int(zero[0])
+    mask = np.zeros(p, dtype=bool)
+    members = cols[ptr[u]:ptr[u + 1]]
+    if members.size and (members.min() < 0 or members.max() >= p):
+        raise ValueError("groups must partition the features")
+    mask[members] = True
+    keep = np.r_[0:ptr[u], ptr[u + 1]:cols.shape[0]]
+    sizes = np.delete(np.diff(ptr), u)
+    return ((np.concatenate([[0], np.cumsum(sizes)]), cols[keep], np.delete(weights, u)),
+            mask)
+
+
+cdef object _factor_free_mask(glm_pen_t *pen, Py_ssize_t p, excluded, lower_bounds,
+                              upper_bounds):
+    """The features with both penalty factors 0, not excluded (no limits allowed)."""
     f1 = np.asarray(<const double[:p]>pen.f1) if p else np.zeros(0)
     f2 = np.ones(p) if pen.f2 == NULL else np.asarray(<const double[:p]>pen.f2)
-    sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
     live = np.ones(p, dtype=bool) if excluded is None else ~np.asarray(excluded, dtype=bool)
     zero = (f1 == 0) & live
-    if not zero.any():
-        return []
     if np.any(zero != ((f2 == 0) & live)):
         raise ValueError("an unpenalized feature needs both factors 0 (l1_weights and "
                          "l2_weights)")
-    if L.kind not in (LOSS_BINOMIAL, LOSS_POISSON, LOSS_GAMMA, LOSS_MULTINOMIAL):
-        raise ValueError("unpenalized features (factor 0) are supported for the binomial, "
-                         "multinomial, Poisson and Gamma losses")
-    if groups is not None:
-        raise ValueError("unpenalized features do not combine with groups")
-    if lower_bounds is not None:
+    if zero.any() and lower_bounds is not None:
         lo = np.asarray(lower_bounds, dtype=np.float64)
         hi = np.asarray(upper_bounds, dtype=np.float64)
         if np.any(zero & (np.isfinite(lo) | np.isfinite(hi))):
             raise ValueError("an unpenalized feature cannot have finite limits")
+    return zero
+
+
+cdef list _glm_free_setup(design_t *D, glm_loss_t *L, glm_pen_t *pen, glm_free_t *fr,
+                          zero, Py_ssize_t isz):
+    """The unpenalized features (the mask ``zero``) of the full design and their
+    scratch; returns the arrays that must outlive the solve (none if there are none)."""
+    cdef Py_ssize_t p = D.p, n = D.n, m, k
+    sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
+    if not zero.any():
+        return []
+    if L.kind not in (LOSS_BINOMIAL, LOSS_POISSON, LOSS_GAMMA, LOSS_MULTINOMIAL):
+        raise ValueError("unpenalized features (factor 0) are supported for the binomial, "
+                         "multinomial, Poisson and Gamma losses")
     # a column constant after centring carries nothing (it stays 0)
     idx = np.flatnonzero(zero & (sq > 0)).astype(np.intp)
     m = idx.shape[0]
@@ -1180,9 +1237,15 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
         pen.excluded = <const char *>cnp.PyArray_DATA(ex)
     cdef glm_free_t fr
     memset(&fr, 0, sizeof(glm_free_t))
+    free_mask = None
+    if groups is not None:
+        groups, free_mask = _split_free_group(groups, p)
     if pen.f1 != NULL:
-        keep.extend(_glm_free_setup(D, L, &pen, &fr, excluded, lower_bounds, upper_bounds,
-                                    groups, isz))
+        if free_mask is not None:
+            raise ValueError("groups do not combine with per-feature factors")
+        free_mask = _factor_free_mask(&pen, p, excluded, lower_bounds, upper_bounds)
+    if free_mask is not None:
+        keep.extend(_glm_free_setup(D, L, &pen, &fr, free_mask, isz))
     if (lower_bounds is None) != (upper_bounds is None):
         raise ValueError("lower_bounds and upper_bounds go together (pass -inf / inf)")
     if lower_bounds is not None:
@@ -1202,7 +1265,8 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
         pen.hi = <const double *>cnp.PyArray_DATA(hi)
     memset(&gb, 0, sizeof(glm_grp_bufs_t))
     if groups is not None:
-        keep.extend(_glm_group_setup(D, L.K, &pen, &full_groups, &gb, groups, dtype))
+        keep.extend(_glm_group_setup(D, L.K, &pen, &full_groups, &gb, groups, dtype,
+                                     0 if free_mask is None else int(free_mask.sum())))
     cdef bint ok = _workspace_alloc(&wk, p, n, isz, False, False, False, 0,
                                     False, False, False)
     ok = _glm_bufs_alloc(&bf, n, p, L.K, isz) and ok

@@ -21,6 +21,8 @@ cdef struct glm_grp_bufs_t:
     gaa_t aa
     Py_ssize_t *sel         # the selected groups of the full design (p)
     double *gnz             # p: non-zero indicator per group (the ranking's w)
+    char *free_flag         # the block's groups + 1: 1 for its unpenalized group (the
+                            # full design's unpenalized features, laid out last)
 
 
 cdef struct glm_bufs_t:
@@ -161,6 +163,12 @@ cdef solve_info_t _group_direction(const design_t *Dh, glm_grp_bufs_t *gb, float
         gb.lmax[g] = 0.0
         for k in range(G.ptr[g], G.ptr[g + 1]):
             gb.lmax[g] += Dh.col_sqnorm[k]
+    if G.n_free > 0 and gb.lmax[G.free_g] > 0.0:
+        # the unpenalized group's step and its gap projection use its eigenvectors
+        # from the first check on: decomposed now
+        if _group_eigen_one(Dh, G.ptr, G.cols, G.free_g, <double *>G.eig, <double *>G.Q,
+                            G.qoff, <floating *>G.col, G.work, G.lwork) == 0:
+            G.eig_ready[G.free_g] = 1
     return _group_solve(Dh, G, w_new, res, tgt, 1, l1, l2, tol, max_epochs, True, True, 10,
                         0.3, 10, wk, gb.solve_buf, gb.solve_buf + 2, gb.solve_buf + 1,
                         <floating *>gb.nz, &gb.aa)
@@ -273,7 +281,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     pen.f2 = P.f2
     pen.lo = P.lo
     pen.hi = P.hi
-    if P.fr != NULL and P.fr.m > 0:
+    if P.fr != NULL and P.fr.m > 0 and P.grp == NULL:
+        # (with groups the unpenalized features are the block's unpenalized group)
         if not _free_model_block(&Dh, P.fr, hn, bf.xm, fit_intercept, &pen, tag):
             return out          # collinear under these weights: no direction
     if P.grp != NULL:
