@@ -315,3 +315,16 @@ def exact_enet_optimum(X, y, alpha, l1_ratio, sw=None, fit_intercept=True, posit
                 w = np.maximum(w, 0.0)      # still feasible
             best = min(best, P(w))
     return best, P, P(np.zeros(p))
+
+
+def glm_mean_loss(kind, eta, y):
+    """(1/n sum_i f_i(eta_i), d/d eta of it) for kind 'binomial' (y in {0, 1}),
+    'poisson' (f = exp(eta) - y eta) or 'gamma' (f = y exp(-eta) + eta)."""
+    n = eta.shape[0]
+    if kind == "binomial":
+        from scipy.special import expit
+        s = np.where(y > 0, 1.0, -1.0)
+        return np.mean(np.logaddexp(0, -s * eta)), -s * expit(-s * eta) / n
+    if kind == "poisson":
+        return np.mean(np.exp(eta) - y * eta), (np.exp(eta) - y) / n
+    return np.mean(y * np.exp(-eta) + eta), (1 - y * np.exp(-eta)) / n

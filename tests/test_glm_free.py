@@ -13,6 +13,7 @@ import scipy.optimize as so
 import scipy.sparse as sp
 from scipy.special import expit, logsumexp
 
+from conftest import glm_mean_loss
 from penalized import (GammaRegression, LogisticRegression, PoissonRegression,
                        logistic_path, poisson_path)
 
@@ -35,17 +36,8 @@ def _data(kind, seed):
     return X, y
 
 
-def _loss(kind, eta, y):
-    if kind == "binomial":
-        s = np.where(y > 0, 1.0, -1.0)
-        return np.mean(np.logaddexp(0, -s * eta)), -s * expit(-s * eta) / N
-    if kind == "poisson":
-        return np.mean(np.exp(eta) - y * eta), (np.exp(eta) - y) / N
-    return np.mean(y * np.exp(-eta) + eta), (1 - y * np.exp(-eta)) / N
-
-
 def _objective(kind, X, y, w, b, alpha, l1_ratio, f):
-    loss, _ = _loss(kind, X @ w + b, y)
+    loss, _ = glm_mean_loss(kind, X @ w + b, y)
     return loss + alpha * np.sum(f * (l1_ratio * np.abs(w) + (1 - l1_ratio) / 2 * w * w))
 
 
@@ -53,7 +45,7 @@ def _reference(kind, X, y, alpha, l1_ratio, f):
     def fun(z):
         u, v, c = z[:P], z[P:2 * P], z[-1]
         w = u - v
-        loss, r = _loss(kind, X @ w + c, y)
+        loss, r = glm_mean_loss(kind, X @ w + c, y)
         gw = X.T @ r + alpha * (1 - l1_ratio) * f * w
         val = loss + alpha * np.sum(f * (l1_ratio * (u + v) + (1 - l1_ratio) / 2 * w * w))
         return val, np.concatenate([gw + alpha * l1_ratio * f, -gw + alpha * l1_ratio * f,
@@ -91,7 +83,7 @@ def test_unpenalized_features_match_reference(kind, l1_ratio, sparse):
     np.testing.assert_allclose(w, w_ref, atol=2e-5)
     assert np.all(w[FREE] != 0)
     # the unpenalized coefficients satisfy their equation: a zero partial derivative
-    _, r = _loss(kind, X @ w + b, y)
+    _, r = glm_mean_loss(kind, X @ w + b, y)
     assert np.abs(X[:, FREE].T @ r).max() <= 1e-5
 
 

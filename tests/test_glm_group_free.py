@@ -11,6 +11,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.special import expit
 
+from conftest import glm_mean_loss
 from penalized import (CoxRegression, GammaRegression, LogisticRegression,
                        PoissonRegression, logistic_path)
 
@@ -38,16 +39,6 @@ def _data(kind, seed=0):
     return X, y
 
 
-def _loss(kind, eta, y):
-    """The mean loss and its gradient in eta."""
-    if kind == "binomial":
-        s = np.where(y > 0, 1.0, -1.0)
-        return np.mean(np.logaddexp(0, -s * eta)), -s * expit(-s * eta) / N
-    if kind == "poisson":
-        return np.mean(np.exp(eta) - y * eta), (np.exp(eta) - y) / N
-    return np.mean(y * np.exp(-eta) + eta), (1 - y * np.exp(-eta)) / N
-
-
 def _penalty(w, alpha, l1_ratio, weights=WEIGHTS, groups=GROUPS):
     out = 0.0
     for g, om in enumerate(weights):
@@ -59,13 +50,13 @@ def _penalty(w, alpha, l1_ratio, weights=WEIGHTS, groups=GROUPS):
 
 
 def _objective(kind, X, y, w, b, alpha, l1_ratio):
-    return _loss(kind, X @ w + b, y)[0] + _penalty(w, alpha, l1_ratio)
+    return glm_mean_loss(kind, X @ w + b, y)[0] + _penalty(w, alpha, l1_ratio)
 
 
 def _reference(kind, X, y, alpha, l1_ratio, iters=30000):
     """FISTA with backtracking and adaptive restart on (w, b)."""
     def smooth(w, b):
-        v, r = _loss(kind, X @ w + b, y)
+        v, r = glm_mean_loss(kind, X @ w + b, y)
         return v, X.T @ r, r.sum()
 
     def prox(w, step):
@@ -147,7 +138,7 @@ def test_unpenalized_group_matches_reference(kind, sparse, l1_ratio):
     assert f - f_ref <= gap + 1e-12   # the gap bounds the suboptimality
     np.testing.assert_allclose(w, w_ref, atol=2e-4)
     # the unpenalized group is fitted: its partial derivatives vanish
-    _, r = _loss(kind, X @ w + b, y)
+    _, r = glm_mean_loss(kind, X @ w + b, y)
     assert np.abs(X[:, :3].T @ r).max() <= 1e-5
     # and some penalized group is at 0 while the unpenalized one is not
     assert np.linalg.norm(w[:3]) > 0.1
