@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import scipy.optimize as so
 import scipy.sparse as sp
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 
 from conftest import glm_mean_loss
 from penalized import (GammaRegression, LogisticRegression, PoissonRegression,
