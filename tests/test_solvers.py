@@ -316,3 +316,105 @@ def test_group_solvers_take_unpenalized_and_excluded_groups():
                                tol=1e-10).fit(X, y)
     np.testing.assert_allclose(sol.coef, est.coef_, atol=1e-12)
     assert np.all(sol.coef[:3] != 0) and not np.any(sol.coef[6:]) and sol.converged
+
+
+OPTION_SETS = [
+    dict(penalty_factor=np.r_[0.5, 2.0, 0.0, np.ones(6)]),
+    dict(lower_bounds=-0.05, upper_bounds=np.r_[0.1, np.full(8, np.inf)]),
+    dict(exclude=[1, 4]),
+    dict(standardize=True),
+    dict(penalty_factor=np.r_[np.ones(8), 3.0], exclude=[0], standardize=True),
+]
+
+
+def _options_data(seed=21):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((80, 9)) * rng.uniform(0.5, 3.0, 9)
+    eta = 0.6 * X[:, 0] / X[:, 0].std() - 0.5 * X[:, 3] / X[:, 3].std()
+    return rng, X, eta
+
+
+@pytest.mark.parametrize("options", OPTION_SETS)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_least_squares_solvers_take_the_per_feature_options(options, sparse):
+    """solvers.enet / enet_path with glmnet's options: the estimators' numbers."""
+    rng, X, eta = _options_data()
+    y = eta + 0.3 * rng.standard_normal(80)
+    Xf = sp.csc_matrix(X) if sparse else X
+    sol = solvers.enet(Xf, y, 0.03, l1_ratio=0.8, tol=1e-10, **options)
+    est = penalized.ElasticNet(alpha=0.03, l1_ratio=0.8, tol=1e-10, **options).fit(Xf, y)
+    np.testing.assert_array_equal(sol.coef, est.coef_)
+    assert sol.intercept == est.intercept_ and sol.converged
+    path = solvers.enet_path(Xf, y, l1_ratio=0.8, n_alphas=6, tol=1e-10, **options)
+    ref = penalized.enet_path(Xf, y, l1_ratio=0.8, alphas=6, tol=1e-10, fit_intercept=True,
+                              **options)
+    np.testing.assert_allclose(path.alphas, ref[0], rtol=1e-14)
+    np.testing.assert_allclose(path.coefs, ref[1], atol=1e-9)
+    assert np.all(path.converged)
+
+
+def test_least_squares_solver_max_features_stops_the_path():
+    rng, X, eta = _options_data()
+    y = eta + 0.3 * rng.standard_normal(80)
+    path = solvers.lasso_path(X, y, n_alphas=30, tol=1e-10, max_features=2)
+    ref = penalized.lasso_path(X, y, alphas=30, tol=1e-10, max_features=2, fit_intercept=True)
+    assert path.coefs.shape == ref[1].shape and len(path.alphas) == ref[1].shape[1]
+    assert len(path.dual_gaps) == len(path.alphas) == len(path.n_iters)
+    np.testing.assert_allclose(path.coefs, ref[1], atol=1e-9)
+    assert np.count_nonzero(path.coefs[:, -1]) <= 2
+
+
+@pytest.mark.parametrize("options", OPTION_SETS + [dict(groups=3),
+                                                   dict(groups=3, group_weights=[0, 1, 1])])
+def test_logistic_solver_takes_offset_and_the_per_feature_options(options):
+    rng, X, eta = _options_data()
+    y = (eta + 0.5 * rng.standard_normal(80) > 0).astype(int)
+    off = rng.uniform(-0.3, 0.3, 80)
+    penalty = "elasticnet"
+    sol = solvers.logistic(X, y, 0.02, l1_ratio=0.7, tol=1e-10, offset=off, **options)
+    est = penalized.LogisticRegression(penalty, alpha=0.02, l1_ratio=0.7, tol=1e-10,
+                                       **options).fit(X, y, offset=off)
+    np.testing.assert_array_equal(sol.coef, est.coef_[0])
+    assert sol.intercept == est.intercept_[0] and sol.converged
+
+
+@pytest.mark.parametrize("family", ["poisson", "gamma"])
+@pytest.mark.parametrize("options", OPTION_SETS + [dict(groups=3, group_weights=[0, 1, 1])])
+def test_log_link_solvers_take_the_per_feature_options(family, options):
+    rng, X, eta = _options_data()
+    mu = np.exp(0.4 * eta)
+    y = rng.poisson(mu).astype(float) if family == "poisson" else rng.gamma(2.0, mu / 2.0)
+    sol = getattr(solvers, family)(X, y, 0.02, l1_ratio=0.7, tol=1e-10, **options)
+    Est = penalized.PoissonRegression if family == "poisson" else penalized.GammaRegression
+    est = Est("elasticnet", alpha=0.02, l1_ratio=0.7, tol=1e-10, **options).fit(X, y)
+    np.testing.assert_array_equal(sol.coef, est.coef_)
+    assert sol.intercept == est.intercept_ and sol.converged
+
+
+@pytest.mark.parametrize("options", [o for o in OPTION_SETS
+                                     if not np.any(np.asarray(o.get("penalty_factor", 1)) == 0)]
+                         + [dict(groups=3)])
+def test_cox_solver_takes_the_per_feature_options(options):
+    rng, X, eta = _options_data()
+    time = rng.exponential(np.exp(-eta))
+    event = (rng.random(80) < 0.75).astype(float)
+    y = np.column_stack([time, event])
+    sol = solvers.cox(X, y, 0.02, l1_ratio=0.8, tol=1e-10, **options)
+    est = penalized.CoxRegression("elasticnet", alpha=0.02, l1_ratio=0.8, tol=1e-10,
+                                  **options).fit(X, y)
+    np.testing.assert_array_equal(sol.coef, est.coef_)
+    assert sol.converged
+
+
+def test_solver_options_are_validated_naming_the_argument():
+    rng, X, eta = _options_data()
+    y = eta + 0.3 * rng.standard_normal(80)
+    with pytest.raises(ValueError, match="penalty_factor"):
+        solvers.enet(X, y, 0.03, l1_ratio=1.0, penalty_factor=-np.ones(9))
+    with pytest.raises(ValueError, match="lower_bounds"):
+        solvers.lasso(X, y, 0.03, lower_bounds=0.5)
+    yb = (y > 0).astype(int)
+    with pytest.raises(ValueError, match="penalty_factor"):
+        solvers.logistic(X, yb, 0.03, l1_ratio=1.0, penalty_factor=np.ones(3))
+    with pytest.raises(ValueError, match="offset"):
+        solvers.logistic(X, yb, 0.03, l1_ratio=1.0, offset=np.zeros(5))

@@ -61,6 +61,18 @@ likelihood (Breslow or Efron ties, risk sets within strata; see
 :class:`penalized.CoxRegression`); converged means ``gap <= tol * F(0)`` (held in
 ``gap_target``); ``intercepts`` are 0.
 
+Per-feature options
+-------------------
+Every solver takes glmnet's per-feature options, with the estimators' meaning:
+``penalty_factor`` (p,) >= 0 (rescaled to sum to p; 0 leaves a feature unpenalized;
+not for Cox), ``lower_bounds`` / ``upper_bounds`` (lower <= 0 <= upper, on the
+original scale), ``exclude`` (features kept at 0) and ``standardize`` (the penalty
+on the columns scaled to unit weighted standard deviation, coefficients on the
+original scale); least squares also ``max_features`` (glmnet's pmax: the path
+stops before more features are non-zero).  The GLM solvers take ``groups`` /
+``group_weights`` (one linear predictor; a weight 0 leaves a group unpenalized)
+and, for the logistic ones, ``offset``.  The certificate is the same duality gap.
+
 Input
 -----
 With ``check_input=True`` (default) X may be anything the estimators accept
@@ -82,6 +94,7 @@ import scipy.sparse as sp
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._cox import CoxProblem, check_strata, check_survival
 from ._families import LogLinkProblem, check_response
+from ._features import check_max_features, feature_options, resolve_features
 from ._grouping import check_groups
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._multitask import MultiTaskProblem, solve_multitask_path
@@ -301,15 +314,23 @@ def _regression_arrays(X, y, sample_weight, check_input):
     return X, y, check_sample_weight(sample_weight, X.shape[0], X.dtype)
 
 
-def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input, tol=None):
+def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input, tol=None,
+                         options=None):
+    """(problem, target, features): ``options`` the per-feature options' arguments
+    (penalty_factor, lower_bounds, upper_bounds, exclude, standardize, positive),
+    resolved before the target (the free block's fit enters it)."""
     X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
     problem = LeastSquaresProblem(X, sample_weight, bool(fit_intercept), precompute, tol=tol)
-    return problem, problem.target(y)
+    features = (None if options is None
+                else resolve_features(problem, feature_options(X.shape[1], *options)))
+    return problem, problem.target(y), features
 
 
 def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
               fit_intercept=True, tol=1e-8, max_iter=10_000, coef_init=None, positive=False,
-              precompute="auto", check_input=True, warn=True, return_sparse=False):
+              precompute="auto", check_input=True, warn=True, return_sparse=False,
+              penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
+              standardize=False, max_features=None):
     """Elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises P(w, b) of the module docstring at every alpha.
@@ -340,6 +361,8 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
         alpha by alpha without allocating the dense array (equal to the dense
         result entry for entry); ``path[k].coef`` is then a dense (n_features,)
         array.
+    penalty_factor, lower_bounds, upper_bounds, exclude, standardize, max_features :
+        the per-feature options (module docstring; as in :func:`penalized.enet_path`).
 
     Returns
     -------
@@ -348,18 +371,23 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     if not isinstance(return_sparse, (bool, np.bool_)):
         raise TypeError(f"return_sparse must be a bool, got {return_sparse!r}.")
-    problem, tgt = _least_squares_setup(X, y, sample_weight, fit_intercept, precompute,
-                                        check_input, tol=tol)
+    problem, tgt, features = _least_squares_setup(
+        X, y, sample_weight, fit_intercept, precompute, check_input, tol=tol,
+        options=(penalty_factor, lower_bounds, upper_bounds, exclude, standardize,
+                 bool(positive)))
+    max_features = check_max_features(max_features)
     if alphas is None and l1_ratio == 0:
         raise ValueError("l1_ratio=0 (ridge) has no alpha_max; pass explicit alphas.")
     alphas = _check_path_alphas(alphas, n_alphas, eps,
-                                lambda: problem.alpha_max(tgt, l1_ratio, positive))
+                                lambda: problem.alpha_max(tgt, l1_ratio, positive, features))
     coef_init = _check_coef_init(coef_init, (problem.n_features,))
     work = {}
     coefs, gaps, n_iters, intercepts = solve_path(
         problem, tgt, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=bool(positive), warn=warn, work=work,
-        return_sparse=bool(return_sparse))
+        return_sparse=bool(return_sparse), features=features, max_features=max_features)
+    alphas = alphas[:coefs.shape[1]]      # (max_features: the path may stop early)
+    gaps, n_iters, intercepts = gaps[:alphas.size], n_iters[:alphas.size], intercepts[:alphas.size]
     target = tol * tgt.yy / problem.n_samples
     work = {k: (_frozen(v) if isinstance(v, np.ndarray) else v) for k, v in work.items()}
     return PathSolution(
@@ -370,13 +398,13 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
 
 def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
          max_iter=1000, coef_init=None, positive=False, precompute="auto",
-         check_input=True, warn=True):
+         check_input=True, warn=True, **feature_kwargs):
     """Elastic net at one alpha > 0: minimises P(w, b) of the module docstring.
 
     The same computation as ``penalized.ElasticNet(alpha=alpha,
     l1_ratio=l1_ratio, ...).fit(X, y, sample_weight)`` (identical numbers),
-    without the estimator.  Parameters as in :func:`enet_path`; ``alpha`` is a
-    float > 0.
+    without the estimator.  Parameters as in :func:`enet_path` (the per-feature
+    options by keyword); ``alpha`` is a float > 0.
 
     Returns
     -------
@@ -386,7 +414,7 @@ def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1
     return enet_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
                      fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                      coef_init=coef_init, positive=positive, precompute=precompute,
-                     check_input=check_input, warn=warn)[0]
+                     check_input=check_input, warn=warn, **feature_kwargs)[0]
 
 
 def lasso(X, y, alpha, **kwargs):
@@ -403,8 +431,10 @@ def lasso_path(X, y, alphas=None, **kwargs):
 # Logistic regression
 # ---------------------------------------------------------------------------
 
-def _logistic_setup(X, y, sample_weight, fit_intercept, check_input):
-    """(problem, classes): labels mapped to -1/+1 (two classes) or one-hot (more)."""
+def _logistic_setup(X, y, sample_weight, fit_intercept, check_input, offset=None,
+                    **options):
+    """(problem, classes): labels mapped to -1/+1 (two classes) or one-hot (more);
+    ``options``: LogisticProblem's per-feature options and groups."""
     if check_input:
         X = check_X(X)
         y, classes = classification_labels(y, X.shape[0])
@@ -419,12 +449,16 @@ def _logistic_setup(X, y, sample_weight, fit_intercept, check_input):
     else:
         labels = (y[:, None] == classes[None, :]).astype(np.float64)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], np.float64)
-    return LogisticProblem(X, labels, sample_weight, bool(fit_intercept)), classes
+    offset = check_offset(offset, X.shape[0], 1 if labels.ndim == 1 else labels.shape[1])
+    return LogisticProblem(X, labels, sample_weight, bool(fit_intercept), offset=offset,
+                           **options), classes
 
 
 def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
                   fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
-                  intercept_init=None, check_input=True, warn=True):
+                  intercept_init=None, check_input=True, warn=True, offset=None,
+                  penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
+                  standardize=False, groups=None, group_weights=None):
     """Penalised logistic regression along a decreasing grid of alphas (warm-started).
 
     Minimises F(W, b) of the module docstring at every alpha: binomial for two
@@ -446,13 +480,21 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
     coef_init : warm start, (n_features,) for two classes or
         (n_classes, n_features); intercept_init: float or (n_classes,).
     check_input, warn : as in :func:`enet_path`.
+    offset : (n_samples,) for two classes, (n_samples, n_classes) for more, or
+        None: a fixed term of eta (glmnet's offset).
+    penalty_factor, lower_bounds, upper_bounds, exclude, standardize, groups,
+    group_weights : the per-feature options (module docstring; as in
+        :class:`penalized.LogisticRegression`).
 
     Returns
     -------
     PathSolution (``classes`` set; ``coefs`` float64)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
-    problem, classes = _logistic_setup(X, y, sample_weight, fit_intercept, check_input)
+    problem, classes = _logistic_setup(
+        X, y, sample_weight, fit_intercept, check_input, offset=offset,
+        penalty_factor=penalty_factor, lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+        exclude=exclude, standardize=standardize, groups=groups, group_weights=group_weights)
     p, K = problem.n_features, problem.n_outputs
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init,
                                    (p,) if K == 1 else (K, p))
@@ -475,12 +517,14 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
 
 
 def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
-             max_iter=100, coef_init=None, intercept_init=None, check_input=True, warn=True):
+             max_iter=100, coef_init=None, intercept_init=None, check_input=True, warn=True,
+             **options):
     """Penalised logistic regression at one alpha > 0: minimises F(W, b) (module docstring).
 
     The same computation as ``penalized.LogisticRegression(alpha=alpha, ...)``
     with the matching penalty (identical numbers) for two classes or the
-    multinomial loss.  Parameters as in :func:`logistic_path`.
+    multinomial loss.  Parameters as in :func:`logistic_path` (offset and the
+    per-feature options by keyword).
 
     Returns
     -------
@@ -491,7 +535,7 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
     return logistic_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                          coef_init=coef_init, intercept_init=intercept_init,
-                         check_input=check_input, warn=warn)[0]
+                         check_input=check_input, warn=warn, **options)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -500,7 +544,9 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
 
 def _log_link_path(family, X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
                    sample_weight=None, offset=None, fit_intercept=True, tol=1e-4, max_iter=100,
-                   coef_init=None, intercept_init=None, check_input=True, warn=True):
+                   coef_init=None, intercept_init=None, check_input=True, warn=True,
+                   penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
+                   standardize=False, groups=None, group_weights=None):
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     if check_input:
         X = check_X(X)
@@ -510,7 +556,11 @@ def _log_link_path(family, X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-
     sample_weight = check_sample_weight(sample_weight, n, np.float64)
     y = check_response(family, y, n, sample_weight)
     offset = check_offset(offset, n, 1)
-    problem = LogLinkProblem(family, X, y, sample_weight, bool(fit_intercept), offset=offset)
+    problem = LogLinkProblem(family, X, y, sample_weight, bool(fit_intercept), offset=offset,
+                             penalty_factor=penalty_factor, lower_bounds=lower_bounds,
+                             upper_bounds=upper_bounds, exclude=exclude,
+                             standardize=standardize, groups=groups,
+                             group_weights=group_weights)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     intercept_init = _check_coef_init(
         None if intercept_init is None else np.reshape(intercept_init, -1), (1,),
@@ -531,7 +581,9 @@ _LOG_LINK_PATH_DOC = """Penalised {Family} regression (log link) along a decreas
 
     ``{name}(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
     offset=None, fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
-    intercept_init=None, check_input=True, warn=True)``
+    intercept_init=None, check_input=True, warn=True, penalty_factor=None,
+    lower_bounds=None, upper_bounds=None, exclude=None, standardize=False, groups=None,
+    group_weights=None)``
 
     Parameters
     ----------
@@ -543,6 +595,9 @@ _LOG_LINK_PATH_DOC = """Penalised {Family} regression (log link) along a decreas
     tol : float >= 0, default=1e-4: converged when gap <= tol * D0 (module docstring).
     max_iter : int >= 1, default=100, proximal Newton iterations per alpha.
     coef_init : (n_features,) or None; intercept_init: float or None.
+    penalty_factor, lower_bounds, upper_bounds, exclude, standardize, groups,
+    group_weights : the per-feature options (module docstring; as in
+        :class:`penalized.{Family}Regression`).
 
     Returns
     -------
@@ -580,14 +635,17 @@ def gamma(X, y, alpha, **kwargs):
 
 def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="breslow",
              sample_weight=None, offset=None, strata=None, tol=1e-4, max_iter=1000,
-             coef_init=None, check_input=True, warn=True):
+             coef_init=None, check_input=True, warn=True, penalty_factor=None,
+             lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
+             groups=None, group_weights=None):
     """Penalised Cox regression along a decreasing grid of alphas, warm-started:
     minimises F(w) of the module docstring at every alpha.
 
     ``y``: scikit-survival's structured (event, time) array or (n, 2) (time, event)
     columns; ``ties`` 'breslow' or 'efron'; ``strata`` (n_samples,) labels or None;
     ``offset`` (n_samples,) or None.  Other parameters as in :func:`poisson_path`
-    (``max_iter`` 1000: the diagonal Newton model converges linearly).
+    (``max_iter`` 1000: the diagonal Newton model converges linearly; penalty
+    factors > 0 and group weights > 0 only).
 
     Returns
     -------
@@ -602,7 +660,10 @@ def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="bresl
     sample_weight = check_sample_weight(sample_weight, n, np.float64)
     offset = check_offset(offset, n, 1)
     problem = CoxProblem(X, time, event, sample_weight, check_strata(strata, n), ties,
-                         offset=offset)
+                         offset=offset, penalty_factor=penalty_factor,
+                         lower_bounds=lower_bounds, upper_bounds=upper_bounds,
+                         exclude=exclude, standardize=standardize, groups=groups,
+                         group_weights=group_weights)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     coefs, _, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
