@@ -192,3 +192,24 @@ def test_weights_must_keep_one_penalized_group():
     X, y = _data("binomial")
     with pytest.raises(ValueError, match="at least one group must be penalized"):
         LogisticRegression(penalty="l1", groups=GROUPS, group_weights=np.zeros(5)).fit(X, y)
+
+
+@pytest.mark.parametrize("kind", ["binomial", "poisson"])
+def test_excluded_groups_stay_at_zero_and_match_the_reduced_problem(kind):
+    """exclude= with groups (whole groups): the same fit as X without those columns."""
+    X, y = _data(kind)
+    groups = np.repeat(np.arange(5), 3)
+    keep = groups != 2
+    full = _estimator(kind, ALPHA[kind], 1.0, 1e-12).set_params(exclude=[6, 7, 8]).fit(X, y)
+    reduced = _estimator(kind, ALPHA[kind], 1.0, 1e-12).set_params(
+        groups=groups[keep], group_weights=WEIGHTS[[0, 1, 3, 4]]).fit(X[:, keep], y)
+    coef = np.ravel(full.coef_)
+    assert np.all(coef[~keep] == 0)
+    np.testing.assert_allclose(coef[keep], np.ravel(reduced.coef_), atol=1e-8)
+
+
+def test_exclude_must_cover_whole_groups():
+    X, y = _data("binomial")
+    with pytest.raises(ValueError, match="whole groups"):
+        LogisticRegression(penalty="l1", groups=GROUPS, group_weights=WEIGHTS,
+                           exclude=[3]).fit(X, y)

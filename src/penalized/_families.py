@@ -403,7 +403,8 @@ _ESTIMATOR_DOC = """{Family} regression (log link) with L1, L2 or elastic-net pe
     groups, group_weights : default=None
         User-defined groups of features, as in :class:`penalized.GroupLasso`:
         the L1 part becomes ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``
-        (penalty 'l1' or 'elasticnet'; not with the three options above).
+        (penalty 'l1' or 'elasticnet'; not with penalty_factor or standardize;
+        ``exclude`` then lists whole groups, kept at 0).
         A weight omega_g = 0 leaves group g unpenalized (no group norm, no
         ridge term; fitted at every alpha).
     lower_bounds, upper_bounds : float or array of shape (n_features,), default=None

@@ -208,7 +208,7 @@ class LogisticProblem:
             self.grouping = glm_grouping(X.shape[1], self.n_outputs, self.factors, groups,
                                          group_weights)
             g = self.grouping
-            self.factors = {"groups": (g.ptr, g.cols, g.weights)}
+            self.factors = {"groups": (g.ptr, g.cols, g.weights, g.excluded)}
         self.offset = offset
         self.b0 = self.loss.null_intercept(fit_intercept)
         if offset is not None and fit_intercept:
@@ -322,8 +322,8 @@ class LogisticProblem:
         if self.grouping is not None:
             g = self.grouping
             w = g.weights
-            mag = np.where(w > 0, np.sqrt(g.block_sums(mag * mag)) / np.where(w > 0, w, 1.0),
-                           0.0)
+            mag = np.where((w > 0) & ~g.excluded,
+                           np.sqrt(g.block_sums(mag * mag)) / np.where(w > 0, w, 1.0), 0.0)
         if "l1_weights" in factors:
             f1 = factors["l1_weights"]
             mag = np.where(f1 > 0, mag / np.where(f1 > 0, f1, 1.0), 0.0)
@@ -349,7 +349,7 @@ class LogisticProblem:
             # groups: g_G + l1 omega w_G / ||w_G|| = 0 if w_G != 0, else ||g_G|| <= l1 omega
             # (an unpenalized group, omega = 0, has no ridge term either)
             grp = self.grouping
-            om = grp.weights[grp.labels]
+            om = np.where(grp.excluded, 1.0, grp.weights)[grp.labels]
             w, gr = W[:, 0], g[:, 0] - l2 * W[:, 0] * (om == 0)
             norm = grp.block_norms(w)
             unit = w / np.where(norm > 0, norm, 1.0)[grp.labels]
@@ -357,6 +357,7 @@ class LogisticProblem:
             viol = np.where(norm > 0, at,
                             np.maximum(np.sqrt(grp.block_sums(gr * gr)) - l1[0, 0] * grp.weights,
                                        0.0))
+            viol = np.where(grp.excluded, 0.0, viol)     # held at 0: no condition
         elif self.group:
             # rows: g_j + l1 W_j / ||W_j|| = 0 if W_j != 0, else ||g_j|| <= l1
             norm = _magnitudes(W, True)
@@ -389,18 +390,30 @@ class LogisticProblem:
 
 
 def glm_grouping(n_features, n_outputs, factors, groups, group_weights):
-    """The validated groups of a GLM problem (one linear predictor, no factors)."""
+    """The validated groups of a GLM problem (one linear predictor, no factors):
+    ``exclude`` (the features of ``factors["excluded"]``) must be whole groups,
+    which are then kept at 0."""
     if n_outputs != 1:
         raise ValueError(
             "groups= needs one linear predictor per problem: two classes, or "
             "multi_class='ovr'. For the multinomial loss, penalty='group' groups each feature "
             "across the classes.")
-    if factors:
-        raise ValueError("groups= does not combine with penalty_factor, exclude or "
+    excluded = (factors or {}).get("excluded")
+    if set(factors or {}) - {"excluded"}:
+        raise ValueError("groups= does not combine with penalty_factor, limits or "
                          "standardize yet.")
     # weight 0: an unpenalized group (every unpenalized group merged into one, the
     # native driver's unpenalized features)
-    return check_groups(groups, n_features, group_weights, allow_zero=True).merge_free()
+    grouping = check_groups(groups, n_features, group_weights, allow_zero=True)
+    if excluded is not None:
+        whole = grouping.block_sums(excluded.astype(np.float64)) == grouping.sizes
+        if np.any(excluded & ~whole[grouping.labels]):
+            split = np.flatnonzero(excluded & ~whole[grouping.labels])[:5].tolist()
+            raise ValueError(f"exclude: with groups=, exclude whole groups; features {split} "
+                             "leave part of their group in the model.")
+        grouping = check_groups(groups, n_features, group_weights, allow_zero=True,
+                                exclude=np.flatnonzero(whole))
+    return grouping.merge_free()
 
 
 def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=False,

@@ -801,8 +801,9 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         a group's features enter together (Meier, van de Geer & Buhlmann
         2008).  Needs one predictor per problem (two classes, or
         ``multi_class='ovr'``), ``penalty`` 'l1' or 'elasticnet', and no
-        ``penalty_factor`` / ``exclude`` / ``standardize``.  The Newton
-        models are solved by the group block solver.
+        ``penalty_factor`` / ``standardize`` (``exclude`` must then list whole
+        groups, kept at 0).  The Newton models are solved by the group block
+        solver.
     group_weights : array-like of shape (n_groups,), default=None
         omega_g >= 0 (default sqrt of the group's size).  omega_g = 0 leaves
         group g unpenalized (neither the group norm nor the ridge term), like

@@ -1058,6 +1058,9 @@ cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *ful
     sizes = np.diff(ptr)
     sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
     frob = np.add.reduceat(sq[cols], ptr[:G]).astype(np.float64)
+    if len(groups) > 3 and groups[3] is not None:
+        # excluded groups: as if their centred columns were 0, never candidates (kept at 0)
+        frob[np.asarray(groups[3], dtype=bool)] = 0.0
     mmax = max(int(sizes.max()), n_free_cols)
     # (the block's groups: the selected ones, and the unpenalized one, G + 1 at most)
     bufs = dict(ptr=np.zeros(G + 2, dtype=np.intp), ident=np.arange(p, dtype=np.intp),
@@ -1114,7 +1117,9 @@ def _split_free_group(groups, Py_ssize_t p):
     ptr = np.asarray(groups[0], dtype=np.intp)
     cols = np.asarray(groups[1], dtype=np.intp)
     weights = np.asarray(groups[2], dtype=np.float64)
-    zero = np.flatnonzero(weights == 0)
+    excluded = (np.zeros(weights.shape[0], dtype=bool) if len(groups) < 4 or groups[3] is None
+                else np.asarray(groups[3], dtype=bool))
+    zero = np.flatnonzero((weights == 0) & ~excluded)
     if zero.size == 0 or ptr.shape[0] != weights.shape[0] + 1:
         return groups, None
     if zero.size > 1:
@@ -1127,8 +1132,8 @@ def _split_free_group(groups, Py_ssize_t p):
     mask[members] = True
     keep = np.r_[0:ptr[u], ptr[u + 1]:cols.shape[0]]
     sizes = np.delete(np.diff(ptr), u)
-    return ((np.concatenate([[0], np.cumsum(sizes)]), cols[keep], np.delete(weights, u)),
-            mask)
+    return ((np.concatenate([[0], np.cumsum(sizes)]), cols[keep], np.delete(weights, u),
+             np.delete(excluded, u)), mask)
 
 
 cdef object _factor_free_mask(glm_pen_t *pen, Py_ssize_t p, excluded, lower_bounds,
