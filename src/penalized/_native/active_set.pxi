@@ -62,24 +62,6 @@ cdef int _cmp_index(const void *a, const void *b) noexcept nogil:
     return (ia > ib) - (ia < ib)
 
 
-cdef inline uint64_t _xorshift(uint64_t *state) noexcept nogil:
-    cdef uint64_t x = state[0]
-    x ^= x << 13
-    x ^= x >> 7
-    x ^= x << 17
-    state[0] = x
-    return x
-
-
-cdef void _shuffle(Py_ssize_t *a, Py_ssize_t m, uint64_t *rng) noexcept nogil:
-    cdef Py_ssize_t i, k, t
-    for i in range(m - 1, 0, -1):
-        k = <Py_ssize_t>(_xorshift(rng) % <uint64_t>(i + 1))
-        t = a[i]
-        a[i] = a[k]
-        a[k] = t
-
-
 cdef bint _interrupted() noexcept nogil:
     """True if a signal handler raised (Ctrl-C); the exception is cleared here
     and re-raised as KeyboardInterrupt by the Python entry point."""

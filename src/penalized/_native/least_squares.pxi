@@ -448,6 +448,25 @@ cdef double _primal_value(const design_t *D, const floating *w, const floating *
     return 0.5 * rr + _penalty(w, D.p, P)
 
 
+# random coordinate order (``selection='random'``)
+cdef inline uint64_t _xorshift(uint64_t *state) noexcept nogil:
+    cdef uint64_t x = state[0]
+    x ^= x << 13
+    x ^= x >> 7
+    x ^= x << 17
+    state[0] = x
+    return x
+
+
+cdef void _shuffle(Py_ssize_t *a, Py_ssize_t m, uint64_t *rng) noexcept nogil:
+    cdef Py_ssize_t i, k, t
+    for i in range(m - 1, 0, -1):
+        k = <Py_ssize_t>(_xorshift(rng) % <uint64_t>(i + 1))
+        t = a[i]
+        a[i] = a[k]
+        a[k] = t
+
+
 cdef double _cd_epoch(const design_t *D, floating *w, floating *res, double *shift,
                       const Py_ssize_t *idx, Py_ssize_t m, const pen_t *P) noexcept nogil:
     """One pass of exact coordinate minimisation over the features idx[:m].
