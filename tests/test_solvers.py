@@ -418,3 +418,36 @@ def test_solver_options_are_validated_naming_the_argument():
         solvers.logistic(X, yb, 0.03, l1_ratio=1.0, penalty_factor=np.ones(3))
     with pytest.raises(ValueError, match="offset"):
         solvers.logistic(X, yb, 0.03, l1_ratio=1.0, offset=np.zeros(5))
+
+
+@pytest.mark.parametrize("kind", ["logistic", "poisson", "cox", "multinomial"])
+def test_glm_paths_stop_at_max_features(kind):
+    """glmnet's pmax / dfmax on the GLM paths: the points before the first alpha with
+    more features (ever / now) non-zero, identical to the full path's."""
+    rng, X, eta = _options_data()
+    if kind == "logistic":
+        y = (eta + 0.5 * rng.standard_normal(80) > 0).astype(int)
+        run = lambda **kw: penalized.logistic_path(X, y, alphas=25, tol=1e-10, **kw)
+    elif kind == "multinomial":
+        y = np.digitize(eta + 0.3 * rng.standard_normal(80), [-0.5, 0.5])
+        run = lambda **kw: penalized.logistic_path(X, y, alphas=25, tol=1e-10, **kw)
+    elif kind == "poisson":
+        y = rng.poisson(np.exp(0.4 * eta)).astype(float)
+        run = lambda **kw: penalized.poisson_path(X, y, alphas=25, tol=1e-10, **kw)
+    else:
+        y = np.column_stack([rng.exponential(np.exp(-eta)), rng.random(80) < 0.75])
+        run = lambda **kw: penalized.cox_path(X, y, alphas=25, tol=1e-10, **kw)
+    full = run()
+    alphas, coefs = full[0], full[1]
+    active = (coefs != 0).any(axis=0) if coefs.ndim == 3 else coefs != 0   # (p, n_alphas)
+    ever = np.logical_or.accumulate(active, axis=1).sum(axis=0)
+    cut = int(np.argmax(ever > 3)) if np.any(ever > 3) else alphas.size
+    assert 0 < cut < alphas.size
+    short = run(max_features=3)
+    assert short[0].size == cut and short[1].shape[-1] == cut and short[-1].size == cut
+    np.testing.assert_array_equal(short[1], coefs[..., :cut])
+    now = active.sum(axis=0)
+    cut_df = int(np.argmax(now > 3)) if np.any(now > 3) else alphas.size
+    assert run(dfmax=3)[0].size == cut_df
+    with pytest.raises(ValueError, match="max_features"):
+        run(max_features=-1)

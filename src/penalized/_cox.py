@@ -36,6 +36,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._alphas import cv_alphas, is_count, path_alphas
 from ._core import cox_solve
 from ._enet import alpha_grid
+from ._features import check_max_features
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._progress import path_progress
 from ._validation import (
@@ -301,7 +302,7 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
              offset=None, strata=None, tol=1e-4, max_iter=1000, coef_init=None,
              return_n_iter=False, verbose=False, penalty_factor=None, exclude=None,
              standardize=False, groups=None, group_weights=None, lower_bounds=None,
-             upper_bounds=None):
+             upper_bounds=None, max_features=None, dfmax=None):
     """Penalised Cox regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n and
@@ -314,7 +315,9 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
     native proximal Newton, certified by a duality gap.  ``alphas``: an int (the
     number of alphas of the grid from alpha_max, the smallest alpha with w = 0,
     down to eps * alpha_max) or an array.  ``y``: structured (event, time) or
-    (n, 2) (time, event).  Other options as in :class:`CoxRegression`.
+    (n, 2) (time, event).  Other options as in :class:`CoxRegression`;
+    ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax) as in
+    :func:`penalized.enet_path` (the returned alphas may then be fewer).
 
     Returns
     -------
@@ -337,7 +340,9 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
     coef_init = check_init(coef_init, (X.shape[1],), "coef_init")
     coefs, _, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, "cox_path"))
+        callback=path_progress(verbose, "cox_path"),
+        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"))
+    alphas = alphas[:gaps.size]
     if return_n_iter:
         return alphas, coefs, gaps, n_iters
     return alphas, coefs, gaps

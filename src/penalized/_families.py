@@ -38,6 +38,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._alphas import cv_alphas, is_count, path_alphas
 from ._core import log_link_solve
 from ._enet import alpha_grid
+from ._features import check_max_features
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._progress import path_progress
 from ._validation import (
@@ -172,7 +173,7 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
                  fit_intercept=True, sample_weight=None, offset=None, tol=1e-4, max_iter=100,
                  coef_init=None, return_n_iter=False, verbose=False, penalty_factor=None,
                  exclude=None, standardize=False, groups=None, group_weights=None,
-                 lower_bounds=None, upper_bounds=None):
+                 lower_bounds=None, upper_bounds=None, max_features=None, dfmax=None):
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
@@ -193,7 +194,9 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
     coef_init = check_init(coef_init, (X.shape[1],), "coef_init")
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, f"{family}_path"))
+        callback=path_progress(verbose, f"{family}_path"),
+        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"))
+    alphas = alphas[:gaps.size]
     if return_n_iter:
         return alphas, coefs, intercepts, gaps, n_iters
     return alphas, coefs, intercepts, gaps
@@ -214,7 +217,9 @@ _PATH_DOC = """Penalised {Family} regression (log link) along a decreasing grid 
     alpha_max; an array: the grid).  ``penalty_factor``, ``exclude``,
     ``standardize``, ``lower_bounds`` / ``upper_bounds``, ``offset`` (n_samples,),
     ``groups`` / ``group_weights`` (the L1 part becomes alpha * l1_ratio * sum_g
-    omega_g ||w_g||_2) as in :class:`{Family}Regression`.
+    omega_g ||w_g||_2) as in :class:`{Family}Regression`; ``max_features`` /
+    ``dfmax`` (glmnet's pmax / dfmax) as in :func:`penalized.enet_path` (the
+    returned alphas may then be fewer).
 
     Returns
     -------

@@ -519,7 +519,8 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
 
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
-                        tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False):
+                        tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False,
+                        max_features=None, dfmax=None):
     """Warm-started path over decreasing alphas.
 
     Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
@@ -529,6 +530,9 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     (F(0, b_0), the intercept-only loss, for logistic problems).
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
     ``return_eta``: also return X W + b (+ offset) at the last alpha ((n, K) float64).
+    ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, as in ``solve_path``): the
+    path stops at the first alpha with more than that many features non-zero so far
+    (any class) / now; that point is dropped, the outputs cover the alphas before it.
     """
     n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -549,6 +553,8 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     missed = []
     alpha_max = None
     E = None
+    ever = np.zeros(p, dtype=bool)
+    fitted = alphas.size
     for k, alpha in enumerate(alphas):
         l1_prev = n * alphas[k - 1] * l1_ratio if k > 0 else None
         info = solve_logistic(problem, W, b, alpha, l1_ratio, tol_abs=tol_abs,
@@ -564,6 +570,12 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
             # rounding of the two sums computed apart kept the gap from being 0
             b, gap = problem.b0.copy(), 0.0
             E = np.tile(b, (n, 1))
+        active = np.any(W != 0, axis=1)
+        ever |= active
+        if ((max_features is not None and np.count_nonzero(ever) > max_features)
+                or (dfmax is not None and np.count_nonzero(active) > dfmax)):
+            fitted = k
+            break
         coefs[:, :, k] = W
         intercepts[:, k] = b
         gaps[k] = gap / n
@@ -572,6 +584,9 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
             missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_iter"]))
         if callback is not None:
             callback(k, alphas.size, alpha, W[:, 0] if K == 1 else W, gaps[k])
+    if fitted < alphas.size:
+        coefs, intercepts = coefs[:, :, :fitted], intercepts[:, :fitted]
+        gaps, n_iters = gaps[:fitted], n_iters[:fitted]
     if missed and warn:
         warn_unconverged(missed, alphas.size, problem.model_name,
                          problem.tol_meaning, "Newton steps")

@@ -603,7 +603,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
                   fit_intercept=True, sample_weight=None, tol=1e-4, max_iter=100,
                   coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
                   penalty_factor=None, exclude=None, standardize=False, offset=None,
-                  groups=None, group_weights=None, lower_bounds=None, upper_bounds=None):
+                  groups=None, group_weights=None, lower_bounds=None, upper_bounds=None,
+                  max_features=None, dfmax=None):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -631,7 +632,9 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     ``upper_bounds``: glmnet's per-feature options, and ``offset`` (a fixed
     term of the linear predictor), as in :class:`LogisticRegression`; ``groups`` / ``group_weights`` (two classes):
     the L1 part is ``alpha * l1_ratio * sum_g omega_g ||w_g||_2``, as in
-    :class:`LogisticRegression`.
+    :class:`LogisticRegression`.  ``max_features`` / ``dfmax``: glmnet's pmax /
+    dfmax, as in :func:`enet_path` (a feature counts when any class's
+    coefficient is non-zero); the returned alphas may then be fewer.
 
     Returns
     -------
@@ -677,7 +680,9 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
         coef_init = coef_init.T   # (n_classes, p) -> (p, K)
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, "logistic_path"))
+        callback=path_progress(verbose, "logistic_path"),
+        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"))
+    alphas = alphas[:gaps.size]
     if labels.ndim == 2:
         coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))
     if return_n_iter:

@@ -68,7 +68,7 @@ Every solver takes glmnet's per-feature options, with the estimators' meaning:
 not for Cox), ``lower_bounds`` / ``upper_bounds`` (lower <= 0 <= upper, on the
 original scale), ``exclude`` (features kept at 0) and ``standardize`` (the penalty
 on the columns scaled to unit weighted standard deviation, coefficients on the
-original scale); least squares also ``max_features`` (glmnet's pmax: the path
+original scale), and on the paths ``max_features`` (glmnet's pmax: the path
 stops before more features are non-zero).  The GLM solvers take ``groups`` /
 ``group_weights`` (one linear predictor; a weight 0 leaves a group unpenalized)
 and, for the logistic ones, ``offset``.  The certificate is the same duality gap.
@@ -458,7 +458,7 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
                   fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
                   intercept_init=None, check_input=True, warn=True, offset=None,
                   penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
-                  standardize=False, groups=None, group_weights=None):
+                  standardize=False, groups=None, group_weights=None, max_features=None):
     """Penalised logistic regression along a decreasing grid of alphas (warm-started).
 
     Minimises F(W, b) of the module docstring at every alpha: binomial for two
@@ -483,8 +483,8 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
     offset : (n_samples,) for two classes, (n_samples, n_classes) for more, or
         None: a fixed term of eta (glmnet's offset).
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize, groups,
-    group_weights : the per-feature options (module docstring; as in
-        :class:`penalized.LogisticRegression`).
+    group_weights, max_features : the per-feature options (module docstring; as in
+        :class:`penalized.LogisticRegression` and :func:`penalized.logistic_path`).
 
     Returns
     -------
@@ -505,7 +505,9 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
         "intercept_init")
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init,
-        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn)
+        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn,
+        max_features=check_max_features(max_features))
+    alphas = alphas[:gaps.size]
     if K > 1:
         coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))   # (K, p, n_alphas)
     target = tol * problem.null_loss
@@ -546,7 +548,7 @@ def _log_link_path(family, X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-
                    sample_weight=None, offset=None, fit_intercept=True, tol=1e-4, max_iter=100,
                    coef_init=None, intercept_init=None, check_input=True, warn=True,
                    penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
-                   standardize=False, groups=None, group_weights=None):
+                   standardize=False, groups=None, group_weights=None, max_features=None):
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     if check_input:
         X = check_X(X)
@@ -567,7 +569,9 @@ def _log_link_path(family, X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-
         "intercept_init")
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init,
-        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn)
+        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn,
+        max_features=check_max_features(max_features))
+    alphas = alphas[:gaps.size]
     target = tol * problem.tol_reference
     return PathSolution(
         alphas=_frozen(alphas), coefs=_frozen(np.asarray(coefs, dtype=np.float64)),
@@ -583,7 +587,7 @@ _LOG_LINK_PATH_DOC = """Penalised {Family} regression (log link) along a decreas
     offset=None, fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
     intercept_init=None, check_input=True, warn=True, penalty_factor=None,
     lower_bounds=None, upper_bounds=None, exclude=None, standardize=False, groups=None,
-    group_weights=None)``
+    group_weights=None, max_features=None)``
 
     Parameters
     ----------
@@ -596,7 +600,7 @@ _LOG_LINK_PATH_DOC = """Penalised {Family} regression (log link) along a decreas
     max_iter : int >= 1, default=100, proximal Newton iterations per alpha.
     coef_init : (n_features,) or None; intercept_init: float or None.
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize, groups,
-    group_weights : the per-feature options (module docstring; as in
+    group_weights, max_features : the per-feature options (module docstring; as in
         :class:`penalized.{Family}Regression`).
 
     Returns
@@ -637,7 +641,7 @@ def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="bresl
              sample_weight=None, offset=None, strata=None, tol=1e-4, max_iter=1000,
              coef_init=None, check_input=True, warn=True, penalty_factor=None,
              lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-             groups=None, group_weights=None):
+             groups=None, group_weights=None, max_features=None):
     """Penalised Cox regression along a decreasing grid of alphas, warm-started:
     minimises F(w) of the module docstring at every alpha.
 
@@ -667,7 +671,8 @@ def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="bresl
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     coefs, _, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, warn=warn)
+        max_iter=max_iter, warn=warn, max_features=check_max_features(max_features))
+    alphas = alphas[:gaps.size]
     target = tol * problem.tol_reference
     return PathSolution(
         alphas=_frozen(alphas), coefs=_frozen(np.asarray(coefs, dtype=np.float64)),
