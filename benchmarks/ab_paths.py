@@ -16,7 +16,8 @@ the base commit built in place in /tmp/base (``git archive <commit> | tar -x -C
       python benchmarks/ab_paths.py SETS > new_$r.json
     done
 
-and take the minimum over the rounds of each.  Run it under
+and take the minimum over the rounds of each (``python benchmarks/ab_paths.py --summary
+"base_*.json" "new_*.json"`` prints the table).  Run it under
 ``flock /tmp/penalized-bench.lock``.
 """
 
@@ -75,5 +76,29 @@ def main(names, models=False):
     print(json.dumps(out))
 
 
+def summary(base_files, new_files):
+    """A markdown table of the two builds' minimum CPU times over the rounds (the
+    JSON files the runs above wrote) and their ratio, base / new (> 1: new faster)."""
+    def best(files):
+        runs = [json.load(open(f)) for f in files]
+        return {k: min(r[k] for r in runs if k in r) for k in runs[0]}
+    base, new = best(base_files), best(new_files)
+    print("| set | task | base s | new s | base / new |")
+    print("|---|---|---|---|---|")
+    ratios = []
+    for key in base:
+        if key in new:
+            name, task = key.split("|")
+            ratios.append(base[key] / new[key])
+            print(f"| {name} | {task} | {base[key]:.4g} | {new[key]:.4g} | {ratios[-1]:.2f} |")
+    print(f"\nmedian base / new {np.median(ratios):.3f}, range {min(ratios):.2f}-{max(ratios):.2f}"
+          f" over {len(ratios)} tasks")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1].split(","), models="--models" in sys.argv[2:])
+    if sys.argv[1] == "--summary":
+        # python ab_paths.py --summary "base_*.json" "new_*.json"
+        import glob
+        summary(sorted(glob.glob(sys.argv[2])), sorted(glob.glob(sys.argv[3])))
+    else:
+        main(sys.argv[1].split(","), models="--models" in sys.argv[2:])
