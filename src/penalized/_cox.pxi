@@ -26,12 +26,28 @@ cdef inline double _cox_xlogy(double x, double y) noexcept nogil:
     return x * log(y) if x > 0.0 else 0.0
 
 
+cdef inline Py_ssize_t _cox_work_size(Py_ssize_t n, Py_ssize_t nb) noexcept nogil:
+    """Doubles of cox_work: the sums (7 nb + n), the eta they belong to (n), a flag."""
+    return 7 * nb + 2 * n + 1
+
+
 cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
     """Per block (cox_work, 7 n_blocks + n doubles): S'_b, Sc'_b (non-events of R_b),
     SD'_b (events of block b), Mc'_b = sum_{R_b \\ D_b} w'_j (eta_j - m_b), m_b,
     Dw_b, nd_b, with w'_j = s_j exp(eta_j - m_b); and e_q = exp(eta_q - m_b) per
-    sorted position q (of block b)."""
+    sorted position q (of block b).
+
+    Memoised: the work also keeps the eta the sums were computed at (n doubles)
+    and a flag; an eta bitwise equal to it returns at once.  The driver asks for
+    the sums at one eta up to six times in a row (the Newton model, the line
+    search's start, the gap's dual point, primal value and up to three
+    conjugates), and the exp and log of every sample dominate the loss's cost;
+    the comparison is a memcmp of n doubles."""
     cdef Py_ssize_t g, b, q, i, nb = L.n_blocks
+    cdef double *saved = L.cox_work + 7 * nb + L.n
+    cdef double *valid = saved + L.n
+    if valid[0] != 0.0 and memcmp(saved, eta, L.n * sizeof(double)) == 0:
+        return
     cdef double *S = L.cox_work
     cdef double *Sc = S + nb
     cdef double *SD = S + 2 * nb
@@ -87,6 +103,8 @@ cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
             mb[b] = m
             Dw[b] = dw
             nd[b] = cnt
+    memcpy(saved, eta, L.n * sizeof(double))
+    valid[0] = 1.0
 
 
 cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
@@ -250,7 +268,8 @@ cdef glm_loss_t _cox_loss_setup(const double[::1] event, const double[::1] s,
     cdef Py_ssize_t n = event.shape[0], nb = blk_ptr.shape[0] - 1
     if (s.shape[0] != n or order.shape[0] != n or nb < 1 or strat_ptr.shape[0] < 2
             or blk_ptr[0] != 0 or blk_ptr[nb] != n or strat_ptr[0] != 0
-            or strat_ptr[strat_ptr.shape[0] - 1] != nb or work.shape[0] < 7 * nb + n):
+            or strat_ptr[strat_ptr.shape[0] - 1] != nb
+            or work.shape[0] < _cox_work_size(n, nb)):
         raise ValueError(f"{name}: inconsistent survival structure")
     memset(&loss, 0, sizeof(glm_loss_t))
     loss.kind = LOSS_COX
@@ -279,7 +298,7 @@ def cox_terms(const double[::1] eta, const double[::1] event, const double[::1] 
     cdef Py_ssize_t n = event.shape[0], nb = blk_ptr.shape[0] - 1
     if eta.shape[0] != n:
         raise ValueError("cox_terms: eta must have one value per sample")
-    work = np.zeros(7 * nb + n + 1)
+    work = np.zeros(_cox_work_size(n, nb))   # valid flag 0: no sums yet
     cdef double[::1] wv = work
     cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv, efron,
                                            "cox_terms")
@@ -326,7 +345,7 @@ def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     # models for columns far from 0); b then holds that shift
     if ties not in ("breslow", "efron"):
         raise ValueError(f"cox_solve: unknown ties {ties!r}")
-    work = np.zeros(7 * nb + n + 1)
+    work = np.zeros(_cox_work_size(n, nb))   # valid flag 0: no sums yet
     cdef double[::1] wv = work
     cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv,
                                            ties == "efron", "cox_solve")
