@@ -133,7 +133,9 @@ class SurvivalStructure:
         n = time.shape[0]
         codes = np.zeros(n, dtype=np.intp) if strata is None else strata
         self.time, self.event, self.codes = time, event, codes
-        order = np.lexsort((time, codes)).astype(np.intp)
+        # stable: equal keys keep the samples' order (lexsort is stable too)
+        order = (np.argsort(time, kind="stable") if strata is None
+                 else np.lexsort((time, codes))).astype(np.intp, copy=False)
         ts, cs = time[order], codes[order]
         new = np.ones(n, dtype=bool)
         new[1:] = (ts[1:] != ts[:-1]) | (cs[1:] != cs[:-1])
@@ -178,10 +180,11 @@ def cox_loss(eta, st, s, ties="breslow", gradient=False):
         d = ds[q0:q1]
         blk = bo[q0:q1] - b0
         nbg = b1 - b0
-        Wb = np.bincount(blk, w, nbg)
-        SDb = np.bincount(blk, w * d, nbg)
-        Dw = np.bincount(blk, ss[q0:q1] * d, nbg)
-        nd = np.bincount(blk, (d * (ss[q0:q1] > 0)).astype(float), nbg)
+        starts = bp[b0:b1] - q0         # every block is non-empty: sums by reduceat
+        Wb = np.add.reduceat(w, starts)
+        SDb = np.add.reduceat(w * d, starts)
+        Dw = np.add.reduceat(ss[q0:q1] * d, starts)
+        nd = np.add.reduceat(d * (ss[q0:q1] > 0), starts)
         S = np.cumsum(Wb[::-1])[::-1]                 # risk-set sums
         # without the block's events: its non-events and every later block
         Sc = np.cumsum((Wb - SDb)[::-1])[::-1] + np.r_[np.cumsum(SDb[::-1])[::-1][1:], 0.0]
@@ -429,29 +432,29 @@ def _concordant_pairs(time, event, risk, sw):
     return conc, pairs
 
 
-def breslow_log_cumulative_hazard(time, event, eta, s, strata=None):
+def breslow_log_cumulative_hazard(time, event, eta, s, strata=None, structure=None):
     """Breslow's estimator of the baseline cumulative hazard per stratum, as logs:
     {g: (event times, log H0)} with H0(t) = sum_{t_b <= t} Dw_b / sum_{R_b} s_j exp(eta_j)
-    (log H0 stays finite where H0 itself, the hazard at eta = 0, would overflow)."""
-    codes = np.zeros(time.shape[0], dtype=np.intp) if strata is None else strata
+    (log H0 stays finite where H0 itself, the hazard at eta = 0, would overflow).
+    ``structure``: the SurvivalStructure of (time, event, strata) if already built
+    (the samples sorted once; built here otherwise)."""
+    st = SurvivalStructure(time, event, strata) if structure is None else structure
+    o, bp = st.order, st.blk_ptr
+    es, ss, ds, ts = eta[o], s[o], st.event[o], st.time[o]
     out = {}
-    for g in np.unique(codes):
-        idx = np.flatnonzero(codes == g)
-        t, d, e, w = time[idx], event[idx], eta[idx], s[idx]
+    for g in range(st.strat_ptr.size - 1):
+        b0, b1 = st.strat_ptr[g], st.strat_ptr[g + 1]
+        q0, q1 = bp[b0], bp[b1]
+        starts = bp[b0:b1] - q0
+        e = es[q0:q1]
         c = e.max()
-        ut = np.unique(t[d == 1])
-        if ut.size == 0:
-            out[int(g)] = (np.zeros(0), np.zeros(0))
-            continue
-        order = np.argsort(t, kind="stable")
-        ts = t[order]
-        ws = w[order] * np.exp(e[order] - c)
-        tail = np.cumsum(ws[::-1])[::-1]                  # sum over t_j >= ts[q]
-        risk = tail[np.searchsorted(ts, ut, side="left")]
-        Dw = np.bincount(np.searchsorted(ut, t[d == 1]), w[d == 1], ut.size)
+        tail = np.cumsum((ss[q0:q1] * np.exp(e - c))[::-1])[::-1]   # sum over t_j >= t_q
+        has = np.add.reduceat(ds[q0:q1], starts) > 0       # the blocks holding an event
+        risk = tail[starts[has]]
+        Dw = np.add.reduceat(ss[q0:q1] * ds[q0:q1], starts)[has]
         step = np.divide(Dw, risk, out=np.zeros_like(Dw), where=risk > 0)
         with np.errstate(divide="ignore"):
-            out[int(g)] = (ut, np.log(np.cumsum(step)) - c)
+            out[int(st.codes[o[q0]])] = (ts[q0:q1][starts[has]], np.log(np.cumsum(step)) - c)
     return out
 
 
@@ -601,7 +604,8 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
                                                     alpha * (1 - l1_ratio))
         self.n_iter_ = int(it[0])
         s = problem.s
-        logH = breslow_log_cumulative_hazard(time, event, E[:, 0], s, codes)
+        logH = breslow_log_cumulative_hazard(time, event, E[:, 0], s, codes,
+                                             structure=problem.st)
         self.unique_times_ = np.unique(time[event == 1])
         self.strata_labels_ = None if strata is None else np.unique(np.asarray(strata))
         with np.errstate(over="ignore"):
