@@ -27,8 +27,9 @@ cdef inline double _cox_xlogy(double x, double y) noexcept nogil:
 
 
 cdef inline Py_ssize_t _cox_work_size(Py_ssize_t n, Py_ssize_t nb) noexcept nogil:
-    """Doubles of cox_work: the sums (7 nb + n), the eta they belong to (n), a flag."""
-    return 7 * nb + 2 * n + 1
+    """Doubles of cox_work: the sums (7 nb + n), the eta they belong to (n), and three
+    more: the sums' valid flag, the value's valid flag, the value l(eta)."""
+    return 7 * nb + 2 * n + 3
 
 
 cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
@@ -42,7 +43,8 @@ cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
     the sums at one eta up to six times in a row (the Newton model, the line
     search's start, the gap's dual point, primal value and up to three
     conjugates), and the exp and log of every sample dominate the loss's cost;
-    the comparison is a memcmp of n doubles."""
+    the comparison is a memcmp of n doubles.  New sums invalidate the memoised
+    value (``_cox_value``)."""
     cdef Py_ssize_t g, b, q, i, nb = L.n_blocks
     cdef double *saved = L.cox_work + 7 * nb + L.n
     cdef double *valid = saved + L.n
@@ -105,10 +107,12 @@ cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
             nd[b] = cnt
     memcpy(saved, eta, L.n * sizeof(double))
     valid[0] = 1.0
+    valid[1] = 0.0
 
 
 cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
-    """l(eta) (Breslow or Efron), in n F units."""
+    """l(eta) (Breslow or Efron), in n F units; memoised with the sums (the line
+    search asks for it at the point of the last gap, the gap at the accepted trial)."""
     cdef Py_ssize_t b, q, l, i, nb = L.n_blocks
     cdef double *S = L.cox_work
     cdef double *Sc = S + nb
@@ -116,8 +120,11 @@ cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
     cdef double *mb = S + 4 * nb
     cdef double *Dw = S + 5 * nb
     cdef double *nd = S + 6 * nb
+    cdef double *valid = S + 7 * nb + 2 * L.n
     cdef double acc = 0.0, wbar, k
     _cox_sums(L, eta)
+    if valid[1] != 0.0:
+        return valid[2]
     for b in range(nb):
         if not Dw[b] > 0.0:
             continue
@@ -132,6 +139,8 @@ cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
             i = L.order[q]
             if L.y[i] != 0.0 and L.s[i] != 0.0:
                 acc -= L.s[i] * eta[i]
+    valid[1] = 1.0
+    valid[2] = acc
     return acc
 
 
@@ -313,6 +322,34 @@ def cox_terms(const double[::1] eta, const double[::1] event, const double[::1] 
     conj = None if t is None else _loss_conjugate(&loss, &av[0], float(t))
     sa = np.asarray(s)
     return value, -sa * r, sa * curv, th, conj
+
+
+def cox_value_gradient(const double[::1] eta, const double[::1] event, const double[::1] s,
+                       const Py_ssize_t[::1] order, const Py_ssize_t[::1] blk_ptr,
+                       const Py_ssize_t[::1] strat_ptr, bint efron=False, bint gradient=False):
+    """The native Cox loss l(eta) (sum scaling) and, with ``gradient``, Theta =
+    -dl/deta (n,): the Python layer's loss (the null loss, alpha_max, the KKT
+    check, CV deviances), the same O(n) sums as the solver's.  The arrays as
+    for ``cox_solve``; tests compare it with the numpy ``penalized._cox.cox_loss``."""
+    cdef Py_ssize_t i, n = event.shape[0], nb = blk_ptr.shape[0] - 1
+    cdef double value
+    if eta.shape[0] != n:
+        raise ValueError("cox_value_gradient: eta must have one value per sample")
+    work = np.zeros(_cox_work_size(n, nb))     # valid flag 0: no sums yet
+    cdef double[::1] wv = work
+    cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv, efron,
+                                           "cox_value_gradient")
+    with nogil:
+        value = _cox_value(&loss, &eta[0])
+    if not gradient:
+        return value
+    th = np.empty(n)
+    cdef double[::1] tv = th
+    with nogil:
+        _cox_model(&loss, &eta[0], &tv[0], NULL)
+        for i in range(n):
+            tv[i] *= s[i]
+    return value, th
 
 
 def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
