@@ -27,9 +27,10 @@ cdef inline double _cox_xlogy(double x, double y) noexcept nogil:
 
 
 cdef inline Py_ssize_t _cox_work_size(Py_ssize_t n, Py_ssize_t nb) noexcept nogil:
-    """Doubles of cox_work: the sums (7 nb + n), the eta they belong to (n), and three
-    more: the sums' valid flag, the value's valid flag, the value l(eta)."""
-    return 7 * nb + 2 * n + 3
+    """Doubles of cox_work: the sums (7 nb + n), the eta they belong to (n), five
+    more (the sums' valid flag, the value's valid flag, the value l(eta), the
+    model's valid flag, its sum_i s_i curv_i), the model's r and curv (2 n)."""
+    return 7 * nb + 4 * n + 5
 
 
 cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
@@ -44,7 +45,7 @@ cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
     search's start, the gap's dual point, primal value and up to three
     conjugates), and the exp and log of every sample dominate the loss's cost;
     the comparison is a memcmp of n doubles.  New sums invalidate the memoised
-    value (``_cox_value``)."""
+    value (``_cox_value``) and model (``_cox_model``)."""
     cdef Py_ssize_t g, b, q, i, nb = L.n_blocks
     cdef double *saved = L.cox_work + 7 * nb + L.n
     cdef double *valid = saved + L.n
@@ -108,6 +109,7 @@ cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
     memcpy(saved, eta, L.n * sizeof(double))
     valid[0] = 1.0
     valid[1] = 0.0
+    valid[3] = 0.0
 
 
 cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
@@ -150,7 +152,27 @@ cdef double _cox_model(const glm_loss_t *L, const double *eta, double *r,
     NULL) curv_i = (1/s_i) d2l/deta_i^2 = exp(eta_i) A_i - s_i exp(2 eta_i) A2_i
     (floored), A_i = sum over the blocks b whose risk set holds i of (Breslow)
     Dw_b / S_b, A2_i of Dw_b / S_b^2 (Efron: the event terms weighted by
-    1 - l / nd_b, see docs/design.rst).  Returns sum_i s_i curv_i (0 if curv is NULL)."""
+    1 - l / nd_b, see docs/design.rst).  Returns sum_i s_i curv_i (0 if curv is NULL).
+
+    Memoised with the sums: the gap's dual point asks for r at the eta where
+    the next Newton model asks for r and curv."""
+    cdef Py_ssize_t n = L.n
+    cdef double *valid = L.cox_work + 7 * L.n_blocks + 2 * n
+    cdef double *rm = valid + 5
+    cdef double *cm = rm + n
+    _cox_sums(L, eta)
+    if valid[3] == 0.0:
+        valid[4] = _cox_model_sums(L, rm, cm)
+        valid[3] = 1.0
+    memcpy(r, rm, n * sizeof(double))
+    if curv == NULL:
+        return 0.0
+    memcpy(curv, cm, n * sizeof(double))
+    return valid[4]
+
+
+cdef double _cox_model_sums(const glm_loss_t *L, double *r, double *curv) noexcept nogil:
+    """_cox_model's r and curv from the current sums (``_cox_sums`` done)."""
     cdef Py_ssize_t g, b, q, l, i, nb = L.n_blocks
     cdef double *S = L.cox_work
     cdef double *Sc = S + nb
@@ -160,7 +182,6 @@ cdef double _cox_model(const glm_loss_t *L, const double *eta, double *r,
     cdef double *nd = S + 6 * nb
     cdef double *ev = S + 7 * nb
     cdef double At, A2t, mprev, f, ab, a2b, cb, c2b, wbar, k, z, c, A, A2, e, hsum = 0.0
-    _cox_sums(L, eta)
     for g in range(L.n_strata):
         At = 0.0        # sum over the earlier blocks b' of Dw / S' scaled to shift m_b
         A2t = 0.0
@@ -202,10 +223,9 @@ cdef double _cox_model(const glm_loss_t *L, const double *eta, double *r,
                     A = At + ab
                     A2 = A2t + a2b
                     r[i] = -e * A
-                if curv != NULL:
-                    c = e * A - L.s[i] * e * e * A2
-                    curv[i] = c if c > GLM_CURV_FLOOR else GLM_CURV_FLOOR
-                    hsum += L.s[i] * curv[i]
+                c = e * A - L.s[i] * e * e * A2
+                curv[i] = c if c > GLM_CURV_FLOOR else GLM_CURV_FLOOR
+                hsum += L.s[i] * curv[i]
             At += ab
             A2t += a2b
     return hsum
