@@ -132,26 +132,43 @@ class SurvivalStructure:
     def __init__(self, time, event, strata=None):
         n = time.shape[0]
         codes = np.zeros(n, dtype=np.intp) if strata is None else strata
-        self.time, self.codes = time, codes
+        self.time, self.codes, self.has_strata = time, codes, strata is not None
         self.event = np.ascontiguousarray(event, dtype=np.float64)
         # stable: equal keys keep the samples' order (lexsort is stable too)
         order = (np.argsort(time, kind="stable") if strata is None
                  else np.lexsort((time, codes))).astype(np.intp, copy=False)
-        ts, cs = time[order], codes[order]
-        new = np.ones(n, dtype=bool)
-        new[1:] = (ts[1:] != ts[:-1]) | (cs[1:] != cs[:-1])
+        ts = time[order]
+        new = np.empty(n, dtype=bool)
+        new[0] = True
+        np.not_equal(ts[1:], ts[:-1], out=new[1:])
+        if strata is not None:
+            cs = codes[order]
+            new[1:] |= cs[1:] != cs[:-1]
         starts = np.flatnonzero(new)
-        self.order = np.ascontiguousarray(order)
-        self.blk_ptr = np.ascontiguousarray(np.r_[starts, n].astype(np.intp))
         nb = starts.size
-        bc = cs[starts]
-        snew = np.ones(nb, dtype=bool)
-        snew[1:] = bc[1:] != bc[:-1]
-        self.strat_ptr = np.ascontiguousarray(np.r_[np.flatnonzero(snew), nb].astype(np.intp))
-        self.block_of = np.repeat(np.arange(nb), np.diff(self.blk_ptr))   # per sorted pos
+        self.order = np.ascontiguousarray(order)
+        self.blk_ptr = np.empty(nb + 1, dtype=np.intp)
+        self.blk_ptr[:nb] = starts
+        self.blk_ptr[nb] = n
+        if strata is None:
+            self.strat_ptr = np.array([0, nb], dtype=np.intp)
+        else:
+            bc = cs[starts]
+            first = np.flatnonzero(bc[1:] != bc[:-1]) + 1
+            self.strat_ptr = np.concatenate([[0], first, [nb]]).astype(np.intp)
         self.n_blocks = nb
+        self._block_of = None
+
+    @property
+    def block_of(self):
+        """The block of every sorted position (the numpy loss's; built on first use)."""
+        if self._block_of is None:
+            self._block_of = np.repeat(np.arange(self.n_blocks), np.diff(self.blk_ptr))
+        return self._block_of
 
     def subset(self, rows):
+        if not self.has_strata:
+            return SurvivalStructure(self.time[rows], self.event[rows])
         return SurvivalStructure(self.time[rows], self.event[rows], self.codes[rows])
 
 
@@ -617,7 +634,9 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         s = problem.s
         logH = breslow_log_cumulative_hazard(time, event, E[:, 0], s, codes,
                                              structure=problem.st)
-        self.unique_times_ = np.unique(time[event == 1])
+        # the event times (Breslow's steps) of the one stratum, else of all the strata
+        self.unique_times_ = (logH[0][0] if codes is None
+                              else np.unique(time[event == 1]))
         self.strata_labels_ = None if strata is None else np.unique(np.asarray(strata))
         with np.errstate(over="ignore"):
             if strata is None:
