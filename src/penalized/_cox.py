@@ -240,7 +240,7 @@ def cox_loss(eta, st, s, ties="breslow", gradient=False):
 
 def native_cox_loss(eta, st, s, ties="breslow", gradient=False):
     """cox_loss's value (and Theta with ``gradient``) by the native sums of the
-    solver (``_cox.pxi``): 5-10x faster than the numpy reference, which the tests
+    solver (the LOSS_COX loss): 5-10x faster than the numpy reference, which the tests
     and benchmarks keep as the independent check."""
     out = cox_value_gradient(np.ascontiguousarray(eta, dtype=np.float64), st.event,
                              np.ascontiguousarray(s, dtype=np.float64), st.order, st.blk_ptr,
