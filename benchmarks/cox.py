@@ -4,6 +4,12 @@ equal accuracy, single-threaded; lifelines (Efron, pure L2) for agreement and sp
     pip install scikit-survival skglm lifelines
     OPENBLAS_NUM_THREADS=1 flock /tmp/penalized-bench.lock python benchmarks/cox.py
     ... python benchmarks/cox.py --path      # 50-alpha paths, alpha_max to alpha_max / 100
+    python benchmarks/cox.py --adelie /work/venvs/adelie/bin/python   # agreement table
+
+``--adelie PYTHON``: agreement with adelie's Cox (``adelie_cox_runner.py`` in adelie's
+numpy < 2 venv), Breslow and Efron, L1 and elastic net (l1_ratio 0.5), 20-alpha paths
+alpha_max .. alpha_max / 20, both solvers at tol 1e-12; the objectives and KKT
+violations recomputed here in numpy (no timing).
 
 Objective of every solver: 1/n sum_{i: event} [log sum_{j in R(t_i)} exp(x_j w) - x_i w]
 + alpha ||w||_1 (Breslow; scikit-survival's CoxnetSurvivalAnalysis(l1_ratio=1, alphas=[alpha])
@@ -208,7 +214,57 @@ def task(P, alphas, solvers, l1_ratio=1.0, repeats=3):
     return rows
 
 
+def run_adelie(python, P, alphas, tol, l1_ratio):
+    """adelie's path (adelie_cox_runner.py in its own venv): coefficients (p, n_alphas)
+    and the seconds of its grpnet call."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        inp, out = Path(tmp) / "in.npz", Path(tmp) / "out.npz"
+        np.savez(inp, X=P.X, time=P.time, event=P.event, alphas=alphas, ties=P.ties,
+                 l1_ratio=l1_ratio)
+        subprocess.run([python, str(Path(__file__).with_name("adelie_cox_runner.py")),
+                        str(inp), str(out), "--tol", str(tol)], check=True,
+                       capture_output=True)
+        z = np.load(out)
+        return z["coefs"], float(z["times"][0])
+
+
+def agreement(python, n_alphas=20):
+    """adelie against us at tight tolerance: per set, ties and l1_ratio, the largest
+    F_adelie - F_ours (numpy objectives) over a path alpha_max .. alpha_max / 20 and
+    each solver's largest KKT violation / alpha (numpy)."""
+    print("| set | n x p | ties | l1_ratio | max F_adelie - F_ours | max abs(dF) / F_ours |"
+          " KKT / alpha (ours) | KKT / alpha (adelie) |")
+    print("|---|---|---|---|---|---|---|---|")
+    with threadpool_limits(1):
+        for name, X, t, e in datasets_():
+            for ties in ("breslow", "efron"):
+                P = Problem(X, t, e, ties=ties)
+                for l1_ratio in (1.0, 0.5):
+                    amax = P.alpha_max() / l1_ratio
+                    alphas = np.geomspace(amax, amax / 20, n_alphas)
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        W = penalized.cox_path(P.X, np.c_[P.time, P.event], alphas=alphas,
+                                               ties=ties, l1_ratio=l1_ratio, tol=1e-12,
+                                               max_iter=100000)[1]
+                    A, _ = run_adelie(python, P, alphas, 1e-12, l1_ratio)
+                    F = np.array([P.objective(W[:, k], a, l1_ratio) for k, a in enumerate(alphas)])
+                    FA = np.array([P.objective(A[:, k], a, l1_ratio)
+                                   for k, a in enumerate(alphas)])
+                    ko = max(P.kkt(W[:, k], a, l1_ratio) / a for k, a in enumerate(alphas))
+                    ka = max(P.kkt(A[:, k], a, l1_ratio) / a for k, a in enumerate(alphas))
+                    print(f"| {name} | {X.shape[0]}x{X.shape[1]} | {ties} | {l1_ratio} | "
+                          f"{np.max(FA - F):.2e} | {np.max(np.abs(FA - F) / F):.1e} | "
+                          f"{ko:.1e} | {ka:.1e} |")
+
+
 def main():
+    if "--adelie" in sys.argv:
+        agreement(sys.argv[sys.argv.index("--adelie") + 1])
+        return
     path = "--path" in sys.argv
     print(f"task: {'50-alpha path to alpha_max/100' if path else 'single fit at alpha_max/10'}"
           ", L1, Breslow; lifelines: Efron, L2 at alpha_max/10 (single fits only)\n")

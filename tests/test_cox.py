@@ -22,7 +22,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import penalized
 from penalized import CoxRegression, CoxRegressionCV, concordance_index, cox_path
 from penalized._core import cox_terms
-from penalized._cox import SurvivalStructure, check_survival, cox_loss
+from penalized._cox import SurvivalStructure, check_survival, cox_loss, native_cox_loss
 
 
 def _brute(eta, time, event, s, strata=None, efron=False):
@@ -98,12 +98,17 @@ def test_native_and_numpy_loss_match_risk_sets(seed, efron):
     v0, g0, h0 = _brute(eta, time, event, s, strata, efron)
     v1, g1, h1, th, conj = cox_terms(eta, event, s, st.order, st.blk_ptr, st.strat_ptr, efron,
                                      1.0)
-    v2, th2 = cox_loss(eta, st, s, "efron" if efron else "breslow", gradient=True)
+    ties = "efron" if efron else "breslow"
+    v2, th2 = cox_loss(eta, st, s, ties, gradient=True)
+    # the Python layer's loss (null loss, alpha_max, KKT check, CV): the native sums
+    v3, th3 = native_cox_loss(eta, st, s, ties, gradient=True)
     scale = 1.0 + abs(v0)
     assert abs(v1 - v0) <= 1e-12 * scale and abs(v2 - v0) <= 1e-12 * scale
+    assert abs(v3 - v0) <= 1e-12 * scale and native_cox_loss(eta, st, s, ties) == v3
     np.testing.assert_allclose(g1, g0, atol=1e-12)
     np.testing.assert_allclose(-th, g0, atol=1e-12)
     np.testing.assert_allclose(-th2, g0, atol=1e-12)
+    np.testing.assert_allclose(-th3, g0, atol=1e-12)
     # the curvature is floored at 1e-10 per unit weight
     np.testing.assert_allclose(h1, np.maximum(h0, 1e-10 * s), atol=1e-12)
     # theta sums to 0 in every stratum (no intercept needed)

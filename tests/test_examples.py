@@ -370,3 +370,41 @@ def test_poisson_gamma_example(monkeypatch):
     first = np.flatnonzero(gamma.coef_path_[:, 1] != 0)
     assert [names[j] for j in first] == ["single"]
     assert gamma.coef_[names.index("single")] > 0
+
+
+def test_cox_example(monkeypatch):
+    """examples/plot_cox_cv.py (scikit-survival's free light chain data, read at run time)."""
+    pytest.importorskip("sksurv")
+    from sksurv.metrics import concordance_index_censored
+    from penalized._cox import SurvivalStructure, cox_loss
+
+    g = run_gallery_example("plot_cox_cv", monkeypatch)
+    cox, X, y = g["cox"], g["X_train"], g["y_train"]
+    # the choices recomputed from the per-fold deviances
+    vals = cox.cv_values_
+    mean, se = vals.mean(axis=1), vals.std(axis=1, ddof=1) / np.sqrt(vals.shape[1])
+    best = int(np.argmin(mean))
+    assert cox.alpha_min_ == cox.alphas_[best]
+    assert cox.alpha_1se_ == cox.alphas_[int(np.flatnonzero(mean <= mean[best] + se[best])[0])]
+    # the refit meets its optimality conditions, its gradient recomputed by the numpy loss
+    time, event = y["futime"].astype(float), y["death"].astype(float)
+    n = X.shape[0]
+    _, theta = cox_loss(X @ cox.coef_, SurvivalStructure(time, event), np.ones(n),
+                        gradient=True)
+    grad = -(X.T @ theta) / n
+    lam = cox.alpha_ * X.std(axis=0)          # standardize=True: penalty on sd_j |w_j|
+    w = cox.coef_
+    on = w != 0
+    assert np.all(np.abs(grad[on] + lam[on] * np.sign(w[on])) <= 1e-5 * lam[on])
+    assert np.all(np.abs(grad[~on]) <= lam[~on] * (1 + 1e-5))
+    # the printed concordance is scikit-survival's Harrell's C of the risk scores
+    y_test = g["y_test"]
+    c = concordance_index_censored(y_test["death"], y_test["futime"],
+                                   cox.predict(g["X_test"]))[0]
+    assert g["c_test"] == pytest.approx(c, abs=1e-12)
+    # what the text says: the 1-SE model is sparser with about the same concordance
+    assert np.count_nonzero(g["cox_1se"].coef_) < np.count_nonzero(cox.coef_)
+    assert g["c_test_1se"] >= g["c_test"] - 0.01
+    # the survival curves are ordered by the risk score
+    S = g["S"]
+    assert np.all(S[0] >= S[1] - 1e-12) and np.all(S[1] >= S[2] - 1e-12)

@@ -26,12 +26,31 @@ cdef inline double _cox_xlogy(double x, double y) noexcept nogil:
     return x * log(y) if x > 0.0 else 0.0
 
 
+cdef inline Py_ssize_t _cox_work_size(Py_ssize_t n, Py_ssize_t nb) noexcept nogil:
+    """Doubles of cox_work: the sums (7 nb + n), the eta they belong to (n), five
+    more (the sums' valid flag, the value's valid flag, the value l(eta), the
+    model's valid flag, its sum_i s_i curv_i), the model's r and curv (2 n)."""
+    return 7 * nb + 4 * n + 5
+
+
 cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
     """Per block (cox_work, 7 n_blocks + n doubles): S'_b, Sc'_b (non-events of R_b),
     SD'_b (events of block b), Mc'_b = sum_{R_b \\ D_b} w'_j (eta_j - m_b), m_b,
     Dw_b, nd_b, with w'_j = s_j exp(eta_j - m_b); and e_q = exp(eta_q - m_b) per
-    sorted position q (of block b)."""
+    sorted position q (of block b).
+
+    Memoised: the work also keeps the eta the sums were computed at (n doubles)
+    and a flag; an eta bitwise equal to it returns at once.  The driver asks for
+    the sums at one eta up to six times in a row (the Newton model, the line
+    search's start, the gap's dual point, primal value and up to three
+    conjugates), and the exp and log of every sample dominate the loss's cost;
+    the comparison is a memcmp of n doubles.  New sums invalidate the memoised
+    value (``_cox_value``) and model (``_cox_model``)."""
     cdef Py_ssize_t g, b, q, i, nb = L.n_blocks
+    cdef double *saved = L.cox_work + 7 * nb + L.n
+    cdef double *valid = saved + L.n
+    if valid[0] != 0.0 and memcmp(saved, eta, L.n * sizeof(double)) == 0:
+        return
     cdef double *S = L.cox_work
     cdef double *Sc = S + nb
     cdef double *SD = S + 2 * nb
@@ -87,10 +106,15 @@ cdef void _cox_sums(const glm_loss_t *L, const double *eta) noexcept nogil:
             mb[b] = m
             Dw[b] = dw
             nd[b] = cnt
+    memcpy(saved, eta, L.n * sizeof(double))
+    valid[0] = 1.0
+    valid[1] = 0.0
+    valid[3] = 0.0
 
 
 cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
-    """l(eta) (Breslow or Efron), in n F units."""
+    """l(eta) (Breslow or Efron), in n F units; memoised with the sums (the line
+    search asks for it at the point of the last gap, the gap at the accepted trial)."""
     cdef Py_ssize_t b, q, l, i, nb = L.n_blocks
     cdef double *S = L.cox_work
     cdef double *Sc = S + nb
@@ -98,8 +122,11 @@ cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
     cdef double *mb = S + 4 * nb
     cdef double *Dw = S + 5 * nb
     cdef double *nd = S + 6 * nb
+    cdef double *valid = S + 7 * nb + 2 * L.n
     cdef double acc = 0.0, wbar, k
     _cox_sums(L, eta)
+    if valid[1] != 0.0:
+        return valid[2]
     for b in range(nb):
         if not Dw[b] > 0.0:
             continue
@@ -114,6 +141,8 @@ cdef double _cox_value(const glm_loss_t *L, const double *eta) noexcept nogil:
             i = L.order[q]
             if L.y[i] != 0.0 and L.s[i] != 0.0:
                 acc -= L.s[i] * eta[i]
+    valid[1] = 1.0
+    valid[2] = acc
     return acc
 
 
@@ -123,7 +152,27 @@ cdef double _cox_model(const glm_loss_t *L, const double *eta, double *r,
     NULL) curv_i = (1/s_i) d2l/deta_i^2 = exp(eta_i) A_i - s_i exp(2 eta_i) A2_i
     (floored), A_i = sum over the blocks b whose risk set holds i of (Breslow)
     Dw_b / S_b, A2_i of Dw_b / S_b^2 (Efron: the event terms weighted by
-    1 - l / nd_b, see docs/design.rst).  Returns sum_i s_i curv_i (0 if curv is NULL)."""
+    1 - l / nd_b, see docs/design.rst).  Returns sum_i s_i curv_i (0 if curv is NULL).
+
+    Memoised with the sums: the gap's dual point asks for r at the eta where
+    the next Newton model asks for r and curv."""
+    cdef Py_ssize_t n = L.n
+    cdef double *valid = L.cox_work + 7 * L.n_blocks + 2 * n
+    cdef double *rm = valid + 5
+    cdef double *cm = rm + n
+    _cox_sums(L, eta)
+    if valid[3] == 0.0:
+        valid[4] = _cox_model_sums(L, rm, cm)
+        valid[3] = 1.0
+    memcpy(r, rm, n * sizeof(double))
+    if curv == NULL:
+        return 0.0
+    memcpy(curv, cm, n * sizeof(double))
+    return valid[4]
+
+
+cdef double _cox_model_sums(const glm_loss_t *L, double *r, double *curv) noexcept nogil:
+    """_cox_model's r and curv from the current sums (``_cox_sums`` done)."""
     cdef Py_ssize_t g, b, q, l, i, nb = L.n_blocks
     cdef double *S = L.cox_work
     cdef double *Sc = S + nb
@@ -133,7 +182,6 @@ cdef double _cox_model(const glm_loss_t *L, const double *eta, double *r,
     cdef double *nd = S + 6 * nb
     cdef double *ev = S + 7 * nb
     cdef double At, A2t, mprev, f, ab, a2b, cb, c2b, wbar, k, z, c, A, A2, e, hsum = 0.0
-    _cox_sums(L, eta)
     for g in range(L.n_strata):
         At = 0.0        # sum over the earlier blocks b' of Dw / S' scaled to shift m_b
         A2t = 0.0
@@ -175,10 +223,9 @@ cdef double _cox_model(const glm_loss_t *L, const double *eta, double *r,
                     A = At + ab
                     A2 = A2t + a2b
                     r[i] = -e * A
-                if curv != NULL:
-                    c = e * A - L.s[i] * e * e * A2
-                    curv[i] = c if c > GLM_CURV_FLOOR else GLM_CURV_FLOOR
-                    hsum += L.s[i] * curv[i]
+                c = e * A - L.s[i] * e * e * A2
+                curv[i] = c if c > GLM_CURV_FLOOR else GLM_CURV_FLOOR
+                hsum += L.s[i] * curv[i]
             At += ab
             A2t += a2b
     return hsum
@@ -250,7 +297,8 @@ cdef glm_loss_t _cox_loss_setup(const double[::1] event, const double[::1] s,
     cdef Py_ssize_t n = event.shape[0], nb = blk_ptr.shape[0] - 1
     if (s.shape[0] != n or order.shape[0] != n or nb < 1 or strat_ptr.shape[0] < 2
             or blk_ptr[0] != 0 or blk_ptr[nb] != n or strat_ptr[0] != 0
-            or strat_ptr[strat_ptr.shape[0] - 1] != nb or work.shape[0] < 7 * nb + n):
+            or strat_ptr[strat_ptr.shape[0] - 1] != nb
+            or work.shape[0] < _cox_work_size(n, nb)):
         raise ValueError(f"{name}: inconsistent survival structure")
     memset(&loss, 0, sizeof(glm_loss_t))
     loss.kind = LOSS_COX
@@ -279,7 +327,7 @@ def cox_terms(const double[::1] eta, const double[::1] event, const double[::1] 
     cdef Py_ssize_t n = event.shape[0], nb = blk_ptr.shape[0] - 1
     if eta.shape[0] != n:
         raise ValueError("cox_terms: eta must have one value per sample")
-    work = np.zeros(7 * nb + n + 1)
+    work = np.zeros(_cox_work_size(n, nb))   # valid flag 0: no sums yet
     cdef double[::1] wv = work
     cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv, efron,
                                            "cox_terms")
@@ -294,6 +342,34 @@ def cox_terms(const double[::1] eta, const double[::1] event, const double[::1] 
     conj = None if t is None else _loss_conjugate(&loss, &av[0], float(t))
     sa = np.asarray(s)
     return value, -sa * r, sa * curv, th, conj
+
+
+def cox_value_gradient(const double[::1] eta, const double[::1] event, const double[::1] s,
+                       const Py_ssize_t[::1] order, const Py_ssize_t[::1] blk_ptr,
+                       const Py_ssize_t[::1] strat_ptr, bint efron=False, bint gradient=False):
+    """The native Cox loss l(eta) (sum scaling) and, with ``gradient``, Theta =
+    -dl/deta (n,): the Python layer's loss (the null loss, alpha_max, the KKT
+    check, CV deviances), the same O(n) sums as the solver's.  The arrays as
+    for ``cox_solve``; tests compare it with the numpy ``penalized._cox.cox_loss``."""
+    cdef Py_ssize_t i, n = event.shape[0], nb = blk_ptr.shape[0] - 1
+    cdef double value
+    if eta.shape[0] != n:
+        raise ValueError("cox_value_gradient: eta must have one value per sample")
+    work = np.zeros(_cox_work_size(n, nb))     # valid flag 0: no sums yet
+    cdef double[::1] wv = work
+    cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv, efron,
+                                           "cox_value_gradient")
+    with nogil:
+        value = _cox_value(&loss, &eta[0])
+    if not gradient:
+        return value
+    th = np.empty(n)
+    cdef double[::1] tv = th
+    with nogil:
+        _cox_model(&loss, &eta[0], &tv[0], NULL)
+        for i in range(n):
+            tv[i] *= s[i]
+    return value, th
 
 
 def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
@@ -326,7 +402,7 @@ def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     # models for columns far from 0); b then holds that shift
     if ties not in ("breslow", "efron"):
         raise ValueError(f"cox_solve: unknown ties {ties!r}")
-    work = np.zeros(7 * nb + n + 1)
+    work = np.zeros(_cox_work_size(n, nb))   # valid flag 0: no sums yet
     cdef double[::1] wv = work
     cdef glm_loss_t loss = _cox_loss_setup(event, s, order, blk_ptr, strat_ptr, wv,
                                            ties == "efron", "cox_solve")
