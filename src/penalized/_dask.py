@@ -239,7 +239,8 @@ GLM_FAMILIES = ("binomial", "poisson", "gamma")
 GLM_MAX_FEATURES = 10_000
 _CURVATURE_FLOOR = 1e-10     # as the native driver's
 _ARMIJO = 1e-4
-_STEPS = 0.5 ** np.arange(10)
+_STEPS = 0.5 ** np.arange(4)          # step sizes tried with the step's pass
+_MORE_STEPS = 0.5 ** np.arange(4, 20)  # then, if none passed Armijo, in one more pass
 _TREE_FANIN = 8
 
 
@@ -315,40 +316,56 @@ def _block(xb, yb, sb, ob):
     return x, y, s, o
 
 
+def _newton_sums(x, y, s, o, eta, family, m):
+    """The Newton model's sums over one row block at the linear predictor eta."""
+    loss, a, u1, u2, h = _glm_terms(family, y, s, eta)
+    W = s * np.maximum(h, _CURVATURE_FLOOR)
+    root = np.sqrt(W)
+    # X_m scaled by sqrt(W), in one buffer laid out as x (numpy's broadcast over a
+    # column-major block's rows was 6x slower than over the transpose's)
+    if x.strides[0] <= x.strides[1]:
+        xs = np.subtract(x.T, m[:, None])
+        xs *= root
+        xs = xs.T
+    else:
+        xs = np.subtract(x, m)
+        xs *= root[:, None]
+    inv = np.divide(1.0, root, out=np.zeros_like(root), where=root > 0)
+    # X_m^T W, X_m^T u1, X_m^T u2 in one product (u = 0 where W = 0: s = 0)
+    side = xs.T @ np.column_stack([root, u1 * inv, u2 * inv])
+    theta = (u1 - u2) * inv
+    return {"A": xs.T @ xs, "v": side[:, 0], "sW": float(W.sum()),
+            "g1": side[:, 1], "g2": side[:, 2], "S1": float(u1.sum()), "S2": float(u2.sum()),
+            "o1": 0.0 if o is None else float(u1 @ o), "o2": 0.0 if o is None else float(u2 @ o),
+            "srr": float(theta @ theta), "loss": float(loss.sum())}
+
+
 def _newton_block(xb, yb, sb, ob, family, w, b, m):
-    """Pass A on one row block: the Newton model's sums at (w, b)."""
+    """One row block's Newton-model sums at (w, b) (the first pass of a fit)."""
     x, y, s, o = _block(xb, yb, sb, ob)
     eta = x @ w + b
     if o is not None:
         eta += o
-    loss, a, u1, u2, h = _glm_terms(family, y, s, eta)
-    W = s * np.maximum(h, _CURVATURE_FLOOR)
-    xm = x - m
-    xs = xm * np.sqrt(W)[:, None]
-    theta = u1 - u2
-    pos = W > 0
-    out = {"A": xs.T @ xs, "v": xm.T @ W, "sW": float(W.sum()),
-           "g1": xm.T @ u1, "g2": xm.T @ u2, "S1": float(u1.sum()), "S2": float(u2.sum()),
-           "o1": 0.0 if o is None else float(u1 @ o), "o2": 0.0 if o is None else float(u2 @ o),
-           "srr": float(np.sum(theta[pos] ** 2 / W[pos])), "loss": float(loss.sum())}
-    return out
+    return _newton_sums(x, y, s, o, eta, family, m)
 
 
-def _search_block(xb, yb, sb, ob, family, w, b, d, db, steps, k, scales):
-    """Pass B on one row block: the loss at (w, b) + step (d, db) for each step,
-    and the conjugate sums of the dual point of (w, b) at each scale."""
+def _step_block(xb, yb, sb, ob, family, w, b, d, db, steps, k, scales, m, ahead):
+    """One row block's pass of a Newton step from (w, b) along (d, db): the conjugate
+    sums of the dual point of (w, b) at each scale, the loss at each step size, and
+    (``ahead``) the Newton-model sums at the full step (w + d, b + db), the next
+    point whenever the full step is accepted."""
     x, y, s, o = _block(xb, yb, sb, ob)
-    if len(steps):
-        E = x @ np.column_stack([w, d])
-        eta, deta = E[:, 0] + b, E[:, 1] + db
-    else:
-        eta, deta = x @ w + b, None
+    E = x @ np.column_stack([w, d])
+    eta, deta = E[:, 0] + b, E[:, 1] + db
     if o is not None:
         eta += o
-    trial = np.array([_glm_loss(family, y, s, eta + t * deta) for t in steps])
-    _, a, _, _, _ = _glm_terms(family, y, s, eta)
-    conj = np.array([_glm_conjugate(family, y, s, a, k, t) for t in scales])
-    return {"trial": trial, "conj": conj}
+    out = {"trial": np.array([_glm_loss(family, y, s, eta + t * deta) for t in steps])}
+    if len(scales):
+        a = _glm_terms(family, y, s, eta)[1]
+        out["conj"] = np.array([_glm_conjugate(family, y, s, a, k, t) for t in scales])
+    if ahead:
+        out["ahead"] = _newton_sums(x, y, s, o, eta + deta, family, m)
+    return out
 
 
 def _null_block(yb, sb, ob, family, b):
@@ -363,7 +380,7 @@ def _merge(*parts):
     out = dict(parts[0])
     for part in parts[1:]:
         for key, value in part.items():
-            out[key] = out[key] + value
+            out[key] = _merge(out[key], value) if isinstance(value, dict) else out[key] + value
     return out
 
 
@@ -405,9 +422,9 @@ class _TallGLM:
     def newton(self, w, b):
         return self._run(_newton_block, self.family, w, b, self.m)
 
-    def search(self, w, b, d, db, steps, k, scales):
-        return self._run(_search_block, self.family, w, b, d, db, np.asarray(steps),
-                         tuple(k), np.asarray(scales))
+    def step(self, w, b, d, db, steps, k=(1.0, -1.0), scales=(), ahead=False):
+        return self._run(_step_block, self.family, w, b, d, db, np.asarray(steps), tuple(k),
+                         np.asarray(scales), self.m, bool(ahead))
 
     def null(self, b):
         return self._run(_null_block, self.family, b, with_x=False)
@@ -585,6 +602,17 @@ def _null_newton(data, b):
     return b
 
 
+def _armijo(steps, losses, w, d, primal, delta, slack, L1, L2, full_only=False):
+    """The largest step t (in ``steps``, decreasing) with F(w + t d) <= F(w) + 1e-4 t delta
+    (+ rounding slack), or None; ``full_only``: only t = 1 may pass."""
+    for t, loss in zip(steps, losses):
+        if full_only and t < 1:
+            return None
+        if loss + _penalty(w + t * d, L1, L2) <= primal + _ARMIJO * t * min(delta, 0.0) + slack:
+            return float(t)
+    return None
+
+
 def _penalty(w, L1, L2):
     return L1 * float(np.abs(w).sum()) + 0.5 * L2 * float(w @ w)
 
@@ -746,7 +774,8 @@ def tall_glm_fit(family, X, y, *, alpha=None, C=None, l1_ratio=1.0, sample_weigh
             delta = -(xtheta @ d) - sum_theta * db + pen_u - _penalty(w, L1, L2)
         else:
             d, db = np.zeros(p), 0.0
-        out = data.search(w, b, d, db, steps, k, scales)
+        # one pass: the gap of (w, b), the loss at 4 step sizes, the model at the full step
+        out = data.step(w, b, d, db, steps, k, scales, ahead=len(steps) > 0)
         dual = max(_dual_value(c, t, st, k, v, L1, L2) for c, t in zip(out["conj"], scales))
         gap = max(primal - dual, 0.0)
         if gap <= tol_abs or not len(steps):
@@ -757,23 +786,19 @@ def tall_glm_fit(family, X, y, *, alpha=None, C=None, l1_ratio=1.0, sample_weigh
         # rounding, but not on the certificate)
         slack = 8 * np.finfo(float).eps * np.sqrt(n) * abs(primal)
         tiny = delta >= -slack
-        accepted = None
-        for t, loss in zip(steps, out["trial"]):
-            if tiny and t < 1:
-                break
-            if loss + _penalty(w + t * d, L1, L2) <= primal + _ARMIJO * t * min(delta, 0.0) \
-                    + slack:
-                accepted = t
-                break
+        accepted = _armijo(steps, out["trial"], w, d, primal, delta, slack, L1, L2, tiny)
+        if accepted is None and not tiny:
+            more = data.step(w, b, d, db, _MORE_STEPS)
+            accepted = _armijo(_MORE_STEPS, more["trial"], w, d, primal, delta, slack, L1, L2)
         if accepted is None or not (np.any(d) or db):
             break          # no descent left at this precision: report the gap reached
-        if tiny:
-            if gap > 0.5 * prev_gap:
-                break      # rounding-level steps no longer shrink the gap
+        if tiny and gap > 0.5 * prev_gap:
+            break          # rounding-level steps no longer shrink the gap
         w, b = w + accepted * d, b + accepted * db
         n_iter += 1
         prev_gap = gap
-        st = data.newton(w, b)
+        # the full step's model came with the pass; a shorter step needs its own
+        st = out["ahead"] if accepted == 1.0 else data.newton(w, b)
         primal = st["loss"] + _penalty(w, L1, L2)
     sum_theta = st["S1"] - st["S2"]
     xtheta = (st["g1"] - st["g2"]) + data.m * sum_theta
