@@ -1,4 +1,4 @@
-"""Least squares past one machine's memory: Gram statistics reduced on a Dask cluster.
+"""Least squares and GLMs past one machine's memory: statistics reduced on a Dask cluster.
 
 For tall data (n much larger than p, X too large for one machine), the
 elastic net needs X only through the p x p matrix X_c^T S X_c, the vector
@@ -14,6 +14,12 @@ Applies when p is small enough for a p x p float64 matrix to fit in memory
 on the client (p up to ~10^4) and n is large.  For wide data (p large) or
 for choosing alpha by cross-validation, run the CV estimators' folds on the
 cluster instead (``joblib.parallel_config(backend="dask")``).
+
+Tall GLMs (binomial logistic, Poisson, Gamma; :func:`tall_glm_fit`, the
+estimators' ``fit`` given a dask array, :func:`fit_glm`): proximal Newton, each
+step's Newton model reduced to its p x p Gram form over the row chunks and
+solved locally by the same Gram-mode solver, certified by the in-memory
+drivers' duality gap (see the section comment below).
 """
 
 import sys
