@@ -54,7 +54,7 @@ def _objective(family, X, y, w, b, sw, off, alpha, l1_ratio):
 def _dask(*arrays, chunk=700):
     # X's columns split too and the vectors chunked differently: rechunked to X's row bands
     return [None if a is None else da.from_array(
-        a, chunks=(chunk, 3) if a.ndim == 2 else chunk - 100) for a in arrays]
+        a, chunks=(chunk, 3) if a.ndim == 2 else 2 * chunk // 3) for a in arrays]
 
 
 @pytest.mark.parametrize("family", ["binomial", "poisson", "gamma"])
@@ -151,6 +151,8 @@ def test_dask_glm_bad_input(client):
     bad[123, 2] = np.nan
     with pytest.raises(ValueError, match="X contains NaN"):
         fit_glm(da.from_array(bad, chunks=(100, 4)), yd, family="poisson", alpha=0.1)
+    with pytest.raises(ValueError, match="too large to square"):
+        fit_glm(da.from_array(X * 1e200, chunks=(100, 4)), yd, family="poisson", alpha=0.1)
     with pytest.raises(ValueError, match="offset contains NaN"):
         fit_glm(Xd, yd, family="poisson", alpha=0.1,
                 offset=da.from_array(np.where(np.arange(400) == 5, np.nan, off), chunks=100))

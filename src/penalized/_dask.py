@@ -248,6 +248,7 @@ _ARMIJO = 1e-4
 _STEPS = 0.5 ** np.arange(4)          # step sizes tried with the step's pass
 _MORE_STEPS = 0.5 ** np.arange(4, 20)  # then, if none passed Armijo, in one more pass
 _TREE_FANIN = 8
+_SUB_BLOCK_ELEMENTS = 1 << 19    # rows * p of a sub-block's scaled copy: 4 MB of float64
 
 
 def is_dask_array(X):
@@ -327,32 +328,41 @@ def _newton_sums(x, y, s, o, eta, family, m):
     loss, a, u1, u2, h = _glm_terms(family, y, s, eta)
     W = s * np.maximum(h, _CURVATURE_FLOOR)
     root = np.sqrt(W)
-    # X_m scaled by sqrt(W), in one buffer laid out as x (numpy's broadcast over a
-    # column-major block's rows was 6x slower than over the transpose's)
-    if x.strides[0] <= x.strides[1]:
-        xs = np.subtract(x.T, m[:, None])
-        xs *= root
-        xs = xs.T
-    else:
-        xs = np.subtract(x, m)
-        xs *= root[:, None]
     inv = np.divide(1.0, root, out=np.zeros_like(root), where=root > 0)
-    # X_m^T W, X_m^T u1, X_m^T u2 in one product (u = 0 where W = 0: s = 0)
-    side = xs.T @ np.column_stack([root, u1 * inv, u2 * inv])
+    # X_m^T W X_m and X_m^T [W, u1, u2] (u = 0 where W = 0: s = 0) accumulated over
+    # sub-blocks of ~4 MB: X_m scaled by sqrt(W) in one reused buffer (one scaled
+    # copy of a whole block of 250k x 50 cost 4 products' time in page faults)
+    p = x.shape[1]
+    A = np.zeros((p, p))
+    side = np.zeros((p, 3))
+    rhs = np.column_stack([root, u1 * inv, u2 * inv])
+    step = max(1, _SUB_BLOCK_ELEMENTS // max(p, 1))
+    buf = np.empty((p, min(step, x.shape[0])))      # rows of the transpose: C order
+    with np.errstate(over="ignore", invalid="ignore"):   # overflow: reported by the fit
+        for lo in range(0, x.shape[0], step):
+            rows = slice(lo, min(lo + step, x.shape[0]))
+            xs = buf[:, :rows.stop - lo]
+            np.subtract(x[rows].T, m[:, None], out=xs)
+            xs *= root[rows]
+            A += xs @ xs.T
+            side += xs @ rhs[rows]
     theta = (u1 - u2) * inv
-    return {"A": xs.T @ xs, "v": side[:, 0], "sW": float(W.sum()),
+    return {"A": A, "v": side[:, 0], "sW": float(W.sum()),
             "g1": side[:, 1], "g2": side[:, 2], "S1": float(u1.sum()), "S2": float(u2.sum()),
             "o1": 0.0 if o is None else float(u1 @ o), "o2": 0.0 if o is None else float(u2 @ o),
             "srr": float(theta @ theta), "loss": float(loss.sum())}
 
 
 def _newton_block(xb, yb, sb, ob, family, w, b, m):
-    """One row block's Newton-model sums at (w, b) (the first pass of a fit)."""
+    """One row block's Newton-model sums at (w, b), and whether the block holds NaN
+    or infinity (the first pass of a fit, also X's check)."""
     x, y, s, o = _block(xb, yb, sb, ob)
     eta = x @ w + b
     if o is not None:
         eta += o
-    return _newton_sums(x, y, s, o, eta, family, m)
+    out = _newton_sums(x, y, s, o, eta, family, m)
+    out["nonfinite"] = int(not np.isfinite(x).all())
+    return out
 
 
 def _step_block(xb, yb, sb, ob, family, w, b, d, db, steps, k, scales, m, ahead):
@@ -384,9 +394,11 @@ def _null_block(yb, sb, ob, family, b):
 
 def _merge(*parts):
     out = dict(parts[0])
-    for part in parts[1:]:
-        for key, value in part.items():
-            out[key] = _merge(out[key], value) if isinstance(value, dict) else out[key] + value
+    with np.errstate(over="ignore", invalid="ignore"):
+        for part in parts[1:]:
+            for key, value in part.items():
+                out[key] = (_merge(out[key], value) if isinstance(value, dict)
+                            else out[key] + value)
     return out
 
 
@@ -502,8 +514,8 @@ def _tall_glm_data(family, X, y, sample_weight, offset, fit_intercept, class_wei
     if offset is not None:
         o = _row_vector(offset, "offset", n, rows).astype(np.float64)
 
-    checks = {"X": da.isfinite(X).all(), "y": da.isfinite(y).all(),
-              "colsum": (X if s is None else X * s[:, None]).sum(axis=0, dtype=np.float64)}
+    # the vectors only: X is checked by the fit's first pass (its Newton model)
+    checks = {"y": da.isfinite(y).all()}
     one = da.ones(n, chunks=(rows,)) if s is None else s
     checks["total"] = one.sum()
     if s is not None:
@@ -530,8 +542,6 @@ def _tall_glm_data(family, X, y, sample_weight, offset, fit_intercept, class_wei
             raise ValueError("sample_weight must be non-negative; found negative weights.")
         if not got["total"] > 0:
             raise ValueError("sample_weight sums to zero; at least one must be positive.")
-    if not got["X"]:
-        raise ValueError("X contains NaN or infinity.")
     if not got["y"]:
         raise ValueError("y contains NaN or infinity.")
     if o is not None and not got["o"]:
@@ -553,9 +563,10 @@ def _tall_glm_data(family, X, y, sample_weight, offset, fit_intercept, class_wei
     data.raw_total = total
     data.classes = classes
     if fit_intercept:
-        data.m = np.asarray(got["colsum"], dtype=np.float64) / total
-        if not np.all(np.isfinite(data.m)):
-            raise ValueError("X: values too large (the column means overflow); rescale X.")
+        # the shift of the Newton sums (any shift is exact; one near the means keeps
+        # the centring's cancellation small): the column means of the first row block
+        m = np.asarray(X.blocks[0].mean(axis=0, dtype=np.float64).compute(), dtype=np.float64)
+        data.m = np.where(np.isfinite(m), m, 0.0)
     # the intercept-only fit b0 (closed form, or Newton on b with an offset, binomial)
     if not fit_intercept:
         b0 = 0.0
@@ -569,7 +580,6 @@ def _tall_glm_data(family, X, y, sample_weight, offset, fit_intercept, class_wei
         b0 = float(np.log(got["syeo"]) - np.log(total))
     data.b0 = b0
     data.null_loss = data.null(b0)["loss"]       # n F(0, b0)
-    data.n_passes = 1          # the checks' pass over X
     return data
 
 
@@ -747,6 +757,8 @@ def tall_glm_fit(family, X, y, *, alpha=None, C=None, l1_ratio=1.0, sample_weigh
     b = 0.0 if not fit_intercept else (data.b0 if intercept_init is None
                                        else float(intercept_init))
     st = data.newton(w, b)
+    if st["nonfinite"]:
+        raise ValueError("X contains NaN or infinity.")
     if not (np.all(np.isfinite(st["A"])) and np.isfinite(st["loss"])):
         raise ValueError("X: values too large to square, or the linear predictor overflows "
                          "at the starting point (the Newton model is not finite); rescale X.")
