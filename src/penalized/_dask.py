@@ -219,18 +219,22 @@ def fit_gram(X, y, *, alpha, l1_ratio=1.0, sample_weight=None, fit_intercept=Tru
 # or the Poisson / Gamma loss minus its minimum over eta, half the unit deviance).
 # Everything below works in n F units (L1 = n alpha l1_ratio, L2 = n alpha (1 - l1_ratio)).
 #
-# One outer step at (w, b), eta = X w + b + o:
-#   pass A (cluster): the loss, theta = -s f'(eta) split in two parts u1 - u2 (below),
-#     their sums and correlations X_m^T u, the curvature weights W = s max(f'', 1e-10)
-#     and X_m^T W X_m, X_m^T W, sum W, sum theta^2 / W (X_m = X - m, m the weighted
-#     column means: a fixed shift that keeps the centring's cancellation small).
+# The fit, at (w, b), eta = X w + b + o:
+#   first pass (cluster): the loss, theta = -s f'(eta) split in two parts u1 - u2
+#     (below), their sums and correlations X_m^T u, the curvature weights
+#     W = s max(f'', 1e-10) and X_m^T W X_m, X_m^T W, sum W, sum theta^2 / W
+#     (X_m = X - m, m a fixed shift near the column means: any shift is exact, a
+#     near one keeps the centring's cancellation small); it also checks X.
 #   driver: the Newton model 1/2 sum_i W_i (z_i - x_i.u - c)^2 + L1 ||u||_1 + L2/2 ||u||^2
 #     (z = eta - o + theta / W the IRLS working response) in Gram form, G = X_c^T W X_c,
 #     q = X_c^T W z_c = G w + X_c^T theta, solved by the core's Gram-mode coordinate
-#     descent (the solver of the least-squares ``fit_gram``); the dual point of (w, b).
-#   pass B (cluster): the true loss along the Newton direction at 10 step sizes
-#     (Armijo on F), and the conjugate sums of the dual point of (w, b) at a few
-#     scales: the duality gap of (w, b).  Stop when it is <= tol * n F(0, b0).
+#     descent (the solver of the least-squares ``fit_gram``), polished by one exact
+#     solve on its orthant; the dual point of (w, b) from the same sums.
+#   one pass per Newton step (cluster): the conjugate sums of that dual point at a few
+#     scales (the duality gap of (w, b): stop when it is <= tol * n F(0, b0)), the
+#     true loss at 4 step sizes along the direction (Armijo on F; 16 shorter ones in
+#     another pass if none passes), and the first pass's sums at the full step, the
+#     next point whenever Armijo takes it (a shorter step needs its own pass).
 #
 # The dual point (the in-memory driver's, ``_logistic.py`` / ``_families.py``):
 # theta = k1 u1 + k2 u2 scaled by t in (0, 1], k chosen so that sum_i theta_i = 0
@@ -817,6 +821,9 @@ def tall_glm_fit(family, X, y, *, alpha=None, C=None, l1_ratio=1.0, sample_weigh
         prev_gap = gap
         # the full step's model came with the pass; a shorter step needs its own
         st = out["ahead"] if accepted == 1.0 else data.newton(w, b)
+        if not (np.all(np.isfinite(st["A"])) and np.isfinite(st["loss"])):
+            raise ValueError("X: values too large to square (the Newton model is not "
+                             "finite); rescale X.")
         primal = st["loss"] + _penalty(w, L1, L2)
     sum_theta = st["S1"] - st["S2"]
     xtheta = (st["g1"] - st["g2"]) + data.m * sum_theta
@@ -923,12 +930,13 @@ def fit_glm(X, y, *, family="binomial", alpha, l1_ratio=1.0, sample_weight=None,
     active ``distributed.Client``): the loss, the gradient X^T theta and the
     Newton model's X^T W X, X^T W and sum W (W = s f''(eta)); the model (a
     weighted least-squares elastic net in Gram form) is solved on the client by
-    the core's Gram-mode solver, then a second pass evaluates the true loss at
-    10 step sizes (Armijo) and the conjugate sums of the dual point.  ``tol``
-    bounds the duality gap as in memory: gap <= tol * F(0, b0) (binomial: the
-    intercept-only loss; Poisson / Gamma: the intercept-only half mean
-    deviance).  ``dual_gap_`` (F's 1/n scaling) bounds F(w, b) - F*.  About 2
-    passes over X per Newton step, plus 1 for the input checks: persist X
+    the core's Gram-mode solver; the next pass evaluates the conjugate sums of
+    the dual point (the gap), the true loss at 4 step sizes (Armijo) and the
+    model's sums at the full step, the next point when Armijo takes it.
+    ``tol`` bounds the duality gap as in memory: gap <= tol * F(0, b0)
+    (binomial: the intercept-only loss; Poisson / Gamma: the intercept-only
+    half mean deviance).  ``dual_gap_`` (F's 1/n scaling) bounds F(w, b) - F*.
+    Passes over X: about the Newton steps + 2 (5-8 at ``tol=1e-8``); persist X
     (``X = X.persist()``) so that each pass reads it from the workers' memory.
 
     Returns the fitted estimator (coef_, intercept_, dual_gap_, kkt_violation_,
