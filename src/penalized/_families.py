@@ -37,6 +37,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import cv_alphas, is_count, path_alphas
 from ._core import log_link_solve
+from ._dask import fit_dask_glm, is_dask_array
 from ._enet import alpha_grid
 from ._features import check_max_features
 from ._logistic import LogisticProblem, solve_logistic_path
@@ -283,7 +284,12 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         sample_weight : array-like of shape (n_samples,), optional
         offset : array-like of shape (n_samples,), optional
             A fixed term of the linear predictor (log(exposure) for rates).
+
+        A ``dask.array`` X is fitted on its row chunks where they live (the Dask
+        GLM mode, :func:`penalized.dask.fit_glm`).
         """
+        if is_dask_array(X):
+            return fit_dask_glm(self, self._family, X, y, sample_weight, offset)
         family = self._family
         l1_ratio = self._l1_ratio()
         if self.groups is not None and self.penalty not in ("l1", "elasticnet"):

@@ -23,6 +23,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._dask import fit_dask_glm, is_dask_array
 from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
 from ._features import check_max_features, feature_options, has_box, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
@@ -856,7 +857,12 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None):
-        """Fit the model: one binary or multinomial problem, or one per class (ovr)."""
+        """Fit the model: one binary or multinomial problem, or one per class (ovr).
+
+        A ``dask.array`` X (two classes) is fitted on its row chunks where they live
+        (the Dask GLM mode, :func:`penalized.dask.fit_glm`)."""
+        if is_dask_array(X):
+            return fit_dask_glm(self, "binomial", X, y, sample_weight, offset)
         l1_ratio = logistic_l1_ratio(self.penalty, self.l1_ratio)
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
         if self.penalty == "group" and self.multi_class == "ovr":
