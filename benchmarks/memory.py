@@ -163,7 +163,8 @@ def main():
             proc.start()
             nbytes, extra, out = a.recv()
             proc.join()
-            print(f"| {task} | {kind} | {n or '-'} x {p or '-'} | {nnz_per_col or n or '-'} | {nbytes / 2**20:.1f} "
+            print(f"| {task} | {kind} | {n or '-'} x {p or '-'} | {nnz_per_col or n or '-'} "
+                  f"| {nbytes / 2**20:.1f} "
                   f"| {extra / 2**20:.1f} | {extra / nbytes:.2f} | {out / 2**20:.1f} "
                   f"| {(extra - out) / nbytes:.2f} |", flush=True)
 
