@@ -4,7 +4,8 @@
         PENALIZED_SHARED_DATA=../shared/data python benchmarks/bigram.py \
         [--tasks lasso_path,logreg_path,lasso_cv,logreg_cv,lasso_path_f32] \
         [--solvers penalized,glmnet,skglm,celer,sklearn,adelie] [--repeats 3] \
-        [--budget 600] [--max-docs 2000]
+        [--budget 600] [--cv-budget 3600] [--cv-peers fastest] [--tols-from OLD.json]
+        [--max-docs 2000]
 
 Data.  The shipped raw text of news20 (``news20_bydate_text.tar.xz``: 18846
 posts, train then test, groups sorted, files numerically sorted, read as
@@ -43,6 +44,8 @@ intercept for anyone):
   solver runs at the tol its path task needed (calibrated there; with that
   task left out, calibrated on the CV itself), and the full-data path it
   returns is certified as the path task's.  The fold paths are not certified.
+  ``--cv-peers fastest`` runs only ours and the peer fastest on the path task;
+  ``--tols-from`` reads the path tasks' tols (and times) from an earlier run.
 - ``lasso_path_f32``: our Lasso path on X and y cast to float32, certified in
   float64 against the same target (float32's attainable accuracy: the tol
   ladder stops at the first rung that misses for rounding, then reports).
@@ -56,8 +59,9 @@ decades are tried while they pass (so every tol is within a factor of 10 of
 the loosest that works; the full matrix is too large for compare.py's finer
 search).  Timing: the solvers that met the target are run interleaved,
 ``--repeats`` rounds (``--cv-repeats`` for the CV tasks), each run a fresh
-fork of this process; the calibration's passing run at the chosen tol is one
-more sample (the runs before it are the warm-up;
+fork of this process (the calibration runs are the warm-up; with
+``--tols-from`` the tols of an earlier run's calibration are reused, no
+calibration;
 skglm's numba JIT is compiled in the parent first, its latency reported),
 single-threaded (threadpoolctl ``threadpool_limits(1)``, and the env above);
 medians.  Memory: each child resets its peak-RSS mark
@@ -389,7 +393,7 @@ def runners(args):
                         "sklearn": (C.logreg_liblinear, lo["sklearn"]),
                         "adelie": (Adelie(args.adelie_python, "binomial", args.budget),
                                    lo["adelie"])},
-        "lasso_path_f32": {"penalized": (lasso_ours_f32, la["penalized"])},
+        "lasso_path_f32": {"penalized": (lasso_ours_f32, la["penalized"][:3])},
     }
     table["lasso_cv"] = {s: (cv_loop(r), lad_) for s, (r, lad_) in table["lasso_path"].items()}
     table["lasso_cv"]["penalized"] = (lasso_cv_ours, la["penalized"])
@@ -499,35 +503,37 @@ def calibrate(run, prob, task, budget, ladder, memo):
 def bench(prob, task, table, args, tols):
     """Calibrate (or reuse the path task's tol), then time interleaved; rows."""
     cal, memo = {}, {}
+    budget = args.cv_budget if task.name.endswith("_cv") else args.budget
     for s, (run, ladder) in table.items():
         memo[s] = {}
-        base = tols.get((task.name.replace("_cv", "_path"), s))
-        if task.name.endswith("_cv") and base is not None:
-            C.log(f"  {task.name} / {s}: the path task's tol {base:.2g}")
-            cal[s] = (base, [])
+        key = (task.name.replace("_cv", "_path"), s)
+        if key in tols and tols[key] is not None:
+            C.log(f"  {task.name} / {s}: the path task's calibrated tol {tols[key]:.2g}")
+            cal[s] = (tols[key], [])
             continue
-        if task.name.endswith("_cv") and (task.name.replace("_cv", "_path"), s) in tols:
+        if key in tols:
             C.log(f"  {task.name} / {s}: skipped (its path task did not meet the target)")
             cal[s] = (None, [{"status": "path task did not meet the target"}])
             continue
         C.log(f"  {task.name} / {s}: calibrating")
-        cal[s] = calibrate(run, prob, task, args.budget, ladder, memo[s])
+        cal[s] = calibrate(run, prob, task, budget, ladder, memo[s])
     ready = [s for s in table if cal[s][0] is not None]
     runs = {s: [] for s in ready}
     for r in range(args.cv_repeats if task.name.endswith("_cv") else args.repeats):
         for s in ready:
             if any(x[0] != "ok" for x in runs[s]):
                 continue        # timed out or missed once: not run again
-            out = attempt(table[s][0], prob, task, cal[s][0], args.budget)
+            out = attempt(table[s][0], prob, task, cal[s][0], budget)
             runs[s].append(out)
             C.log(f"  round {r + 1} {s}: {out[0]} {out[1]:.3g} s, extra "
                   f"{out[2] / 2**20:.0f} MB, ratio {out[3]:.3g}")
     rows = []
     for s in table:
         tol, tries = cal[s]
-        row = {"task": task.name, "solver": s, "tol": tol, "attempts": tries}
-        # the calibration's passing run(s) at the chosen tol count as timing samples
-        ok = memo[s].get(tol, []) + [x for x in runs.get(s, []) if x[0] == "ok"]
+        row = {"task": task.name, "solver": s, "tol": tol, "attempts": tries,
+               "samples": [list(x) for x in memo[s].get(tol, []) + runs.get(s, [])]}
+        # medians of the interleaved timed rounds only (the calibration ran alone)
+        ok = [x for x in runs.get(s, []) if x[0] == "ok"]
         if tol is None:
             last = tries[-1]["status"] if tries else "not run"
             row.update(ok=False, status=last if last != "miss" else "target not met")
@@ -552,6 +558,13 @@ def main():
     ap.add_argument("--solvers", default=",".join(SOLVERS))
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--cv-repeats", type=int, default=1, help="timed rounds of the CV tasks")
+    ap.add_argument("--cv-budget", type=float, default=None,
+                    help="seconds per CV run (default: 6 x --budget, a CV being 6 paths)")
+    ap.add_argument("--cv-peers", choices=("all", "fastest"), default="all",
+                    help="fastest: the CV tasks time only ours and the peer fastest on the "
+                         "path task (of this run or of --tols-from)")
+    ap.add_argument("--tols-from", default=None,
+                    help="a JSON of an earlier run: its path tasks' tols for the CV tasks")
     ap.add_argument("--budget", type=float, default=600.0,
                     help="seconds per run before it is stopped and reported as a timeout")
     ap.add_argument("--max-docs", type=int, default=None,
@@ -584,13 +597,28 @@ def main():
           f"unit {prob.unit:.3g} s, labels +1 share {np.mean(labels > 0):.3f}")
     table = runners(args)
     rows, jit, tols = [], [], {}
+    earlier = []
+    if args.tols_from:
+        earlier = json.loads(Path(args.tols_from).read_text())["rows"]
+        for r in earlier:
+            if r["task"] in ("lasso_path", "logreg_path"):
+                tols[(r["task"], r["solver"])] = r["tol"] if r["ok"] else None
+        C.log(f"path tols from {args.tols_from}: {tols}")
+    if args.cv_budget is None:
+        args.cv_budget = 6 * args.budget
     with threadpool_limits(1):
         for name in tasks:
             task = make_task(prob, name)
             if "skglm" in table[name]:
                 C.skglm_first_call(prob, C.Task("logreg" if task.logistic else "lasso", 1.0,
                                                 task.alphas[:1], True), set(), jit)
-            C.log(f"{name}: {len(task.alphas)} points")
+            if name.endswith("_cv") and args.cv_peers == "fastest":
+                done = [r for r in rows + earlier if r["task"] == name.replace("_cv", "_path")
+                        and r["ok"] and r["solver"] != "penalized"]
+                best = min(done, key=lambda r: r["time_s"])["solver"] if done else None
+                table[name] = {s: v for s, v in table[name].items()
+                               if s in ("penalized", best)}
+            C.log(f"{name}: {len(task.alphas)} points, solvers {list(table[name])}")
             rows += bench(prob, task, table[name], args, tols)
     xb = x_bytes(X)
     print(f"bigram tf-idf (1-2 grams, min_df=2) of news20 + imdb: {X.shape[0]} x {X.shape[1]}, "
@@ -607,11 +635,12 @@ def main():
     for r in rows:
         ours = next((q for q in rows if q["task"] == r["task"] and q["solver"] == "penalized"
                      and q["ok"]), None)
+        budget = args.cv_budget if r["task"].endswith("_cv") else args.budget
         t = f"{r['time_s']:.4g}" if r["ok"] else (
-            f"> {args.budget:g}" if str(r["status"]).startswith("timeout") else "-")
+            f"> {budget:g}" if str(r["status"]).startswith("timeout") else "-")
         mem = r.get("extra_bytes", float("nan"))
         ratio = (f"{r['time_s'] / ours['time_s']:.2f}" if r["ok"] and ours and r is not ours
-                 else (f"> {args.budget / ours['time_s']:.2f}" if ours and t.startswith(">")
+                 else (f"> {budget / ours['time_s']:.2f}" if ours and t.startswith(">")
                        else "-"))
         g = r.get("gap_ratio")
         tol = "-" if r["tol"] is None else format(r["tol"], ".2g")
