@@ -19,7 +19,7 @@ fold's training rows are a copy of those rows of X, and since issue 18 its
 path is kept sparse: only the held-out predictions are formed); ``logreg_cv``
 a 5-fold ``LogisticRegressionCV(penalty='l1')`` on 20 alphas from its
 alpha_max to alpha_max/100 (tol 1e-4), on the set's +/-1 label (else y above
-its median), whose fold paths are kept sparse since issue 18 as well.  For
+its mean), whose fold paths are kept sparse since issue 18 as well.  For
 both CV tasks the output column is ``coef_`` plus the dense ``coef_path_`` (the
 full-data path, n_features x n_alphas, stored by the estimator).
 ``--cv-alphas`` changes the 20; ``--sets`` picks shared sets by name, and
@@ -78,8 +78,8 @@ def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20):
     if not kind.startswith("shared:") and kind != "bigram":
         y = np.asarray(X[:, :20] @ rng.standard_normal(20)).ravel() + rng.standard_normal(n)
     if task == "logreg_cv":
-        # a binary target: the set's +/-1 label, else y above its median
-        labels = y if set(np.unique(y)) <= {-1.0, 1.0} else np.where(y > np.median(y), 1.0, -1.0)
+        # a binary target: the set's +/-1 label, else y above its mean
+        labels = y if set(np.unique(y)) <= {-1.0, 1.0} else np.where(y > np.mean(y), 1.0, -1.0)
         amax = np.abs(np.asarray(X.T @ (labels - labels.mean())).ravel()).max() / (2 * X.shape[0])
     else:
         amax = penalized.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]
@@ -161,7 +161,12 @@ def main():
             proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b,
                                                           args.cv_alphas))
             proc.start()
-            nbytes, extra, out = a.recv()
+            try:
+                nbytes, extra, out = a.recv()
+            except EOFError:            # the child failed (its traceback is on stderr)
+                proc.join()
+                print(f"| {task} | {kind} | failed |", flush=True)
+                continue
             proc.join()
             print(f"| {task} | {kind} | {n or '-'} x {p or '-'} | {nnz_per_col or n or '-'} "
                   f"| {nbytes / 2**20:.1f} "
