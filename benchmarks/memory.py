@@ -1,6 +1,7 @@
 """Peak extra memory of a fit, relative to the size of X.
 
-    python benchmarks/memory.py [--tasks fit,path,path_sparse,cv] [--shared-only]
+    python benchmarks/memory.py [--tasks fit,path,path_sparse,cv,logreg_cv] [--shared-only]
+        [--sets news20_tfidf,bigram] [--cv-alphas 20]
 
 Each case runs in a fresh child process: it builds X, resets the kernel's
 peak-RSS mark (``/proc/self/clear_refs``), records the resident set size,
@@ -15,7 +16,15 @@ size of X.  ``path_sparse`` is the same path with ``return_sparse=True`` (its
 CSC coefficients are the output); ``cv`` a 5-fold ``LassoCV`` on the same 20
 alphas at n_jobs=1 (issue 18's goal: at most 1.5 x X of extra memory; the
 fold's training rows are a copy of those rows of X, and since issue 18 its
-path is kept sparse: only the held-out predictions are formed).
+path is kept sparse: only the held-out predictions are formed); ``logreg_cv``
+a 5-fold ``LogisticRegressionCV(penalty='l1')`` on 20 alphas from its
+alpha_max to alpha_max/100 (tol 1e-4), on the set's +/-1 label (else y above
+its mean), whose fold paths are kept sparse since issue 18 as well.  For
+both CV tasks the output column is ``coef_`` plus the dense ``coef_path_`` (the
+full-data path, n_features x n_alphas, stored by the estimator).
+``--cv-alphas`` changes the 20; ``--sets`` picks shared sets by name, and
+``bigram`` adds the bigram tf-idf matrix of ``bigram.py`` (built or read from
+its cache).
 
 Each O(p) float64 vector costs 8 p bytes against 12 nnz + 4 p for float64
 CSC X with int32 indices, so the ratio of a sparse fit is set by the number
@@ -45,11 +54,16 @@ def _sparse(n, p, nnz_per_col, rng):
     return X
 
 
-def _case(kind, n, p, nnz_per_col, task, conn):
+def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20):
     import penalized
 
     rng = np.random.default_rng(0)
-    if kind.startswith("shared:"):
+    if kind == "bigram":
+        from bigram import bigram_matrix
+        X, y, _ = bigram_matrix(None if n is None else n, log=lambda msg: None)
+        X = X.tocsc()
+        nbytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    elif kind.startswith("shared:"):
         from _common import load_any
         X, y = load_any(kind)
         X = X.tocsc() if sp.issparse(X) else np.asfortranarray(X)
@@ -61,9 +75,14 @@ def _case(kind, n, p, nnz_per_col, task, conn):
     else:
         X = _sparse(n, p, nnz_per_col, rng)
         nbytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
-    if not kind.startswith("shared:"):
+    if not kind.startswith("shared:") and kind != "bigram":
         y = np.asarray(X[:, :20] @ rng.standard_normal(20)).ravel() + rng.standard_normal(n)
-    amax = penalized.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]
+    if task == "logreg_cv":
+        # a binary target: the set's +/-1 label, else y above its mean
+        labels = y if set(np.unique(y)) <= {-1.0, 1.0} else np.where(y > np.mean(y), 1.0, -1.0)
+        amax = np.abs(np.asarray(X.T @ (labels - labels.mean())).ravel()).max() / (2 * X.shape[0])
+    else:
+        amax = penalized.lasso_path(X, y, alphas=1, fit_intercept=True)[0][0]
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # reset VmHWM to the current RSS
     before = _status_kib("VmRSS")
@@ -71,9 +90,14 @@ def _case(kind, n, p, nnz_per_col, task, conn):
         penalized.Lasso(alpha=amax / 20, tol=1e-6).fit(X, y)
         out = 0
     elif task == "cv":
-        est = penalized.LassoCV(alphas=np.geomspace(amax, amax / 100, 20), cv=5, tol=1e-6,
-                                max_iter=10_000).fit(X, y)
-        out = est.coef_.nbytes
+        est = penalized.LassoCV(alphas=np.geomspace(amax, amax / 100, n_alphas), cv=5,
+                                tol=1e-6, max_iter=10_000).fit(X, y)
+        out = est.coef_.nbytes + est.coef_path_.nbytes
+    elif task == "logreg_cv":
+        est = penalized.LogisticRegressionCV("l1", alphas=np.geomspace(amax, amax / 100,
+                                                                       n_alphas),
+                                             cv=5, tol=1e-4, max_iter=100).fit(X, labels)
+        out = est.coef_.nbytes + est.coef_path_.nbytes
     elif task == "path_sparse":
         coefs = penalized.lasso_path(X, y, alphas=np.geomspace(amax, amax / 100, 20),
                                      fit_intercept=True, tol=1e-6, max_iter=10_000,
@@ -107,6 +131,11 @@ def main():
     ap.add_argument("--tasks", default="fit,path,path_sparse,cv")
     ap.add_argument("--shared-only", action="store_true",
                     help="only the sparse sets of ../shared/data")
+    ap.add_argument("--cv-alphas", type=int, default=20,
+                    help="grid size of the cv and logreg_cv tasks")
+    ap.add_argument("--sets", default=None,
+                    help="comma list of the shared sets to run (default: every sparse one), "
+                         "'bigram' for bigram.py's matrix")
     args = ap.parse_args()
     # a fixed glibc mmap threshold: large blocks are mapped and unmapped on
     # free, so buffers left over from the alpha_max call cannot hide a peak
@@ -117,6 +146,11 @@ def main():
     if args.shared_only:
         cases = []
     cases += _shared_cases()
+    if args.sets is not None:
+        names = args.sets.split(",")
+        cases = [c for c in cases if c[0].split(":")[-1] in names]
+        if "bigram" in names:
+            cases.append(("bigram", None, None, None))
     print("| task | X | n x p | nnz/col | size of X MB | peak extra MB | ratio | output MB "
           "| ratio without output |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -124,11 +158,18 @@ def main():
     for task in args.tasks.split(","):
         for kind, n, p, nnz_per_col in cases:
             a, b = ctx.Pipe()
-            proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b))
+            proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b,
+                                                          args.cv_alphas))
             proc.start()
-            nbytes, extra, out = a.recv()
+            try:
+                nbytes, extra, out = a.recv()
+            except EOFError:            # the child failed (its traceback is on stderr)
+                proc.join()
+                print(f"| {task} | {kind} | failed |", flush=True)
+                continue
             proc.join()
-            print(f"| {task} | {kind} | {n} x {p} | {nnz_per_col or n} | {nbytes / 2**20:.1f} "
+            print(f"| {task} | {kind} | {n or '-'} x {p or '-'} | {nnz_per_col or n or '-'} "
+                  f"| {nbytes / 2**20:.1f} "
                   f"| {extra / 2**20:.1f} | {extra / nbytes:.2f} | {out / 2**20:.1f} "
                   f"| {(extra - out) / nbytes:.2f} |", flush=True)
 

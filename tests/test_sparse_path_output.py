@@ -103,3 +103,77 @@ def test_cv_folds_from_sparse_paths_match_dense_fold_paths():
     assert est.coef_path_.flags["C_CONTIGUOUS"]
     np.testing.assert_array_equal(est.coef_path_, full.coefs)
     np.testing.assert_array_equal(est.coef_, full.coefs[:, list(est.alphas_).index(est.alpha_)])
+
+
+def _binary(n, p, density, seed):
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, p, density=density, format="csc", random_state=seed)
+    score = np.asarray(X[:, :8] @ rng.standard_normal(8)).ravel() + 0.1 * rng.standard_normal(n)
+    return X, np.where(score > 0, 1, 0)
+
+
+@pytest.mark.parametrize("path_fn, kw, n_classes", [("one_vs_rest_path", {}, 2),
+                                                    ("one_vs_rest_path", {}, 3),
+                                                    ("multinomial_path", {}, 3),
+                                                    ("multinomial_path", {"group": True}, 3)])
+def test_logistic_cv_path_functions_sparse_equal_dense(path_fn, kw, n_classes):
+    # the CV's fold paths: return_sparse=True gives one CSC (p, n_alphas) per predictor,
+    # equal entry for entry to the dense (n_problems, p, n_alphas) layout
+    from penalized import model_selection as ms
+    rng = np.random.default_rng(7)
+    X = sp.random(90, 400, density=0.05, format="csc", random_state=7)
+    y = np.asarray(X[:, :6] @ rng.standard_normal((6, n_classes))).argmax(axis=1)
+    classes = np.unique(y)
+    alphas = np.geomspace(0.05, 0.001, 8)
+    args = (X, y, None, classes, alphas, 1.0, True, 1e-8, 100)
+    dense_c, dense_b = getattr(ms, path_fn)(*args, **kw)
+    sparse_c, sparse_b = getattr(ms, path_fn)(*args, return_sparse=True, **kw)
+    assert isinstance(sparse_c, list) and len(sparse_c) == dense_c.shape[0]
+    for k, c in enumerate(sparse_c):
+        assert sp.issparse(c) and c.shape == dense_c[k].shape and c.dtype == dense_c.dtype
+        np.testing.assert_array_equal(c.toarray(), dense_c[k])
+        assert c.nnz == np.count_nonzero(dense_c[k])   # explicit entries = non-zeros
+    np.testing.assert_array_equal(sparse_b, dense_b)
+
+
+def test_logistic_cv_folds_from_sparse_paths_match_dense_fold_paths():
+    # LogisticRegressionCV's folds keep their paths sparse; the held-out log-losses and
+    # non-zero counts equal those of dense fold paths from the public logistic_path
+    from scipy.special import expit
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import StratifiedKFold
+    X, y = _binary(150, 1500, 0.03, 4)
+    cv = StratifiedKFold(3)
+    est = penalized.LogisticRegressionCV("l1", alphas=10, cv=cv, tol=1e-8).fit(X, y)
+    manual, nnz = np.empty((10, 3)), np.zeros(10)
+    for f, (tr, te) in enumerate(cv.split(X, y)):
+        _, c, b, _ = penalized.logistic_path(X[tr], y[tr], alphas=est.alphas_, tol=est.tol,
+                                             max_iter=est.max_iter)
+        d = np.asarray(X[te] @ c) + b
+        manual[:, f] = [-log_loss(y[te], expit(d[:, k]), labels=[0, 1]) for k in range(10)]
+        nnz += np.count_nonzero(c, axis=0) / 3
+    np.testing.assert_allclose(est.scores_path_, manual, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(est.n_nonzero_path_, nnz, rtol=1e-12, atol=0)
+    assert np.any(nnz > 0) and np.any(np.diff(manual, axis=0) != 0)
+    # the full-data path (solved sparse, stored dense and C-ordered) is the dense path
+    _, c, b, _ = penalized.logistic_path(X, y, alphas=est.alphas_, tol=est.tol,
+                                         max_iter=est.max_iter)
+    assert est.coef_path_.flags["C_CONTIGUOUS"] and est.coef_path_.shape == (1,) + c.shape
+    np.testing.assert_array_equal(est.coef_path_[0], c)
+    np.testing.assert_array_equal(est.intercept_path_[0], b)
+
+
+def test_logistic_cv_never_holds_a_dense_fold_path():
+    # p x n_alphas float64 = 24 MB; the stored coef_path_ is one such array, and the
+    # folds and the full-data path add only sparse paths to it (they held two dense
+    # copies each before: a peak of 2.2 x)
+    X, y = _binary(60, 100_000, 0.002, 5)
+    kw = dict(alphas=30, eps=0.05, cv=3, tol=1e-4)
+    penalized.LogisticRegressionCV("l1", **kw).fit(X, y)     # warm-up
+    tracemalloc.start()
+    est = penalized.LogisticRegressionCV("l1", **kw).fit(X, y)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    dense_bytes = X.shape[1] * 30 * 8
+    assert est.coef_path_.shape == (1, 100_000, 30) and est.coef_path_.nbytes == dense_bytes
+    assert peak < 1.5 * dense_bytes, (peak, dense_bytes)

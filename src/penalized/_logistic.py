@@ -520,7 +520,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
                         tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False,
-                        max_features=None, dfmax=None):
+                        max_features=None, dfmax=None, return_sparse=False):
     """Warm-started path over decreasing alphas.
 
     Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
@@ -533,6 +533,9 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, as in ``solve_path``): the
     path stops at the first alpha with more than that many features non-zero so far
     (any class) / now; that point is dropped, the outputs cover the alphas before it.
+    ``return_sparse``: coefs is a scipy.sparse CSC matrix (p * K, n_alphas) instead,
+    entry c * p + j holding W[j, c] (for K = 1 simply (p, n_alphas)), filled alpha by
+    alpha with the non-zeros of the working W; the dense array is never formed.
     """
     n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -546,7 +549,9 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     if "lower_bounds" in factors:       # a warm start from outside the limits
         W = np.clip(W, factors["lower_bounds"][:, None], factors["upper_bounds"][:, None])
     tol_abs = tol * n * problem.tol_reference
-    coefs = np.empty((p, K, alphas.size), dtype=problem.dtype, order="F")
+    coefs = (None if return_sparse else
+             np.empty((p, K, alphas.size), dtype=problem.dtype, order="F"))
+    sparse_parts = ([], [], [0])        # return_sparse: rows, values, column pointers
     intercepts = np.empty((K, alphas.size))
     gaps = np.empty(alphas.size)
     n_iters = np.empty(alphas.size, dtype=np.int64)
@@ -576,7 +581,14 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
                 or (dfmax is not None and np.count_nonzero(active) > dfmax)):
             fitted = k
             break
-        coefs[:, :, k] = W
+        if return_sparse:
+            flat = W.ravel(order="F")           # W[j, c] at c * p + j
+            nz = np.flatnonzero(flat)
+            sparse_parts[0].append(nz)
+            sparse_parts[1].append(flat[nz].astype(problem.dtype))
+            sparse_parts[2].append(sparse_parts[2][-1] + nz.size)
+        else:
+            coefs[:, :, k] = W
         intercepts[:, k] = b
         gaps[k] = gap / n
         n_iters[k] = info["n_iter"]
@@ -585,8 +597,9 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         if callback is not None:
             callback(k, alphas.size, alpha, W[:, 0] if K == 1 else W, gaps[k])
     if fitted < alphas.size:
-        coefs, intercepts = coefs[:, :, :fitted], intercepts[:, :fitted]
-        gaps, n_iters = gaps[:fitted], n_iters[:fitted]
+        if coefs is not None:
+            coefs = coefs[:, :, :fitted]
+        intercepts, gaps, n_iters = intercepts[:, :fitted], gaps[:fitted], n_iters[:fitted]
     if missed and warn:
         warn_unconverged(missed, alphas.size, problem.model_name,
                          problem.tol_meaning, "Newton steps")
@@ -594,7 +607,17 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
         raise FloatingPointError(
             f"{problem.model_name} produced non-finite values; rescale X."
         )
-    out = (coefs[:, 0, :], intercepts[0], gaps, n_iters) if K == 1 else \
-        (coefs, intercepts, gaps, n_iters)
+    if return_sparse:
+        rows, vals, ptr = sparse_parts
+        index_dtype = np.int32 if max(p * K, ptr[-1]) < np.iinfo(np.int32).max else np.int64
+        coefs = sp.csc_matrix(
+            (np.concatenate(vals) if vals else np.zeros(0, dtype=problem.dtype),
+             np.concatenate(rows).astype(index_dtype) if rows else np.zeros(0, index_dtype),
+             np.asarray(ptr, dtype=index_dtype)), shape=(p * K, fitted))
+        out = (coefs, intercepts[0], gaps, n_iters) if K == 1 else \
+            (coefs, intercepts, gaps, n_iters)
+    else:
+        out = (coefs[:, 0, :], intercepts[0], gaps, n_iters) if K == 1 else \
+            (coefs, intercepts, gaps, n_iters)
     # the linear predictor X W + b of the last alpha, (n, K) float64
     return out + (E,) if return_eta else out

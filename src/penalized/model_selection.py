@@ -292,11 +292,15 @@ def _check_scorer(scoring, estimator):
 
 def _score_path(scorer, point, coefs, intercepts, X_test, y_test, kw):
     """scorer(point, X_test, y_test, **kw) with point's coefficients set to each path column."""
-    out = np.empty(coefs.shape[-1])
+    out = np.empty(coefs[0].shape[-1] if isinstance(coefs, list) else coefs.shape[-1])
     for k in range(out.size):
-        # a sparse (p, n_alphas) path (least-squares folds): column k made dense
-        point.coef_ = (coefs[:, [k]].toarray().ravel() if sp.issparse(coefs)
-                       else coefs[..., k])
+        # a sparse (p, n_alphas) path (least-squares folds): column k made dense; a list
+        # of them (logistic folds, one per predictor): the (n_problems, p) point
+        if isinstance(coefs, list):
+            point.coef_ = np.vstack([c[:, [k]].toarray().ravel() for c in coefs])
+        else:
+            point.coef_ = (coefs[:, [k]].toarray().ravel() if sp.issparse(coefs)
+                           else coefs[..., k])
         point.intercept_ = intercepts[..., k]
         out[k] = scorer(point, X_test, y_test, **kw)
     return out
@@ -756,7 +760,7 @@ def _check_all_classes_present(y, classes):
 
 
 def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None, group=False, options=None):
+                     max_iter, progress=None, group=False, options=None, return_sparse=False):
     """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
 
     One binary problem (classes[1] against classes[0]) for two classes, one
@@ -766,38 +770,48 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     can replace this function in :class:`LogisticRegressionCV`.  ``group``
     (penalty='group') is the L1 penalty for a binary problem.  ``options``:
     glmnet's ``penalty_factor``, ``exclude``, ``standardize`` (a dict, see
-    :class:`LogisticRegression`).
+    :class:`LogisticRegression`).  ``return_sparse``: coefs is instead a list of
+    n_problems scipy.sparse CSC matrices (p, n_alphas) (float64), no dense path formed.
     """
     _check_all_classes_present(y, classes)
     label_sets = logistic_label_sets(y, classes, "ovr")
-    coefs = np.empty((len(label_sets), X.shape[1], len(alphas)))
+    coefs = ([] if return_sparse else
+             np.empty((len(label_sets), X.shape[1], len(alphas))))
     intercepts = np.empty((len(label_sets), len(alphas)))
     design = None   # column statistics of X, shared by the problems
     for k, ypm in enumerate(label_sets):
         problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design,
                                   group=group, **(options or {}))
         design = problem.design
-        coefs[k], intercepts[k], _, _ = solve_logistic_path(
+        c, intercepts[k], _, _ = solve_logistic_path(
             problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
-            callback=progress)
+            callback=progress, return_sparse=return_sparse)
+        if return_sparse:
+            coefs.append(c.astype(np.float64))
+        else:
+            coefs[k] = c
     return coefs, intercepts
 
 
 def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None, group=False, options=None):
+                     max_iter, progress=None, group=False, options=None, return_sparse=False):
     """Path of the multinomial (softmax) problem of :class:`LogisticRegression`.
 
     Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
     intercepts (n_classes, n_alphas).  ``group``: penalty='group' (the L2 norm
     of each feature's row across the classes); ``options`` as in
-    :func:`one_vs_rest_path`.
+    :func:`one_vs_rest_path` (``return_sparse``: a list of one CSC (p, n_alphas) per class).
     """
     _check_all_classes_present(y, classes)
     problem = LogisticProblem(X, logistic_label_sets(y, classes)[0], sample_weight,
                               fit_intercept, group=group, **(options or {}))
     coefs, intercepts, _, _ = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
-        callback=progress)
+        callback=progress, return_sparse=return_sparse)
+    if return_sparse:
+        p = X.shape[1]
+        # rows c * p + j hold W[j, c]: class c's block of rows
+        return [coefs[c * p:(c + 1) * p] for c in range(intercepts.shape[0])], intercepts
     return np.ascontiguousarray(coefs.transpose(1, 0, 2)), intercepts
 
 
@@ -808,12 +822,15 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     ``path_fn`` maps training rows to per-alpha ``coef_`` / ``intercept_``
     (see :func:`one_vs_rest_path`); the scores come from a LogisticRegression
     holding each alpha's coefficients, so predict_proba and the decision
-    function are exactly those of the refitted estimator.
+    function are exactly those of the refitted estimator.  The fold's path is
+    kept sparse (one CSC matrix per predictor); only one alpha's dense
+    coefficients exist at a time, while it is scored.
     """
     Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
     coefs, intercepts = path_fn(Xtr, y[train], sw_tr, classes, alphas, l1_ratio,
-                                fit_intercept, tol, max_iter, progress)
+                                fit_intercept, tol, max_iter, progress, return_sparse=True)
+    del Xtr
     point = LogisticRegression()
     point.classes_ = classes
     point.multi_class_ = ("binary" if classes.size == 2 else
@@ -822,7 +839,8 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     point.n_features_in_ = X.shape[1]
     scores = _score_path(scorer, point, coefs, intercepts, fold_rows(X, test), y[test],
                          score_kw or {})
-    return scores, np.count_nonzero(coefs, axis=1).sum(axis=0)
+    # the explicit entries of the sparse paths are exactly their non-zeros
+    return scores, np.sum([np.diff(c.indptr) for c in coefs], axis=0)
 
 
 class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, ClassifierMixin,
@@ -1077,10 +1095,16 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         self.n_iter_ = est.n_iter_
         # the full-data path on the chosen l1_ratio's grid (cv.glmnet's glmnet.fit), in
         # the layout of coef_ / intercept_ per alpha
+        # (solved sparse and made dense once, in coef_path_'s C order)
         coefs, intercepts = path_fn(check_X(X), y, check_sample_weight(sw, n, np.float64),
                                     classes, grids[best], self.l1_ratio_, self.fit_intercept,
-                                    self.tol, self.max_iter)
-        self.coef_path_ = np.ascontiguousarray(coefs)
+                                    self.tol, self.max_iter, return_sparse=True)
+        path = np.zeros((len(coefs),) + coefs[0].shape,
+                        dtype=np.result_type(*[c.dtype for c in coefs]))
+        for k, c in enumerate(coefs):
+            c.toarray(out=path[k])      # adds into the zeros
+        del coefs
+        self.coef_path_ = path
         self.intercept_path_ = np.ascontiguousarray(intercepts)
         return self
 
