@@ -19,6 +19,7 @@ only the column operations below look at the storage.
 import numpy as np
 cimport numpy as cnp
 from cython cimport floating
+from cython.parallel cimport prange
 from libc.math cimport exp, fabs, fmax, fmin, log, sqrt, INFINITY, NAN, isnan, isfinite
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, realloc, free, qsort
@@ -32,6 +33,10 @@ cdef extern from "Python.h":
     void PyErr_Clear() nogil
 
 cnp.import_array()
+
+cdef extern from "pz_omp.h":
+    int PZ_HAVE_OPENMP
+    int pz_omp_max_threads() noexcept nogil
 
 cdef extern from "pz_kernels.h":
     Py_ssize_t PZ_BLAS_CHUNK
@@ -581,18 +586,71 @@ cdef inline double _point_corr(const design_t *D, Py_ssize_t j, const floating *
     return c
 
 
+# ---------------------------------------------------------------------------
+# Threads in the full passes over X (``n_threads``)
+#
+# A pass computes one independent value per column (x_c,j^T S r): its columns are
+# split over OpenMP threads (``prange``), each value computed by the same serial
+# kernel as on one thread and written to its own slot, and every sum across
+# columns is formed afterwards, serially, in the columns' order.  So a fit's
+# results are bit-identical for any thread count.  Below PAR_MIN_WORK (stored
+# entries read + PAR_COL_COST per column) a pass runs on the calling thread: waking
+# the team costs more than the pass (measured in benchmarks/threads.py).
+# ---------------------------------------------------------------------------
+
+DEF PAR_MIN_WORK = 200000.0  # entries (+ column overheads) below which a pass stays serial
+DEF PAR_COL_COST = 8.0       # a column's fixed cost, in entries (call, bounds, centring)
+
+
+cdef inline int _pass_threads(int n_threads, double entries, Py_ssize_t cols) noexcept nogil:
+    """Threads for a pass reading ``entries`` stored entries of ``cols`` columns: 1
+    when it is too small to pay for waking the team, else at most ``n_threads`` and
+    no more than one per PAR_MIN_WORK / 2 of work."""
+    cdef double work = entries + PAR_COL_COST * <double>cols
+    cdef double most = work / (0.5 * PAR_MIN_WORK)
+    if n_threads <= 1 or work < PAR_MIN_WORK:
+        return 1
+    if most < n_threads:
+        return <int>most
+    return n_threads
+
+
+cdef void _corr_pass(const design_t *D, const pen_t *P, const Py_ssize_t *cand,
+                     Py_ssize_t n_cand, const floating *res, const floating *lo, double sr,
+                     double *corr, int n_threads) noexcept nogil:
+    """corr[j] = x_c,j^T S (res + lo) (``_point_corr``) for the j in cand[:n_cand]
+    outside the free and relaxed blocks (computed before them by ``_dual_point``),
+    the columns split over ``n_threads`` threads (DENSE / CSC)."""
+    cdef Py_ssize_t k, j
+    if D.kind == PZ_DENSE:
+        # columns of equal length: equal contiguous shares
+        for k in prange(n_cand, schedule="static", num_threads=n_threads):
+            j = cand[k]
+            if not (_is_free(P, j) or _is_relaxed(P, j)):
+                corr[j] = _point_corr(D, j, res, lo, sr)
+    else:
+        # CSC columns differ in length by orders of magnitude (text): shrinking chunks
+        for k in prange(n_cand, schedule="guided", chunksize=16, num_threads=n_threads):
+            j = cand[k]
+            if not (_is_free(P, j) or _is_relaxed(P, j)):
+                corr[j] = _point_corr(D, j, res, lo, sr)
+
+
 cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *w,
                         const floating *target, double yy, const pen_t *P,
                         const Py_ssize_t *cand, Py_ssize_t n_cand,
                         double *corr, const floating *res_ref,
                         double dr, double dd, bint rounding,
                         const floating *rlo, const floating *rlo_ref,
-                        const double *gabs, bint corr_known=False) noexcept nogil:
+                        const double *gabs, bint corr_known=False,
+                        int n_threads=1) noexcept nogil:
     """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
 
     ``corr_known``: corr[j] already holds x_c,j^T S r for this very point and
     every j in cand and in the free / relaxed blocks (a point evaluated before
-    on a superset of cand): no column is read.
+    on a superset of cand): no column is read.  ``n_threads`` > 1: the
+    correlations of cand are computed first, on that many threads
+    (``_corr_pass``), then summed in cand's order as on one thread (the same bits).
 
     ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
     features considered are ``cand`` (the problem restricted to them).
@@ -750,6 +808,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             else:
                 l2sq += P.f2[j] * (<double>w[j] * w[j])
 
+    if n_threads > 1 and not corr_known and D.kind != PZ_GRAM:
+        _corr_pass(D, P, cand, n_cand, res, rlo, sr, corr, n_threads)
     for k in range(n_cand):
         j = cand[k]
         if w[j] != 0.0:
@@ -760,6 +820,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             c = corr[j]
         elif D.kind == PZ_GRAM:
             c = res[j]
+        elif n_threads > 1:
+            c = corr[j]         # from _corr_pass
         else:
             # exact centring even if sum_i s_i r_i drifted from 0
             c = _point_corr(D, j, res, rlo, sr)
@@ -1112,6 +1174,9 @@ cdef struct workspace_t:
     newton_t nt
     double *racc        # 2 n_res doubles: the residual recomputed at certifying checks
     void *rlo[3]        # float32 only: each point's low part (see _res_refresh)
+    int n_threads       # threads of the full passes (<= 1: the calling thread only;
+                        # see _pass_threads); 0 after _workspace_alloc
+    Py_ssize_t n_threaded   # correlation passes that ran on more than one thread
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
@@ -1336,11 +1401,14 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
     the gap check that just ran on the recomputed residual ``res`` + ``lo``)
     into wk.carry, computing those of the other features the same way
     (_point_corr, as _dual_point would at the next solve's first check).
-    Uses wk.ws as scratch.  Returns the stored entries read."""
+    Uses wk.ws as scratch.  Returns the stored entries read.  The other features'
+    correlations are computed on wk.n_threads threads when the pass is large
+    enough (``_pass_threads``; one value per slot, the same bits)."""
     cdef Py_ssize_t i, j, k
     cdef double sr = 0.0, c, ent = 0.0
     cdef const floating *s = <const floating *>D.sw
     cdef Py_ssize_t *mark = wk.ws
+    cdef int nt
     if s == NULL:
         for i in range(D.n):
             sr += _rv(res, lo, i)
@@ -1353,12 +1421,32 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
     for k in range(n_cand):
         mark[cand[k]] = 1
     for j in range(D.p):
+        if not mark[j]:
+            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
+    nt = _pass_threads(wk.n_threads, ent, D.p - n_cand)
+    if nt > 1:
+        _carry_pass(D, mark, res, lo, sr, wk.carry, nt)
+        wk.n_threaded += 1
+    for j in range(D.p):
         if mark[j]:
             wk.carry[j] = wk.corr[PT_CURRENT][j]
-        else:
+        elif nt <= 1:
             wk.carry[j] = _point_corr(D, j, res, lo, sr)
-            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
     return ent
+
+
+cdef void _carry_pass(const design_t *D, const Py_ssize_t *mark, const floating *res,
+                      const floating *lo, double sr, double *carry, int n_threads) noexcept nogil:
+    """carry[j] = _point_corr(j) for the unmarked features, on n_threads threads."""
+    cdef Py_ssize_t j
+    if D.kind == PZ_DENSE:
+        for j in prange(D.p, schedule="static", num_threads=n_threads):
+            if not mark[j]:
+                carry[j] = _point_corr(D, j, res, lo, sr)
+    else:
+        for j in prange(D.p, schedule="guided", chunksize=16, num_threads=n_threads):
+            if not mark[j]:
+                carry[j] = _point_corr(D, j, res, lo, sr)
 
 
 cdef bint _same_point(const floating *a, const floating *b, Py_ssize_t p) noexcept nogil:
@@ -1395,6 +1483,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef void *tmp
     cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
     cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
+    cdef int nt = _pass_threads(wk.n_threads, ent, n_cand)    # its threads
     cdef Py_ssize_t k
     cdef bint known
     out.n_points = 0
@@ -1430,7 +1519,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     known = wk.cur_corr_ok and use_cert and fresh
     wk.cur_corr_ok = False
     d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
-                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known)
+                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known, nt)
     if not known:
         out.n_points = 1
         out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
@@ -1462,7 +1551,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                 out.axpy_entries += _support_entries(D, <floating *>wk.ex.w_acc)
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
-                            res, dr, dd, use_cert, lo_x, lo, gabs)
+                            res, dr, dd, use_cert, lo_x, lo, gabs, False, nt)
             out.n_points += 1
             out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
@@ -1500,7 +1589,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                           target, wk.racc)
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
                         target, yy, P, cand, n_cand, wk.corr[PT_CERT], res, dr, dd, use_cert,
-                        lo_x, lo, gabs, wk.cert_corr_ok)
+                        lo_x, lo, gabs, wk.cert_corr_ok, nt)
         if not wk.cert_corr_ok:
             # the certificate is fixed during a solve and cand only shrinks: its
             # correlations serve every later outer check
@@ -1508,6 +1597,8 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
             wk.cert_corr_ok = True
         _consider(&out, d, PT_CERT)
+    if nt > 1:
+        wk.n_threaded += out.n_points
     return out
 
 
@@ -2661,12 +2752,20 @@ cdef class Design:
             return self.d.n * self.d.p
         return 0
 
-    def correlations(self, floating[::1] res):
-        """x_c,j^T S r for every column j (r a centred residual; GRAM: r is g)."""
+    def correlations(self, floating[::1] res, n_threads=None):
+        """x_c,j^T S r for every column j (r a centred residual; GRAM: r is g).
+
+        ``n_threads`` an int: the solver's own per-column kernel on that many
+        threads (:func:`resolve_threads`; no size threshold: benchmarks/threads.py
+        measures the threshold with it), the same bits for any value; None: the
+        fastest single call (a BLAS gemv for dense float64 X)."""
         out = np.empty(self.d.p, dtype=np.float64)
         cdef double[::1] o = out
         cdef Py_ssize_t j
         cdef double sr = 0.0
+        cdef int nt = 0 if n_threads is None else resolve_threads(n_threads)
+        if res.shape[0] != (self.d.p if self.d.kind == PZ_GRAM else self.d.n):
+            raise ValueError("correlations: res has the wrong length")
         if self.d.kind == PZ_GRAM:
             for j in range(self.d.p):
                 o[j] = res[j]
@@ -2676,6 +2775,13 @@ cdef class Design:
                 sr = float(np.sum(res, dtype=np.float64))
             else:
                 sr = float(np.dot(np.asarray(res, dtype=np.float64), self.sample_weight))
+        if nt > 0:
+            if self.d.p and self.d.n:
+                with nogil:
+                    _glm_corr_pass(&self.d, NULL, self.d.p, &res[0], sr, &o[0], nt)
+            else:
+                out[:] = 0.0
+            return out
         if self.d.kind == PZ_DENSE and floating is double:
             # one BLAS gemv over the F-ordered X beats a dot per short column
             r = np.asarray(res)
@@ -2768,6 +2874,43 @@ cdef void _workspace_free(workspace_t *wk, bint private_cert) noexcept nogil:
     memset(wk, 0, sizeof(workspace_t))
 
 
+def openmp_max_threads():
+    """omp_get_max_threads() in the calling thread (1 when built without OpenMP): the
+    most threads a fit's full passes use there (see :func:`resolve_threads`)."""
+    return int(pz_omp_max_threads())
+
+
+def openmp_enabled():
+    """Whether the extension was built with OpenMP (else every fit uses one thread)."""
+    return bool(PZ_HAVE_OPENMP)
+
+
+def resolve_threads(n_threads, name="n_threads"):
+    """The threads one fit's full passes over X use for the argument ``n_threads``.
+
+    1 or None: the calling thread only (the default everywhere).  k > 1: up to k,
+    capped by OpenMP's limit in the calling thread (omp_get_max_threads(): the CPUs,
+    OMP_NUM_THREADS, or a ``threadpoolctl.threadpool_limits(..., user_api="openmp")``).
+    -1: that limit; -m (m > 1): the limit + 1 - m, at least 1 (joblib's convention).
+    Always 1 when the extension was built without OpenMP.  A pass smaller than the
+    measured threshold of ``_pass_threads`` runs on the calling thread anyway.
+    Raises TypeError (not an integer) or ValueError (0), naming ``name``.
+    """
+    if n_threads is None:
+        return 1
+    if isinstance(n_threads, (bool, np.bool_)) or not isinstance(n_threads, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer (>= 1, or -1 for OpenMP's limit) or "
+                        f"None, got {n_threads!r} ({type(n_threads).__name__}).")
+    n_threads = int(n_threads)
+    if n_threads == 0:
+        raise ValueError(f"{name} must be >= 1, or negative (-1: OpenMP's limit), "
+                         f"got {n_threads}.")
+    most = max(1, int(pz_omp_max_threads()))
+    if n_threads < 0:
+        return max(1, most + 1 + n_threads)
+    return min(n_threads, most)
+
+
 def enet_solve(Design design, floating[::1] w, floating[::1] res,
                const floating[::1] target, double yy, double l1, double l2,
                bint positive=False, double tol_abs=0.0, Py_ssize_t max_epochs=1000,
@@ -2778,7 +2921,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
                lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
-               relax_gram=None, double[::1] corr_carry=None, bint carry_in=False):
+               relax_gram=None, double[::1] corr_carry=None, bint carry_in=False,
+               n_threads=1):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -2833,10 +2977,14 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           does not recompute res, which that call recomputed from w last).  On exit, when the solve
           converged (gap <= tol_abs), they are those of the returned w and
           the result's ``carry_out`` is True (else False, contents undefined).
+    n_threads : threads of the outer gap checks' correlation passes over the
+          candidates (DENSE/CSC; see :func:`resolve_threads`); the result has the
+          same bits for any value.
 
     Returns
     -------
-    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer, and
+    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer,
+    n_threaded (the correlation passes that ran on more than one thread), and
     rounding: the part of gap that bounds rounding (float32 storage, a Gram
     matrix's rounding; see ``_dual_point``).  When gap > tol_abs >= gap -
     rounding the solve stopped because the dtype or the Gram matrix cannot
@@ -2939,9 +3087,11 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         pen.free = &freev[0]
         pen.is_free = <const char *>cnp.PyArray_DATA(is_free)
         pen.free_buf = <double *>cnp.PyArray_DATA(free_buf)
+    cdef int threads = resolve_threads(n_threads)
     cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
                                     newton_cap, newton_stable, cert_res is None,
                                     has_cert and cert_res is not None)
+    wk.n_threads = threads
     if corr_carry is not None:
         if corr_carry.shape[0] != p:
             raise ValueError("enet_solve: corr_carry must have shape (p,)")
@@ -2962,6 +3112,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                           p0, prune, l1_prev, inner_ratio, gap_freq, shuffle, &rng, &wk)
     finally:
         carried = bool(wk.carry_out)
+        threaded = wk.n_threaded
         _workspace_free(&wk, cert_res is None)
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
@@ -2971,7 +3122,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             "n_full": info.n_full, "full_cols": info.full_cols,
             "full_entries": info.full_entries, "ws_cols": info.ws_cols,
             "ws_entries": info.ws_entries, "axpy_entries": info.axpy_entries,
-            "carry_out": carried}
+            "carry_out": carried, "n_threaded": threaded}
 
 
 include "_group.pxi"

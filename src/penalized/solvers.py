@@ -79,6 +79,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ._core import resolve_threads
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._cox import CoxProblem, check_strata, check_survival
 from ._families import LogLinkProblem, check_response
@@ -309,7 +310,8 @@ def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_i
 
 def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
               fit_intercept=True, tol=1e-8, max_iter=10_000, coef_init=None, positive=False,
-              precompute="auto", check_input=True, warn=True, return_sparse=False):
+              precompute="auto", check_input=True, warn=True, return_sparse=False,
+              n_threads=1):
     """Elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises P(w, b) of the module docstring at every alpha.
@@ -340,6 +342,12 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
         alpha by alpha without allocating the dense array (equal to the dense
         result entry for entry); ``path[k].coef`` is then a dense (n_features,)
         array.
+    n_threads : int or None, default=1
+        OpenMP threads of the full passes over X inside each fit (the outer
+        gap checks' correlations): 1 or None the calling thread, k > 1 up to k
+        (capped by OpenMP's limit in the calling thread, which
+        ``threadpoolctl.threadpool_limits(..., user_api="openmp")`` sets), -1
+        that limit; see :class:`penalized.Lasso`.  The same bits for any value.
 
     Returns
     -------
@@ -348,6 +356,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     if not isinstance(return_sparse, (bool, np.bool_)):
         raise TypeError(f"return_sparse must be a bool, got {return_sparse!r}.")
+    resolve_threads(n_threads)
     problem, tgt = _least_squares_setup(X, y, sample_weight, fit_intercept, precompute,
                                         check_input, tol=tol)
     if alphas is None and l1_ratio == 0:
@@ -359,7 +368,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     coefs, gaps, n_iters, intercepts = solve_path(
         problem, tgt, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=bool(positive), warn=warn, work=work,
-        return_sparse=bool(return_sparse))
+        return_sparse=bool(return_sparse), n_threads=n_threads)
     target = tol * tgt.yy / problem.n_samples
     work = {k: (_frozen(v) if isinstance(v, np.ndarray) else v) for k, v in work.items()}
     return PathSolution(
@@ -370,7 +379,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
 
 def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
          max_iter=1000, coef_init=None, positive=False, precompute="auto",
-         check_input=True, warn=True):
+         check_input=True, warn=True, n_threads=1):
     """Elastic net at one alpha > 0: minimises P(w, b) of the module docstring.
 
     The same computation as ``penalized.ElasticNet(alpha=alpha,
@@ -386,7 +395,7 @@ def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1
     return enet_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
                      fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                      coef_init=coef_init, positive=positive, precompute=precompute,
-                     check_input=check_input, warn=warn)[0]
+                     check_input=check_input, warn=warn, n_threads=n_threads)[0]
 
 
 def lasso(X, y, alpha, **kwargs):
@@ -424,7 +433,7 @@ def _logistic_setup(X, y, sample_weight, fit_intercept, check_input):
 
 def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_weight=None,
                   fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
-                  intercept_init=None, check_input=True, warn=True):
+                  intercept_init=None, check_input=True, warn=True, n_threads=1):
     """Penalised logistic regression along a decreasing grid of alphas (warm-started).
 
     Minimises F(W, b) of the module docstring at every alpha: binomial for two
@@ -445,13 +454,15 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
     max_iter : int >= 1, default=100, proximal Newton iterations per alpha.
     coef_init : warm start, (n_features,) for two classes or
         (n_classes, n_features); intercept_init: float or (n_classes,).
-    check_input, warn : as in :func:`enet_path`.
+    check_input, warn, n_threads : as in :func:`enet_path` (n_threads: the X^T Theta
+        passes of the gap checks).
 
     Returns
     -------
     PathSolution (``classes`` set; ``coefs`` float64)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    resolve_threads(n_threads)
     problem, classes = _logistic_setup(X, y, sample_weight, fit_intercept, check_input)
     p, K = problem.n_features, problem.n_outputs
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init,
@@ -463,7 +474,8 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
         "intercept_init")
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init,
-        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn)
+        intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn,
+        n_threads=n_threads)
     if K > 1:
         coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))   # (K, p, n_alphas)
     target = tol * problem.null_loss
@@ -475,7 +487,8 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
 
 
 def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
-             max_iter=100, coef_init=None, intercept_init=None, check_input=True, warn=True):
+             max_iter=100, coef_init=None, intercept_init=None, check_input=True, warn=True,
+             n_threads=1):
     """Penalised logistic regression at one alpha > 0: minimises F(W, b) (module docstring).
 
     The same computation as ``penalized.LogisticRegression(alpha=alpha, ...)``
@@ -491,7 +504,7 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
     return logistic_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                          coef_init=coef_init, intercept_init=intercept_init,
-                         check_input=check_input, warn=warn)[0]
+                         check_input=check_input, warn=warn, n_threads=n_threads)[0]
 
 
 # ---------------------------------------------------------------------------
