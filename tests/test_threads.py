@@ -31,7 +31,12 @@ def _jobs():
     Xc, yc = make_classification(n=200, p=150, seed=14)
     Xcs, ycs = make_classification(n=200, p=150, density=0.1, seed=15)
     sw = np.linspace(0.2, 3.0, 200)
+    # one fit's OpenMP threads (n_threads) inside concurrent Python threads: nested teams
+    Xw, yw = make_regression(n=800, p=10000, density=0.03, seed=21)
     return [
+        lambda: penalized.Lasso(alpha=0.05, tol=1e-8, n_threads=2).fit(Xw, yw).coef_,
+        lambda: penalized.LogisticRegression("l1", alpha=0.02, tol=1e-8, n_threads=2).fit(
+            Xw, yw > np.median(yw)).coef_,
         lambda: penalized.Lasso(alpha=0.02, tol=1e-8).fit(Xd, yd).coef_,
         lambda: penalized.Lasso(alpha=0.01, tol=1e-8).fit(Xs, ys).coef_,
         lambda: penalized.ElasticNet(alpha=0.05, l1_ratio=0.3, tol=1e-8,
