@@ -1,7 +1,7 @@
 """Threads: inside one fit (``n_threads``), and concurrent fits in Python threads.
 
     flock /tmp/penalized-bench.lock env OPENBLAS_NUM_THREADS=1 \
-        python benchmarks/threads.py [--part paths|passes|concurrent|all] [--repeats 3]
+        python benchmarks/threads.py [--part paths,passes,concurrent|all] [--repeats 3]
         [--sets dorothea,news20_tfidf,...] [--json out.json]
 
 ``paths`` (the default): speed-up of one fit's OpenMP threads, on the large sparse
@@ -145,7 +145,7 @@ def part_paths(sets, repeats):
 def part_passes(repeats):
     rng = np.random.default_rng(0)
     rows = []
-    print(f"load average: {os.getloadavg()[0]:.2f}")
+    print(f"load average: {os.getloadavg()[0]:.2f}", flush=True)
     print("| storage | n x p | entries | 1 thread (us) | 2 threads (us) | ratio 1/2 |")
     print("|---|---|---|---|---|---|")
     cases = [("csc", 2000, p, 0.01) for p in (50, 200, 1000, 5000, 20000, 100000)]
@@ -253,20 +253,24 @@ def main():
     from threadpoolctl import threadpool_limits
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--part", default="paths", choices=["paths", "passes", "concurrent", "all"])
+    ap.add_argument("--part", default="paths",
+                    help="comma-separated parts: paths, passes, concurrent, or all")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sets", default=SETS)
     ap.add_argument("--json", default=None, help="write the rows to this file")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     out = {}
+    parts = {"paths", "passes", "concurrent"} if args.part == "all" else set(args.part.split(","))
+    if not parts <= {"paths", "passes", "concurrent"}:
+        ap.error(f"unknown part in {args.part!r}")
     # BLAS single-threaded: the only threads are the ones measured
     with threadpool_limits(1, user_api="blas"):
-        if args.part in ("passes", "all"):
+        if "passes" in parts:
             out["passes"] = part_passes(args.repeats)
-        if args.part in ("paths", "all"):
+        if "paths" in parts:
             out["paths"] = part_paths(args.sets.split(","), args.repeats)
-        if args.part in ("concurrent", "all"):
+        if "concurrent" in parts:
             part_concurrent()
     if args.json:
         with open(args.json, "w") as f:
