@@ -13,6 +13,9 @@ each run with n_threads=1 and n_threads=2, interleaved (1, 2, 1, 2, ...) after o
 warm-up round; reported: the median wall times, their ratio (1-thread time /
 2-thread time: > 1 means the threads helped), the process CPU time per wall second
 of the 2-thread runs, and whether the two results are bit-identical (they must be).
+Next to each row, ``free cores``: what the machine offered this process just after
+it, measured without penalized (two Python threads sorting numpy arrays against one:
+about 2 on an idle 2-core machine, about 1 when another process holds a core).
 Also the share of the stored entries read that went to the full passes (the
 threaded part; ``full_passes / (passes + update_passes)`` of the path's work
 counters, Lasso only): Amdahl's bound on the speed-up is 1 / (1 - share / 2).
@@ -73,6 +76,19 @@ def _interleaved(runs, repeats):
                 last[k]) for k, v in times.items()}
 
 
+def free_cores():
+    """Cores this process can use right now, measured without penalized: two Python
+    threads each sorting its own array (numpy releases the GIL) against one thread
+    sorting one: 2 t_one / t_two, about 2 on an idle 2-core machine, about 1 when
+    another process holds a core."""
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(2_000_000) for _ in range(2)]
+    one = min(_timed(lambda: np.sort(arrays[0]))[0] for _ in range(3))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        two = min(_timed(lambda: list(pool.map(np.sort, arrays)))[0] for _ in range(3))
+    return 2 * one / two
+
+
 def _same(a, b):
     a = a.toarray() if sp.issparse(a) else np.asarray(a)
     b = b.toarray() if sp.issparse(b) else np.asarray(b)
@@ -104,7 +120,8 @@ def part_paths(sets, repeats):
     import _common as C
     rows = []
     print(f"cores: {os.cpu_count()}, OpenMP max threads: "
-          f"{penalized._core.openmp_max_threads()}, load average: {os.getloadavg()[0]:.2f}")
+          f"{penalized._core.openmp_max_threads()}, load average: {os.getloadavg()[0]:.2f}, "
+          f"free cores: {free_cores():.2f}", flush=True)
     for name in sets:
         X, y = C.load(name)
         for task, maker in (("Lasso path", lasso_runs), ("L1 logistic path", logistic_runs)):
@@ -116,25 +133,27 @@ def part_paths(sets, repeats):
                 work = s1.work
                 total = np.sum(work["passes"]) + np.sum(work["update_passes"])
                 share = float(np.sum(work["full_passes"]) / total) if total > 0 else 0.0
+            cores = free_cores()
             row = dict(set=name, shape=list(X.shape), nnz=int(X.nnz), task=task,
                        t1=w1, t2=w2, speedup=w1 / w2, cpu_per_wall_2=c2 / w2,
                        identical=_same(s1.coefs, s2.coefs) and _same(s1.dual_gaps, s2.dual_gaps),
-                       full_share=share, load=os.getloadavg()[0])
+                       full_share=share, load=os.getloadavg()[0], free_cores=cores)
             rows.append(row)
             print(f"{name:24s} {task:17s} 1 thread {w1:7.2f} s  2 threads {w2:7.2f} s  "
                   f"ratio {w1 / w2:5.2f}  cpu/wall(2) {c2 / w2:4.2f}  identical "
-                  f"{row['identical']}" + ("" if share is None else f"  full-pass share {share:.2f}"),
+                  f"{row['identical']}  free cores {cores:.2f}"
+                  + ("" if share is None else f"  full-pass share {share:.2f}"),
                   flush=True)
     print()
     print("| set | n x p | nnz | task | 1 thread (s) | 2 threads (s) | ratio 1/2 | "
-          "CPU/wall (2) | bit-identical | full-pass share (Amdahl bound) |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "CPU/wall (2) | bit-identical | full-pass share (Amdahl bound) | free cores after |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         amdahl = ("" if r["full_share"] is None else
                   f"{r['full_share']:.2f} ({1 / (1 - r['full_share'] / 2):.2f})")
         print(f"| {r['set']} | {r['shape'][0]} x {r['shape'][1]} | {r['nnz']} | {r['task']} | "
               f"{r['t1']:.2f} | {r['t2']:.2f} | {r['speedup']:.2f} | {r['cpu_per_wall_2']:.2f} | "
-              f"{'yes' if r['identical'] else 'NO'} | {amdahl} |")
+              f"{'yes' if r['identical'] else 'NO'} | {amdahl} | {r['free_cores']:.2f} |")
     return rows
 
 
@@ -145,7 +164,7 @@ def part_paths(sets, repeats):
 def part_passes(repeats):
     rng = np.random.default_rng(0)
     rows = []
-    print(f"load average: {os.getloadavg()[0]:.2f}", flush=True)
+    print(f"load average: {os.getloadavg()[0]:.2f}, free cores: {free_cores():.2f}", flush=True)
     print("| storage | n x p | entries | 1 thread (us) | 2 threads (us) | ratio 1/2 |")
     print("|---|---|---|---|---|---|")
     cases = [("csc", 2000, p, 0.01) for p in (50, 200, 1000, 5000, 20000, 100000)]
