@@ -595,7 +595,8 @@ cdef inline double _point_corr(const design_t *D, Py_ssize_t j, const floating *
 # columns is formed afterwards, serially, in the columns' order.  So a fit's
 # results are bit-identical for any thread count.  Below PAR_MIN_WORK (stored
 # entries read + PAR_COL_COST per column) a pass runs on the calling thread: waking
-# the team costs more than the pass (measured in benchmarks/threads.py).
+# the team (3-5 us a region on the project's machine, ``benchmarks/threads.py --part
+# passes``) would cost a large part of the ~1 ns per entry a pass needs.
 # ---------------------------------------------------------------------------
 
 DEF PAR_MIN_WORK = 200000.0  # entries (+ column overheads) below which a pass stays serial
