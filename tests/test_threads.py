@@ -124,7 +124,7 @@ def _wide_sparse(seed=21, dtype=np.float64):
 
 
 def _wide_dense(seed=22, dtype=np.float64):
-    X, y = make_regression(n=200, p=1500, seed=seed, dtype=dtype)
+    X, y = make_regression(n=400, p=3000, seed=seed, dtype=dtype)
     return np.asfortranarray(X), y
 
 
@@ -205,7 +205,7 @@ def test_logistic_same_bits_for_1_2_3_threads(kind, three_threads):
     if kind == "csc":
         X, y = make_classification(n=1000, p=20000, density=0.01, seed=23)
     else:
-        X, y = make_classification(n=200, p=1500, seed=24)
+        X, y = make_classification(n=400, p=3000, seed=24)
     res = _fits(lambda k: penalized.logistic_path(X, y, alphas=6, eps=0.05, tol=1e-8,
                                                   n_threads=k))
     _assert_same(res, "logistic_path")
@@ -225,7 +225,7 @@ def test_logistic_same_bits_for_1_2_3_threads(kind, three_threads):
 
 @needs_openmp
 def test_multinomial_same_bits_for_1_2_3_threads(three_threads):
-    X, codes = make_multiclass(n=1000, p=5000, K=3, density=0.05, seed=25)
+    X, codes = make_multiclass(n=1000, p=5000, K=3, density=0.07, seed=25)
     res = _fits(lambda k: (lambda m: (m.coef_, m.intercept_, m.dual_gap_))(
         penalized.LogisticRegression("l1", alpha=0.005, tol=1e-8, n_threads=k).fit(X, codes)))
     _assert_same(res, "multinomial")

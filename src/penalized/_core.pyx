@@ -593,21 +593,26 @@ cdef inline double _point_corr(const design_t *D, Py_ssize_t j, const floating *
 # split over OpenMP threads (``prange``), each value computed by the same serial
 # kernel as on one thread and written to its own slot, and every sum across
 # columns is formed afterwards, serially, in the columns' order.  So a fit's
-# results are bit-identical for any thread count.  Below PAR_MIN_WORK (stored
-# entries read + PAR_COL_COST per column) a pass runs on the calling thread: waking
-# the team (3-5 us a region on the project's machine, ``benchmarks/threads.py --part
-# passes``) would cost a large part of the ~1 ns per entry a pass needs.
+# results are bit-identical for any thread count.  Below PAR_MIN_WORK (stored CSC
+# entries read, a dense entry counting PAR_DENSE_COST, + PAR_COL_COST per column) a
+# pass runs on the calling thread: waking the sleeping team costs ~100 us a region
+# on an idle core of the project's machine, and the 2-thread pass alone broke even
+# near 300k CSC entries (1.36x at 400k, 0.79x at 100k) and 1M dense ones (1.47x at
+# 2.5M, 0.78x at 500k; ``benchmarks/threads.py --part passes``, RESULTS.md).
 # ---------------------------------------------------------------------------
 
-DEF PAR_MIN_WORK = 200000.0  # entries (+ column overheads) below which a pass stays serial
+DEF PAR_MIN_WORK = 300000.0  # CSC entries (+ column overheads) below which a pass stays serial
+DEF PAR_DENSE_COST = 0.25    # a dense entry's cost in CSC entries (measured: 4x cheaper)
 DEF PAR_COL_COST = 8.0       # a column's fixed cost, in entries (call, bounds, centring)
 
 
-cdef inline int _pass_threads(int n_threads, double entries, Py_ssize_t cols) noexcept nogil:
-    """Threads for a pass reading ``entries`` stored entries of ``cols`` columns: 1
-    when it is too small to pay for waking the team, else at most ``n_threads`` and
-    no more than one per PAR_MIN_WORK / 2 of work."""
-    cdef double work = entries + PAR_COL_COST * <double>cols
+cdef inline int _pass_threads(int n_threads, double entries, Py_ssize_t cols,
+                              bint dense=False) noexcept nogil:
+    """Threads for a pass reading ``entries`` stored entries of ``cols`` columns (of
+    a DENSE design if ``dense``): 1 when it is too small to pay for waking the team,
+    else at most ``n_threads`` and no more than one per PAR_MIN_WORK / 2 of work."""
+    cdef double work = (entries * (PAR_DENSE_COST if dense else 1.0)
+                        + PAR_COL_COST * <double>cols)
     cdef double most = work / (0.5 * PAR_MIN_WORK)
     if n_threads <= 1 or work < PAR_MIN_WORK:
         return 1
@@ -1424,7 +1429,7 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
     for j in range(D.p):
         if not mark[j]:
             ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
-    nt = _pass_threads(wk.n_threads, ent, D.p - n_cand)
+    nt = _pass_threads(wk.n_threads, ent, D.p - n_cand, D.kind == PZ_DENSE)
     if nt > 1:
         _carry_pass(D, mark, res, lo, sr, wk.carry, nt)
         wk.n_threaded += 1
@@ -1484,7 +1489,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef void *tmp
     cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
     cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
-    cdef int nt = _pass_threads(wk.n_threads, ent, n_cand)    # its threads
+    cdef int nt = _pass_threads(wk.n_threads, ent, n_cand, D.kind == PZ_DENSE)   # its threads
     cdef Py_ssize_t k
     cdef bint known
     out.n_points = 0

@@ -681,7 +681,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     if cand == NULL and P.grp != NULL:
         m = P.grp.n_groups      # the candidates are groups
     if P.grp == NULL and P.n_threads > 1:
-        nt = _pass_threads(P.n_threads, _glm_pass_entries(D, cand, m), m)
+        nt = _pass_threads(P.n_threads, _glm_pass_entries(D, cand, m), m, D.kind == PZ_DENSE)
         if nt > 1 and P.n_threaded != NULL:
             P.n_threaded[0] += K
     cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, mu, wsq, wabs
