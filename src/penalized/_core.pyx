@@ -44,6 +44,7 @@ only the column operations below look at the storage.
 import numpy as np
 cimport numpy as cnp
 from cython cimport floating
+from cython.parallel cimport prange
 from libc.math cimport exp, fabs, fmax, fmin, log, sqrt, INFINITY, NAN, isnan, isfinite
 from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport malloc, realloc, free, qsort
@@ -57,6 +58,10 @@ cdef extern from "Python.h":
     void PyErr_Clear() nogil
 
 cnp.import_array()
+
+cdef extern from "pz_omp.h":
+    int PZ_HAVE_OPENMP
+    int pz_omp_max_threads() noexcept nogil
 
 cdef extern from "pz_kernels.h":
     Py_ssize_t PZ_BLAS_CHUNK

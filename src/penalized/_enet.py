@@ -504,7 +504,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
                callback=None, features=None, max_features=None, dfmax=None, work=None,
-               return_sparse=False):
+               return_sparse=False, n_threads=1):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
     The warm start carries the coefficients, the residual and the dual
@@ -530,7 +530,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     :func:`path_work`).  ``return_sparse``: coefs is a scipy.sparse CSC
     (p, n_alphas) matrix of X's dtype, filled alpha by alpha from one working
     vector, so that no dense (p, n_alphas) array is ever allocated (not with
-    ``return_certificate``).
+    ``return_certificate``).  ``n_threads``: OpenMP threads of the full
+    correlation passes inside each solve (see :func:`penalized._core.resolve_threads`);
+    the results have the same bits for any value.
     """
     n, p = problem.n_samples, problem.n_features
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -595,7 +597,8 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             # gap stalls); at warm path points the first one is the strong set.  Pruning
             # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
             # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
-            prune=True, corr_carry=corr_carry, carry_in=carry_in, **solver_kw,
+            prune=True, corr_carry=corr_carry, carry_in=carry_in, n_threads=n_threads,
+            **solver_kw,
         )
         carry_in = info["carry_out"]
         if counters is not None:

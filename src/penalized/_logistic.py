@@ -477,7 +477,7 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
 
 
 def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
-                   max_epochs=10000, p0=10, l1_prev=None, E=None):
+                   max_epochs=10000, p0=10, l1_prev=None, E=None, n_threads=1):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
     The whole solve runs natively (``_native/glm.pxi``): the outer working
@@ -486,9 +486,12 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     (n, K), if the caller has it (a path carries it along); the problem's
     per-feature factors go to the native driver.  Returns dict(b,
     gap, primal, n_iter (Newton iterations), n_epochs, n_screened, eta).  Gaps
-    are in n F units; tol_abs is in the same units.
+    are in n F units; tol_abs is in the same units.  ``n_threads``: OpenMP threads
+    of the gap's X^T Theta pass (see ``logistic_binary_solve``; the same bits for
+    any value).
     """
     n = problem.n_samples
+    threads = {} if n_threads == 1 else {"n_threads": n_threads}
     L1, L2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
     b = np.array(b, dtype=np.float64)
     if E is None:
@@ -502,7 +505,8 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
         info = problem.loss.native_solve(problem.design, w, b, eta, problem.s,
                                          L1, L2, tol_abs, max_newton=max_iter,
                                          max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
-                                         offset=problem.offset, **(problem.factors or {}))
+                                         offset=problem.offset, **(problem.factors or {}),
+                                         **threads)
         W[:, 0] = w
         info.update(b=b, eta=eta[:, None])
         return info
@@ -511,7 +515,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     info = multinomial_solve(problem.design, Wf, b, Ef, problem.loss.codes, problem.s, L1, L2,
                              tol_abs, group=problem.group, max_newton=max_iter,
                              max_epochs=max_epochs, p0=p0, l1_prev=l1_prev,
-                             offset=problem.offset, **(problem.factors or {}))
+                             offset=problem.offset, **(problem.factors or {}), **threads)
     W[...] = Wf
     b, Ef = problem.loss.normalize_intercept(b, Ef)
     info.update(b=b, eta=Ef)
@@ -520,7 +524,7 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
                         tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False,
-                        max_features=None, dfmax=None, return_sparse=False):
+                        max_features=None, dfmax=None, return_sparse=False, n_threads=1):
     """Warm-started path over decreasing alphas.
 
     Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
@@ -536,6 +540,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     ``return_sparse``: coefs is a scipy.sparse CSC matrix (p * K, n_alphas) instead,
     entry c * p + j holding W[j, c] (for K = 1 simply (p, n_alphas)), filled alpha by
     alpha with the non-zeros of the working W; the dense array is never formed.
+    ``n_threads``: as for :func:`solve_logistic`.
     """
     n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
     alphas = np.asarray(alphas, dtype=np.float64)
@@ -563,7 +568,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     for k, alpha in enumerate(alphas):
         l1_prev = n * alphas[k - 1] * l1_ratio if k > 0 else None
         info = solve_logistic(problem, W, b, alpha, l1_ratio, tol_abs=tol_abs,
-                              max_iter=max_iter, l1_prev=l1_prev, E=E)
+                              max_iter=max_iter, l1_prev=l1_prev, E=E, n_threads=n_threads)
         b, E = info["b"], info["eta"]
         gap = max(info["gap"], 0.0)     # a negative gap is rounding
         if not np.any(W) and l1_ratio > 0 and alpha_max is None:

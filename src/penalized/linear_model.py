@@ -23,6 +23,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._core import resolve_threads
 from ._dask import fit_dask_glm, is_dask_array
 from ._enet import LeastSquaresProblem, alpha_grid, least_squares, solve_path
 from ._features import check_max_features, feature_options, has_box, resolve_features
@@ -73,7 +74,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
               fit_intercept=False, sample_weight=None, tol=1e-8, max_iter=10_000,
               selection="cyclic", random_state=None, penalty_factor=None,
               lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-              max_features=None, dfmax=None, return_sparse=False, **params):
+              max_features=None, dfmax=None, return_sparse=False, n_threads=1, **params):
     """Elastic-net regularization path by warm-started coordinate descent.
 
     Minimises, for each alpha,
@@ -172,6 +173,15 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         allocating the dense (n_features, n_alphas) array: for wide X the
         dense array can exceed X itself (1.2M features x 30 alphas: 288 MB).
         Equal to the dense result entry for entry.  Single-output y only.
+    n_threads : int or None, default=1
+        OpenMP threads for the full passes over X inside each path point's fit (the
+        correlations x_j^T r of the outer duality-gap checks, dense or sparse X):
+        1 or None, the calling thread only; k > 1, up to k threads, capped by
+        OpenMP's limit in the calling thread (the CPU count, ``OMP_NUM_THREADS``
+        or ``threadpoolctl.threadpool_limits(..., user_api="openmp")``); -1 that
+        limit.  Passes too small to gain (below a measured size) stay on one
+        thread.  The result is bit-identical for every value.  Not ``n_jobs``:
+        the CV estimators' ``n_jobs`` runs whole folds in parallel.
     **params
         Any other keyword raises ValueError("Unexpected parameters in
         params", ...), as in scikit-learn.
@@ -191,6 +201,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
     if not isinstance(return_sparse, (bool, np.bool_)):
         raise TypeError(f"return_sparse must be a bool, got {return_sparse!r}.")
     check_precompute(precompute)
+    resolve_threads(n_threads)
     alphas = path_alphas(alphas, n_alphas)
     if check_input:
         X = check_X(X)
@@ -231,7 +242,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         max_iter=max_iter, positive=positive, selection=selection,
         random_state=random_state, callback=path_progress(verbose, "enet_path"),
         features=features, max_features=max_features, dfmax=dfmax,
-        return_sparse=bool(return_sparse),
+        return_sparse=bool(return_sparse), n_threads=n_threads,
     )
     alphas = alphas[:coefs.shape[1]]
     if return_n_iter:
@@ -369,6 +380,16 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         Penalize the coefficients of the columns scaled to unit weighted
         standard deviation (glmnet's default; X is not copied); ``coef_`` is
         reported on the original scale.  Constant columns get 0.
+    n_threads : int or None, default=1
+        OpenMP threads for the full passes over X inside this one fit (the
+        correlations x_j^T r of the outer duality-gap checks, dense or sparse X;
+        not with ``precompute``'s Gram mode, which reads no columns): 1 or None,
+        the calling thread only; k > 1, up to k threads, capped by OpenMP's limit
+        in the calling thread (the CPU count, ``OMP_NUM_THREADS`` or
+        ``threadpoolctl.threadpool_limits(..., user_api="openmp")``); -1 that
+        limit.  Passes too small to gain (below a measured size) stay on one
+        thread.  The result is bit-identical for every value.  Not ``n_jobs``:
+        the CV estimators' ``n_jobs`` runs whole folds in parallel.
 
     ``fit(X, y, sample_weight=None, offset=None)``: glmnet's offset, a fixed
     per-sample term of the linear predictor (eta = X W + b + offset; shape
@@ -392,7 +413,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, precompute="auto",
                  max_iter=1000, copy_X=True, tol=1e-4, warm_start=False, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 lower_bounds=None, upper_bounds=None, exclude=None, standardize=False):
+                 lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
+                 n_threads=1):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -409,6 +431,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         self.upper_bounds = upper_bounds
         self.exclude = exclude
         self.standardize = standardize
+        self.n_threads = n_threads
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -430,6 +453,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
         check_solver_params(self.tol, self.max_iter, self.selection)
         check_precompute(self.precompute)
+        resolve_threads(self.n_threads)
         if check_input or not _ready_for_core(X, y):
             # one validation pass: F order / CSC conversion and finiteness here (also with
             # check_input=False when X or y is not in the core's layout: a copy, never
@@ -490,7 +514,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
                 coef_init=None if coef_init is None else coef_init[k],
                 tol=self.tol, max_iter=self.max_iter, positive=self.positive,
                 selection=self.selection, random_state=self.random_state,
-                return_certificate=True, features=features,
+                return_certificate=True, features=features, n_threads=self.n_threads,
             )
             # (p, 1) F-ordered results: column 0 is contiguous, no copy needed
             coef.append(c[:, 0])
@@ -537,7 +561,8 @@ class Lasso(ElasticNet):
     def __init__(self, alpha=1.0, *, fit_intercept=True, precompute="auto", copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, positive=False,
                  random_state=None, selection="cyclic", penalty_factor=None,
-                 lower_bounds=None, upper_bounds=None, exclude=None, standardize=False):
+                 lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
+                 n_threads=1):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.precompute = precompute
@@ -553,6 +578,7 @@ class Lasso(ElasticNet):
         self.upper_bounds = upper_bounds
         self.exclude = exclude
         self.standardize = standardize
+        self.n_threads = n_threads
 
     def _effective_l1_ratio(self):
         return 1.0
@@ -605,7 +631,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
                   coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
                   penalty_factor=None, exclude=None, standardize=False, offset=None,
                   groups=None, group_weights=None, lower_bounds=None, upper_bounds=None,
-                  max_features=None, dfmax=None):
+                  max_features=None, dfmax=None, n_threads=1):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -636,6 +662,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     :class:`LogisticRegression`.  ``max_features`` / ``dfmax``: glmnet's pmax /
     dfmax, as in :func:`enet_path` (a feature counts when any class's
     coefficient is non-zero); the returned alphas may then be fewer.
+    ``n_threads``: OpenMP threads of the full X^T Theta passes inside each fit,
+    as in :class:`LogisticRegression`.
 
     Returns
     -------
@@ -651,6 +679,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     check_choice(penalty, "penalty", {"elasticnet", "group"})
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    resolve_threads(n_threads)
     X = check_X(X)
     y, classes = classification_labels(y, X.shape[0])
     labels = logistic_label_sets(y, classes)[0]
@@ -682,7 +711,8 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, "logistic_path"),
-        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"))
+        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"),
+        n_threads=n_threads)
     alphas = alphas[:gaps.size]
     if labels.ndim == 2:
         coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))
@@ -822,6 +852,16 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         classes each class's coefficient of feature j has feature j's limits).
         Not with ``penalty='group'`` or ``groups``.  The certificate stays a
         duality gap (the penalty's conjugate is finite on a bounded side).
+    n_threads : int or None, default=1
+        OpenMP threads for the full passes over X inside this one fit (the
+        products x_j^T Theta of the outer duality-gap checks, dense or sparse X;
+        not with ``groups``):
+        1 or None, the calling thread only; k > 1, up to k threads, capped by
+        OpenMP's limit in the calling thread (the CPU count, ``OMP_NUM_THREADS``
+        or ``threadpoolctl.threadpool_limits(..., user_api="openmp")``); -1 that
+        limit.  Passes too small to gain (below a measured size) stay on one
+        thread.  The result is bit-identical for every value.  Not ``n_jobs``:
+        the CV estimators' ``n_jobs`` runs whole folds in parallel.
 
     Attributes
     ----------
@@ -836,7 +876,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
                  fit_intercept=True, class_weight=None, tol=1e-4, max_iter=100,
                  warm_start=False, multi_class="multinomial", penalty_factor=None,
                  exclude=None, standardize=False, groups=None, group_weights=None,
-                 lower_bounds=None, upper_bounds=None):
+                 lower_bounds=None, upper_bounds=None, n_threads=1):
         self.penalty = penalty
         self.alpha = alpha
         self.C = C
@@ -854,6 +894,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         self.group_weights = group_weights
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.n_threads = n_threads
 
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, offset=None):
@@ -873,6 +914,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
                              f"penalty='l1' or 'elasticnet', got penalty={self.penalty!r}.")
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
+        resolve_threads(self.n_threads)
         if self.alpha is not None and self.C is not None:
             raise ValueError("give alpha or C, not both.")
         if self.alpha is not None:
@@ -913,7 +955,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
                 coef_init=None if prev is None else prev[rows].T,
                 intercept_init=None if prev is None else self.intercept_[rows],
-                return_eta=True,
+                return_eta=True, n_threads=self.n_threads,
             )
             W = c.reshape(X.shape[1], -1, 1)[:, :, 0]     # (p, K)
             coef[rows], intercept[rows] = W.T, np.reshape(b, -1)

@@ -91,6 +91,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from ._core import resolve_threads
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._cox import CoxProblem, check_strata, check_survival
 from ._families import LogLinkProblem, check_response
@@ -330,7 +331,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
               fit_intercept=True, tol=1e-8, max_iter=10_000, coef_init=None, positive=False,
               precompute="auto", check_input=True, warn=True, return_sparse=False,
               penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
-              standardize=False, max_features=None):
+              standardize=False, max_features=None, n_threads=1):
     """Elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises P(w, b) of the module docstring at every alpha.
@@ -363,6 +364,12 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
         array.
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize, max_features :
         the per-feature options (module docstring; as in :func:`penalized.enet_path`).
+    n_threads : int or None, default=1
+        OpenMP threads of the full passes over X inside each fit (the outer
+        gap checks' correlations): 1 or None the calling thread, k > 1 up to k
+        (capped by OpenMP's limit in the calling thread, which
+        ``threadpoolctl.threadpool_limits(..., user_api="openmp")`` sets), -1
+        that limit; see :class:`penalized.Lasso`.  The same bits for any value.
 
     Returns
     -------
@@ -371,6 +378,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
     if not isinstance(return_sparse, (bool, np.bool_)):
         raise TypeError(f"return_sparse must be a bool, got {return_sparse!r}.")
+    resolve_threads(n_threads)
     problem, tgt, features = _least_squares_setup(
         X, y, sample_weight, fit_intercept, precompute, check_input, tol=tol,
         options=(penalty_factor, lower_bounds, upper_bounds, exclude, standardize,
@@ -385,7 +393,8 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     coefs, gaps, n_iters, intercepts = solve_path(
         problem, tgt, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
         max_iter=max_iter, positive=bool(positive), warn=warn, work=work,
-        return_sparse=bool(return_sparse), features=features, max_features=max_features)
+        return_sparse=bool(return_sparse), features=features, max_features=max_features,
+        n_threads=n_threads)
     alphas = alphas[:coefs.shape[1]]      # (max_features: the path may stop early)
     gaps, n_iters, intercepts = gaps[:alphas.size], n_iters[:alphas.size], intercepts[:alphas.size]
     target = tol * tgt.yy / problem.n_samples
@@ -398,7 +407,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
 
 def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
          max_iter=1000, coef_init=None, positive=False, precompute="auto",
-         check_input=True, warn=True, **feature_kwargs):
+         check_input=True, warn=True, n_threads=1, **feature_kwargs):
     """Elastic net at one alpha > 0: minimises P(w, b) of the module docstring.
 
     The same computation as ``penalized.ElasticNet(alpha=alpha,
@@ -414,7 +423,8 @@ def enet(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1
     return enet_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
                      fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                      coef_init=coef_init, positive=positive, precompute=precompute,
-                     check_input=check_input, warn=warn, **feature_kwargs)[0]
+                     check_input=check_input, warn=warn, n_threads=n_threads,
+                     **feature_kwargs)[0]
 
 
 def lasso(X, y, alpha, **kwargs):
@@ -458,7 +468,8 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
                   fit_intercept=True, tol=1e-4, max_iter=100, coef_init=None,
                   intercept_init=None, check_input=True, warn=True, offset=None,
                   penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
-                  standardize=False, groups=None, group_weights=None, max_features=None):
+                  standardize=False, groups=None, group_weights=None, max_features=None,
+                  n_threads=1):
     """Penalised logistic regression along a decreasing grid of alphas (warm-started).
 
     Minimises F(W, b) of the module docstring at every alpha: binomial for two
@@ -479,7 +490,8 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
     max_iter : int >= 1, default=100, proximal Newton iterations per alpha.
     coef_init : warm start, (n_features,) for two classes or
         (n_classes, n_features); intercept_init: float or (n_classes,).
-    check_input, warn : as in :func:`enet_path`.
+    check_input, warn, n_threads : as in :func:`enet_path` (n_threads: the X^T Theta
+        passes of the gap checks).
     offset : (n_samples,) for two classes, (n_samples, n_classes) for more, or
         None: a fixed term of eta (glmnet's offset).
     penalty_factor, lower_bounds, upper_bounds, exclude, standardize, groups,
@@ -491,6 +503,7 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
     PathSolution (``classes`` set; ``coefs`` float64)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    resolve_threads(n_threads)
     problem, classes = _logistic_setup(
         X, y, sample_weight, fit_intercept, check_input, offset=offset,
         penalty_factor=penalty_factor, lower_bounds=lower_bounds, upper_bounds=upper_bounds,
@@ -506,7 +519,7 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init,
         intercept_init=intercept_init, tol=tol, max_iter=max_iter, warn=warn,
-        max_features=check_max_features(max_features))
+        max_features=check_max_features(max_features), n_threads=n_threads)
     alphas = alphas[:gaps.size]
     if K > 1:
         coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))   # (K, p, n_alphas)
@@ -520,7 +533,7 @@ def logistic_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample
 
 def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, tol=1e-4,
              max_iter=100, coef_init=None, intercept_init=None, check_input=True, warn=True,
-             **options):
+             n_threads=1, **options):
     """Penalised logistic regression at one alpha > 0: minimises F(W, b) (module docstring).
 
     The same computation as ``penalized.LogisticRegression(alpha=alpha, ...)``
@@ -537,7 +550,8 @@ def logistic(X, y, alpha, *, l1_ratio, sample_weight=None, fit_intercept=True, t
     return logistic_path(X, y, [alpha], l1_ratio=l1_ratio, sample_weight=sample_weight,
                          fit_intercept=fit_intercept, tol=tol, max_iter=max_iter,
                          coef_init=coef_init, intercept_init=intercept_init,
-                         check_input=check_input, warn=warn, **options)[0]
+                         check_input=check_input, warn=warn, n_threads=n_threads,
+                         **options)[0]
 
 
 # ---------------------------------------------------------------------------

@@ -229,18 +229,77 @@ cdef inline double _point_corr(const design_t *D, Py_ssize_t j, const floating *
     return c
 
 
+# ---------------------------------------------------------------------------
+# Threads in the full passes over X (``n_threads``)
+#
+# A pass computes one independent value per column (x_c,j^T S r): its columns are
+# split over OpenMP threads (``prange``), each value computed by the same serial
+# kernel as on one thread and written to its own slot, and every sum across
+# columns is formed afterwards, serially, in the columns' order.  So a fit's
+# results are bit-identical for any thread count.  Below PAR_MIN_WORK (stored CSC
+# entries read, a dense entry counting PAR_DENSE_COST, + PAR_COL_COST per column) a
+# pass runs on the calling thread: waking the sleeping team costs ~100 us a region
+# on an idle core of the project's machine, and the 2-thread pass alone broke even
+# near 300k CSC entries (1.36x at 400k, 0.79x at 100k) and 1M dense ones (1.47x at
+# 2.5M, 0.78x at 500k; ``benchmarks/threads.py --part passes``, RESULTS.md).
+# ---------------------------------------------------------------------------
+
+DEF PAR_MIN_WORK = 300000.0  # CSC entries (+ column overheads) below which a pass stays serial
+DEF PAR_DENSE_COST = 0.25    # a dense entry's cost in CSC entries (measured: 4x cheaper)
+DEF PAR_COL_COST = 8.0       # a column's fixed cost, in entries (call, bounds, centring)
+
+
+cdef inline int _pass_threads(int n_threads, double entries, Py_ssize_t cols,
+                              bint dense=False) noexcept nogil:
+    """Threads for a pass reading ``entries`` stored entries of ``cols`` columns (of
+    a DENSE design if ``dense``): 1 when it is too small to pay for waking the team,
+    else at most ``n_threads`` and no more than one per PAR_MIN_WORK / 2 of work."""
+    cdef double work = (entries * (PAR_DENSE_COST if dense else 1.0)
+                        + PAR_COL_COST * <double>cols)
+    cdef double most = work / (0.5 * PAR_MIN_WORK)
+    if n_threads <= 1 or work < PAR_MIN_WORK:
+        return 1
+    if most < n_threads:
+        return <int>most
+    return n_threads
+
+
+cdef void _corr_pass(const design_t *D, const pen_t *P, const Py_ssize_t *cand,
+                     Py_ssize_t n_cand, const floating *res, const floating *lo, double sr,
+                     double *corr, int n_threads) noexcept nogil:
+    """corr[j] = x_c,j^T S (res + lo) (``_point_corr``) for the j in cand[:n_cand]
+    outside the free and relaxed blocks (computed before them by ``_dual_point``),
+    the columns split over ``n_threads`` threads (DENSE / CSC)."""
+    cdef Py_ssize_t k, j
+    if D.kind == PZ_DENSE:
+        # columns of equal length: equal contiguous shares
+        for k in prange(n_cand, schedule="static", num_threads=n_threads):
+            j = cand[k]
+            if not (_is_free(P, j) or _is_relaxed(P, j)):
+                corr[j] = _point_corr(D, j, res, lo, sr)
+    else:
+        # CSC columns differ in length by orders of magnitude (text): shrinking chunks
+        for k in prange(n_cand, schedule="guided", chunksize=16, num_threads=n_threads):
+            j = cand[k]
+            if not (_is_free(P, j) or _is_relaxed(P, j)):
+                corr[j] = _point_corr(D, j, res, lo, sr)
+
+
 cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *w,
                         const floating *target, double yy, const pen_t *P,
                         const Py_ssize_t *cand, Py_ssize_t n_cand,
                         double *corr, const floating *res_ref,
                         double dr, double dd, bint rounding,
                         const floating *rlo, const floating *rlo_ref,
-                        const double *gabs, bint corr_known=False) noexcept nogil:
+                        const double *gabs, bint corr_known=False,
+                        int n_threads=1) noexcept nogil:
     """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
 
     ``corr_known``: corr[j] already holds x_c,j^T S r for this very point and
     every j in cand and in the free / relaxed blocks (a point evaluated before
-    on a superset of cand): no column is read.
+    on a superset of cand): no column is read.  ``n_threads`` > 1: the
+    correlations of cand are computed first, on that many threads
+    (``_corr_pass``), then summed in cand's order as on one thread (the same bits).
 
     ``res`` is r_true = y_c - X_c w (DENSE/CSC) or g = X_c^T S r (GRAM); the
     features considered are ``cand`` (the problem restricted to them).
@@ -398,6 +457,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             else:
                 l2sq += P.f2[j] * (<double>w[j] * w[j])
 
+    if n_threads > 1 and not corr_known and D.kind != PZ_GRAM:
+        _corr_pass(D, P, cand, n_cand, res, rlo, sr, corr, n_threads)
     for k in range(n_cand):
         j = cand[k]
         if w[j] != 0.0:
@@ -408,6 +469,8 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
             c = corr[j]
         elif D.kind == PZ_GRAM:
             c = res[j]
+        elif n_threads > 1:
+            c = corr[j]         # from _corr_pass
         else:
             # exact centring even if sum_i s_i r_i drifted from 0
             c = _point_corr(D, j, res, rlo, sr)

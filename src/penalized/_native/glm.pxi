@@ -43,6 +43,9 @@ cdef struct glm_pen_t:
     # L1 sum_g omega_g ||W_g||_2 and L2/2 ||W||^2 the ridge term (no factors then);
     # the full design's groups in the outer loop, a block's own in the Newton loop
     const grp_t *grp
+    # threads of _glm_gap's X^T Theta pass (<= 1: the calling thread; see _pass_threads)
+    int n_threads
+    Py_ssize_t *n_threaded    # counts the passes that ran on more than one thread (or NULL)
 
 
 cdef inline double _f1(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
@@ -372,11 +375,19 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     Fills corr[j + k ldc] = x_c,j.Theta_k (unscaled) and mag[j] (max_k |.| or the
     row norm) for j in cand; W's column k starts at W + k ldw.  ``theta_col``
     (design precision, n) and ``a``, ``th`` (double, n K) are scratch.
+    Without groups, the products x_c,j.Theta_k run on P.n_threads threads when
+    the pass is large enough (``_glm_corr_pass``); every sum over features is
+    formed afterwards in cand's order, so the result has the same bits.
     """
     cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
+    cdef int nt = 1
     if cand == NULL and P.grp != NULL:
         m = P.grp.n_groups      # the candidates are groups
+    if P.grp == NULL and P.n_threads > 1:
+        nt = _pass_threads(P.n_threads, _glm_pass_entries(D, cand, m), m, D.kind == PZ_DENSE)
+        if nt > 1 and P.n_threaded != NULL:
+            P.n_threaded[0] += K
     cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, mu, wsq, wabs
     cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j, to
     cdef int q
@@ -395,9 +406,11 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                                         &l1w, &l2sq)
         elif K == 1:
             # one predictor: the magnitudes and the penalty in the same pass
+            if nt > 1:
+                _glm_corr_pass(D, cand, m, theta_col, sr, corr, nt)
             for c in range(m):
                 j = cand[c] if cand != NULL else c
-                v = _centred_wdot(D, j, theta_col, sr)
+                v = corr[j] if nt > 1 else _centred_wdot(D, j, theta_col, sr)
                 corr[j] = v
                 mag[j] = _box_mag(P, j, v)
                 v = _unbounded_mag(P, j, v)
@@ -409,6 +422,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                 if W[j] != 0.0:
                     l1w += _f1(P, j) * fabs(W[j])
                     l2sq += _f2(P, j) * W[j] * W[j]
+        elif nt > 1:
+            _glm_corr_pass(D, cand, m, theta_col, sr, corr + k * ldc, nt)
         else:
             for c in range(m):
                 j = cand[c] if cand != NULL else c
@@ -491,6 +506,32 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
             out.scale = t
     out.gap = out.primal - best if certified else INFINITY
     return out
+
+
+cdef double _glm_pass_entries(const design_t *D, const Py_ssize_t *cand,
+                              Py_ssize_t m) noexcept nogil:
+    """Stored entries of the columns cand[:m] (every column of D if cand is NULL)."""
+    if cand != NULL:
+        return _set_entries(D, cand, m)
+    if D.kind == PZ_CSC:
+        return <double>_csc_start(D, D.p)
+    return <double>D.n * D.p
+
+
+cdef void _glm_corr_pass(const design_t *D, const Py_ssize_t *cand, Py_ssize_t m,
+                         const floating *theta, double sr, double *corr,
+                         int n_threads) noexcept nogil:
+    """corr[j] = x_c,j.theta (``_centred_wdot``) for j in cand[:m] (0..m-1 if cand is
+    NULL), the columns split over n_threads threads."""
+    cdef Py_ssize_t c, j
+    if D.kind == PZ_DENSE:
+        for c in prange(m, schedule="static", num_threads=n_threads):
+            j = cand[c] if cand != NULL else c
+            corr[j] = _centred_wdot(D, j, theta, sr)
+    else:
+        for c in prange(m, schedule="guided", chunksize=16, num_threads=n_threads):
+            j = cand[c] if cand != NULL else c
+            corr[j] = _centred_wdot(D, j, theta, sr)
 
 
 cdef bint _copy_columns(const design_t *D, const Py_ssize_t *cols, Py_ssize_t m,
@@ -907,7 +948,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           double tol_abs, Py_ssize_t max_newton=100,
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
                           l1_weights=None, l2_weights=None, excluded=None, offset=None,
-                          groups=None, lower_bounds=None, upper_bounds=None):
+                          groups=None, lower_bounds=None, upper_bounds=None, n_threads=1):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -924,8 +965,11 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     neither): glmnet's limits lo_j <= w_j <= hi_j (the warm start must meet them).  ``groups``:
     (group_ptr, group_cols, group_weights) as for :func:`group_enet_solve`:
     the L1 term becomes L1 sum_g omega_g ||w_g||_2 (without factors).
+    ``n_threads``: threads of the gap's X^T Theta pass (without groups; see
+    :func:`resolve_threads`): the same bits for any value.
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
-    n_screened), gap and primal in n F units.
+    n_screened, n_threaded (the X^T Theta passes that ran on more than one thread)),
+    gap and primal in n F units.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -944,7 +988,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, groups,
-                      lower_bounds, upper_bounds)
+                      lower_bounds, upper_bounds, n_threads)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
@@ -952,14 +996,14 @@ def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1
                       double tol_abs, bint group=False, Py_ssize_t max_newton=100,
                       Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
                       l1_weights=None, l2_weights=None, excluded=None, offset=None,
-                      lower_bounds=None, upper_bounds=None):
+                      lower_bounds=None, upper_bounds=None, n_threads=1):
     """Minimise the softmax n F(W, b) natively, in place (see ``_glm_solve``).
 
     As ``logistic_binary_solve`` with K = W.shape[1] >= 2 classes: W (p, K) and
     eta = X W + b (n, K) F-ordered float64, b (K,), ``codes`` the class of
     each sample in [0, K).  ``group``: L1 on the rows ||W_j||_2 instead of
     entrywise.  ``l1_weights``, ``l2_weights``, ``excluded``, ``offset`` ((n, K)) and the
-    limits (per feature, for every class; entrywise penalty only) as in
+    limits (per feature, for every class; entrywise penalty only) and ``n_threads`` as in
     ``logistic_binary_solve``.  The intercepts are not normalised (softmax is invariant to a
     common shift; the caller centres them).
     """
@@ -987,7 +1031,7 @@ def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1
     return _glm_entry(D, &loss, &W[0, 0] if p else NULL, &b[0], &eta[0, 0] if n else NULL,
                       L1, L2, group, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, None,
-                      lower_bounds, upper_bounds)
+                      lower_bounds, upper_bounds, n_threads)
 
 
 def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
@@ -995,7 +1039,8 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
                    str family, double L1, double L2, double tol_abs,
                    Py_ssize_t max_newton=100, Py_ssize_t max_epochs=10000, Py_ssize_t p0=10,
                    double l1_prev=0.0, l1_weights=None, l2_weights=None, excluded=None,
-                   offset=None, groups=None, lower_bounds=None, upper_bounds=None):
+                   offset=None, groups=None, lower_bounds=None, upper_bounds=None,
+                   n_threads=1):
     """Minimise the Poisson or Gamma (log link) n F(w, b) natively, in place.
 
     As ``logistic_binary_solve``, with ``family`` 'poisson' (f_i(eta) =
@@ -1004,8 +1049,8 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     Gamma 1 + log y), subtracted from every f_i: F is then the half deviance
     plus the penalty, with the same minimiser and gap.  The dual is not
     strongly concave (its curvature 1 / B vanishes as B grows): no gap-safe
-    screening, the strong rule and the gap's check still run.  ``groups`` and the
-    limits as in ``logistic_binary_solve``.
+    screening, the strong rule and the gap's check still run.  ``groups``, the
+    limits and ``n_threads`` as in ``logistic_binary_solve``.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1032,7 +1077,7 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, groups,
-                      lower_bounds, upper_bounds)
+                      lower_bounds, upper_bounds, n_threads)
 
 
 cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *full,
@@ -1194,7 +1239,7 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
                      double l1_prev, dtype, l1_weights, l2_weights, excluded, offset,
-                     groups=None, lower_bounds=None, upper_bounds=None):
+                     groups=None, lower_bounds=None, upper_bounds=None, n_threads=1):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``).
 
     ``groups``: None, or (group_ptr, group_cols, group_weights) as for
@@ -1209,7 +1254,7 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     cdef glm_info_t info
     cdef glm_pen_t pen
     cdef uint64_t rng = 88172645463325252ULL
-    cdef Py_ssize_t n = D.n, p = D.p
+    cdef Py_ssize_t n = D.n, p = D.p, threaded = 0
     cdef bint fit_intercept = D.x_mean != NULL
     cdef bint single = dtype == np.float32
     cdef Py_ssize_t isz = sizeof(float) if single else sizeof(double)
@@ -1217,6 +1262,8 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     pen.l1 = L1
     pen.l2 = L2
     pen.group = group and L.K > 1
+    pen.n_threads = resolve_threads(n_threads)
+    pen.n_threaded = &threaded
     keep = []
     for name, a in (("l1_weights", l1_weights), ("l2_weights", l2_weights)):
         if a is not None:
@@ -1295,4 +1342,4 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_iter": info.n_newton,
-            "n_epochs": info.n_epochs, "n_screened": info.n_screened}
+            "n_epochs": info.n_epochs, "n_screened": info.n_screened, "n_threaded": threaded}

@@ -29,6 +29,9 @@ cdef struct workspace_t:
     newton_t nt
     double *racc        # 2 n_res doubles: the residual recomputed at certifying checks
     void *rlo[3]        # float32 only: each point's low part (see _res_refresh)
+    int n_threads       # threads of the full passes (<= 1: the calling thread only;
+                        # see _pass_threads); 0 after _workspace_alloc
+    Py_ssize_t n_threaded   # correlation passes that ran on more than one thread
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
@@ -253,11 +256,14 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
     the gap check that just ran on the recomputed residual ``res`` + ``lo``)
     into wk.carry, computing those of the other features the same way
     (_point_corr, as _dual_point would at the next solve's first check).
-    Uses wk.ws as scratch.  Returns the stored entries read."""
+    Uses wk.ws as scratch.  Returns the stored entries read.  The other features'
+    correlations are computed on wk.n_threads threads when the pass is large
+    enough (``_pass_threads``; one value per slot, the same bits)."""
     cdef Py_ssize_t i, j, k
     cdef double sr = 0.0, c, ent = 0.0
     cdef const floating *s = <const floating *>D.sw
     cdef Py_ssize_t *mark = wk.ws
+    cdef int nt
     if s == NULL:
         for i in range(D.n):
             sr += _rv(res, lo, i)
@@ -270,12 +276,32 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
     for k in range(n_cand):
         mark[cand[k]] = 1
     for j in range(D.p):
+        if not mark[j]:
+            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
+    nt = _pass_threads(wk.n_threads, ent, D.p - n_cand, D.kind == PZ_DENSE)
+    if nt > 1:
+        _carry_pass(D, mark, res, lo, sr, wk.carry, nt)
+        wk.n_threaded += 1
+    for j in range(D.p):
         if mark[j]:
             wk.carry[j] = wk.corr[PT_CURRENT][j]
-        else:
+        elif nt <= 1:
             wk.carry[j] = _point_corr(D, j, res, lo, sr)
-            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
     return ent
+
+
+cdef void _carry_pass(const design_t *D, const Py_ssize_t *mark, const floating *res,
+                      const floating *lo, double sr, double *carry, int n_threads) noexcept nogil:
+    """carry[j] = _point_corr(j) for the unmarked features, on n_threads threads."""
+    cdef Py_ssize_t j
+    if D.kind == PZ_DENSE:
+        for j in prange(D.p, schedule="static", num_threads=n_threads):
+            if not mark[j]:
+                carry[j] = _point_corr(D, j, res, lo, sr)
+    else:
+        for j in prange(D.p, schedule="guided", chunksize=16, num_threads=n_threads):
+            if not mark[j]:
+                carry[j] = _point_corr(D, j, res, lo, sr)
 
 
 cdef bint _same_point(const floating *a, const floating *b, Py_ssize_t p) noexcept nogil:
@@ -312,6 +338,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef void *tmp
     cdef const double *gabs = wk.racc + D.p if use_cert and D.kind == PZ_GRAM else NULL
     cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
+    cdef int nt = _pass_threads(wk.n_threads, ent, n_cand, D.kind == PZ_DENSE)   # its threads
     cdef Py_ssize_t k
     cdef bint known
     out.n_points = 0
@@ -347,7 +374,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     known = wk.cur_corr_ok and use_cert and fresh
     wk.cur_corr_ok = False
     d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
-                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known)
+                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known, nt)
     if not known:
         out.n_points = 1
         out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
@@ -379,7 +406,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                 out.axpy_entries += _support_entries(D, <floating *>wk.ex.w_acc)
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
-                            res, dr, dd, use_cert, lo_x, lo, gabs)
+                            res, dr, dd, use_cert, lo_x, lo, gabs, False, nt)
             out.n_points += 1
             out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
@@ -417,7 +444,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                           target, wk.racc)
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
                         target, yy, P, cand, n_cand, wk.corr[PT_CERT], res, dr, dd, use_cert,
-                        lo_x, lo, gabs, wk.cert_corr_ok)
+                        lo_x, lo, gabs, wk.cert_corr_ok, nt)
         if not wk.cert_corr_ok:
             # the certificate is fixed during a solve and cand only shrinks: its
             # correlations serve every later outer check
@@ -425,6 +452,8 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
             wk.cert_corr_ok = True
         _consider(&out, d, PT_CERT)
+    if nt > 1:
+        wk.n_threaded += out.n_points
     return out
 
 

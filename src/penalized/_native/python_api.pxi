@@ -145,12 +145,20 @@ cdef class Design:
             return self.d.n * self.d.p
         return 0
 
-    def correlations(self, floating[::1] res):
-        """x_c,j^T S r for every column j (r a centred residual; GRAM: r is g)."""
+    def correlations(self, floating[::1] res, n_threads=None):
+        """x_c,j^T S r for every column j (r a centred residual; GRAM: r is g).
+
+        ``n_threads`` an int: the solver's own per-column kernel on that many
+        threads (:func:`resolve_threads`; no size threshold: benchmarks/threads.py
+        measures the threshold with it), the same bits for any value; None: the
+        fastest single call (a BLAS gemv for dense float64 X)."""
         out = np.empty(self.d.p, dtype=np.float64)
         cdef double[::1] o = out
         cdef Py_ssize_t j
         cdef double sr = 0.0
+        cdef int nt = 0 if n_threads is None else resolve_threads(n_threads)
+        if res.shape[0] != (self.d.p if self.d.kind == PZ_GRAM else self.d.n):
+            raise ValueError("correlations: res has the wrong length")
         if self.d.kind == PZ_GRAM:
             for j in range(self.d.p):
                 o[j] = res[j]
@@ -160,6 +168,13 @@ cdef class Design:
                 sr = float(np.sum(res, dtype=np.float64))
             else:
                 sr = float(np.dot(np.asarray(res, dtype=np.float64), self.sample_weight))
+        if nt > 0:
+            if self.d.p and self.d.n:
+                with nogil:
+                    _glm_corr_pass(&self.d, NULL, self.d.p, &res[0], sr, &o[0], nt)
+            else:
+                out[:] = 0.0
+            return out
         if self.d.kind == PZ_DENSE and floating is double:
             # one BLAS gemv over the F-ordered X beats a dot per short column
             r = np.asarray(res)
@@ -252,6 +267,43 @@ cdef void _workspace_free(workspace_t *wk, bint private_cert) noexcept nogil:
     memset(wk, 0, sizeof(workspace_t))
 
 
+def openmp_max_threads():
+    """omp_get_max_threads() in the calling thread (1 when built without OpenMP): the
+    most threads a fit's full passes use there (see :func:`resolve_threads`)."""
+    return int(pz_omp_max_threads())
+
+
+def openmp_enabled():
+    """Whether the extension was built with OpenMP (else every fit uses one thread)."""
+    return bool(PZ_HAVE_OPENMP)
+
+
+def resolve_threads(n_threads, name="n_threads"):
+    """The threads one fit's full passes over X use for the argument ``n_threads``.
+
+    1 or None: the calling thread only (the default everywhere).  k > 1: up to k,
+    capped by OpenMP's limit in the calling thread (omp_get_max_threads(): the CPUs,
+    OMP_NUM_THREADS, or a ``threadpoolctl.threadpool_limits(..., user_api="openmp")``).
+    -1: that limit; -m (m > 1): the limit + 1 - m, at least 1 (joblib's convention).
+    Always 1 when the extension was built without OpenMP.  A pass smaller than the
+    measured threshold of ``_pass_threads`` runs on the calling thread anyway.
+    Raises TypeError (not an integer) or ValueError (0), naming ``name``.
+    """
+    if n_threads is None:
+        return 1
+    if isinstance(n_threads, (bool, np.bool_)) or not isinstance(n_threads, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer (>= 1, or -1 for OpenMP's limit) or "
+                        f"None, got {n_threads!r} ({type(n_threads).__name__}).")
+    n_threads = int(n_threads)
+    if n_threads == 0:
+        raise ValueError(f"{name} must be >= 1, or negative (-1: OpenMP's limit), "
+                         f"got {n_threads}.")
+    most = max(1, int(pz_omp_max_threads()))
+    if n_threads < 0:
+        return max(1, most + 1 + n_threads)
+    return min(n_threads, most)
+
+
 def enet_solve(Design design, floating[::1] w, floating[::1] res,
                const floating[::1] target, double yy, double l1, double l2,
                bint positive=False, double tol_abs=0.0, Py_ssize_t max_epochs=1000,
@@ -262,7 +314,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                Py_ssize_t newton_cap=1000, bint newton_stable=True, double l1_prev=0.0,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
                lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
-               relax_gram=None, double[::1] corr_carry=None, bint carry_in=False):
+               relax_gram=None, double[::1] corr_carry=None, bint carry_in=False,
+               n_threads=1):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -317,10 +370,14 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           does not recompute res, which that call recomputed from w last).  On exit, when the solve
           converged (gap <= tol_abs), they are those of the returned w and
           the result's ``carry_out`` is True (else False, contents undefined).
+    n_threads : threads of the outer gap checks' correlation passes over the
+          candidates (DENSE/CSC; see :func:`resolve_threads`); the result has the
+          same bits for any value.
 
     Returns
     -------
-    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer, and
+    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer,
+    n_threaded (the correlation passes that ran on more than one thread), and
     rounding: the part of gap that bounds rounding (float32 storage, a Gram
     matrix's rounding; see ``_dual_point``).  When gap > tol_abs >= gap -
     rounding the solve stopped because the dtype or the Gram matrix cannot
@@ -423,9 +480,11 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         pen.free = &freev[0]
         pen.is_free = <const char *>cnp.PyArray_DATA(is_free)
         pen.free_buf = <double *>cnp.PyArray_DATA(free_buf)
+    cdef int threads = resolve_threads(n_threads)
     cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
                                     newton_cap, newton_stable, cert_res is None,
                                     has_cert and cert_res is not None)
+    wk.n_threads = threads
     if corr_carry is not None:
         if corr_carry.shape[0] != p:
             raise ValueError("enet_solve: corr_carry must have shape (p,)")
@@ -446,6 +505,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                           p0, prune, l1_prev, inner_ratio, gap_freq, shuffle, &rng, &wk)
     finally:
         carried = bool(wk.carry_out)
+        threaded = wk.n_threaded
         _workspace_free(&wk, cert_res is None)
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
@@ -455,4 +515,4 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
             "n_full": info.n_full, "full_cols": info.full_cols,
             "full_entries": info.full_entries, "ws_cols": info.ws_cols,
             "ws_entries": info.ws_entries, "axpy_entries": info.axpy_entries,
-            "carry_out": carried}
+            "carry_out": carried, "n_threaded": threaded}
