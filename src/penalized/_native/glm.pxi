@@ -966,7 +966,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     (group_ptr, group_cols, group_weights) as for :func:`group_enet_solve`:
     the L1 term becomes L1 sum_g omega_g ||w_g||_2 (without factors).
     ``n_threads``: threads of the gap's X^T Theta pass (without groups; see
-    :func:`resolve_threads`): the same bits for any value.
+    ``penalized._core.resolve_threads``): the same bits for any value.
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
     n_screened, n_threaded (the X^T Theta passes that ran on more than one thread)),
     gap and primal in n F units.

@@ -149,7 +149,7 @@ cdef class Design:
         """x_c,j^T S r for every column j (r a centred residual; GRAM: r is g).
 
         ``n_threads`` an int: the solver's own per-column kernel on that many
-        threads (:func:`resolve_threads`; no size threshold: benchmarks/threads.py
+        threads (``penalized._core.resolve_threads``; no size threshold: benchmarks/threads.py
         measures the threshold with it), the same bits for any value; None: the
         fastest single call (a BLAS gemv for dense float64 X)."""
         out = np.empty(self.d.p, dtype=np.float64)
@@ -269,7 +269,7 @@ cdef void _workspace_free(workspace_t *wk, bint private_cert) noexcept nogil:
 
 def openmp_max_threads():
     """omp_get_max_threads() in the calling thread (1 when built without OpenMP): the
-    most threads a fit's full passes use there (see :func:`resolve_threads`)."""
+    most threads a fit's full passes use there (see ``penalized._core.resolve_threads``)."""
     return int(pz_omp_max_threads())
 
 
@@ -371,7 +371,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           converged (gap <= tol_abs), they are those of the returned w and
           the result's ``carry_out`` is True (else False, contents undefined).
     n_threads : threads of the outer gap checks' correlation passes over the
-          candidates (DENSE/CSC; see :func:`resolve_threads`); the result has the
+          candidates (DENSE/CSC; see ``penalized._core.resolve_threads``); the result has the
           same bits for any value.
 
     Returns
