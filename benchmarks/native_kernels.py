@@ -20,7 +20,6 @@ To compare two builds, alternate them as ``benchmarks/ab_paths.py`` describes
 """
 
 import argparse
-import time
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -29,15 +28,7 @@ import penalized
 from penalized._core import Design
 from penalized.datasets import load_randhie
 
-
-def median_time(fn, repeats=5):
-    fn()
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
+from _common import median_time
 
 
 def tasks():
@@ -73,7 +64,7 @@ def main():
     with threadpool_limits(limits=args.threads, user_api="blas"):
         for name, fn in tasks():
             print(f"{penalized.__file__.rsplit('/src/', 1)[0]} threads={args.threads} "
-                  f"{name}: {median_time(fn):.4f} s", flush=True)
+                  f"{name}: {median_time(fn, repeats=5):.4f} s", flush=True)
 
 
 if __name__ == "__main__":
