@@ -30,7 +30,8 @@ from scipy.linalg import cho_factor, cho_solve
 from scipy.special import expit
 
 from ._core import Design
-from ._enet import LeastSquaresProblem, Target, alpha_grid, solve_path, warn_unconverged
+from ._enet import LeastSquaresProblem, Target, alpha_grid, solve_path
+from ._path import warn_unconverged
 from ._validation import check_alphas, check_choice, check_scalar_param
 
 __all__ = ["GLM_MAX_FEATURES", "GramStatistics", "enet_path_gram", "fit_dask_glm", "fit_glm",

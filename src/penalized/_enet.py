@@ -15,10 +15,10 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
 from ._core import Design, enet_solve
+from ._path import PathSteps, PointResult, run_path
 from ._validation import named_errors, user_stacklevel
 
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
@@ -392,26 +392,6 @@ def _exact_gap(gap, w, tgt, l1, positive, features=None):
     return max(gap, 0.0)
 
 
-def warn_unconverged(missed, n_alphas, what, target_meaning, work_unit, hint=None):
-    """ConvergenceWarning for the path points in ``missed`` = [(alpha, gap, target, work)].
-
-    ``hint`` replaces the closing advice (e.g. when rounding, not the
-    iteration count, keeps the gap above the target)."""
-    alpha, gap, target, work = missed[0]
-    where = f"alpha={alpha:.4g}" if len(missed) == 1 else (
-        f"{len(missed)} of {n_alphas} alphas (first: alpha={alpha:.4g})")
-    # scikit-learn's sentence first (code matching on it keeps working), then the figures
-    warnings.warn(
-        f"{what} did not converge. You might want to increase the number of iterations, "
-        "check the scale of the features or consider increasing regularisation. "
-        f"At {where}: duality gap {gap:.3e} > target {target:.3e} ({target_meaning}) "
-        f"after {work} {work_unit}. "
-        + (hint or "Increase max_iter, increase tol, or standardize the features."),
-        ConvergenceWarning,
-        stacklevel=user_stacklevel(),
-    )
-
-
 def least_squares(problem, tgt, max_iter=1000):
     """Unpenalised (alpha = 0) weighted least squares by a direct method.
 
@@ -500,6 +480,117 @@ def path_work(design, counters):
             "entries": entries}
 
 
+class LeastSquaresSteps(PathSteps):
+    """The least-squares point solver of :func:`penalized._path.run_path`.
+
+    State carried from one alpha to the next: the coefficients w, the
+    residual (or Gram-mode correlations) of w, the dual certificate (w_cert
+    and its residual, rescaled for the next alpha it is often already nearly
+    optimal, as in Celer's path solver) and the correlations of the last gap
+    pass (``corr_carry``).  Options as for :func:`solve_path`.
+    """
+
+    work_unit = "epochs"
+    model_name = "Objective"
+    tol_meaning = "tol * ||y - mean||^2 / n"
+
+    def __init__(self, problem, tgt, *, l1_ratio, coef_init, tol, max_iter, positive,
+                 selection, random_state, screening, working_set, features, work,
+                 return_certificate, n_threads):
+        p = problem.n_features
+        self.problem, self.tgt, self.features = problem, tgt, features
+        self.n_features, self.coef_shape, self.intercept_shape = p, (p,), ()
+        self.dtype = problem.dtype
+        self.keeps_certificates = return_certificate
+        self.l1_ratio, self.positive, self.max_iter = l1_ratio, positive, max_iter
+        self.screening, self.working_set, self.n_threads = screening, working_set, n_threads
+        self.w = np.zeros(p, dtype=problem.dtype)
+        if coef_init is not None:
+            self.w[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(p)
+            if features is not None:
+                self.w[:] = features.clip(self.w)
+        self.cert_w = np.empty(p, dtype=problem.dtype)
+        self.solver_kw = {} if features is None else features.solver_kwargs()
+        self.res = problem.residual(tgt, self.w)
+        self.cert_res = np.empty_like(self.res)
+        # the correlations of the last converged solution, carried to the next alpha
+        self.corr_carry = np.empty(p, dtype=np.float64)
+        self.carry_in = False
+        self.target = problem.solver_target(tgt)
+        self.tol_abs = tol * tgt.yy
+        # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its
+        # rounding allows and its honest gap reported, but not warned about: a path's
+        # default tol (1e-8) asks for more than float32 arithmetic can certify
+        self.warn_abs = (max(tol, FLOAT32_CERT_FLOOR) * tgt.yy
+                         if problem.dtype == np.float32 and tol > 0 else self.tol_abs)
+        self.shuffle = selection == "random"
+        self.seed = (int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+                     if self.shuffle else 0)
+        self.counters = [] if work is not None else None
+        self.rounding_limited = False
+
+    def solve(self, k, alpha, alpha_prev):
+        problem, n, l1_ratio = self.problem, self.problem.n_samples, self.l1_ratio
+        info = enet_solve(
+            problem.solver_design, self.w, self.res, self.target, self.tgt.yy,
+            n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio),
+            positive=self.positive, tol_abs=self.tol_abs, max_epochs=self.max_iter,
+            screening=self.screening, working_set=self.working_set, shuffle=self.shuffle,
+            seed=self.seed + k, cert_res=self.cert_res, cert_w=self.cert_w, has_cert=k > 0,
+            l1_prev=n * alpha_prev * l1_ratio if k > 0 else 0.0,
+            # Celer's pruned working sets (2 nnz after the first round; doubling when the
+            # gap stalls); at warm path points the first one is the strong set.  Pruning
+            # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
+            # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
+            prune=True, corr_carry=self.corr_carry, carry_in=self.carry_in,
+            n_threads=self.n_threads, **self.solver_kw,
+        )
+        self.carry_in = info["carry_out"]
+        if self.counters is not None:
+            self.counters.append([info[key] for key in WORK_KEYS])
+        missed = None
+        if info["gap"] > self.warn_abs:
+            missed = (info["gap"] / n, self.warn_abs / n)
+            # the solver stops early when only its rounding bound, or the dtype's
+            # rounding floor, keeps the gap above the target (see enet_solve)
+            self.rounding_limited |= (info["gap"] - info["rounding"] <= self.tol_abs
+                                      or info["n_epochs"] < self.max_iter)
+        gap = _exact_gap(info["gap"], self.w, self.tgt, n * alpha * l1_ratio, self.positive,
+                         self.features) / n
+        # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
+        return PointResult(gap=gap, n_iter=info["n_epochs"],
+                           finite=bool(np.isfinite(info["primal"])), missed=missed)
+
+    def coef(self):
+        return self.w
+
+    callback_coef = coef
+
+    def certificate(self):
+        return self.cert_w
+
+    def active_rows(self):
+        return self.w != 0
+
+    def intercept(self):
+        return self.problem.intercept(self.tgt, self.w)
+
+    def unconverged_hint(self):
+        if not self.rounding_limited:
+            return None
+        return (f"The duality gap stopped at the rounding floor of {self.problem.dtype} "
+                "arithmetic" + (" with a Gram matrix (precompute)"
+                                if self.problem.gram_design is not None else "")
+                + ": it is an honest bound, but this tol cannot be certified "
+                "here. Use float64 X, precompute=False, a larger alpha, or a larger tol.")
+
+    def nonfinite_error(self):
+        return NonFiniteError(
+            "Coordinate descent iterations resulted in non-finite parameter values: the "
+            "data may contain values too large to square in this dtype. Rescale X and y."
+        )
+
+
 def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                max_iter=1000, positive=False, selection="cyclic", random_state=None,
                screening=True, working_set=True, warn=True, return_certificate=False,
@@ -507,9 +598,9 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                return_sparse=False, n_threads=1):
     """Solve the elastic net for each alpha in turn, warm-starting from the previous one.
 
-    The warm start carries the coefficients, the residual and the dual
-    certificate (rescaled for the next alpha it is often already nearly
-    optimal, as in Celer's path solver); the first working set at each alpha
+    :func:`penalized._path.run_path` with the least-squares point solver
+    (:class:`LeastSquaresSteps`).  The warm start carries the coefficients,
+    the residual and the dual certificate; the first working set at each alpha
     is the sequential strong set (Tibshirani et al. 2012), checked against
     the optimality conditions of every feature by the outer duality gap.
 
@@ -520,11 +611,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
     ``features`` (a FeaturePenalty or None) gives per-feature penalties,
     bounds, excluded features and standardization (see ``_features``).
-    ``max_features`` (glmnet's pmax): stop once more than that many features
-    have been non-zero at some point of the path so far; ``dfmax`` (glmnet's
-    dfmax): stop once a solution has more than that many non-zero
-    coefficients.  The solution that crosses a limit is dropped, and every
-    returned array holds only the alphas before it, possibly none.
+    ``max_features`` / ``dfmax``: glmnet's pmax / dfmax (see ``run_path``).
 
     ``work``, if a dict, receives the solver's work counters per alpha (see
     :func:`path_work`).  ``return_sparse``: coefs is a scipy.sparse CSC
@@ -534,133 +621,16 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     correlation passes inside each solve (see :func:`penalized._core.resolve_threads`);
     the results have the same bits for any value.
     """
-    n, p = problem.n_samples, problem.n_features
-    alphas = np.asarray(alphas, dtype=np.float64)
-    design = problem.solver_design
-    # F order: column k is contiguous and is the solver's iterate at alphas[k]
-    # (no separate working copy of w or of the certificate)
     if return_sparse and return_certificate:
         raise ValueError("return_sparse and return_certificate do not go together")
-    # return_sparse: one working vector, its non-zeros appended after each alpha
-    coefs = np.zeros((p, 0 if return_sparse else alphas.size), dtype=problem.dtype,
-                     order="F")
-    sparse_parts = ([], [], [0]) if return_sparse else None
-    certificates = (np.empty((p, alphas.size), dtype=problem.dtype, order="F")
-                    if return_certificate else np.empty((p, min(alphas.size, 1)),
-                                                        dtype=problem.dtype, order="F"))
-    if alphas.size == 0 or return_sparse:
-        w = np.zeros(p, dtype=problem.dtype)
-    else:
-        w = coefs[:, 0]
-    if coef_init is not None:
-        w[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(p)
-        if features is not None:
-            w[:] = features.clip(w)
-    solver_kw = {} if features is None else features.solver_kwargs()
-    res = problem.residual(tgt, w)
-    cert_res = np.empty_like(res)
-    # the correlations of the last converged solution, carried to the next alpha
-    corr_carry = np.empty(p, dtype=np.float64)
-    carry_in = False
-    target = problem.solver_target(tgt)
-    tol_abs = tol * tgt.yy
-    # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its
-    # rounding allows and its honest gap reported, but not warned about: a path's
-    # default tol (1e-8) asks for more than float32 arithmetic can certify
-    warn_abs = (max(tol, FLOAT32_CERT_FLOOR) * tgt.yy
-                if problem.dtype == np.float32 and tol > 0 else tol_abs)
-    shuffle = selection == "random"
-    seed = int(check_random_state(random_state).randint(np.iinfo(np.int32).max)) if shuffle else 0
-
-    gaps = np.empty(alphas.size, dtype=np.float64)
-    n_iters = np.empty(alphas.size, dtype=np.int64)
-    intercepts = np.empty(alphas.size, dtype=np.float64)
-    missed = []
-    rounding_limited = False
-    finite = True
-    ever = np.zeros(p, dtype=bool) if max_features is not None else None
-    counters = [] if work is not None else None
-    for k, alpha in enumerate(alphas):
-        cert_w = certificates[:, k if return_certificate else 0]
-        if k > 0 and not return_sparse:
-            coefs[:, k] = coefs[:, k - 1]
-            w = coefs[:, k]
-            if return_certificate:
-                cert_w[:] = certificates[:, k - 1]
-        info = enet_solve(
-            design, w, res, target, tgt.yy, n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio),
-            positive=positive, tol_abs=tol_abs, max_epochs=max_iter,
-            screening=screening, working_set=working_set, shuffle=shuffle, seed=seed + k,
-            cert_res=cert_res, cert_w=cert_w, has_cert=k > 0,
-            l1_prev=n * alphas[k - 1] * l1_ratio if k > 0 else 0.0,
-            # Celer's pruned working sets (2 nnz after the first round; doubling when the
-            # gap stalls); at warm path points the first one is the strong set.  Pruning
-            # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
-            # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
-            prune=True, corr_carry=corr_carry, carry_in=carry_in, n_threads=n_threads,
-            **solver_kw,
-        )
-        carry_in = info["carry_out"]
-        if counters is not None:
-            counters.append([info[key] for key in WORK_KEYS])
-        # the objective sums |w_j|: it is finite exactly when w is (barring overflow)
-        finite &= bool(np.isfinite(info["primal"]))
-        if ever is not None:
-            ever |= w != 0
-        if ((ever is not None and np.count_nonzero(ever) > max_features)
-                or (dfmax is not None and np.count_nonzero(w) > dfmax)):
-            fitted = k
-            break
-        if sparse_parts is not None:
-            nz = np.flatnonzero(w)
-            sparse_parts[0].append(nz)
-            sparse_parts[1].append(w[nz])
-            sparse_parts[2].append(sparse_parts[2][-1] + nz.size)
-        gaps[k] = _exact_gap(info["gap"], w, tgt, n * alpha * l1_ratio, positive,
-                             features) / n
-        n_iters[k] = info["n_epochs"]
-        intercepts[k] = problem.intercept(tgt, w)
-        if info["gap"] > warn_abs:
-            missed.append((alpha, info["gap"] / n, warn_abs / n, info["n_epochs"]))
-            # the solver stops early when only its rounding bound, or the dtype's
-            # rounding floor, keeps the gap above the target (see enet_solve)
-            rounding_limited |= (info["gap"] - info["rounding"] <= tol_abs
-                                 or info["n_epochs"] < max_iter)
-        if callback is not None:
-            callback(k, alphas.size, alpha, w, gaps[k])
-    else:
-        fitted = alphas.size
-    if counters is not None:
-        work.update(path_work(design, counters[:fitted]))
-    if sparse_parts is not None:
-        idx, val, ptr = sparse_parts
-        index_dtype = np.int32 if max(p, ptr[-1]) < np.iinfo(np.int32).max else np.int64
-        coefs = sp.csc_matrix(
-            (np.concatenate(val) if val else np.zeros(0, dtype=problem.dtype),
-             np.concatenate(idx).astype(index_dtype) if idx else np.zeros(0, index_dtype),
-             np.asarray(ptr, dtype=index_dtype)), shape=(p, fitted))
-    if fitted < alphas.size:
-        if not return_sparse:
-            coefs = coefs[:, :fitted]
-        certificates = certificates[:, :fitted]
-        gaps, n_iters, intercepts = gaps[:fitted], n_iters[:fitted], intercepts[:fitted]
-        if not return_certificate:
-            certificates = None
-    if missed and warn:
-        hint = None
-        if rounding_limited:
-            hint = (f"The duality gap stopped at the rounding floor of {problem.dtype} "
-                    "arithmetic" + (" with a Gram matrix (precompute)"
-                                    if problem.gram_design is not None else "")
-                    + ": it is an honest bound, but this tol cannot be certified "
-                    "here. Use float64 X, precompute=False, a larger alpha, or a larger tol.")
-        warn_unconverged(missed, alphas.size, "Objective", "tol * ||y - mean||^2 / n",
-                         "epochs", hint=hint)
-    if not (finite and np.all(np.isfinite(intercepts))):
-        raise NonFiniteError(
-            "Coordinate descent iterations resulted in non-finite parameter values: the "
-            "data may contain values too large to square in this dtype. Rescale X and y."
-        )
-    if return_certificate:
-        return coefs, gaps, n_iters, intercepts, certificates
-    return coefs, gaps, n_iters, intercepts
+    steps = LeastSquaresSteps(
+        problem, tgt, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
+        positive=positive, selection=selection, random_state=random_state,
+        screening=screening, working_set=working_set, features=features, work=work,
+        return_certificate=return_certificate, n_threads=n_threads)
+    out = run_path(steps, alphas, max_features=max_features, dfmax=dfmax,
+                   return_sparse=return_sparse, warn=warn, callback=callback)
+    if work is not None:
+        work.update(path_work(problem.solver_design, steps.counters[:out.n_fitted]))
+    legacy = (out.coefs, out.gaps, out.n_iters, out.intercepts)
+    return legacy + (out.certificates,) if return_certificate else legacy

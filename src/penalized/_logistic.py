@@ -49,7 +49,8 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from ._core import Design, logistic_binary_solve, multinomial_solve
-from ._enet import check_magnitudes, warn_unconverged
+from ._enet import check_magnitudes
+from ._path import PathSteps, PointResult, run_path
 from ._features import check_feature_options
 from ._grouping import check_groups
 
@@ -522,107 +523,109 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     return info
 
 
+class GLMSteps(PathSteps):
+    """The GLM point solver of :func:`penalized._path.run_path` (every GLM loss).
+
+    State carried from one alpha to the next: the coefficients W (p, K), the
+    intercepts b and the linear predictor E = X W + b (+ offset).  At alpha >=
+    alpha_max with W = 0 the intercept-only fit is the exact minimiser and its
+    gap is made exactly 0.  Options as for :func:`solve_logistic_path`.
+    """
+
+    work_unit = "Newton steps"
+
+    def __init__(self, problem, *, l1_ratio, coef_init, intercept_init, tol, max_iter,
+                 n_threads):
+        p, K = problem.n_features, problem.n_outputs
+        self.problem, self.l1_ratio, self.max_iter, self.n_threads = (
+            problem, l1_ratio, max_iter, n_threads)
+        self.n_features, self.dtype = p, problem.dtype
+        self.coef_shape, self.intercept_shape = (p, K), (K,)
+        self.model_name, self.tol_meaning = problem.model_name, problem.tol_meaning
+        self.W = (np.zeros((p, K)) if coef_init is None
+                  else np.array(coef_init, dtype=np.float64).reshape(p, K))
+        self.b = problem.b0.copy() if intercept_init is None else \
+            np.array(intercept_init, dtype=np.float64).reshape(K)
+        if not problem.fit_intercept:
+            self.b = np.zeros(K)
+        factors = problem.factors or {}
+        if "lower_bounds" in factors:       # a warm start from outside the limits
+            self.W = np.clip(self.W, factors["lower_bounds"][:, None],
+                             factors["upper_bounds"][:, None])
+        self.tol_abs = tol * problem.n_samples * problem.tol_reference
+        self.alpha_max = None
+        self.E = None
+
+    def solve(self, k, alpha, alpha_prev):
+        problem, n, W = self.problem, self.problem.n_samples, self.W
+        l1_prev = n * alpha_prev * self.l1_ratio if k > 0 else None
+        info = solve_logistic(problem, W, self.b, alpha, self.l1_ratio, tol_abs=self.tol_abs,
+                              max_iter=self.max_iter, l1_prev=l1_prev, E=self.E,
+                              n_threads=self.n_threads)
+        self.b, self.E = info["b"], info["eta"]
+        gap = max(info["gap"], 0.0)     # a negative gap is rounding
+        if not np.any(W) and self.l1_ratio > 0 and self.alpha_max is None:
+            self.alpha_max = problem.alpha_max(self.l1_ratio)     # one pass over X, once
+        if not np.any(W) and self.l1_ratio > 0 and problem.offset is None and \
+                alpha >= self.alpha_max * (1 - 8 * np.finfo(float).eps):
+            # alpha >= alpha_max: (0, b_0) is the exact minimiser (b_0 = log odds,
+            # log class priors or log mean response) and its dual point makes primal = dual; only
+            # rounding of the two sums computed apart kept the gap from being 0
+            self.b, gap = problem.b0.copy(), 0.0
+            self.E = np.tile(self.b, (n, 1))
+        missed = ((info["gap"] / n, self.tol_abs / n) if info["gap"] > self.tol_abs
+                  else None)
+        return PointResult(gap=gap / n, n_iter=info["n_iter"], finite=bool(np.isfinite(gap)),
+                           missed=missed)
+
+    def coef(self):
+        return self.W
+
+    def callback_coef(self):
+        return self.W[:, 0] if self.problem.n_outputs == 1 else self.W
+
+    def active_rows(self):
+        return np.any(self.W != 0, axis=1)
+
+    def intercept(self):
+        return self.b
+
+    def final_state(self):
+        return self.E
+
+    def nonfinite_error(self):
+        return FloatingPointError(f"{self.problem.model_name} produced non-finite values; "
+                                  "rescale X.")
+
+
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
                         tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False,
                         max_features=None, dfmax=None, return_sparse=False, n_threads=1):
     """Warm-started path over decreasing alphas.
 
-    Returns coefs, intercepts, gaps (F scaling), n_iters.  Binomial problems:
-    coefs (p, n_alphas), intercepts (n_alphas,); multinomial: coefs
-    (p, K, n_alphas), intercepts (K, n_alphas).  ``coef_init`` has the shape
-    of one path point.  ``tol``: stop when gap <= tol * ``problem.tol_reference``
-    (F(0, b_0), the intercept-only loss, for logistic problems).
-    ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
-    ``return_eta``: also return X W + b (+ offset) at the last alpha ((n, K) float64).
-    ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, as in ``solve_path``): the
-    path stops at the first alpha with more than that many features non-zero so far
-    (any class) / now; that point is dropped, the outputs cover the alphas before it.
-    ``return_sparse``: coefs is a scipy.sparse CSC matrix (p * K, n_alphas) instead,
-    entry c * p + j holding W[j, c] (for K = 1 simply (p, n_alphas)), filled alpha by
-    alpha with the non-zeros of the working W; the dense array is never formed.
-    ``n_threads``: as for :func:`solve_logistic`.
+    :func:`penalized._path.run_path` with the GLM point solver
+    (:class:`GLMSteps`).  Returns coefs, intercepts, gaps (F scaling),
+    n_iters.  Binomial problems: coefs (p, n_alphas), intercepts (n_alphas,);
+    multinomial: coefs (p, K, n_alphas), intercepts (K, n_alphas).
+    ``coef_init`` has the shape of one path point.  ``tol``: stop when gap <=
+    tol * ``problem.tol_reference`` (F(0, b_0), the intercept-only loss, for
+    logistic problems).  ``callback(k, n_alphas, alpha, coef, gap)``, if given,
+    runs after each alpha.  ``return_eta``: also return X W + b (+ offset) at
+    the last alpha ((n, K) float64).  ``max_features`` / ``dfmax``: glmnet's
+    pmax / dfmax (see ``run_path``), counting a feature non-zero in any class.
+    ``return_sparse``: coefs is a scipy.sparse CSC matrix (p * K, n_alphas)
+    instead, entry c * p + j holding W[j, c] (for K = 1 simply (p, n_alphas)),
+    filled alpha by alpha with the non-zeros of the working W; the dense array
+    is never formed.  ``n_threads``: as for :func:`solve_logistic`.
     """
-    n, p, K = problem.n_samples, problem.n_features, problem.n_outputs
-    alphas = np.asarray(alphas, dtype=np.float64)
-    W = (np.zeros((p, K)) if coef_init is None
-         else np.array(coef_init, dtype=np.float64).reshape(p, K))
-    b = problem.b0.copy() if intercept_init is None else \
-        np.array(intercept_init, dtype=np.float64).reshape(K)
-    if not problem.fit_intercept:
-        b = np.zeros(K)
-    factors = problem.factors or {}
-    if "lower_bounds" in factors:       # a warm start from outside the limits
-        W = np.clip(W, factors["lower_bounds"][:, None], factors["upper_bounds"][:, None])
-    tol_abs = tol * n * problem.tol_reference
-    coefs = (None if return_sparse else
-             np.empty((p, K, alphas.size), dtype=problem.dtype, order="F"))
-    sparse_parts = ([], [], [0])        # return_sparse: rows, values, column pointers
-    intercepts = np.empty((K, alphas.size))
-    gaps = np.empty(alphas.size)
-    n_iters = np.empty(alphas.size, dtype=np.int64)
-    missed = []
-    alpha_max = None
-    E = None
-    ever = np.zeros(p, dtype=bool)
-    fitted = alphas.size
-    for k, alpha in enumerate(alphas):
-        l1_prev = n * alphas[k - 1] * l1_ratio if k > 0 else None
-        info = solve_logistic(problem, W, b, alpha, l1_ratio, tol_abs=tol_abs,
-                              max_iter=max_iter, l1_prev=l1_prev, E=E, n_threads=n_threads)
-        b, E = info["b"], info["eta"]
-        gap = max(info["gap"], 0.0)     # a negative gap is rounding
-        if not np.any(W) and l1_ratio > 0 and alpha_max is None:
-            alpha_max = problem.alpha_max(l1_ratio)     # one pass over X, once
-        if not np.any(W) and l1_ratio > 0 and problem.offset is None and \
-                alpha >= alpha_max * (1 - 8 * np.finfo(float).eps):
-            # alpha >= alpha_max: (0, b_0) is the exact minimiser (b_0 = log odds,
-            # log class priors or log mean response) and its dual point makes primal = dual; only
-            # rounding of the two sums computed apart kept the gap from being 0
-            b, gap = problem.b0.copy(), 0.0
-            E = np.tile(b, (n, 1))
-        active = np.any(W != 0, axis=1)
-        ever |= active
-        if ((max_features is not None and np.count_nonzero(ever) > max_features)
-                or (dfmax is not None and np.count_nonzero(active) > dfmax)):
-            fitted = k
-            break
-        if return_sparse:
-            flat = W.ravel(order="F")           # W[j, c] at c * p + j
-            nz = np.flatnonzero(flat)
-            sparse_parts[0].append(nz)
-            sparse_parts[1].append(flat[nz].astype(problem.dtype))
-            sparse_parts[2].append(sparse_parts[2][-1] + nz.size)
-        else:
-            coefs[:, :, k] = W
-        intercepts[:, k] = b
-        gaps[k] = gap / n
-        n_iters[k] = info["n_iter"]
-        if info["gap"] > tol_abs:
-            missed.append((alpha, info["gap"] / n, tol_abs / n, info["n_iter"]))
-        if callback is not None:
-            callback(k, alphas.size, alpha, W[:, 0] if K == 1 else W, gaps[k])
-    if fitted < alphas.size:
-        if coefs is not None:
-            coefs = coefs[:, :, :fitted]
-        intercepts, gaps, n_iters = intercepts[:, :fitted], gaps[:fitted], n_iters[:fitted]
-    if missed and warn:
-        warn_unconverged(missed, alphas.size, problem.model_name,
-                         problem.tol_meaning, "Newton steps")
-    if not (np.all(np.isfinite(intercepts)) and np.isfinite(gaps).all()):
-        raise FloatingPointError(
-            f"{problem.model_name} produced non-finite values; rescale X."
-        )
-    if return_sparse:
-        rows, vals, ptr = sparse_parts
-        index_dtype = np.int32 if max(p * K, ptr[-1]) < np.iinfo(np.int32).max else np.int64
-        coefs = sp.csc_matrix(
-            (np.concatenate(vals) if vals else np.zeros(0, dtype=problem.dtype),
-             np.concatenate(rows).astype(index_dtype) if rows else np.zeros(0, index_dtype),
-             np.asarray(ptr, dtype=index_dtype)), shape=(p * K, fitted))
-        out = (coefs, intercepts[0], gaps, n_iters) if K == 1 else \
-            (coefs, intercepts, gaps, n_iters)
-    else:
-        out = (coefs[:, 0, :], intercepts[0], gaps, n_iters) if K == 1 else \
-            (coefs, intercepts, gaps, n_iters)
+    steps = GLMSteps(problem, l1_ratio=l1_ratio, coef_init=coef_init,
+                     intercept_init=intercept_init, tol=tol, max_iter=max_iter,
+                     n_threads=n_threads)
+    out = run_path(steps, alphas, max_features=max_features, dfmax=dfmax,
+                   return_sparse=return_sparse, warn=warn, callback=callback)
+    coefs, intercepts = out.coefs, out.intercepts
+    if problem.n_outputs == 1:
+        coefs, intercepts = (coefs if return_sparse else coefs[:, 0, :]), intercepts[0]
+    legacy = (coefs, intercepts, out.gaps, out.n_iters)
     # the linear predictor X W + b of the last alpha, (n, K) float64
-    return out + (E,) if return_eta else out
+    return legacy + (out.final,) if return_eta else legacy

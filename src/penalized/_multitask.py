@@ -27,7 +27,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._alphas import is_count, path_alphas
 from ._core import Design, group_enet_solve, group_gram_eigen, multitask_enet_solve
 from ._enet import (FLOAT32_CERT_FLOOR, NonFiniteError, alpha_grid, check_magnitudes,
-                    check_target_magnitude, warn_unconverged)
+                    check_target_magnitude)
+from ._path import PathSteps, PointResult, run_path
 from ._progress import path_progress
 from ._validation import (
     check_init,
@@ -182,66 +183,94 @@ class MultiTaskProblem:
         return max(gap, 0.0)
 
 
+class BlockSteps(PathSteps):
+    """The block (multi-task / group) point solver of :func:`penalized._path.run_path`.
+
+    State carried from one alpha to the next: W (p, T) and its residual
+    matrix R = Y_c - X_c W.  The stored path is (T, p, n_alphas), scikit-learn's
+    layout for multi-task paths.  Options as for :func:`solve_multitask_path`.
+    """
+
+    work_unit = "epochs"
+    model_name = "Objective"
+    tol_meaning = "tol * ||Y - mean||_F^2 / n"
+    order = "C"
+
+    def __init__(self, problem, *, l1_ratio, coef_init, tol, max_iter, screening,
+                 working_set):
+        p, T = problem.n_features, problem.n_tasks
+        self.problem, self.l1_ratio, self.max_iter = problem, l1_ratio, max_iter
+        self.options = dict(max_epochs=max_iter, screening=screening, working_set=working_set)
+        self.n_features, self.dtype = p, problem.dtype
+        self.coef_shape, self.intercept_shape = (T, p), (T,)
+        self.W = np.zeros((p, T), dtype=problem.dtype)
+        if coef_init is not None:
+            self.W[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(T, p).T
+            self.W[problem.excluded_columns()] = 0.0
+        self.R = problem.residual(self.W)
+        self.tol_abs = tol * problem.yy
+        # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its rounding
+        # allows and its honest gap reported (the native solver recomputes the residual from
+        # W in double at every check), but not warned about, as for least squares
+        self.warn_abs = (max(tol, FLOAT32_CERT_FLOOR) * problem.yy
+                         if problem.dtype == np.float32 and tol > 0 else self.tol_abs)
+        self.rounding_limited = False
+
+    def solve(self, k, alpha, alpha_prev):
+        problem, n = self.problem, self.problem.n_samples
+        l1, l2 = n * alpha * self.l1_ratio, n * alpha * (1.0 - self.l1_ratio)
+        info = problem.solve(self.W, self.R, l1, l2, tol_abs=self.tol_abs, **self.options)
+        missed = None
+        if info["gap"] > self.warn_abs:
+            missed = (info["gap"] / n, self.warn_abs / n)
+            # the native solver stops early when only its rounding bound, or the dtype's
+            # rounding floor (F no longer decreasing), keeps the gap above the target
+            self.rounding_limited |= (info["gap"] - info.get("rounding", 0.0) <= self.tol_abs
+                                      or info["n_epochs"] < self.max_iter)
+        return PointResult(gap=problem.exact_gap(info["gap"], self.W, l1) / n,
+                           n_iter=info["n_epochs"], finite=bool(np.isfinite(info["primal"])),
+                           missed=missed)
+
+    def coef(self):
+        return self.W.T
+
+    callback_coef = coef
+
+    def active_rows(self):
+        return np.any(self.W != 0, axis=1)
+
+    def intercept(self):
+        return self.problem.intercept(self.W)
+
+    def unconverged_hint(self):
+        if not self.rounding_limited:
+            return None
+        return (f"The duality gap stopped at the rounding floor of {self.problem.dtype} "
+                "arithmetic: it is an honest bound, but this tol cannot be certified "
+                "here. Use float64 X, a larger alpha, or a larger tol.")
+
+    def nonfinite_error(self):
+        return NonFiniteError(
+            "Coordinate descent iterations resulted in non-finite parameter values (block "
+            "coordinate descent): the data may contain values too large to square in this "
+            "dtype. Rescale X and Y.")
+
+
 def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                          max_iter=1000, screening=True, working_set=True, warn=True,
                          callback=None):
     """Solve for each alpha in turn, warm-started (W and R) from the previous one.
 
-    Returns coefs (T, p, n_alphas), dual_gaps (n_alphas,) in the objective's
-    1/n scaling, n_iters (epochs per alpha) and intercepts (T, n_alphas).
-    ``callback(k, n_alphas, alpha, coef, gap)``, if given, runs after each alpha.
+    :func:`penalized._path.run_path` with the block point solver
+    (:class:`BlockSteps`).  Returns coefs (T, p, n_alphas), dual_gaps
+    (n_alphas,) in the objective's 1/n scaling, n_iters (epochs per alpha) and
+    intercepts (T, n_alphas).  ``callback(k, n_alphas, alpha, coef, gap)``, if
+    given, runs after each alpha.
     """
-    n, p, T = problem.n_samples, problem.n_features, problem.n_tasks
-    alphas = np.asarray(alphas, dtype=np.float64)
-    W = np.zeros((p, T), dtype=problem.dtype)
-    if coef_init is not None:
-        W[:] = np.asarray(coef_init, dtype=problem.dtype).reshape(T, p).T
-        W[problem.excluded_columns()] = 0.0
-    R = problem.residual(W)
-    tol_abs = tol * problem.yy
-    # below FLOAT32_CERT_FLOOR (relative) a float32 path is solved as far as its rounding
-    # allows and its honest gap reported (the native solver recomputes the residual from
-    # W in double at every check), but not warned about, as for least squares
-    warn_abs = (max(tol, FLOAT32_CERT_FLOOR) * problem.yy
-                if problem.dtype == np.float32 and tol > 0 else tol_abs)
-    coefs = np.empty((T, p, alphas.size), dtype=problem.dtype)
-    gaps = np.empty(alphas.size)
-    n_iters = np.empty(alphas.size, dtype=np.int64)
-    intercepts = np.empty((T, alphas.size))
-    missed = []
-    rounding_limited = False
-    finite = True
-    for k, alpha in enumerate(alphas):
-        l1, l2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
-        info = problem.solve(W, R, l1, l2, tol_abs=tol_abs, max_epochs=max_iter,
-                             screening=screening, working_set=working_set)
-        finite &= bool(np.isfinite(info["primal"]))
-        coefs[:, :, k] = W.T
-        gaps[k] = problem.exact_gap(info["gap"], W, l1) / n
-        n_iters[k] = info["n_epochs"]
-        intercepts[:, k] = problem.intercept(W)
-        if info["gap"] > warn_abs:
-            missed.append((alpha, info["gap"] / n, warn_abs / n, info["n_epochs"]))
-            # the native solver stops early when only its rounding bound, or the dtype's
-            # rounding floor (F no longer decreasing), keeps the gap above the target
-            rounding_limited |= (info["gap"] - info.get("rounding", 0.0) <= tol_abs
-                                 or info["n_epochs"] < max_iter)
-        if callback is not None:
-            callback(k, alphas.size, alpha, coefs[:, :, k], gaps[k])
-    if missed and warn:
-        hint = None
-        if rounding_limited:
-            hint = (f"The duality gap stopped at the rounding floor of {problem.dtype} "
-                    "arithmetic: it is an honest bound, but this tol cannot be certified "
-                    "here. Use float64 X, a larger alpha, or a larger tol.")
-        warn_unconverged(missed, alphas.size, "Objective", "tol * ||Y - mean||_F^2 / n",
-                         "epochs", hint=hint)
-    if not (finite and np.all(np.isfinite(intercepts))):
-        raise NonFiniteError(
-            "Coordinate descent iterations resulted in non-finite parameter values (block "
-            "coordinate descent): the data may contain values too large to square in this "
-            "dtype. Rescale X and Y.")
-    return coefs, gaps, n_iters, intercepts
+    steps = BlockSteps(problem, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
+                       max_iter=max_iter, screening=screening, working_set=working_set)
+    out = run_path(steps, alphas, warn=warn, callback=callback)
+    return out.coefs, out.gaps, out.n_iters, out.intercepts
 
 
 def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose, name):
