@@ -18,7 +18,8 @@ import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
 from ._core import Design, enet_solve
-from ._path import PathSteps, PointResult, run_path
+from ._path import PathSteps, PointResult
+from ._problem import NonFiniteError, Problem, check_target_magnitude
 from ._validation import named_errors, user_stacklevel
 
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
@@ -32,90 +33,6 @@ GRAM_AUTO_MIN_TOL = 1e-9
 # recomputed in double at each check; measured ~1e-8 on scikit-learn's test data)
 FLOAT32_CERT_FLOOR = 1e-7
 _GRAM_CHUNK_ELEMENTS = 1 << 19  # rows per chunk * p: ~4 MB of float64 temporaries
-
-
-class NonFiniteError(FloatingPointError, ValueError):
-    """The solver produced non-finite coefficients (data too large to square in its dtype).
-
-    A FloatingPointError, and a ValueError as scikit-learn raises for the same failure.
-    """
-
-
-def check_magnitudes(design, X, name="X"):
-    """Reject column statistics that overflowed; flag columns whose squares underflowed.
-
-    ``design.col_sqnorm`` (x_c,j^T S x_c,j) and ``design.x_mean`` are computed
-    once in native code in float64 (whatever X's dtype); the solver divides by
-    the squared norms and treats a zero one as an empty column.  A NaN / inf
-    statistic (values too large to square, or sums that overflow) made a
-    column look empty or poisoned the fit, and raises here.  A non-constant
-    column whose squared norm is below float64's smallest normal number has
-    lost its precision (subnormal) and gave certificates of 0 for suboptimal
-    fits: if every non-constant column is such, this raises; if some, it
-    warns and names them (they get coefficient 0).  float32 Gram matrices
-    have their own range check (``gram_matrix``).
-    """
-    sq = np.asarray(design.col_sqnorm, dtype=np.float64)
-    info = np.finfo(np.float64)
-    bad = ~np.isfinite(sq)
-    if design.x_mean is not None:
-        bad |= ~np.isfinite(np.asarray(design.x_mean))
-    if bad.any():
-        j = int(np.flatnonzero(bad)[0])
-        raise NonFiniteError(
-            f"{name}: values too large to square: the squared norm (or the mean) of "
-            f"column {j} overflows float64. Rescale {name} (e.g. divide it by its largest "
-            "absolute value).")
-    top32 = float(np.finfo(design.dtype).max)
-    if design.dtype != np.float64 and np.any(sq > top32):
-        # the float32 kernels square columns in float32 (at 1e19 they overflowed to a
-        # FloatingPointError, at 1e20 to a zero fit certified with gap 0)
-        j = int(np.argmax(sq))
-        raise ValueError(
-            f"{name}: values too large to square in {np.dtype(design.dtype).name}: the "
-            f"squared norm of column {j} is {sq[j]:.3g} > {top32:.3g}. Pass {name} as "
-            "float64 or rescale it.")
-    low = np.flatnonzero(sq < float(info.tiny))
-    if low.size == 0:
-        return
-    if sp.issparse(X):       # an empty sparse column is legitimately 0
-        low = low[np.diff(X.tocsc().indptr)[low] > 0]
-    if low.size == 0:
-        return
-    rows = None if design.sample_weight is None else np.asarray(design.sample_weight) > 0
-    under = []
-    for a in range(0, low.size, 256):      # bounded temporaries (n x 256 floats)
-        cols = low[a:a + 256]
-        block = (X[:, cols].toarray() if sp.issparse(X) else np.asarray(X[:, cols]))
-        block = block if rows is None else block[rows]
-        if block.shape[0]:
-            # non-constant columns: real features whose squares underflowed
-            under += [int(j) for j in cols[np.any(block != block[:1], axis=0)]]
-    if not under:
-        return
-    msg = (f"{name}: the squared norms of column(s) {under[:10]}"
-           f"{' ...' if len(under) > 10 else ''} underflow float64 "
-           f"(below {float(info.tiny):.3g}): their values are too small to square. Rescale "
-           f"{name} (e.g. standardize the columns).")
-    if len(under) + int(np.sum(sq >= float(info.tiny))) == len(under):
-        raise ValueError(msg)
-    warnings.warn(msg + " They are effectively excluded (coefficient 0).", UserWarning,
-                  stacklevel=user_stacklevel())
-
-
-def check_target_magnitude(yy, y, name="y"):
-    """The centred target's squared norm yy (float64): finite and, unless y is constant,
-    not underflowed (the gap target tol * yy / n would be subnormal)."""
-    info = np.finfo(np.float64)
-    if not np.isfinite(yy):
-        raise ValueError(
-            f"{name}: values too large to square (the centred sum of squares overflows "
-            f"float64). Rescale {name}.")
-    rows = np.reshape(y, (np.shape(y)[0], -1))
-    if yy < float(info.tiny) and np.any(rows != rows[:1]):     # some column not constant
-        raise ValueError(
-            f"{name}: values too small to square (the centred sum of squares {yy:.3g} "
-            f"underflows float64). Rescale {name}.")
 
 
 def gram_matrix(X, sample_weight=None, x_mean=None, columns=None):
@@ -159,7 +76,7 @@ def gram_matrix(X, sample_weight=None, x_mean=None, columns=None):
     return np.asfortranarray(G)
 
 
-class LeastSquaresProblem:
+class LeastSquaresProblem(Problem):
     """A design matrix prepared once for many targets and penalties.
 
     Parameters
@@ -176,13 +93,8 @@ class LeastSquaresProblem:
 
     def __init__(self, X, sample_weight=None, fit_intercept=True, precompute="auto",
                  tol=None):
-        self.X = X
-        self.n_samples, self.n_features = X.shape
-        self.dtype = X.dtype
+        super().__init__(X, sample_weight, fit_intercept)
         self.sample_weight = sample_weight
-        self.fit_intercept = fit_intercept
-        self.design = Design(X, sample_weight, fit_intercept)
-        check_magnitudes(self.design, X)
         self.x_mean = self.design.x_mean if fit_intercept else None
         self.gram_design = None
         self.gram = gram = self._resolve_gram(precompute, tol)
@@ -286,6 +198,17 @@ class LeastSquaresProblem:
     @property
     def solver_design(self):
         return self.gram_design if self.gram_design is not None else self.design
+
+    def path_steps(self, tgt, *, l1_ratio, coef_init=None, tol=1e-4, max_iter=1000,
+                   positive=False, selection="cyclic", random_state=None, screening=True,
+                   working_set=True, features=None, work=None, return_certificate=False,
+                   n_threads=1):
+        """The least-squares point solver for target ``tgt`` (see :func:`solve_path`)."""
+        return LeastSquaresSteps(
+            self, tgt, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
+            positive=positive, selection=selection, random_state=random_state,
+            screening=screening, working_set=working_set, features=features, work=work,
+            return_certificate=return_certificate, n_threads=n_threads)
 
     def residual(self, tgt, w):
         """The solver state for coefficients w: r = y_c - X_c w, or g = X_c^T S r in Gram mode."""
@@ -526,6 +449,7 @@ class LeastSquaresSteps(PathSteps):
         self.shuffle = selection == "random"
         self.seed = (int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
                      if self.shuffle else 0)
+        self.work = work
         self.counters = [] if work is not None else None
         self.rounding_limited = False
 
@@ -584,6 +508,10 @@ class LeastSquaresSteps(PathSteps):
                 + ": it is an honest bound, but this tol cannot be certified "
                 "here. Use float64 X, precompute=False, a larger alpha, or a larger tol.")
 
+    def finish(self, n_fitted):
+        if self.work is not None:
+            self.work.update(path_work(self.problem.solver_design, self.counters[:n_fitted]))
+
     def nonfinite_error(self):
         return NonFiniteError(
             "Coordinate descent iterations resulted in non-finite parameter values: the "
@@ -623,14 +551,12 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     """
     if return_sparse and return_certificate:
         raise ValueError("return_sparse and return_certificate do not go together")
-    steps = LeastSquaresSteps(
-        problem, tgt, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        positive=positive, selection=selection, random_state=random_state,
-        screening=screening, working_set=working_set, features=features, work=work,
-        return_certificate=return_certificate, n_threads=n_threads)
-    out = run_path(steps, alphas, max_features=max_features, dfmax=dfmax,
-                   return_sparse=return_sparse, warn=warn, callback=callback)
-    if work is not None:
-        work.update(path_work(problem.solver_design, steps.counters[:out.n_fitted]))
+    out = problem.path(alphas, tgt=tgt, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
+                       max_iter=max_iter, positive=positive, selection=selection,
+                       random_state=random_state, screening=screening,
+                       working_set=working_set, features=features, work=work,
+                       return_certificate=return_certificate, n_threads=n_threads,
+                       max_features=max_features, dfmax=dfmax, return_sparse=return_sparse,
+                       warn=warn, callback=callback)
     legacy = (out.coefs, out.gaps, out.n_iters, out.intercepts)
     return legacy + (out.certificates,) if return_certificate else legacy

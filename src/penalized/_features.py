@@ -36,7 +36,6 @@ l2_j = n alpha (1 - l1_ratio) pf_j sd_j^2 with the box [lower_j, upper_j]
 import numbers
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._core import Design
 from ._enet import gram_matrix

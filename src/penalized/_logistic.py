@@ -49,8 +49,8 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from ._core import Design, logistic_binary_solve, multinomial_solve
-from ._enet import check_magnitudes
-from ._path import PathSteps, PointResult, run_path
+from ._path import PathSteps, PointResult
+from ._problem import Problem
 from ._features import check_feature_options
 from ._grouping import check_groups
 
@@ -153,7 +153,7 @@ class MultinomialLoss:
         return b - shift, E - shift
 
 
-class LogisticProblem:
+class LogisticProblem(Problem):
     """X, labels and weights prepared once for many penalties.
 
     Parameters
@@ -182,9 +182,8 @@ class LogisticProblem:
                  group=False, penalty_factor=None, exclude=None, standardize=False,
                  offset=None, groups=None, group_weights=None, lower_bounds=None,
                  upper_bounds=None):
-        self.X = X
-        self.n_samples, self.n_features = X.shape
-        self.dtype = X.dtype
+        # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
+        super().__init__(X, None, fit_intercept, design)
         n = self.n_samples
         self.s = (np.ones(n) if sample_weight is None
                   else np.ascontiguousarray(sample_weight, dtype=np.float64))
@@ -192,13 +191,8 @@ class LogisticProblem:
         self.y = y
         self.loss = self.make_loss(y, self.s)
         self.n_outputs = self.loss.n_outputs
-        self.fit_intercept = fit_intercept
         # the L1 part acts on the rows W_j (one per feature, across the classes)
         self.group = bool(group) and self.n_outputs > 1
-        # unweighted, centred when there is an intercept: x_c,j.theta and ||x_c,j||
-        self.design = Design(X, None, fit_intercept) if design is None else design
-        if design is None:
-            check_magnitudes(self.design, X)
         self.factors = glm_penalty_factors(X, self.s, penalty_factor, exclude, standardize,
                                            lower_bounds, upper_bounds)
         if self.factors and "lower_bounds" in self.factors and self.group:
@@ -242,6 +236,13 @@ class LogisticProblem:
                                   max_iter=200)
             self._null_free_eta = info["eta"]
         return self._null_free_eta
+
+    def path_steps(self, *, l1_ratio, coef_init=None, intercept_init=None, tol=1e-4,
+                   max_iter=100, n_threads=1):
+        """The GLM point solver (see :func:`solve_logistic_path`)."""
+        return GLMSteps(self, l1_ratio=l1_ratio, coef_init=coef_init,
+                        intercept_init=intercept_init, tol=tol, max_iter=max_iter,
+                        n_threads=n_threads)
 
     def make_loss(self, y, s):
         """The loss of labels y (+-1: binomial; one-hot (n, K): multinomial)."""
@@ -618,11 +619,10 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     filled alpha by alpha with the non-zeros of the working W; the dense array
     is never formed.  ``n_threads``: as for :func:`solve_logistic`.
     """
-    steps = GLMSteps(problem, l1_ratio=l1_ratio, coef_init=coef_init,
-                     intercept_init=intercept_init, tol=tol, max_iter=max_iter,
-                     n_threads=n_threads)
-    out = run_path(steps, alphas, max_features=max_features, dfmax=dfmax,
-                   return_sparse=return_sparse, warn=warn, callback=callback)
+    out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init,
+                       intercept_init=intercept_init, tol=tol, max_iter=max_iter,
+                       n_threads=n_threads, max_features=max_features, dfmax=dfmax,
+                       return_sparse=return_sparse, warn=warn, callback=callback)
     coefs, intercepts = out.coefs, out.intercepts
     if problem.n_outputs == 1:
         coefs, intercepts = (coefs if return_sparse else coefs[:, 0, :]), intercepts[0]

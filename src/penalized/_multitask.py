@@ -25,10 +25,10 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import is_count, path_alphas
-from ._core import Design, group_enet_solve, group_gram_eigen, multitask_enet_solve
-from ._enet import (FLOAT32_CERT_FLOOR, NonFiniteError, alpha_grid, check_magnitudes,
-                    check_target_magnitude)
-from ._path import PathSteps, PointResult, run_path
+from ._core import group_enet_solve, group_gram_eigen, multitask_enet_solve
+from ._enet import FLOAT32_CERT_FLOOR, alpha_grid
+from ._path import PathSteps, PointResult
+from ._problem import NonFiniteError, Problem, check_target_magnitude
 from ._progress import path_progress
 from ._validation import (
     check_init,
@@ -58,7 +58,7 @@ def check_Y(Y, n_samples, dtype, input_name="y"):
     return np.asfortranarray(Y)
 
 
-class MultiTaskProblem:
+class MultiTaskProblem(Problem):
     """A design and a multi-task target prepared once for many penalties.
 
     X: F-ordered float array or canonical CSC (validated); Y: (n, T) of X's
@@ -68,14 +68,9 @@ class MultiTaskProblem:
     """
 
     def __init__(self, X, Y, sample_weight=None, fit_intercept=True, grouping=None):
-        self.X = X
+        super().__init__(X, sample_weight, fit_intercept)
         self.grouping = None if grouping is None else grouping.merge_free()
         grouping = self.grouping
-        self.n_samples, self.n_features = X.shape
-        self.dtype = X.dtype
-        self.fit_intercept = fit_intercept
-        self.design = Design(X, sample_weight, fit_intercept)
-        check_magnitudes(self.design, X)
         self.Y = np.asfortranarray(Y, dtype=self.dtype)
         self.n_tasks = self.Y.shape[1]
         s = sample_weight
@@ -142,6 +137,12 @@ class MultiTaskProblem:
                 sq = np.where(on, self.grouping.block_sums(sq) / np.where(on, w, 1.0) ** 2, 0.0)
             self._xty_norm = np.sqrt(sq)
         return self._xty_norm
+
+    def path_steps(self, *, l1_ratio, coef_init=None, tol=1e-4, max_iter=1000,
+                   screening=True, working_set=True):
+        """The block point solver (see :func:`solve_multitask_path`)."""
+        return BlockSteps(self, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
+                          max_iter=max_iter, screening=screening, working_set=working_set)
 
     def solve(self, W, R, l1, l2, **options):
         """One point of the path in place: the native block solver for these blocks."""
@@ -267,9 +268,9 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     intercepts (T, n_alphas).  ``callback(k, n_alphas, alpha, coef, gap)``, if
     given, runs after each alpha.
     """
-    steps = BlockSteps(problem, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
-                       max_iter=max_iter, screening=screening, working_set=working_set)
-    out = run_path(steps, alphas, warn=warn, callback=callback)
+    out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
+                       max_iter=max_iter, screening=screening, working_set=working_set,
+                       warn=warn, callback=callback)
     return out.coefs, out.gaps, out.n_iters, out.intercepts
 
 

@@ -95,7 +95,8 @@ class PathSteps:
     mask of the features with a non-zero coefficient; ``intercept()``;
     ``callback_coef()`` what the user callback receives; ``certificate()``
     the certificate of the current point (when ``keeps_certificates``); ``final_state()``;
-    ``unconverged_hint()`` (optional) the warning's advice;
+    ``unconverged_hint()`` (optional) the warning's advice; ``finish(n_fitted)``
+    (optional) after the last point;
     ``nonfinite_error()`` the exception for non-finite results.
     """
 
@@ -110,6 +111,9 @@ class PathSteps:
 
     def unconverged_hint(self):
         return None
+
+    def finish(self, n_fitted):
+        """Called once after the last point, with the number of points kept."""
 
 
 class CoefStore:
@@ -213,6 +217,7 @@ def run_path(steps, alphas, *, max_features=None, dfmax=None, return_sparse=Fals
         if callback is not None:
             callback(k, n_alphas, alpha, steps.callback_coef(), gaps[k])
     intercepts, gaps, n_iters = intercepts[..., :fitted], gaps[:fitted], n_iters[:fitted]
+    steps.finish(fitted)
     if missed and warn:
         warn_unconverged(missed, n_alphas, steps.model_name, steps.tol_meaning,
                          steps.work_unit, hint=steps.unconverged_hint())

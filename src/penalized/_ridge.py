@@ -42,7 +42,8 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
-from ._enet import check_magnitudes, check_target_magnitude, gram_matrix
+from ._enet import gram_matrix
+from ._problem import check_magnitudes, check_target_magnitude
 from ._validation import (
     FLOAT_DTYPES,
     canonical_csc,
