@@ -180,3 +180,36 @@ def run_adelie_groups(python, X, y, starts, weights, alphas, repeats, *options, 
                         str(inp), str(out), "--repeats", str(repeats), *options], check=True)
         return dict(np.load(out))
 
+
+
+def glmnet_binomial_path(X, labels, lams, thr):
+    """glmnet's Fortran (python-glmnet's ``lognet`` / ``splognet``) on BENCHMARKS.md's L1
+    logistic problem: mean log(1 + exp(-y x.w)) + lam ||w||_1, no intercept, no
+    standardization, glmnet's lambda = lam.  ``labels`` are +/-1; binomial nc = 1 models
+    the first column of glmnet's y.  Returns (p, n_lams) coefficients, NaN columns for the
+    lams after an early stop of glmnet's path (its deviance-ratio rule): those are not
+    solved.  X is copied for glmnet (it may write to it)."""
+    from glmnet._glmnet import lognet, lsolns, splognet
+    n, p = X.shape
+    lams = np.asarray(lams, dtype=np.float64)
+    Y = np.asfortranarray(np.column_stack([labels > 0, labels < 0]), dtype=np.float64)
+    offset = np.zeros((n, 2), order="F")
+    bounds = np.empty((2, p), order="F")
+    bounds[0], bounds[1] = -np.inf, np.inf
+    none_excluded, factors = np.zeros(1, dtype=np.int32), np.ones(p)
+    if sp.issparse(X):
+        X = X.tocsc()
+        out = splognet(1.0, n, p, 1, X.data.copy(), X.indptr + 1, X.indices + 1, Y, offset,
+                       none_excluded, factors, bounds, p + 1, p + 1, 1.0, lams, thr,
+                       len(lams), 0, 0, 10_000_000, 0)
+    else:
+        out = lognet(1.0, 1, np.array(X, dtype=np.float64, order="F", copy=True), Y, offset,
+                     none_excluded, factors, bounds, p + 1, 1.0, lams, thr, p + 1, len(lams),
+                     0, 0, 10_000_000, 0)
+    lmu, ca, ia, nin, jerr = out[0], out[2], out[3], out[4], out[-1]
+    if jerr > 0:
+        raise RuntimeError(f"glmnet jerr {jerr}")
+    coefs = np.full((p, len(lams)), np.nan)
+    if lmu > 0:
+        coefs[:, :lmu] = lsolns(p, ca[:, :, :lmu], ia, nin[:lmu])[:, 0, :]
+    return coefs

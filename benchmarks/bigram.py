@@ -102,7 +102,7 @@ from threadpoolctl import threadpool_limits
 import compare as C
 import penalized
 import penalized.solvers
-from _common import SHARED
+from _common import SHARED, glmnet_binomial_path
 
 NEWS20 = "news20_bydate_text.tar.xz"
 IMDB = "imdb_movie_review_text.csv.xz"
@@ -304,24 +304,8 @@ def lasso_glmnet(prob, task, tol):
 
 
 def logreg_glmnet(prob, task, tol):
-    """splognet, binomial (nc=1: the first column of y is the class modelled), no intercept:
-    -1/n loglik + lam ||w||_1 is our objective at lambda = lam."""
-    from glmnet._glmnet import lsolns, splognet
-    X = prob.X
-    n, p = X.shape
-    Y = np.asfortranarray(np.column_stack([prob.labels > 0, prob.labels < 0]), dtype=np.float64)
-    bounds = np.empty((2, p), order="F")
-    bounds[0], bounds[1] = -np.inf, np.inf
-    lmu, _, ca, ia, nin, _, _, _, _, jerr = splognet(
-        1.0, n, p, 1, X.data.copy(), X.indptr + 1, X.indices + 1, Y, np.zeros((n, 2), order="F"),
-        np.zeros(1, dtype=np.int32), np.ones(p), bounds, p + 1, p + 1, 1.0, task.alphas, tol,
-        len(task.alphas), 0, 0, 10_000_000, 0)
-    if jerr > 0:
-        raise RuntimeError(f"glmnet jerr {jerr}")
-    coefs = np.full((p, len(task.alphas)), np.nan)
-    if lmu > 0:
-        coefs[:, :lmu] = lsolns(p, ca[:, :, :lmu], ia, nin[:lmu])[:, 0, :]
-    return coefs
+    """splognet, binomial, no intercept (``_common.glmnet_binomial_path``)."""
+    return glmnet_binomial_path(prob.X, prob.labels, task.alphas, tol)
 
 
 class Adelie:

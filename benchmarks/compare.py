@@ -53,7 +53,7 @@ import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 import penalized
-from _common import lasso_certificate, load_any
+from _common import glmnet_binomial_path, lasso_certificate, load_any
 
 TARGET = 1e-6            # gap <= TARGET * ||y_c||^2 / (2n)
 OUR_LADDER = (5e-7, 5e-9, 5e-11, 5e-13, 5e-15)                  # refined the same way
@@ -67,9 +67,9 @@ SHARED_SETS = ("riboflavin,leukemia_golub,colon_alon,breast_west,prostate_singh,
 DEFAULT_SETS = SHARED_SETS + ",syn:dense,syn:sparse,sk:diabetes,sk:breast_cancer,sk:digits"
 TASKS = ("lasso_single_lmax/10", "lasso_single_lmax/100", "lasso_path", "enet_path",
          "logreg_l1_lmax/10", "logreg_l1_path")
-SOLVERS = ("penalized", "sklearn", "celer", "skglm", "liblinear")
+SOLVERS = ("penalized", "sklearn", "celer", "skglm", "liblinear", "glmnet")
 PEER_MODULES = {"sklearn": "sklearn.linear_model", "celer": "celer", "skglm": "skglm",
-                "liblinear": "sklearn.svm"}
+                "liblinear": "sklearn.svm", "glmnet": "glmnet"}
 LOGREG_KKT = 1e-4        # L1 logistic: max KKT violation <= LOGREG_KKT * lam
 
 
@@ -314,8 +314,14 @@ def logreg_skglm(prob, task, tol):
     return np.column_stack(out)
 
 
+def logreg_glmnet(prob, task, tol):
+    """glmnet's Fortran lognet / splognet along the same lams (its thr as tol); a lam
+    after glmnet's early path stop is returned unsolved (NaN: fails the certificate)."""
+    return glmnet_binomial_path(prob.X, prob.labels, task.alphas, tol)
+
+
 LOGREG_RUNNERS = {"penalized": logreg_penalized, "liblinear": logreg_liblinear,
-                  "celer": logreg_celer, "skglm": logreg_skglm}
+                  "celer": logreg_celer, "skglm": logreg_skglm, "glmnet": logreg_glmnet}
 
 
 def runner(solver, task):
