@@ -135,6 +135,13 @@ def test_estimator_dispatch_labels_weights_and_warm_start(client):
     first = est.n_iter_[0]
     est.fit(Xd, yd)
     assert first > 0 and est.n_iter_[0] == 0
+    # an in-memory refit drops the Dask fit's pass count (it would describe another fit)
+    assert est.n_passes_ >= 1
+    est.fit(X, labels)
+    assert not hasattr(est, "n_passes_")
+    est = penalized.PoissonRegression("l1", alpha=0.01).fit(Xd, da.from_array(y01, chunks=700))
+    assert est.n_passes_ >= 1
+    assert not hasattr(est.fit(X, y01), "n_passes_")
 
 
 def test_dask_glm_bad_input(client):

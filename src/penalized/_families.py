@@ -290,6 +290,7 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         """
         if is_dask_array(X):
             return fit_dask_glm(self, self._family, X, y, sample_weight, offset)
+        self.__dict__.pop("n_passes_", None)    # a Dask fit's, stale after this one
         family = self._family
         l1_ratio = self._l1_ratio()
         if self.groups is not None and self.penalty not in ("l1", "elasticnet"):

@@ -904,6 +904,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
         (the Dask GLM mode, :func:`penalized.dask.fit_glm`)."""
         if is_dask_array(X):
             return fit_dask_glm(self, "binomial", X, y, sample_weight, offset)
+        self.__dict__.pop("n_passes_", None)    # a Dask fit's, stale after this one
         l1_ratio = logistic_l1_ratio(self.penalty, self.l1_ratio)
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
         if self.penalty == "group" and self.multi_class == "ovr":
