@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 import penalized
 from conftest import enet_gap, make_classification, make_multiclass, make_regression
 from penalized import _core
+from penalized._families import LogLinkProblem
 from penalized._logistic import LogisticProblem, solve_logistic
 
 
@@ -224,6 +225,29 @@ def test_logistic_same_bits_for_1_2_3_threads(kind, three_threads):
 
 
 @needs_openmp
+@pytest.mark.parametrize("family", ["poisson", "gamma"])
+def test_log_link_same_bits_for_1_2_3_threads(family, three_threads):
+    X, y = make_regression(n=1000, p=20000, density=0.01, seed=26)
+    mu = np.exp(0.3 * np.tanh(y / y.std()))
+    z = np.floor(2 * mu) if family == "poisson" else mu
+    path = getattr(penalized, f"{family}_path")
+    Est = {"poisson": penalized.PoissonRegression, "gamma": penalized.GammaRegression}[family]
+    res = _fits(lambda k: path(X, z, alphas=5, eps=0.1, tol=1e-8, n_threads=k))
+    _assert_same(res, f"{family}_path")
+    assert np.count_nonzero(res[1][1][:, -1]) > 0
+    est = _fits(lambda k: (lambda m: (m.coef_, m.intercept_, m.dual_gap_))(
+        Est("l1", alpha=0.002, tol=1e-8, n_threads=k).fit(X, z)))
+    _assert_same(est, Est.__name__)
+    assert np.count_nonzero(est[1][0]) > 0
+    # the threaded passes did run (so the bits above compare two code paths)
+    problem = LogLinkProblem(family, X, z, None, True)
+    W = np.zeros((X.shape[1], 1))
+    info = solve_logistic(problem, W, problem.b0.copy(), 0.002, 1.0,
+                          tol_abs=1e-8 * X.shape[0] * problem.tol_reference, n_threads=3)
+    assert info["n_threaded"] > 0
+
+
+@needs_openmp
 def test_multinomial_same_bits_for_1_2_3_threads(three_threads):
     X, codes = make_multiclass(n=1000, p=5000, K=3, density=0.07, seed=25)
     res = _fits(lambda k: (lambda m: (m.coef_, m.intercept_, m.dual_gap_))(
@@ -266,6 +290,9 @@ def test_bad_n_threads_is_a_clear_error(bad, error):
         lambda: penalized.logistic_path(Xc, yc, alphas=3, n_threads=bad),
         lambda: penalized.solvers.logistic_path(Xc, yc, l1_ratio=1.0, n_alphas=3,
                                                 n_threads=bad),
+        lambda: penalized.PoissonRegression("l1", alpha=0.1, n_threads=bad).fit(X, np.abs(y)),
+        lambda: penalized.GammaRegression("l1", alpha=0.1, n_threads=bad).fit(X, 1 + np.abs(y)),
+        lambda: penalized.poisson_path(X, np.abs(y), alphas=3, n_threads=bad),
     ]
     for call in calls:
         with pytest.raises(error, match="n_threads"):
@@ -273,7 +300,8 @@ def test_bad_n_threads_is_a_clear_error(bad, error):
 
 
 def test_n_threads_is_a_parameter_and_default_is_one():
-    for est in (penalized.Lasso(), penalized.ElasticNet(), penalized.LogisticRegression()):
+    for est in (penalized.Lasso(), penalized.ElasticNet(), penalized.LogisticRegression(),
+                penalized.PoissonRegression(), penalized.GammaRegression()):
         assert est.get_params()["n_threads"] == 1
     m = penalized.Lasso(alpha=0.1, n_threads=-1)
     assert sklearn_clone(m).get_params()["n_threads"] == -1

@@ -36,7 +36,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import cv_alphas, is_count, path_alphas
-from ._core import log_link_solve
+from ._core import log_link_solve, resolve_threads
 from ._dask import fit_dask_glm, is_dask_array
 from ._enet import alpha_grid
 from ._features import check_max_features
@@ -174,8 +174,10 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
                  fit_intercept=True, sample_weight=None, offset=None, tol=1e-4, max_iter=100,
                  coef_init=None, return_n_iter=False, verbose=False, penalty_factor=None,
                  exclude=None, standardize=False, groups=None, group_weights=None,
-                 lower_bounds=None, upper_bounds=None, max_features=None, dfmax=None):
+                 lower_bounds=None, upper_bounds=None, max_features=None, dfmax=None,
+                 n_threads=1):
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
+    resolve_threads(n_threads)
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     X = check_X(X)
@@ -196,7 +198,8 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
     coefs, intercepts, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, f"{family}_path"),
-        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"))
+        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"),
+        n_threads=n_threads)
     alphas = alphas[:gaps.size]
     if return_n_iter:
         return alphas, coefs, intercepts, gaps, n_iters
@@ -220,7 +223,8 @@ _PATH_DOC = """Penalised {Family} regression (log link) along a decreasing grid 
     ``groups`` / ``group_weights`` (the L1 part becomes alpha * l1_ratio * sum_g
     omega_g ||w_g||_2) as in :class:`{Family}Regression`; ``max_features`` /
     ``dfmax`` (glmnet's pmax / dfmax) as in :func:`penalized.enet_path` (the
-    returned alphas may then be fewer).
+    returned alphas may then be fewer); ``n_threads``: OpenMP threads of the full
+    X^T Theta passes inside each fit, as in :class:`{Family}Regression`.
 
     Returns
     -------
@@ -253,7 +257,7 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
     def __init__(self, penalty="l2", *, alpha=1.0, l1_ratio=None, fit_intercept=True,
                  tol=1e-4, max_iter=100, warm_start=False, penalty_factor=None,
                  exclude=None, standardize=False, groups=None, group_weights=None,
-                 lower_bounds=None, upper_bounds=None):
+                 lower_bounds=None, upper_bounds=None, n_threads=1):
         self.penalty = penalty
         self.alpha = alpha
         self.l1_ratio = l1_ratio
@@ -268,6 +272,7 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.group_weights = group_weights
         self.lower_bounds = lower_bounds
         self.upper_bounds = upper_bounds
+        self.n_threads = n_threads
 
     def _l1_ratio(self):
         return logistic_l1_ratio(self.penalty, self.l1_ratio,
@@ -299,6 +304,7 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         alpha = check_scalar_param(self.alpha, "alpha", low=0)
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
+        resolve_threads(self.n_threads)
         X = validate_X(self, X, reset=True)
         n, p = X.shape
         raw_sw = None if sample_weight is None else check_1d_float(sample_weight,
@@ -317,7 +323,7 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         c, b, g, it, E = solve_logistic_path(
             problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
             coef_init=prev, intercept_init=None if prev is None else [self.intercept_],
-            return_eta=True)
+            return_eta=True, n_threads=self.n_threads)
         w = np.asarray(c[:, 0], dtype=np.float64)
         if c.dtype != np.float64:   # the returned coefficients were rounded
             E = problem.linear(w) + b[0]
@@ -424,6 +430,12 @@ _ESTIMATOR_DOC = """{Family} regression (log link) with L1, L2 or elastic-net pe
         original scale (lower <= 0 <= upper; infinite allowed).
         Not with ``groups``.  The certificate stays a
         duality gap (the penalty's conjugate is finite on a bounded side).
+    n_threads : int or None, default=1
+        OpenMP threads for the full passes over X inside this one fit (the
+        products x_j^T Theta of the outer duality-gap checks; not with
+        ``groups``), with the conventions of :class:`LogisticRegression`'s
+        ``n_threads`` (1 or None: the calling thread; -1: OpenMP's limit).
+        The results have the same bits for any value.
 
     ``fit(X, y, sample_weight=None, offset=None)``: ``offset`` (n_samples,) a
     fixed term of eta, e.g. log(exposure); pass it to ``predict`` too.
