@@ -19,6 +19,7 @@ import scipy.sparse as sp
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, MultiOutputMixin, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import r2_score
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -74,7 +75,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
               fit_intercept=False, sample_weight=None, tol=1e-8, max_iter=10_000,
               selection="cyclic", random_state=None, penalty_factor=None,
               lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-              max_features=None, dfmax=None, return_sparse=False, n_threads=1, **params):
+              max_features=None, dfmax=None, return_sparse=False, n_threads=1, offset=None,
+              **params):
     """Elastic-net regularization path by warm-started coordinate descent.
 
     Minimises, for each alpha,
@@ -182,6 +184,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         limit.  Passes too small to gain (below a measured size) stay on one
         thread.  The result is bit-identical for every value.  Not ``n_jobs``:
         the CV estimators' ``n_jobs`` runs whole folds in parallel.
+    offset : array-like of y's shape, optional
+        glmnet's offset: the path of y - offset (a fixed term of the fit).
     **params
         Any other keyword raises ValueError("Unexpected parameters in
         params", ...), as in scikit-learn.
@@ -212,6 +216,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
              else np.asarray(y, dtype=X.dtype))
     # O(n), in both modes: unnormalised weights would solve a different objective
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    y = offset_target(y, offset)
     if np.ndim(y) == 2:
         return _multitask_path(
             X, y, l1_ratio=l1_ratio, eps=eps, alphas=alphas, coef_init=coef_init,
@@ -343,6 +348,9 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
 
     (sd_j = sqrt(sum_i s_i (x_ij - m_j)^2 / n), m_j the weighted mean, also
     without intercept, as glmnet; ``dual_gap_`` certifies this problem).
+    ``fit(X, y, offset=o)`` (glmnet's offset) replaces y_i by y_i - o_i: the
+    fit is y ~ X w + b + o; ``predict(X, offset=o)`` adds it back (and ``tol``
+    is then relative to sum_i s_i (y_i - o_i - mean)^2 / n).
     Solved by coordinate descent with working sets and gap-safe screening;
     dense (C or F order) and scipy.sparse input (converted once to CSC,
     never densified; the intercept is handled by implicit centring).
@@ -437,7 +445,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         return self.l1_ratio
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, check_input=True):
+    def fit(self, X, y, sample_weight=None, check_input=True, offset=None):
         """Fit the model.
 
         Parameters
@@ -448,6 +456,9 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         sample_weight : array-like of shape (n_samples,), optional
         check_input : bool, default=True
             Skip validation when False (internal use).
+        offset : array-like of y's shape, optional
+            glmnet's offset: a fixed, unpenalized term of the fit, y ~ X w + b +
+            offset (the model of y - offset); pass it to ``predict`` too.
         """
         alpha = check_scalar_param(self.alpha, "alpha", low=0)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
@@ -463,6 +474,7 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         else:
             X = check_trusted_X(X)
         sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        y = offset_target(y, offset)
         options = feature_options(X.shape[1], self.penalty_factor, self.lower_bounds,
                                   self.upper_bounds, self.exclude, self.standardize,
                                   self.positive)
@@ -543,9 +555,14 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         out = X @ np.asarray(self.coef_).T
         return np.asarray(out) + self.intercept_
 
-    def predict(self, X):
-        """Predict with the linear model: X @ coef_.T + intercept_."""
-        return self._decision_function(X)
+    def predict(self, X, offset=None):
+        """Predict with the linear model: X @ coef_.T + intercept_ (+ ``offset``, glmnet's
+        fixed term of the fit, of the prediction's shape)."""
+        return add_offset(self._decision_function(X), offset)
+
+    def score(self, X, y, sample_weight=None, offset=None):
+        """R^2 of ``predict(X, offset)`` against y (scikit-learn's regressor score)."""
+        return r2_score(y, self.predict(X, offset), sample_weight=sample_weight)
 
 
 class Lasso(ElasticNet):
@@ -738,6 +755,32 @@ def check_offset(offset, n_samples, n_outputs, n_coef=None):
     if not np.all(np.isfinite(o)):
         raise ValueError("offset contains NaN or infinity.")
     return np.ascontiguousarray(o)
+
+
+def offset_target(y, offset):
+    """y - offset for least squares (glmnet's gaussian offset: a fixed term of the fit,
+    y ~ X w + b + offset), a new array of y's dtype and layout; y itself without one.
+
+    ``offset`` has y's shape ((n,) or (n, n_targets)); errors name ``offset``.
+    """
+    if offset is None:
+        return y
+    n_out = 1 if y.ndim == 1 else y.shape[1]
+    o = check_offset(offset, y.shape[0], n_out)
+    out = np.empty_like(y)
+    np.subtract(y, o[:, 0] if y.ndim == 1 else o, out=out, casting="unsafe")
+    if not np.all(np.isfinite(out)):
+        raise ValueError("y - offset overflows: rescale y and offset.")
+    return out
+
+
+def add_offset(pred, offset):
+    """pred + offset (the prediction with glmnet's offset), offset of pred's shape."""
+    if offset is None:
+        return pred
+    n_out = 1 if pred.ndim == 1 else pred.shape[1]
+    o = check_offset(offset, pred.shape[0], n_out)
+    return pred + (o[:, 0] if pred.ndim == 1 else o)
 
 
 def classification_labels(y, n_samples):

@@ -27,7 +27,7 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import check_scoring, get_scorer, log_loss, make_scorer
+from sklearn.metrics import check_scoring, get_scorer, log_loss, make_scorer, r2_score
 from sklearn.model_selection import check_cv
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
@@ -49,6 +49,9 @@ from ._validation import (
 )
 from .linear_model import (
     ElasticNet,
+    add_offset,
+    check_offset,
+    offset_target,
     LogisticRegression,
     SparseInputMixin,
     check_precompute,
@@ -589,11 +592,13 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         return check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X, y, sample_weight=None, offset=None, **params):
         """Cross-validate the path(s), then refit on all data at the chosen alpha.
 
-        ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
-        routing is enabled, and rejected otherwise (see ``cv``).
+        ``offset`` (n_samples,), glmnet's offset: the model of y - offset (as
+        :meth:`ElasticNet.fit`); not with ``scoring`` (a scorer sees predictions
+        without it).  ``**params`` (e.g. ``groups``) are routed to the splitter when
+        metadata routing is enabled, and rejected otherwise (see ``cv``).
         """
         reject_unrouted(self, params)
         ratios = self._l1_ratios()
@@ -604,6 +609,11 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         X = validate_X(self, X, reset=True)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+        if offset is not None and scorer is not None:
+            raise ValueError("offset with scoring is not supported: the scorer would score "
+                             "predictions without the offset; use the default (mean "
+                             "squared error) criterion.")
+        y = offset_target(y, offset)
         options = feature_options(X.shape[1], self.penalty_factor, self.lower_bounds,
                                   self.upper_bounds, self.exclude, self.standardize,
                                   self.positive)
@@ -655,15 +665,16 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
             return_sparse=True, **solver_kw)
         coefs = coefs.toarray(order="C")
         store_full_path(self, coefs, intercepts, gaps)
-        self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size)
+        self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size, offset)
         self.coef_ = coefs[:, chosen].copy()
         self.intercept_ = float(intercepts[chosen])
         self.dual_gap_ = float(gaps[chosen])
         self.n_iter_ = int(n_iters[chosen])
         return self
 
-    def _store_out_of_fold(self, results, folds, best, n, n_alphas):
-        """cv.glmnet's keep=TRUE: ``cv_predictions_`` and ``fold_ids_`` of the chosen l1_ratio."""
+    def _store_out_of_fold(self, results, folds, best, n, n_alphas, offset=None):
+        """cv.glmnet's keep=TRUE: ``cv_predictions_`` and ``fold_ids_`` of the chosen l1_ratio
+        (the predictions include the ``offset``)."""
         for name in ("cv_predictions_", "fold_ids_"):
             if name in vars(self):
                 delattr(self, name)
@@ -674,10 +685,13 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         for k, (_, test) in enumerate(folds):
             preds[test] = results[best * len(folds) + k][2]
             fold_ids[test] = k
+        if offset is not None:
+            preds += check_offset(offset, n, 1)
         self.cv_predictions_, self.fold_ids_ = preds, fold_ids
 
-    def predict(self, X, alpha=None):
-        """X @ coef + intercept of the refitted model, or of the full-data path at ``alpha``.
+    def predict(self, X, alpha=None, offset=None):
+        """X @ coef + intercept of the refitted model, or of the full-data path at ``alpha``
+        (+ ``offset``, as in :meth:`ElasticNet.predict`).
 
         ``alpha``: None (the refit, ``alpha_``), a float on or inside the grid
         (see :meth:`coef_at`), or 'min' / '1se' for ``alpha_min_`` / ``alpha_1se_``.
@@ -685,7 +699,11 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
-        return np.asarray(X @ coef).ravel() + intercept
+        return add_offset(np.asarray(X @ coef).ravel() + intercept, offset)
+
+    def score(self, X, y, sample_weight=None, offset=None):
+        """R^2 of ``predict(X, offset=offset)`` against y."""
+        return r2_score(y, self.predict(X, offset=offset), sample_weight=sample_weight)
 
     def refit_estimator(self):
         """An unfitted :class:`penalized.ElasticNet` with the chosen hyper-parameters."""

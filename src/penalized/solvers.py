@@ -71,7 +71,8 @@ on the columns scaled to unit weighted standard deviation, coefficients on the
 original scale), and on the paths ``max_features`` (glmnet's pmax: the path
 stops before more features are non-zero).  The GLM solvers take ``groups`` /
 ``group_weights`` (one linear predictor; a weight 0 leaves a group unpenalized)
-and, for the logistic ones, ``offset``.  The certificate is the same duality gap.
+and ``offset`` (glmnet's fixed term of the linear predictor), which the
+least-squares solvers take too (the model of y - offset).  The certificate is the same duality gap.
 
 Input
 -----
@@ -108,7 +109,7 @@ from ._validation import (
     check_X,
     check_y,
 )
-from .linear_model import check_offset, classification_labels
+from .linear_model import check_offset, classification_labels, offset_target
 
 __all__ = ["PathSolution", "Solution", "enet", "enet_path", "group_enet", "group_enet_path",
            "cox", "cox_path", "gamma", "gamma_path", "group_lasso", "lasso", "lasso_path", "logistic",
@@ -316,11 +317,13 @@ def _regression_arrays(X, y, sample_weight, check_input):
 
 
 def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input, tol=None,
-                         options=None):
+                         options=None, offset=None):
     """(problem, target, features): ``options`` the per-feature options' arguments
     (penalty_factor, lower_bounds, upper_bounds, exclude, standardize, positive),
-    resolved before the target (the free block's fit enters it)."""
+    resolved before the target (the free block's fit enters it); the target is
+    y - ``offset``."""
     X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
+    y = offset_target(y, offset)
     problem = LeastSquaresProblem(X, sample_weight, bool(fit_intercept), precompute, tol=tol)
     features = (None if options is None
                 else resolve_features(problem, feature_options(X.shape[1], *options)))
@@ -331,7 +334,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
               fit_intercept=True, tol=1e-8, max_iter=10_000, coef_init=None, positive=False,
               precompute="auto", check_input=True, warn=True, return_sparse=False,
               penalty_factor=None, lower_bounds=None, upper_bounds=None, exclude=None,
-              standardize=False, max_features=None, n_threads=1):
+              standardize=False, max_features=None, n_threads=1, offset=None):
     """Elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises P(w, b) of the module docstring at every alpha.
@@ -370,6 +373,9 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
         (capped by OpenMP's limit in the calling thread, which
         ``threadpoolctl.threadpool_limits(..., user_api="openmp")`` sets), -1
         that limit; see :class:`penalized.Lasso`.  The same bits for any value.
+    offset : (n_samples,) or None
+        glmnet's offset for least squares: the path of y - offset (a fixed term of
+        the fit; add it back to the predictions).
 
     Returns
     -------
@@ -382,7 +388,7 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     problem, tgt, features = _least_squares_setup(
         X, y, sample_weight, fit_intercept, precompute, check_input, tol=tol,
         options=(penalty_factor, lower_bounds, upper_bounds, exclude, standardize,
-                 bool(positive)))
+                 bool(positive)), offset=offset)
     max_features = check_max_features(max_features)
     if alphas is None and l1_ratio == 0:
         raise ValueError("l1_ratio=0 (ridge) has no alpha_max; pass explicit alphas.")
