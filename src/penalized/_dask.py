@@ -30,7 +30,7 @@ from scipy.linalg import cho_factor, cho_solve
 from scipy.special import expit
 
 from ._core import Design
-from ._enet import LeastSquaresProblem, Target, alpha_grid, solve_path
+from ._enet import LeastSquaresProblem, Target, alpha_grid, gram_matrix, solve_path
 from ._path import warn_unconverged
 from ._validation import check_alphas, check_choice, check_scalar_param
 
@@ -114,11 +114,15 @@ def gram_statistics(X, y, *, sample_weight=None, fit_intercept=True):
         x_mean, y_mean = np.asarray(colsum) / total, float(ysum) / total
     else:
         x_mean, y_mean = np.zeros(X.shape[1]), 0.0
-    Xc, yc = X - x_mean, y - y_mean
-    if s is not None:
-        root = (s * (n / total)) ** 0.5   # S^(1/2), weights rescaled to sum n
-        Xc, yc = Xc * root[:, None], yc * root
-    gram, xty, yy = dask.compute(Xc.T @ Xc, Xc.T @ yc, yc @ yc)
+    # per row chunk: the one Gram builder's X_c^T S X_c, and X_c^T S y_c, y_c^T S y_c
+    # (weights rescaled to sum n), summed over the chunks where they live
+    scale = None if s is None else n / total
+    xb, yb = X.to_delayed().ravel(), y.to_delayed().ravel()
+    sb = [None] * len(xb) if s is None else s.to_delayed().ravel()
+    block = dask.delayed(_gram_block, pure=True)
+    sums = dask.compute(_tree_sum([block(a, b, c, np.asarray(x_mean), y_mean, scale)
+                                   for a, b, c in zip(xb, yb, sb)]))[0]
+    gram, xty, yy = sums["gram"], sums["xty"], sums["yy"]
     # arrays arriving from workers can be unaligned (pickle protocol 5 buffers)
     gram = np.require(gram, dtype=np.float64, requirements=["F", "A"])
     xty = np.require(xty, dtype=np.float64, requirements=["C", "A"])
@@ -134,6 +138,17 @@ def gram_statistics(X, y, *, sample_weight=None, fit_intercept=True):
     return GramStatistics(gram=gram, xty=xty,
                           x_mean=np.asarray(x_mean, dtype=np.float64), y_mean=float(y_mean),
                           yy=float(yy), n_samples=int(n), fit_intercept=bool(fit_intercept))
+
+
+def _gram_block(xb, yb, sb, x_mean, y_mean, scale):
+    """One row chunk's X_c^T S X_c, X_c^T S y_c and y_c^T S y_c (S = s * scale)."""
+    x = np.asarray(xb, dtype=np.float64)
+    r = np.asarray(yb, dtype=np.float64) - y_mean
+    w = None if sb is None else np.asarray(sb, dtype=np.float64) * scale
+    sr = r if w is None else w * r
+    with np.errstate(over="ignore", invalid="ignore"):   # non-finite: reported by the caller
+        return {"gram": gram_matrix(x, w, x_mean),
+                "xty": x.T @ sr - x_mean * sr.sum(), "yy": float(r @ sr)}
 
 
 class _GramProblem(LeastSquaresProblem):
@@ -253,7 +268,6 @@ _ARMIJO = 1e-4
 _STEPS = 0.5 ** np.arange(4)          # step sizes tried with the step's pass
 _MORE_STEPS = 0.5 ** np.arange(4, 20)  # then, if none passed Armijo, in one more pass
 _TREE_FANIN = 8
-_SUB_BLOCK_ELEMENTS = 1 << 19    # rows * p of a sub-block's scaled copy: 4 MB of float64
 
 
 def is_dask_array(X):
@@ -334,23 +348,12 @@ def _newton_sums(x, y, s, o, eta, family, m):
     W = s * np.maximum(h, _CURVATURE_FLOOR)
     root = np.sqrt(W)
     inv = np.divide(1.0, root, out=np.zeros_like(root), where=root > 0)
-    # X_m^T W X_m and X_m^T [W, u1, u2] (u = 0 where W = 0: s = 0) accumulated over
-    # sub-blocks of ~4 MB: X_m scaled by sqrt(W) in one reused buffer (one scaled
-    # copy of a whole block of 250k x 50 cost 4 products' time in page faults)
-    p = x.shape[1]
-    A = np.zeros((p, p))
-    side = np.zeros((p, 3))
-    rhs = np.column_stack([root, u1 * inv, u2 * inv])
-    step = max(1, _SUB_BLOCK_ELEMENTS // max(p, 1))
-    buf = np.empty((p, min(step, x.shape[0])))      # rows of the transpose: C order
+    # X_m^T W X_m by the one Gram builder (row chunks of ~4 MB, float64), and
+    # X_m^T [W, u1, u2] (u = 0 where W = 0: s = 0) as one product and a rank-one centring
     with np.errstate(over="ignore", invalid="ignore"):   # overflow: reported by the fit
-        for lo in range(0, x.shape[0], step):
-            rows = slice(lo, min(lo + step, x.shape[0]))
-            xs = buf[:, :rows.stop - lo]
-            np.subtract(x[rows].T, m[:, None], out=xs)
-            xs *= root[rows]
-            A += xs @ xs.T
-            side += xs @ rhs[rows]
+        A = gram_matrix(x, W, m)
+        rhs = np.column_stack([W, u1, u2])
+        side = x.T @ rhs - np.outer(m, rhs.sum(axis=0))
     theta = (u1 - u2) * inv
     return {"A": A, "v": side[:, 0], "sW": float(W.sum()),
             "g1": side[:, 1], "g2": side[:, 2], "S1": float(u1.sum()), "S2": float(u2.sum()),
