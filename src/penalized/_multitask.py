@@ -312,7 +312,7 @@ def multitask_options(p, penalty_factor=None, exclude=None, standardize=False,
     ``MultiTaskProblem(features=)``), or None when none is set.
 
     ``penalty_factor`` (p,) >= 0, rescaled to sum to p as for the single-output
-    models (:func:`penalized._features.check_feature_options`'s rules: an excluded
+    models (``check_feature_options``'s rules: an excluded
     feature counts with factor 1); ``exclude`` feature indices; ``standardize`` a
     bool.  Bounds on rows of W are not a block penalty and are rejected.
     """
