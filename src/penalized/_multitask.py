@@ -324,6 +324,8 @@ def multitask_options(p, penalty_factor=None, exclude=None, standardize=False,
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"standardize must be True or False, got {standardize!r}.")
     pf, _, _, excluded = check_feature_options(p, penalty_factor, None, None, exclude)
+    if pf is not None and np.all(pf == 1.0):
+        pf = None       # a constant factor is the plain penalty: the plain rows' solver
     if pf is None and excluded is None and not standardize:
         return None
     return dict(pf=pf, excluded=excluded, standardize=bool(standardize))
