@@ -432,3 +432,88 @@ def test_unsupported_options_raise():
     with pytest.raises(ValueError, match="every feature is constant"):
         Z = np.ones_like(X)
         pz.MultiTaskLasso(standardize=True).fit(Z, Y)
+
+
+def _group_reference(Xc, Yc, ptr, cols, omega, rho, l1, l2, n_iter=50000):
+    """FISTA on 1/2 ||Yc - Xc W||^2 + l1 sum_g omega_g ||W_g||_F + l2/2 sum_g rho_g ||W_g||^2."""
+    p, T = Xc.shape[1], Yc.shape[1]
+    G, C = Xc.T @ Xc, Xc.T @ Yc
+    rho_col = np.empty(p)
+    for g in range(len(ptr) - 1):
+        rho_col[cols[ptr[g]:ptr[g + 1]]] = rho[g]
+    L = np.linalg.norm(G, 2) + l2 * rho.max()
+
+    def F(W):
+        return (0.5 * np.sum(W * (G @ W)) - np.sum(C * W)
+                + sum(l1 * omega[g] * np.linalg.norm(W[cols[ptr[g]:ptr[g + 1]]])
+                      + 0.5 * l2 * rho[g] * np.sum(W[cols[ptr[g]:ptr[g + 1]]] ** 2)
+                      for g in range(len(ptr) - 1)))
+
+    def prox(V):
+        out = V.copy()
+        for g in range(len(ptr) - 1):
+            idx = cols[ptr[g]:ptr[g + 1]]
+            nv = np.linalg.norm(V[idx])
+            tau = l1 * omega[g] / L
+            out[idx] = 0.0 if nv <= tau else (1 - tau / nv) * V[idx]
+        return out
+
+    W = np.zeros((p, T))
+    Z, t, fw = W.copy(), 1.0, F(W)
+    for _ in range(n_iter):
+        Wn = prox(Z - (G @ Z - C + l2 * rho_col[:, None] * Z) / L)
+        fn = F(Wn)
+        if fn > fw and t > 1.0:
+            Z, t = W.copy(), 1.0
+            continue
+        tn = 0.5 * (1 + np.sqrt(1 + 4 * t * t))
+        Z = Wn + (t - 1) / tn * (Wn - W)
+        done = np.max(np.abs(Wn - W)) <= 1e-14 * max(1.0, np.max(np.abs(Wn)))
+        W, t, fw = Wn, tn, fn
+        if done:
+            break
+    return W, F(W) + 0.5 * np.sum(Yc * Yc)
+
+
+def test_native_group_ridge_factors_for_groups_of_columns():
+    """group_enet_solve's per-group ridge factors on groups of several columns (the
+    eigenbasis step): the solution and an honest gap, also when stopped early."""
+    from penalized._core import Design, group_enet_solve, group_gram_eigen
+    from penalized._grouping import check_groups
+    rng = np.random.default_rng(20)
+    n, p, T = 40, 12, 2
+    X = rng.standard_normal((n, p))
+    Y = X[:, :5] @ rng.standard_normal((5, T)) + 0.3 * rng.standard_normal((n, T))
+    grouping = check_groups(np.repeat(np.arange(4), 3), p)
+    rho = np.array([0.2, 3.0, 1.0, 0.7])
+    D = Design(np.asfortranarray(X), None, True)
+    eig = group_gram_eigen(D, grouping.ptr, grouping.cols)
+    Xc, Yc = X - X.mean(0), Y - Y.mean(0)
+    l1 = 0.2 * max(np.linalg.norm(Xc[:, 3 * g:3 * g + 3].T @ Yc) / w
+                   for g, w in enumerate(grouping.weights))
+    l2 = 0.5 * l1
+    W_ref, F_ref = _group_reference(Xc, Yc, grouping.ptr, grouping.cols, grouping.weights,
+                                    rho, l1, l2)
+    for max_epochs, tol_abs in ((100_000, 1e-13), (1, 0.0), (3, 0.0)):
+        W = np.zeros((p, T))
+        R = np.asfortranarray(Yc.copy())
+        info = group_enet_solve(D, W, R, np.asfortranarray(Y), l1, l2, grouping.ptr,
+                                grouping.cols, grouping.weights, eig, tol_abs=tol_abs,
+                                max_epochs=max_epochs, group_ridge=rho)
+        F = (0.5 * np.sum((Yc - Xc @ W) ** 2)
+             + sum(l1 * grouping.weights[g] * np.linalg.norm(W[3 * g:3 * g + 3])
+                   + 0.5 * l2 * rho[g] * np.sum(W[3 * g:3 * g + 3] ** 2) for g in range(4)))
+        np.testing.assert_allclose(info["primal"], F, rtol=1e-12)
+        assert F - F_ref <= info["gap"] * (1 + 1e-9) + 1e-12
+        if tol_abs:
+            np.testing.assert_allclose(W, W_ref, atol=1e-7 * np.abs(W_ref).max())
+    # without factors: the plain ridge term (rho = 1) differs
+    W1 = np.zeros((p, T))
+    group_enet_solve(D, W1, np.asfortranarray(Yc.copy()), np.asfortranarray(Y), l1, l2,
+                     grouping.ptr, grouping.cols, grouping.weights, eig, tol_abs=1e-13)
+    assert not np.allclose(W1, W_ref, atol=1e-4)
+    for bad in (np.ones(3), np.r_[1.0, -1.0, 1.0, 1.0], np.r_[np.inf, 1.0, 1.0, 1.0]):
+        with pytest.raises(ValueError, match="group_ridge"):
+            group_enet_solve(D, np.zeros((p, T)), np.asfortranarray(Yc.copy()),
+                             np.asfortranarray(Y), l1, l2, grouping.ptr, grouping.cols,
+                             grouping.weights, eig, group_ridge=bad)
