@@ -429,9 +429,11 @@ def test_unsupported_options_raise():
                dict(max_features=3), dict(dfmax=2)):
         with pytest.raises(ValueError, match="not supported"):
             solvers.multitask_enet_path(X, Y, l1_ratio=0.5, n_alphas=3, **kw)
-    with pytest.raises(ValueError, match="every feature is constant"):
-        Z = np.ones_like(X)
-        pz.MultiTaskLasso(standardize=True).fit(Z, Y)
+    # every column constant under standardize: W = 0, the intercept-only fit (as Lasso)
+    est = pz.MultiTaskLasso(alpha=0.1, standardize=True).fit(np.ones_like(X), Y)
+    assert not np.any(est.coef_)
+    np.testing.assert_allclose(est.intercept_, Y.mean(0))
+    assert est.dual_gap_ == 0.0
 
 
 def _group_reference(Xc, Yc, ptr, cols, omega, rho, l1, l2, n_iter=50000):
@@ -517,3 +519,20 @@ def test_native_group_ridge_factors_for_groups_of_columns():
             group_enet_solve(D, np.zeros((p, T)), np.asfortranarray(Yc.copy()),
                              np.asfortranarray(Y), l1, l2, grouping.ptr, grouping.cols,
                              grouping.weights, eig, group_ridge=bad)
+
+
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+
+@parametrize_with_checks(
+    # options that fit any number of features: standardize, a scalar factor
+    [pz.MultiTaskLasso(alpha=0.1, standardize=True),
+     pz.MultiTaskElasticNet(alpha=0.1, l1_ratio=0.3, standardize=True, penalty_factor=2.0),
+     pz.MultiTaskElasticNetCV(cv=3, alphas=5, standardize=True)],
+    expected_failed_checks=lambda est: (
+        {"check_sample_weight_equivalence_on_dense_data": "CV folds change with repeats",
+         "check_sample_weight_equivalence_on_sparse_data": "CV folds change with repeats"}
+        if isinstance(est, pz.MultiTaskElasticNetCV) else {}),
+)
+def test_sklearn_contract_with_options(estimator, check):
+    check(estimator)

@@ -127,9 +127,6 @@ class MultiTaskProblem(Problem):
             self.sd, constant = column_scales(self.X, sample_weight, self.design,
                                               self.fit_intercept)
             excluded |= constant
-            if excluded.all():
-                raise ValueError("standardize=True: every feature is constant or excluded; "
-                                 "nothing can be fitted.")
             omega, rho = weight * self.sd, weight * self.sd ** 2
         else:
             omega, rho = weight, weight
