@@ -425,10 +425,13 @@ def test_bad_options_keep_estimator_state():
 
 def test_unsupported_options_raise():
     X, Y = make_data()
-    for kw in (dict(lower_bounds=-1.0), dict(upper_bounds=np.ones(12)),
-               dict(max_features=3), dict(dfmax=2)):
+    for kw in (dict(lower_bounds=-1.0), dict(upper_bounds=np.ones(12))):
         with pytest.raises(ValueError, match="not supported"):
             solvers.multitask_enet_path(X, Y, l1_ratio=0.5, n_alphas=3, **kw)
+    with pytest.raises(ValueError, match="max_features"):
+        pz.multitask_enet_path(X, Y, alphas=3, max_features=-1)
+    with pytest.raises(TypeError, match="dfmax"):
+        pz.MultiTaskLassoCV(alphas=3, cv=2, dfmax=1.5).fit(X, Y)
     # every column constant under standardize: W = 0, the intercept-only fit (as Lasso)
     est = pz.MultiTaskLasso(alpha=0.1, standardize=True).fit(np.ones_like(X), Y)
     assert not np.any(est.coef_)
@@ -536,3 +539,32 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 )
 def test_sklearn_contract_with_options(estimator, check):
     check(estimator)
+
+
+def test_max_features_and_dfmax():
+    """glmnet's pmax / dfmax over rows: the path stops before the crossing alpha (the
+    prefix of the unlimited path), the CV grid is cut there."""
+    X, Y = make_data(n=60, p=12, seed=21)
+    opts = dict(penalty_factor=PF, standardize=True)
+    a, c, g = pz.multitask_enet_path(X, Y, l1_ratio=0.8, alphas=25, fit_intercept=True,
+                                     tol=1e-10, **opts)
+    nz = np.any(c != 0, axis=0)                            # (p, n_alphas)
+    ever = np.count_nonzero(np.logical_or.accumulate(nz, axis=1), axis=0)
+    now = np.count_nonzero(nz, axis=0)
+    lim = int(ever[np.flatnonzero(ever < ever[-1])[-1]])
+    k_ever = int(np.flatnonzero(ever > lim)[0])
+    k_now = int(np.flatnonzero(now > lim)[0])
+    assert 0 < k_ever < a.size
+    for kw, k in ((dict(max_features=lim), k_ever), (dict(dfmax=lim), k_now)):
+        a2, c2, g2 = pz.multitask_enet_path(X, Y, l1_ratio=0.8, alphas=a, fit_intercept=True,
+                                            tol=1e-10, **kw, **opts)
+        np.testing.assert_array_equal(a2, a[:k])
+        np.testing.assert_array_equal(c2, c[:, :, :k])
+        sol = solvers.multitask_enet_path(X, Y, a, l1_ratio=0.8, tol=1e-10, **kw, **opts)
+        np.testing.assert_array_equal(sol.alphas, a[:k])
+        cv = pz.MultiTaskElasticNetCV(l1_ratio=0.8, alphas=a, cv=3, tol=1e-10, **kw,
+                                      **opts).fit(X, Y)
+        np.testing.assert_array_equal(cv.alphas_, a[:k])
+        ref = pz.MultiTaskElasticNetCV(l1_ratio=0.8, alphas=a[:k], cv=3, tol=1e-10,
+                                       **opts).fit(X, Y)
+        np.testing.assert_allclose(cv.mse_path_, ref.mse_path_, rtol=1e-10)

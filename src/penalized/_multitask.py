@@ -32,8 +32,8 @@ models' conventions (``_features.py``).  They are solved as singleton groups wit
 L1 weights pf_j sd_j and ridge factors pf_j sd_j^2 by the same block solver; the
 unpenalized rows form its free block (fitted by least squares given the others).
 Bounds on W (glmnet's ``lower.limits`` / ``upper.limits``) are not supported (a box on
-the entries of a row is not a block penalty: ValueError), nor are ``max_features`` /
-``dfmax`` on the multi-task paths yet.
+the entries of a row is not a block penalty: ValueError).  The paths and CV estimators
+take ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, counting rows).
 """
 
 import numpy as np
@@ -46,7 +46,7 @@ from ._core import group_enet_solve, group_gram_eigen, multitask_enet_solve
 from ._enet import FLOAT32_CERT_FLOOR, alpha_grid
 from ._path import PathSteps, PointResult
 from ._problem import NonFiniteError, Problem, check_target_magnitude
-from ._features import check_feature_options, column_scales
+from ._features import check_feature_options, check_max_features, column_scales
 from ._grouping import Grouping
 from ._progress import path_progress
 from ._validation import (
@@ -330,31 +330,36 @@ def multitask_options(p, penalty_factor=None, exclude=None, standardize=False,
 
 def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                          max_iter=1000, screening=True, working_set=True, warn=True,
-                         callback=None):
+                         callback=None, max_features=None, dfmax=None):
     """Solve for each alpha in turn, warm-started (W and R) from the previous one.
 
     :func:`penalized._path.run_path` with the block point solver
     (:class:`BlockSteps`).  Returns coefs (T, p, n_alphas), dual_gaps
     (n_alphas,) in the objective's 1/n scaling, n_iters (epochs per alpha) and
     intercepts (T, n_alphas).  ``callback(k, n_alphas, alpha, coef, gap)``, if
-    given, runs after each alpha.
+    given, runs after each alpha.  ``max_features`` / ``dfmax``: glmnet's pmax /
+    dfmax over the rows of W (the path stops before the crossing alpha; the outputs
+    cover the alphas before it).
     """
     out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
                        max_iter=max_iter, screening=screening, working_set=working_set,
-                       warn=warn, callback=callback)
+                       warn=warn, callback=callback, max_features=max_features,
+                       dfmax=dfmax)
     return out.coefs, out.gaps, out.n_iters, out.intercepts
 
 
-def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose, name):
+def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose, name,
+                   max_features=None, dfmax=None):
     """The path function's body: the automatic grid when ``alphas`` is a count, then
-    the warm-started solves with a progress callback; returns (alphas, coefs, gaps, n_iters)."""
+    the warm-started solves with a progress callback; returns (alphas, coefs, gaps, n_iters)
+    (the alphas reached, with ``max_features`` / ``dfmax``)."""
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
     coefs, gaps, n_iters, _ = solve_multitask_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, name))
-    return alphas, coefs, gaps, n_iters
+        callback=path_progress(verbose, name), max_features=max_features, dfmax=dfmax)
+    return np.asarray(alphas)[:gaps.size], coefs, gaps, n_iters
 
 
 def check_block_solver_params(tol, max_iter, selection="cyclic"):
@@ -377,7 +382,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
                         copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
                         check_input=True, fit_intercept=False, sample_weight=None,
                         tol=1e-8, max_iter=10_000, penalty_factor=None, exclude=None,
-                        standardize=False):
+                        standardize=False, max_features=None, dfmax=None):
     """Multi-task elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||Y_i - x_i W - b||^2
@@ -418,6 +423,11 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
         :class:`MultiTaskElasticNet` (alpha_max is then max_j ||X_c,j^T S R_0|| /
         (n l1_ratio pf_j sd_j) over the penalized features, R_0 the residual of the
         unpenalized ones' least-squares fit).
+    max_features, dfmax : int or None
+        glmnet's pmax / dfmax over features (rows of W), as in
+        :func:`penalized.enet_path`: the path stops before the first alpha at which
+        more than ``max_features`` rows have been non-zero so far, or more than
+        ``dfmax`` are non-zero now; the returned alphas may then be fewer.
 
     Returns
     -------
@@ -442,9 +452,10 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     options = multitask_options(X.shape[1], penalty_factor, exclude, standardize)
     problem = MultiTaskProblem(X, y, sample_weight, fit_intercept, features=options)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]), "coef_init")
-    alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
-                                                  tol, max_iter, verbose,
-                                                  "multitask_enet_path")
+    alphas, coefs, gaps, n_iters = run_block_path(
+        problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose,
+        "multitask_enet_path", max_features=check_max_features(max_features),
+        dfmax=check_max_features(dfmax, "dfmax"))
     if return_n_iter:
         return alphas, coefs, gaps, n_iters
     return alphas, coefs, gaps
@@ -452,7 +463,8 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
 
 def multitask_lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", copy_X=True,
                          coef_init=None, verbose=False, return_n_iter=False, **params):
-    """Multi-task Lasso path: :func:`multitask_enet_path` with ``l1_ratio=1``.
+    """Multi-task Lasso path: :func:`multitask_enet_path` with ``l1_ratio=1`` (its
+    ``max_features`` / ``dfmax`` and per-feature options included).
 
     Minimises ``1/(2n) ||Y - XW - b||_F^2 + alpha * sum_j ||W_j||_2`` for each alpha
     (``alpha * sum_j pf_j sd_j ||W_j||_2`` with the per-feature options

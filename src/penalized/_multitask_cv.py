@@ -21,6 +21,7 @@ from ._multitask import (
     multitask_options,
     solve_multitask_path,
 )
+from ._features import check_max_features
 from ._progress import CVProgress, path_progress
 from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
@@ -99,6 +100,16 @@ class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Regresso
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
         folds = check_fold_weights(cv_folds(self, X, Y, params), sw)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
+        max_features, dfmax = self._path_limits()
+        if max_features is not None or dfmax is not None:
+            # as ElasticNetCV: cut each grid where the full-data path exceeds the limits,
+            # keeping one alpha (the grid's first) so that every l1_ratio has a grid
+            keep = max(1, min(
+                solve_multitask_path(full, g, l1_ratio=r, warn=False, max_features=max_features,
+                                     dfmax=dfmax, **solver_kw)[1].size
+                for g, r in zip(grids, ratios)))
+            grids = [g[:keep] for g in grids]
+            grids = [grids[0]] * len(grids) if shared_grid else grids
         verbose = int(self.verbose)
         progress = CVProgress(verbose, type(self).__name__,
                               ratios.size * len(folds) * grids[0].size)
@@ -138,6 +149,10 @@ class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Regresso
     def _features(self, n_features):
         """The validated per-feature options (``multitask_options``), or None."""
         return None
+
+    def _path_limits(self):
+        """(max_features, dfmax), validated; (None, None) without them."""
+        return None, None
 
     def predict(self, X, alpha=None):
         """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
@@ -191,6 +206,12 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
         W_j = 0 for excluded j); the grid's alpha_max uses the factors on the full
         data, the standardization each fold's own standard deviations (as
         :class:`penalized.ElasticNetCV` and cv.glmnet).
+    max_features, dfmax : int or None, default=None
+        glmnet's pmax / dfmax over features (rows of W), as in
+        :class:`penalized.ElasticNetCV`: the grids are cut before the first alpha at
+        which the full-data path (one extra path per l1_ratio) has had more than
+        ``max_features`` rows non-zero so far, or has more than ``dfmax`` now, keeping
+        at least the first alpha; only those alphas are cross-validated (``alphas_``).
 
     Attributes
     ----------
@@ -211,7 +232,10 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None, copy_X=True,
                  n_jobs=None, alpha_selection="min", verbose=0, random_state=None,
-                 selection="cyclic", penalty_factor=None, exclude=None, standardize=False):
+                 selection="cyclic", penalty_factor=None, exclude=None, standardize=False,
+                 max_features=None, dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
@@ -245,6 +269,10 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
         return multitask_options(n_features, self.penalty_factor, self.exclude,
                                  self.standardize)
 
+    def _path_limits(self):
+        return (check_max_features(self.max_features),
+                check_max_features(self.dfmax, "dfmax"))
+
     def refit_estimator(self):
         """An unfitted :class:`penalized.MultiTaskElasticNet` with the chosen hyper-parameters."""
         check_is_fitted(self)
@@ -274,7 +302,10 @@ class MultiTaskLassoCV(LassoRatioMixin, MultiTaskElasticNetCV):
     def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
                  max_iter=10_000, tol=1e-8, cv=None, copy_X=True, n_jobs=None,
                  alpha_selection="min", verbose=0, random_state=None, selection="cyclic",
-                 penalty_factor=None, exclude=None, standardize=False):
+                 penalty_factor=None, exclude=None, standardize=False, max_features=None,
+                 dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize

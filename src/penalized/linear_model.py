@@ -99,7 +99,8 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         to it (both terms of row j scaled by pf_j sd_j, sd_j^2, as there); the
         single-task options (``positive``, ``precompute``, ``Xy``,
         ``selection``, the bounds, ``max_features`` / ``dfmax``) are not
-        available for it.
+        available for it (:func:`penalized.multitask_enet_path` takes
+        ``max_features`` / ``dfmax``).
     l1_ratio : float in [0, 1]
     eps : float, alpha_min / alpha_max for the automatic grid.
     n_alphas : int, deprecated

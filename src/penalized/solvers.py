@@ -82,8 +82,9 @@ on the columns scaled to unit weighted standard deviation, coefficients on the
 original scale), and on the paths ``max_features`` (glmnet's pmax: the path
 stops before more features are non-zero).  The multi-task solvers take
 ``penalty_factor``, ``exclude`` and ``standardize`` (each scaling both terms of a
-row's penalty, as glmnet's mgaussian family); ``lower_bounds`` / ``upper_bounds``
-and ``max_features`` / ``dfmax`` raise ValueError there (not supported).  The GLM solvers take ``groups`` /
+row's penalty, as glmnet's mgaussian family) and ``max_features`` / ``dfmax``
+(counting rows); ``lower_bounds`` / ``upper_bounds`` raise ValueError there (not
+supported).  The GLM solvers take ``groups`` /
 ``group_weights`` (one linear predictor; a weight 0 leaves a group unpenalized)
 and, for the logistic ones, ``offset``.  The certificate is the same duality gap.
 
@@ -820,9 +821,10 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
     l1_ratio : float in [0, 1] (keyword, required; 0 needs explicit alphas).
     coef_init : (n_tasks, n_features) or None.
     penalty_factor, exclude, standardize : as in :class:`penalized.MultiTaskElasticNet`.
-    lower_bounds, upper_bounds, max_features, dfmax : not supported for multi-task
-        models (ValueError when not None; a box on a row's entries is not a block
-        penalty).
+    max_features, dfmax : glmnet's pmax / dfmax over features (rows of W), as in
+        :func:`enet_path` (the path may then hold fewer alphas).
+    lower_bounds, upper_bounds : not supported for multi-task models (ValueError
+        when not None; a box on a row's entries is not a block penalty).
 
     Returns
     -------
@@ -830,9 +832,8 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
     (n_tasks, n_alphas); ``active_set(k)`` the features with a non-zero row)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
-    if max_features is not None or dfmax is not None:
-        raise ValueError("max_features / dfmax are not supported by the multi-task solvers "
-                         "yet; pass a shorter alphas grid instead.")
+    max_features = check_max_features(max_features)
+    dfmax = check_max_features(dfmax, "dfmax")
     if check_input:
         X = check_X(X)
         y = check_Y(y, X.shape[0], X.dtype)
@@ -850,7 +851,8 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
                                    shape=(problem.n_tasks, X.shape[1]))
     coefs, gaps, n_iters, intercepts = solve_multitask_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, warn=warn)
+        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax)
+    alphas = alphas[:gaps.size]
     target = tol * problem.yy / problem.n_samples
     return PathSolution(
         alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
