@@ -96,8 +96,13 @@ def test_2d_y_path_is_the_multitask_path():
         assert not np.allclose(c[0], single, atol=1e-6)
     with pytest.raises(ValueError, match="positive=True is not allowed for multi-output"):
         penalized.lasso_path(X, Y, positive=True)
-    with pytest.raises(ValueError, match="penalty_factor is not supported with a 2-D y"):
-        penalized.lasso_path(X, Y, penalty_factor=np.ones(10))
+    with pytest.raises(ValueError, match="lower_bounds is not supported with a 2-D y"):
+        penalized.lasso_path(X, Y, lower_bounds=-1.0)
+    # the multi-task path's per-feature options pass through
+    pf = np.r_[0.0, np.linspace(0.5, 2.0, 9)]
+    kw = dict(alphas=4, tol=1e-10, penalty_factor=pf, exclude=[3], standardize=True)
+    np.testing.assert_array_equal(penalized.lasso_path(X, Y, **kw)[1],
+                                  penalized.multitask_lasso_path(X, Y, **kw)[1])
 
 
 def test_gram_mode_path_equals_data_mode():

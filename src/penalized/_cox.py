@@ -50,7 +50,7 @@ from ._validation import (
 )
 from .linear_model import (SparseInputMixin, check_offset, keeps_state_on_error,
                            logistic_l1_ratio)
-from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds,
+from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, glm_path_length,
                               one_standard_error_index, reject_unrouted, store_full_path)
 
 __all__ = ["CoxRegression", "CoxRegressionCV", "concordance_index", "cox_loss", "cox_path",
@@ -780,6 +780,11 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
     ``alpha_selection``: 'min' (the best mean) or '1se' (the largest alpha within
     one standard error of it).  ``cv``: int (KFold, unshuffled), splitter or
     iterable (a stratified splitter sees the event indicator as y).
+    ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, as in
+    :class:`penalized.ElasticNetCV`): the grid is cut before the first alpha at
+    which the full-data path (one extra path) has had more than ``max_features``
+    features non-zero so far, or has more than ``dfmax`` now, keeping at least the
+    first alpha; only those alphas are cross-validated (``alphas_``).
 
     Attributes
     ----------
@@ -794,7 +799,9 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
     def __init__(self, penalty="l1", *, alphas=100, eps=1e-3, l1_ratio=None, ties="breslow",
                  cv=None, scoring="deviance", alpha_selection="min", tol=1e-4, max_iter=1000,
                  n_jobs=None, penalty_factor=None, exclude=None, standardize=False,
-                 lower_bounds=None, upper_bounds=None):
+                 lower_bounds=None, upper_bounds=None, max_features=None, dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
         self.penalty = penalty
         self.alphas = alphas
         self.eps = eps
@@ -832,7 +839,10 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
                        standardize=self.standardize, lower_bounds=self.lower_bounds,
                        upper_bounds=self.upper_bounds)
         st = SurvivalStructure(time, event, codes)
+        max_features = check_max_features(self.max_features)
+        dfmax = check_max_features(self.dfmax, "dfmax")
         spec = cv_alphas(self.alphas, "deprecated")
+        full = None
         if is_count(spec):
             check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
             if l1_ratio <= 0:
@@ -842,6 +852,13 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
             grid = alpha_grid(full.alpha_max(l1_ratio), spec, self.eps)
         else:
             grid = np.asarray(spec, dtype=np.float64)
+        if max_features is not None or dfmax is not None:
+            # glmnet's pmax / dfmax: the grid cut where the full-data path exceeds them
+            if full is None:
+                full = CoxProblem(X, time, event, sw, codes, self.ties, offset=offset2,
+                                  structure=st, **options)
+            grid = grid[:glm_path_length([full], grid, l1_ratio, self.tol, self.max_iter,
+                                         max_features, dfmax)]
         folds = check_fold_weights(cv_folds(self, X, event, params), sw)
         results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fold_scores)(X, time, event, sw, offset2, codes, st, tr, te, grid,

@@ -54,7 +54,7 @@ from ._validation import (
 )
 from .linear_model import (SparseInputMixin, check_offset, keeps_state_on_error,
                            logistic_l1_ratio)
-from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds,
+from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, glm_path_length,
                               one_standard_error_index, reject_unrouted, store_full_path)
 
 __all__ = ["GammaRegression", "GammaRegressionCV", "PoissonRegression",
@@ -500,7 +500,10 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
     def __init__(self, penalty="l1", *, alphas=100, eps=1e-3, l1_ratio=None, cv=None,
                  alpha_selection="min", fit_intercept=True, tol=1e-4, max_iter=100,
                  n_jobs=None, penalty_factor=None, exclude=None, standardize=False,
-                 lower_bounds=None, upper_bounds=None, groups=None, group_weights=None):
+                 lower_bounds=None, upper_bounds=None, groups=None, group_weights=None,
+                 max_features=None, dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
         self.penalty = penalty
         self.alphas = alphas
         self.eps = eps
@@ -548,7 +551,10 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
         y = check_response(family, y, n, sw)
         offset2 = check_offset(offset, n, 1)
         offset1 = None if offset2 is None else offset2[:, 0]
+        max_features = check_max_features(self.max_features)
+        dfmax = check_max_features(self.dfmax, "dfmax")
         spec = cv_alphas(self.alphas, "deprecated")
+        full = None
         if is_count(spec):
             check_scalar_param(self.eps, "eps", low=0, high=1, low_inclusive=False)
             if l1_ratio <= 0:
@@ -558,6 +564,13 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
             grid = alpha_grid(full.alpha_max(l1_ratio), spec, self.eps)
         else:
             grid = np.asarray(spec, dtype=np.float64)
+        if max_features is not None or dfmax is not None:
+            # glmnet's pmax / dfmax: the grid cut where the full-data path exceeds them
+            if full is None:
+                full = LogLinkProblem(family, check_X(X), y, sw, self.fit_intercept,
+                                      offset=offset2, **options)
+            grid = grid[:glm_path_length([full], grid, l1_ratio, self.tol, self.max_iter,
+                                         max_features, dfmax)]
         folds = check_fold_weights(cv_folds(self, X, y, params), sw)
         # folds run in threads (the native solve releases the GIL)
         results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
@@ -623,7 +636,11 @@ _CV_DOC = """{Family} regression (log link) with alpha chosen by cross-validated
     standard error of it (glmnet's lambda.1se).  ``penalty_factor``, ``exclude``,
     ``standardize``, ``lower_bounds`` / ``upper_bounds`` and ``groups`` /
     ``group_weights`` are :class:`{Family}Regression`'s, used in every fold, the grid and
-    the refit.  ``cv``: int (KFold, unshuffled, as
+    the refit.  ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, as in
+    :class:`penalized.ElasticNetCV`): the grid is cut before the first alpha at which the
+    full-data path (one extra path) has had more than ``max_features`` features non-zero
+    so far, or has more than ``dfmax`` now, keeping at least the first alpha; only those
+    alphas are cross-validated (``alphas_``).  ``cv``: int (KFold, unshuffled, as
     scikit-learn's regressors), splitter or iterable; ``groups`` by metadata routing.
 
     Attributes

@@ -136,6 +136,24 @@ def check_max_features(max_features, name="max_features"):
     return int(max_features)
 
 
+def column_scales(X, sample_weight, design, fit_intercept):
+    """(sd, constant) of ``standardize=True``: the weighted standard deviations
+    sqrt(sum_i s_i (x_ij - m_j)^2 / n) of X's columns (centred also without an
+    intercept, as glmnet), and the mask of the constant columns (sd = 0, or
+    rounding-sized against the mean they were centred with), which get
+    coefficient 0 (excluded, never scaled up).  ``design``: X's Design (its
+    centred statistics are reused when ``fit_intercept``)."""
+    centred = design
+    if not fit_intercept:
+        # the centred statistics of the same columns (one pass, no copy of X)
+        centred = Design(X, sample_weight, True)
+    cq = np.asarray(centred.col_sqnorm, dtype=np.float64)
+    sd = np.sqrt(cq / X.shape[0])
+    mean = np.abs(np.asarray(centred.x_mean, dtype=np.float64))
+    constant = ~(sd > 1e-13 * mean) | (cq <= 0)
+    return sd, constant
+
+
 class FeaturePenalty:
     """The per-feature options resolved for one LeastSquaresProblem (see module docstring).
 
@@ -151,16 +169,8 @@ class FeaturePenalty:
         sqnorm = np.asarray(problem.design.col_sqnorm, dtype=np.float64)
         weight = np.ones(p) if pf is None else pf
         if standardize:
-            centred = problem.design
-            if not problem.fit_intercept:
-                # the centred statistics of the same columns (one pass, no copy of X)
-                centred = Design(problem.X, problem.sample_weight, True)
-            cq = np.asarray(centred.col_sqnorm, dtype=np.float64)
-            self.sd = np.sqrt(cq / problem.n_samples)
-            # constant columns (sd = 0, or rounding-sized against the mean they were
-            # centred with) get coefficient 0: they are excluded, never scaled up
-            mean = np.abs(np.asarray(centred.x_mean, dtype=np.float64))
-            constant = ~(self.sd > 1e-13 * mean) | (cq <= 0)
+            self.sd, constant = column_scales(problem.X, problem.sample_weight,
+                                              problem.design, problem.fit_intercept)
             if constant.any():
                 excluded = constant if excluded is None else (excluded | constant)
             f1, f2 = weight * self.sd, weight * self.sd ** 2

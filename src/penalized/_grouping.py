@@ -17,11 +17,14 @@ class Grouping:
 
     ``ptr`` (n_groups + 1) and ``cols`` (a permutation of the features) are the
     native layout: group g is ``cols[ptr[g]:ptr[g + 1]]``; ``labels`` (n_features,)
-    gives each feature's group index; ``weights`` the omega_g.
+    gives each feature's group index; ``weights`` the omega_g; ``ridge`` (None: 1)
+    the factors rho_g of the ridge term, alpha (1 - l1_ratio)/2 sum_g rho_g ||W_g||^2
+    (the multi-task models' penalty factors and standardization scale both terms).
     """
 
-    def __init__(self, labels, weights, excluded=None):
+    def __init__(self, labels, weights, excluded=None, ridge=None):
         self.labels = labels
+        self.ridge = ridge
         self.n_groups = int(labels.max()) + 1
         sizes = np.bincount(labels, minlength=self.n_groups)
         self.sizes = sizes
@@ -46,13 +49,16 @@ class Grouping:
         weights = np.where(self.excluded, np.where(self.weights > 0, self.weights, 1.0),
                            self.weights)
         if np.count_nonzero(self.free) <= 1:
-            return Grouping(self.labels, np.ascontiguousarray(weights), self.excluded)
+            return Grouping(self.labels, np.ascontiguousarray(weights), self.excluded,
+                            self.ridge)
         keep = np.flatnonzero(~self.free)
         new_index = np.full(self.n_groups, keep.size, dtype=np.intp)
         new_index[keep] = np.arange(keep.size)
+        ridge = (None if self.ridge is None
+                 else np.ascontiguousarray(np.append(self.ridge[keep], 0.0)))
         return Grouping(new_index[self.labels],
                         np.ascontiguousarray(np.append(weights[keep], 0.0)),
-                        np.append(self.excluded[keep], False))
+                        np.append(self.excluded[keep], False), ridge)
 
     def block_sums(self, per_feature):
         """sum_{j in G_g} v_j for every group g."""

@@ -17,6 +17,23 @@ the criterion of the single-task solvers (float32 data are certified natively: t
 residual is recomputed from W with double accumulation at every gap check; a gap
 below 1e-7 * ||Y_c||^2 / n is not reported as unconverged, as for least squares).
 ``coef_`` is (n_tasks, n_features) as in scikit-learn.
+
+Per-feature options (glmnet's ``family="mgaussian"`` with ``penalty.factor``,
+``exclude``, ``standardize``): the penalty becomes::
+
+    alpha * sum_j pf_j * (l1_ratio * sd_j ||W_j||_2 + (1 - l1_ratio)/2 * sd_j^2 ||W_j||_2^2)
+
+with W_j = 0 for j in ``exclude``; pf is ``penalty_factor`` rescaled to sum to p (an
+excluded feature counting with factor 1; pf_j = 0 leaves row j unpenalized), sd_j = 1,
+or with ``standardize=True`` the weighted standard deviation sqrt(sum_i s_i (x_ij -
+m_j)^2 / n) of column j (constant columns get W_j = 0): the penalty of glmnet's fit on
+the standardized columns, ``coef_`` on the original scale.  These are the single-output
+models' conventions (``_features.py``).  They are solved as singleton groups with
+L1 weights pf_j sd_j and ridge factors pf_j sd_j^2 by the same block solver; the
+unpenalized rows form its free block (fitted by least squares given the others).
+Bounds on W (glmnet's ``lower.limits`` / ``upper.limits``) are not supported (a box on
+the entries of a row is not a block penalty: ValueError).  The paths and CV estimators
+take ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, counting rows).
 """
 
 import numpy as np
@@ -29,6 +46,8 @@ from ._core import group_enet_solve, group_gram_eigen, multitask_enet_solve
 from ._enet import FLOAT32_CERT_FLOOR, alpha_grid
 from ._path import PathSteps, PointResult
 from ._problem import NonFiniteError, Problem, check_target_magnitude
+from ._features import check_feature_options, check_max_features, column_scales
+from ._grouping import Grouping
 from ._progress import path_progress
 from ._validation import (
     check_init,
@@ -67,8 +86,14 @@ class MultiTaskProblem(Problem):
     merged into one.
     """
 
-    def __init__(self, X, Y, sample_weight=None, fit_intercept=True, grouping=None):
+    def __init__(self, X, Y, sample_weight=None, fit_intercept=True, grouping=None,
+                 features=None):
         super().__init__(X, sample_weight, fit_intercept)
+        self.sd = None
+        if features is not None:
+            if grouping is not None:
+                raise ValueError("per-feature options and groups are not combined here.")
+            grouping = self._feature_grouping(sample_weight, **features)
         self.grouping = None if grouping is None else grouping.merge_free()
         grouping = self.grouping
         self.Y = np.asfortranarray(Y, dtype=self.dtype)
@@ -89,6 +114,27 @@ class MultiTaskProblem(Problem):
             # an excluded group never enters: the solver leaves blocks with lmax 0 at 0
             self.eigen = dict(self.eigen, lmax=np.where(grouping.excluded, 0.0,
                                                         self.eigen["lmax"]))
+
+    def _feature_grouping(self, sample_weight, pf, excluded, standardize):
+        """The per-feature options as singleton groups (one per row of W): L1 weight
+        omega_j = pf_j sd_j, ridge factor rho_j = pf_j sd_j^2 (``multitask_options``),
+        pf_j = 0 an unpenalized row (the solver's free block), exclude and the
+        constant columns of ``standardize`` kept at 0."""
+        p = self.n_features
+        weight = np.ones(p) if pf is None else pf
+        excluded = np.zeros(p, dtype=bool) if excluded is None else excluded.copy()
+        if standardize:
+            self.sd, constant = column_scales(self.X, sample_weight, self.design,
+                                              self.fit_intercept)
+            excluded |= constant
+            omega, rho = weight * self.sd, weight * self.sd ** 2
+        else:
+            omega, rho = weight, weight
+        # an excluded row never moves: weight 1 (never the free block), ridge 1
+        omega = np.ascontiguousarray(np.where(excluded, 1.0, omega))
+        rho = np.ascontiguousarray(np.where(excluded | (omega == 0), 1.0, rho))
+        return Grouping(np.arange(p, dtype=np.intp), omega, excluded,
+                        None if np.all(rho == 1.0) else rho)
 
     def excluded_columns(self):
         """The columns kept at 0 (of the excluded groups)."""
@@ -150,7 +196,7 @@ class MultiTaskProblem(Problem):
             return multitask_enet_solve(self.design, W, R, self.Y, l1, l2, **options)
         g = self.grouping
         return group_enet_solve(self.design, W, R, self.Y, l1, l2, g.ptr, g.cols, g.weights,
-                                self.eigen, **options)
+                                self.eigen, group_ridge=g.ridge, **options)
 
     def alpha_max(self, l1_ratio):
         """Smallest alpha with W = 0 optimal (the unpenalized group at its least-squares
@@ -257,33 +303,63 @@ class BlockSteps(PathSteps):
             "dtype. Rescale X and Y.")
 
 
+def multitask_options(p, penalty_factor=None, exclude=None, standardize=False,
+                      lower_bounds=None, upper_bounds=None):
+    """Validated per-feature options of the multi-task models for p features (for
+    ``MultiTaskProblem(features=)``), or None when none is set.
+
+    ``penalty_factor`` (p,) >= 0, rescaled to sum to p as for the single-output
+    models (``check_feature_options``'s rules: an excluded
+    feature counts with factor 1); ``exclude`` feature indices; ``standardize`` a
+    bool.  Bounds on rows of W are not a block penalty and are rejected.
+    """
+    if lower_bounds is not None or upper_bounds is not None:
+        raise ValueError(
+            "lower_bounds / upper_bounds are not supported by the multi-task models: a box "
+            "on each entry of a row W_j is not a block (group) penalty, so the block solver "
+            "cannot take it. Use exclude to keep a feature at 0.")
+    if not isinstance(standardize, (bool, np.bool_)):
+        raise TypeError(f"standardize must be True or False, got {standardize!r}.")
+    pf, _, _, excluded = check_feature_options(p, penalty_factor, None, None, exclude)
+    if pf is not None and np.all(pf == 1.0):
+        pf = None       # a constant factor is the plain penalty: the plain rows' solver
+    if pf is None and excluded is None and not standardize:
+        return None
+    return dict(pf=pf, excluded=excluded, standardize=bool(standardize))
+
+
 def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                          max_iter=1000, screening=True, working_set=True, warn=True,
-                         callback=None):
+                         callback=None, max_features=None, dfmax=None):
     """Solve for each alpha in turn, warm-started (W and R) from the previous one.
 
     :func:`penalized._path.run_path` with the block point solver
     (:class:`BlockSteps`).  Returns coefs (T, p, n_alphas), dual_gaps
     (n_alphas,) in the objective's 1/n scaling, n_iters (epochs per alpha) and
     intercepts (T, n_alphas).  ``callback(k, n_alphas, alpha, coef, gap)``, if
-    given, runs after each alpha.
+    given, runs after each alpha.  ``max_features`` / ``dfmax``: glmnet's pmax /
+    dfmax over the rows of W (the path stops before the crossing alpha; the outputs
+    cover the alphas before it).
     """
     out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
                        max_iter=max_iter, screening=screening, working_set=working_set,
-                       warn=warn, callback=callback)
+                       warn=warn, callback=callback, max_features=max_features,
+                       dfmax=dfmax)
     return out.coefs, out.gaps, out.n_iters, out.intercepts
 
 
-def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose, name):
+def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose, name,
+                   max_features=None, dfmax=None):
     """The path function's body: the automatic grid when ``alphas`` is a count, then
-    the warm-started solves with a progress callback; returns (alphas, coefs, gaps, n_iters)."""
+    the warm-started solves with a progress callback; returns (alphas, coefs, gaps, n_iters)
+    (the alphas reached, with ``max_features`` / ``dfmax``)."""
     if is_count(alphas):
         check_scalar_param(eps, "eps", low=0, high=1, low_inclusive=False)
         alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
     coefs, gaps, n_iters, _ = solve_multitask_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, name))
-    return alphas, coefs, gaps, n_iters
+        callback=path_progress(verbose, name), max_features=max_features, dfmax=dfmax)
+    return np.asarray(alphas)[:gaps.size], coefs, gaps, n_iters
 
 
 def check_block_solver_params(tol, max_iter, selection="cyclic"):
@@ -305,11 +381,15 @@ def check_selection(selection):
 def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="warn",
                         copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
                         check_input=True, fit_intercept=False, sample_weight=None,
-                        tol=1e-8, max_iter=10_000):
+                        tol=1e-8, max_iter=10_000, penalty_factor=None, exclude=None,
+                        standardize=False, max_features=None, dfmax=None):
     """Multi-task elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||Y_i - x_i W - b||^2
-    + alpha*l1_ratio*sum_j ||W_j||_2 + alpha*(1-l1_ratio)/2*||W||_F^2``.
+    + alpha*l1_ratio*sum_j ||W_j||_2 + alpha*(1-l1_ratio)/2*||W||_F^2``, or with the
+    per-feature options ``1/(2n) sum_i s_i ||Y_i - x_i W - b||^2 + alpha * sum_j pf_j
+    (l1_ratio sd_j ||W_j||_2 + (1-l1_ratio)/2 sd_j^2 ||W_j||_2^2)``, W_j = 0 for j in
+    ``exclude`` (see :class:`MultiTaskElasticNet`).
     Like :func:`penalized.enet_path`, data are not centred unless
     ``fit_intercept=True``.
 
@@ -339,6 +419,15 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
         float32 data (tol > 0): no ConvergenceWarning for a gap below max(tol, 1e-7)
         (float32 rounding can bound the certificate near that level).
     max_iter : int, default=10000, epochs per alpha.
+    penalty_factor, exclude, standardize : per-feature options, as in
+        :class:`MultiTaskElasticNet` (alpha_max is then max_j ||X_c,j^T S R_0|| /
+        (n l1_ratio pf_j sd_j) over the penalized features, R_0 the residual of the
+        unpenalized ones' least-squares fit).
+    max_features, dfmax : int or None
+        glmnet's pmax / dfmax over features (rows of W), as in
+        :func:`penalized.enet_path`: the path stops before the first alpha at which
+        more than ``max_features`` rows have been non-zero so far, or more than
+        ``dfmax`` are non-zero now; the returned alphas may then be fewer.
 
     Returns
     -------
@@ -360,11 +449,13 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
             raise ValueError(f"y must have shape ({X.shape[0]}, n_tasks), got {y.shape}.")
     # O(n), in both modes: unnormalised weights would solve a different objective
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-    problem = MultiTaskProblem(X, y, sample_weight, fit_intercept)
+    options = multitask_options(X.shape[1], penalty_factor, exclude, standardize)
+    problem = MultiTaskProblem(X, y, sample_weight, fit_intercept, features=options)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]), "coef_init")
-    alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
-                                                  tol, max_iter, verbose,
-                                                  "multitask_enet_path")
+    alphas, coefs, gaps, n_iters = run_block_path(
+        problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose,
+        "multitask_enet_path", max_features=check_max_features(max_features),
+        dfmax=check_max_features(dfmax, "dfmax"))
     if return_n_iter:
         return alphas, coefs, gaps, n_iters
     return alphas, coefs, gaps
@@ -372,9 +463,12 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
 
 def multitask_lasso_path(X, y, *, eps=1e-3, n_alphas="deprecated", alphas="warn", copy_X=True,
                          coef_init=None, verbose=False, return_n_iter=False, **params):
-    """Multi-task Lasso path: :func:`multitask_enet_path` with ``l1_ratio=1``.
+    """Multi-task Lasso path: :func:`multitask_enet_path` with ``l1_ratio=1`` (its
+    ``max_features`` / ``dfmax`` and per-feature options included).
 
-    Minimises ``1/(2n) ||Y - XW - b||_F^2 + alpha * sum_j ||W_j||_2`` for each alpha.
+    Minimises ``1/(2n) ||Y - XW - b||_F^2 + alpha * sum_j ||W_j||_2`` for each alpha
+    (``alpha * sum_j pf_j sd_j ||W_j||_2`` with the per-feature options
+    ``penalty_factor``, ``exclude``, ``standardize`` of :func:`multitask_enet_path`).
     """
     return multitask_enet_path(X, y, l1_ratio=1.0, eps=eps, n_alphas=n_alphas, alphas=alphas,
                                copy_X=copy_X, coef_init=coef_init, verbose=verbose,
@@ -403,7 +497,18 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
     the objective and scaling of :class:`sklearn.linear_model.MultiTaskElasticNet`
     (W_j: the coefficients of feature j for every task).  Dense and
     scipy.sparse X (converted once to CSC, never densified; scikit-learn's
-    version rejects sparse X), float32 or float64.
+    version rejects sparse X), float32 or float64.  With the per-feature options
+    (glmnet's mgaussian ``penalty.factor``, ``exclude``, ``standardize``)::
+
+        1/(2n) * sum_i s_i ||Y_i - x_i W - b||^2
+            + alpha * sum_j pf_j * (l1_ratio * sd_j ||W_j||_2
+                                    + (1 - l1_ratio)/2 * sd_j^2 ||W_j||_2^2),
+        W_j = 0 for j in exclude,
+
+    pf = ``penalty_factor`` rescaled to sum to p (excluded features count with
+    factor 1), sd_j = 1 or, with ``standardize=True``, the weighted standard
+    deviation of column j (constant columns get W_j = 0; coefficients are on the
+    original scale); the conventions of :class:`penalized.ElasticNet`.
 
     Parameters
     ----------
@@ -419,6 +524,16 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         ``selection='random'`` would use it, and it is not implemented).
     selection : {'cyclic'}, default='cyclic'
         scikit-learn's parameter; 'random' raises (not implemented).
+    penalty_factor : array-like (n_features,) of floats >= 0, or None
+        Per-feature multipliers of both penalty terms of row j (0: unpenalized,
+        fitted by least squares given the others).
+    exclude : array-like of int, or None
+        Features whose row of W is kept at 0.
+    standardize : bool, default=False
+        Penalize the coefficients of the columns scaled to unit weighted
+        standard deviation (glmnet's default is True); ``coef_`` stays on the
+        original scale.  Bounds (glmnet's limits) are not supported for
+        multi-task models.
 
     Attributes
     ----------
@@ -431,7 +546,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, random_state=None,
-                 selection="cyclic"):
+                 selection="cyclic", penalty_factor=None, exclude=None, standardize=False):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -441,6 +556,9 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         self.warm_start = warm_start
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.exclude = exclude
+        self.standardize = standardize
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -465,7 +583,9 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         if self.warm_start and hasattr(self, "coef_"):
             if self.coef_.shape == (Y.shape[1], X.shape[1]):
                 coef_init = self.coef_
-        problem = MultiTaskProblem(X, Y, sw, self.fit_intercept)
+        options = multitask_options(X.shape[1], self.penalty_factor, self.exclude,
+                                    self.standardize)
+        problem = MultiTaskProblem(X, Y, sw, self.fit_intercept, features=options)
         coefs, gaps, n_iters, intercepts = solve_multitask_path(
             problem, [alpha], l1_ratio=l1_ratio, coef_init=coef_init, tol=self.tol,
             max_iter=self.max_iter)
@@ -491,11 +611,15 @@ class MultiTaskLasso(MultiTaskElasticNet):
     """Multi-task Lasso: :class:`MultiTaskElasticNet` with ``l1_ratio=1``.
 
     Minimises ``1/(2n) * sum_i s_i ||Y_i - x_i W - b||^2 + alpha * sum_j ||W_j||_2``,
-    the objective of :class:`sklearn.linear_model.MultiTaskLasso`.
+    the objective of :class:`sklearn.linear_model.MultiTaskLasso`; with the
+    per-feature options ``penalty_factor``, ``exclude``, ``standardize`` (see
+    :class:`MultiTaskElasticNet`) the penalty is ``alpha * sum_j pf_j sd_j ||W_j||_2``,
+    W_j = 0 for j in exclude.
     """
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
-                 tol=1e-4, warm_start=False, random_state=None, selection="cyclic"):
+                 tol=1e-4, warm_start=False, random_state=None, selection="cyclic",
+                 penalty_factor=None, exclude=None, standardize=False):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
@@ -504,6 +628,9 @@ class MultiTaskLasso(MultiTaskElasticNet):
         self.warm_start = warm_start
         self.random_state = random_state
         self.selection = selection
+        self.penalty_factor = penalty_factor
+        self.exclude = exclude
+        self.standardize = standardize
 
     def _effective_l1_ratio(self):
         return 1.0

@@ -18,8 +18,10 @@ from ._multitask import (
     MultiTaskTargetMixin,
     check_block_solver_params,
     check_Y,
+    multitask_options,
     solve_multitask_path,
 )
+from ._features import check_max_features
 from ._progress import CVProgress, path_progress
 from ._validation import check_choice, check_sample_weight, check_X, validate_X
 from .linear_model import SparseInputMixin, keeps_state_on_error
@@ -43,15 +45,17 @@ __all__ = ["BlockElasticNetCV", "LassoRatioMixin", "MultiTaskElasticNetCV",
 
 
 def _multitask_fold(X, Y, sw, train, test, alphas, l1_ratio, fit_intercept, solver_kw,
-                    progress, grouping=None):
+                    progress, grouping=None, features=None):
     """Solve the path on the training rows; mean squared error of every alpha on the test rows.
 
-    ``grouping``: the blocks (None: the rows of W).  Returns (error per alpha,
-    non-zero features per alpha).
+    ``grouping``: the blocks (None: the rows of W); ``features``: the per-feature
+    options (standardization recomputed on the training rows, as glmnet's
+    cv.glmnet).  Returns (error per alpha, non-zero features per alpha).
     """
     Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
-    problem = MultiTaskProblem(Xtr, Y[train], sw_tr, fit_intercept, grouping=grouping)
+    problem = MultiTaskProblem(Xtr, Y[train], sw_tr, fit_intercept, grouping=grouping,
+                               features=features)
     coefs, _, _, intercepts = solve_multitask_path(problem, alphas, l1_ratio=l1_ratio,
                                                    warn=False, callback=progress, **solver_kw)
     X_test, Y_test = fold_rows(X, test), Y[test].astype(np.float64)
@@ -88,17 +92,30 @@ class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Regresso
         X = validate_X(self, X, reset=True)
         Y, single = self._check_target(y, X)
         grouping = self._grouping(X.shape[1])
+        features = self._features(X.shape[1])
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
-        full = MultiTaskProblem(X, Y, sw, self.fit_intercept, grouping=grouping)
+        full = MultiTaskProblem(X, Y, sw, self.fit_intercept, grouping=grouping,
+                                features=features)
         grids = cv_grids(self, ratios, full.alpha_max)
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
         folds = check_fold_weights(cv_folds(self, X, Y, params), sw)
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
+        max_features, dfmax = self._path_limits()
+        if max_features is not None or dfmax is not None:
+            # as ElasticNetCV: cut each grid where the full-data path exceeds the limits,
+            # keeping one alpha (the grid's first) so that every l1_ratio has a grid
+            keep = max(1, min(
+                solve_multitask_path(full, g, l1_ratio=r, warn=False, max_features=max_features,
+                                     dfmax=dfmax, **solver_kw)[1].size
+                for g, r in zip(grids, ratios)))
+            grids = [g[:keep] for g in grids]
+            grids = [grids[0]] * len(grids) if shared_grid else grids
         verbose = int(self.verbose)
         progress = CVProgress(verbose, type(self).__name__,
                               ratios.size * len(folds) * grids[0].size)
         jobs = [(X, Y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
-                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), grouping)
+                 solver_kw, progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), grouping,
+                 features)
                 for i in range(ratios.size) for k in range(len(folds))]
         results = run_folds(_multitask_fold, jobs, self.n_jobs, progress)
         values, nnz = collect_folds(results, ratios.size, grids[0].size, len(folds))
@@ -128,6 +145,14 @@ class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Regresso
     def _grouping(self, n_features):
         """The blocks of the penalty: a Grouping, or None (the rows of W)."""
         raise NotImplementedError
+
+    def _features(self, n_features):
+        """The validated per-feature options (``multitask_options``), or None."""
+        return None
+
+    def _path_limits(self):
+        """(max_features, dfmax), validated; (None, None) without them."""
+        return None, None
 
     def predict(self, X, alpha=None):
         """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
@@ -175,6 +200,18 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
         (the ``logging`` logger ``penalized``).
     random_state, selection : as in :class:`penalized.MultiTaskElasticNet`
         (only ``selection='cyclic'``; random_state unused).
+    penalty_factor, exclude, standardize : the per-feature options of
+        :class:`penalized.MultiTaskElasticNet` (each fit's penalty becomes alpha *
+        sum_j pf_j (l1_ratio sd_j ||W_j||_2 + (1 - l1_ratio)/2 sd_j^2 ||W_j||_2^2),
+        W_j = 0 for excluded j); the grid's alpha_max uses the factors on the full
+        data, the standardization each fold's own standard deviations (as
+        :class:`penalized.ElasticNetCV` and cv.glmnet).
+    max_features, dfmax : int or None, default=None
+        glmnet's pmax / dfmax over features (rows of W), as in
+        :class:`penalized.ElasticNetCV`: the grids are cut before the first alpha at
+        which the full-data path (one extra path per l1_ratio) has had more than
+        ``max_features`` rows non-zero so far, or has more than ``dfmax`` now, keeping
+        at least the first alpha; only those alphas are cross-validated (``alphas_``).
 
     Attributes
     ----------
@@ -195,7 +232,13 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
                  fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None, copy_X=True,
                  n_jobs=None, alpha_selection="min", verbose=0, random_state=None,
-                 selection="cyclic"):
+                 selection="cyclic", penalty_factor=None, exclude=None, standardize=False,
+                 max_features=None, dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
+        self.penalty_factor = penalty_factor
+        self.exclude = exclude
+        self.standardize = standardize
         self.random_state = random_state
         self.selection = selection
         self.l1_ratio = l1_ratio
@@ -222,13 +265,23 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
         """The blocks of the penalty: None, the rows of W."""
         return None
 
+    def _features(self, n_features):
+        return multitask_options(n_features, self.penalty_factor, self.exclude,
+                                 self.standardize)
+
+    def _path_limits(self):
+        return (check_max_features(self.max_features),
+                check_max_features(self.dfmax, "dfmax"))
+
     def refit_estimator(self):
         """An unfitted :class:`penalized.MultiTaskElasticNet` with the chosen hyper-parameters."""
         check_is_fitted(self)
         return MultiTaskElasticNet(alpha=self.alpha_, l1_ratio=self.l1_ratio_,
                                    fit_intercept=self.fit_intercept, max_iter=self.max_iter,
                                    tol=self.tol, random_state=self.random_state,
-                                   selection=self.selection)
+                                   selection=self.selection,
+                                   penalty_factor=self.penalty_factor, exclude=self.exclude,
+                                   standardize=self.standardize)
 
 
 class LassoRatioMixin:
@@ -248,7 +301,14 @@ class MultiTaskLassoCV(LassoRatioMixin, MultiTaskElasticNetCV):
 
     def __init__(self, *, eps=1e-3, alphas=100, n_alphas="deprecated", fit_intercept=True,
                  max_iter=10_000, tol=1e-8, cv=None, copy_X=True, n_jobs=None,
-                 alpha_selection="min", verbose=0, random_state=None, selection="cyclic"):
+                 alpha_selection="min", verbose=0, random_state=None, selection="cyclic",
+                 penalty_factor=None, exclude=None, standardize=False, max_features=None,
+                 dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
+        self.penalty_factor = penalty_factor
+        self.exclude = exclude
+        self.standardize = standardize
         self.random_state = random_state
         self.selection = selection
         self.eps = eps

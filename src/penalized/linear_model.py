@@ -97,9 +97,12 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         (penalty alpha * l1_ratio * sum_j ||W_j||_2 + alpha * (1 - l1_ratio)/2
         * ||W||_F^2 on the rows W_j of the (n_features, n_targets)
         coefficients), and ``coefs`` has shape (n_targets, n_features,
-        n_alphas).  The single-task options (``positive``, ``precompute``,
-        ``Xy``, ``selection``, the per-feature options, ``max_features``)
-        are not available for it.
+        n_alphas).  ``penalty_factor``, ``exclude`` and ``standardize`` pass
+        to it (both terms of row j scaled by pf_j sd_j, sd_j^2, as there); the
+        single-task options (``positive``, ``precompute``, ``Xy``,
+        ``selection``, the bounds, ``max_features`` / ``dfmax``) are not
+        available for it (:func:`penalized.multitask_enet_path` takes
+        ``max_features`` / ``dfmax``).
     l1_ratio : float in [0, 1]
     eps : float, alpha_min / alpha_max for the automatic grid.
     n_alphas : int, deprecated
@@ -222,9 +225,9 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
             X, y, l1_ratio=l1_ratio, eps=eps, alphas=alphas, coef_init=coef_init,
             verbose=verbose, return_n_iter=return_n_iter, fit_intercept=fit_intercept,
             sample_weight=sample_weight, tol=tol, max_iter=max_iter,
-            single_task_only=dict(positive=positive, Xy=Xy, penalty_factor=penalty_factor,
+            penalty_factor=penalty_factor, exclude=exclude, standardize=standardize,
+            single_task_only=dict(positive=positive, Xy=Xy,
                                   lower_bounds=lower_bounds, upper_bounds=upper_bounds,
-                                  exclude=exclude, standardize=standardize,
                                   max_features=max_features, dfmax=dfmax,
                                   return_sparse=return_sparse))
     coef_init = check_init(coef_init, (X.shape[1],), "coef_init")

@@ -861,6 +861,20 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     return scores, np.sum([np.diff(c.indptr) for c in coefs], axis=0)
 
 
+def glm_path_length(problems, alphas, l1_ratio, tol, max_iter, max_features, dfmax):
+    """How many alphas of the grid the full-data path keeps under glmnet's pmax /
+    dfmax (``max_features`` / ``dfmax``): the fewest over ``problems`` (the
+    one-vs-rest problems, or one problem), at least 1 (the grid's first alpha), as
+    :class:`ElasticNetCV` cuts its grids.  ``problems``: an iterable of GLM problems."""
+    keep = len(alphas)
+    for problem in problems:
+        gaps = solve_logistic_path(problem, alphas, l1_ratio=l1_ratio, tol=tol,
+                                   max_iter=max_iter, warn=False, max_features=max_features,
+                                   dfmax=dfmax, return_sparse=True)[2]
+        keep = min(keep, gaps.size)
+    return max(1, keep)
+
+
 class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, ClassifierMixin,
                            BaseEstimator):
     """Logistic regression with alpha (and l1_ratio) chosen by cross-validation.
@@ -931,6 +945,14 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
     groups, group_weights : default=None
         User-defined groups of features, as in :class:`penalized.LogisticRegression`
         (two classes or ``multi_class='ovr'``; ``penalty`` 'l1' or 'elasticnet').
+    max_features, dfmax : int or None, default=None
+        glmnet's pmax and dfmax, as in :class:`ElasticNetCV`: the grids are cut
+        before the first alpha at which the full-data path (for any l1_ratio and,
+        for one-vs-rest, any class's problem; one extra full-data path each) has
+        had more than ``max_features`` features non-zero so far (in any class's
+        coefficients), or has more than ``dfmax`` non-zero now, keeping at least
+        the first alpha; only the alphas left are cross-validated (``alphas_``
+        holds them).
 
     Attributes
     ----------
@@ -965,7 +987,9 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial", penalty_factor=None, exclude=None,
                  standardize=False, lower_bounds=None, upper_bounds=None, groups=None,
-                 group_weights=None):
+                 group_weights=None, max_features=None, dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
         self.penalty = penalty
         self.Cs = Cs
         self.alphas = alphas
@@ -1049,6 +1073,23 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                 alpha_grid(L2_GRID_FACTOR * amax1, spec, self.eps / L2_GRID_FACTOR)
                 for r in ratios]
 
+    def _cut_grids(self, X, y, sw, classes, ratios, grids):
+        """The grids cut where the full-data path exceeds max_features / dfmax."""
+        max_features = check_max_features(self.max_features)
+        dfmax = check_max_features(self.dfmax, "dfmax")
+        if max_features is None and dfmax is None:
+            return grids
+        multi_class = "multinomial" if self._multinomial(classes) else "ovr"
+        Xc = check_X(X)
+        keep = min(
+            glm_path_length(
+                (LogisticProblem(Xc, labels, sw, self.fit_intercept,
+                                 group=self.penalty == "group", **self._options())
+                 for labels in logistic_label_sets(y, classes, multi_class)),
+                g, r, self.tol, self.max_iter, max_features, dfmax)
+            for g, r in zip(grids, ratios))
+        return [g[:keep] for g in grids]
+
     @keeps_state_on_error
     def fit(self, X, y, sample_weight=None, **params):
         """Cross-validate the path(s), then refit on all data at the chosen alpha.
@@ -1079,6 +1120,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         sw, total = class_weighted_samples(raw_sw, y, self.class_weight)
         grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
                             total)
+        grids = self._cut_grids(X, y, check_sample_weight(sw, n, np.float64), classes,
+                                ratios, grids)
         folds = check_fold_weights(cv_folds(self, X, y, params, classifier=True), sw)
         score_kw = scorer_params(self, params, raw_sw)
         verbose = int(self.verbose)

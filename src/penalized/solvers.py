@@ -25,6 +25,17 @@ P(0, ybar) (or P(0, 0) without intercept).  ``gap_target`` holds that
 right-hand side and ``dual_gap`` the certified gap reached, both in P's
 scaling, so ``P(w, b) - P* <= dual_gap``.
 
+Multi-task elastic net (:func:`multitask_enet`, :func:`multitask_enet_path`,
+:func:`multitask_lasso`), Y (n, T), W (n_features, T) with rows W_j::
+
+    P(W, b) = 1/(2n) * sum_i s_i ||Y_i - x_i W - b||^2
+              + alpha * sum_j pf_j * (l1_ratio * sd_j ||W_j||_2
+                                      + (1 - l1_ratio)/2 * sd_j^2 ||W_j||_2^2)
+
+(pf_j = sd_j = 1 without the per-feature options: scikit-learn's
+``MultiTaskElasticNet``); converged means ``gap <= tol * sum_i s_i ||Y_i -
+Ybar||^2 / n``.
+
 Group Lasso / group elastic net (:func:`group_lasso`, :func:`group_enet`,
 :func:`group_enet_path`): the least-squares P with the L1 term replaced by
 alpha * l1_ratio * sum_g omega_g ||w_g||_2 over user-defined groups (see
@@ -69,7 +80,11 @@ not for Cox), ``lower_bounds`` / ``upper_bounds`` (lower <= 0 <= upper, on the
 original scale), ``exclude`` (features kept at 0) and ``standardize`` (the penalty
 on the columns scaled to unit weighted standard deviation, coefficients on the
 original scale), and on the paths ``max_features`` (glmnet's pmax: the path
-stops before more features are non-zero).  The GLM solvers take ``groups`` /
+stops before more features are non-zero).  The multi-task solvers take
+``penalty_factor``, ``exclude`` and ``standardize`` (each scaling both terms of a
+row's penalty, as glmnet's mgaussian family) and ``max_features`` / ``dfmax``
+(counting rows); ``lower_bounds`` / ``upper_bounds`` raise ValueError there (not
+supported).  The GLM solvers take ``groups`` /
 ``group_weights`` (one linear predictor; a weight 0 leaves a group unpenalized)
 and ``offset`` (glmnet's fixed term of the linear predictor), which the
 least-squares solvers take too (the model of y - offset).  The certificate is the same duality gap.
@@ -99,7 +114,7 @@ from ._families import LogLinkProblem, check_response
 from ._features import check_max_features, feature_options, resolve_features
 from ._grouping import check_groups
 from ._logistic import LogisticProblem, solve_logistic_path
-from ._multitask import MultiTaskProblem, solve_multitask_path
+from ._multitask import MultiTaskProblem, check_Y, multitask_options, solve_multitask_path
 from ._validation import (
     check_alphas,
     check_init,
@@ -113,7 +128,8 @@ from .linear_model import check_offset, classification_labels, offset_target
 
 __all__ = ["PathSolution", "Solution", "enet", "enet_path", "group_enet", "group_enet_path",
            "cox", "cox_path", "gamma", "gamma_path", "group_lasso", "lasso", "lasso_path", "logistic",
-           "logistic_path", "poisson", "poisson_path"]
+           "logistic_path", "multitask_enet", "multitask_enet_path", "multitask_lasso",
+           "poisson", "poisson_path"]
 
 
 def _frozen(a):
@@ -782,3 +798,89 @@ def group_lasso(X, y, alpha, *, groups, group_weights=None, **kwargs):
     1/(2n) sum_i s_i (y_i - x_i.w - b)^2 + alpha sum_g omega_g ||w_g||_2."""
     return group_enet(X, y, alpha, groups=groups, l1_ratio=1.0,
                       group_weights=group_weights, **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Multi-task elastic net
+# ---------------------------------------------------------------------------
+
+def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
+                        sample_weight=None, fit_intercept=True, tol=1e-8, max_iter=10_000,
+                        coef_init=None, check_input=True, warn=True, penalty_factor=None,
+                        exclude=None, standardize=False, lower_bounds=None,
+                        upper_bounds=None, max_features=None, dfmax=None):
+    """Multi-task elastic-net solutions along a decreasing grid of alphas (warm-started).
+
+    Minimises P(W, b) of the module docstring (multi-task) at every alpha: the
+    computation of :class:`penalized.MultiTaskElasticNet` /
+    :func:`penalized.multitask_enet_path`.
+
+    Parameters
+    ----------
+    X, sample_weight, fit_intercept, tol, max_iter, check_input, warn :
+        as in :func:`enet_path`.
+    y : (n_samples, n_tasks) array (with ``check_input=False``: 2-D, X's dtype).
+    alphas : array-like of floats > 0, or None
+        None: ``n_alphas`` values from alpha_max = max_j ||X_c,j^T S R_0|| /
+        (n l1_ratio pf_j sd_j) (every penalized row zero; R_0 the residual of the
+        unpenalized rows' least-squares fit) down to ``eps * alpha_max``.
+    l1_ratio : float in [0, 1] (keyword, required; 0 needs explicit alphas).
+    coef_init : (n_tasks, n_features) or None.
+    penalty_factor, exclude, standardize : as in :class:`penalized.MultiTaskElasticNet`.
+    max_features, dfmax : glmnet's pmax / dfmax over features (rows of W), as in
+        :func:`enet_path` (the path may then hold fewer alphas).
+    lower_bounds, upper_bounds : not supported for multi-task models (ValueError
+        when not None; a box on a row's entries is not a block penalty).
+
+    Returns
+    -------
+    PathSolution (``coefs`` (n_tasks, n_features, n_alphas), ``intercepts``
+    (n_tasks, n_alphas); ``active_set(k)`` the features with a non-zero row)
+    """
+    _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    max_features = check_max_features(max_features)
+    dfmax = check_max_features(dfmax, "dfmax")
+    if check_input:
+        X = check_X(X)
+        y = check_Y(y, X.shape[0], X.dtype)
+    else:
+        X = _check_fast_X(X)
+        y = np.asarray(y)
+        if y.ndim != 2 or y.shape[0] != X.shape[0]:
+            raise ValueError(f"y must have shape ({X.shape[0]}, n_tasks), got {y.shape}.")
+        y = np.asfortranarray(y, dtype=X.dtype)
+    sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    options = multitask_options(X.shape[1], penalty_factor, exclude, standardize,
+                                lower_bounds, upper_bounds)
+    problem = MultiTaskProblem(X, y, sample_weight, bool(fit_intercept), features=options)
+    alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init,
+                                   shape=(problem.n_tasks, X.shape[1]))
+    coefs, gaps, n_iters, intercepts = solve_multitask_path(
+        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
+        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax)
+    alphas = alphas[:gaps.size]
+    target = tol * problem.yy / problem.n_samples
+    return PathSolution(
+        alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
+        l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
+        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+
+
+def multitask_enet(X, y, alpha, *, l1_ratio, tol=1e-4, max_iter=1000, **kwargs):
+    """Multi-task elastic net at one alpha > 0 (see :func:`multitask_enet_path`; the
+    single fits' defaults tol=1e-4, max_iter=1000); the same numbers as
+    ``penalized.MultiTaskElasticNet(...).fit``.
+
+    Returns
+    -------
+    Solution (``coef`` (n_tasks, n_features), ``intercept`` (n_tasks,))
+    """
+    alpha = _check_alpha(alpha)
+    return multitask_enet_path(X, y, [alpha], l1_ratio=l1_ratio, tol=tol, max_iter=max_iter,
+                               **kwargs)[0]
+
+
+def multitask_lasso(X, y, alpha, **kwargs):
+    """:func:`multitask_enet` with ``l1_ratio=1``: minimises 1/(2n) sum_i s_i
+    ||Y_i - x_i W - b||^2 + alpha sum_j pf_j sd_j ||W_j||_2."""
+    return multitask_enet(X, y, alpha, l1_ratio=1.0, **kwargs)

@@ -8,8 +8,11 @@
 # columns and targets centred implicitly (as in the core):
 #
 #     F(W) = 1/2 sum_i s_i ||y_c,i - x_c,i W||^2 + l1 sum_g omega_g ||W_g||_F
-#            + l2/2 ||W||_F^2
+#            + l2/2 sum_g rho_g ||W_g||_F^2
 #
+# rho_g: per-group ridge factors (``grp_t.ridge``; 1 without them, 0 for the
+# unpenalized group); with them the l2 of every formula below is group g's
+# l2_g = l2 rho_g (``_gl2``): glmnet's penalty.factor scales both terms of a row.
 # l1 = n alpha l1_ratio, l2 = n alpha (1 - l1_ratio); F / n is the objective
 # of scikit-learn's MultiTaskElasticNet (singleton groups, omega = 1) and of
 # the group elastic net (T = 1).  Block coordinate descent (Tseng 2001) over
@@ -36,6 +39,7 @@ cdef struct grp_t:
     const Py_ssize_t *ptr     # n_groups + 1 offsets into cols
     const Py_ssize_t *cols    # the columns, group after group
     const double *weight      # omega_g > 0 (NULL: 1)
+    const double *ridge       # rho_g > 0, the ridge term's factor: l2 rho_g (NULL: 1)
     const double *lmax        # largest eigenvalue of H_g = X_c,g^T S X_c,g
     const double *eig         # eigenvalues of H_g, ascending, at ptr[g] (length p)
     const double *Q           # eigenvectors, column-major m_g x m_g, at qoff[g]
@@ -76,8 +80,11 @@ cdef inline bint _gfree(const grp_t *G, Py_ssize_t g) noexcept nogil:
 
 
 cdef inline double _gl2(const grp_t *G, Py_ssize_t g, double l2) noexcept nogil:
-    """The ridge coefficient of group g: l2, 0 for the unpenalized group."""
-    return 0.0 if G.n_free > 0 and g == G.free_g else l2
+    """The ridge coefficient of group g: l2 rho_g (l2 without factors), 0 for the
+    unpenalized group."""
+    if G.n_free > 0 and g == G.free_g:
+        return 0.0
+    return l2 if G.ridge == NULL else l2 * G.ridge[g]
 
 
 cdef struct mt_gap_t:
@@ -413,7 +420,9 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
 
     ``C`` holds max_size x T doubles, ``sr`` T.  Fills dnorm[g] (an upper
     bound on ||X_c,g^T S P R - l2 W_g||_F, the augmented design's dual norm,
-    used by screening and ranking) for g in cand.  Two dual points:
+    used by screening and ranking) for g in cand.  Two dual points (with ridge
+    factors, read l2 W_g as l2_g W_g, l2 ||W||^2 as sum_g l2_g ||W_g||^2, the
+    augmented design as [X; diag(sqrt(l2_g)) I] and (2 l2) as (2 l2_g)):
     * theta = scale [P R; -sqrt(l2) W], the elastic net as a group Lasso on the
       augmented design [X; sqrt(l2) I], scale = min(1, l1 / max_g dnorm_g / omega_g):
           F - D_aug = s_U/2 + (1 - scale)^2/2 (R.S R - s_U) + l1 sum_g omega_g ||W_g||
@@ -450,7 +459,7 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
     cdef double rr = 0.0, ry = 0.0, wc = 0.0, l1w = 0.0, l2sq = 0.0, fench = 0.0
     cdef double top = 0.0, cn, an, rowsq, v, sc, tau, dr = 0.0, dd = 0.0, rd
     cdef double s_u = 0.0, su_sq = 0.0, eg, werr = 0.0, rr_red, g0, rr_pt, ee, extra = 0.0
-    cdef double fdiff = 0.0
+    cdef double fdiff = 0.0, l2g
     cdef double dr0, dd0
     cdef bint has_free = G.n_free > 0 and G.lmax[G.free_g] > 0.0
     cdef const floating *s = <const floating *>D.sw
@@ -488,7 +497,7 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
             nnz_all += 1
             l1w += _gweight(G, g) * sqrt(rowsq)
             if not _gfree(G, g):
-                l2sq += rowsq
+                l2sq += rowsq if G.ridge == NULL else G.ridge[g] * rowsq
     rr_pt = rr
     if has_free:
         # exact centring even if sum_i s_i r_t,i drifted from 0
@@ -525,12 +534,13 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
             dnorm[g] = 0.0
             continue
         cn = _group_corr(D, G, g, R, lo, sr, 1.0, T, C)
+        l2g = _gl2(G, g, l2)
         an = 0.0
         rowsq = 0.0
         for k in range(_gsize(G, g)):
             j = _gcol(G, g, k)
             for t in range(T):
-                v = C[k * T + t] - l2 * W[j * T + t]
+                v = C[k * T + t] - l2g * W[j * T + t]
                 an += v * v
                 rowsq += <double>W[j * T + t] * W[j * T + t]
                 wc += W[j * T + t] * C[k * T + t]
@@ -546,8 +556,13 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
         if l2 > 0.0:
             cn = sqrt(cn) + eg
             if cn > tau:
-                # divide before squaring (no underflow near 1e-150, see _dual_point)
-                fench += (cn - tau) * ((cn - tau) / (2.0 * l2))
+                # divide before squaring (no underflow near 1e-150, see _dual_point);
+                # a group without ridge term (rho_g = 0): the conjugate is the
+                # indicator of ||C_g|| <= l1 omega_g
+                if l2g > 0.0:
+                    fench += (cn - tau) * ((cn - tau) / (2.0 * l2g))
+                else:
+                    fench = INFINITY
     if nnz_cand != nnz_all:
         if has_free:
             # <W, C> over blocks outside cand is not known without the projection
@@ -590,15 +605,15 @@ cdef Py_ssize_t _group_screen(const design_t *D, const grp_t *G, floating *W, fl
     """Gap-safe sphere test for groups (Ndiaye et al. 2017).
 
     The dual optimum lies within sqrt(2 gap_aug) of theta = scale [R; -sqrt(l2) W],
-    and the augmented block [X_c,g; sqrt(l2) I] has spectral norm sqrt(lmax_g + l2),
-    so scale dnorm_g + sqrt(lmax_g + l2) sqrt(2 gap_aug) < l1 omega_g proves
+    and the augmented block [X_c,g; sqrt(l2_g) I] has spectral norm sqrt(lmax_g + l2_g),
+    so scale dnorm_g + sqrt(lmax_g + l2_g) sqrt(2 gap_aug) < l1 omega_g proves
     W_g = 0 at the optimum.  Such groups leave cand (zeroed in W and R).
     """
     cdef Py_ssize_t q, g, k, t, j, m = 0
     cdef double radius = sqrt(2.0 * gap_aug) if gap_aug > 0.0 else 0.0
     for q in range(n_cand):
         g = cand[q]
-        if scale * dnorm[g] + sqrt(G.lmax[g] + l2) * radius < l1 * _gweight(G, g):
+        if scale * dnorm[g] + sqrt(G.lmax[g] + _gl2(G, g, l2)) * radius < l1 * _gweight(G, g):
             for k in range(_gsize(G, g)):
                 j = _gcol(G, g, k)
                 for t in range(T):
@@ -1118,7 +1133,8 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
                      const double[::1] group_weights, dict eigen,
                      double tol_abs=0.0, Py_ssize_t max_epochs=1000,
                      bint screening=True, bint working_set=True, Py_ssize_t p0=10,
-                     Py_ssize_t gap_freq=10, double inner_ratio=0.3, bint extrapolate=True):
+                     Py_ssize_t gap_freq=10, double inner_ratio=0.3, bint extrapolate=True,
+                     group_ridge=None):
     """Minimise the unscaled group elastic net F(W) in place (see above).
 
     The groups are given as CSR-like ``group_ptr`` (n_groups + 1, from 0 to p)
@@ -1128,9 +1144,12 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     group norm nor the ridge term; merge several such groups into one, the same
     problem).  ``eigen`` is :func:`group_gram_eigen`'s result for this design
     and these groups.  The caller guarantees this (the estimators validate it);
-    the other arguments are as :func:`multitask_enet_solve`'s.
+    the other arguments are as :func:`multitask_enet_solve`'s.  ``group_ridge``
+    (None: 1 for every group): the ridge factors rho_g > 0 (n_groups, float64; the
+    unpenalized group's is ignored), the ridge term l2/2 sum_g rho_g ||W_g||_F^2.
     """
     cdef grp_t G
+    cdef const double[::1] ridge
     cdef Py_ssize_t g, mmax = 1, n_free = 0, free_g = 0
     cdef const double[::1] lmax = eigen["lmax"]
     cdef const double[::1] values = eigen["values"]
@@ -1152,6 +1171,13 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     if n_free > 1:
         raise ValueError("group_enet_solve: at most one unpenalized group (weight 0); merge "
                          "them into one group")
+    if group_ridge is not None:
+        ridge = group_ridge
+        if ridge.shape[0] != n_groups:
+            raise ValueError("group_enet_solve: group_ridge does not match the groups")
+        for g in range(n_groups):
+            if not (ridge[g] >= 0.0 and ridge[g] < INFINITY):
+                raise ValueError("group_enet_solve: group_ridge must be finite and >= 0")
     flags = np.zeros(n_groups, dtype=np.int8)
     cdef signed char[::1] fv = flags
     memset(&G, 0, sizeof(grp_t))
@@ -1165,6 +1191,8 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     G.ptr = &group_ptr[0]
     G.cols = &group_cols[0]
     G.weight = &group_weights[0]
+    if group_ridge is not None:
+        G.ridge = &ridge[0]
     G.lmax = &lmax[0]
     G.eig = &values[0]
     G.Q = &vectors[0]
