@@ -71,6 +71,25 @@ def objective(X, Y, W, b, alpha, l1_ratio, sw=None, pf=None, exclude=None, stand
             + alpha * l1_ratio * om @ rn + 0.5 * alpha * (1 - l1_ratio) * rho @ rn ** 2)
 
 
+def fista(F, grad, prox, W, L, n_iter):
+    """FISTA with function-value restarts (Beck & Teboulle 2009; O'Donoghue & Candes 2015)
+    from W with step 1/L, until the iterates stop moving (1e-14 relative) or n_iter."""
+    Z, t, fw = W.copy(), 1.0, F(W)
+    for _ in range(n_iter):
+        Wn = prox(Z - grad(Z) / L)
+        fn = F(Wn)
+        if fn > fw and t > 1.0:            # restart
+            Z, t = W.copy(), 1.0
+            continue
+        tn = 0.5 * (1 + np.sqrt(1 + 4 * t * t))
+        Z = Wn + (t - 1) / tn * (Wn - W)
+        done = np.max(np.abs(Wn - W)) <= 1e-14 * max(1.0, np.max(np.abs(Wn)))
+        W, t, fw = Wn, tn, fn
+        if done:
+            break
+    return W
+
+
 def reference(X, Y, alpha, l1_ratio, sw=None, pf=None, exclude=None, standardize=False,
               fit_intercept=True, n_iter=20000):
     """FISTA (with restarts) on the weighted-centred problem; returns (W (p, T), b)."""
@@ -105,20 +124,7 @@ def reference(X, Y, alpha, l1_ratio, sw=None, pf=None, exclude=None, standardize
         return (0.5 * np.sum(W * (G @ W)) - np.sum(C * W) + 0.5 * np.sum(ridge * W * W)
                 + alpha * l1_ratio * om @ rn)
 
-    W = np.zeros((p, Y.shape[1]))
-    Z, t, fw = W.copy(), 1.0, F(W)
-    for _ in range(n_iter):
-        Wn = prox(Z - grad(Z) / L)
-        fn = F(Wn)
-        if fn > fw and t > 1.0:            # restart
-            Z, t = W.copy(), 1.0
-            continue
-        tn = 0.5 * (1 + np.sqrt(1 + 4 * t * t))
-        Z = Wn + (t - 1) / tn * (Wn - W)
-        done = np.max(np.abs(Wn - W)) <= 1e-14 * max(1.0, np.max(np.abs(Wn)))
-        W, t, fw = Wn, tn, fn
-        if done:
-            break
+    W = fista(F, grad, prox, np.zeros((p, Y.shape[1])), L, n_iter)
     return W, ym - xm @ W
 
 
@@ -463,20 +469,8 @@ def _group_reference(Xc, Yc, ptr, cols, omega, rho, l1, l2, n_iter=50000):
             out[idx] = 0.0 if nv <= tau else (1 - tau / nv) * V[idx]
         return out
 
-    W = np.zeros((p, T))
-    Z, t, fw = W.copy(), 1.0, F(W)
-    for _ in range(n_iter):
-        Wn = prox(Z - (G @ Z - C + l2 * rho_col[:, None] * Z) / L)
-        fn = F(Wn)
-        if fn > fw and t > 1.0:
-            Z, t = W.copy(), 1.0
-            continue
-        tn = 0.5 * (1 + np.sqrt(1 + 4 * t * t))
-        Z = Wn + (t - 1) / tn * (Wn - W)
-        done = np.max(np.abs(Wn - W)) <= 1e-14 * max(1.0, np.max(np.abs(Wn)))
-        W, t, fw = Wn, tn, fn
-        if done:
-            break
+    W = fista(F, lambda W: G @ W - C + l2 * rho_col[:, None] * W, prox, np.zeros((p, T)),
+              L, n_iter)
     return W, F(W) + 0.5 * np.sum(Yc * Yc)
 
 
