@@ -33,6 +33,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
 
+from ._core import resolve_threads
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._features import check_max_features, feature_options, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
@@ -523,6 +524,12 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         raise ValueError.
     n_jobs : int or None
         Parallel fold jobs (threads; see the module docstring for Dask).
+    n_threads : int or None, default=1
+        OpenMP threads of the full passes over X inside each path solve (every
+        fold's path and the full-data path), as ``n_threads`` of :class:`penalized.ElasticNet`
+        (1 or None: the calling thread; -1: OpenMP's limit; the same bits for any
+        value).  Per fit: with ``n_jobs`` folds running at once, up to
+        ``n_jobs * n_threads`` threads run together (both multiply).
     scoring : None, str or callable, default=None
         None: mean squared error on the held-out rows (lower is better,
         ``mse_path_``).  Otherwise a scikit-learn scorer name (e.g. 'r2',
@@ -563,7 +570,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-                 max_features=None, dfmax=None, keep=False):
+                 max_features=None, dfmax=None, keep=False, n_threads=1):
+        self.n_threads = n_threads
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -602,6 +610,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         metadata routing is enabled, and rejected otherwise (see ``cv``).
         """
         reject_unrouted(self, params)
+        n_threads = self.n_threads
+        resolve_threads(n_threads)   # a bad value fails before any fold runs
         ratios = self._l1_ratios()
         check_solver_params(self.tol, self.max_iter, self.selection)
         check_precompute(self.precompute)
@@ -630,7 +640,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         score_kw = (scorer_params(self, params, sample_weight) if scorer is not None
                     else {})
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
-                         selection=self.selection, random_state=self.random_state)
+                         selection=self.selection, random_state=self.random_state,
+                         n_threads=n_threads)
         if max_features is not None or dfmax is not None:
             # cut each grid where the full-data path exceeds max_features, keeping one
             # alpha (the grid's first) so that every l1_ratio has a grid
@@ -733,7 +744,8 @@ class LassoCV(ElasticNetCV):
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, exclude=None, standardize=False, max_features=None,
-                 dfmax=None, keep=False):
+                 dfmax=None, keep=False, n_threads=1):
+        self.n_threads = n_threads
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -780,7 +792,7 @@ def _check_all_classes_present(y, classes):
 
 def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
                      max_iter, progress=None, group=False, options=None, return_sparse=False,
-                     offset=None):
+                     offset=None, n_threads=1):
     """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
 
     One binary problem (classes[1] against classes[0]) for two classes, one
@@ -793,6 +805,7 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     :class:`LogisticRegression`).  ``return_sparse``: coefs is instead a list of
     n_problems scipy.sparse CSC matrices (p, n_alphas) (float64), no dense path formed.
     ``offset``: glmnet's offset (n, 1) (validated), shared by the problems, or None.
+    ``n_threads``: OpenMP threads of each path solve (resolved by the caller).
     """
     _check_all_classes_present(y, classes)
     label_sets = logistic_label_sets(y, classes, "ovr")
@@ -806,7 +819,7 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
         design = problem.design
         c, intercepts[k], _, _ = solve_logistic_path(
             problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
-            callback=progress, return_sparse=return_sparse)
+            callback=progress, return_sparse=return_sparse, n_threads=n_threads)
         if return_sparse:
             coefs.append(c.astype(np.float64))
         else:
@@ -816,21 +829,21 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
                      max_iter, progress=None, group=False, options=None, return_sparse=False,
-                     offset=None):
+                     offset=None, n_threads=1):
     """Path of the multinomial (softmax) problem of :class:`LogisticRegression`.
 
     Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
     intercepts (n_classes, n_alphas).  ``group``: penalty='group' (the L2 norm
     of each feature's row across the classes); ``options`` as in
     :func:`one_vs_rest_path` (``return_sparse``: a list of one CSC (p, n_alphas) per class;
-    ``offset``: (n, n_classes), validated, or None).
+    ``offset``: (n, n_classes), validated, or None; ``n_threads`` as there).
     """
     _check_all_classes_present(y, classes)
     problem = LogisticProblem(X, logistic_label_sets(y, classes)[0], sample_weight,
                               fit_intercept, group=group, offset=offset, **(options or {}))
     coefs, intercepts, _, _ = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
-        callback=progress, return_sparse=return_sparse)
+        callback=progress, return_sparse=return_sparse, n_threads=n_threads)
     if return_sparse:
         p = X.shape[1]
         # rows c * p + j hold W[j, c]: class c's block of rows
@@ -884,7 +897,8 @@ class OffsetLogisticPoint(LogisticRegression):
         return super().decision_function(X, self.fixed_offset_ if offset is None else offset)
 
 
-def glm_path_length(problems, alphas, l1_ratio, tol, max_iter, max_features, dfmax):
+def glm_path_length(problems, alphas, l1_ratio, tol, max_iter, max_features, dfmax,
+                    n_threads=1):
     """How many alphas of the grid the full-data path keeps under glmnet's pmax /
     dfmax (``max_features`` / ``dfmax``): the fewest over ``problems`` (the
     one-vs-rest problems, or one problem), at least 1 (the grid's first alpha), as
@@ -893,7 +907,7 @@ def glm_path_length(problems, alphas, l1_ratio, tol, max_iter, max_features, dfm
     for problem in problems:
         gaps = solve_logistic_path(problem, alphas, l1_ratio=l1_ratio, tol=tol,
                                    max_iter=max_iter, warn=False, max_features=max_features,
-                                   dfmax=dfmax, return_sparse=True)[2]
+                                   dfmax=dfmax, return_sparse=True, n_threads=n_threads)[2]
         keep = min(keep, gaps.size)
     return max(1, keep)
 
@@ -947,6 +961,12 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         scorer name or callable ``scorer(estimator, X, y)``.
     n_jobs : int or None, default=None
         Parallel fold jobs (threads unless a joblib backend is configured).
+    n_threads : int or None, default=1
+        OpenMP threads of the full passes over X inside each path solve (every
+        fold's path and the full-data path), as ``n_threads`` of :class:`penalized.LogisticRegression`
+        (1 or None: the calling thread; -1: OpenMP's limit; the same bits for any
+        value).  Per fit: with ``n_jobs`` folds running at once, up to
+        ``n_jobs * n_threads`` threads run together (both multiply).
     alpha_selection : {'min', '1se'}, default='min'
     class_weight : dict, 'balanced' or None
     tol, max_iter, fit_intercept : float, int, bool
@@ -1010,7 +1030,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial", penalty_factor=None, exclude=None,
                  standardize=False, lower_bounds=None, upper_bounds=None, groups=None,
-                 group_weights=None, max_features=None, dfmax=None):
+                 group_weights=None, max_features=None, dfmax=None, n_threads=1):
+        self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
         self.penalty = penalty
@@ -1111,7 +1132,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                                  group=self.penalty == "group", offset=offset,
                                  **self._options())
                  for labels in logistic_label_sets(y, classes, multi_class)),
-                g, r, self.tol, self.max_iter, max_features, dfmax)
+                g, r, self.tol, self.max_iter, max_features, dfmax, self.n_threads)
             for g, r in zip(grids, ratios))
         return [g[:keep] for g in grids]
 
@@ -1130,6 +1151,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         routing is enabled, and rejected otherwise, as in :class:`ElasticNetCV`.
         """
         reject_unrouted(self, params)
+        n_threads = self.n_threads
+        resolve_threads(n_threads)   # a bad value fails before any fold runs
         ratios = self._ratios()
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
@@ -1160,7 +1183,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         score_kw = scorer_params(self, params, raw_sw)
         verbose = int(self.verbose)
         path_fn = functools.partial(multinomial_path if multinomial else one_vs_rest_path,
-                                    group=self.penalty == "group", options=self._options())
+                                    group=self.penalty == "group", options=self._options(),
+                                    n_threads=n_threads)
         # one path per fold job, or one per class for one-vs-rest with more than two classes
         paths_per_job = 1 if (classes.size == 2 or multinomial) else classes.size
         progress = CVProgress(verbose, type(self).__name__,
@@ -1182,7 +1206,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         est = LogisticRegression(
             self.penalty, alpha=self.alpha_, l1_ratio=self.l1_ratio_ if mixed else None,
             fit_intercept=self.fit_intercept, class_weight=self.class_weight, tol=self.tol,
-            max_iter=self.max_iter, multi_class=self.multi_class, **self._options())
+            max_iter=self.max_iter, multi_class=self.multi_class, n_threads=self.n_threads,
+            **self._options())
         self.estimator_ = est.fit(X, y, sample_weight=raw_sw, offset=offset)
         self.coef_, self.intercept_ = est.coef_, est.intercept_
         self.dual_gap_, self.kkt_violation_ = est.dual_gap_, est.kkt_violation_
