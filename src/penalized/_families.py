@@ -474,7 +474,7 @@ GammaRegression.__doc__ = _ESTIMATOR_DOC.format(
 # ---------------------------------------------------------------------------
 
 def _fold_deviance(family, X, y, sw, offset, train, test, alphas, l1_ratio, options,
-                   fit_intercept, tol, max_iter):
+                   fit_intercept, tol, max_iter, n_threads=1):
     """The path on the training rows, and the weighted mean (unit) deviance of every alpha
     on the test rows: (deviances (n_alphas,), non-zeros (n_alphas,))."""
     Xtr = check_X(X[train] if not sp.issparse(X) else X[train].tocsc())
@@ -483,7 +483,8 @@ def _fold_deviance(family, X, y, sw, offset, train, test, alphas, l1_ratio, opti
     problem = LogLinkProblem(family, Xtr, y[train], sw_tr, fit_intercept, offset=o_tr,
                              **options)
     coefs, intercepts, _, _ = solve_logistic_path(problem, alphas, l1_ratio=l1_ratio, tol=tol,
-                                                  max_iter=max_iter, warn=False)
+                                                  max_iter=max_iter, warn=False,
+                                                  n_threads=n_threads)
     Xte = X[test]
     eta = np.asarray(Xte @ coefs.astype(np.float64), dtype=np.float64) + intercepts
     if offset is not None:
@@ -501,7 +502,8 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
                  alpha_selection="min", fit_intercept=True, tol=1e-4, max_iter=100,
                  n_jobs=None, penalty_factor=None, exclude=None, standardize=False,
                  lower_bounds=None, upper_bounds=None, groups=None, group_weights=None,
-                 max_features=None, dfmax=None):
+                 max_features=None, dfmax=None, n_threads=1):
+        self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
         self.penalty = penalty
@@ -534,11 +536,12 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
         """Cross-validate the path on one grid (from the full data), choose alpha by the
         mean held-out deviance ('min' or the one-standard-error rule '1se'), refit."""
         reject_unrouted(self, params)
+        resolve_threads(self.n_threads)   # a bad value fails before any fold runs
         family = self._family
         options = self._options()
         est = self._estimator(self.penalty, alpha=1.0, l1_ratio=self.l1_ratio,
                               fit_intercept=self.fit_intercept, tol=self.tol,
-                              max_iter=self.max_iter, **options)
+                              max_iter=self.max_iter, n_threads=self.n_threads, **options)
         l1_ratio = est._l1_ratio()
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         check_scalar_param(self.tol, "tol", low=0)
@@ -570,12 +573,13 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
                 full = LogLinkProblem(family, check_X(X), y, sw, self.fit_intercept,
                                       offset=offset2, **options)
             grid = grid[:glm_path_length([full], grid, l1_ratio, self.tol, self.max_iter,
-                                         max_features, dfmax)]
+                                         max_features, dfmax, self.n_threads)]
         folds = check_fold_weights(cv_folds(self, X, y, params), sw)
         # folds run in threads (the native solve releases the GIL)
         results = Parallel(n_jobs=self.n_jobs, prefer="threads")(
             delayed(_fold_deviance)(family, X, y, sw, offset2, tr, te, grid, l1_ratio,
-                                    options, self.fit_intercept, self.tol, self.max_iter)
+                                    options, self.fit_intercept, self.tol, self.max_iter,
+                                    self.n_threads)
             for tr, te in folds)
         dev = np.column_stack([r[0] for r in results])          # (n_alphas, n_folds)
         nnz = np.mean([r[1] for r in results], axis=0)
@@ -596,7 +600,7 @@ class _LogLinkRegressionCV(CVRouterMixin, SparseInputMixin, RegressorMixin, Base
         _, coefs, intercepts, gaps = _family_path(
             family, X, y, l1_ratio=l1_ratio, alphas=grid, fit_intercept=self.fit_intercept,
             sample_weight=raw_sw, offset=offset1, tol=self.tol, max_iter=self.max_iter,
-            **options)
+            n_threads=self.n_threads, **options)
         store_full_path(self, coefs, intercepts, gaps)
         self.estimator_ = est.set_params(alpha=self.alpha_).fit(X, y, sample_weight=raw_sw,
                                                                  offset=offset1)
@@ -642,6 +646,10 @@ _CV_DOC = """{Family} regression (log link) with alpha chosen by cross-validated
     so far, or has more than ``dfmax`` now, keeping at least the first alpha; only those
     alphas are cross-validated (``alphas_``).  ``cv``: int (KFold, unshuffled, as
     scikit-learn's regressors), splitter or iterable; ``groups`` by metadata routing.
+    ``n_threads`` (default 1): OpenMP threads of the full passes over X inside each path
+    solve (every fold's, the grid cut's, the full-data path and the refit), as
+    :class:`{Family}Regression`'s (the same bits for any value).  It is per fit:
+    ``n_jobs`` folds run at once, so up to ``n_jobs * n_threads`` threads (both multiply).
 
     Attributes
     ----------

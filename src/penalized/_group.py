@@ -22,23 +22,27 @@ gap <= tol * sum_i s_i ||y_i - ybar||^2 / n.
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import path_alphas
+from ._features import check_max_features
 from ._grouping import check_groups
 from ._multitask import MultiTaskProblem, run_block_path, solve_multitask_path
 from ._multitask_cv import BlockElasticNetCV, LassoRatioMixin
 from ._validation import (check_init, check_sample_weight, check_scalar_param, check_X,
                           check_y, validate_X)
-from .linear_model import SparseInputMixin, keeps_state_on_error
+from .linear_model import SparseInputMixin, add_offset, keeps_state_on_error, offset_target
 
 __all__ = ["GroupElasticNet", "GroupElasticNetCV", "GroupLasso", "GroupLassoCV",
            "group_enet_path", "group_lasso_path"]
 
 
-def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept, exclude=None):
-    """The validated problem for a 1-D or 2-D y; returns (problem, single_task, grouping)."""
-    y_arr = check_y(y, X.shape[0], X.dtype, multi_output=True)
+def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept, exclude=None,
+             offset=None):
+    """The validated problem for a 1-D or 2-D y (of y - ``offset``); returns
+    (problem, single_task, grouping)."""
+    y_arr = offset_target(check_y(y, X.shape[0], X.dtype, multi_output=True), offset)
     single = y_arr.ndim == 1
     Y = np.asfortranarray(y_arr.reshape(X.shape[0], -1))
     grouping = check_groups(groups, X.shape[1], group_weights, allow_zero=True,
@@ -50,7 +54,7 @@ def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept, exclude=
 def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
                     alphas=100, coef_init=None, verbose=False, return_n_iter=False,
                     fit_intercept=False, sample_weight=None, tol=1e-8, max_iter=10_000,
-                    exclude=None):
+                    exclude=None, max_features=None, dfmax=None, offset=None):
     """Group elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||y_i - x_i W - b||^2
@@ -78,6 +82,14 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
         (the objective's 1/(2n) units); tighter than the single fits' 1e-4 so that
         every alpha of the warm-started path is solved (see :func:`penalized.enet_path`).
     max_iter : int, default=10000, epochs per alpha.
+    max_features, dfmax : int or None
+        glmnet's pmax / dfmax over features (grpreg's dfmax: the columns of the
+        non-zero groups): the path stops before the first alpha at which more than
+        ``max_features`` features have been non-zero so far, or more than ``dfmax``
+        are non-zero now; the returned alphas may then be fewer.
+    offset : array-like of y's shape, optional
+        glmnet's offset: the path of y - offset (a fixed, unpenalized term of the
+        fit; add it back to the predictions).
 
     Returns
     -------
@@ -91,12 +103,15 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     alphas = path_alphas(alphas, "deprecated")
     X = check_X(X)
+    max_features = check_max_features(max_features)
+    dfmax = check_max_features(dfmax, "dfmax")
     problem, single, _ = _prepare(X, y, groups, group_weights, sample_weight, fit_intercept,
-                                  exclude)
+                                  exclude, offset)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]) if not single
                            else (X.shape[1],), "coef_init")
     alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
-                                                  tol, max_iter, verbose, "group_enet_path")
+                                                  tol, max_iter, verbose, "group_enet_path",
+                                                  max_features=max_features, dfmax=dfmax)
     if single:
         coefs = coefs[0]
     if return_n_iter:
@@ -189,7 +204,7 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
         return tags
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
         Parameters
@@ -197,6 +212,9 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
         X : array-like or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_tasks)
         sample_weight : array-like of shape (n_samples,), optional
+        offset : array-like of y's shape, optional
+            glmnet's offset: a fixed, unpenalized term of the fit, y ~ X w + b +
+            offset (the model of y - offset); pass it to ``predict`` too.
         """
         alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
@@ -207,7 +225,8 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
                              "label per feature, or a list of lists of feature indices).")
         X = validate_X(self, X, reset=True)
         problem, single, grouping = _prepare(X, y, self.groups, self.group_weights,
-                                             sample_weight, self.fit_intercept, self.exclude)
+                                             sample_weight, self.fit_intercept, self.exclude,
+                                             offset)
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
             shape = (X.shape[1],) if single else (problem.n_tasks, X.shape[1])
@@ -226,11 +245,15 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.group_weights_ = grouping.weights
         return self
 
-    def predict(self, X):
-        """X @ coef_.T + intercept_."""
+    def predict(self, X, offset=None):
+        """X @ coef_.T + intercept_ (+ ``offset``, of the prediction's shape)."""
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        return add_offset(np.asarray(X @ self.coef_.T) + self.intercept_, offset)
+
+    def score(self, X, y, sample_weight=None, offset=None):
+        """R^2 of ``predict(X, offset)`` against y (scikit-learn's regressor score)."""
+        return r2_score(y, self.predict(X, offset), sample_weight=sample_weight)
 
 
 class GroupLasso(GroupElasticNet):
@@ -272,11 +295,19 @@ class GroupElasticNetCV(BlockElasticNetCV):
     multi-task shapes.  The other parameters and attributes are
     :class:`penalized.MultiTaskElasticNetCV`'s (``n_nonzero_path_`` counts features;
     defaults ``tol=1e-8``, ``max_iter=10000``: every fold's path point certified).
+    ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax over features, the columns of
+    the non-zero groups) cut the grid as :class:`penalized.MultiTaskElasticNetCV`'s
+    do: before the first alpha at which the full-data path has had more than
+    ``max_features`` features non-zero, or has more than ``dfmax`` now (keeping at
+    least the first alpha).
     """
 
     def __init__(self, *, groups=None, group_weights=None, exclude=None, l1_ratio=0.5,
                  eps=1e-3, alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8,
-                 cv=None, n_jobs=None, alpha_selection="min", verbose=0):
+                 cv=None, n_jobs=None, alpha_selection="min", verbose=0, max_features=None,
+                 dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
         self.groups = groups
         self.group_weights = group_weights
         self.exclude = exclude
@@ -310,6 +341,10 @@ class GroupElasticNetCV(BlockElasticNetCV):
         self.group_weights_ = grouping.weights
         return grouping
 
+    def _path_limits(self):
+        return (check_max_features(self.max_features),
+                check_max_features(self.dfmax, "dfmax"))
+
     def refit_estimator(self):
         """An unfitted :class:`GroupElasticNet` with the chosen hyper-parameters."""
         check_is_fitted(self)
@@ -326,7 +361,9 @@ class GroupLassoCV(LassoRatioMixin, GroupElasticNetCV):
 
     def __init__(self, *, groups=None, group_weights=None, exclude=None, eps=1e-3,
                  alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None,
-                 n_jobs=None, alpha_selection="min", verbose=0):
+                 n_jobs=None, alpha_selection="min", verbose=0, max_features=None, dfmax=None):
+        self.max_features = max_features
+        self.dfmax = dfmax
         self.groups = groups
         self.group_weights = group_weights
         self.exclude = exclude

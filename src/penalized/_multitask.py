@@ -39,6 +39,7 @@ take ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax, counting rows).
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import is_count, path_alphas
@@ -58,7 +59,7 @@ from ._validation import (
     check_y,
     validate_X,
 )
-from .linear_model import SparseInputMixin, keeps_state_on_error
+from .linear_model import SparseInputMixin, add_offset, keeps_state_on_error, offset_target
 
 __all__ = ["MultiTaskElasticNet", "MultiTaskLasso", "multitask_enet_path",
            "multitask_lasso_path"]
@@ -382,7 +383,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
                         copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
                         check_input=True, fit_intercept=False, sample_weight=None,
                         tol=1e-8, max_iter=10_000, penalty_factor=None, exclude=None,
-                        standardize=False, max_features=None, dfmax=None):
+                        standardize=False, max_features=None, dfmax=None, offset=None):
     """Multi-task elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||Y_i - x_i W - b||^2
@@ -428,6 +429,10 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
         :func:`penalized.enet_path`: the path stops before the first alpha at which
         more than ``max_features`` rows have been non-zero so far, or more than
         ``dfmax`` are non-zero now; the returned alphas may then be fewer.
+    offset : array-like (n_samples, n_tasks), optional
+        glmnet's mgaussian offset: the path of Y - offset (a fixed, unpenalized
+        term of the fit; add it back to the predictions).  The grid and ``tol``
+        are then those of Y - offset.
 
     Returns
     -------
@@ -449,6 +454,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
             raise ValueError(f"y must have shape ({X.shape[0]}, n_tasks), got {y.shape}.")
     # O(n), in both modes: unnormalised weights would solve a different objective
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    y = offset_target(y, offset)
     options = multitask_options(X.shape[1], penalty_factor, exclude, standardize)
     problem = MultiTaskProblem(X, y, sample_weight, fit_intercept, features=options)
     coef_init = check_init(coef_init, (problem.n_tasks, X.shape[1]), "coef_init")
@@ -509,6 +515,9 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
     factor 1), sd_j = 1 or, with ``standardize=True``, the weighted standard
     deviation of column j (constant columns get W_j = 0; coefficients are on the
     original scale); the conventions of :class:`penalized.ElasticNet`.
+    ``fit(X, y, offset=O)`` (glmnet's mgaussian offset, O of Y's shape) fits
+    Y - O: the model is Y ~ X W^T + b + O, ``predict(X, offset=O)`` adds it back
+    and ``tol`` is relative to sum_i s_i ||Y_i - O_i - mean||^2 / n.
 
     Parameters
     ----------
@@ -564,7 +573,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         return self.l1_ratio
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, offset=None):
         """Fit the model.
 
         Parameters
@@ -572,12 +581,15 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         X : array-like or sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples, n_tasks)
         sample_weight : array-like of shape (n_samples,), optional
+        offset : array-like of shape (n_samples, n_tasks), optional
+            glmnet's offset: a fixed, unpenalized term of the fit, Y ~ X W^T + b +
+            offset (the model of Y - offset); pass it to ``predict`` too.
         """
         alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
         check_block_solver_params(self.tol, self.max_iter, self.selection)
         X = validate_X(self, X, reset=True)
-        Y = check_Y(y, X.shape[0], X.dtype)
+        Y = offset_target(check_Y(y, X.shape[0], X.dtype), offset)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         coef_init = None
         if self.warm_start and hasattr(self, "coef_"):
@@ -600,11 +612,17 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         """Coefficients as a scipy.sparse CSR matrix."""
         return sp.csr_matrix(self.coef_)
 
-    def predict(self, X):
-        """X @ coef_.T + intercept_, shape (n_samples, n_tasks)."""
+    def predict(self, X, offset=None):
+        """X @ coef_.T + intercept_ (+ ``offset``, of the prediction's shape),
+        shape (n_samples, n_tasks)."""
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        return add_offset(np.asarray(X @ self.coef_.T) + self.intercept_, offset)
+
+    def score(self, X, y, sample_weight=None, offset=None):
+        """R^2 of ``predict(X, offset)`` against y (uniform average over tasks, as
+        scikit-learn's regressor score)."""
+        return r2_score(y, self.predict(X, offset), sample_weight=sample_weight)
 
 
 class MultiTaskLasso(MultiTaskElasticNet):

@@ -10,6 +10,7 @@ MultiTaskElasticNetCV does.
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ._multitask import (
@@ -24,7 +25,7 @@ from ._multitask import (
 from ._features import check_max_features
 from ._progress import CVProgress, path_progress
 from ._validation import check_choice, check_sample_weight, check_X, validate_X
-from .linear_model import SparseInputMixin, keeps_state_on_error
+from .linear_model import SparseInputMixin, add_offset, keeps_state_on_error, offset_target
 from .model_selection import (
     CVRouterMixin,
     FullPathMixin,
@@ -83,14 +84,23 @@ class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Regresso
         return check_l1_ratios(self.l1_ratio, "l1_ratio")
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, **params):
-        """Cross-validate the path(s), then refit on all data at the chosen alpha."""
+    def fit(self, X, y, sample_weight=None, offset=None, **params):
+        """Cross-validate the path(s), then refit on all data at the chosen alpha.
+
+        ``offset`` (y's shape), glmnet's offset: the model of y - offset, in the
+        grid, every fold's path and held-out error (that of y - offset against the
+        predictions without it, i.e. of y against the predictions with it), the
+        full-data path and the refit.  ``**params`` (e.g. ``groups`` of a splitter)
+        are routed to the splitter when metadata routing is enabled, and rejected
+        otherwise.
+        """
         reject_unrouted(self, params)
         ratios = self._l1_ratios()
         self._check_solver_params()
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         X = validate_X(self, X, reset=True)
         Y, single = self._check_target(y, X)
+        Y = offset_target(Y, offset)
         grouping = self._grouping(X.shape[1])
         features = self._features(X.shape[1])
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
@@ -154,13 +164,18 @@ class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Regresso
         """(max_features, dfmax), validated; (None, None) without them."""
         return None, None
 
-    def predict(self, X, alpha=None):
+    def predict(self, X, alpha=None, offset=None):
         """X @ coef.T + intercept, shape (n_samples, n_tasks): of the refitted model, or
-        of the full-data path at ``alpha`` (see :meth:`coef_at`)."""
+        of the full-data path at ``alpha`` (see :meth:`coef_at`); + ``offset`` (of the
+        prediction's shape) when given."""
         check_is_fitted(self)
         X = validate_X(self, X, accept_sparse=["csr", "csc", "coo"], reset=False, order=None)
         coef, intercept = (self.coef_, self.intercept_) if alpha is None else self.coef_at(alpha)
-        return np.asarray(X @ coef.T) + intercept
+        return add_offset(np.asarray(X @ coef.T) + intercept, offset)
+
+    def score(self, X, y, sample_weight=None, offset=None):
+        """R^2 of ``predict(X, offset=offset)`` against y."""
+        return r2_score(y, self.predict(X, offset=offset), sample_weight=sample_weight)
 
 
 class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):

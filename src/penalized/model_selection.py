@@ -27,11 +27,13 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.metrics import check_scoring, get_scorer, log_loss, make_scorer, r2_score
+from sklearn.metrics import (accuracy_score, check_scoring, get_scorer, log_loss, make_scorer,
+                             r2_score)
 from sklearn.model_selection import check_cv
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted
 
+from ._core import resolve_threads
 from ._enet import LeastSquaresProblem, alpha_grid, solve_path
 from ._features import check_max_features, feature_options, resolve_features
 from ._logistic import LogisticProblem, solve_logistic_path
@@ -522,6 +524,12 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         raise ValueError.
     n_jobs : int or None
         Parallel fold jobs (threads; see the module docstring for Dask).
+    n_threads : int or None, default=1
+        OpenMP threads of the full passes over X inside each path solve (every
+        fold's path and the full-data path), as ``n_threads`` of :class:`penalized.ElasticNet`
+        (1 or None: the calling thread; -1: OpenMP's limit; the same bits for any
+        value).  Per fit: with ``n_jobs`` folds running at once, up to
+        ``n_jobs * n_threads`` threads run together (both multiply).
     scoring : None, str or callable, default=None
         None: mean squared error on the held-out rows (lower is better,
         ``mse_path_``).  Otherwise a scikit-learn scorer name (e.g. 'r2',
@@ -562,7 +570,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-                 max_features=None, dfmax=None, keep=False):
+                 max_features=None, dfmax=None, keep=False, n_threads=1):
+        self.n_threads = n_threads
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -601,6 +610,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         metadata routing is enabled, and rejected otherwise (see ``cv``).
         """
         reject_unrouted(self, params)
+        n_threads = self.n_threads
+        resolve_threads(n_threads)   # a bad value fails before any fold runs
         ratios = self._l1_ratios()
         check_solver_params(self.tol, self.max_iter, self.selection)
         check_precompute(self.precompute)
@@ -629,7 +640,8 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         score_kw = (scorer_params(self, params, sample_weight) if scorer is not None
                     else {})
         solver_kw = dict(tol=self.tol, max_iter=self.max_iter, positive=self.positive,
-                         selection=self.selection, random_state=self.random_state)
+                         selection=self.selection, random_state=self.random_state,
+                         n_threads=n_threads)
         if max_features is not None or dfmax is not None:
             # cut each grid where the full-data path exceeds max_features, keeping one
             # alpha (the grid's first) so that every l1_ratio has a grid
@@ -732,7 +744,8 @@ class LassoCV(ElasticNetCV):
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, exclude=None, standardize=False, max_features=None,
-                 dfmax=None, keep=False):
+                 dfmax=None, keep=False, n_threads=1):
+        self.n_threads = n_threads
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -778,7 +791,8 @@ def _check_all_classes_present(y, classes):
 
 
 def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None, group=False, options=None, return_sparse=False):
+                     max_iter, progress=None, group=False, options=None, return_sparse=False,
+                     offset=None, n_threads=1):
     """Logistic paths of the one-vs-rest problems that :class:`LogisticRegression` fits.
 
     One binary problem (classes[1] against classes[0]) for two classes, one
@@ -790,6 +804,8 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     glmnet's ``penalty_factor``, ``exclude``, ``standardize`` (a dict, see
     :class:`LogisticRegression`).  ``return_sparse``: coefs is instead a list of
     n_problems scipy.sparse CSC matrices (p, n_alphas) (float64), no dense path formed.
+    ``offset``: glmnet's offset (n, 1) (validated), shared by the problems, or None.
+    ``n_threads``: OpenMP threads of each path solve (resolved by the caller).
     """
     _check_all_classes_present(y, classes)
     label_sets = logistic_label_sets(y, classes, "ovr")
@@ -799,11 +815,11 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
     design = None   # column statistics of X, shared by the problems
     for k, ypm in enumerate(label_sets):
         problem = LogisticProblem(X, ypm, sample_weight, fit_intercept, design=design,
-                                  group=group, **(options or {}))
+                                  group=group, offset=offset, **(options or {}))
         design = problem.design
         c, intercepts[k], _, _ = solve_logistic_path(
             problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
-            callback=progress, return_sparse=return_sparse)
+            callback=progress, return_sparse=return_sparse, n_threads=n_threads)
         if return_sparse:
             coefs.append(c.astype(np.float64))
         else:
@@ -812,20 +828,22 @@ def one_vs_rest_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 
 def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_intercept, tol,
-                     max_iter, progress=None, group=False, options=None, return_sparse=False):
+                     max_iter, progress=None, group=False, options=None, return_sparse=False,
+                     offset=None, n_threads=1):
     """Path of the multinomial (softmax) problem of :class:`LogisticRegression`.
 
     Same layout as :func:`one_vs_rest_path`: coefs (n_classes, p, n_alphas),
     intercepts (n_classes, n_alphas).  ``group``: penalty='group' (the L2 norm
     of each feature's row across the classes); ``options`` as in
-    :func:`one_vs_rest_path` (``return_sparse``: a list of one CSC (p, n_alphas) per class).
+    :func:`one_vs_rest_path` (``return_sparse``: a list of one CSC (p, n_alphas) per class;
+    ``offset``: (n, n_classes), validated, or None; ``n_threads`` as there).
     """
     _check_all_classes_present(y, classes)
     problem = LogisticProblem(X, logistic_label_sets(y, classes)[0], sample_weight,
-                              fit_intercept, group=group, **(options or {}))
+                              fit_intercept, group=group, offset=offset, **(options or {}))
     coefs, intercepts, _, _ = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, tol=tol, max_iter=max_iter, warn=False,
-        callback=progress, return_sparse=return_sparse)
+        callback=progress, return_sparse=return_sparse, n_threads=n_threads)
     if return_sparse:
         p = X.shape[1]
         # rows c * p + j hold W[j, c]: class c's block of rows
@@ -834,7 +852,8 @@ def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 
 def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit_intercept,
-                   tol, max_iter, scorer, progress, path_fn=one_vs_rest_path, score_kw=None):
+                   tol, max_iter, scorer, progress, path_fn=one_vs_rest_path, score_kw=None,
+                   offset=None):
     """Fit the path on the training rows; score every alpha on the test rows.
 
     ``path_fn`` maps training rows to per-alpha ``coef_`` / ``intercept_``
@@ -842,14 +861,21 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     holding each alpha's coefficients, so predict_proba and the decision
     function are exactly those of the refitted estimator.  The fold's path is
     kept sparse (one CSC matrix per predictor); only one alpha's dense
-    coefficients exist at a time, while it is scored.
+    coefficients exist at a time, while it is scored.  ``offset`` (validated, all rows):
+    the training rows' enter the path, the test rows' every scored prediction.
     """
     Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
     coefs, intercepts = path_fn(Xtr, y[train], sw_tr, classes, alphas, l1_ratio,
-                                fit_intercept, tol, max_iter, progress, return_sparse=True)
+                                fit_intercept, tol, max_iter, progress, return_sparse=True,
+                                offset=None if offset is None
+                                else np.ascontiguousarray(offset[train]))
     del Xtr
-    point = LogisticRegression()
+    if offset is None:
+        point = LogisticRegression()
+    else:
+        point = OffsetLogisticPoint()
+        point.fixed_offset_ = np.ascontiguousarray(offset[test])
     point.classes_ = classes
     point.multi_class_ = ("binary" if classes.size == 2 else
                           "multinomial" if getattr(path_fn, "func", path_fn) is multinomial_path
@@ -861,7 +887,18 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     return scores, np.sum([np.diff(c.indptr) for c in coefs], axis=0)
 
 
-def glm_path_length(problems, alphas, l1_ratio, tol, max_iter, max_features, dfmax):
+class OffsetLogisticPoint(LogisticRegression):
+    """A fitted-by-hand LogisticRegression whose predictions add ``fixed_offset_`` (the
+    held-out rows' offset) when no offset is passed: a scorer calling
+    ``predict_proba(X_test)`` / ``decision_function`` / ``predict`` then sees the linear
+    predictor x_i W + b + offset_i of those rows."""
+
+    def decision_function(self, X, offset=None):
+        return super().decision_function(X, self.fixed_offset_ if offset is None else offset)
+
+
+def glm_path_length(problems, alphas, l1_ratio, tol, max_iter, max_features, dfmax,
+                    n_threads=1):
     """How many alphas of the grid the full-data path keeps under glmnet's pmax /
     dfmax (``max_features`` / ``dfmax``): the fewest over ``problems`` (the
     one-vs-rest problems, or one problem), at least 1 (the grid's first alpha), as
@@ -870,7 +907,7 @@ def glm_path_length(problems, alphas, l1_ratio, tol, max_iter, max_features, dfm
     for problem in problems:
         gaps = solve_logistic_path(problem, alphas, l1_ratio=l1_ratio, tol=tol,
                                    max_iter=max_iter, warn=False, max_features=max_features,
-                                   dfmax=dfmax, return_sparse=True)[2]
+                                   dfmax=dfmax, return_sparse=True, n_threads=n_threads)[2]
         keep = min(keep, gaps.size)
     return max(1, keep)
 
@@ -924,6 +961,12 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         scorer name or callable ``scorer(estimator, X, y)``.
     n_jobs : int or None, default=None
         Parallel fold jobs (threads unless a joblib backend is configured).
+    n_threads : int or None, default=1
+        OpenMP threads of the full passes over X inside each path solve (every
+        fold's path and the full-data path), as ``n_threads`` of :class:`penalized.LogisticRegression`
+        (1 or None: the calling thread; -1: OpenMP's limit; the same bits for any
+        value).  Per fit: with ``n_jobs`` folds running at once, up to
+        ``n_jobs * n_threads`` threads run together (both multiply).
     alpha_selection : {'min', '1se'}, default='min'
     class_weight : dict, 'balanced' or None
     tol, max_iter, fit_intercept : float, int, bool
@@ -987,7 +1030,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial", penalty_factor=None, exclude=None,
                  standardize=False, lower_bounds=None, upper_bounds=None, groups=None,
-                 group_weights=None, max_features=None, dfmax=None):
+                 group_weights=None, max_features=None, dfmax=None, n_threads=1):
+        self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
         self.penalty = penalty
@@ -1046,7 +1090,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
             raise ValueError("penalty='elasticnet' needs l1_ratios (a list of floats in [0, 1]).")
         return check_l1_ratios(self.l1_ratios, "l1_ratios")
 
-    def _grids(self, X, y, sw, classes, ratios, total):
+    def _grids(self, X, y, sw, classes, ratios, total, offset=None):
         if self.Cs is not None:
             if not (self.alphas is None or (is_count(self.alphas) and self.alphas == 100)):
                 raise ValueError("give alphas or Cs, not both.")
@@ -1066,14 +1110,15 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         # alpha_max at l1_ratio=1; it scales by 1/l1_ratio
         for labels in logistic_label_sets(y, classes, self.multi_class):
             problem = LogisticProblem(X, labels, sw, self.fit_intercept, design=design,
-                                      group=self.penalty == "group", **self._options())
+                                      group=self.penalty == "group", offset=offset,
+                                      **self._options())
             design = problem.design
             amax1 = max(amax1, problem.alpha_max(1.0))
         return [alpha_grid(amax1 / r, spec, self.eps) if r > 0 else
                 alpha_grid(L2_GRID_FACTOR * amax1, spec, self.eps / L2_GRID_FACTOR)
                 for r in ratios]
 
-    def _cut_grids(self, X, y, sw, classes, ratios, grids):
+    def _cut_grids(self, X, y, sw, classes, ratios, grids, offset=None):
         """The grids cut where the full-data path exceeds max_features / dfmax."""
         max_features = check_max_features(self.max_features)
         dfmax = check_max_features(self.dfmax, "dfmax")
@@ -1084,20 +1129,30 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         keep = min(
             glm_path_length(
                 (LogisticProblem(Xc, labels, sw, self.fit_intercept,
-                                 group=self.penalty == "group", **self._options())
+                                 group=self.penalty == "group", offset=offset,
+                                 **self._options())
                  for labels in logistic_label_sets(y, classes, multi_class)),
-                g, r, self.tol, self.max_iter, max_features, dfmax)
+                g, r, self.tol, self.max_iter, max_features, dfmax, self.n_threads)
             for g, r in zip(grids, ratios))
         return [g[:keep] for g in grids]
 
     @keeps_state_on_error
-    def fit(self, X, y, sample_weight=None, **params):
+    def fit(self, X, y, sample_weight=None, offset=None, **params):
         """Cross-validate the path(s), then refit on all data at the chosen alpha.
 
+        ``offset``: glmnet's offset, a fixed term of the linear predictors, as in
+        :meth:`LogisticRegression.fit` ((n_samples,) for two classes and for 'ovr',
+        (n_samples, n_classes) for the multinomial loss).  It enters the grid's
+        alpha_max, every fold's path (its training rows), every held-out score
+        (the scorer sees the test rows' predictions with their offset), the full-data
+        path and the refit; pass it to ``predict`` / ``predict_proba`` /
+        ``decision_function`` / ``score`` too.
         ``**params`` (e.g. ``groups``) are routed to the splitter when metadata
         routing is enabled, and rejected otherwise, as in :class:`ElasticNetCV`.
         """
         reject_unrouted(self, params)
+        n_threads = self.n_threads
+        resolve_threads(n_threads)   # a bad value fails before any fold runs
         ratios = self._ratios()
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
@@ -1118,16 +1173,18 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         n = X.shape[0]
         raw_sw = None if sample_weight is None else check_1d_float(sample_weight, "sample_weight")
         sw, total = class_weighted_samples(raw_sw, y, self.class_weight)
+        multinomial = self._multinomial(classes)
+        offset = check_offset(offset, n, classes.size if multinomial else 1)
         grids = self._grids(X, y, check_sample_weight(sw, n, np.float64), classes, ratios,
-                            total)
+                            total, offset)
         grids = self._cut_grids(X, y, check_sample_weight(sw, n, np.float64), classes,
-                                ratios, grids)
+                                ratios, grids, offset)
         folds = check_fold_weights(cv_folds(self, X, y, params, classifier=True), sw)
         score_kw = scorer_params(self, params, raw_sw)
         verbose = int(self.verbose)
-        multinomial = self._multinomial(classes)
         path_fn = functools.partial(multinomial_path if multinomial else one_vs_rest_path,
-                                    group=self.penalty == "group", options=self._options())
+                                    group=self.penalty == "group", options=self._options(),
+                                    n_threads=n_threads)
         # one path per fold job, or one per class for one-vs-rest with more than two classes
         paths_per_job = 1 if (classes.size == 2 or multinomial) else classes.size
         progress = CVProgress(verbose, type(self).__name__,
@@ -1135,7 +1192,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
                  self.fit_intercept, self.tol, self.max_iter, scorer,
                  progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn,
-                 fold_params(score_kw, folds[k][1], n))
+                 fold_params(score_kw, folds[k][1], n), offset)
                 for i in range(ratios.size) for k in range(len(folds))]
         results = run_folds(_logistic_fold, jobs, self.n_jobs, progress)
         values, nnz = collect_folds(results, ratios.size, grids[0].size, len(folds))
@@ -1149,8 +1206,9 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         est = LogisticRegression(
             self.penalty, alpha=self.alpha_, l1_ratio=self.l1_ratio_ if mixed else None,
             fit_intercept=self.fit_intercept, class_weight=self.class_weight, tol=self.tol,
-            max_iter=self.max_iter, multi_class=self.multi_class, **self._options())
-        self.estimator_ = est.fit(X, y, sample_weight=raw_sw)
+            max_iter=self.max_iter, multi_class=self.multi_class, n_threads=self.n_threads,
+            **self._options())
+        self.estimator_ = est.fit(X, y, sample_weight=raw_sw, offset=offset)
         self.coef_, self.intercept_ = est.coef_, est.intercept_
         self.dual_gap_, self.kkt_violation_ = est.dual_gap_, est.kkt_violation_
         self.n_iter_ = est.n_iter_
@@ -1159,7 +1217,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         # (solved sparse and made dense once, in coef_path_'s C order)
         coefs, intercepts = path_fn(check_X(X), y, check_sample_weight(sw, n, np.float64),
                                     classes, grids[best], self.l1_ratio_, self.fit_intercept,
-                                    self.tol, self.max_iter, return_sparse=True)
+                                    self.tol, self.max_iter, return_sparse=True, offset=offset)
         path = np.zeros((len(coefs),) + coefs[0].shape,
                         dtype=np.result_type(*[c.dtype for c in coefs]))
         for k, c in enumerate(coefs):
@@ -1186,26 +1244,32 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         point.coef_, point.intercept_ = coef, np.atleast_1d(intercept)
         return point
 
-    def decision_function(self, X, alpha=None):
+    def decision_function(self, X, alpha=None, offset=None):
         """X @ coef.T + intercept (1-D for two classes) of the refitted model, or of the
-        full-data path at ``alpha`` (see :meth:`coef_at`)."""
+        full-data path at ``alpha`` (see :meth:`coef_at`); + ``offset`` (as in
+        :meth:`LogisticRegression.decision_function`)."""
         X = self._validated(X)
-        return self._model(alpha).decision_function(X)
+        return self._model(alpha).decision_function(X, offset)
 
-    def predict(self, X, alpha=None):
+    def predict(self, X, alpha=None, offset=None):
         """Predicted class labels of the refitted model, or of the full-data path at ``alpha``.
 
         ``alpha``: None (the refit at ``alpha_``), a float on or inside the
-        grid (see :meth:`coef_at`), or 'min' / '1se'.
+        grid (see :meth:`coef_at`), or 'min' / '1se'.  ``offset``: added to the
+        linear predictors (see :meth:`fit`).
         """
         X = self._validated(X)
-        return self._model(alpha).predict(X)
+        return self._model(alpha).predict(X, offset)
 
-    def predict_proba(self, X, alpha=None):
+    def predict_proba(self, X, alpha=None, offset=None):
         """Class probabilities of the refitted model (see LogisticRegression.predict_proba),
-        or of the full-data path at ``alpha``."""
+        or of the full-data path at ``alpha``; with ``offset`` in the linear predictors."""
         X = self._validated(X)
-        return self._model(alpha).predict_proba(X)
+        return self._model(alpha).predict_proba(X, offset)
 
-    def predict_log_proba(self, X, alpha=None):
-        return np.log(self.predict_proba(X, alpha=alpha))
+    def predict_log_proba(self, X, alpha=None, offset=None):
+        return np.log(self.predict_proba(X, alpha=alpha, offset=offset))
+
+    def score(self, X, y, sample_weight=None, offset=None):
+        """Mean accuracy of ``predict(X, offset=offset)`` (scikit-learn's classifier score)."""
+        return accuracy_score(y, self.predict(X, offset=offset), sample_weight=sample_weight)

@@ -731,7 +731,7 @@ def cox(X, y, alpha, **kwargs):
 def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
                     n_alphas=100, eps=1e-3, sample_weight=None, fit_intercept=True,
                     tol=1e-8, max_iter=10_000, coef_init=None, check_input=True, warn=True,
-                    exclude=None):
+                    exclude=None, max_features=None, dfmax=None, offset=None):
     """Group elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises, with sample weights s rescaled to sum to n::
@@ -755,13 +755,23 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
         group unpenalized, as :class:`penalized.GroupLasso`'s ``group_weights``).
     exclude : group indices kept at 0 (as :class:`penalized.GroupLasso`'s), or None.
     l1_ratio : float in (0, 1] (keyword, required; 1 is the group Lasso).
+    max_features, dfmax : int or None
+        glmnet's pmax / dfmax over features (grpreg's dfmax: the columns of the
+        non-zero groups): the path stops before the first alpha at which more than
+        ``max_features`` features have been non-zero so far, or more than ``dfmax``
+        are non-zero now (the path may then hold fewer alphas).
+    offset : (n_samples,) or None
+        glmnet's offset: the path of y - offset (a fixed term of the fit).
 
     Returns
     -------
     PathSolution (``active_set(k)`` lists the features of the non-zero groups)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    max_features = check_max_features(max_features)
+    dfmax = check_max_features(dfmax, "dfmax")
     X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
+    y = offset_target(y, offset)
     grouping = check_groups(groups, X.shape[1], group_weights, allow_zero=True,
                             exclude=exclude)
     problem = MultiTaskProblem(X, np.asfortranarray(np.asarray(y).reshape(-1, 1)),
@@ -769,7 +779,8 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     coefs, gaps, n_iters, intercepts = solve_multitask_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, warn=warn)
+        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax)
+    alphas = alphas[:gaps.size]
     target = tol * problem.yy / problem.n_samples
     return PathSolution(
         alphas=_frozen(alphas), coefs=_frozen(coefs[0]), intercepts=_frozen(intercepts[0]),
@@ -808,7 +819,7 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
                         sample_weight=None, fit_intercept=True, tol=1e-8, max_iter=10_000,
                         coef_init=None, check_input=True, warn=True, penalty_factor=None,
                         exclude=None, standardize=False, lower_bounds=None,
-                        upper_bounds=None, max_features=None, dfmax=None):
+                        upper_bounds=None, max_features=None, dfmax=None, offset=None):
     """Multi-task elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises P(W, b) of the module docstring (multi-task) at every alpha: the
@@ -831,6 +842,9 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
         :func:`enet_path` (the path may then hold fewer alphas).
     lower_bounds, upper_bounds : not supported for multi-task models (ValueError
         when not None; a box on a row's entries is not a block penalty).
+    offset : (n_samples, n_tasks) or None
+        glmnet's mgaussian offset: the path of Y - offset (a fixed term of the fit;
+        add it back to the predictions).
 
     Returns
     -------
@@ -850,6 +864,7 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
             raise ValueError(f"y must have shape ({X.shape[0]}, n_tasks), got {y.shape}.")
         y = np.asfortranarray(y, dtype=X.dtype)
     sample_weight = check_sample_weight(sample_weight, X.shape[0], X.dtype)
+    y = offset_target(y, offset)
     options = multitask_options(X.shape[1], penalty_factor, exclude, standardize,
                                 lower_bounds, upper_bounds)
     problem = MultiTaskProblem(X, y, sample_weight, bool(fit_intercept), features=options)
