@@ -308,9 +308,10 @@ cdef bint _cox_free_fit(const design_t *D, const glm_free_t *F, const glm_loss_t
     a = eta_v.  Returns False if it did not get there (no certificate then)."""
     cdef Py_ssize_t i, k, l, r, n = D.n, m = F.m
     cdef floating *Z = <floating *>F.cols
-    cdef double csum, v, mt, worst, prev = INFINITY, ak
+    cdef double csum, v, mt, ak
     cdef int mm = <int>m, one = 1, info = 0
     cdef char uplo = b'L'
+    cdef bint done
     memcpy(F.eta_v, eta, n * sizeof(double))
     for r in range(COX_FREE_ROUNDS):
         _cox_model(L, F.eta_v, th, F.kappa)
@@ -319,7 +320,7 @@ cdef bint _cox_free_fit(const design_t *D, const glm_free_t *F, const glm_loss_t
             th[i] *= L.s[i]
             F.kappa[i] *= L.s[i]
             csum += F.kappa[i]
-        worst = 0.0
+        done = True
         for k in range(m):
             v = 0.0
             ak = 0.0
@@ -327,14 +328,13 @@ cdef bint _cox_free_fit(const design_t *D, const glm_free_t *F, const glm_loss_t
                 v += Z[i + k * n] * th[i]
                 ak += fabs(Z[i + k * n] * th[i])
             F.delta[k] = v
-            if fabs(v) > COX_FREE_RTOL * ak and fabs(v) / (ak + 1e-300) > worst:
-                worst = fabs(v) / (ak + 1e-300)
-        if worst == 0.0:
+            if not fabs(v) <= COX_FREE_RTOL * ak:       # (NaN: not done)
+                done = False
+        if done:
             memcpy(a, F.eta_v, n * sizeof(double))
             return True
-        if not csum > 0.0 or not worst < INFINITY:
+        if not csum > 0.0:
             return False
-        prev = worst
         for k in range(m):
             mt = 0.0
             for i in range(n):
