@@ -12,7 +12,7 @@ import scipy.sparse as sp
 from scipy.special import expit
 
 from conftest import glm_mean_loss
-from penalized import (CoxRegression, GammaRegression, LogisticRegression,
+from penalized import (GammaRegression, LogisticRegression,
                        PoissonRegression, logistic_path)
 
 N, P = 120, 15
@@ -178,14 +178,6 @@ def test_path_starts_at_the_unpenalized_fit():
     last = coefs[..., -1].ravel()
     assert np.linalg.norm(last[3:]) > 0
     assert np.all(np.isfinite(gaps)) and np.all(gaps <= 1e-9)
-
-
-def test_cox_unpenalized_group_is_a_clear_error():
-    X, _ = _data("binomial")
-    rng = np.random.default_rng(1)
-    Y = np.column_stack([rng.exponential(size=N), rng.random(N) < 0.7])
-    with pytest.raises(ValueError, match="unpenalized"):
-        CoxRegression("l1", alpha=0.05, groups=GROUPS, group_weights=WEIGHTS).fit(X, Y)
 
 
 def test_weights_must_keep_one_penalized_group():

@@ -547,10 +547,15 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         100: the diagonal model converges linearly, not quadratically).
     warm_start : bool, default=False
     penalty_factor, exclude, standardize : glmnet's per-feature options, as in
-        :class:`PoissonRegression` (penalty_factor = 0 is not supported yet).
+        :class:`PoissonRegression`; penalty_factor_j = 0 leaves w_j unpenalized
+        (not with finite limits on it).  The certificate then uses Theta = -grad
+        l at a virtual eta with the unpenalized block refitted (X_U^T Theta = 0 to
+        rounding; the primal point is unchanged); ``dual_gap_`` still bounds
+        F(coef_) - min F.
     groups, group_weights : user-defined groups of features, as in
         :class:`penalized.GroupLasso` (penalty 'l1' or 'elasticnet'; not with
-        the three options above).
+        the three options above); groups of weight 0 are unpenalized (certified
+        as unpenalized features).
     lower_bounds, upper_bounds : float or array of shape (n_features,), default=None
         glmnet's limits lower_j <= w_j <= upper_j (lower <= 0 <= upper; not with
         ``groups``); the certificate stays a duality gap (the boxed penalty's

@@ -685,7 +685,8 @@ def cox_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, ties="bresl
     columns; ``ties`` 'breslow' or 'efron'; ``strata`` (n_samples,) labels or None;
     ``offset`` (n_samples,) or None.  Other parameters as in :func:`poisson_path`
     (``max_iter`` 1000: the diagonal Newton model converges linearly; penalty
-    factors > 0 and group weights > 0 only).
+    factors and group weights 0 leave their features unpenalized, as in
+    :class:`penalized.CoxRegression`).
 
     Returns
     -------

@@ -327,6 +327,13 @@ cdef void _outer_solve(outer_t *A, floating *tag) noexcept nogil:
     A.abort = False
     while True:
         _outer_check(A, False, tag)
+        if A.n_outer == 0 and A.kind != OUTER_GLM and A.wk.model_rel > 0.0:
+            # an inexact Newton model: solved relative to its own first gap
+            inner_tol = A.wk.model_rel * A.gap
+            if inner_tol < A.wk.model_floor:
+                inner_tol = A.wk.model_floor
+            if inner_tol < A.tol_abs:
+                A.tol_abs = inner_tol
         if _outer_should_stop(A) and not A.certified:
             _outer_check(A, True, tag)
         if _outer_should_stop(A):

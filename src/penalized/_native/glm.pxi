@@ -295,6 +295,70 @@ cdef bint _free_round_softmax(const glm_free_t *F, const glm_loss_t *L, bint fit
     return True
 
 
+cdef bint _cox_free_fit(const design_t *D, const glm_free_t *F, const glm_loss_t *L,
+                        const double *eta, double *a, double *th,
+                        floating *tag) noexcept nogil:
+    """The Cox dual point made feasible for the unpenalized features U: Theta =
+    -grad l(eta_v) at a virtual eta_v = eta + Z_c delta with the free block refitted
+    (the primal point is unchanged).  Cox's conjugate is only known at a gradient,
+    so Theta cannot be projected linearly as for the other losses: Newton rounds on
+    delta alone with the model's curvature, C = diag(s curv), Z C-centred (the loss
+    ignores a constant shift), until every |z_k.Theta| is at the rounding of the
+    sum (COX_FREE_RTOL of sum_i |z_ik Theta_i|), up to COX_FREE_ROUNDS rounds;
+    a = eta_v.  Returns False if it did not get there (no certificate then)."""
+    cdef Py_ssize_t i, k, l, r, n = D.n, m = F.m
+    cdef floating *Z = <floating *>F.cols
+    cdef double csum, v, mt, ak
+    cdef int mm = <int>m, one = 1, info = 0
+    cdef char uplo = b'L'
+    cdef bint done
+    memcpy(F.eta_v, eta, n * sizeof(double))
+    for r in range(COX_FREE_ROUNDS):
+        _cox_model(L, F.eta_v, th, F.kappa)
+        csum = 0.0
+        for i in range(n):
+            th[i] *= L.s[i]
+            F.kappa[i] *= L.s[i]
+            csum += F.kappa[i]
+        done = True
+        for k in range(m):
+            v = 0.0
+            ak = 0.0
+            for i in range(n):
+                v += Z[i + k * n] * th[i]
+                ak += fabs(Z[i + k * n] * th[i])
+            F.delta[k] = v
+            if not fabs(v) <= COX_FREE_RTOL * ak:       # (NaN: not done)
+                done = False
+        if done:
+            memcpy(a, F.eta_v, n * sizeof(double))
+            return True
+        if not csum > 0.0:
+            return False
+        for k in range(m):
+            mt = 0.0
+            for i in range(n):
+                mt += F.kappa[i] * Z[i + k * n]
+            F.mean[k] = mt / csum
+        for k in range(m):
+            for l in range(k + 1):
+                v = 0.0
+                for i in range(n):
+                    v += F.kappa[i] * (Z[i + k * n] - F.mean[k]) * (Z[i + l * n] - F.mean[l])
+                F.gram[k + l * m] = v
+                F.gram[l + k * m] = v
+        dpotrf(&uplo, &mm, F.gram, &mm, &info)
+        if info != 0:
+            return False
+        dpotrs(&uplo, &mm, &one, F.gram, &mm, F.delta, &mm, &info)
+        for i in range(n):
+            v = 0.0
+            for k in range(m):
+                v += (Z[i + k * n] - F.mean[k]) * F.delta[k]
+            F.eta_v[i] += v
+    return False
+
+
 cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_loss_t *L,
                            const double *eta, bint fit_intercept, double *a, double *th,
                            floating *tag) noexcept nogil:
@@ -317,6 +381,8 @@ cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_los
     cdef floating *Z = <floating *>F.cols
     cdef double v
     _unpenalized_columns(D, F, Z)
+    if L.kind == LOSS_COX:
+        return _cox_free_fit(D, F, L, eta, a, th, tag)
     if L.kind == LOSS_MULTINOMIAL:
         memcpy(F.eta_v, eta, n * K * sizeof(double))
         for r in range(4):
@@ -1207,9 +1273,6 @@ cdef list _glm_free_setup(design_t *D, glm_loss_t *L, glm_pen_t *pen, glm_free_t
     sq = np.asarray(<double[:p]>D.col_sqnorm) if p else np.zeros(0)
     if not zero.any():
         return []
-    if L.kind not in (LOSS_BINOMIAL, LOSS_POISSON, LOSS_GAMMA, LOSS_MULTINOMIAL):
-        raise ValueError("unpenalized features (factor 0) are supported for the binomial, "
-                         "multinomial, Poisson and Gamma losses")
     # a column constant after centring carries nothing (it stays 0)
     idx = np.flatnonzero(zero & (sq > 0)).astype(np.intp)
     m = idx.shape[0]

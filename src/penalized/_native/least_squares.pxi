@@ -32,6 +32,10 @@ cdef struct workspace_t:
     int n_threads       # threads of the full passes (<= 1: the calling thread only;
                         # see _pass_threads); 0 after _workspace_alloc
     Py_ssize_t n_threaded   # correlation passes that ran on more than one thread
+    # a Newton model's solve (set by the prox-Newton driver around it; 0: off): its
+    # target becomes min(tol_abs, max(model_rel x its own first gap, model_floor))
+    double model_rel
+    double model_floor
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:

@@ -213,7 +213,8 @@ cdef bint _free_model_block(const design_t *Dh, const glm_free_t *F, const float
 cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, const double *b,
                                         const double *eta, const glm_loss_t *L,
                                         const glm_pen_t *P, bint fit_intercept,
-                                        double tol_model, Py_ssize_t max_epochs,
+                                        double tol_model, double model_rel,
+                                        double model_floor, Py_ssize_t max_epochs,
                                         glm_bufs_t *bf, workspace_t *wk, uint64_t *rng,
                                         floating *tag) noexcept nogil:
     """Newton direction of a diagonal-Hessian loss on the block B (raw columns).
@@ -221,7 +222,9 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     The quadratic model at eta, sum_i s_i curv_i / 2 (z_i - eta_i)^2 with the
     working response z = eta + r / curv (its gradient is the loss's exactly),
     plus the penalty is a weighted least-squares elastic net, solved by the
-    core's ``_solve`` (or, with groups, the group block solver) to ``tol_model``.
+    core's ``_solve`` (or, with groups, the group block solver) to ``tol_model``
+    (``model_rel`` > 0: to min(tol_model, max(model_rel x the model's
+    gap at w, model_floor)), the core's first check giving that gap).
     Fills bf.dw (m), bf.db[0], bf.d_eta (n).
     """
     cdef glm_dir_t out
@@ -285,6 +288,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
         # (with groups the unpenalized features are the block's unpenalized group)
         if not _free_model_block(&Dh, P.fr, hn, bf.xm, fit_intercept, &pen, tag):
             return out          # collinear under these weights: no direction
+    wk.model_rel = model_rel
+    wk.model_floor = model_floor * scale
     if P.grp != NULL:
         info = _group_direction(&Dh, bf.gb, w_new, res, tgt, pen.l1, pen.l2,
                                 tol_model * scale, max_epochs, wk)
@@ -294,6 +299,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
         info = _solve(&Dh, w_new, res, tgt, yy, &pen, tol_model * scale,
                       max_epochs, True, True, 10, True, 0.0, 0.3,
                       3 if L.kind == LOSS_COX else 10, False, rng, wk)
+    wk.model_rel = 0.0
+    wk.model_floor = 0.0
     out.epochs = info.n_epochs
     out.interrupted = info.interrupted
     b_new = 0.0
@@ -738,12 +745,14 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
 
     Each model is solved to 0.3 x the current gap, ten times more
     accurately after a step that did not decrease F (a model solved too
-    loosely for the precision wanted).
+    loosely for the precision wanted); Cox's models also to at most
+    GLM_MODEL_FORCING x their own gap at W (scaled alike after such a step),
+    never below GLM_MODEL_FLOOR x tol_abs.
     """
     cdef glm_info_t out
     cdef glm_dir_t dr
     cdef glm_gap_t g0
-    cdef double g_new, t_min, t, forcing, inner_ratio = GLM_INNER_RATIO
+    cdef double g_new, t_min, t, forcing, rel, inner_ratio = GLM_INNER_RATIO
     cdef Py_ssize_t m = B.p
     cdef int status
     memset(&out, 0, sizeof(glm_info_t))
@@ -762,8 +771,17 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
             dr = _softmax_direction(B, W, eta, L, P, fit_intercept, forcing,
                                     max_epochs, bf, tag)
         else:
+            # Cox: an inexact-Newton forcing term on the model's own first gap too.
+            # Its block gap (t-scaled dual point) can be well above the model's gap
+            # at W, so 0.3 x that gap alone can call a model solved at W and stall
+            # (seen with unpenalized features); other losses keep the gap rule only
+            rel = 0.0
+            if L.kind == LOSS_COX:
+                rel = GLM_MODEL_FORCING * inner_ratio / GLM_INNER_RATIO
             dr = _least_squares_direction(B, W, b, eta, L, P, fit_intercept,
-                                          inner_ratio * out.gap, max_epochs, bf, wk, rng, tag)
+                                          inner_ratio * out.gap, rel,
+                                          GLM_MODEL_FLOOR * tol_abs, max_epochs, bf, wk,
+                                          rng, tag)
         out.n_epochs += dr.epochs
         if dr.interrupted:
             out.interrupted = True
