@@ -9,7 +9,7 @@ the numpy references of conftest.
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import (enet_gap, logistic_objective, make_classification, make_regression,
+from conftest import (enet_gap, logistic_objective, make_classification,
                       multinomial_objective)
 
 from penalized._enet import LeastSquaresProblem, alpha_grid
