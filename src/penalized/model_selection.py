@@ -204,10 +204,39 @@ def fold_params(params, rows, n):
     return out
 
 
+STORE_PATH_CHOICES = {"auto", "dense", "sparse", "none"}
+
+
+def resolve_store_path(store_path, X):
+    """The form of a CV estimator's ``coef_path_``: 'dense', 'sparse' or 'none'.
+
+    'auto' is 'sparse' for scipy.sparse X and 'dense' otherwise (sparse in,
+    sparse out: for wide sparse X the dense (n_features, n_alphas) path can
+    be several times X itself; glmnet's ``glmnet.fit$beta`` is always sparse).
+    """
+    check_choice(store_path, "store_path", STORE_PATH_CHOICES)
+    if store_path == "auto":
+        return "sparse" if sp.issparse(X) else "dense"
+    return store_path
+
+
+def path_point(coefs, k):
+    """Column k of a stored path as a dense ndarray: ``coefs[..., k]`` of an ndarray
+    (..., n_alphas), of a scipy.sparse (n_features, n_alphas) matrix, or of a list of
+    them (one per problem: an (n_problems, n_features) point)."""
+    if isinstance(coefs, list):
+        return np.vstack([path_point(c, k) for c in coefs])
+    if sp.issparse(coefs):
+        return coefs[:, [k]].toarray().ravel()
+    return coefs[..., k].copy()
+
+
 def store_full_path(est, coefs, intercepts, gaps):
     """Keep the full-data path of the chosen l1_ratio: ``coef_path_`` (..., n_alphas),
-    ``intercept_path_``, ``dual_gap_path_``."""
-    est.coef_path_ = np.ascontiguousarray(coefs)
+    ``intercept_path_``, ``dual_gap_path_``.  ``coefs`` may be scipy.sparse (kept as
+    it is) or None (``store_path='none'``)."""
+    est.coef_path_ = (coefs if coefs is None or sp.issparse(coefs)
+                      else np.ascontiguousarray(coefs))
     est.intercept_path_ = np.asarray(intercepts, dtype=np.float64)
     est.dual_gap_path_ = np.asarray(gaps, dtype=np.float64)
 
@@ -217,8 +246,14 @@ class FullPathMixin:
 
     def _path_grid(self):
         check_is_fitted(self, "coef_path_")
+        C = self.coef_path_
+        if C is None:
+            raise ValueError(
+                "the full-data path was not stored (store_path='none'): fit a model at "
+                "that alpha instead, or fit with store_path='auto'.")
         grid = chosen_cv_curve(self)[0]
-        return np.asarray(grid, dtype=np.float64)[:self.coef_path_.shape[-1]]
+        n_path = (C[0] if isinstance(C, list) else C).shape[-1]
+        return np.asarray(grid, dtype=np.float64)[:n_path]
 
     def coef_at(self, alpha):
         """(coef, intercept) of the full-data path at ``alpha``, without a refit.
@@ -239,14 +274,14 @@ class FullPathMixin:
         hit = np.flatnonzero(np.isclose(grid, alpha, rtol=1e-12, atol=0))
         if hit.size:
             k = int(hit[0])
-            return C[..., k].copy(), (float(B[k]) if B.ndim == 1 else B[:, k].copy())
+            return path_point(C, k), (float(B[k]) if B.ndim == 1 else B[:, k].copy())
         if not grid[-1] < alpha < grid[0]:
             raise ValueError(
                 f"alpha={alpha!r} is outside the path's grid [{grid[-1]:.6g}, {grid[0]:.6g}]; "
                 "refit an estimator at that alpha instead (refit_estimator()).")
         k = int(np.flatnonzero(grid > alpha)[-1])          # grid[k] > alpha > grid[k + 1]
         t = (grid[k] - alpha) / (grid[k] - grid[k + 1])
-        coef = (1 - t) * C[..., k] + t * C[..., k + 1]
+        coef = (1 - t) * path_point(C, k) + t * path_point(C, k + 1)
         intercept = (1 - t) * B[..., k] + t * B[..., k + 1]
         return coef, (float(intercept) if B.ndim == 1 else intercept)
 
@@ -511,6 +546,20 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         predicted by the path fitted without i's fold) and ``fold_ids_``
         (n_samples,), the test fold of each row (-1: in no test fold; with
         repeated splitters, the last one).
+    store_path : {'auto', 'dense', 'sparse', 'none'}, default='auto'
+        The form of the stored full-data path ``coef_path_``: 'dense' an
+        ndarray (n_features, n_alphas); 'sparse' a ``scipy.sparse.csc_matrix``
+        of that shape (X's dtype, explicit entries exactly the non-zeros, as
+        ``enet_path(return_sparse=True)``), equal to the dense one entry for
+        entry; 'none' not stored (``coef_path_`` is None; ``coef_at`` and
+        ``predict(X, alpha=...)`` then raise, the refit and every other
+        attribute are unchanged); 'auto' (default) 'sparse' when X is
+        scipy.sparse and 'dense' otherwise, as glmnet keeps ``beta`` sparse.
+        The dense path costs 8 * n_features * n_alphas bytes whatever the
+        sparsity: for wide sparse X it can be several times X (667,712 bigram
+        features x 100 alphas: 534 MB for a 184 MB X), the sparse one 12 bytes
+        per non-zero.  ``coef_``, ``coef_at`` and the predictions are the same
+        bit for bit in every form.
     cv : int, splitter or iterable, default=None (5-fold)
         Any scikit-learn splitter.  ``groups`` (and other split parameters)
         reach it through scikit-learn's metadata routing, as for scikit-learn's
@@ -551,7 +600,9 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         The full-data path at the chosen l1_ratio, over its whole grid (as
         cv.glmnet keeps ``glmnet.fit``): ``coef_at(alpha)`` and
         ``predict(X, alpha=...)`` give the model at any grid alpha (e.g.
-        ``alpha_min_`` and ``alpha_1se_``) without a refit.
+        ``alpha_min_`` and ``alpha_1se_``) without a refit.  An ndarray, a
+        ``scipy.sparse.csc_matrix`` (sparse X by default) or None, by
+        ``store_path``.
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
@@ -559,7 +610,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-                 max_features=None, dfmax=None, keep=False):
+                 max_features=None, dfmax=None, keep=False, store_path="auto"):
         self.l1_ratio = l1_ratio
         self.eps = eps
         self.n_alphas = n_alphas
@@ -584,6 +635,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         self.max_features = max_features
         self.dfmax = dfmax
         self.keep = keep
+        self.store_path = store_path
 
     def _l1_ratios(self):
         return check_l1_ratios(self.l1_ratio, "l1_ratio")
@@ -600,8 +652,10 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         check_solver_params(self.tol, self.max_iter, self.selection)
         check_precompute(self.precompute)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
+        check_choice(self.store_path, "store_path", STORE_PATH_CHOICES)
         scorer = _check_scorer(self.scoring, self)
         X = validate_X(self, X, reset=True)
+        store_path = resolve_store_path(self.store_path, X)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         options = feature_options(X.shape[1], self.penalty_factor, self.lower_bounds,
@@ -647,16 +701,18 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                                  shared_grid=shared_grid)
         # the full-data path on the chosen l1_ratio's whole grid (cv.glmnet's glmnet.fit):
         # the refit is its point at the chosen alpha, and any other grid alpha is at hand
-        # (solved sparse and made dense once, C-ordered as coef_path_ is stored: one
-        # dense (p, n_alphas) array at the peak instead of the F-ordered path and its copy)
+        # (solved sparse; made dense once, C-ordered as coef_path_ is stored, only for
+        # store_path 'dense': one dense (p, n_alphas) array at the peak at most)
         coefs, gaps, n_iters, intercepts = solve_path(
             full, tgt, grids[best], l1_ratio=self.l1_ratio_,
             callback=path_progress(verbose > 1, "full-data path"), features=features,
             return_sparse=True, **solver_kw)
-        coefs = coefs.toarray(order="C")
-        store_full_path(self, coefs, intercepts, gaps)
+        self.coef_ = path_point(coefs, chosen)
+        store_full_path(self, {"dense": lambda: coefs.toarray(order="C"),
+                               "sparse": lambda: coefs,
+                               "none": lambda: None}[store_path](), intercepts, gaps)
+        del coefs
         self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size)
-        self.coef_ = coefs[:, chosen].copy()
         self.intercept_ = float(intercepts[chosen])
         self.dual_gap_ = float(gaps[chosen])
         self.n_iter_ = int(n_iters[chosen])
@@ -714,7 +770,7 @@ class LassoCV(ElasticNetCV):
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, exclude=None, standardize=False, max_features=None,
-                 dfmax=None, keep=False):
+                 dfmax=None, keep=False, store_path="auto"):
         self.eps = eps
         self.n_alphas = n_alphas
         self.alphas = alphas
@@ -738,6 +794,7 @@ class LassoCV(ElasticNetCV):
         self.max_features = max_features
         self.dfmax = dfmax
         self.keep = keep
+        self.store_path = store_path
 
     def _l1_ratios(self):
         return np.array([1.0])
@@ -913,6 +970,15 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
     groups, group_weights : default=None
         User-defined groups of features, as in :class:`penalized.LogisticRegression`
         (two classes or ``multi_class='ovr'``; ``penalty`` 'l1' or 'elasticnet').
+    store_path : {'auto', 'dense', 'sparse', 'none'}, default='auto'
+        The form of ``coef_path_``, as in :class:`ElasticNetCV`: 'dense' an
+        ndarray (n_problems, n_features, n_alphas), 'sparse' a list of
+        n_problems CSC matrices (n_features, n_alphas), 'auto' (default)
+        'sparse' for scipy.sparse X and 'dense' otherwise; 'none' does not
+        solve the full-data path at all (one path fewer: ``coef_path_`` and
+        ``intercept_path_`` are None, ``coef_at`` / ``predict(X, alpha=...)``
+        raise, the refit ``estimator_`` and every other attribute are
+        unchanged).
 
     Attributes
     ----------
@@ -931,15 +997,20 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         Of the refit on all data (``estimator_``, a fitted
         :class:`penalized.LogisticRegression`); ``coef_`` is
         (n_problems, n_features).
-    coef_path_ : ndarray (n_problems, n_features, n_alphas)
+    coef_path_ : ndarray (n_problems, n_features, n_alphas), list or None
         The full-data path at the chosen l1_ratio over its whole grid (as
         cv.glmnet keeps ``glmnet.fit``; ``coef_path_[..., k]`` is laid out as
         ``coef_``): ``coef_at(alpha)`` and ``predict(X, alpha=...)`` (also
         ``predict_proba`` / ``decision_function``) give the model at any grid
         alpha, e.g. ``alpha_min_`` and ``alpha_1se_``, without a refit.  The
         path is warm-started, so its point at ``alpha_`` equals the refit
-        ``coef_`` to the solver's tolerance, not bit for bit.
-    intercept_path_ : ndarray (n_problems, n_alphas)
+        ``coef_`` to the solver's tolerance, not bit for bit.  With
+        ``store_path='sparse'`` (sparse X by default) a list of n_problems
+        ``scipy.sparse.csc_matrix`` (n_features, n_alphas), one per predictor
+        (as glmnet's multinomial ``beta``, a list of sparse matrices), so
+        that ``coef_path_[c]`` is predictor c's path in both forms; with
+        'none', None.
+    intercept_path_ : ndarray (n_problems, n_alphas), or None (store_path='none')
     """
 
     def __init__(self, penalty="l2", *, Cs=None, alphas=100, n_alphas="deprecated", eps=1e-3,
@@ -947,7 +1018,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial", penalty_factor=None, exclude=None,
                  standardize=False, lower_bounds=None, upper_bounds=None, groups=None,
-                 group_weights=None):
+                 group_weights=None, store_path="auto"):
         self.penalty = penalty
         self.Cs = Cs
         self.alphas = alphas
@@ -971,6 +1042,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         self.upper_bounds = upper_bounds
         self.groups = groups
         self.group_weights = group_weights
+        self.store_path = store_path
 
     def _routing_scorer(self):
         scorer = _check_scorer(self.scoring, self)
@@ -1044,8 +1116,10 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
+        check_choice(self.store_path, "store_path", STORE_PATH_CHOICES)
         scorer = _check_scorer(self.scoring, self)
         X = validate_X(self, X, reset=True)
+        store_path = resolve_store_path(self.store_path, X)
         y, classes = classification_labels(y, X.shape[0])
         if self.penalty == "group" and self.multi_class == "ovr" and classes.size > 2:
             raise ValueError("penalty='group' couples the classes: it needs "
@@ -1095,15 +1169,22 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         self.n_iter_ = est.n_iter_
         # the full-data path on the chosen l1_ratio's grid (cv.glmnet's glmnet.fit), in
         # the layout of coef_ / intercept_ per alpha
-        # (solved sparse and made dense once, in coef_path_'s C order)
+        # (solved sparse; made dense once, in coef_path_'s C order, for store_path
+        # 'dense'; not solved at all for 'none': the refit above is its own fit)
+        if store_path == "none":
+            self.coef_path_ = self.intercept_path_ = None
+            return self
         coefs, intercepts = path_fn(check_X(X), y, check_sample_weight(sw, n, np.float64),
                                     classes, grids[best], self.l1_ratio_, self.fit_intercept,
                                     self.tol, self.max_iter, return_sparse=True)
-        path = np.zeros((len(coefs),) + coefs[0].shape,
-                        dtype=np.result_type(*[c.dtype for c in coefs]))
-        for k, c in enumerate(coefs):
-            c.toarray(out=path[k])      # adds into the zeros
-        del coefs
+        if store_path == "dense":
+            path = np.zeros((len(coefs),) + coefs[0].shape,
+                            dtype=np.result_type(*[c.dtype for c in coefs]))
+            for k, c in enumerate(coefs):
+                c.toarray(out=path[k])      # adds into the zeros
+            del coefs
+        else:
+            path = coefs
         self.coef_path_ = path
         self.intercept_path_ = np.ascontiguousarray(intercepts)
         return self
