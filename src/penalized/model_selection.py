@@ -473,13 +473,27 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     if scorer is None or keep:
         # only the columns that are ever active along the path enter the predictions
         used = np.unique(coefs.indices)
-        pred = np.asarray(X_test[:, used] @ np.asarray(coefs.tocsr()[used].toarray(),
-                                                       dtype=np.float64))
-        pred = pred + intercepts
-    if scorer is None:
-        err = (pred - y[test][:, None]) ** 2
-        crit = err.mean(axis=0) if sw is None else np.average(err, axis=0, weights=sw[test])
-    else:
+        X_used, C_used = X_test[:, used], coefs.tocsr()[used]
+        # a block of alphas at a time (about 1 MB of predictions), unless keep asks
+        # for all of them: an (n_test, n_alphas) array and its squared errors per
+        # fold were the largest buffers of tall data's CV (hockey, 100 alphas: 3 x X);
+        # each column's arithmetic is the same for any block
+        n_cols = C_used.shape[1]
+        block = n_cols if keep else max(1, (1 << 17) // max(1, len(test)))
+        parts, crit = [], np.empty(n_cols)
+        for lo in range(0, n_cols, block):
+            hi = min(n_cols, lo + block)
+            part = np.asarray(X_used @ np.asarray(C_used[:, lo:hi].toarray(),
+                                                  dtype=np.float64))
+            part = part + intercepts[lo:hi]
+            if scorer is None:
+                err = (part - y[test][:, None]) ** 2
+                crit[lo:hi] = (err.mean(axis=0) if sw is None
+                               else np.average(err, axis=0, weights=sw[test]))
+            if keep:
+                parts.append(part)
+        pred = (np.hstack(parts) if parts else np.empty((len(test), 0))) if keep else None
+    if scorer is not None:
         point = ElasticNet()
         point.n_features_in_ = X.shape[1]
         crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
