@@ -31,7 +31,11 @@ def fingerprint():
         d = {}
         for a in ("coef_", "intercept_", "n_iter_", "dual_gap_", "alpha_", "coef_path_"):
             if hasattr(est, a):
-                d[a] = np.asarray(getattr(est, a))
+                v = getattr(est, a)
+                # a sparse coef_path_ (store_path, sparse X) compared in its dense form
+                if isinstance(v, list):
+                    v = np.stack([c.toarray() for c in v])
+                d[a] = np.asarray(v.toarray() if sp.issparse(v) else v)
         out[name] = d
 
     n, p = 120, 300

@@ -1,7 +1,7 @@
 """Peak extra memory of a fit, relative to the size of X.
 
     python benchmarks/memory.py [--tasks fit,path,path_sparse,cv,logreg_cv] [--shared-only]
-        [--sets news20_tfidf,bigram] [--cv-alphas 20]
+        [--sets news20_tfidf,bigram] [--cv-alphas 20] [--store-path auto|dense|sparse|none]
 
 Each case runs in a fresh child process: it builds X, resets the kernel's
 peak-RSS mark (``/proc/self/clear_refs``), records the resident set size,
@@ -20,8 +20,9 @@ path is kept sparse: only the held-out predictions are formed); ``logreg_cv``
 a 5-fold ``LogisticRegressionCV(penalty='l1')`` on 20 alphas from its
 alpha_max to alpha_max/100 (tol 1e-4), on the set's +/-1 label (else y above
 its mean), whose fold paths are kept sparse since issue 18 as well.  For
-both CV tasks the output column is ``coef_`` plus the dense ``coef_path_`` (the
-full-data path, n_features x n_alphas, stored by the estimator).
+both CV tasks the output column is ``coef_`` plus the stored ``coef_path_`` (the
+full-data path, n_features x n_alphas): sparse for sparse X since ``store_path='auto'``
+(data + indices + indptr), or dense with ``--store-path dense`` (the form before).
 ``--cv-alphas`` changes the 20; ``--sets`` picks shared sets by name, and
 ``bigram`` adds the bigram tf-idf matrix of ``bigram.py`` (built or read from
 its cache).
@@ -46,6 +47,18 @@ def _status_kib(field):
     raise RuntimeError(f"{field} not in /proc/self/status")
 
 
+def _nbytes(a):
+    """Bytes of an ndarray, a scipy.sparse matrix (data + indices + indptr), a list of
+    them (LogisticRegressionCV's sparse coef_path_) or None."""
+    if a is None:
+        return 0
+    if isinstance(a, list):
+        return sum(_nbytes(c) for c in a)
+    if sp.issparse(a):
+        return a.data.nbytes + a.indices.nbytes + a.indptr.nbytes
+    return a.nbytes
+
+
 def _sparse(n, p, nnz_per_col, rng):
     rows = rng.integers(0, n, size=p * nnz_per_col)
     cols = np.repeat(np.arange(p), nnz_per_col)
@@ -54,7 +67,7 @@ def _sparse(n, p, nnz_per_col, rng):
     return X
 
 
-def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20):
+def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20, store_path="auto"):
     import penalized
 
     rng = np.random.default_rng(0)
@@ -91,13 +104,14 @@ def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20):
         out = 0
     elif task == "cv":
         est = penalized.LassoCV(alphas=np.geomspace(amax, amax / 100, n_alphas), cv=5,
-                                tol=1e-6, max_iter=10_000).fit(X, y)
-        out = est.coef_.nbytes + est.coef_path_.nbytes
+                                tol=1e-6, max_iter=10_000, store_path=store_path).fit(X, y)
+        out = est.coef_.nbytes + _nbytes(est.coef_path_)
     elif task == "logreg_cv":
         est = penalized.LogisticRegressionCV("l1", alphas=np.geomspace(amax, amax / 100,
                                                                        n_alphas),
-                                             cv=5, tol=1e-4, max_iter=100).fit(X, labels)
-        out = est.coef_.nbytes + est.coef_path_.nbytes
+                                             cv=5, tol=1e-4, max_iter=100,
+                                             store_path=store_path).fit(X, labels)
+        out = est.coef_.nbytes + _nbytes(est.coef_path_)
     elif task == "path_sparse":
         coefs = penalized.lasso_path(X, y, alphas=np.geomspace(amax, amax / 100, 20),
                                      fit_intercept=True, tol=1e-6, max_iter=10_000,
@@ -133,6 +147,9 @@ def main():
                     help="only the sparse sets of ../shared/data")
     ap.add_argument("--cv-alphas", type=int, default=20,
                     help="grid size of the cv and logreg_cv tasks")
+    ap.add_argument("--store-path", default="auto",
+                    help="store_path of the cv and logreg_cv tasks (auto: sparse coef_path_ "
+                         "for sparse X)")
     ap.add_argument("--sets", default=None,
                     help="comma list of the shared sets to run (default: every sparse one), "
                          "'bigram' for bigram.py's matrix")
@@ -159,7 +176,7 @@ def main():
         for kind, n, p, nnz_per_col in cases:
             a, b = ctx.Pipe()
             proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b,
-                                                          args.cv_alphas))
+                                                          args.cv_alphas, args.store_path))
             proc.start()
             try:
                 nbytes, extra, out = a.recv()

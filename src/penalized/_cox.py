@@ -52,6 +52,7 @@ from .linear_model import (SparseInputMixin, check_offset, keeps_state_on_error,
                            logistic_l1_ratio)
 from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, glm_path_length,
                               one_standard_error_index, reject_unrouted, store_full_path)
+from .linear_model import check_return_sparse
 
 __all__ = ["CoxRegression", "CoxRegressionCV", "concordance_index", "cox_loss", "cox_path",
            "check_survival"]
@@ -334,7 +335,7 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
              offset=None, strata=None, tol=1e-4, max_iter=1000, coef_init=None,
              return_n_iter=False, verbose=False, penalty_factor=None, exclude=None,
              standardize=False, groups=None, group_weights=None, lower_bounds=None,
-             upper_bounds=None, max_features=None, dfmax=None):
+             upper_bounds=None, max_features=None, dfmax=None, return_sparse=False):
     """Penalised Cox regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n and
@@ -349,17 +350,20 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
     down to eps * alpha_max) or an array.  ``y``: structured (event, time) or
     (n, 2) (time, event).  Other options as in :class:`CoxRegression`;
     ``max_features`` / ``dfmax`` (glmnet's pmax / dfmax) as in
-    :func:`penalized.enet_path` (the returned alphas may then be fewer).
+    :func:`penalized.enet_path` (the returned alphas may then be fewer);
+    ``return_sparse``: ``coefs`` as a ``scipy.sparse.csc_matrix``, as in
+    :func:`penalized.enet_path`.
 
     Returns
     -------
     alphas : ndarray (n_alphas,)
-    coefs : ndarray (n_features, n_alphas)
+    coefs : ndarray (n_features, n_alphas), or csc_matrix with ``return_sparse``
     dual_gaps : ndarray (n_alphas,), in the objective's 1/n scaling.
     n_iters : ndarray (n_alphas,), Newton iterations, only if ``return_n_iter``.
     """
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     _check_common(l1_ratio, tol, max_iter, ties)
+    return_sparse = check_return_sparse(return_sparse)
     X, time, event, _, sw, offset, strata = _prepare(X, y, sample_weight, offset, strata, None)
     problem = CoxProblem(X, time, event, sw, strata, ties, penalty_factor=penalty_factor,
                          exclude=exclude, standardize=standardize, offset=offset,
@@ -373,7 +377,8 @@ def cox_path(X, y, *, l1_ratio=1.0, eps=1e-3, alphas=100, ties="breslow", sample
     coefs, _, gaps, n_iters = solve_logistic_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, "cox_path"),
-        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"))
+        max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"),
+        return_sparse=return_sparse)
     alphas = alphas[:gaps.size]
     if return_n_iter:
         return alphas, coefs, gaps, n_iters

@@ -52,8 +52,8 @@ from ._validation import (
     check_y,
     validate_X,
 )
-from .linear_model import (SparseInputMixin, check_offset, keeps_state_on_error,
-                           logistic_l1_ratio)
+from .linear_model import (SparseInputMixin, check_offset, check_return_sparse,
+                           keeps_state_on_error, logistic_l1_ratio)
 from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, glm_path_length,
                               one_standard_error_index, reject_unrouted, store_full_path)
 
@@ -175,9 +175,10 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
                  coef_init=None, return_n_iter=False, verbose=False, penalty_factor=None,
                  exclude=None, standardize=False, groups=None, group_weights=None,
                  lower_bounds=None, upper_bounds=None, max_features=None, dfmax=None,
-                 n_threads=1):
+                 n_threads=1, return_sparse=False):
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     resolve_threads(n_threads)
+    return_sparse = check_return_sparse(return_sparse)
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
     X = check_X(X)
@@ -199,7 +200,7 @@ def _family_path(family, X, y, *, l1_ratio=1.0, eps=1e-3, alphas="warn", n_alpha
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, f"{family}_path"),
         max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"),
-        n_threads=n_threads)
+        n_threads=n_threads, return_sparse=return_sparse)
     alphas = alphas[:gaps.size]
     if return_n_iter:
         return alphas, coefs, intercepts, gaps, n_iters
@@ -224,12 +225,14 @@ _PATH_DOC = """Penalised {Family} regression (log link) along a decreasing grid 
     omega_g ||w_g||_2) as in :class:`{Family}Regression`; ``max_features`` /
     ``dfmax`` (glmnet's pmax / dfmax) as in :func:`penalized.enet_path` (the
     returned alphas may then be fewer); ``n_threads``: OpenMP threads of the full
-    X^T Theta passes inside each fit, as in :class:`{Family}Regression`.
+    X^T Theta passes inside each fit, as in :class:`{Family}Regression`;
+    ``return_sparse`` (bool, default False): ``coefs`` as a ``scipy.sparse.csc_matrix``,
+    as in :func:`penalized.enet_path`.
 
     Returns
     -------
     alphas : ndarray (n_alphas,)
-    coefs : ndarray (n_features, n_alphas)
+    coefs : ndarray (n_features, n_alphas), or csc_matrix with ``return_sparse``
     intercepts : ndarray (n_alphas,)
     dual_gaps : ndarray (n_alphas,), in the objective's 1/n scaling.
     n_iters : ndarray (n_alphas,), Newton iterations, only if ``return_n_iter``.

@@ -57,6 +57,13 @@ def check_solver_params(tol, max_iter, selection):
     check_choice(selection, "selection", {"cyclic", "random"})
 
 
+def check_return_sparse(return_sparse):
+    """TypeError unless ``return_sparse`` (of a path function) is a bool."""
+    if not isinstance(return_sparse, (bool, np.bool_)):
+        raise TypeError(f"return_sparse must be a bool, got {return_sparse!r}.")
+    return bool(return_sparse)
+
+
 def check_precompute(precompute):
     ok = (
         isinstance(precompute, (bool, np.bool_))
@@ -205,8 +212,7 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         raise ValueError("Unexpected parameters in params", sorted(params))
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_solver_params(tol, max_iter, selection)
-    if not isinstance(return_sparse, (bool, np.bool_)):
-        raise TypeError(f"return_sparse must be a bool, got {return_sparse!r}.")
+    check_return_sparse(return_sparse)
     check_precompute(precompute)
     resolve_threads(n_threads)
     alphas = path_alphas(alphas, n_alphas)
@@ -651,7 +657,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
                   coef_init=None, return_n_iter=False, verbose=False, penalty="elasticnet",
                   penalty_factor=None, exclude=None, standardize=False, offset=None,
                   groups=None, group_weights=None, lower_bounds=None, upper_bounds=None,
-                  max_features=None, dfmax=None, n_threads=1):
+                  max_features=None, dfmax=None, n_threads=1, return_sparse=False):
     """Penalised logistic regression along a decreasing grid of alphas.
 
     Minimises, for each alpha, with sample weights s rescaled to sum to n::
@@ -684,13 +690,18 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     coefficient is non-zero); the returned alphas may then be fewer.
     ``n_threads``: OpenMP threads of the full X^T Theta passes inside each fit,
     as in :class:`LogisticRegression`.
+    ``return_sparse``: ``coefs`` as a ``scipy.sparse.csc_matrix`` (n_features,
+    n_alphas) (explicit entries exactly the non-zeros), or for more than two
+    classes a list of n_classes of them (``coefs[c]`` class c's path, as for
+    the dense array), built alpha by alpha without the dense array, as in
+    :func:`enet_path`; equal to the dense result entry for entry.
 
     Returns
     -------
     alphas : ndarray (n_alphas,), decreasing.
     coefs : ndarray
         (n_features, n_alphas); (n_classes, n_features, n_alphas) for more than
-        two classes.
+        two classes (sparse with ``return_sparse``).
     intercepts : ndarray (n_alphas,); (n_classes, n_alphas) for more classes.
     dual_gaps : ndarray (n_alphas,), in the objective's 1/n scaling.
     n_iters : ndarray (n_alphas,), Newton iterations, only if ``return_n_iter``.
@@ -699,6 +710,7 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
     check_choice(penalty, "penalty", {"elasticnet", "group"})
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    return_sparse = check_return_sparse(return_sparse)
     resolve_threads(n_threads)
     X = check_X(X)
     y, classes = classification_labels(y, X.shape[0])
@@ -732,9 +744,12 @@ def logistic_path(X, y, *, l1_ratio=1.0, eps=1e-3, n_alphas="deprecated", alphas
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
         callback=path_progress(verbose, "logistic_path"),
         max_features=check_max_features(max_features), dfmax=check_max_features(dfmax, "dfmax"),
-        n_threads=n_threads)
+        n_threads=n_threads, return_sparse=return_sparse)
     alphas = alphas[:gaps.size]
-    if labels.ndim == 2:
+    if labels.ndim == 2 and return_sparse:
+        # rows c * p + j of the CSC path hold W[j, c]: class c's block of rows
+        coefs = [coefs[c * p:(c + 1) * p] for c in range(labels.shape[1])]
+    elif labels.ndim == 2:
         coefs = np.ascontiguousarray(coefs.transpose(1, 0, 2))
     if return_n_iter:
         return alphas, coefs, intercepts, gaps, n_iters

@@ -209,10 +209,39 @@ def fold_params(params, rows, n):
     return out
 
 
+STORE_PATH_CHOICES = {"auto", "dense", "sparse", "none"}
+
+
+def resolve_store_path(store_path, X):
+    """The form of a CV estimator's ``coef_path_``: 'dense', 'sparse' or 'none'.
+
+    'auto' is 'sparse' for scipy.sparse X and 'dense' otherwise (sparse in,
+    sparse out: for wide sparse X the dense (n_features, n_alphas) path can
+    be several times X itself; glmnet's ``glmnet.fit$beta`` is always sparse).
+    """
+    check_choice(store_path, "store_path", STORE_PATH_CHOICES)
+    if store_path == "auto":
+        return "sparse" if sp.issparse(X) else "dense"
+    return store_path
+
+
+def path_point(coefs, k):
+    """Column k of a stored path as a dense ndarray: ``coefs[..., k]`` of an ndarray
+    (..., n_alphas), of a scipy.sparse (n_features, n_alphas) matrix, or of a list of
+    them (one per problem: an (n_problems, n_features) point)."""
+    if isinstance(coefs, list):
+        return np.vstack([path_point(c, k) for c in coefs])
+    if sp.issparse(coefs):
+        return coefs[:, [k]].toarray().ravel()
+    return coefs[..., k].copy()
+
+
 def store_full_path(est, coefs, intercepts, gaps):
     """Keep the full-data path of the chosen l1_ratio: ``coef_path_`` (..., n_alphas),
-    ``intercept_path_``, ``dual_gap_path_``."""
-    est.coef_path_ = np.ascontiguousarray(coefs)
+    ``intercept_path_``, ``dual_gap_path_``.  ``coefs`` may be scipy.sparse (kept as
+    it is) or None (``store_path='none'``)."""
+    est.coef_path_ = (coefs if coefs is None or sp.issparse(coefs)
+                      else np.ascontiguousarray(coefs))
     est.intercept_path_ = np.asarray(intercepts, dtype=np.float64)
     est.dual_gap_path_ = np.asarray(gaps, dtype=np.float64)
 
@@ -222,8 +251,14 @@ class FullPathMixin:
 
     def _path_grid(self):
         check_is_fitted(self, "coef_path_")
+        C = self.coef_path_
+        if C is None:
+            raise ValueError(
+                "the full-data path was not stored (store_path='none'): fit a model at "
+                "that alpha instead, or fit with store_path='auto'.")
         grid = chosen_cv_curve(self)[0]
-        return np.asarray(grid, dtype=np.float64)[:self.coef_path_.shape[-1]]
+        n_path = (C[0] if isinstance(C, list) else C).shape[-1]
+        return np.asarray(grid, dtype=np.float64)[:n_path]
 
     def coef_at(self, alpha):
         """(coef, intercept) of the full-data path at ``alpha``, without a refit.
@@ -244,14 +279,14 @@ class FullPathMixin:
         hit = np.flatnonzero(np.isclose(grid, alpha, rtol=1e-12, atol=0))
         if hit.size:
             k = int(hit[0])
-            return C[..., k].copy(), (float(B[k]) if B.ndim == 1 else B[:, k].copy())
+            return path_point(C, k), (float(B[k]) if B.ndim == 1 else B[:, k].copy())
         if not grid[-1] < alpha < grid[0]:
             raise ValueError(
                 f"alpha={alpha!r} is outside the path's grid [{grid[-1]:.6g}, {grid[0]:.6g}]; "
                 "refit an estimator at that alpha instead (refit_estimator()).")
         k = int(np.flatnonzero(grid > alpha)[-1])          # grid[k] > alpha > grid[k + 1]
         t = (grid[k] - alpha) / (grid[k] - grid[k + 1])
-        coef = (1 - t) * C[..., k] + t * C[..., k + 1]
+        coef = (1 - t) * path_point(C, k) + t * path_point(C, k + 1)
         intercept = (1 - t) * B[..., k] + t * B[..., k + 1]
         return coef, (float(intercept) if B.ndim == 1 else intercept)
 
@@ -443,13 +478,27 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     if scorer is None or keep:
         # only the columns that are ever active along the path enter the predictions
         used = np.unique(coefs.indices)
-        pred = np.asarray(X_test[:, used] @ np.asarray(coefs.tocsr()[used].toarray(),
-                                                       dtype=np.float64))
-        pred = pred + intercepts
-    if scorer is None:
-        err = (pred - y[test][:, None]) ** 2
-        crit = err.mean(axis=0) if sw is None else np.average(err, axis=0, weights=sw[test])
-    else:
+        X_used, C_used = X_test[:, used], coefs.tocsr()[used]
+        # a block of alphas at a time (about 1 MB of predictions), unless keep asks
+        # for all of them: an (n_test, n_alphas) array and its squared errors per
+        # fold were the largest buffers of tall data's CV (hockey, 100 alphas: 3 x X);
+        # each column's arithmetic is the same for any block
+        n_cols = C_used.shape[1]
+        block = n_cols if keep else max(1, (1 << 17) // max(1, len(test)))
+        parts, crit = [], np.empty(n_cols)
+        for lo in range(0, n_cols, block):
+            hi = min(n_cols, lo + block)
+            part = np.asarray(X_used @ np.asarray(C_used[:, lo:hi].toarray(),
+                                                  dtype=np.float64))
+            part = part + intercepts[lo:hi]
+            if scorer is None:
+                err = (part - y[test][:, None]) ** 2
+                crit[lo:hi] = (err.mean(axis=0) if sw is None
+                               else np.average(err, axis=0, weights=sw[test]))
+            if keep:
+                parts.append(part)
+        pred = (np.hstack(parts) if parts else np.empty((len(test), 0))) if keep else None
+    if scorer is not None:
         point = ElasticNet()
         point.n_features_in_ = X.shape[1]
         crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
@@ -516,6 +565,20 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         predicted by the path fitted without i's fold) and ``fold_ids_``
         (n_samples,), the test fold of each row (-1: in no test fold; with
         repeated splitters, the last one).
+    store_path : {'auto', 'dense', 'sparse', 'none'}, default='auto'
+        The form of the stored full-data path ``coef_path_``: 'dense' an
+        ndarray (n_features, n_alphas); 'sparse' a ``scipy.sparse.csc_matrix``
+        of that shape (X's dtype, explicit entries exactly the non-zeros, as
+        ``enet_path(return_sparse=True)``), equal to the dense one entry for
+        entry; 'none' not stored (``coef_path_`` is None; ``coef_at`` and
+        ``predict(X, alpha=...)`` then raise, the refit and every other
+        attribute are unchanged); 'auto' (default) 'sparse' when X is
+        scipy.sparse and 'dense' otherwise, as glmnet keeps ``beta`` sparse.
+        The dense path costs 8 * n_features * n_alphas bytes whatever the
+        sparsity: for wide sparse X it can be several times X (667,712 bigram
+        features x 100 alphas: 534 MB for a 184 MB X), the sparse one 12 bytes
+        per non-zero.  ``coef_``, ``coef_at`` and the predictions are the same
+        bit for bit in every form.
     cv : int, splitter or iterable, default=None (5-fold)
         Any scikit-learn splitter.  ``groups`` (and other split parameters)
         reach it through scikit-learn's metadata routing, as for scikit-learn's
@@ -562,7 +625,9 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         The full-data path at the chosen l1_ratio, over its whole grid (as
         cv.glmnet keeps ``glmnet.fit``): ``coef_at(alpha)`` and
         ``predict(X, alpha=...)`` give the model at any grid alpha (e.g.
-        ``alpha_min_`` and ``alpha_1se_``) without a refit.
+        ``alpha_min_`` and ``alpha_1se_``) without a refit.  An ndarray, a
+        ``scipy.sparse.csc_matrix`` (sparse X by default) or None, by
+        ``store_path``.
     """
 
     def __init__(self, *, l1_ratio=0.5, eps=1e-3, alphas=100, n_alphas="deprecated",
@@ -570,7 +635,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                  n_jobs=None, positive=False, random_state=None, selection="cyclic",
                  alpha_selection="min", scoring=None, verbose=0, penalty_factor=None,
                  lower_bounds=None, upper_bounds=None, exclude=None, standardize=False,
-                 max_features=None, dfmax=None, keep=False, n_threads=1):
+                 max_features=None, dfmax=None, keep=False, n_threads=1, store_path="auto"):
         self.n_threads = n_threads
         self.l1_ratio = l1_ratio
         self.eps = eps
@@ -596,6 +661,7 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         self.max_features = max_features
         self.dfmax = dfmax
         self.keep = keep
+        self.store_path = store_path
 
     def _l1_ratios(self):
         return check_l1_ratios(self.l1_ratio, "l1_ratio")
@@ -616,8 +682,10 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         check_solver_params(self.tol, self.max_iter, self.selection)
         check_precompute(self.precompute)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
+        check_choice(self.store_path, "store_path", STORE_PATH_CHOICES)
         scorer = _check_scorer(self.scoring, self)
         X = validate_X(self, X, reset=True)
+        store_path = resolve_store_path(self.store_path, X)
         y = check_y(y, X.shape[0], X.dtype)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
         if offset is not None and scorer is not None:
@@ -669,16 +737,18 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
                                  shared_grid=shared_grid)
         # the full-data path on the chosen l1_ratio's whole grid (cv.glmnet's glmnet.fit):
         # the refit is its point at the chosen alpha, and any other grid alpha is at hand
-        # (solved sparse and made dense once, C-ordered as coef_path_ is stored: one
-        # dense (p, n_alphas) array at the peak instead of the F-ordered path and its copy)
+        # (solved sparse; made dense once, C-ordered as coef_path_ is stored, only for
+        # store_path 'dense': one dense (p, n_alphas) array at the peak at most)
         coefs, gaps, n_iters, intercepts = solve_path(
             full, tgt, grids[best], l1_ratio=self.l1_ratio_,
             callback=path_progress(verbose > 1, "full-data path"), features=features,
             return_sparse=True, **solver_kw)
-        coefs = coefs.toarray(order="C")
-        store_full_path(self, coefs, intercepts, gaps)
+        self.coef_ = path_point(coefs, chosen)
+        store_full_path(self, {"dense": lambda: coefs.toarray(order="C"),
+                               "sparse": lambda: coefs,
+                               "none": lambda: None}[store_path](), intercepts, gaps)
+        del coefs
         self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size, offset)
-        self.coef_ = coefs[:, chosen].copy()
         self.intercept_ = float(intercepts[chosen])
         self.dual_gap_ = float(gaps[chosen])
         self.n_iter_ = int(n_iters[chosen])
@@ -744,7 +814,7 @@ class LassoCV(ElasticNetCV):
                  positive=False, random_state=None, selection="cyclic", alpha_selection="min",
                  scoring=None, verbose=0, penalty_factor=None, lower_bounds=None,
                  upper_bounds=None, exclude=None, standardize=False, max_features=None,
-                 dfmax=None, keep=False, n_threads=1):
+                 dfmax=None, keep=False, n_threads=1, store_path="auto"):
         self.n_threads = n_threads
         self.eps = eps
         self.n_alphas = n_alphas
@@ -769,6 +839,7 @@ class LassoCV(ElasticNetCV):
         self.max_features = max_features
         self.dfmax = dfmax
         self.keep = keep
+        self.store_path = store_path
 
     def _l1_ratios(self):
         return np.array([1.0])
@@ -996,6 +1067,15 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         coefficients), or has more than ``dfmax`` non-zero now, keeping at least
         the first alpha; only the alphas left are cross-validated (``alphas_``
         holds them).
+    store_path : {'auto', 'dense', 'sparse', 'none'}, default='auto'
+        The form of ``coef_path_``, as in :class:`ElasticNetCV`: 'dense' an
+        ndarray (n_problems, n_features, n_alphas), 'sparse' a list of
+        n_problems CSC matrices (n_features, n_alphas), 'auto' (default)
+        'sparse' for scipy.sparse X and 'dense' otherwise; 'none' does not
+        solve the full-data path at all (one path fewer: ``coef_path_`` and
+        ``intercept_path_`` are None, ``coef_at`` / ``predict(X, alpha=...)``
+        raise, the refit ``estimator_`` and every other attribute are
+        unchanged).
 
     Attributes
     ----------
@@ -1014,15 +1094,20 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         Of the refit on all data (``estimator_``, a fitted
         :class:`penalized.LogisticRegression`); ``coef_`` is
         (n_problems, n_features).
-    coef_path_ : ndarray (n_problems, n_features, n_alphas)
+    coef_path_ : ndarray (n_problems, n_features, n_alphas), list or None
         The full-data path at the chosen l1_ratio over its whole grid (as
         cv.glmnet keeps ``glmnet.fit``; ``coef_path_[..., k]`` is laid out as
         ``coef_``): ``coef_at(alpha)`` and ``predict(X, alpha=...)`` (also
         ``predict_proba`` / ``decision_function``) give the model at any grid
         alpha, e.g. ``alpha_min_`` and ``alpha_1se_``, without a refit.  The
         path is warm-started, so its point at ``alpha_`` equals the refit
-        ``coef_`` to the solver's tolerance, not bit for bit.
-    intercept_path_ : ndarray (n_problems, n_alphas)
+        ``coef_`` to the solver's tolerance, not bit for bit.  With
+        ``store_path='sparse'`` (sparse X by default) a list of n_problems
+        ``scipy.sparse.csc_matrix`` (n_features, n_alphas), one per predictor
+        (as glmnet's multinomial ``beta``, a list of sparse matrices), so
+        that ``coef_path_[c]`` is predictor c's path in both forms; with
+        'none', None.
+    intercept_path_ : ndarray (n_problems, n_alphas), or None (store_path='none')
     """
 
     def __init__(self, penalty="l2", *, Cs=None, alphas=100, n_alphas="deprecated", eps=1e-3,
@@ -1030,7 +1115,8 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
                  class_weight=None, tol=1e-4, max_iter=100, fit_intercept=True, verbose=0,
                  multi_class="multinomial", penalty_factor=None, exclude=None,
                  standardize=False, lower_bounds=None, upper_bounds=None, groups=None,
-                 group_weights=None, max_features=None, dfmax=None, n_threads=1):
+                 group_weights=None, max_features=None, dfmax=None, n_threads=1,
+                 store_path="auto"):
         self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
@@ -1057,6 +1143,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         self.upper_bounds = upper_bounds
         self.groups = groups
         self.group_weights = group_weights
+        self.store_path = store_path
 
     def _routing_scorer(self):
         scorer = _check_scorer(self.scoring, self)
@@ -1158,8 +1245,10 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
         check_choice(self.alpha_selection, "alpha_selection", {"min", "1se"})
         check_choice(self.multi_class, "multi_class", {"multinomial", "ovr"})
+        check_choice(self.store_path, "store_path", STORE_PATH_CHOICES)
         scorer = _check_scorer(self.scoring, self)
         X = validate_X(self, X, reset=True)
+        store_path = resolve_store_path(self.store_path, X)
         y, classes = classification_labels(y, X.shape[0])
         if self.penalty == "group" and self.multi_class == "ovr" and classes.size > 2:
             raise ValueError("penalty='group' couples the classes: it needs "
@@ -1214,15 +1303,22 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         self.n_iter_ = est.n_iter_
         # the full-data path on the chosen l1_ratio's grid (cv.glmnet's glmnet.fit), in
         # the layout of coef_ / intercept_ per alpha
-        # (solved sparse and made dense once, in coef_path_'s C order)
+        # (solved sparse; made dense once, in coef_path_'s C order, for store_path
+        # 'dense'; not solved at all for 'none': the refit above is its own fit)
+        if store_path == "none":
+            self.coef_path_ = self.intercept_path_ = None
+            return self
         coefs, intercepts = path_fn(check_X(X), y, check_sample_weight(sw, n, np.float64),
                                     classes, grids[best], self.l1_ratio_, self.fit_intercept,
                                     self.tol, self.max_iter, return_sparse=True, offset=offset)
-        path = np.zeros((len(coefs),) + coefs[0].shape,
-                        dtype=np.result_type(*[c.dtype for c in coefs]))
-        for k, c in enumerate(coefs):
-            c.toarray(out=path[k])      # adds into the zeros
-        del coefs
+        if store_path == "dense":
+            path = np.zeros((len(coefs),) + coefs[0].shape,
+                            dtype=np.result_type(*[c.dtype for c in coefs]))
+            for k, c in enumerate(coefs):
+                c.toarray(out=path[k])      # adds into the zeros
+            del coefs
+        else:
+            path = coefs
         self.coef_path_ = path
         self.intercept_path_ = np.ascontiguousarray(intercepts)
         return self

@@ -10,6 +10,7 @@ is given.  Install the optional extra: ``pip install 'penalized[plot]'``.
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 
 def _pyplot():
@@ -35,9 +36,11 @@ def _path_of(model, X, y):
     from .model_selection import chosen_cv_curve
 
     if X is None or y is None:
-        if hasattr(model, "coef_path_") and np.ndim(model.coef_path_) == 2:
-            alphas = chosen_cv_curve(model)[0][:model.coef_path_.shape[1]]
-            return alphas, model.coef_path_
+        stored = getattr(model, "coef_path_", None)
+        # an ndarray or a scipy.sparse matrix (n_features, n_alphas) (store_path)
+        if stored is not None and getattr(stored, "ndim", np.ndim(stored)) == 2:
+            alphas = chosen_cv_curve(model)[0][:stored.shape[1]]
+            return alphas, stored
         raise ValueError("plot.path(model) recomputes the model's path: pass X and y too "
                          "(the data the model was fitted on).")
     alphas = chosen_cv_curve(model)[0]
@@ -61,7 +64,8 @@ def _path_of(model, X, y):
 class PathDisplay:
     """Coefficients against log10(alpha), the ``n_labels`` largest at the smallest alpha labelled.
 
-    Parameters: ``alphas`` (n_alphas,), ``coefs`` (n_features, n_alphas),
+    Parameters: ``alphas`` (n_alphas,), ``coefs`` (n_features, n_alphas; an
+    ndarray or a scipy.sparse matrix, of which only the non-zero rows are made dense),
     ``feature_names`` (n_features,) or None (x0, x1, ...), ``alpha_min`` /
     ``alpha_1se`` (vertical lines, optional).  Attributes after :meth:`plot`:
     ``ax_``, ``figure_``, ``lines_`` (feature index -> Line2D).
@@ -69,7 +73,7 @@ class PathDisplay:
 
     def __init__(self, alphas, coefs, *, feature_names=None, alpha_min=None, alpha_1se=None):
         self.alphas = np.asarray(alphas, dtype=np.float64)
-        self.coefs = np.asarray(coefs)
+        self.coefs = coefs.tocsr() if sp.issparse(coefs) else np.asarray(coefs)
         if self.coefs.ndim != 2 or self.coefs.shape[1] != self.alphas.size:
             raise ValueError(f"coefs must have shape (n_features, {self.alphas.size}), "
                              f"got {self.coefs.shape}.")
@@ -113,16 +117,23 @@ class PathDisplay:
             _, ax = plt.subplots(figsize=(7.5, 4.5))
         alphas, coefs = self.alphas, self.coefs
         x = np.log10(alphas)
-        active = np.flatnonzero(np.any(coefs != 0, axis=1))
-        top = active[np.argsort(-np.abs(coefs[active, -1]))][:n_labels]
+        if sp.issparse(coefs):
+            active = np.unique(coefs.nonzero()[0])     # explicit zeros left out
+        else:
+            active = np.flatnonzero(np.any(coefs != 0, axis=1))
+        # the active rows only, dense (n_active, n_alphas)
+        rows = coefs[active].toarray() if sp.issparse(coefs) else coefs[active]
+        order = np.argsort(-np.abs(rows[:, -1]))[:n_labels]
+        top = active[order]
+        row_of = dict(zip(active.tolist(), range(active.size)))
         colors = dict(zip(top, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
         self.lines_ = {}
         for j in active:
             if j in colors:
-                (line,) = ax.plot(x, coefs[j], lw=1.6, color=colors[j], zorder=3,
+                (line,) = ax.plot(x, rows[row_of[j]], lw=1.6, color=colors[j], zorder=3,
                                   label=str(self._name(j)))
             else:
-                (line,) = ax.plot(x, coefs[j], lw=0.7, color="0.65", zorder=2)
+                (line,) = ax.plot(x, rows[row_of[j]], lw=0.7, color="0.65", zorder=2)
             self.lines_[int(j)] = line
         if self.alpha_min is not None:
             ax.axvline(np.log10(self.alpha_min), ls="--", color="k", lw=1, label="alpha_min_")
@@ -137,7 +148,7 @@ class PathDisplay:
         ax.set_xlabel("log10(alpha)")
         ax.set_ylabel("coefficient")
         ax.axhline(0, color="k", lw=0.5)
-        _nonzero_axis(ax, x, np.count_nonzero(coefs, axis=0))
+        _nonzero_axis(ax, x, np.count_nonzero(rows, axis=0))
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
