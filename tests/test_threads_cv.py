@@ -3,6 +3,7 @@ and the refit; the same bits for any value (as for the single fits, tests/test_t
 and a bad value is a clear error naming ``n_threads`` before any fold runs."""
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 from threadpoolctl import threadpool_limits
 
@@ -24,12 +25,21 @@ def three_threads():
         yield
 
 
+def _dense(a):
+    """An attribute as an array: a sparse coef_path_ (store_path) and lists of them too."""
+    if sp.issparse(a):
+        return a.toarray()
+    if isinstance(a, list):
+        return np.stack([_dense(c) for c in a])
+    return np.asarray(a)
+
+
 def _state(m):
     out = [m.coef_, m.intercept_, m.coef_path_, m.alphas_]
     for name in ("mse_path_", "scores_path_", "deviance_path_", "dual_gap_"):
         if hasattr(m, name):
             out.append(getattr(m, name))
-    return [np.asarray(a) for a in out]
+    return [_dense(a) for a in out]
 
 
 def _assert_same_bits(make):
