@@ -18,7 +18,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
-from ._core import Design, enet_solve
+from ._core import CovarianceCache, Design, enet_solve
 from ._validation import named_errors, user_stacklevel
 
 # Gram ("covariance") mode is chosen automatically for dense X with n >= 4 p:
@@ -167,12 +167,18 @@ class LeastSquaresProblem:
     X : F-ordered float ndarray or canonical CSC matrix (already validated).
     sample_weight : ndarray summing to n, or None.
     fit_intercept : bool
-    precompute : bool, 'auto' or (p, p) array
+    precompute : bool, 'auto', 'working_set' or (p, p) array
         Solve in Gram mode with G = X_c^T S X_c.  An array is taken as that
         matrix (it must be computed with the same centring and weights).
-        'auto': dense X with n >= 4 p, unless ``tol`` is below GRAM_AUTO_MIN_TOL.
+        'auto': dense X with n >= 4 p, unless ``tol`` is below GRAM_AUTO_MIN_TOL;
+        otherwise working-set covariance updates where their cost model
+        (``_native/covariance.pxi``) takes them.  'working_set': no full Gram
+        matrix, and every working-set subproblem on its Gram block.  False:
+        neither (coordinate descent on X's columns only).
     tol : float or None, the relative gap target the problem will be solved to.
     """
+
+    covariance_mode = None      # see covariance_cache
 
     def __init__(self, X, sample_weight=None, fit_intercept=True, precompute="auto",
                  tol=None):
@@ -185,6 +191,8 @@ class LeastSquaresProblem:
         check_magnitudes(self.design, X)
         self.x_mean = self.design.x_mean if fit_intercept else None
         self.gram_design = None
+        # working-set covariance updates: 'auto' (the cost model), 'always' or None
+        self.covariance_mode = None
         self.gram = gram = self._resolve_gram(precompute, tol)
         if gram is not None:
             self.gram_design = Design(gram, gram_n=self.n_samples)
@@ -193,13 +201,20 @@ class LeastSquaresProblem:
     def _resolve_gram(self, precompute, tol=None):
         n, p = self.X.shape
         if isinstance(precompute, str):
+            if precompute == "working_set":
+                self.covariance_mode = "always"
+                return None
             if precompute != "auto":
                 raise ValueError(
-                    f"precompute must be True, False, 'auto' or an array, got {precompute!r}."
+                    f"precompute must be True, False, 'auto', 'working_set' or an array, "
+                    f"got {precompute!r}."
                 )
             use = (not sp.issparse(self.X) and n >= GRAM_AUTO_RATIO * p
                    and (tol is None or tol >= GRAM_AUTO_MIN_TOL))
-            return self._compute_gram(required=False) if use else None
+            gram = self._compute_gram(required=False) if use else None
+            if gram is None:
+                self.covariance_mode = "auto"
+            return gram
         if isinstance(precompute, (bool, np.bool_)):
             return self._compute_gram() if precompute else None
         with named_errors("precompute"):
@@ -211,6 +226,14 @@ class LeastSquaresProblem:
         if not np.all(np.isfinite(gram)):
             raise ValueError("precompute (Gram matrix) contains NaN or infinity.")
         return self._check_gram(gram)
+
+    def covariance_cache(self):
+        """A new working-set Gram cache for one path on this problem (see
+        ``CovarianceCache``), or None when covariance updates are off or the
+        problem is in full Gram mode."""
+        if self.covariance_mode is None or self.gram_design is not None:
+            return None
+        return CovarianceCache(self.design, self.covariance_mode)
 
     def _compute_gram(self, required=True):
         """G = X_c^T S X_c (``gram_matrix``), stored in X's dtype.
@@ -580,6 +603,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     finite = True
     ever = np.zeros(p, dtype=bool) if max_features is not None else None
     counters = [] if work is not None else None
+    cov = problem.covariance_cache()
     for k, alpha in enumerate(alphas):
         cert_w = certificates[:, k if return_certificate else 0]
         if k > 0 and not return_sparse:
@@ -598,7 +622,7 @@ def solve_path(problem, tgt, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
             # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
             # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
             prune=True, corr_carry=corr_carry, carry_in=carry_in, n_threads=n_threads,
-            **solver_kw,
+            cov=cov, **solver_kw,
         )
         carry_in = info["carry_out"]
         if counters is not None:
