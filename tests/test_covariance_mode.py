@@ -156,7 +156,7 @@ def test_automatic_choice():
     # tall sparse X with a shared factor (long inner solves): the cost model takes
     # the Gram block once the working set's epochs outweigh building it
     rng = np.random.default_rng(4)
-    n, p = 20_000, 40
+    n, p = 20_000, 60
     Z = sp.random(n, p, density=0.3, format="csc", random_state=4)
     Z.data += 0.5
     f = sp.random(n, 1, density=0.3, format="csc", random_state=5) * 5
@@ -165,7 +165,7 @@ def test_automatic_choice():
     prob = LeastSquaresProblem(X, None, False, "auto")
     assert prob.covariance_mode == "auto"
     cov = prob.covariance_cache()
-    for a in (0.1, 0.01):
+    for a in (0.1, 0.01, 0.001):
         w = np.zeros(p)
         res = y.copy()
         info = enet_solve(prob.design, w, res, y, float(y @ y), a * n, 0.0,

@@ -27,19 +27,27 @@
 # once, X^T x_j restricted to the cache), and features rarely leave.  When
 # the cache is full it keeps the current working set only.
 #
-# Cost model (mode COV_AUTO, per inner solve, in stored entries of X read,
-# E = the running mean of epochs per inner solve):
-#     coordinate descent:  E * 2 nnz(X_S)                     (products + axpys)
-#     covariance:          COV_ENTRY_COST * (build + 2 nnz(X_S) + n)
-#                          + (E + 1) |S|^2                       (Gram epochs)
-# build: the new features' Gram entries (dense: n per cached feature; CSC:
-# nnz(x_j) times the mean row length, through the CSR copy of X), plus, at the
-# cache's first Gram solve on CSC X, 3 nnz(X) for that copy.
-# the second chosen when cheaper.  COV_ENTRY_COST weighs a stored entry of a
-# column product against a contiguous Gram entry (docs/performance.rst has
-# the measurement).
+# Cost model (mode COV_AUTO, per inner solve, in stored entries read, one
+# unit = an entry of a working-set column product; E = the running mean of
+# epochs per inner solve, k = nnz(w_S) + 1, build = the new features' Gram
+# entries: dense, n per cached feature; CSC, nnz(x_j) times the mean row
+# length, through the CSR copy of X):
+#   1. an epoch on the block must be cheaper than one on the columns:
+#        COV_GRAM_COST (|S| + k |S|) < nnz(X_S) + nnz(X_supp);
+#   2. the first purchase (the CSR copy, COV_CSR_COST per entry of X, and the
+#      first block, COV_BUILD_COST per entry) is made ski-rental style: once
+#      the inner solves left to coordinate descent, E (nnz(X_S) + nnz(X_supp))
+#      each, have cost as much in total;
+#   3. afterwards, per solve: COV_BUILD_COST / COV_REUSE * build + nnz(X_S)
+#      + nnz(X_supp) + n + |S|^2 + COV_GRAM_COST E (|S| + k |S|) below
+#      E (nnz(X_S) + nnz(X_supp)) (a new feature's column serves many solves).
+# The weights were measured on hockey and a synthetic tall set
+# (docs/user_guide/models.md).
 
-DEF COV_ENTRY_COST = 2.0        # a CSC / dense column entry vs a Gram-block entry
+DEF COV_BUILD_COST = 16.0       # a Gram entry built through the CSR rows (random access)
+DEF COV_CSR_COST = 50.0         # the CSR copy, per stored entry of X (random writes)
+DEF COV_GRAM_COST = 2.0         # a Gram-block entry read by an epoch
+DEF COV_REUSE = 16.0            # inner solves a cached feature serves (its build amortized)
 DEF COV_MIN_CAP = 64
 
 cdef enum:
@@ -85,6 +93,7 @@ cdef struct cov_t:
     Py_ssize_t sub_newton_cap
     # the cost model and the counters
     double epochs_sum
+    double rent             # the estimated cost of the CD solves before the CSR copy
     Py_ssize_t n_solves
     Py_ssize_t n_gram       # inner solves run on the Gram block
     Py_ssize_t n_cd         # inner solves left to coordinate descent on X
@@ -343,7 +352,8 @@ cdef bint _cov_inner(outer_t *A, ls_outer_t *pb, double inner_tol,
     cdef floating *res = <floating *>pb.res
     cdef const Py_ssize_t *ws = wk.ws
     cdef Py_ssize_t m = A.ws_size, a, b, j, n_new = 0, e0
-    cdef double nnz_s, E, cost_cd, cost_cov, acc, rr, wq, delta, upd = 0.0, build = 0.0
+    cdef double nnz_s, E, cost_cd, cost_cov, acc, rr, wq, delta, k, upd = 0.0, build = 0.0
+    cdef double supp = 0.0, n_supp = 0.0
     cdef const floating *s = <const floating *>D.sw
     cdef floating *blk
     cdef floating *ws_w
@@ -357,27 +367,44 @@ cdef bint _cov_inner(outer_t *A, ls_outer_t *pb, double inner_tol,
     if m <= 0 or m > cv.max_cap:
         return False
     for a in range(m):
-        if cv.slot[ws[a]] < 0:
+        j = ws[a]
+        acc = _col_entries(D, j)
+        if cv.slot[j] < 0:
             n_new += 1
-            build += _col_entries(D, ws[a])
+            build += acc
+        if w[j] != 0.0:
+            n_supp += 1
+            supp += acc
     # a new column against the cache: dense, one product per cached feature; CSC,
     # its rows' entries (the mean row length)
     if D.kind == PZ_DENSE:
         build *= cv.m + n_new
     else:
         build *= 1.0 + _csc_start(D, D.p) / <double>(D.n if D.n > 0 else 1)
-    if D.kind == PZ_CSC and cv.rptr == NULL:
-        # the CSR copy, once per cache: charged to the first Gram solve (random
-        # writes: measured at about three passes over X)
-        build += 3.0 * _csc_start(D, D.p)
     nnz_s = _set_entries(D, ws, m)
     if cv.mode == COV_AUTO:
         E = cv.epochs_sum / cv.n_solves if cv.n_solves > 0 else <double>pb.gap_freq
-        cost_cd = COV_ENTRY_COST * E * 2.0 * nnz_s
-        cost_cov = (COV_ENTRY_COST * (build + 2.0 * nnz_s + D.n)
-                    + (E + 1.0) * m * m)
-        if not cost_cov < cost_cd:
+        # per epoch: CD reads every column of S once and updates along the
+        # support's; the Gram block reads |S| entries and one |S| column per
+        # support coordinate
+        cost_cd = E * (nnz_s + supp)
+        k = n_supp + 1.0
+        # an epoch on the block must be cheaper than one on X's columns
+        if not COV_GRAM_COST * (m + k * m) < nnz_s + supp:
             return False
+        if cv.m == 0:
+            # nothing bought yet (ski rental): the CSR copy and the first block
+            # only once the coordinate descent they replace has cost as much
+            cv.rent += cost_cd
+            if cv.rent < (COV_BUILD_COST * build
+                          + (COV_CSR_COST * _csc_start(D, D.p) if D.kind == PZ_CSC else 0.0)):
+                return False
+        else:
+            # later entries: their Gram columns amortized over COV_REUSE solves
+            cost_cov = (COV_BUILD_COST / COV_REUSE * build + nnz_s + supp + D.n + m * m
+                        + COV_GRAM_COST * E * (m + k * m))
+            if not cost_cov < cost_cd:
+                return False
     if not _cov_buffers(cv, m, wk):
         return False
     if D.kind == PZ_CSC and not _cov_rows(cv, D, tag):
