@@ -525,7 +525,12 @@ cdef class CovarianceCache:
     mode : 'auto' (the cost model of covariance.pxi picks, per inner solve) or
         'always' (every inner solve whose working set fits ``max_bytes``).
     max_bytes : bound on the cached Gram entries (float64); None: 8 MB or twice
-        X's stored values, whichever is larger.
+        X's stored values, whichever is larger.  A working set with more features
+        than fit is left to coordinate descent.
+
+    Memory: the cached block (at most ``max_bytes``), the per-solve copy of G_SS in
+    X's dtype, and for CSC X the CSR copy of X (16 bytes per stored entry and 8 per
+    row), made at the first Gram solve only.
     """
     cdef cov_t c
     cdef readonly Design design
