@@ -198,3 +198,22 @@ def test_bad_arguments():
     G = np.asfortranarray(np.eye(3))
     with pytest.raises(ValueError, match="Gram"):
         CovarianceCache(Design(G, gram_n=10))
+
+
+def test_memory_bound_falls_back():
+    # a cache too small for the working sets: compaction, then coordinate descent
+    X, y = _data("csc", n=1500, p=50, seed=6)
+    design = Design(X, None, False)
+    cov = CovarianceCache(design, "always", max_bytes=8 * 6 ** 2)
+    assert cov.stats["max_features"] == 6
+    w = np.zeros(X.shape[1])
+    res = y.copy()
+    info = enet_solve(design, w, res, y, float(y @ y), 0.005 * len(y), 0.0,
+                      tol_abs=1e-10 * float(y @ y), max_epochs=100_000, cov=cov)
+    w_ref, _, _ = _cached_solve(X, y, 0.005 * len(y), None)
+    assert info["gap"] <= 1e-10 * float(y @ y)
+    np.testing.assert_allclose(w, w_ref, atol=1e-7)
+    assert np.count_nonzero(w) > 6 and cov.stats["n_cd"] >= 1
+    assert cov.stats["n_cached"] <= 6
+    with pytest.raises(ValueError, match="max_bytes"):
+        CovarianceCache(design, max_bytes=-1)
