@@ -55,6 +55,13 @@ def run_penalized(prob, task, tol):
                                         warn=False).coefs
 
 
+def run_penalized_ws(prob, task, tol):
+    """Ours with every working-set subproblem on its Gram block (precompute='working_set')."""
+    return penalized.solvers.lasso_path(prob.X, prob.y, alphas=task.alphas,
+                                        fit_intercept=False, tol=tol, max_iter=C.MAX_ITER,
+                                        warn=False, precompute="working_set").coefs
+
+
 def glmnet_runner(ka):
     def run(prob, task, tol):
         from glmnet._glmnet import solns, spelnet
@@ -166,6 +173,7 @@ def main():
     args = ap.parse_args()
     adelie = Adelie(args.adelie_python)
     known = {"penalized": (run_penalized, C.OUR_LADDER),
+             "penalized-ws": (run_penalized_ws, C.OUR_LADDER),
              "glmnet-naive": (glmnet_runner(2), GLMNET_LADDER),
              "glmnet-cov": (glmnet_runner(1), GLMNET_LADDER),
              "adelie": (adelie, GLMNET_LADDER),

@@ -14,6 +14,8 @@ Layout (included in this order; every file has its own head comment):
     newton.pxi         Newton steps on a stable support (least squares)
     least_squares.pxi  the elastic net: gap check, coordinate descent, the working
                        space, and its plug-in of the outer loop (``_solve``)
+    covariance.pxi     working-set covariance updates: the inner solve on a cached
+                       Gram block G_SS for tall data (``_cov_inner``, CovarianceCache)
     active_set.pxi     THE outer working-set routine (``_outer_solve``) with the
                        ranking, the size rule, the strong rule and the stop rules;
                        plug-ins by enum: least squares, blocks, GLM
@@ -47,7 +49,7 @@ from cython cimport floating
 from cython.parallel cimport prange
 from libc.math cimport exp, fabs, fmax, fmin, log, sqrt, INFINITY, NAN, isnan, isfinite
 from libc.stdint cimport int32_t, int64_t, uint64_t
-from libc.stdlib cimport malloc, realloc, free, qsort
+from libc.stdlib cimport malloc, calloc, realloc, free, qsort
 from libc.string cimport memcmp, memcpy, memmove, memset
 from scipy.linalg.cython_blas cimport ddot, dsdot, daxpy, saxpy
 from scipy.linalg.cython_lapack cimport dpotrf, dpotrs, dsyev
@@ -118,6 +120,7 @@ include "_native/dual.pxi"
 include "_native/extrapolation.pxi"
 include "_native/newton.pxi"
 include "_native/least_squares.pxi"
+include "_native/covariance.pxi"
 include "_native/active_set.pxi"
 include "_native/blocks.pxi"
 include "_native/loss.pxi"

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
-from ._core import Design, enet_solve
+from ._core import CovarianceCache, Design, enet_solve
 from ._path import PathSteps, PointResult
 from ._problem import NonFiniteError, Problem, check_target_magnitude
 from ._validation import named_errors, user_stacklevel
@@ -91,12 +91,18 @@ class LeastSquaresProblem(Problem):
     X : F-ordered float ndarray or canonical CSC matrix (already validated).
     sample_weight : ndarray summing to n, or None.
     fit_intercept : bool
-    precompute : bool, 'auto' or (p, p) array
+    precompute : bool, 'auto', 'working_set' or (p, p) array
         Solve in Gram mode with G = X_c^T S X_c.  An array is taken as that
         matrix (it must be computed with the same centring and weights).
-        'auto': dense X with n >= 4 p, unless ``tol`` is below GRAM_AUTO_MIN_TOL.
+        'auto': dense X with n >= 4 p, unless ``tol`` is below GRAM_AUTO_MIN_TOL;
+        otherwise working-set covariance updates where their cost model
+        (``_native/covariance.pxi``) takes them.  'working_set': no full Gram
+        matrix, and every working-set subproblem on its Gram block.  False:
+        neither (coordinate descent on X's columns only).
     tol : float or None, the relative gap target the problem will be solved to.
     """
+
+    covariance_mode = None      # see covariance_cache
 
     def __init__(self, X, sample_weight=None, fit_intercept=True, precompute="auto",
                  tol=None):
@@ -104,6 +110,8 @@ class LeastSquaresProblem(Problem):
         self.sample_weight = sample_weight
         self.x_mean = self.design.x_mean if fit_intercept else None
         self.gram_design = None
+        # working-set covariance updates: 'auto' (the cost model), 'always' or None
+        self.covariance_mode = None
         self.gram = gram = self._resolve_gram(precompute, tol)
         if gram is not None:
             self.gram_design = Design(gram, gram_n=self.n_samples)
@@ -112,13 +120,20 @@ class LeastSquaresProblem(Problem):
     def _resolve_gram(self, precompute, tol=None):
         n, p = self.X.shape
         if isinstance(precompute, str):
+            if precompute == "working_set":
+                self.covariance_mode = "always"
+                return None
             if precompute != "auto":
                 raise ValueError(
-                    f"precompute must be True, False, 'auto' or an array, got {precompute!r}."
+                    f"precompute must be True, False, 'auto', 'working_set' or an array, "
+                    f"got {precompute!r}."
                 )
             use = (not sp.issparse(self.X) and n >= GRAM_AUTO_RATIO * p
                    and (tol is None or tol >= GRAM_AUTO_MIN_TOL))
-            return self._compute_gram(required=False) if use else None
+            gram = self._compute_gram(required=False) if use else None
+            if gram is None:
+                self.covariance_mode = "auto"
+            return gram
         if isinstance(precompute, (bool, np.bool_)):
             return self._compute_gram() if precompute else None
         with named_errors("precompute"):
@@ -130,6 +145,14 @@ class LeastSquaresProblem(Problem):
         if not np.all(np.isfinite(gram)):
             raise ValueError("precompute (Gram matrix) contains NaN or infinity.")
         return self._check_gram(gram)
+
+    def covariance_cache(self):
+        """A new working-set Gram cache for one path on this problem (see
+        ``CovarianceCache``), or None when covariance updates are off or the
+        problem is in full Gram mode."""
+        if self.covariance_mode is None or self.gram_design is not None:
+            return None
+        return CovarianceCache(self.design, self.covariance_mode)
 
     def _compute_gram(self, required=True):
         """G = X_c^T S X_c (``gram_matrix``), stored in X's dtype.
@@ -459,6 +482,9 @@ class LeastSquaresSteps(PathSteps):
         self.work = work
         self.counters = [] if work is not None else None
         self.rounding_limited = False
+        # the working-set Gram cache of precompute='working_set' / 'auto', kept along
+        # the path (None: coordinate descent on the columns)
+        self.cov = problem.covariance_cache()
 
     def solve(self, k, alpha, alpha_prev):
         problem, n, l1_ratio = self.problem, self.problem.n_samples, self.l1_ratio
@@ -474,7 +500,7 @@ class LeastSquaresSteps(PathSteps):
             # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
             # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
             prune=True, corr_carry=self.corr_carry, carry_in=self.carry_in,
-            n_threads=self.n_threads, **self.solver_kw,
+            n_threads=self.n_threads, cov=self.cov, **self.solver_kw,
         )
         self.carry_in = info["carry_out"]
         if self.counters is not None:

@@ -67,12 +67,13 @@ def check_return_sparse(return_sparse):
 def check_precompute(precompute):
     ok = (
         isinstance(precompute, (bool, np.bool_))
-        or (isinstance(precompute, str) and precompute == "auto")
+        or (isinstance(precompute, str) and precompute in ("auto", "working_set"))
         or hasattr(precompute, "shape")
     )
     if not ok:
         raise ValueError(
-            f"precompute must be True, False, 'auto' or a Gram matrix, got {precompute!r}."
+            f"precompute must be True, False, 'auto', 'working_set' or a Gram matrix, "
+            f"got {precompute!r}."
         )
 
 
@@ -369,9 +370,13 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     alpha : float >= 0, default=1.0
     l1_ratio : float in [0, 1], default=0.5
     fit_intercept : bool, default=True
-    precompute : bool, 'auto' or array, default='auto'
+    precompute : bool, 'auto', 'working_set' or array, default='auto'
         Gram mode: solve with G = X_c^T S X_c (p x p).  'auto' uses it for
-        dense X with n_samples >= 4 * n_features.
+        dense X with n_samples >= 4 * n_features, and otherwise lets a cost
+        model run each working-set subproblem on the working set's Gram block
+        (covariance updates, glmnet's "covariance" mode); 'working_set' runs
+        every subproblem that way (the block cached along the path); False:
+        neither.  The duality gap is always certified on the true residual.
     max_iter : int, default=1000
         Maximum number of coordinate-descent epochs.
     copy_X : bool, default=True

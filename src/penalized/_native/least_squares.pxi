@@ -36,6 +36,7 @@ cdef struct workspace_t:
     # target becomes min(tol_abs, max(model_rel x its own first gap, model_floor))
     double model_rel
     double model_floor
+    void *cov               # cov_t: the working-set Gram cache (covariance.pxi), or NULL
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
@@ -599,6 +600,7 @@ cdef struct ls_outer_t:
     const void *w_pt        # the coefficients of its augmented dual point
     const double *c_pt      # and that point's correlations
     solve_info_t *info
+    void *cov               # cov_t (covariance.pxi): inner solves on the Gram block, or NULL
 
 
 cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
@@ -647,6 +649,8 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     wk.cur_corr_ok = False
     wk.cert_fresh = False
     pb.carry = (wk.carry != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM)
+    if wk.cov != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM:
+        pb.cov = wk.cov
     wk.carry_out = False
     if pb.carry and wk.carry_in:
         for j in range(p):
@@ -736,6 +740,22 @@ cdef Py_ssize_t _ls_select(outer_t *A, ls_outer_t *pb, Py_ssize_t size,
 
 cdef void _ls_inner(outer_t *A, ls_outer_t *pb, double inner_tol,
                     floating *tag) noexcept nogil:
+    """The inner solve: on the working set's Gram block when a covariance cache
+    is attached and its cost model takes it (``_cov_inner``), else by
+    coordinate descent on X's columns."""
+    cdef Py_ssize_t e0
+    if pb.cov == NULL:
+        _ls_inner_cd(A, pb, inner_tol, tag)
+        return
+    e0 = pb.info.n_epochs
+    if not _cov_inner(A, pb, inner_tol, tag):
+        (<cov_t *>pb.cov).n_cd += 1
+        _ls_inner_cd(A, pb, inner_tol, tag)
+    _cov_note(<cov_t *>pb.cov, pb.info.n_epochs - e0)
+
+
+cdef void _ls_inner_cd(outer_t *A, ls_outer_t *pb, double inner_tol,
+                       floating *tag) noexcept nogil:
     """Coordinate descent on wk.ws, the gap checked every gap_freq epochs (with a
     Newton step on a stable support after each check), to inner_tol; also ends
     when F stops decreasing over 50 checks (the subproblem's rounding floor)."""

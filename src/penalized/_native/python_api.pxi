@@ -315,7 +315,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
                lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
                relax_gram=None, double[::1] corr_carry=None, bint carry_in=False,
-               n_threads=1):
+               n_threads=1, CovarianceCache cov=None):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -373,6 +373,11 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     n_threads : threads of the outer gap checks' correlation passes over the
           candidates (DENSE/CSC; see ``penalized._core.resolve_threads``); the result has the
           same bits for any value.
+    cov : optional CovarianceCache of ``design``: the inner solves run on the
+          working set's Gram block when its cost model (or its mode
+          'always') takes them (DENSE/CSC without free or relaxed features;
+          ignored otherwise; see covariance.pxi).  The outer gap checks, and
+          so the returned gap, are computed from the true residual as without.
 
     Returns
     -------
@@ -480,11 +485,15 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         pen.free = &freev[0]
         pen.is_free = <const char *>cnp.PyArray_DATA(is_free)
         pen.free_buf = <double *>cnp.PyArray_DATA(free_buf)
+    if cov is not None and cov.design is not design:
+        raise ValueError("enet_solve: cov belongs to another design")
     cdef int threads = resolve_threads(n_threads)
     cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
                                     newton_cap, newton_stable, cert_res is None,
                                     has_cert and cert_res is not None)
     wk.n_threads = threads
+    if cov is not None:
+        wk.cov = &cov.c
     if corr_carry is not None:
         if corr_carry.shape[0] != p:
             raise ValueError("enet_solve: corr_carry must have shape (p,)")
