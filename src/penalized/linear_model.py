@@ -372,11 +372,11 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
     fit_intercept : bool, default=True
     precompute : bool, 'auto', 'working_set' or array, default='auto'
         Gram mode: solve with G = X_c^T S X_c (p x p).  'auto' uses it for
-        dense X with n_samples >= 4 * n_features, and otherwise lets a cost
-        model run each working-set subproblem on the working set's Gram block
-        (covariance updates, glmnet's "covariance" mode); 'working_set' runs
-        every subproblem that way (the block cached along the path); False:
-        neither.  The duality gap is always certified on the true residual.
+        dense X with n_samples >= 4 * n_features; 'working_set' runs every
+        working-set subproblem on the working set's Gram block instead
+        (covariance updates, glmnet's "covariance" mode; the block cached along
+        the path; opt-in: 'auto' does not choose it); False: neither.  The
+        duality gap is always certified on the true residual.
     max_iter : int, default=1000
         Maximum number of coordinate-descent epochs.
     copy_X : bool, default=True

@@ -373,9 +373,8 @@ def enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3, sample_wei
     coef_init : (n_features,) warm start for the first alpha, or None (zeros).
     positive : bool, constrain w >= 0.
     precompute : bool, 'auto', 'working_set' or (p, p) array
-        Gram mode (G = X_c^T S X_c); 'auto' uses it for dense X with n >= 4 p, and
-        otherwise working-set covariance updates where their cost model takes them;
-        'working_set': every working-set subproblem on its Gram block (see
+        Gram mode (G = X_c^T S X_c); 'auto' uses it for dense X with n >= 4 p;
+        'working_set': every working-set subproblem on its Gram block (opt-in; see
         :class:`penalized.ElasticNet`).
     check_input : bool, default=True (see the module docstring).
     warn : bool, default=True, a ConvergenceWarning for alphas not converged.
