@@ -6,6 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from threadpoolctl import threadpool_limits
+
+from penalized import _core
 
 SHARED_DATA = Path(os.environ.get("PENALIZED_SHARED_DATA",
                                   Path(__file__).resolve().parents[2] / "shared" / "data"))
@@ -328,3 +331,17 @@ def glm_mean_loss(kind, eta, y):
     if kind == "poisson":
         return np.mean(np.exp(eta) - y * eta), (np.exp(eta) - y) / n
     return np.mean(y * np.exp(-eta) + eta), (1 - y * np.exp(-eta)) / n
+
+
+needs_openmp = pytest.mark.skipif(not _core.openmp_enabled(),
+                                  reason="the extension was built without OpenMP")
+
+
+@pytest.fixture
+def three_threads():
+    """OpenMP's limit raised to 3 in the calling thread (2 cores here: 3 threads also
+    exercise an uneven split; CV folds run in the calling thread with n_jobs=None)."""
+    with threadpool_limits(limits=3, user_api="openmp"):
+        if _core.resolve_threads(3) != 3:
+            pytest.skip("threadpoolctl cannot set the extension's OpenMP limit")
+        yield

@@ -19,7 +19,8 @@ import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 import penalized
-from conftest import enet_gap, make_classification, make_multiclass, make_regression
+from conftest import (enet_gap, make_classification, make_multiclass, make_regression,
+                      needs_openmp)
 from penalized import _core
 from penalized._families import LogLinkProblem
 from penalized._logistic import LogisticProblem, solve_logistic
@@ -105,19 +106,6 @@ def test_long_columns_give_the_same_bits_for_any_blas_thread_count():
 # ---------------------------------------------------------------------------
 # n_threads: OpenMP threads inside one fit (the full passes over X)
 # ---------------------------------------------------------------------------
-
-needs_openmp = pytest.mark.skipif(not _core.openmp_enabled(),
-                                  reason="the extension was built without OpenMP")
-
-
-@pytest.fixture
-def three_threads():
-    """OpenMP's limit raised to 3 (2 cores here: 3 threads also exercise an uneven split)."""
-    with threadpool_limits(limits=3, user_api="openmp"):
-        if _core.resolve_threads(3) != 3:
-            pytest.skip("threadpoolctl cannot set the extension's OpenMP limit")
-        yield
-
 
 # above the threshold of _pass_threads: the first gap checks' passes run threaded
 def _wide_sparse(seed=21, dtype=np.float64):

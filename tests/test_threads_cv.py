@@ -5,25 +5,10 @@ and a bad value is a clear error naming ``n_threads`` before any fold runs."""
 import numpy as np
 import scipy.sparse as sp
 import pytest
-from threadpoolctl import threadpool_limits
 
 import penalized
-from conftest import make_classification, make_regression
-from penalized import _core
+from conftest import make_classification, make_regression, needs_openmp
 from penalized._logistic import LogisticProblem, solve_logistic
-
-needs_openmp = pytest.mark.skipif(not _core.openmp_enabled(),
-                                  reason="the extension was built without OpenMP")
-
-
-@pytest.fixture
-def three_threads():
-    """OpenMP's limit raised to 3 (in the calling thread: folds run there with n_jobs=None)."""
-    with threadpool_limits(limits=3, user_api="openmp"):
-        if _core.resolve_threads(3) != 3:
-            pytest.skip("threadpoolctl cannot set the extension's OpenMP limit")
-        yield
-
 
 def _dense(a):
     """An attribute as an array: a sparse coef_path_ (store_path) and lists of them too."""

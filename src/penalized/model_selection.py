@@ -744,9 +744,11 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
             callback=path_progress(verbose > 1, "full-data path"), features=features,
             return_sparse=True, **solver_kw)
         self.coef_ = path_point(coefs, chosen)
-        store_full_path(self, {"dense": lambda: coefs.toarray(order="C"),
-                               "sparse": lambda: coefs,
-                               "none": lambda: None}[store_path](), intercepts, gaps)
+        if store_path == "dense":
+            coefs = coefs.toarray(order="C")
+        elif store_path == "none":
+            coefs = None
+        store_full_path(self, coefs, intercepts, gaps)
         del coefs
         self._store_out_of_fold(results, folds, best, X.shape[0], grids[best].size, offset)
         self.intercept_ = float(intercepts[chosen])
