@@ -332,6 +332,23 @@ def _regression_arrays(X, y, sample_weight, check_input):
     return X, y, check_sample_weight(sample_weight, X.shape[0], X.dtype)
 
 
+def _block_path_solution(problem, alphas, l1_ratio, coef_init, tol, max_iter, warn,
+                         max_features, dfmax, single_task=False):
+    """The block solver's path on ``problem`` as a PathSolution (``single_task``: the one
+    task's coefficients (p, n_alphas) and intercepts, for the group paths of a 1-D y)."""
+    coefs, gaps, n_iters, intercepts = solve_multitask_path(
+        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
+        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax)
+    if single_task:
+        coefs, intercepts = coefs[0], intercepts[0]
+    alphas = alphas[:gaps.size]
+    target = tol * problem.yy / problem.n_samples
+    return PathSolution(
+        alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
+        l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
+        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+
+
 def _least_squares_setup(X, y, sample_weight, fit_intercept, precompute, check_input, tol=None,
                          options=None, offset=None):
     """(problem, target, features): ``options`` the per-feature options' arguments
@@ -780,15 +797,8 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
     problem = MultiTaskProblem(X, np.asfortranarray(np.asarray(y).reshape(-1, 1)),
                                sample_weight, bool(fit_intercept), grouping=grouping)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
-    coefs, gaps, n_iters, intercepts = solve_multitask_path(
-        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax)
-    alphas = alphas[:gaps.size]
-    target = tol * problem.yy / problem.n_samples
-    return PathSolution(
-        alphas=_frozen(alphas), coefs=_frozen(coefs[0]), intercepts=_frozen(intercepts[0]),
-        l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
-        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+    return _block_path_solution(problem, alphas, l1_ratio, coef_init, tol, max_iter, warn,
+                                max_features, dfmax, single_task=True)
 
 
 def group_enet(X, y, alpha, *, groups, l1_ratio, group_weights=None, tol=1e-4,
@@ -873,15 +883,8 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
     problem = MultiTaskProblem(X, y, sample_weight, bool(fit_intercept), features=options)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init,
                                    shape=(problem.n_tasks, X.shape[1]))
-    coefs, gaps, n_iters, intercepts = solve_multitask_path(
-        problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax)
-    alphas = alphas[:gaps.size]
-    target = tol * problem.yy / problem.n_samples
-    return PathSolution(
-        alphas=_frozen(alphas), coefs=_frozen(coefs), intercepts=_frozen(intercepts),
-        l1_ratio=float(l1_ratio), dual_gaps=_frozen(gaps), gap_target=float(target),
-        n_iters=_frozen(n_iters), converged=_frozen(gaps <= target))
+    return _block_path_solution(problem, alphas, l1_ratio, coef_init, tol, max_iter, warn,
+                                max_features, dfmax)
 
 
 def multitask_enet(X, y, alpha, *, l1_ratio, tol=1e-4, max_iter=1000, **kwargs):
