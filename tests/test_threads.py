@@ -262,6 +262,86 @@ def test_threadpoolctl_limits_and_conventions():
         assert _core.resolve_threads(-10) == 1
 
 
+def _multitask_target(X, T=3, seed=31):
+    rng = np.random.default_rng(seed)
+    W = np.zeros((X.shape[1], T))
+    W[:15] = rng.standard_normal((15, T))
+    return np.asarray(X @ W) + 0.5 * rng.standard_normal((X.shape[0], T))
+
+
+def _block_objective(X, Y, W, alpha, l1_ratio, groups=None):
+    """The block models' objective in numpy (intercept fitted: X and Y centred)."""
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=np.float64)
+    Xc, Yc = Xd - Xd.mean(0), Y - Y.mean(0)
+    R = Yc - Xc @ W
+    rows = W.reshape(W.shape[0], -1)
+    if groups is None:
+        norms = np.linalg.norm(rows, axis=1)
+    else:
+        norms = np.array([np.linalg.norm(rows[g]) * np.sqrt(len(g)) for g in groups])
+    return (0.5 * np.sum(R * R) / X.shape[0] + alpha * l1_ratio * norms.sum()
+            + 0.5 * alpha * (1 - l1_ratio) * np.sum(rows * rows))
+
+
+@needs_openmp
+@pytest.mark.parametrize("make", [_wide_sparse, _wide_dense], ids=["csc", "dense"])
+def test_multitask_path_same_bits_for_1_2_3_threads(make, three_threads):
+    X, _ = make()
+    Y = _multitask_target(X)
+    res = _fits(lambda k: penalized.multitask_enet_path(
+        X, Y, l1_ratio=0.8, alphas=6, eps=0.05, tol=1e-8, fit_intercept=True, n_threads=k))
+    _assert_same(res, "multitask_enet_path")
+    alphas, coefs, gaps = res[1]
+    # the certificate is honest: each point's objective is within its gap of a tighter fit's
+    unit = np.sum((Y - Y.mean(0)) ** 2) / X.shape[0]
+    for j in (2, 5):
+        assert gaps[j] <= 1e-8 * unit * (1 + 1e-9)
+        tight = penalized.MultiTaskElasticNet(alpha=alphas[j], l1_ratio=0.8, tol=1e-12,
+                                              max_iter=100_000).fit(X, Y)
+        f = _block_objective(X, Y, coefs[:, :, j].T, alphas[j], 0.8)
+        f_ref = _block_objective(X, Y, tight.coef_.T, alphas[j], 0.8)
+        assert f - f_ref <= gaps[j] + 1e-12 * unit
+
+
+@needs_openmp
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_group_lasso_same_bits_for_1_2_3_threads(dtype, three_threads):
+    X, y = _wide_dense(dtype=dtype)
+    X = np.asfortranarray(X, dtype=dtype)
+    # groups of 4, the first unpenalized (weight 0: the free-group branch of the check)
+    weights = np.full(X.shape[1] // 4, 2.0)
+    weights[0] = 0.0
+    tol = 1e-6 if dtype == np.float32 else 1e-10
+    res = _fits(lambda k: (lambda m: (m.coef_, m.intercept_, m.dual_gap_, m.n_iter_))(
+        penalized.GroupLasso(alpha=0.05, groups=4, group_weights=weights, tol=tol,
+                             n_threads=k).fit(X, y)))
+    _assert_same(res, "GroupLasso")
+    assert res[1][0].dtype == dtype and 4 < np.count_nonzero(res[1][0]) < X.shape[1]
+
+
+@needs_openmp
+def test_block_threaded_passes_really_ran(three_threads):
+    """The block solver's counter: its gap passes did run on several threads for a
+    large problem (so the bit-identity above compares two code paths), not on one
+    thread, and not for a problem below the size threshold."""
+    from penalized._multitask import MultiTaskProblem
+    X, _ = _wide_dense()
+    Y = _multitask_target(X)
+    counts = {}
+    for k in (1, 3):
+        steps = MultiTaskProblem(X, Y, None, True).path_steps(l1_ratio=1.0, tol=1e-8,
+                                                               n_threads=k)
+        steps.solve(0, 0.05, None)
+        counts[k] = (steps.n_threaded, steps.W.copy())
+    assert counts[1][0] == 0 and counts[3][0] > 0
+    assert np.array_equal(counts[1][1], counts[3][1])
+    Xs, ys = make_regression(n=60, p=40, seed=3)                    # below the threshold
+    steps = MultiTaskProblem(np.asfortranarray(Xs), _multitask_target(Xs), None,
+                             True).path_steps(l1_ratio=1.0, tol=1e-8, n_threads=3)
+    steps.solve(0, 0.05, None)
+    assert steps.n_threaded == 0
+
+
 @pytest.mark.parametrize("bad, error", [(0, ValueError), (1.5, TypeError), ("2", TypeError),
                                         (True, TypeError), ([2], TypeError)])
 def test_bad_n_threads_is_a_clear_error(bad, error):
@@ -281,6 +361,12 @@ def test_bad_n_threads_is_a_clear_error(bad, error):
         lambda: penalized.PoissonRegression("l1", alpha=0.1, n_threads=bad).fit(X, np.abs(y)),
         lambda: penalized.GammaRegression("l1", alpha=0.1, n_threads=bad).fit(X, 1 + np.abs(y)),
         lambda: penalized.poisson_path(X, np.abs(y), alphas=3, n_threads=bad),
+        lambda: penalized.MultiTaskLasso(alpha=0.1, n_threads=bad).fit(X, np.c_[y, y]),
+        lambda: penalized.MultiTaskElasticNet(alpha=0.1, n_threads=bad).fit(X, np.c_[y, y]),
+        lambda: penalized.multitask_enet_path(X, np.c_[y, y], alphas=3, n_threads=bad),
+        lambda: penalized.GroupLasso(alpha=0.1, groups=2, n_threads=bad).fit(X, y),
+        lambda: penalized.GroupElasticNet(alpha=0.1, groups=2, n_threads=bad).fit(X, y),
+        lambda: penalized.group_lasso_path(X, y, groups=2, alphas=3, n_threads=bad),
     ]
     for call in calls:
         with pytest.raises(error, match="n_threads"):
@@ -289,7 +375,9 @@ def test_bad_n_threads_is_a_clear_error(bad, error):
 
 def test_n_threads_is_a_parameter_and_default_is_one():
     for est in (penalized.Lasso(), penalized.ElasticNet(), penalized.LogisticRegression(),
-                penalized.PoissonRegression(), penalized.GammaRegression()):
+                penalized.PoissonRegression(), penalized.GammaRegression(),
+                penalized.MultiTaskLasso(), penalized.MultiTaskElasticNet(),
+                penalized.GroupLasso(), penalized.GroupElasticNet()):
         assert est.get_params()["n_threads"] == 1
     m = penalized.Lasso(alpha=0.1, n_threads=-1)
     assert sklearn_clone(m).get_params()["n_threads"] == -1

@@ -26,6 +26,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import path_alphas
+from ._core import resolve_threads
 from ._features import check_max_features
 from ._grouping import check_groups
 from ._multitask import MultiTaskProblem, run_block_path, solve_multitask_path
@@ -54,7 +55,7 @@ def _prepare(X, y, groups, group_weights, sample_weight, fit_intercept, exclude=
 def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
                     alphas=100, coef_init=None, verbose=False, return_n_iter=False,
                     fit_intercept=False, sample_weight=None, tol=1e-8, max_iter=10_000,
-                    exclude=None, max_features=None, dfmax=None, offset=None):
+                    exclude=None, max_features=None, dfmax=None, offset=None, n_threads=1):
     """Group elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||y_i - x_i W - b||^2
@@ -90,6 +91,10 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     offset : array-like of y's shape, optional
         glmnet's offset: the path of y - offset (a fixed, unpenalized term of the
         fit; add it back to the predictions).
+    n_threads : int or None, default=1
+        OpenMP threads of the gap checks' correlation passes X_c^T S R (the epochs
+        stay on one thread; small passes too); -1: OpenMP's limit.  The results
+        are the same bits for any count.
 
     Returns
     -------
@@ -101,6 +106,7 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_scalar_param(tol, "tol", low=0)
     check_scalar_param(max_iter, "max_iter", low=1, integer=True)
+    resolve_threads(n_threads)
     alphas = path_alphas(alphas, "deprecated")
     X = check_X(X)
     max_features = check_max_features(max_features)
@@ -111,7 +117,8 @@ def group_enet_path(X, y, *, groups, group_weights=None, l1_ratio=0.5, eps=1e-3,
                            else (X.shape[1],), "coef_init")
     alphas, coefs, gaps, n_iters = run_block_path(problem, alphas, eps, l1_ratio, coef_init,
                                                   tol, max_iter, verbose, "group_enet_path",
-                                                  max_features=max_features, dfmax=dfmax)
+                                                  max_features=max_features, dfmax=dfmax,
+                                                  n_threads=n_threads)
     if single:
         coefs = coefs[0]
     if return_n_iter:
@@ -171,6 +178,10 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
     tol : float, default=1e-4
         Stop when the duality gap is <= tol * sum_i s_i ||y_i - ybar||^2 / n.
     warm_start : bool, default=False
+    n_threads : int or None, default=1
+        OpenMP threads of the gap checks' correlation passes X_c^T S R (the epochs
+        stay on one thread; small passes too); -1: OpenMP's limit.  The results
+        are the same bits for any count.
 
     Attributes
     ----------
@@ -184,7 +195,8 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
     """
 
     def __init__(self, alpha=1.0, *, groups=None, l1_ratio=0.5, group_weights=None,
-                 exclude=None, fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False):
+                 exclude=None, fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False,
+                 n_threads=1):
         self.alpha = alpha
         self.groups = groups
         self.l1_ratio = l1_ratio
@@ -194,6 +206,7 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.n_threads = n_threads
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -220,6 +233,7 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
         check_scalar_param(self.tol, "tol", low=0)
         check_scalar_param(self.max_iter, "max_iter", low=1, integer=True)
+        resolve_threads(self.n_threads)
         if self.groups is None:
             raise ValueError(f"{type(self).__name__} needs groups= (an int group size, one "
                              "label per feature, or a list of lists of feature indices).")
@@ -234,7 +248,7 @@ class GroupElasticNet(SparseInputMixin, RegressorMixin, BaseEstimator):
                 coef_init = self.coef_
         coefs, gaps, n_iters, intercepts = solve_multitask_path(
             problem, [alpha], l1_ratio=l1_ratio, coef_init=coef_init, tol=self.tol,
-            max_iter=self.max_iter)
+            max_iter=self.max_iter, n_threads=self.n_threads)
         coef = np.ascontiguousarray(coefs[:, :, 0])
         self.coef_ = coef[0] if single else coef
         self.intercept_ = (float(intercepts[0, 0]) if single
@@ -264,7 +278,7 @@ class GroupLasso(GroupElasticNet):
     """
 
     def __init__(self, alpha=1.0, *, groups=None, group_weights=None, exclude=None,
-                 fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False):
+                 fit_intercept=True, max_iter=1000, tol=1e-4, warm_start=False, n_threads=1):
         self.alpha = alpha
         self.groups = groups
         self.group_weights = group_weights
@@ -273,6 +287,7 @@ class GroupLasso(GroupElasticNet):
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
+        self.n_threads = n_threads
 
     def _effective_l1_ratio(self):
         return 1.0

@@ -43,7 +43,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.validation import check_is_fitted
 
 from ._alphas import is_count, path_alphas
-from ._core import group_enet_solve, group_gram_eigen, multitask_enet_solve
+from ._core import group_enet_solve, group_gram_eigen, multitask_enet_solve, resolve_threads
 from ._enet import FLOAT32_CERT_FLOOR, alpha_grid
 from ._path import PathSteps, PointResult
 from ._problem import NonFiniteError, Problem, check_target_magnitude
@@ -186,10 +186,11 @@ class MultiTaskProblem(Problem):
         return self._xty_norm
 
     def path_steps(self, *, l1_ratio, coef_init=None, tol=1e-4, max_iter=1000,
-                   screening=True, working_set=True):
+                   screening=True, working_set=True, n_threads=1):
         """The block point solver (see :func:`solve_multitask_path`)."""
         return BlockSteps(self, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
-                          max_iter=max_iter, screening=screening, working_set=working_set)
+                          max_iter=max_iter, screening=screening, working_set=working_set,
+                          n_threads=n_threads)
 
     def solve(self, W, R, l1, l2, **options):
         """One point of the path in place: the native block solver for these blocks."""
@@ -245,10 +246,12 @@ class BlockSteps(PathSteps):
     order = "C"
 
     def __init__(self, problem, *, l1_ratio, coef_init, tol, max_iter, screening,
-                 working_set):
+                 working_set, n_threads=1):
         p, T = problem.n_features, problem.n_tasks
         self.problem, self.l1_ratio, self.max_iter = problem, l1_ratio, max_iter
-        self.options = dict(max_epochs=max_iter, screening=screening, working_set=working_set)
+        self.options = dict(max_epochs=max_iter, screening=screening, working_set=working_set,
+                            n_threads=n_threads)
+        self.n_threaded = 0     # gap passes that ran on more than one thread
         self.n_features, self.dtype = p, problem.dtype
         self.coef_shape, self.intercept_shape = (T, p), (T,)
         self.W = np.zeros((p, T), dtype=problem.dtype)
@@ -268,6 +271,7 @@ class BlockSteps(PathSteps):
         problem, n = self.problem, self.problem.n_samples
         l1, l2 = n * alpha * self.l1_ratio, n * alpha * (1.0 - self.l1_ratio)
         info = problem.solve(self.W, self.R, l1, l2, tol_abs=self.tol_abs, **self.options)
+        self.n_threaded += info["n_threaded"]
         missed = None
         if info["gap"] > self.warn_abs:
             missed = (info["gap"] / n, self.warn_abs / n)
@@ -331,7 +335,7 @@ def multitask_options(p, penalty_factor=None, exclude=None, standardize=False,
 
 def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
                          max_iter=1000, screening=True, working_set=True, warn=True,
-                         callback=None, max_features=None, dfmax=None):
+                         callback=None, max_features=None, dfmax=None, n_threads=1):
     """Solve for each alpha in turn, warm-started (W and R) from the previous one.
 
     :func:`penalized._path.run_path` with the block point solver
@@ -340,17 +344,18 @@ def solve_multitask_path(problem, alphas, *, l1_ratio, coef_init=None, tol=1e-4,
     intercepts (T, n_alphas).  ``callback(k, n_alphas, alpha, coef, gap)``, if
     given, runs after each alpha.  ``max_features`` / ``dfmax``: glmnet's pmax /
     dfmax over the rows of W (the path stops before the crossing alpha; the outputs
-    cover the alphas before it).
+    cover the alphas before it).  ``n_threads``: threads of the gap checks'
+    correlation passes (the same results for any count).
     """
     out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol,
                        max_iter=max_iter, screening=screening, working_set=working_set,
                        warn=warn, callback=callback, max_features=max_features,
-                       dfmax=dfmax)
+                       dfmax=dfmax, n_threads=n_threads)
     return out.coefs, out.gaps, out.n_iters, out.intercepts
 
 
 def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose, name,
-                   max_features=None, dfmax=None):
+                   max_features=None, dfmax=None, n_threads=1):
     """The path function's body: the automatic grid when ``alphas`` is a count, then
     the warm-started solves with a progress callback; returns (alphas, coefs, gaps, n_iters)
     (the alphas reached, with ``max_features`` / ``dfmax``)."""
@@ -359,7 +364,8 @@ def run_block_path(problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, ver
         alphas = alpha_grid(problem.alpha_max(l1_ratio), alphas, eps)
     coefs, gaps, n_iters, _ = solve_multitask_path(
         problem, alphas, l1_ratio=l1_ratio, coef_init=coef_init, tol=tol, max_iter=max_iter,
-        callback=path_progress(verbose, name), max_features=max_features, dfmax=dfmax)
+        callback=path_progress(verbose, name), max_features=max_features, dfmax=dfmax,
+        n_threads=n_threads)
     return np.asarray(alphas)[:gaps.size], coefs, gaps, n_iters
 
 
@@ -383,7 +389,8 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
                         copy_X=True, coef_init=None, verbose=False, return_n_iter=False,
                         check_input=True, fit_intercept=False, sample_weight=None,
                         tol=1e-8, max_iter=10_000, penalty_factor=None, exclude=None,
-                        standardize=False, max_features=None, dfmax=None, offset=None):
+                        standardize=False, max_features=None, dfmax=None, offset=None,
+                        n_threads=1):
     """Multi-task elastic-net path by warm-started block coordinate descent.
 
     Minimises, for each alpha, ``1/(2n) sum_i s_i ||Y_i - x_i W - b||^2
@@ -433,6 +440,10 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
         glmnet's mgaussian offset: the path of Y - offset (a fixed, unpenalized
         term of the fit; add it back to the predictions).  The grid and ``tol``
         are then those of Y - offset.
+    n_threads : int or None, default=1
+        OpenMP threads of the gap checks' correlation passes X_c^T S R (the epochs
+        stay on one thread; small passes too); -1: OpenMP's limit.  The results
+        are the same bits for any count.
 
     Returns
     -------
@@ -443,6 +454,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     """
     l1_ratio = check_scalar_param(l1_ratio, "l1_ratio", low=0, high=1)
     check_block_solver_params(tol, max_iter)
+    resolve_threads(n_threads)
     alphas = path_alphas(alphas, n_alphas)
     if check_input:
         X = check_X(X)
@@ -461,7 +473,7 @@ def multitask_enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", 
     alphas, coefs, gaps, n_iters = run_block_path(
         problem, alphas, eps, l1_ratio, coef_init, tol, max_iter, verbose,
         "multitask_enet_path", max_features=check_max_features(max_features),
-        dfmax=check_max_features(dfmax, "dfmax"))
+        dfmax=check_max_features(dfmax, "dfmax"), n_threads=n_threads)
     if return_n_iter:
         return alphas, coefs, gaps, n_iters
     return alphas, coefs, gaps
@@ -543,6 +555,10 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         standard deviation (glmnet's default is True); ``coef_`` stays on the
         original scale.  Bounds (glmnet's limits) are not supported for
         multi-task models.
+    n_threads : int or None, default=1
+        OpenMP threads of the gap checks' correlation passes X_c^T S R (the epochs
+        stay on one thread; small passes too); -1: OpenMP's limit.  The results
+        are the same bits for any count.
 
     Attributes
     ----------
@@ -555,7 +571,8 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
 
     def __init__(self, alpha=1.0, *, l1_ratio=0.5, fit_intercept=True, copy_X=True,
                  max_iter=1000, tol=1e-4, warm_start=False, random_state=None,
-                 selection="cyclic", penalty_factor=None, exclude=None, standardize=False):
+                 selection="cyclic", penalty_factor=None, exclude=None, standardize=False,
+                 n_threads=1):
         self.alpha = alpha
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
@@ -568,6 +585,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+        self.n_threads = n_threads
 
     def _effective_l1_ratio(self):
         return self.l1_ratio
@@ -588,6 +606,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         alpha = check_scalar_param(self.alpha, "alpha", low=0, low_inclusive=False)
         l1_ratio = check_scalar_param(self._effective_l1_ratio(), "l1_ratio", low=0, high=1)
         check_block_solver_params(self.tol, self.max_iter, self.selection)
+        resolve_threads(self.n_threads)
         X = validate_X(self, X, reset=True)
         Y = offset_target(check_Y(y, X.shape[0], X.dtype), offset)
         sw = check_sample_weight(sample_weight, X.shape[0], X.dtype)
@@ -600,7 +619,7 @@ class MultiTaskElasticNet(MultiTaskTargetMixin, SparseInputMixin, RegressorMixin
         problem = MultiTaskProblem(X, Y, sw, self.fit_intercept, features=options)
         coefs, gaps, n_iters, intercepts = solve_multitask_path(
             problem, [alpha], l1_ratio=l1_ratio, coef_init=coef_init, tol=self.tol,
-            max_iter=self.max_iter)
+            max_iter=self.max_iter, n_threads=self.n_threads)
         self.coef_ = np.ascontiguousarray(coefs[:, :, 0])
         self.intercept_ = intercepts[:, 0].astype(X.dtype)
         self.dual_gap_ = float(gaps[0])
@@ -637,7 +656,7 @@ class MultiTaskLasso(MultiTaskElasticNet):
 
     def __init__(self, alpha=1.0, *, fit_intercept=True, copy_X=True, max_iter=1000,
                  tol=1e-4, warm_start=False, random_state=None, selection="cyclic",
-                 penalty_factor=None, exclude=None, standardize=False):
+                 penalty_factor=None, exclude=None, standardize=False, n_threads=1):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.copy_X = copy_X
@@ -649,6 +668,7 @@ class MultiTaskLasso(MultiTaskElasticNet):
         self.penalty_factor = penalty_factor
         self.exclude = exclude
         self.standardize = standardize
+        self.n_threads = n_threads
 
     def _effective_l1_ratio(self):
         return 1.0

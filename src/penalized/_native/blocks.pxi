@@ -71,6 +71,12 @@ cdef inline Py_ssize_t _gcol(const grp_t *G, Py_ssize_t g, Py_ssize_t k) noexcep
     return g if G.ptr == NULL else G.cols[G.ptr[g] + k]
 
 
+cdef inline Py_ssize_t _goff(const grp_t *G, Py_ssize_t g) noexcept nogil:
+    """Position of group g's first column in the grouping's column order (the
+    slot of its correlations in grp_par_t.C)."""
+    return g if G.ptr == NULL else G.ptr[g]
+
+
 cdef inline double _gweight(const grp_t *G, Py_ssize_t g) noexcept nogil:
     return 1.0 if G.weight == NULL else G.weight[g]
 
@@ -103,6 +109,18 @@ cdef struct grp_fresh_t:
     void *wcol          # p (the design's dtype): one task's coefficients, contiguous
     double *acc         # n doubles
     bint every
+
+
+cdef struct grp_par_t:
+    # Threads of the gap checks' correlation pass (``n_threads``; see "Threads in the
+    # full passes" in dual.pxi): the blocks' X_c,g^T S R are computed first, on up to
+    # n_threads threads, each by the serial kernel (``_group_corr``) into its own slot,
+    # then the gap's sums run over them serially in the candidates' order, as they
+    # would on one thread: the same bits for any thread count.
+    int n_threads
+    double *C           # p T doubles: block g's m_g x T correlations at _goff(g) T
+    double *cn          # n_groups doubles: ||C_g||_F^2
+    Py_ssize_t n_threaded   # passes that ran on more than one thread
 
 
 cdef inline double _block_corr(const design_t *D, Py_ssize_t j, const floating *R,
@@ -411,11 +429,39 @@ cdef double _free_project_lo(const design_t *D, const grp_t *G, const double *V,
     return ee
 
 
+cdef bint _group_corr_pass(const design_t *D, const grp_t *G, const floating *R,
+                          const floating *lo, const double *sr, Py_ssize_t T,
+                          const Py_ssize_t *cand, Py_ssize_t n_cand,
+                          grp_par_t *par) noexcept nogil:
+    """par.C / par.cn for the penalized groups in cand[:n_cand], on par.n_threads
+    threads when the pass is large enough (``_pass_threads``); False (nothing
+    computed) when it stays on the calling thread."""
+    cdef Py_ssize_t q, g, k
+    cdef double ent = 0.0
+    cdef int nt
+    if par == NULL or par.n_threads <= 1:
+        return False
+    for q in range(n_cand):
+        for k in range(_gsize(G, cand[q])):
+            ent += _col_entries(D, _gcol(G, cand[q], k))
+    ent *= T * (2.0 if lo != NULL else 1.0)
+    nt = _pass_threads(par.n_threads, ent, n_cand, D.kind == PZ_DENSE)
+    if nt <= 1:
+        return False
+    for q in prange(n_cand, schedule="guided", chunksize=8, num_threads=nt):
+        g = cand[q]
+        if not _gfree(G, g):
+            par.cn[g] = _group_corr(D, G, g, R, lo, sr, 1.0, T, par.C + _goff(G, g) * T)
+    par.n_threaded += 1
+    return True
+
+
 cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floating *W,
                                  floating *R, double *shift, const floating *Y,
                                  Py_ssize_t T, double l1, double l2, const Py_ssize_t *cand,
                                  Py_ssize_t n_cand, double *dnorm, double *C,
-                                 double *sr, grp_fresh_t *fr) noexcept nogil:
+                                 double *sr, grp_fresh_t *fr,
+                                 grp_par_t *par) noexcept nogil:
     """Duality gap of F restricted to the groups ``cand`` (W = 0 elsewhere).
 
     ``C`` holds max_size x T doubles, ``sr`` T.  Fills dnorm[g] (an upper
@@ -453,6 +499,8 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
     sqrt(delta.S delta R.S R) for |delta.S R| with a projection) and
     delta.S delta / 2 (Fenchel), F by delta.S R + delta.S delta / 2 (as the
     core's ``_dual_point``).
+    ``par`` (NULL: one thread): the candidates' correlations on threads
+    (``_group_corr_pass``), the same values and sums as serially.
     """
     cdef mt_gap_t out
     cdef Py_ssize_t i, g, k, q, t, j, nnz_all = 0, nnz_cand = 0
@@ -462,6 +510,8 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
     cdef double fdiff = 0.0, l2g
     cdef double dr0, dd0
     cdef bint has_free = G.n_free > 0 and G.lmax[G.free_g] > 0.0
+    cdef bint threaded
+    cdef double *Cg = C
     cdef const floating *s = <const floating *>D.sw
     cdef const floating *r
     cdef const floating *lr
@@ -528,22 +578,27 @@ cdef mt_gap_t _group_duality_gap(const design_t *D, const grp_t *G, const floati
         su_sq = sqrt(s_u)
         if _block_sqnorm(G, G.free_g, W, T) > 0.0:
             nnz_cand += 1      # counted here, skipped below
+    threaded = _group_corr_pass(D, G, R, lo, sr, T, cand, n_cand, par)
     for q in range(n_cand):
         g = cand[q]
         if _gfree(G, g):
             dnorm[g] = 0.0
             continue
-        cn = _group_corr(D, G, g, R, lo, sr, 1.0, T, C)
+        if threaded:
+            Cg = par.C + _goff(G, g) * T
+            cn = par.cn[g]
+        else:
+            cn = _group_corr(D, G, g, R, lo, sr, 1.0, T, C)
         l2g = _gl2(G, g, l2)
         an = 0.0
         rowsq = 0.0
         for k in range(_gsize(G, g)):
             j = _gcol(G, g, k)
             for t in range(T):
-                v = C[k * T + t] - l2g * W[j * T + t]
+                v = Cg[k * T + t] - l2g * W[j * T + t]
                 an += v * v
                 rowsq += <double>W[j * T + t] * W[j * T + t]
-                wc += W[j * T + t] * C[k * T + t]
+                wc += W[j * T + t] * Cg[k * T + t]
         eg = sqrt(G.lmax[g]) * su_sq if has_free else 0.0
         if rowsq > 0.0:
             nnz_cand += 1
@@ -795,20 +850,20 @@ cdef solve_info_t _group_solve(const design_t *D, const grp_t *G, floating *W, f
     weighted least-squares models, float64)."""
     return _group_fresh_solve(D, G, W, R, Y, T, l1, l2, tol_abs, max_epochs, screening,
                               use_ws, p0, inner_ratio, gap_freq, wk, shift, buf, sr, nz, aa,
-                              NULL)
+                              NULL, NULL)
 
 
 cdef inline mt_gap_t _group_check(const design_t *D, const grp_t *G, floating *W, floating *R,
                                   double *shift, const floating *Y, Py_ssize_t T, double l1,
                                   double l2, const Py_ssize_t *cand, Py_ssize_t n_cand,
                                   double *dnorm, double *buf, double *sr,
-                                  grp_fresh_t *fr) noexcept nogil:
+                                  grp_fresh_t *fr, grp_par_t *par) noexcept nogil:
     """A gap check: the exact step on the unpenalized group first (its
     correlations then rounding-sized, see ``_group_duality_gap``), then the gap."""
     if G.n_free > 0 and G.lmax[G.free_g] > 0.0:
         _group_step(D, G, G.free_g, W, R, shift, T, l1, l2, buf)
     return _group_duality_gap(D, G, W, R, shift, Y, T, l1, l2, cand, n_cand, dnorm, buf, sr,
-                              fr)
+                              fr, par)
 
 
 cdef struct block_outer_t:
@@ -832,6 +887,7 @@ cdef struct block_outer_t:
     gaa_t *aa
     grp_fresh_t *fr         # residual refreshes (NULL: none)
     grp_fresh_t *fr_in      # fr at every check (float32), else NULL
+    grp_par_t *par          # threads of the checks' correlation passes (NULL: none)
     mt_gap_t gp             # the last outer check
     pen_t rank_pen          # the ranking's key (l1 omega_g - dnorm_g) / sqrt(lmax_g)
     design_t groups_view    # the ranking sees one "column" per group
@@ -844,8 +900,8 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
                                      bint screening, bint use_ws, Py_ssize_t p0,
                                      double inner_ratio, Py_ssize_t gap_freq,
                                      workspace_t *wk, double *shift, double *buf, double *sr,
-                                     floating *nz, gaa_t *aa,
-                                     grp_fresh_t *fr) noexcept nogil:
+                                     floating *nz, gaa_t *aa, grp_fresh_t *fr,
+                                     grp_par_t *par) noexcept nogil:
     """Block coordinate descent with working sets and gap-safe screening.
 
     The outer loop is ``_outer_solve`` (active_set.pxi) with this plug-in: the
@@ -861,6 +917,7 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
     every gap check (fr.every, float32) or before the check that stops the
     loop (float64: the check asked for with final = True, or the one after a
     round on every candidate), so that the certificate is the iterate's.
+    ``par`` (NULL: one thread): threads of the gap checks' correlation passes.
     """
     cdef solve_info_t info
     cdef block_outer_t pb
@@ -886,6 +943,7 @@ cdef solve_info_t _group_fresh_solve(const design_t *D, const grp_t *G, floating
     pb.aa = aa
     pb.fr = fr
     pb.fr_in = fr if fr != NULL and fr.every else NULL
+    pb.par = par
     pb.info = &info
     pb.groups_view = D[0]
     pb.groups_view.col_sqnorm = G.lmax
@@ -924,7 +982,7 @@ cdef void _block_check(outer_t *A, block_outer_t *pb, bint final,
     cdef grp_fresh_t *fr = pb.fr if (final or A.all_in) else pb.fr_in
     pb.gp = _group_check(pb.D, pb.G, <floating *>pb.W, <floating *>pb.R, pb.shift,
                          <const floating *>pb.Y, pb.T, pb.l1, pb.l2, pb.wk.cand, A.n_cand,
-                         pb.wk.corr[0], pb.buf, pb.sr, fr)
+                         pb.wk.corr[0], pb.buf, pb.sr, fr, pb.par)
     pb.info.gap = pb.gp.gap
     pb.info.primal = pb.gp.primal
     pb.info.rounding = pb.gp.rnd
@@ -989,7 +1047,7 @@ cdef void _block_inner(outer_t *A, block_outer_t *pb, double inner_tol,
             break
         if ep % pb.gap_freq == 0:
             gi = _group_check(D, G, W, R, pb.shift, <const floating *>pb.Y, T, pb.l1, pb.l2,
-                              wk.ws, ws_size, wk.corr[0], pb.buf, pb.sr, pb.fr_in)
+                              wk.ws, ws_size, wk.corr[0], pb.buf, pb.sr, pb.fr_in, pb.par)
             if gi.gap <= inner_tol:
                 break
             if best_in == INFINITY or gi.primal < best_in - A.ulps * fabs(best_in):
@@ -1010,7 +1068,7 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
                              double l2, double tol_abs, Py_ssize_t max_epochs,
                              bint screening, bint working_set, Py_ssize_t p0,
                              Py_ssize_t gap_freq, double inner_ratio, bint extrapolate,
-                             str name):
+                             int n_threads, str name):
     """Check the arrays against the design, allocate, run _group_solve without the GIL."""
     cdef design_t *D = &design.d
     cdef Py_ssize_t p = D.p, n = D.n, T = W.shape[1]
@@ -1026,8 +1084,11 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
     cdef floating *nz = NULL
     cdef gaa_t aa
     cdef grp_fresh_t fr
+    cdef grp_par_t par
     memset(&aa, 0, sizeof(gaa_t))
     memset(&fr, 0, sizeof(grp_fresh_t))
+    memset(&par, 0, sizeof(grp_par_t))
+    par.n_threads = n_threads
     # float32: refreshed (with low parts) at every check; float64: at the outer ones,
     # except with an unpenalized group (as the core: the incremental residual is
     # S-orthogonal to X_c,U after its exact step up to one small step's rounding, a
@@ -1069,11 +1130,17 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
             raise MemoryError()
         if refresh and (fr.wcol == NULL or (floating is float and fr.lo == NULL)):
             raise MemoryError()
+        if n_threads > 1:
+            par.C = <double *>malloc(p * T * sizeof(double))
+            par.cn = <double *>malloc(G.n_groups * sizeof(double))
+            if par.C == NULL or par.cn == NULL:
+                raise MemoryError()
         with nogil:
             info = _group_fresh_solve(D, G, &W[0, 0], &R[0, 0], &Y[0, 0], T, l1, l2, tol_abs,
                                       max_epochs, screening, working_set, p0, inner_ratio,
                                       gap_freq, &wk, buf, buf + 2 * T, buf + T, nz,
-                                      &aa if extrapolate else NULL, &fr if refresh else NULL)
+                                      &aa if extrapolate else NULL, &fr if refresh else NULL,
+                                      &par if n_threads > 1 else NULL)
     finally:
         free(buf)
         free(nz)
@@ -1082,12 +1149,14 @@ cdef object _run_group_solve(Design design, const grp_t *G, floating[:, ::1] W,
         free(aa.res)
         free(aa.shift)
         free(aa.hist)
+        free(par.C)
+        free(par.cn)
         _workspace_free(&wk, False)
     if info.interrupted:
         raise KeyboardInterrupt("block coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_epochs": info.n_epochs,
             "n_screened": info.n_screened, "n_outer": info.n_outer,
-            "rounding": info.rounding}
+            "rounding": info.rounding, "n_threaded": par.n_threaded}
 
 
 def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
@@ -1095,7 +1164,7 @@ def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
                          double tol_abs=0.0, Py_ssize_t max_epochs=1000,
                          bint screening=True, bint working_set=True, Py_ssize_t p0=10,
                          Py_ssize_t gap_freq=10, double inner_ratio=0.3,
-                         bint extrapolate=True):
+                         bint extrapolate=True, n_threads=1):
     """Minimise the unscaled multi-task elastic net F(W) in place (see above):
     singleton groups, the rows of W.
 
@@ -1112,19 +1181,23 @@ def multitask_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     p0, gap_freq, inner_ratio : first working-set size, epochs between gap
         checks, subproblem tolerance as a fraction of the outer gap.
     extrapolate : Anderson acceleration of the epochs (kept only when F decreases).
+    n_threads : threads of the gap checks' correlation passes (``resolve_threads``'s
+        rules; the same bits for any count: see grp_par_t).
 
     Returns
     -------
-    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer.
+    dict with gap, primal (unscaled F), n_epochs, n_screened, n_outer, rounding and
+    n_threaded (gap passes that ran on more than one thread).
     """
     cdef grp_t G
+    cdef int nt = resolve_threads(n_threads)
     memset(&G, 0, sizeof(grp_t))
     G.n_groups = design.d.p
     G.max_size = 1
     G.lmax = design.d.col_sqnorm
     return _run_group_solve(design, &G, W, R, Y, l1, l2, tol_abs, max_epochs, screening,
                             working_set, p0, gap_freq, inner_ratio, extrapolate,
-                            "multitask_enet_solve")
+                            nt, "multitask_enet_solve")
 
 
 def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
@@ -1134,7 +1207,7 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
                      double tol_abs=0.0, Py_ssize_t max_epochs=1000,
                      bint screening=True, bint working_set=True, Py_ssize_t p0=10,
                      Py_ssize_t gap_freq=10, double inner_ratio=0.3, bint extrapolate=True,
-                     group_ridge=None):
+                     group_ridge=None, n_threads=1):
     """Minimise the unscaled group elastic net F(W) in place (see above).
 
     The groups are given as CSR-like ``group_ptr`` (n_groups + 1, from 0 to p)
@@ -1147,6 +1220,7 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     the other arguments are as :func:`multitask_enet_solve`'s.  ``group_ridge``
     (None: 1 for every group): the ridge factors rho_g > 0 (n_groups, float64; the
     unpenalized group's is ignored), the ridge term l2/2 sum_g rho_g ||W_g||_F^2.
+    ``n_threads`` as for :func:`multitask_enet_solve`.
     """
     cdef grp_t G
     cdef const double[::1] ridge
@@ -1155,6 +1229,7 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     cdef const double[::1] values = eigen["values"]
     cdef const double[::1] vectors = eigen["vectors"]
     cdef const Py_ssize_t[::1] offsets = eigen["offsets"]
+    cdef int nt = resolve_threads(n_threads)
     n_groups = group_ptr.shape[0] - 1
     if (n_groups < 1 or group_cols.shape[0] != design.d.p
             or group_weights.shape[0] != n_groups or lmax.shape[0] != n_groups
@@ -1199,7 +1274,7 @@ def group_enet_solve(Design design, floating[:, ::1] W, floating[::1, :] R,
     G.qoff = &offsets[0]
     return _run_group_solve(design, &G, W, R, Y, l1, l2, tol_abs, max_epochs, screening,
                             working_set, p0, gap_freq, inner_ratio, extrapolate,
-                            "group_enet_solve")
+                            nt, "group_enet_solve")
 
 
 cdef bint _group_gram(const design_t *D, const Py_ssize_t *cols, Py_ssize_t m,
