@@ -1,7 +1,7 @@
 """Threads: inside one fit (``n_threads``), and concurrent fits in Python threads.
 
     flock /tmp/penalized-bench.lock env OPENBLAS_NUM_THREADS=1 \
-        python benchmarks/threads.py [--part paths,passes,concurrent|all] [--repeats 3]
+        python benchmarks/threads.py [--part paths,blocks,passes,concurrent|all] [--repeats 3]
         [--sets dorothea,news20_tfidf,...] [--json out.json]
 
 ``paths`` (the default): speed-up of one fit's OpenMP threads, on the large sparse
@@ -19,6 +19,12 @@ about 2 on an idle 2-core machine, about 1 when another process holds a core).
 Also the share of the stored entries read that went to the full passes (the
 threaded part; ``full_passes / (passes + update_passes)`` of the path's work
 counters, Lasso only): Amdahl's bound on the speed-up is 1 / (1 - share / 2).
+
+``blocks``: the same for the block solver (its gap checks' X_c,g^T R passes): a
+multi-task Lasso path (news20_libsvm_multiclass_train, Y the one-hot indicators of the
+first 5 classes, 20 alphas to alpha_max/20, tol 1e-6) and a group Lasso path
+(dorothea, contiguous groups of 10 columns, 20 alphas to alpha_max/20, tol 1e-6),
+1 vs 2 threads interleaved, bit-identity checked.
 
 ``passes``: one correlation pass X^T r alone (``Design.correlations(r, n_threads)``,
 the solver's per-column kernel, no threshold), 1 vs 2 threads, on CSC and dense
@@ -157,6 +163,42 @@ def part_paths(sets, repeats):
     return rows
 
 
+def part_blocks(repeats):
+    import _common as C
+    print(f"load average: {os.getloadavg()[0]:.2f}, free cores: {free_cores():.2f}", flush=True)
+    X, labels = C.load("news20_libsvm_multiclass_train")
+    Y = np.stack([(labels == c).astype(np.float64) for c in np.unique(labels)[:5]], axis=1)
+    Xd, yd = C.load("dorothea")
+
+    def multitask(k):
+        return lambda: penalized.multitask_lasso_path(
+            X, Y, alphas=20, eps=0.05, tol=1e-6, fit_intercept=True, n_threads=k)[1]
+
+    def group(k):
+        return lambda: penalized.group_lasso_path(
+            Xd, yd, groups=10, alphas=20, eps=0.05, tol=1e-6, fit_intercept=True,
+            n_threads=k)[1]
+
+    rows = []
+    for name, task, run in (("news20 multiclass (5 tasks)", "multi-task Lasso path", multitask),
+                            ("dorothea (groups of 10)", "group Lasso path", group)):
+        res = _interleaved({1: run(1), 2: run(2)}, repeats)
+        (w1, _, s1), (w2, c2, s2) = res[1], res[2]
+        row = dict(set=name, task=task, t1=w1, t2=w2, speedup=w1 / w2,
+                   cpu_per_wall_2=c2 / w2, identical=_same(s1.reshape(-1), s2.reshape(-1)),
+                   free_cores=free_cores())
+        rows.append(row)
+    print()
+    print("| set | task | 1 thread (s) | 2 threads (s) | ratio 1/2 | CPU/wall (2) | "
+          "bit-identical | free cores after |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['set']} | {r['task']} | {r['t1']:.2f} | {r['t2']:.2f} | "
+              f"{r['speedup']:.2f} | {r['cpu_per_wall_2']:.2f} | "
+              f"{'yes' if r['identical'] else 'NO'} | {r['free_cores']:.2f} |")
+    return rows
+
+
 # ---------------------------------------------------------------------------
 # passes: where threads pay
 # ---------------------------------------------------------------------------
@@ -273,15 +315,16 @@ def main():
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--part", default="paths",
-                    help="comma-separated parts: paths, passes, concurrent, or all")
+                    help="comma-separated parts: paths, blocks, passes, concurrent, or all")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--sets", default=SETS)
     ap.add_argument("--json", default=None, help="write the rows to this file")
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     out = {}
-    parts = {"paths", "passes", "concurrent"} if args.part == "all" else set(args.part.split(","))
-    if not parts <= {"paths", "passes", "concurrent"}:
+    known = {"paths", "blocks", "passes", "concurrent"}
+    parts = known if args.part == "all" else set(args.part.split(","))
+    if not parts <= known:
         ap.error(f"unknown part in {args.part!r}")
     # BLAS single-threaded: the only threads are the ones measured
     with threadpool_limits(1, user_api="blas"):
@@ -289,6 +332,8 @@ def main():
             out["passes"] = part_passes(args.repeats)
         if "paths" in parts:
             out["paths"] = part_paths(args.sets.split(","), args.repeats)
+        if "blocks" in parts:
+            out["blocks"] = part_blocks(args.repeats)
         if "concurrent" in parts:
             part_concurrent()
     if args.json:
