@@ -320,6 +320,18 @@ def test_group_lasso_same_bits_for_1_2_3_threads(dtype, three_threads):
 
 
 @needs_openmp
+def test_block_cv_same_bits_for_1_2_3_threads(three_threads):
+    X, _ = _wide_dense()
+    Y = _multitask_target(X)[:, :2]
+    res = _fits(lambda k: (lambda m: (m.mse_path_, m.coef_, m.coef_path_, m.alpha_))(
+        penalized.MultiTaskLassoCV(cv=3, alphas=5, eps=0.05, tol=1e-6,
+                                   n_threads=k).fit(X, Y)))
+    _assert_same(res, "MultiTaskLassoCV")
+    m = penalized.GroupLassoCV(groups=4, cv=3, alphas=4, eps=0.05, n_threads=2).fit(X, Y[:, 0])
+    assert m.refit_estimator().get_params()["n_threads"] == 2
+
+
+@needs_openmp
 def test_block_threaded_passes_really_ran(three_threads):
     """The block solver's counter: its gap passes did run on several threads for a
     large problem (so the bit-identity above compares two code paths), not on one
@@ -367,6 +379,8 @@ def test_bad_n_threads_is_a_clear_error(bad, error):
         lambda: penalized.GroupLasso(alpha=0.1, groups=2, n_threads=bad).fit(X, y),
         lambda: penalized.GroupElasticNet(alpha=0.1, groups=2, n_threads=bad).fit(X, y),
         lambda: penalized.group_lasso_path(X, y, groups=2, alphas=3, n_threads=bad),
+        lambda: penalized.MultiTaskLassoCV(cv=2, alphas=3, n_threads=bad).fit(X, np.c_[y, y]),
+        lambda: penalized.GroupLassoCV(groups=2, cv=2, alphas=3, n_threads=bad).fit(X, y),
     ]
     for call in calls:
         with pytest.raises(error, match="n_threads"):
@@ -377,7 +391,9 @@ def test_n_threads_is_a_parameter_and_default_is_one():
     for est in (penalized.Lasso(), penalized.ElasticNet(), penalized.LogisticRegression(),
                 penalized.PoissonRegression(), penalized.GammaRegression(),
                 penalized.MultiTaskLasso(), penalized.MultiTaskElasticNet(),
-                penalized.GroupLasso(), penalized.GroupElasticNet()):
+                penalized.GroupLasso(), penalized.GroupElasticNet(),
+                penalized.MultiTaskLassoCV(), penalized.MultiTaskElasticNetCV(),
+                penalized.GroupLassoCV(), penalized.GroupElasticNetCV()):
         assert est.get_params()["n_threads"] == 1
     m = penalized.Lasso(alpha=0.1, n_threads=-1)
     assert sklearn_clone(m).get_params()["n_threads"] == -1

@@ -314,13 +314,14 @@ class GroupElasticNetCV(BlockElasticNetCV):
     the non-zero groups) cut the grid as :class:`penalized.MultiTaskElasticNetCV`'s
     do: before the first alpha at which the full-data path has had more than
     ``max_features`` features non-zero, or has more than ``dfmax`` now (keeping at
-    least the first alpha).
+    least the first alpha).  ``n_threads``: as in :class:`penalized.MultiTaskElasticNetCV`.
     """
 
     def __init__(self, *, groups=None, group_weights=None, exclude=None, l1_ratio=0.5,
                  eps=1e-3, alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8,
                  cv=None, n_jobs=None, alpha_selection="min", verbose=0, max_features=None,
-                 dfmax=None):
+                 dfmax=None, n_threads=1):
+        self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
         self.groups = groups
@@ -367,7 +368,7 @@ class GroupElasticNetCV(BlockElasticNetCV):
                                group_weights=self.group_weights, exclude=self.exclude,
                                l1_ratio=self.l1_ratio_,
                                fit_intercept=self.fit_intercept, max_iter=self.max_iter,
-                               tol=self.tol)
+                               tol=self.tol, n_threads=self.n_threads)
 
 
 class GroupLassoCV(LassoRatioMixin, GroupElasticNetCV):
@@ -376,7 +377,9 @@ class GroupLassoCV(LassoRatioMixin, GroupElasticNetCV):
 
     def __init__(self, *, groups=None, group_weights=None, exclude=None, eps=1e-3,
                  alphas=100, fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None,
-                 n_jobs=None, alpha_selection="min", verbose=0, max_features=None, dfmax=None):
+                 n_jobs=None, alpha_selection="min", verbose=0, max_features=None, dfmax=None,
+                 n_threads=1):
+        self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
         self.groups = groups

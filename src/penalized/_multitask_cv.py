@@ -22,6 +22,7 @@ from ._multitask import (
     multitask_options,
     solve_multitask_path,
 )
+from ._core import resolve_threads
 from ._features import check_max_features
 from ._progress import CVProgress, path_progress
 from ._validation import check_choice, check_sample_weight, check_X, validate_X
@@ -109,7 +110,8 @@ class BlockElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Regresso
         grids = cv_grids(self, ratios, full.alpha_max)
         shared_grid = len(grids) > 1 and all(g is grids[0] for g in grids)
         folds = check_fold_weights(cv_folds(self, X, Y, params), sw)
-        solver_kw = dict(tol=self.tol, max_iter=self.max_iter)
+        resolve_threads(self.n_threads)   # a bad value fails before any fold runs
+        solver_kw = dict(tol=self.tol, max_iter=self.max_iter, n_threads=self.n_threads)
         max_features, dfmax = self._path_limits()
         if max_features is not None or dfmax is not None:
             # as ElasticNetCV: cut each grid where the full-data path exceeds the limits,
@@ -227,6 +229,12 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
         which the full-data path (one extra path per l1_ratio) has had more than
         ``max_features`` rows non-zero so far, or has more than ``dfmax`` now, keeping
         at least the first alpha; only those alphas are cross-validated (``alphas_``).
+    n_threads : int or None, default=1
+        OpenMP threads of the gap checks' correlation passes inside each path solve
+        (every fold's path and the full-data path), as ``n_threads`` of
+        :class:`penalized.MultiTaskElasticNet` (1 or None: the calling thread; -1:
+        OpenMP's limit; the same bits for any value).  Per fit: with ``n_jobs`` folds
+        running at once, up to ``n_jobs * n_threads`` threads run together.
 
     Attributes
     ----------
@@ -248,7 +256,8 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
                  fit_intercept=True, max_iter=10_000, tol=1e-8, cv=None, copy_X=True,
                  n_jobs=None, alpha_selection="min", verbose=0, random_state=None,
                  selection="cyclic", penalty_factor=None, exclude=None, standardize=False,
-                 max_features=None, dfmax=None):
+                 max_features=None, dfmax=None, n_threads=1):
+        self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
         self.penalty_factor = penalty_factor
@@ -296,7 +305,7 @@ class MultiTaskElasticNetCV(MultiTaskTargetMixin, BlockElasticNetCV):
                                    tol=self.tol, random_state=self.random_state,
                                    selection=self.selection,
                                    penalty_factor=self.penalty_factor, exclude=self.exclude,
-                                   standardize=self.standardize)
+                                   standardize=self.standardize, n_threads=self.n_threads)
 
 
 class LassoRatioMixin:
@@ -318,7 +327,8 @@ class MultiTaskLassoCV(LassoRatioMixin, MultiTaskElasticNetCV):
                  max_iter=10_000, tol=1e-8, cv=None, copy_X=True, n_jobs=None,
                  alpha_selection="min", verbose=0, random_state=None, selection="cyclic",
                  penalty_factor=None, exclude=None, standardize=False, max_features=None,
-                 dfmax=None):
+                 dfmax=None, n_threads=1):
+        self.n_threads = n_threads
         self.max_features = max_features
         self.dfmax = dfmax
         self.penalty_factor = penalty_factor
