@@ -381,6 +381,10 @@ def test_bad_n_threads_is_a_clear_error(bad, error):
         lambda: penalized.group_lasso_path(X, y, groups=2, alphas=3, n_threads=bad),
         lambda: penalized.MultiTaskLassoCV(cv=2, alphas=3, n_threads=bad).fit(X, np.c_[y, y]),
         lambda: penalized.GroupLassoCV(groups=2, cv=2, alphas=3, n_threads=bad).fit(X, y),
+        lambda: penalized.solvers.multitask_enet_path(X, np.c_[y, y], l1_ratio=1.0,
+                                                      n_alphas=3, n_threads=bad),
+        lambda: penalized.solvers.group_enet_path(X, y, groups=2, l1_ratio=1.0, n_alphas=3,
+                                                  n_threads=bad),
     ]
     for call in calls:
         with pytest.raises(error, match="n_threads"):

@@ -333,12 +333,13 @@ def _regression_arrays(X, y, sample_weight, check_input):
 
 
 def _block_path_solution(problem, alphas, l1_ratio, coef_init, tol, max_iter, warn,
-                         max_features, dfmax, single_task=False):
+                         max_features, dfmax, single_task=False, n_threads=1):
     """The block solver's path on ``problem`` as a PathSolution (``single_task``: the one
     task's coefficients (p, n_alphas) and intercepts, for the group paths of a 1-D y)."""
     coefs, gaps, n_iters, intercepts = solve_multitask_path(
         problem, alphas, l1_ratio=float(l1_ratio), coef_init=coef_init, tol=tol,
-        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax)
+        max_iter=max_iter, warn=warn, max_features=max_features, dfmax=dfmax,
+        n_threads=n_threads)
     if single_task:
         coefs, intercepts = coefs[0], intercepts[0]
     alphas = alphas[:gaps.size]
@@ -751,7 +752,7 @@ def cox(X, y, alpha, **kwargs):
 def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
                     n_alphas=100, eps=1e-3, sample_weight=None, fit_intercept=True,
                     tol=1e-8, max_iter=10_000, coef_init=None, check_input=True, warn=True,
-                    exclude=None, max_features=None, dfmax=None, offset=None):
+                    exclude=None, max_features=None, dfmax=None, offset=None, n_threads=1):
     """Group elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises, with sample weights s rescaled to sum to n::
@@ -782,12 +783,16 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
         are non-zero now (the path may then hold fewer alphas).
     offset : (n_samples,) or None
         glmnet's offset: the path of y - offset (a fixed term of the fit).
+    n_threads : int or None, default=1
+        OpenMP threads of the gap checks' correlation passes (the same bits for any
+        count), as in :class:`penalized.GroupElasticNet`.
 
     Returns
     -------
     PathSolution (``active_set(k)`` lists the features of the non-zero groups)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    resolve_threads(n_threads)
     max_features = check_max_features(max_features)
     dfmax = check_max_features(dfmax, "dfmax")
     X, y, sample_weight = _regression_arrays(X, y, sample_weight, check_input)
@@ -798,7 +803,7 @@ def group_enet_path(X, y, alphas=None, *, groups, l1_ratio, group_weights=None,
                                sample_weight, bool(fit_intercept), grouping=grouping)
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init)
     return _block_path_solution(problem, alphas, l1_ratio, coef_init, tol, max_iter, warn,
-                                max_features, dfmax, single_task=True)
+                                max_features, dfmax, single_task=True, n_threads=n_threads)
 
 
 def group_enet(X, y, alpha, *, groups, l1_ratio, group_weights=None, tol=1e-4,
@@ -832,7 +837,8 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
                         sample_weight=None, fit_intercept=True, tol=1e-8, max_iter=10_000,
                         coef_init=None, check_input=True, warn=True, penalty_factor=None,
                         exclude=None, standardize=False, lower_bounds=None,
-                        upper_bounds=None, max_features=None, dfmax=None, offset=None):
+                        upper_bounds=None, max_features=None, dfmax=None, offset=None,
+                        n_threads=1):
     """Multi-task elastic-net solutions along a decreasing grid of alphas (warm-started).
 
     Minimises P(W, b) of the module docstring (multi-task) at every alpha: the
@@ -858,6 +864,9 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
     offset : (n_samples, n_tasks) or None
         glmnet's mgaussian offset: the path of Y - offset (a fixed term of the fit;
         add it back to the predictions).
+    n_threads : int or None, default=1
+        OpenMP threads of the gap checks' correlation passes (the same bits for any
+        count), as in :class:`penalized.MultiTaskElasticNet`.
 
     Returns
     -------
@@ -865,6 +874,7 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
     (n_tasks, n_alphas); ``active_set(k)`` the features with a non-zero row)
     """
     _check_common(l1_ratio, tol, max_iter, fit_intercept)
+    resolve_threads(n_threads)
     max_features = check_max_features(max_features)
     dfmax = check_max_features(dfmax, "dfmax")
     if check_input:
@@ -884,7 +894,7 @@ def multitask_enet_path(X, y, alphas=None, *, l1_ratio, n_alphas=100, eps=1e-3,
     alphas, coef_init = _path_grid(problem, alphas, l1_ratio, n_alphas, eps, coef_init,
                                    shape=(problem.n_tasks, X.shape[1]))
     return _block_path_solution(problem, alphas, l1_ratio, coef_init, tol, max_iter, warn,
-                                max_features, dfmax)
+                                max_features, dfmax, n_threads=n_threads)
 
 
 def multitask_enet(X, y, alpha, *, l1_ratio, tol=1e-4, max_iter=1000, **kwargs):
