@@ -282,7 +282,7 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
         mark[cand[k]] = 1
     for j in range(D.p):
         if not mark[j]:
-            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
+            ent += _col_entries(D, j)
     nt = _pass_threads(wk.n_threads, ent, D.p - n_cand, D.kind == PZ_DENSE)
     if nt > 1:
         _carry_pass(D, mark, res, lo, sr, wk.carry, nt)
@@ -382,7 +382,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                     wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known, nt)
     if not known:
         out.n_points = 1
-        out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
+        out.dot_entries = ent
     out.primal = d.primal
     out.pen = d.pen
     out.rcorr = d.rcorr
@@ -413,7 +413,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
                             res, dr, dd, use_cert, lo_x, lo, gabs, False, nt)
             out.n_points += 1
-            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
+            out.dot_entries += ent
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
                 # res is r_acc now: its low part goes with it
                 tmp = wk.rlo[PT_CURRENT]
@@ -454,7 +454,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             # the certificate is fixed during a solve and cand only shrinks: its
             # correlations serve every later outer check
             out.n_points += 1
-            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
+            out.dot_entries += ent
             wk.cert_corr_ok = True
         _consider(&out, d, PT_CERT)
     if nt > 1:
