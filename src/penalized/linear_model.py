@@ -175,7 +175,18 @@ def enet_path(X, y, *, l1_ratio=0.5, eps=1e-3, n_alphas="deprecated", alphas="wa
         solution often meets a 1e-4 target already and is returned unchanged,
         so a path (and a CV curve made of paths) moves in steps; at 1e-8 every
         alpha is solved (benchmarks/cv_tol.py and RESULTS.md).  Single fits
-        (:class:`ElasticNet`) keep scikit-learn's 1e-4.
+        (:class:`ElasticNet`) keep scikit-learn's 1e-4.  float32 X (not in Gram
+        mode): coordinate descent runs on a float64 residual and every gap is
+        formed in float64 from the residual recomputed from w, so the float32
+        iterate reaches the float64 optimum up to the rounding of its own coefficients, but the gap
+        that certifies it is that of the float32-rounded coefficients: at the
+        end of a path on the large sparse sets (benchmarks/float32.py, the
+        float64 optimum rounded to float32), 4e-9 (hockey_gamlr) to 4.3e-7
+        (news20_tfidf) relative, in tol's unit, while its suboptimality is
+        1e-16.  So float32's attainable accuracy is tol = 5e-7 (certified
+        on all five sets; 2e-7 on all but news20); a smaller tol (the default
+        1e-8) returns that honest gap, with a ConvergenceWarning when it
+        exceeds 1e-7.  Use float64 for tighter certificates.
     max_iter : int, default=10000
         Coordinate-descent epochs per alpha (over the working set); an alpha
         that reaches it is reported by a ConvergenceWarning with its gap.
@@ -383,6 +394,8 @@ class ElasticNet(SparseInputMixin, MultiOutputMixin, RegressorMixin, BaseEstimat
         Accepted for compatibility; X is never modified either way.
     tol : float, default=1e-4
         Stop when the duality gap is <= tol * sum_i s_i (y_i - ybar)^2 / n.
+        float32 X certifies tol down to about 5e-7 (the gap of its
+        float32-rounded coefficients; see :func:`enet_path`).
     warm_start : bool, default=False
     positive : bool, default=False
     random_state : int, RandomState or None, used when selection='random'.

@@ -218,12 +218,72 @@ cdef inline double _rv(const floating *res, const floating *lo, Py_ssize_t i) no
     return <double>res[i] + lo[i]
 
 
+cdef inline double _col_wdot2(const design_t *D, Py_ssize_t j, const floating *res,
+                              const floating *lo) noexcept nogil:
+    """sum_i s_i X_ij (res_i + lo_i) in one pass over column j (DENSE / CSC), each
+    entry res_i + lo_i formed in double, summed in four partial sums."""
+    cdef Py_ssize_t i, k, a, b
+    cdef const floating *s = <const floating *>D.sw
+    cdef const floating *x
+    cdef const int32_t *i32
+    cdef const int64_t *i64
+    cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0
+    if D.kind == PZ_DENSE:
+        x = <const floating *>D.X + j * D.n
+        i = 0
+        if s == NULL:
+            while i + 4 <= D.n:
+                a0 += x[i] * (<double>res[i] + lo[i])
+                a1 += x[i + 1] * (<double>res[i + 1] + lo[i + 1])
+                a2 += x[i + 2] * (<double>res[i + 2] + lo[i + 2])
+                a3 += x[i + 3] * (<double>res[i + 3] + lo[i + 3])
+                i += 4
+        while i < D.n:
+            a0 += (x[i] if s == NULL else <double>s[i] * x[i]) * (<double>res[i] + lo[i])
+            i += 1
+        return (a0 + a1) + (a2 + a3)
+    a = _csc_start(D, j)
+    b = _csc_start(D, j + 1)
+    x = <const floating *>D.data
+    k = a
+    if D.index64:
+        i64 = <const int64_t *>D.indices
+        if s == NULL:
+            while k + 4 <= b:
+                a0 += x[k] * (<double>res[i64[k]] + lo[i64[k]])
+                a1 += x[k + 1] * (<double>res[i64[k + 1]] + lo[i64[k + 1]])
+                a2 += x[k + 2] * (<double>res[i64[k + 2]] + lo[i64[k + 2]])
+                a3 += x[k + 3] * (<double>res[i64[k + 3]] + lo[i64[k + 3]])
+                k += 4
+        while k < b:
+            a0 += ((x[k] if s == NULL else <double>s[i64[k]] * x[k])
+                   * (<double>res[i64[k]] + lo[i64[k]]))
+            k += 1
+    else:
+        i32 = <const int32_t *>D.indices
+        if s == NULL:
+            while k + 4 <= b:
+                a0 += x[k] * (<double>res[i32[k]] + lo[i32[k]])
+                a1 += x[k + 1] * (<double>res[i32[k + 1]] + lo[i32[k + 1]])
+                a2 += x[k + 2] * (<double>res[i32[k + 2]] + lo[i32[k + 2]])
+                a3 += x[k + 3] * (<double>res[i32[k + 3]] + lo[i32[k + 3]])
+                k += 4
+        while k < b:
+            a0 += ((x[k] if s == NULL else <double>s[i32[k]] * x[k])
+                   * (<double>res[i32[k]] + lo[i32[k]]))
+            k += 1
+    return (a0 + a1) + (a2 + a3)
+
+
 cdef inline double _point_corr(const design_t *D, Py_ssize_t j, const floating *res,
                                const floating *lo, double sr) noexcept nogil:
-    """x_c,j^T S (res + lo), sr = sum_i s_i (res_i + lo_i) (exact centring)."""
-    cdef double c = _col_wdot(D, j, res)
+    """x_c,j^T S (res + lo), sr = sum_i s_i (res_i + lo_i) (exact centring); with
+    ``lo`` one pass over the column (``_col_wdot2``)."""
+    cdef double c
     if lo != NULL:
-        c += _col_wdot(D, j, lo)
+        c = _col_wdot2(D, j, res, lo)
+    else:
+        c = _col_wdot(D, j, res)
     if D.x_mean != NULL:
         c -= D.x_mean[j] * sr
     return c

@@ -282,7 +282,7 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
         mark[cand[k]] = 1
     for j in range(D.p):
         if not mark[j]:
-            ent += _col_entries(D, j) * (2.0 if lo != NULL else 1.0)
+            ent += _col_entries(D, j)
     nt = _pass_threads(wk.n_threads, ent, D.p - n_cand, D.kind == PZ_DENSE)
     if nt > 1:
         _carry_pass(D, mark, res, lo, sr, wk.carry, nt)
@@ -382,7 +382,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                     wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known, nt)
     if not known:
         out.n_points = 1
-        out.dot_entries = ent * (2.0 if lo != NULL else 1.0)
+        out.dot_entries = ent
     out.primal = d.primal
     out.pen = d.pen
     out.rcorr = d.rcorr
@@ -413,7 +413,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
                             res, dr, dd, use_cert, lo_x, lo, gabs, False, nt)
             out.n_points += 1
-            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
+            out.dot_entries += ent
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
                 # res is r_acc now: its low part goes with it
                 tmp = wk.rlo[PT_CURRENT]
@@ -454,7 +454,7 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
             # the certificate is fixed during a solve and cand only shrinks: its
             # correlations serve every later outer check
             out.n_points += 1
-            out.dot_entries += ent * (2.0 if lo_x != NULL else 1.0)
+            out.dot_entries += ent
             wk.cert_corr_ok = True
         _consider(&out, d, PT_CERT)
     if nt > 1:
@@ -522,6 +522,167 @@ cdef double _cd_epoch(const design_t *D, floating *w, floating *res, double *shi
             w[j] = <floating>new
             upd += _col_entries(D, j)
     return upd
+
+
+# ---------------------------------------------------------------------------
+# float32 X: coordinate descent on a float64 residual
+#
+# The float32 residual r rounds every entry to 6e-8 relative, and coordinate
+# descent on it converges to the fixed point of the rounded correlations: each
+# x_j.r off by ~u ||x_j|| ||r||, which near an unregularised fit (many non-zeros,
+# |w|_1 ||x|| >> ||y||) kept the gap of imdb / we8there paths near 1e-6 - 1e-5
+# relative, epochs doubling or tripling near that floor, and the bigram path
+# stalled 13-32x above its target.  The working-set epochs therefore update
+# rd = r + lo in float64 (wk.racc: the check's recomputed residual, reloaded
+# after every gap check, stored back into r + lo before the next), reading X's
+# float32 columns: the iterate reaches float64's accuracy up to the float32
+# rounding of w itself.  Only convergence depends on rd; every certificate is
+# still formed from the residual recomputed from w (``_res_refresh``).
+# ---------------------------------------------------------------------------
+
+cdef inline double _col_corr_hi(const design_t *D, Py_ssize_t j, const double *rd,
+                                double shift) noexcept nogil:
+    """x_c,j^T S r for the float32 column j and the float64 residual rd (= r_true
+    + shift, as _col_corr), summed in four partial sums."""
+    cdef Py_ssize_t i, k, a, b
+    cdef const float *s = <const float *>D.sw
+    cdef const float *x
+    cdef const int32_t *i32
+    cdef const int64_t *i64
+    cdef double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0, c
+    if D.kind == PZ_DENSE:
+        x = <const float *>D.X + j * D.n
+        i = 0
+        if s == NULL:
+            while i + 4 <= D.n:
+                a0 += x[i] * rd[i]
+                a1 += x[i + 1] * rd[i + 1]
+                a2 += x[i + 2] * rd[i + 2]
+                a3 += x[i + 3] * rd[i + 3]
+                i += 4
+            while i < D.n:
+                a0 += x[i] * rd[i]
+                i += 1
+        else:
+            while i + 4 <= D.n:
+                a0 += <double>s[i] * x[i] * rd[i]
+                a1 += <double>s[i + 1] * x[i + 1] * rd[i + 1]
+                a2 += <double>s[i + 2] * x[i + 2] * rd[i + 2]
+                a3 += <double>s[i + 3] * x[i + 3] * rd[i + 3]
+                i += 4
+            while i < D.n:
+                a0 += <double>s[i] * x[i] * rd[i]
+                i += 1
+    else:
+        a = _csc_start(D, j)
+        b = _csc_start(D, j + 1)
+        x = <const float *>D.data
+        k = a
+        if D.index64:
+            i64 = <const int64_t *>D.indices
+            if s == NULL:
+                while k + 4 <= b:
+                    a0 += x[k] * rd[i64[k]]
+                    a1 += x[k + 1] * rd[i64[k + 1]]
+                    a2 += x[k + 2] * rd[i64[k + 2]]
+                    a3 += x[k + 3] * rd[i64[k + 3]]
+                    k += 4
+                while k < b:
+                    a0 += x[k] * rd[i64[k]]
+                    k += 1
+            else:
+                while k < b:
+                    a0 += <double>s[i64[k]] * x[k] * rd[i64[k]]
+                    k += 1
+        else:
+            i32 = <const int32_t *>D.indices
+            if s == NULL:
+                while k + 4 <= b:
+                    a0 += x[k] * rd[i32[k]]
+                    a1 += x[k + 1] * rd[i32[k + 1]]
+                    a2 += x[k + 2] * rd[i32[k + 2]]
+                    a3 += x[k + 3] * rd[i32[k + 3]]
+                    k += 4
+                while k < b:
+                    a0 += x[k] * rd[i32[k]]
+                    k += 1
+            else:
+                while k < b:
+                    a0 += <double>s[i32[k]] * x[k] * rd[i32[k]]
+                    k += 1
+    c = (a0 + a1) + (a2 + a3)
+    if D.x_mean != NULL:
+        c -= shift * D.sw_sum * D.x_mean[j]
+    return c
+
+
+cdef inline void _apply_update_hi(const design_t *D, Py_ssize_t j, double delta, double *rd,
+                                  double *shift) noexcept nogil:
+    """_apply_update for the float32 column j on the float64 residual rd."""
+    cdef Py_ssize_t i, k, a, b
+    cdef const float *x
+    cdef const int32_t *i32
+    cdef const int64_t *i64
+    if D.kind == PZ_DENSE:
+        x = <const float *>D.X + j * D.n
+        for i in range(D.n):
+            rd[i] -= delta * x[i]
+    else:
+        a = _csc_start(D, j)
+        b = _csc_start(D, j + 1)
+        x = <const float *>D.data
+        if D.index64:
+            i64 = <const int64_t *>D.indices
+            for k in range(a, b):
+                rd[i64[k]] -= delta * x[k]
+        else:
+            i32 = <const int32_t *>D.indices
+            for k in range(a, b):
+                rd[i32[k]] -= delta * x[k]
+    if D.x_mean != NULL:
+        shift[0] -= delta * D.x_mean[j]
+
+
+cdef double _cd_epoch_hi(const design_t *D, float *w, double *rd, double *shift,
+                         const Py_ssize_t *idx, Py_ssize_t m, const pen_t *P) noexcept nogil:
+    """_cd_epoch for float32 X on the float64 residual rd: the step applied to rd
+    is the one w takes after rounding to float32, so rd stays r(w)."""
+    cdef Py_ssize_t k, j
+    cdef double L, wj, z, new, upd = 0.0
+    cdef float wn
+    for k in range(m):
+        j = idx[k]
+        L = D.col_sqnorm[j]
+        if L <= 0.0:
+            continue
+        wj = w[j]
+        z = _col_corr_hi(D, j, rd, shift[0]) + L * wj
+        new = _enet_prox(z, L, _l1j(P, j), _l2j(P, j), _loj(P, j), _hij(P, j))
+        wn = <float>new
+        if wn != w[j]:
+            _apply_update_hi(D, j, <double>wn - wj, rd, shift)
+            w[j] = wn
+            upd += _col_entries(D, j)
+    return upd
+
+
+cdef void _hi_load(Py_ssize_t n, const float *res, const float *lo, double *rd) noexcept nogil:
+    """rd = res + lo (lo: the low part of the last recomputation, or NULL)."""
+    cdef Py_ssize_t i
+    if lo == NULL:
+        for i in range(n):
+            rd[i] = res[i]
+    else:
+        for i in range(n):
+            rd[i] = <double>res[i] + lo[i]
+
+
+cdef void _hi_store(Py_ssize_t n, const double *rd, float *res, float *lo) noexcept nogil:
+    """res + lo = rd (res rounded to float32, lo the rest rounded)."""
+    cdef Py_ssize_t i
+    for i in range(n):
+        res[i] = <float>rd[i]
+        lo[i] = <float>(rd[i] - res[i])
 
 
 cdef Py_ssize_t _screen(const design_t *D, floating *w, floating *res, double *shift,
@@ -770,6 +931,11 @@ cdef void _ls_inner_cd(outer_t *A, ls_outer_t *pb, double inner_tol,
     cdef double ws_ent, best_in = INFINITY
     cdef bint heavy
     cdef gap_t gi
+    # float32 X (not GRAM): the epochs run on the float64 residual wk.racc (see
+    # _cd_epoch_hi), stored back into res + rlo[PT_CURRENT] before each check
+    cdef bint hi = floating is float and D.kind != PZ_GRAM
+    cdef bint dirty = False
+    cdef double *rd = wk.racc
     if wk.extrapolate:
         _track(&wk.ex, wk.ws, ws_size)
     wk.nt.built_at = 0
@@ -777,10 +943,19 @@ cdef void _ls_inner_cd(outer_t *A, ls_outer_t *pb, double inner_tol,
     # look for Ctrl-C at every gap check, and every epoch when one is long
     heavy = ws_size * (D.p if D.kind == PZ_GRAM else D.n) > 1000000
     ws_ent = _set_entries(D, wk.ws, ws_size)
+    if hi:
+        _hi_load(D.n, <const float *>res, <const float *>wk.rlo[PT_CURRENT], rd)
     while info.n_epochs < pb.max_epochs:
         if pb.shuffle:
             _shuffle(wk.ws, ws_size, pb.rng)
-        info.axpy_entries += _cd_epoch(D, w, res, &pb.shift, wk.ws, ws_size, pb.P)
+        if floating is float:
+            if hi:
+                info.axpy_entries += _cd_epoch_hi(D, w, rd, &pb.shift, wk.ws, ws_size, pb.P)
+                dirty = True
+            else:
+                info.axpy_entries += _cd_epoch(D, w, res, &pb.shift, wk.ws, ws_size, pb.P)
+        else:
+            info.axpy_entries += _cd_epoch(D, w, res, &pb.shift, wk.ws, ws_size, pb.P)
         info.ws_cols += ws_size
         info.ws_entries += ws_ent
         info.n_epochs += 1
@@ -789,6 +964,10 @@ cdef void _ls_inner_cd(outer_t *A, ls_outer_t *pb, double inner_tol,
             info.interrupted = True
             break
         if ep % gap_freq == 0:
+            if floating is float:
+                if hi:
+                    _hi_store(D.n, rd, <float *>res, <float *>wk.rlo[PT_CURRENT])
+                    dirty = False
             gi = _duality_gap(D, w, res, &pb.shift, target, pb.yy, pb.P,
                               wk.ws, ws_size, wk, info.n_epochs, False)
             info.ws_cols += <double>gi.n_points * ws_size
@@ -815,6 +994,12 @@ cdef void _ls_inner_cd(outer_t *A, ls_outer_t *pb, double inner_tol,
                 info.axpy_entries += gi.axpy_entries
                 if gi.gap <= inner_tol:
                     break
+            if hi:
+                # the check recomputed res + rlo from w (and a Newton step moved both)
+                _hi_load(D.n, <const float *>res, <const float *>wk.rlo[PT_CURRENT], rd)
+    if floating is float:
+        if dirty:
+            _hi_store(D.n, rd, <float *>res, <float *>wk.rlo[PT_CURRENT])
 
 
 cdef void _ls_finish(outer_t *A, ls_outer_t *pb, floating *tag) noexcept nogil:
