@@ -11,9 +11,11 @@ from scipy.linalg.cython_blas cimport dgemv
 # (below OpenBLAS's threading threshold of gemv, 9216: every call runs on the calling
 # thread, the same bits for any BLAS thread count), and runs also break every
 # GLM_GEMV_CHUNK candidates, the unit the threaded pass splits, so its bits do not
-# depend on the pass's thread count either.  Longer columns keep the ddot pass.
+# depend on the pass's thread count either.  Longer columns keep the ddot pass, and so
+# do runs of fewer than GLM_GEMV_MIN_RUN columns.
 DEF GLM_GEMV_ENTRIES = 8192
 DEF GLM_GEMV_CHUNK = 256
+DEF GLM_GEMV_MIN_RUN = 4      # shorter runs: one ddot per column
 
 cdef struct glm_free_t:
     # Unpenalized features U (penalty factor 0: f1_j = f2_j = 0; K = 1, no limits on
@@ -619,6 +621,12 @@ cdef void _glm_gemv_chunk(const design_t *D, const Py_ssize_t *cand, Py_ssize_t 
         while e < c1 and e - c < lmax and (cand == NULL or cand[e] == j0 + (e - c)):
             e += 1
         mm = <int>(e - c)
+        if mm < GLM_GEMV_MIN_RUN:
+            # (a short run, as after screening: a call per column costs less)
+            for j in range(j0, j0 + mm):
+                corr[j] = _centred_wdot(D, j, theta, sr)
+            c = e
+            continue
         dgemv(&trans, &nn, &mm, &alpha, <double *>D.X + j0 * D.n, &nn, <double *>theta,
               &one, &beta, corr + j0, &one)
         if D.x_mean != NULL:
