@@ -2,6 +2,21 @@
 # unpenalized features, groups), the duality gap, and its plug-in of the
 # outer loop (OUTER_GLM); the Python entry points.  See loss.pxi.
 
+from scipy.linalg.cython_blas cimport dgemv
+
+# The gap's X^T Theta pass on a dense float64 design with short columns goes to BLAS as
+# one dgemv per run of consecutive candidate columns instead of one ddot per column:
+# per-call overhead dominates a column of a few dozen entries (leukemia, 72 x 7129: the
+# ddot pass costs about twice X^T r).  A run holds at most GLM_GEMV_ENTRIES entries
+# (below OpenBLAS's threading threshold of gemv, 9216: every call runs on the calling
+# thread, the same bits for any BLAS thread count), and runs also break every
+# GLM_GEMV_CHUNK candidates, the unit the threaded pass splits, so its bits do not
+# depend on the pass's thread count either.  Longer columns keep the ddot pass, and so
+# do runs of fewer than GLM_GEMV_MIN_RUN columns.
+DEF GLM_GEMV_ENTRIES = 8192
+DEF GLM_GEMV_CHUNK = 256
+DEF GLM_GEMV_MIN_RUN = 4      # shorter runs: one ddot per column
+
 cdef struct glm_free_t:
     # Unpenalized features U (penalty factor 0: f1_j = f2_j = 0; K = 1, no limits on
     # them).  Their dual constraint is the equality x_j.Theta = 0, met by moving the
@@ -448,12 +463,14 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
     cdef int nt = 1
+    cdef bint pre      # the products come from one pass into corr first
     if cand == NULL and P.grp != NULL:
         m = P.grp.n_groups      # the candidates are groups
     if P.grp == NULL and P.n_threads > 1:
         nt = _pass_threads(P.n_threads, _glm_pass_entries(D, cand, m), m, D.kind == PZ_DENSE)
         if nt > 1 and P.n_threaded != NULL:
             P.n_threaded[0] += K
+    pre = nt > 1 or (floating is double and _glm_gemv_pass(D))
     cdef double top = 0.0, sr, best, t, feas, excess, d, v, mg, mu, wsq, wabs
     cdef double l1w = 0.0, l2sq = 0.0, l1j, l2j, to
     cdef int q
@@ -472,11 +489,11 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                                         &l1w, &l2sq)
         elif K == 1:
             # one predictor: the magnitudes and the penalty in the same pass
-            if nt > 1:
+            if pre:
                 _glm_corr_pass(D, cand, m, theta_col, sr, corr, nt)
             for c in range(m):
                 j = cand[c] if cand != NULL else c
-                v = corr[j] if nt > 1 else _centred_wdot(D, j, theta_col, sr)
+                v = corr[j] if pre else _centred_wdot(D, j, theta_col, sr)
                 corr[j] = v
                 mag[j] = _box_mag(P, j, v)
                 v = _unbounded_mag(P, j, v)
@@ -488,7 +505,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                 if W[j] != 0.0:
                     l1w += _f1(P, j) * fabs(W[j])
                     l2sq += _f2(P, j) * W[j] * W[j]
-        elif nt > 1:
+        elif pre:
             _glm_corr_pass(D, cand, m, theta_col, sr, corr + k * ldc, nt)
         else:
             for c in range(m):
@@ -584,12 +601,66 @@ cdef double _glm_pass_entries(const design_t *D, const Py_ssize_t *cand,
     return <double>D.n * D.p
 
 
+cdef inline bint _glm_gemv_pass(const design_t *D) noexcept nogil:
+    """Whether the X^T Theta pass of D goes by runs of dgemv (``_glm_gemv_chunk``)."""
+    return D.kind == PZ_DENSE and D.sw == NULL and D.n > 0 and D.n <= GLM_GEMV_ENTRIES // 2
+
+
+cdef void _glm_gemv_chunk(const design_t *D, const Py_ssize_t *cand, Py_ssize_t c0,
+                          Py_ssize_t c1, const double *theta, double sr,
+                          double *corr) noexcept nogil:
+    """corr[j] = x_c,j.theta for j = cand[c] (c if cand is NULL), c in [c0, c1): one
+    dgemv per run of consecutive columns (at most GLM_GEMV_ENTRIES entries)."""
+    cdef Py_ssize_t c = c0, e, j0, lmax = GLM_GEMV_ENTRIES // D.n, j
+    cdef int nn = <int>D.n, mm, one = 1
+    cdef double alpha = 1.0, beta = 0.0
+    cdef char trans = b'T'
+    while c < c1:
+        j0 = cand[c] if cand != NULL else c
+        e = c + 1
+        while e < c1 and e - c < lmax and (cand == NULL or cand[e] == j0 + (e - c)):
+            e += 1
+        mm = <int>(e - c)
+        if mm < GLM_GEMV_MIN_RUN:
+            # (a short run, as after screening: a call per column costs less)
+            for j in range(j0, j0 + mm):
+                corr[j] = _centred_wdot(D, j, theta, sr)
+            c = e
+            continue
+        dgemv(&trans, &nn, &mm, &alpha, <double *>D.X + j0 * D.n, &nn, <double *>theta,
+              &one, &beta, corr + j0, &one)
+        if D.x_mean != NULL:
+            for j in range(j0, j0 + mm):
+                corr[j] -= D.x_mean[j] * sr
+        c = e
+
+
+cdef void _glm_gemv_pass_run(const design_t *D, const Py_ssize_t *cand, Py_ssize_t m,
+                             const double *theta, double sr, double *corr,
+                             int n_threads) noexcept nogil:
+    """``_glm_corr_pass`` by chunks of GLM_GEMV_CHUNK candidates (``_glm_gemv_chunk``),
+    on n_threads threads (<= 1: the calling thread)."""
+    cdef Py_ssize_t q, nq = (m + GLM_GEMV_CHUNK - 1) // GLM_GEMV_CHUNK, c1
+    if n_threads <= 1:
+        for q in range(nq):
+            c1 = (q + 1) * GLM_GEMV_CHUNK
+            _glm_gemv_chunk(D, cand, q * GLM_GEMV_CHUNK, c1 if c1 < m else m, theta, sr, corr)
+        return
+    for q in prange(nq, schedule="static", num_threads=n_threads):
+        c1 = (q + 1) * GLM_GEMV_CHUNK
+        _glm_gemv_chunk(D, cand, q * GLM_GEMV_CHUNK, c1 if c1 < m else m, theta, sr, corr)
+
+
 cdef void _glm_corr_pass(const design_t *D, const Py_ssize_t *cand, Py_ssize_t m,
                          const floating *theta, double sr, double *corr,
                          int n_threads) noexcept nogil:
     """corr[j] = x_c,j.theta (``_centred_wdot``) for j in cand[:m] (0..m-1 if cand is
     NULL), the columns split over n_threads threads."""
     cdef Py_ssize_t c, j
+    if floating is double:
+        if _glm_gemv_pass(D):
+            _glm_gemv_pass_run(D, cand, m, theta, sr, corr, n_threads)
+            return
     if D.kind == PZ_DENSE:
         for c in prange(m, schedule="static", num_threads=n_threads):
             j = cand[c] if cand != NULL else c
@@ -799,6 +870,8 @@ cdef void _glm_check(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
     pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
                     pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full, pb.D.p,
                     pb.wk.corr[0])
+    if pb.P.grp == NULL:        # (a diagnostic: with groups the candidates are groups)
+        pb.out.pass_entries += _glm_pass_entries(pb.D, pb.wk.cand, A.n_cand) * pb.L.K
     pb.out.gap = pb.g.gap
     pb.out.primal = pb.g.primal
     A.gap = pb.g.gap
@@ -1405,4 +1478,5 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_iter": info.n_newton,
-            "n_epochs": info.n_epochs, "n_screened": info.n_screened, "n_threaded": threaded}
+            "n_epochs": info.n_epochs, "n_screened": info.n_screened, "n_threaded": threaded,
+            "pass_entries": info.pass_entries}

@@ -732,6 +732,7 @@ cdef struct glm_info_t:
     Py_ssize_t n_newton
     Py_ssize_t n_epochs
     Py_ssize_t n_screened
+    double pass_entries     # stored entries of X visited by the outer checks' passes
     bint interrupted
     bint out_of_memory
 
