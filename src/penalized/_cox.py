@@ -40,6 +40,7 @@ from ._features import check_max_features
 from ._logistic import LogisticProblem, solve_logistic_path
 from ._progress import path_progress
 from ._validation import (
+    aligned,
     check_1d_float,
     check_choice,
     check_init,
@@ -307,8 +308,40 @@ class CoxProblem(LogisticProblem):
     def make_loss(self, y, s):
         return CoxLoss(self.st, s, self.ties)
 
+    def kkt_violation(self, E, W, l1, l2):
+        """As LogisticProblem's; without per-feature options or groups in one
+        BLAS product X^T Theta (Theta by the native sums)."""
+        if self.factors or self.grouping is not None:
+            return super().kkt_violation(E, W, l1, l2)
+        n = self.n_samples
+        theta = native_cox_loss(E[:, 0], self.st, self.s, self.ties, gradient=True)[1]
+        w = np.asarray(W, dtype=np.float64).reshape(-1)
+        g = -np.asarray(self.X.T @ theta.astype(self.X.dtype, copy=False),
+                        dtype=np.float64).reshape(-1) / n + l2 * w
+        viol = np.where(w != 0, np.abs(g + l1 * np.sign(w)), np.maximum(np.abs(g) - l1, 0.0))
+        return max(float(viol.max()) if viol.size else 0.0, abs(float(theta.sum())) / n)
+
     def _null_intercept_with_offset(self, b):
         return np.zeros(1)      # the loss does not depend on a constant shift
+
+
+def validate_fit_X(estimator, X):
+    """``validate_X(estimator, X, reset=True)``, without scikit-learn's per-call
+    overhead for the common input: a 2-D float32 / float64 ndarray (no feature
+    names) with at least one row and column whose sum is finite (then every entry
+    is).  Such X gets exactly what ``validate_data(reset=True)`` would give it: F
+    order (copied once if needed), ``n_features_in_`` set and a previous fit's
+    ``feature_names_in_`` removed.  Anything else (NaN / inf, other types, frames,
+    sparse) goes through ``validate_X``.  (A small fit spent a fifth of its time in
+    ``validate_data``'s dataframe checks.)"""
+    if (type(X) is np.ndarray and X.ndim == 2 and X.dtype in (np.float64, np.float32)
+            and X.shape[0] >= 1 and X.shape[1] >= 1 and np.isfinite(X.sum())):
+        X = aligned(X if X.flags.f_contiguous else np.asfortranarray(X))
+        estimator.n_features_in_ = X.shape[1]
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+        return X
+    return validate_X(estimator, X, reset=True)
 
 
 def _check_common(l1_ratio, tol, max_iter, ties):
@@ -624,7 +657,7 @@ class CoxRegression(SparseInputMixin, BaseEstimator):
         _check_common(l1_ratio, self.tol, self.max_iter, self.ties)
         X, time, event, raw_sw, sw, offset, codes = _prepare(
             X, y, sample_weight, offset, strata,
-            lambda X: validate_X(self, X, reset=True))
+            lambda X: validate_fit_X(self, X))
         p = X.shape[1]
         problem = CoxProblem(X, time, event, sw, codes, self.ties,
                              penalty_factor=self.penalty_factor, exclude=self.exclude,
@@ -843,7 +876,7 @@ class CoxRegressionCV(CVRouterMixin, SparseInputMixin, BaseEstimator):
         check_choice(self.scoring, "scoring", {"deviance", "concordance"})
         _check_common(l1_ratio, self.tol, self.max_iter, self.ties)
         X, time, event, raw_sw, sw, offset2, codes = _prepare(
-            X, y, sample_weight, offset, strata, lambda X: validate_X(self, X, reset=True))
+            X, y, sample_weight, offset, strata, lambda X: validate_fit_X(self, X))
         offset1 = None if offset2 is None else offset2[:, 0]
         options = dict(penalty_factor=self.penalty_factor, exclude=self.exclude,
                        standardize=self.standardize, lower_bounds=self.lower_bounds,
