@@ -23,6 +23,10 @@ its mean), whose fold paths are kept sparse since issue 18 as well.  For
 both CV tasks the output column is ``coef_`` plus the stored ``coef_path_`` (the
 full-data path, n_features x n_alphas): sparse for sparse X since ``store_path='auto'``
 (data + indices + indptr), or dense with ``--store-path dense`` (the form before).
+``--folds rows,weights`` runs the CV tasks with each fold form side by side
+(``weights``, the default since issue 18: the training rows as sample weights on X,
+no copy of it; ``rows``: a row-subset copy per fold), with the seconds of each fit
+(not a timing protocol: use a locked, interleaved run for time ratios).
 ``--cv-alphas`` changes the 20; ``--sets`` picks shared sets by name, and
 ``bigram`` adds the bigram tf-idf matrix of ``bigram.py`` (built or read from
 its cache).
