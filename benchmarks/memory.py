@@ -80,7 +80,8 @@ def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20, store_path="auto",
 
     # how the CV folds see their training rows (issue 18): zero sample weights on X
     # (the default) or row-subset copies of X (the form before)
-    ms.FOLDS_AS_WEIGHTS = folds == "weights"
+    if folds in ("rows", "weights"):    # else the library's defaults
+        ms.FOLDS_AS_WEIGHTS = ms.LEAST_SQUARES_FOLDS_AS_WEIGHTS = folds == "weights"
 
     rng = np.random.default_rng(0)
     if kind == "bigram":
@@ -164,10 +165,11 @@ def main():
     ap.add_argument("--store-path", default="auto",
                     help="store_path of the cv and logreg_cv tasks (auto: sparse coef_path_ "
                          "for sparse X)")
-    ap.add_argument("--folds", default="weights",
+    ap.add_argument("--folds", default="default",
                     help="comma list of fold forms of the cv tasks to run side by side: "
-                         "'weights' (zero sample weights on X, the default since issue 18), "
-                         "'rows' (row-subset copies of X, the form before)")
+                         "'default' (the library's: weights for logistic, rows for least "
+                         "squares), 'weights' (zero sample weights on X), 'rows' "
+                         "(row-subset copies of X)")
     ap.add_argument("--sets", default=None,
                     help="comma list of the shared sets to run (default: every sparse one), "
                          "'bigram' for bigram.py's matrix")

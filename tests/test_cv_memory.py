@@ -26,6 +26,7 @@ def _fit_both(make, fit, monkeypatch):
     out = []
     for as_weights in (False, True):
         monkeypatch.setattr(ms, "FOLDS_AS_WEIGHTS", as_weights)
+        monkeypatch.setattr(ms, "LEAST_SQUARES_FOLDS_AS_WEIGHTS", as_weights)
         out.append(fit(make()))
     return out
 
@@ -197,6 +198,7 @@ def test_cv_peak_memory_is_a_fraction_of_X(estimator, monkeypatch):
     peaks = {}
     for as_weights in (False, True):
         monkeypatch.setattr(ms, "FOLDS_AS_WEIGHTS", as_weights)
+        monkeypatch.setattr(ms, "LEAST_SQUARES_FOLDS_AS_WEIGHTS", as_weights)
         peaks[as_weights] = _traced_peak(fit) / nbytes
     assert peaks[False] > 0.67, peaks           # the measurement sees a fold's copy
     assert peaks[True] < 0.25, peaks            # measured: 0.07 (LassoCV), 0.07 (logistic)

@@ -84,9 +84,8 @@ def test_return_sparse_errors():
 
 def test_cv_folds_from_sparse_paths_match_dense_fold_paths():
     # LassoCV's folds keep their paths sparse; the held-out errors equal those
-    # of dense fold paths computed independently through the public solvers (a fold is
-    # its training rows as sample weights on all rows, 0 on the held-out ones, issue 18;
-    # tests/test_cv_memory.py checks that this is the row subset's path)
+    # of dense fold paths computed independently through the public solvers (the
+    # least-squares folds are row subsets by default, issue 18)
     from sklearn.model_selection import KFold
     X, y = _problem(n=120, p=800, seed=3)
     alphas = np.geomspace(0.5, 0.005, 12) * np.abs(X.T @ (y - y.mean())).max() / 120
@@ -94,11 +93,8 @@ def test_cv_folds_from_sparse_paths_match_dense_fold_paths():
     est = penalized.LassoCV(alphas=alphas, cv=cv, store_path="dense").fit(X, y)
     manual = np.empty((alphas.size, 4))
     for f, (tr, te) in enumerate(cv.split(X)):
-        w = np.zeros(X.shape[0])
-        w[tr] = 1.0
-        path = penalized.solvers.lasso_path(X, y, alphas=est.alphas_, tol=est.tol,
-                                            max_iter=est.max_iter, warn=False,
-                                            sample_weight=w)
+        path = penalized.solvers.lasso_path(X[tr], y[tr], alphas=est.alphas_, tol=est.tol,
+                                            max_iter=est.max_iter, warn=False)
         pred = np.asarray(X[te] @ path.coefs) + path.intercepts
         manual[:, f] = ((pred - y[te][:, None]) ** 2).mean(axis=0)
     np.testing.assert_allclose(est.mse_path_, manual, rtol=1e-10, atol=0)

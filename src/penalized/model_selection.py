@@ -322,6 +322,10 @@ def fold_rows(X, idx):
 #: that no copy of X is made; False as a row-subset copy of X (0.8 x X for 5 folds).
 #: Measured in benchmarks/RESULTS.md (issue 18); benchmarks/memory.py --folds switches it.
 FOLDS_AS_WEIGHTS = True
+#: ... and for the least-squares CVs (ElasticNetCV / LassoCV) too: off by default, as on
+#: the tall hockey_gamlr set the weighted folds took 22 x X (the weighted fold problem's
+#: precompute path) and 2.2 x the time (benchmarks/RESULTS.md, issue 18)
+LEAST_SQUARES_FOLDS_AS_WEIGHTS = False
 
 
 def fold_weights(sw, train, n, dtype):
@@ -519,7 +523,7 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     ``options``: per-feature options, resolved on the fold's rows (so the
     standardization uses the fold's standard deviations, as cv.glmnet).
     """
-    if FOLDS_AS_WEIGHTS:
+    if FOLDS_AS_WEIGHTS and LEAST_SQUARES_FOLDS_AS_WEIGHTS:
         # the fold's rows as weights on X itself (validated by fit): no copy of X
         Xtr, y_tr = X, y
         sw_tr = fold_weights(sw, train, X.shape[0], X.dtype)
