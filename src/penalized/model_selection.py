@@ -8,10 +8,11 @@ solver releases the GIL, so X is shared, not copied), or any joblib backend
 set around ``fit`` with ``joblib.parallel_config(backend=...)``, e.g. Dask's
 (``backend="dask"``) to spread folds and l1_ratios over a cluster.
 
-A fold's training rows are not copied out of X: the fold is solved on X itself with
-sample weights, its rows' weights (1 without ``sample_weight``, class-weighted for
-logistic regression, counted as often as a splitter draws a row) and 0 on its held-out
-rows, rescaled to sum n.  Every objective here is a weighted mean, so this is the row
+A LogisticRegressionCV fold's training rows are not copied out of X: the fold is
+solved on X itself with sample weights, its rows' weights (class-weighted, counted as
+often as a splitter draws a row) and 0 on its held-out rows, rescaled to sum n
+(``FOLDS_AS_WEIGHTS``; ElasticNetCV / LassoCV folds stay row subsets by default,
+``LEAST_SQUARES_FOLDS_AS_WEIGHTS``, which was slower there).  Every objective here is a weighted mean, so this is the row
 subset's problem at the same alpha (the same 1/n_train scaling, the same ``tol``
 reference), solved without a copy of 1 - 1/k of X per fold; its results equal the row
 subset's to the solver's tolerance (tests/test_cv_memory.py).  Each pass over X then
