@@ -23,6 +23,10 @@ its mean), whose fold paths are kept sparse since issue 18 as well.  For
 both CV tasks the output column is ``coef_`` plus the stored ``coef_path_`` (the
 full-data path, n_features x n_alphas): sparse for sparse X since ``store_path='auto'``
 (data + indices + indptr), or dense with ``--store-path dense`` (the form before).
+``--folds rows,weights`` runs the CV tasks with each fold form side by side
+(``weights``, the default since issue 18: the training rows as sample weights on X,
+no copy of it; ``rows``: a row-subset copy per fold), with the seconds of each fit
+(not a timing protocol: use a locked, interleaved run for time ratios).
 ``--cv-alphas`` changes the 20; ``--sets`` picks shared sets by name, and
 ``bigram`` adds the bigram tf-idf matrix of ``bigram.py`` (built or read from
 its cache).
@@ -67,8 +71,17 @@ def _sparse(n, p, nnz_per_col, rng):
     return X
 
 
-def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20, store_path="auto"):
+def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20, store_path="auto",
+          folds="weights"):
+    import time
+
     import penalized
+    import penalized.model_selection as ms
+
+    # how the CV folds see their training rows (issue 18): zero sample weights on X
+    # (the default) or row-subset copies of X (the form before)
+    if folds in ("rows", "weights"):    # else the library's defaults
+        ms.FOLDS_AS_WEIGHTS = ms.LEAST_SQUARES_FOLDS_AS_WEIGHTS = folds == "weights"
 
     rng = np.random.default_rng(0)
     if kind == "bigram":
@@ -99,6 +112,7 @@ def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20, store_path="auto"):
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # reset VmHWM to the current RSS
     before = _status_kib("VmRSS")
+    t0 = time.perf_counter()
     if task == "fit":
         penalized.Lasso(alpha=amax / 20, tol=1e-6).fit(X, y)
         out = 0
@@ -121,7 +135,8 @@ def _case(kind, n, p, nnz_per_col, task, conn, n_alphas=20, store_path="auto"):
         coefs = penalized.lasso_path(X, y, alphas=np.geomspace(amax, amax / 100, 20),
                                      fit_intercept=True, tol=1e-6, max_iter=10_000)[1]
         out = coefs.nbytes
-    conn.send((nbytes, (_status_kib("VmHWM") - before) * 1024, out))
+    seconds = time.perf_counter() - t0
+    conn.send((nbytes, (_status_kib("VmHWM") - before) * 1024, out, seconds))
 
 
 def _shared_cases():
@@ -150,6 +165,11 @@ def main():
     ap.add_argument("--store-path", default="auto",
                     help="store_path of the cv and logreg_cv tasks (auto: sparse coef_path_ "
                          "for sparse X)")
+    ap.add_argument("--folds", default="default",
+                    help="comma list of fold forms of the cv tasks to run side by side: "
+                         "'default' (the library's: weights for logistic, rows for least "
+                         "squares), 'weights' (zero sample weights on X), 'rows' "
+                         "(row-subset copies of X)")
     ap.add_argument("--sets", default=None,
                     help="comma list of the shared sets to run (default: every sparse one), "
                          "'bigram' for bigram.py's matrix")
@@ -168,27 +188,30 @@ def main():
         cases = [c for c in cases if c[0].split(":")[-1] in names]
         if "bigram" in names:
             cases.append(("bigram", None, None, None))
-    print("| task | X | n x p | nnz/col | size of X MB | peak extra MB | ratio | output MB "
-          "| ratio without output |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| task | folds | X | n x p | nnz/col | size of X MB | peak extra MB | ratio "
+          "| output MB | ratio without output | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     ctx = mp.get_context("spawn")
     for task in args.tasks.split(","):
         for kind, n, p, nnz_per_col in cases:
-            a, b = ctx.Pipe()
-            proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b,
-                                                          args.cv_alphas, args.store_path))
-            proc.start()
-            try:
-                nbytes, extra, out = a.recv()
-            except EOFError:            # the child failed (its traceback is on stderr)
+            forms = args.folds.split(",") if task in ("cv", "logreg_cv") else ["-"]
+            for folds in forms:
+                a, b = ctx.Pipe()
+                proc = ctx.Process(target=_case, args=(kind, n, p, nnz_per_col, task, b,
+                                                       args.cv_alphas, args.store_path,
+                                                       folds))
+                proc.start()
+                try:
+                    nbytes, extra, out, seconds = a.recv()
+                except EOFError:            # the child failed (its traceback is on stderr)
+                    proc.join()
+                    print(f"| {task} | {folds} | {kind} | failed |", flush=True)
+                    continue
                 proc.join()
-                print(f"| {task} | {kind} | failed |", flush=True)
-                continue
-            proc.join()
-            print(f"| {task} | {kind} | {n or '-'} x {p or '-'} | {nnz_per_col or n or '-'} "
-                  f"| {nbytes / 2**20:.1f} "
-                  f"| {extra / 2**20:.1f} | {extra / nbytes:.2f} | {out / 2**20:.1f} "
-                  f"| {(extra - out) / nbytes:.2f} |", flush=True)
+                print(f"| {task} | {folds} | {kind} | {n or '-'} x {p or '-'} "
+                      f"| {nnz_per_col or n or '-'} | {nbytes / 2**20:.1f} "
+                      f"| {extra / 2**20:.1f} | {extra / nbytes:.2f} | {out / 2**20:.1f} "
+                      f"| {(extra - out) / nbytes:.2f} | {seconds:.1f} |", flush=True)
 
 
 if __name__ == "__main__":

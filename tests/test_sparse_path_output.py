@@ -84,7 +84,8 @@ def test_return_sparse_errors():
 
 def test_cv_folds_from_sparse_paths_match_dense_fold_paths():
     # LassoCV's folds keep their paths sparse; the held-out errors equal those
-    # of dense fold paths computed independently through the public solvers
+    # of dense fold paths computed independently through the public solvers (the
+    # least-squares folds are row subsets by default, issue 18)
     from sklearn.model_selection import KFold
     X, y = _problem(n=120, p=800, seed=3)
     alphas = np.geomspace(0.5, 0.005, 12) * np.abs(X.T @ (y - y.mean())).max() / 120
@@ -138,7 +139,8 @@ def test_logistic_cv_path_functions_sparse_equal_dense(path_fn, kw, n_classes):
 
 def test_logistic_cv_folds_from_sparse_paths_match_dense_fold_paths():
     # LogisticRegressionCV's folds keep their paths sparse; the held-out log-losses and
-    # non-zero counts equal those of dense fold paths from the public logistic_path
+    # non-zero counts equal those of dense fold paths from the public logistic_path (on
+    # all rows, the held-out ones with weight 0, as the folds are solved since issue 18)
     from scipy.special import expit
     from sklearn.metrics import log_loss
     from sklearn.model_selection import StratifiedKFold
@@ -148,8 +150,10 @@ def test_logistic_cv_folds_from_sparse_paths_match_dense_fold_paths():
                                          store_path="dense").fit(X, y)
     manual, nnz = np.empty((10, 3)), np.zeros(10)
     for f, (tr, te) in enumerate(cv.split(X, y)):
-        _, c, b, _ = penalized.logistic_path(X[tr], y[tr], alphas=est.alphas_, tol=est.tol,
-                                             max_iter=est.max_iter)
+        w = np.zeros(X.shape[0])
+        w[tr] = 1.0
+        _, c, b, _ = penalized.logistic_path(X, y, alphas=est.alphas_, tol=est.tol,
+                                             max_iter=est.max_iter, sample_weight=w)
         d = np.asarray(X[te] @ c) + b
         manual[:, f] = [-log_loss(y[te], expit(d[:, k]), labels=[0, 1]) for k in range(10)]
         nnz += np.count_nonzero(c, axis=0) / 3

@@ -113,11 +113,18 @@ def check_magnitudes(design, X, name="X"):
     low = np.flatnonzero(sq < float(info.tiny))
     if low.size == 0:
         return
+    rows = None if design.sample_weight is None else np.asarray(design.sample_weight) > 0
     if sp.issparse(X):       # an empty sparse column is legitimately 0
-        low = low[np.diff(X.tocsc().indptr)[low] > 0]
+        Xc = X.tocsc()
+        low = low[np.diff(Xc.indptr)[low] > 0]
+        if rows is not None and low.size:
+            # so is one whose entries all sit in zero-weight rows (a CV fold's held-out
+            # rows, issue 18): constant on the weighted rows, never densified below
+            sub = Xc[:, low]
+            owner = np.repeat(np.arange(low.size), np.diff(sub.indptr))
+            low = low[np.bincount(owner, weights=rows[sub.indices], minlength=low.size) > 0]
     if low.size == 0:
         return
-    rows = None if design.sample_weight is None else np.asarray(design.sample_weight) > 0
     under = []
     for a in range(0, low.size, 256):      # bounded temporaries (n x 256 floats)
         cols = low[a:a + 256]

@@ -8,6 +8,17 @@ solver releases the GIL, so X is shared, not copied), or any joblib backend
 set around ``fit`` with ``joblib.parallel_config(backend=...)``, e.g. Dask's
 (``backend="dask"``) to spread folds and l1_ratios over a cluster.
 
+A LogisticRegressionCV fold's training rows are not copied out of X: the fold is
+solved on X itself with sample weights, its rows' weights (class-weighted, counted as
+often as a splitter draws a row) and 0 on its held-out rows, rescaled to sum n
+(``FOLDS_AS_WEIGHTS``; ElasticNetCV / LassoCV folds stay row subsets by default,
+``LEAST_SQUARES_FOLDS_AS_WEIGHTS``, which was slower there).  Every objective here is a weighted mean, so this is the row
+subset's problem at the same alpha (the same 1/n_train scaling, the same ``tol``
+reference), solved without a copy of 1 - 1/k of X per fold; its results equal the row
+subset's to the solver's tolerance (tests/test_cv_memory.py).  Each pass over X then
+reads the held-out rows too (their weight 0 makes them contribute nothing):
+benchmarks/RESULTS.md (issue 18) has the memory and the time of both forms.
+
 The criterion is the mean squared error by default (lower is better;
 ``mse_path_``) or any scikit-learn scorer given as ``scoring`` (higher is
 better, scikit-learn's convention; ``scores_path_``).  The chosen alpha is
@@ -176,7 +187,18 @@ def cv_folds(estimator, X, y, params, classifier=False):
     cv = check_cv(estimator.cv, y, classifier=classifier)
     split_params = (process_routing(estimator, "fit", **params).splitter.split
                     if routing_enabled() else {})
-    return list(cv.split(X, y, **split_params))
+    return list(cv.split(split_rows(cv, X), y, **split_params))
+
+
+def split_rows(cv, X):
+    """The X that ``cv.split`` sees: X itself, except sparse X given to one of
+    scikit-learn's splitters, which read only its number of rows (``_num_samples``) but
+    first make it indexable, i.e. convert it to CSR: a copy of X, the largest allocation
+    of a sparse CV fit (issue 18).  Those see an (n_samples, 0) array instead; any
+    other splitter gets X as it is."""
+    if sp.issparse(X) and type(cv).__module__.startswith("sklearn.model_selection"):
+        return np.empty((X.shape[0], 0))
+    return X
 
 
 def scorer_params(estimator, params, sample_weight):
@@ -293,6 +315,45 @@ class FullPathMixin:
 
 def fold_rows(X, idx):
     return X[idx] if not sp.issparse(X) else X[idx].tocsc()
+
+
+#: How a CV fold sees its training rows: True (default) as sample weights on the full X
+#: (the fold's weights on its rows, 0 on the others, rescaled to sum n: the same
+#: objective and alpha as on the row subset, since every loss is a weighted mean), so
+#: that no copy of X is made; False as a row-subset copy of X (0.8 x X for 5 folds).
+#: Measured in benchmarks/RESULTS.md (issue 18); benchmarks/memory.py --folds switches it.
+FOLDS_AS_WEIGHTS = True
+#: ... and for the least-squares CVs (ElasticNetCV / LassoCV) too: off by default, as on
+#: the tall hockey_gamlr set the weighted folds took 22 x X (the weighted fold problem's
+#: precompute path) and 2.2 x the time (benchmarks/RESULTS.md, issue 18)
+LEAST_SQUARES_FOLDS_AS_WEIGHTS = False
+
+
+def fold_weights(sw, train, n, dtype):
+    """The training rows ``train`` of a fold as sample weights over all n rows.
+
+    The fold's weights (1 without ``sample_weight``) on its rows, counted as often
+    as a row is drawn, 0 on the other rows, rescaled to sum n (every objective is a
+    weighted mean, so this is the row subset's objective: its 1/n_train scaling and
+    its alpha).
+    """
+    w = np.bincount(np.asarray(train), minlength=n,
+                    weights=None if sw is None else np.asarray(sw)[train])
+    return check_sample_weight(w.astype(np.float64, copy=False), n, dtype)
+
+
+def test_columns(X, test, used):
+    """X[test][:, used]: the held-out rows in the columns a path ever used, as one
+    matrix (the same entries in the same order whichever way it is cut).  Dense X: one
+    copy of that block.  CSC X: the used columns first (their entries only) when they
+    hold fewer entries than the test rows are expected to, else the test rows first."""
+    if not sp.issparse(X):
+        return X[np.ix_(test, used)]
+    col_nnz = int(np.diff(X.indptr)[used].sum())
+    if col_nnz <= X.nnz * len(test) / max(1, X.shape[0]):
+        return X[:, used][test].tocsc()
+    Xt = fold_rows(X, test)
+    return Xt if used.size == X.shape[1] else Xt[:, used]
 
 
 def check_fold_weights(folds, sample_weight):
@@ -463,22 +524,29 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
     ``options``: per-feature options, resolved on the fold's rows (so the
     standardization uses the fold's standard deviations, as cv.glmnet).
     """
-    Xtr = check_X(fold_rows(X, train))
-    sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), Xtr.dtype)
+    if FOLDS_AS_WEIGHTS and LEAST_SQUARES_FOLDS_AS_WEIGHTS:
+        # the fold's rows as weights on X itself (validated by fit): no copy of X
+        Xtr, y_tr = X, y
+        sw_tr = fold_weights(sw, train, X.shape[0], X.dtype)
+    else:
+        Xtr, y_tr = check_X(fold_rows(X, train)), y[train]
+        sw_tr = (None if sw is None
+                 else check_sample_weight(sw[train], len(train), Xtr.dtype))
     problem = LeastSquaresProblem(Xtr, sw_tr, fit_intercept, precompute,
                                   tol=solver_kw.get("tol"))
     # the fold's path as a sparse matrix: only its held-out predictions are needed,
     # never a dense (p, n_alphas) array per fold
-    coefs, _, _, intercepts = solve_path(problem, problem.target(y[train]), alphas,
+    coefs, _, _, intercepts = solve_path(problem, problem.target(y_tr), alphas,
                                          l1_ratio=l1_ratio, warn=False, callback=progress,
                                          features=resolve_features(problem, options),
                                          return_sparse=True, **solver_kw)
-    X_test = fold_rows(X, test)
+    # the training rows and the fold's design are freed before the test rows are taken
+    del problem, Xtr, sw_tr, y_tr
     pred = None
     if scorer is None or keep:
         # only the columns that are ever active along the path enter the predictions
         used = np.unique(coefs.indices)
-        X_used, C_used = X_test[:, used], coefs.tocsr()[used]
+        X_used, C_used = test_columns(X, test, used), coefs.tocsr()[used]
         # a block of alphas at a time (about 1 MB of predictions), unless keep asks
         # for all of them: an (n_test, n_alphas) array and its squared errors per
         # fold were the largest buffers of tall data's CV (hockey, 100 alphas: 3 x X);
@@ -497,11 +565,12 @@ def _fold_path(X, y, sw, train, test, alphas, l1_ratio, fit_intercept, precomput
                                else np.average(err, axis=0, weights=sw[test]))
             if keep:
                 parts.append(part)
+        del X_used
         pred = (np.hstack(parts) if parts else np.empty((len(test), 0))) if keep else None
     if scorer is not None:
         point = ElasticNet()
         point.n_features_in_ = X.shape[1]
-        crit = _score_path(scorer, point, coefs, intercepts, X_test, y[test],
+        crit = _score_path(scorer, point, coefs, intercepts, fold_rows(X, test), y[test],
                            score_kw or {})
     # the explicit entries of the sparse path are exactly its non-zeros
     return crit, np.diff(coefs.indptr), (pred if keep else None)
@@ -721,6 +790,12 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
             grids = [g[:keep] for g in grids]
             grids = [grids[0]] * len(grids) if shared_grid else grids
         verbose = int(self.verbose)
+        # the full-data problem (its design's O(p) statistics and X^T y) is not kept while
+        # the folds run, unless it holds a Gram matrix (costly to form again): it is
+        # formed again, with the same bits, for the full-data path
+        keep_full = full.gram_design is not None
+        if not keep_full:
+            del full, tgt, features
         progress = CVProgress(verbose, type(self).__name__,
                               ratios.size * len(folds) * grids[0].size)
         jobs = [(X, y, sw, folds[k][0], folds[k][1], grids[i], ratios[i], self.fit_intercept,
@@ -739,6 +814,11 @@ class ElasticNetCV(FullPathMixin, CVRouterMixin, SparseInputMixin, RegressorMixi
         # the refit is its point at the chosen alpha, and any other grid alpha is at hand
         # (solved sparse; made dense once, C-ordered as coef_path_ is stored, only for
         # store_path 'dense': one dense (p, n_alphas) array at the peak at most)
+        if not keep_full:
+            full = LeastSquaresProblem(X, sw, self.fit_intercept, self.precompute,
+                                       tol=self.tol)
+            features = resolve_features(full, options)
+            tgt = full.target(y)
         coefs, gaps, n_iters, intercepts = solve_path(
             full, tgt, grids[best], l1_ratio=self.l1_ratio_,
             callback=path_progress(verbose > 1, "full-data path"), features=features,
@@ -926,7 +1006,7 @@ def multinomial_path(X, y, sample_weight, classes, alphas, l1_ratio, fit_interce
 
 def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit_intercept,
                    tol, max_iter, scorer, progress, path_fn=one_vs_rest_path, score_kw=None,
-                   offset=None):
+                   offset=None, used_columns_only=False):
     """Fit the path on the training rows; score every alpha on the test rows.
 
     ``path_fn`` maps training rows to per-alpha ``coef_`` / ``intercept_``
@@ -937,13 +1017,21 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
     coefficients exist at a time, while it is scored.  ``offset`` (validated, all rows):
     the training rows' enter the path, the test rows' every scored prediction.
     """
-    Xtr = check_X(fold_rows(X, train))
-    sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
-    coefs, intercepts = path_fn(Xtr, y[train], sw_tr, classes, alphas, l1_ratio,
+    if FOLDS_AS_WEIGHTS:
+        # the fold's rows as weights on X itself (its rows' class-weighted weights, 0
+        # elsewhere): no copy of X; every class must still be among the training rows
+        _check_all_classes_present(y[train], classes)
+        Xtr, y_tr, off_tr = check_X(X), y, offset
+        sw_tr = fold_weights(sw, train, X.shape[0], np.float64)
+    else:
+        Xtr, y_tr = check_X(fold_rows(X, train)), y[train]
+        off_tr = None if offset is None else np.ascontiguousarray(offset[train])
+        sw_tr = (None if sw is None
+                 else check_sample_weight(sw[train], len(train), np.float64))
+    coefs, intercepts = path_fn(Xtr, y_tr, sw_tr, classes, alphas, l1_ratio,
                                 fit_intercept, tol, max_iter, progress, return_sparse=True,
-                                offset=None if offset is None
-                                else np.ascontiguousarray(offset[train]))
-    del Xtr
+                                offset=off_tr)
+    del Xtr, y_tr, sw_tr, off_tr
     if offset is None:
         point = LogisticRegression()
     else:
@@ -954,10 +1042,21 @@ def _logistic_fold(X, y, sw, raw_sw, classes, train, test, alphas, l1_ratio, fit
                           "multinomial" if getattr(path_fn, "func", path_fn) is multinomial_path
                           else "ovr")
     point.n_features_in_ = X.shape[1]
-    scores = _score_path(scorer, point, coefs, intercepts, fold_rows(X, test), y[test],
-                         score_kw or {})
+    nnz = np.sum([np.diff(c.indptr) for c in coefs], axis=0)
+    if used_columns_only and sp.issparse(X):
+        # the built-in log-loss reads only predict_proba: the held-out rows in the
+        # columns some predictor's path ever used, and those rows of the paths, give the
+        # same linear predictors (the other columns' coefficients are 0 all along), with
+        # no copy of the held-out rows' other columns
+        used = np.unique(np.concatenate([c.indices for c in coefs]))
+        X_test = test_columns(X, test, used)
+        coefs = [c.tocsr()[used].tocsc() for c in coefs]
+        point.n_features_in_ = used.size
+    else:
+        X_test = fold_rows(X, test)
+    scores = _score_path(scorer, point, coefs, intercepts, X_test, y[test], score_kw or {})
     # the explicit entries of the sparse paths are exactly their non-zeros
-    return scores, np.sum([np.diff(c.indptr) for c in coefs], axis=0)
+    return scores, nnz
 
 
 class OffsetLogisticPoint(LogisticRegression):
@@ -1283,7 +1382,7 @@ class LogisticRegressionCV(FullPathMixin, CVRouterMixin, SparseInputMixin, Class
         jobs = [(X, y, sw, raw_sw, classes, folds[k][0], folds[k][1], grids[i], ratios[i],
                  self.fit_intercept, self.tol, self.max_iter, scorer,
                  progress.fold(f"l1_ratio={ratios[i]:g} fold {k + 1}"), path_fn,
-                 fold_params(score_kw, folds[k][1], n), offset)
+                 fold_params(score_kw, folds[k][1], n), offset, self.scoring is None)
                 for i in range(ratios.size) for k in range(len(folds))]
         results = run_folds(_logistic_fold, jobs, self.n_jobs, progress)
         values, nnz = collect_folds(results, ratios.size, grids[0].size, len(folds))
