@@ -428,19 +428,7 @@ def cox_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
 # unpenalized features and groups (the others keep the core's solver: its
 # residual refreshes, the free block, the group solver).
 
-cdef double COX_CD_RATIO = 1e-3
-cdef double COX_CD_ABS = 0.0
-
-
-def _cox_cd_ratio(double value=-1.0, double absolute=-1.0):
-    """The lean Cox model solver's stopping ratios (tuning); returns the old ones."""
-    global COX_CD_RATIO, COX_CD_ABS
-    old = (COX_CD_RATIO, COX_CD_ABS)
-    if value > 0.0:
-        COX_CD_RATIO = value
-    if absolute >= 0.0:
-        COX_CD_ABS = absolute
-    return old
+DEF COX_CD_RATIO = 1e-3
 
 
 cdef inline double _cox_centred_dot(Py_ssize_t n, const double *x, double xm,
@@ -499,8 +487,6 @@ cdef solve_info_t _cox_model_cd(const design_t *D, double *w, double *res, const
         info.n_epochs += 1
         if info.n_epochs == 1:
             stop = rel * dec
-            if COX_CD_ABS * tol_model > stop:
-                stop = COX_CD_ABS * tol_model
         if not dec > stop:
             break
         if info.n_epochs % 64 == 0 and _interrupted():
