@@ -447,8 +447,7 @@ cdef inline double _cox_centred_dot(Py_ssize_t n, const double *x, double xm,
 
 
 cdef solve_info_t _cox_model_cd(const design_t *D, double *w, double *res, const pen_t *P,
-                                double tol_model, double model_rel, double model_floor,
-                                Py_ssize_t max_epochs) noexcept nogil:
+                                double model_rel, Py_ssize_t max_epochs) noexcept nogil:
     """Cyclic coordinate descent on the model 1/2 ||res||_S^2 + pen over D's
     columns (DENSE, float64) from w (res the model's residual at w, centred as in
     ``_solve``), until an epoch decreases the model by at most a fraction of the

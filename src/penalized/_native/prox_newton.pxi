@@ -297,8 +297,7 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
           and sizeof(floating) == sizeof(double)):
         # Cox: the lean model solver of cox.pxi (dense float64, no unpenalized
         # features, no groups)
-        info = _cox_model_cd(&Dh, <double *>w_new, <double *>res, &pen, tol_model * scale,
-                             model_rel, model_floor * scale, max_epochs)
+        info = _cox_model_cd(&Dh, <double *>w_new, <double *>res, &pen, model_rel, max_epochs)
     else:
         # the model's gap every 10 epochs; Cox's models converge in a few epochs
         # (measured: 1000 x 200 L1 fit 31 -> 20 ms with every 3), so it checks sooner
