@@ -202,3 +202,37 @@ def test_cv_peak_memory_is_a_fraction_of_X(estimator, monkeypatch):
         peaks[as_weights] = _traced_peak(fit) / nbytes
     assert peaks[False] > 0.67, peaks           # the measurement sees a fold's copy
     assert peaks[True] < 0.25, peaks            # measured: 0.07 (LassoCV), 0.07 (logistic)
+
+
+def test_fold_rows_is_one_f_ordered_copy():
+    # dense X: the rows in the solver's layout, equal to X[idx], in one copy (X[idx]
+    # alone is C-ordered, and its F-ordered copy held two row subsets at once)
+    rng = np.random.default_rng(3)
+    X = np.asfortranarray(rng.standard_normal((3000, 400)))
+    idx = np.sort(rng.choice(3000, 2000, replace=False))
+    tracemalloc.start()
+    try:
+        rows = ms.fold_rows(X, idx)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert rows.flags.f_contiguous and rows.dtype == X.dtype
+    np.testing.assert_array_equal(rows, X[idx])
+    # the copy plus one block of columns (about 1 MB); X[idx] then F order was 2.0
+    assert peak < rows.nbytes + (1 << 17) * 8 * 1.1, peak / rows.nbytes
+    Xs = sp.random(300, 50, density=0.1, format="csc", random_state=0)
+    sub = ms.fold_rows(Xs, idx[idx < 300])
+    assert sub.format == "csc"
+    np.testing.assert_array_equal(sub.toarray(), Xs.toarray()[idx[idx < 300]])
+
+
+def test_dense_lasso_cv_peak_memory_is_one_fold_copy(monkeypatch):
+    # a 3-fold LassoCV on dense X with row-subset folds (the least-squares default)
+    # holds one fold's training rows (2/3 of X) at a time, not two
+    rng = np.random.default_rng(4)
+    X = np.asfortranarray(rng.standard_normal((6000, 300)))
+    y = X[:, :5] @ rng.standard_normal(5) + rng.standard_normal(6000)
+    monkeypatch.setattr(ms, "LEAST_SQUARES_FOLDS_AS_WEIGHTS", False)
+    peak = _traced_peak(lambda: penalized.LassoCV(alphas=5, eps=0.2, cv=3, tol=1e-4,
+                                                  precompute=False).fit(X, y)) / X.nbytes
+    assert 0.6 < peak < 1.0, peak       # measured before: 1.33 (two copies of 2/3 of X)

@@ -51,8 +51,9 @@ from ._validation import (
 )
 from .linear_model import (SparseInputMixin, check_offset, keeps_state_on_error,
                            logistic_l1_ratio)
-from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, glm_path_length,
-                              one_standard_error_index, reject_unrouted, store_full_path)
+from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, fold_rows,
+                              glm_path_length, one_standard_error_index, reject_unrouted,
+                              store_full_path)
 from .linear_model import check_return_sparse
 
 __all__ = ["CoxRegression", "CoxRegressionCV", "concordance_index", "cox_loss", "cox_path",
@@ -769,7 +770,7 @@ def _fold_scores(X, time, event, sw, offset, codes, st, train, test, alphas, l1_
                  ties, options, tol, max_iter, scoring):
     """The path on the training rows; per alpha the held-out deviance (Verweij and
     van Houwelingen's: 2 (l_full - l_train) / events of the fold) or C-index."""
-    Xtr = check_X(X[train] if not sp.issparse(X) else X[train].tocsc())
+    Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
     o_tr = None if offset is None else np.ascontiguousarray(offset[train])
     c_tr = None if codes is None else codes[train]

@@ -30,7 +30,6 @@ relative to the intercept-only half deviance F(0, b0) - F_saturated
 """
 
 import numpy as np
-import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils.validation import check_is_fitted
@@ -54,8 +53,9 @@ from ._validation import (
 )
 from .linear_model import (SparseInputMixin, check_offset, check_return_sparse,
                            keeps_state_on_error, logistic_l1_ratio)
-from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, glm_path_length,
-                              one_standard_error_index, reject_unrouted, store_full_path)
+from .model_selection import (CVRouterMixin, check_fold_weights, cv_folds, fold_rows,
+                              glm_path_length, one_standard_error_index, reject_unrouted,
+                              store_full_path)
 
 __all__ = ["GammaRegression", "GammaRegressionCV", "PoissonRegression",
            "PoissonRegressionCV", "gamma_path", "half_deviance", "poisson_path"]
@@ -480,7 +480,7 @@ def _fold_deviance(family, X, y, sw, offset, train, test, alphas, l1_ratio, opti
                    fit_intercept, tol, max_iter, n_threads=1):
     """The path on the training rows, and the weighted mean (unit) deviance of every alpha
     on the test rows: (deviances (n_alphas,), non-zeros (n_alphas,))."""
-    Xtr = check_X(X[train] if not sp.issparse(X) else X[train].tocsc())
+    Xtr = check_X(fold_rows(X, train))
     sw_tr = None if sw is None else check_sample_weight(sw[train], len(train), np.float64)
     o_tr = None if offset is None else np.ascontiguousarray(offset[train])
     problem = LogLinkProblem(family, Xtr, y[train], sw_tr, fit_intercept, offset=o_tr,

@@ -314,7 +314,20 @@ class FullPathMixin:
 
 
 def fold_rows(X, idx):
-    return X[idx] if not sp.issparse(X) else X[idx].tocsc()
+    """The rows ``idx`` of validated X, in the solver's layout, in one copy.
+
+    Sparse X gives a CSC matrix.  Dense X gives an F-ordered array filled a block
+    of columns at a time: ``X[idx]`` is C-ordered, and its F-ordered copy for the
+    solver held two row subsets at once (a 5-fold CV's training rows: 1.6 x X).
+    """
+    if sp.issparse(X):
+        return X[idx].tocsc()
+    idx = np.asarray(idx)
+    out = np.empty((idx.size, X.shape[1]), dtype=X.dtype, order="F")
+    width = max(1, (1 << 17) // max(1, idx.size))      # about 1 MB of float64 per block
+    for lo in range(0, X.shape[1], width):
+        out[:, lo:lo + width] = X[idx, lo:lo + width]
+    return out
 
 
 #: How a CV fold sees its training rows: True (default) as sample weights on the full X
