@@ -6,6 +6,12 @@ equal accuracy, single-threaded; lifelines (Efron, pure L2) for agreement and sp
     ... python benchmarks/cox.py --path      # 50-alpha paths, alpha_max to alpha_max / 100
     python benchmarks/cox.py --adelie /work/venvs/adelie/bin/python   # agreement table
 
+``--sets a,b``: only those sets (names as printed, e.g. whas500,gbsg2; to keep each
+benchmark-lock hold short).  ``--no-adelie``: leave adelie out of the timing.  adelie
+(``adelie_cox_runner.py`` in ``PENALIZED_ADELIE_PYTHON``, default
+/work/venvs/adelie/bin/python, numpy < 2) is timed by the runner itself (its ``grpnet``
+call only, not the subprocess start and import), tol along the same ladder.
+
 ``--adelie PYTHON``: agreement with adelie's Cox (``adelie_cox_runner.py`` in adelie's
 numpy < 2 venv), Breslow and Efron, L1 and elastic net (l1_ratio 0.5), 20-alpha paths
 alpha_max .. alpha_max / 20, both solvers at tol 1e-12; the objectives and KKT
@@ -189,11 +195,17 @@ def task(P, alphas, solvers, l1_ratio=1.0, repeats=3):
     inner = {}
     for name in times:          # fast fits are timed over several calls (>= 0.05 s)
         tol = chosen[name][0]
-        t1 = median_time(lambda: solvers[name](alphas, tol), 1)
+        if isinstance(solvers[name], SelfTimed):
+            t1 = solvers[name].timed(alphas, tol, 2)
+        else:
+            t1 = median_time(lambda: solvers[name](alphas, tol), 1)
         inner[name] = max(1, int(0.05 / max(t1, 1e-6)))
     for _ in range(repeats):
         for name in times:
             tol, k = chosen[name][0], inner[name]
+            if isinstance(solvers[name], SelfTimed):
+                times[name].append(solvers[name].timed(alphas, tol, max(k, 3)))
+                continue
 
             def run(name=name, tol=tol, k=k):
                 for _ in range(k):
@@ -214,9 +226,9 @@ def task(P, alphas, solvers, l1_ratio=1.0, repeats=3):
     return rows
 
 
-def run_adelie(python, P, alphas, tol, l1_ratio):
+def run_adelie(python, P, alphas, tol, l1_ratio, repeats=1):
     """adelie's path (adelie_cox_runner.py in its own venv): coefficients (p, n_alphas)
-    and the seconds of its grpnet call."""
+    and the median seconds of its grpnet call over ``repeats`` runs."""
     import subprocess
     import tempfile
     from pathlib import Path
@@ -225,10 +237,24 @@ def run_adelie(python, P, alphas, tol, l1_ratio):
         np.savez(inp, X=P.X, time=P.time, event=P.event, alphas=alphas, ties=P.ties,
                  l1_ratio=l1_ratio)
         subprocess.run([python, str(Path(__file__).with_name("adelie_cox_runner.py")),
-                        str(inp), str(out), "--tol", str(tol)], check=True,
-                       capture_output=True)
+                        str(inp), str(out), "--tol", str(tol), "--repeats", str(repeats)],
+                       check=True, capture_output=True)
         z = np.load(out)
-        return z["coefs"], float(z["times"][0])
+        return z["coefs"], float(np.median(z["times"]))
+
+
+class SelfTimed:
+    """A solver timed by itself (adelie in its subprocess): called as the others for the
+    tol ladder, ``timed(alphas, tol, k)`` gives the median seconds of k runs."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, alphas, tol):
+        return self.fn(alphas, tol, 1)[0]
+
+    def timed(self, alphas, tol, k):
+        return self.fn(alphas, tol, k)[1]
 
 
 def agreement(python, n_alphas=20):
@@ -261,11 +287,26 @@ def agreement(python, n_alphas=20):
                           f"{ko:.1e} | {ka:.1e} |")
 
 
+def adelie_python():
+    import os
+    from pathlib import Path
+    if "--no-adelie" in sys.argv:
+        return None
+    py = os.environ.get("PENALIZED_ADELIE_PYTHON", "/work/venvs/adelie/bin/python")
+    return py if Path(py).exists() else None
+
+
 def main():
+    if "--help" in sys.argv or "-h" in sys.argv:
+        print(__doc__)
+        return
     if "--adelie" in sys.argv:
         agreement(sys.argv[sys.argv.index("--adelie") + 1])
         return
     path = "--path" in sys.argv
+    sets = (sys.argv[sys.argv.index("--sets") + 1].split(",") if "--sets" in sys.argv
+            else None)
+    ad_py = adelie_python()
     print(f"task: {'50-alpha path to alpha_max/100' if path else 'single fit at alpha_max/10'}"
           ", L1, Breslow; lifelines: Efron, L2 at alpha_max/10 (single fits only)\n")
     print("| set | n x p | events | solver | time (s) | tol | KKT / target | F - F_ours |"
@@ -274,12 +315,18 @@ def main():
     summary = []
     with threadpool_limits(1):
         for name, X, t, e in datasets_():
+            if sets is not None and name.replace("synthetic ", "") not in sets \
+                    and name not in sets:
+                continue
             P = Problem(X, t, e)
             amax = P.alpha_max()
             alphas = (np.geomspace(amax, amax / 100, 50) if path else np.array([amax / 10]))
             solvers = {"penalized": lambda a, tol: run_ours(P, a, tol),
                        "scikit-survival": lambda a, tol: run_sksurv(P, a, tol),
                        "skglm": lambda a, tol: run_skglm(P, a, tol)}
+            if ad_py is not None:
+                solvers["adelie"] = SelfTimed(
+                    lambda a, tol, k: run_adelie(ad_py, P, a, tol, 1.0, repeats=k))
             rows = task(P, alphas, solvers)
             if not path:
                 PE = Problem(standardize(X, ddof=1), t, e, ties="efron")
