@@ -14,10 +14,8 @@
 # covariance mode, adelie's approach, applied to the check rather than to the
 # inner solve).  A column is computed once per path, when k first appears in a
 # checked support, by one pass over X against x_k scattered into a dense
-# n-vector, up to GC_BATCH new columns in the same pass (scattered interleaved,
-# row i's values contiguous: about the pass it replaces at that check; a CSR
-# copy of X instead cost about as much per path as the passes it saved, measured
-# on hockey).
+# n-vector (about the pass it replaces at that check; a CSR copy of X instead
+# cost about as much per path as the passes it saved, measured on hockey).
 # So a path pays a pass at the checks where the support gained a feature, and
 # p |S| at the others.  Per check the rule of ``_gc_corr`` decides.
 #
@@ -44,7 +42,6 @@ DEF GC_AXPY_COST = 0.5      # a Gram-column entry read by the product (contiguou
                             # in units of a CSC entry read by a column product
 DEF GC_BUILD_MAX = 1.5      # new columns are built at a check when their passes cost at
                             # most this times the pass they replace there
-DEF GC_BATCH = 8            # new columns built by one pass over X
 
 
 cdef struct gcorr_t:
@@ -58,7 +55,7 @@ cdef struct gcorr_t:
     double *G               # cap x p: G[s p + j] = x_j^T x_feat[s]
     double *q               # p: X^T y (y: the cache's target)
     double ynorm            # ||y||
-    double *col             # n x GC_BATCH, row-major: new columns scattered (zero between uses)
+    double *col             # n: a column scattered (zero between uses)
     Py_ssize_t *sup         # p: scratch, the support's features
     # counters
     Py_ssize_t n_gram       # checks whose correlations came from G
@@ -96,39 +93,22 @@ cdef bint _gc_reserve(gcorr_t *gc, Py_ssize_t need) noexcept nogil:
     return True
 
 
-cdef void _gc_build(gcorr_t *gc, const design_t *D, const Py_ssize_t *ks,
-                    Py_ssize_t nb) noexcept nogil:
-    """G[:, k] = X^T x_k for the nb <= GC_BATCH features ks into the next columns: the
-    x_k scattered into gc.col (row i's values contiguous), one pass over X."""
-    cdef Py_ssize_t s0 = gc.m, t, j, i, b, a0, a1
-    cdef double acc[GC_BATCH]
-    cdef double v
-    cdef const double *row
-    for b in range(nb):
-        for t in range(_csc_start(D, ks[b]), _csc_start(D, ks[b] + 1)):
-            i = (<const int64_t *>D.indices)[t] if D.index64 else (<const int32_t *>D.indices)[t]
-            gc.col[i * GC_BATCH + b] = (<const double *>D.data)[t]
+cdef void _gc_build(gcorr_t *gc, const design_t *D, Py_ssize_t k) noexcept nogil:
+    """G[:, k] = X^T x_k into the next column: x_k scattered, one pass over X."""
+    cdef Py_ssize_t s = gc.m, t, j, a0 = _csc_start(D, k), a1 = _csc_start(D, k + 1)
+    cdef double *g = gc.G + s * gc.p
+    for t in range(a0, a1):
+        gc.col[(<const int64_t *>D.indices)[t] if D.index64
+               else (<const int32_t *>D.indices)[t]] = (<const double *>D.data)[t]
     for j in range(gc.p):
-        for b in range(GC_BATCH):
-            acc[b] = 0.0
-        a0 = _csc_start(D, j)
-        a1 = _csc_start(D, j + 1)
-        for t in range(a0, a1):
-            i = (<const int64_t *>D.indices)[t] if D.index64 else (<const int32_t *>D.indices)[t]
-            v = (<const double *>D.data)[t]
-            row = gc.col + i * GC_BATCH
-            for b in range(GC_BATCH):
-                acc[b] += v * row[b]
-        for b in range(nb):
-            gc.G[(s0 + b) * gc.p + j] = acc[b]
-    for b in range(nb):
-        for t in range(_csc_start(D, ks[b]), _csc_start(D, ks[b] + 1)):
-            i = (<const int64_t *>D.indices)[t] if D.index64 else (<const int32_t *>D.indices)[t]
-            gc.col[i * GC_BATCH + b] = 0.0
-        gc.feat[s0 + b] = ks[b]
-        gc.slot[ks[b]] = s0 + b
-    gc.m = s0 + nb
-    gc.n_built += nb
+        g[j] = _col_wdot(D, j, <const double *>gc.col)
+    for t in range(a0, a1):
+        gc.col[(<const int64_t *>D.indices)[t] if D.index64
+               else (<const int32_t *>D.indices)[t]] = 0.0
+    gc.feat[s] = k
+    gc.slot[k] = s
+    gc.m = s + 1
+    gc.n_built += 1
     gc.build_entries += <double>_csc_start(D, D.p)
 
 
@@ -145,8 +125,7 @@ cdef bint _gc_corr(gcorr_t *gc, const design_t *D, const double *w, double pass_
     a pass reading ``pass_entries`` stored entries, or when the missing columns
     cost at most GC_BUILD_MAX times that pass (built first; ``read`` receives the
     stored entries of X they read); False (nothing done) otherwise."""
-    cdef Py_ssize_t j, s, m = 0, new = 0, nb = 0
-    cdef Py_ssize_t batch[GC_BATCH]
+    cdef Py_ssize_t j, s, m = 0, new = 0
     cdef int one = 1, pp = <int>gc.p
     cdef double a, nnz = <double>_csc_start(D, D.p)
     read[0] = 0.0
@@ -158,7 +137,7 @@ cdef bint _gc_corr(gcorr_t *gc, const design_t *D, const double *w, double pass_
                 new += 1
     if m > gc.max_cols or not GC_AXPY_COST * <double>gc.p * m < pass_entries:
         return False
-    if new > 0 and not ((new + GC_BATCH - 1) // GC_BATCH) * nnz <= GC_BUILD_MAX * pass_entries:
+    if new > 0 and not new * nnz <= GC_BUILD_MAX * pass_entries:
         return False
     if gc.m + new > gc.max_cols:
         _gc_clear(gc)       # full: keep this support only
@@ -168,15 +147,8 @@ cdef bint _gc_corr(gcorr_t *gc, const design_t *D, const double *w, double pass_
     for s in range(m):
         j = gc.sup[s]
         if gc.slot[j] < 0:
-            batch[nb] = j
-            nb += 1
-            if nb == GC_BATCH or s == m - 1:
-                read[0] += nnz
-                _gc_build(gc, D, batch, nb)
-                nb = 0
-    if nb > 0:
-        read[0] += nnz
-        _gc_build(gc, D, batch, nb)
+            read[0] += nnz
+            _gc_build(gc, D, j)
     memcpy(corr, gc.q, gc.p * sizeof(double))
     for s in range(m):
         j = gc.sup[s]
@@ -210,7 +182,7 @@ cdef class GramCorrelations:
     weights only.
 
     Memory: at most ``max_bytes`` of Gram columns (None: 8 MB or twice X's stored
-    values, whichever is larger), p doubles each, and 8 n + 2 p doubles.
+    values, whichever is larger), p doubles each, and n + 2 p doubles.
     """
     cdef gcorr_t c
     cdef readonly Design design
@@ -239,7 +211,7 @@ cdef class GramCorrelations:
         self.c.slot = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
         self.c.q = <double *>malloc((p + 1) * sizeof(double))
         self.c.sup = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
-        self.c.col = <double *>calloc(design.d.n * GC_BATCH + 1, sizeof(double))
+        self.c.col = <double *>calloc(design.d.n + 1, sizeof(double))
         if self.c.slot == NULL or self.c.q == NULL or self.c.sup == NULL or self.c.col == NULL:
             _gc_free(&self.c)
             raise MemoryError()
