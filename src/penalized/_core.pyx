@@ -16,6 +16,8 @@ Layout (included in this order; every file has its own head comment):
                        space, and its plug-in of the outer loop (``_solve``)
     covariance.pxi     working-set covariance updates: the inner solve on a cached
                        Gram block G_SS for tall data (``_cov_inner``, CovarianceCache)
+    gram_corr.pxi      correlations of the outer gap checks from Gram columns
+                       q - G[:, S] w_S for tall CSC data (GramCorrelations)
     active_set.pxi     THE outer working-set routine (``_outer_solve``) with the
                        ranking, the size rule, the strong rule and the stop rules;
                        plug-ins by enum: least squares, blocks, GLM
@@ -121,6 +123,7 @@ include "_native/extrapolation.pxi"
 include "_native/newton.pxi"
 include "_native/least_squares.pxi"
 include "_native/covariance.pxi"
+include "_native/gram_corr.pxi"
 include "_native/active_set.pxi"
 include "_native/blocks.pxi"
 include "_native/loss.pxi"

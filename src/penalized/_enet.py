@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import check_random_state
 
-from ._core import CovarianceCache, Design, enet_solve
+from ._core import CovarianceCache, Design, GramCorrelations, enet_solve
 from ._path import PathSteps, PointResult
 from ._problem import NonFiniteError, Problem, check_target_magnitude
 from ._validation import named_errors, user_stacklevel
@@ -155,6 +155,18 @@ class LeastSquaresProblem(Problem):
         if self.covariance_mode is None or self.gram_design is not None:
             return None
         return CovarianceCache(self.design, self.covariance_mode)
+
+    def gram_correlations(self, target):
+        """Gram columns for the outer gap checks of one path on ``target`` (see
+        ``GramCorrelations``): tall (n >= p) CSC float64 X without centring or
+        sample weights, not in Gram mode; else None.  The solver uses them at a
+        check only when they cost less than a pass over X."""
+        d = self.design
+        if (self.gram_design is None and d.storage == "csc" and self.dtype == np.float64
+                and self.x_mean is None and d.sample_weight is None
+                and self.n_samples >= self.n_features > 0):
+            return GramCorrelations(d, target)
+        return None
 
     def _compute_gram(self, required=True):
         """G = X_c^T S X_c (``gram_matrix``), stored in X's dtype.
@@ -487,6 +499,8 @@ class LeastSquaresSteps(PathSteps):
         # the working-set Gram cache of precompute='working_set' / 'auto', kept along
         # the path (None: coordinate descent on the columns)
         self.cov = problem.covariance_cache()
+        # Gram columns for the outer checks' correlations on tall sparse X (or None)
+        self.gram_corr = problem.gram_correlations(self.target)
 
     def solve(self, k, alpha, alpha_prev):
         problem, n, l1_ratio = self.problem, self.problem.n_samples, self.l1_ratio
@@ -502,7 +516,8 @@ class LeastSquaresSteps(PathSteps):
             # on warm points too read 40% fewer working-set entries on dorothea (8.2 ->
             # 4.9 passes per point), the same elsewhere (benchmarks/sparse_path.py)
             prune=True, corr_carry=self.corr_carry, carry_in=self.carry_in,
-            n_threads=self.n_threads, cov=self.cov, **self.solver_kw,
+            n_threads=self.n_threads, cov=self.cov, gram_corr=self.gram_corr,
+            **self.solver_kw,
         )
         self.carry_in = info["carry_out"]
         if self.counters is not None:

@@ -352,12 +352,14 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
                         double dr, double dd, bint rounding,
                         const floating *rlo, const floating *rlo_ref,
                         const double *gabs, bint corr_known=False,
-                        int n_threads=1) noexcept nogil:
+                        int n_threads=1, double corr_rnd=0.0) noexcept nogil:
     """Primal value and duality gaps of the point (w, r(w)) built from ``res``.
 
     ``corr_known``: corr[j] already holds x_c,j^T S r for this very point and
     every j in cand and in the free / relaxed blocks (a point evaluated before
-    on a superset of cand): no column is read.  ``n_threads`` > 1: the
+    on a superset of cand, or Gram correlations, see gram_corr.pxi): no column
+    is read.  ``corr_rnd``: each corr[j] is known within sqrt(G_jj) corr_rnd
+    only (Gram correlations' cancellation; added to the rounding interval).  ``n_threads`` > 1: the
     correlations of cand are computed first, on that many threads
     (``_corr_pass``), then summed in cand's order as on one thread (the same bits).
 
@@ -481,7 +483,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
                 if gabs != NULL:
                     ex = u * (gabs[j] + fabs(<double>target[j]) + fabs(<double>res[j]))
                 rho += 2.0 * fabs(<double>w[j]) * (sqrt(D.col_sqnorm[j]) * e_rnd + ex)
-    track = e_rnd > 0.0 or dd > 0.0
+    track = e_rnd > 0.0 or dd > 0.0 or corr_rnd > 0.0
     out.drr = 0.0
     out.has_drr = res_ref != NULL and D.kind != PZ_GRAM
     if out.has_drr:
@@ -498,7 +500,7 @@ cdef dual_t _dual_point(const design_t *D, const floating *res, const floating *
     _dacc_init(&A0, 0.0)
     if track:
         A0 = A                  # the same point without the rounding terms
-        A.e_u += e_rnd
+        A.e_u += e_rnd + corr_rnd
     if relax:
         s_rel = _relaxed_sqnorm(P, w, corr)
         relax = s_rel >= 0.0 and s_rel < INFINITY

@@ -37,6 +37,8 @@ cdef struct workspace_t:
     double model_rel
     double model_floor
     void *cov               # cov_t: the working-set Gram cache (covariance.pxi), or NULL
+    void *gc                # gcorr_t: Gram columns for the certifying checks' correlations
+                            # (gram_corr.pxi; float64 CSC), or NULL
 
 
 cdef inline void _consider(gap_t *out, dual_t d, int point) noexcept nogil:
@@ -255,15 +257,17 @@ cdef double _support_entries(const design_t *D, const floating *w) noexcept nogi
     return acc
 
 
-cdef double _carry_out(const design_t *D, const floating *res, const floating *lo,
-                       const Py_ssize_t *cand, Py_ssize_t n_cand, workspace_t *wk) noexcept nogil:
+cdef double _carry_out(const design_t *D, const floating *w, const floating *res,
+                       const floating *lo, const Py_ssize_t *cand, Py_ssize_t n_cand,
+                       workspace_t *wk) noexcept nogil:
     """Copy the iterate's correlations (corr[PT_CURRENT], known on cand from
     the gap check that just ran on the recomputed residual ``res`` + ``lo``)
     into wk.carry, computing those of the other features the same way
     (_point_corr, as _dual_point would at the next solve's first check).
     Uses wk.ws as scratch.  Returns the stored entries read.  The other features'
     correlations are computed on wk.n_threads threads when the pass is large
-    enough (``_pass_threads``; one value per slot, the same bits)."""
+    enough (``_pass_threads``; one value per slot, the same bits), or from the
+    Gram columns (wk.gc) when those are cheaper."""
     cdef Py_ssize_t i, j, k
     cdef double sr = 0.0, c, ent = 0.0
     cdef const floating *s = <const floating *>D.sw
@@ -283,6 +287,11 @@ cdef double _carry_out(const design_t *D, const floating *res, const floating *l
     for j in range(D.p):
         if not mark[j]:
             ent += _col_entries(D, j)
+    if floating is double and wk.gc != NULL and ent > 0.0:
+        if _gc_corr(<gcorr_t *>wk.gc, D, <const double *>w, ent, wk.carry, &c):
+            for k in range(n_cand):
+                wk.carry[cand[k]] = wk.corr[PT_CURRENT][cand[k]]
+            return c
     nt = _pass_threads(wk.n_threads, ent, D.p - n_cand, D.kind == PZ_DENSE)
     if nt > 1:
         _carry_pass(D, mark, res, lo, sr, wk.carry, nt)
@@ -345,7 +354,11 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     cdef double ent = _set_entries(D, cand, n_cand)    # one correlation pass over cand
     cdef int nt = _pass_threads(wk.n_threads, ent, n_cand, D.kind == PZ_DENSE)   # its threads
     cdef Py_ssize_t k
-    cdef bint known
+    cdef bint known, gram = False
+    # Gram correlations at certifying checks (gram_corr.pxi); gread: the entries of X
+    # read building missing Gram columns
+    cdef gcorr_t *gc = <gcorr_t *>wk.gc if use_cert and floating is double else NULL
+    cdef double gread = 0.0
     out.n_points = 0
     out.dot_entries = 0.0
     out.axpy_entries = 0.0
@@ -378,11 +391,14 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
     # carried-in correlations: only for the entry w's own recomputed residual
     known = wk.cur_corr_ok and use_cert and fresh
     wk.cur_corr_ok = False
+    if gc != NULL and not known:
+        gram = _gc_corr(gc, D, <const double *>w, ent, wk.corr[PT_CURRENT], &gread)
     d = _dual_point(D, res, w, target, yy, P, cand, n_cand,
-                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known, nt)
+                    wk.corr[PT_CURRENT], NULL, dr, dd, use_cert, lo, NULL, gabs, known or gram,
+                    nt, _gc_rnd(gc, D, <const double *>w) if gc != NULL else 0.0)
     if not known:
         out.n_points = 1
-        out.dot_entries = ent
+        out.dot_entries = gread if gram else ent
     out.primal = d.primal
     out.pen = d.pen
     out.rcorr = d.rcorr
@@ -409,11 +425,14 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
                 _res_refresh(D, <floating *>wk.ex.w_acc, <floating *>wk.ex.res_acc, target,
                              wk.racc, &dr, &dd, lo_x)
                 out.axpy_entries += _support_entries(D, <floating *>wk.ex.w_acc)
+            gram = gc != NULL and _gc_corr(gc, D, <const double *>wk.ex.w_acc, ent,
+                                           wk.corr[PT_EXTRAP], &gread)
             d = _dual_point(D, <floating *>wk.ex.res_acc, <floating *>wk.ex.w_acc,
                             target, yy, P, cand, n_cand, wk.corr[PT_EXTRAP],
-                            res, dr, dd, use_cert, lo_x, lo, gabs, False, nt)
+                            res, dr, dd, use_cert, lo_x, lo, gabs, gram, nt,
+                            _gc_rnd(gc, D, <const double *>wk.ex.w_acc) if gc != NULL else 0.0)
             out.n_points += 1
-            out.dot_entries += ent
+            out.dot_entries += gread if gram else ent
             if wk.accelerate and _accept_extrapolated(D, &out, d, w, res, P, wk, epoch):
                 # res is r_acc now: its low part goes with it
                 tmp = wk.rlo[PT_CURRENT]
@@ -447,14 +466,20 @@ cdef gap_t _duality_gap(const design_t *D, floating *w, floating *res,
         elif D.kind == PZ_GRAM:
             _gram_refresh(D, <floating *>wk.pt_w[PT_CERT], <floating *>wk.pt_res[PT_CERT],
                           target, wk.racc)
+        gram = False
+        if gc != NULL and not wk.cert_corr_ok:
+            gram = _gc_corr(gc, D, <const double *>wk.pt_w[PT_CERT], ent, wk.corr[PT_CERT],
+                            &gread)
         d = _dual_point(D, <floating *>wk.pt_res[PT_CERT], <floating *>wk.pt_w[PT_CERT],
                         target, yy, P, cand, n_cand, wk.corr[PT_CERT], res, dr, dd, use_cert,
-                        lo_x, lo, gabs, wk.cert_corr_ok, nt)
+                        lo_x, lo, gabs, wk.cert_corr_ok or gram, nt,
+                        _gc_rnd(gc, D, <const double *>wk.pt_w[PT_CERT]) if gc != NULL
+                        else 0.0)
         if not wk.cert_corr_ok:
             # the certificate is fixed during a solve and cand only shrinks: its
             # correlations serve every later outer check
             out.n_points += 1
-            out.dot_entries += ent
+            out.dot_entries += gread if gram else ent
             wk.cert_corr_ok = True
         _consider(&out, d, PT_CERT)
     if nt > 1:
@@ -812,6 +837,8 @@ cdef solve_info_t _solve(const design_t *D, floating *w, floating *res,
     pb.carry = (wk.carry != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM)
     if wk.cov != NULL and P.n_free == 0 and P.n_relax == 0 and D.kind != PZ_GRAM:
         pb.cov = wk.cov
+    if not (P.n_free == 0 and P.n_relax == 0 and D.kind == PZ_CSC and floating is double):
+        wk.gc = NULL
     wk.carry_out = False
     if pb.carry and wk.carry_in:
         for j in range(p):
@@ -865,7 +892,7 @@ cdef void _ls_check(outer_t *A, ls_outer_t *pb, floating *tag) noexcept nogil:
     A.rnd = pb.g.rnd
     A.exhausted = info.n_epochs >= pb.max_epochs or info.interrupted
     if pb.g.gap <= A.tol_abs and pb.carry:
-        ent = _carry_out(pb.D, res, <const floating *>wk.rlo[PT_CURRENT]
+        ent = _carry_out(pb.D, <const floating *>pb.w, res, <const floating *>wk.rlo[PT_CURRENT]
                          if floating is float else NULL, wk.cand, A.n_cand, wk)
         info.full_entries += ent
         info.full_cols += pb.D.p - A.n_cand

@@ -315,7 +315,7 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
                double inner_ratio=0.3, bint prune=True, l1_weights=None, l2_weights=None,
                lower=None, upper=None, free_idx=None, free_chol=None, relax_idx=None,
                relax_gram=None, double[::1] corr_carry=None, bint carry_in=False,
-               n_threads=1, CovarianceCache cov=None):
+               n_threads=1, CovarianceCache cov=None, GramCorrelations gram_corr=None):
     """Minimise the unscaled elastic net F(w) in place (see module docstring).
 
     With the per-feature options the penalty is sum_j g_j(w_j),
@@ -378,6 +378,10 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
           'always') takes them (DENSE/CSC without free or relaxed features;
           ignored otherwise; see covariance.pxi).  The outer gap checks, and
           so the returned gap, are computed from the true residual as without.
+    gram_corr : optional GramCorrelations of ``design`` and ``target``: the
+          certifying checks take their correlations from its Gram columns when
+          cheaper than a pass over X, the gap including their rounding bound
+          (CSC float64 without free or relaxed features; see gram_corr.pxi).
 
     Returns
     -------
@@ -487,6 +491,12 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
         pen.free_buf = <double *>cnp.PyArray_DATA(free_buf)
     if cov is not None and cov.design is not design:
         raise ValueError("enet_solve: cov belongs to another design")
+    cdef const double[::1] gc_target
+    if gram_corr is not None:
+        gc_target = gram_corr.target
+        if (gram_corr.design is not design or floating is float or n_res == 0
+                or <const void *>&gc_target[0] != <const void *>&target[0]):
+            raise ValueError("enet_solve: gram_corr belongs to another design or target")
     cdef int threads = resolve_threads(n_threads)
     cdef bint ok = _workspace_alloc(&wk, p, n_res, isz, extrapolate, accelerate, newton,
                                     newton_cap, newton_stable, cert_res is None,
@@ -494,6 +504,8 @@ def enet_solve(Design design, floating[::1] w, floating[::1] res,
     wk.n_threads = threads
     if cov is not None:
         wk.cov = &cov.c
+    if gram_corr is not None:
+        wk.gc = &gram_corr.c
     if corr_carry is not None:
         if corr_carry.shape[0] != p:
             raise ValueError("enet_solve: corr_carry must have shape (p,)")
