@@ -334,6 +334,17 @@ class LogisticProblem(Problem):
         top = float(mag.max()) if mag.size else 0.0
         return top / (self.n_samples * l1_ratio)
 
+    def result_kkt(self, E, W, l1, l2):
+        """The KKT violation of the point just solved (E, W): the native solve's value
+        when it formed one (``logistic_binary_solve``'s ``kkt``: the same quantity from
+        its last check and the few columns its bounds leave open, no full pass over X),
+        else :meth:`kkt_violation`'s pass."""
+        value = getattr(self, "last_kkt", np.nan)
+        self.last_kkt = np.nan        # (one use: for this point only)
+        if np.isfinite(value):
+            return float(value)
+        return self.kkt_violation(E, W, l1, l2)
+
     def kkt_violation(self, E, W, l1, l2):
         """Largest violation of the optimality conditions of F (1/n scaling), with
         the problem's penalty factors (excluded features have none)."""
@@ -440,6 +451,9 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
     """
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"standardize must be True or False, got {standardize!r}.")
+    if (penalty_factor is None and exclude is None and lower_bounds is None
+            and upper_bounds is None and not standardize):
+        return None     # every factor neutral (the O(p) arrays below would say so)
     p = X.shape[1]
     pf, lower, upper, excluded = check_feature_options(p, penalty_factor, lower_bounds,
                                                        upper_bounds, exclude)
@@ -564,6 +578,8 @@ class GLMSteps(PathSteps):
                               max_iter=self.max_iter, l1_prev=l1_prev, E=self.E,
                               n_threads=self.n_threads)
         self.b, self.E = info["b"], info["eta"]
+        # the native solve's KKT violation of this point (NaN: not formed)
+        problem.last_kkt = info.get("kkt", np.nan)
         gap = max(info["gap"], 0.0)     # a negative gap is rounding
         if not np.any(W) and self.l1_ratio > 0 and self.alpha_max is None:
             self.alpha_max = problem.alpha_max(self.l1_ratio)     # one pass over X, once
@@ -574,6 +590,7 @@ class GLMSteps(PathSteps):
             # rounding of the two sums computed apart kept the gap from being 0
             self.b, gap = problem.b0.copy(), 0.0
             self.E = np.tile(self.b, (n, 1))
+            problem.last_kkt = np.nan     # (it was for the solve's b, not b_0)
         missed = ((info["gap"] / n, self.tol_abs / n) if info["gap"] > self.tol_abs
                   else None)
         return PointResult(gap=gap / n, n_iter=info["n_iter"], finite=bool(np.isfinite(gap)),

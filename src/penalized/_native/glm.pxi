@@ -3,6 +3,7 @@
 # outer loop (OUTER_GLM); the Python entry points.  See loss.pxi.
 
 from scipy.linalg.cython_blas cimport dgemv
+from libc.math cimport copysign
 
 # The gap's X^T Theta pass on a dense float64 design with short columns goes to BLAS as
 # one dgemv per run of consecutive candidate columns instead of one ddot per column:
@@ -862,6 +863,7 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     A.final_if_no_violator = True
     _outer_solve(&A, tag)
     out.n_screened = A.n_screened
+    out.kkt = NAN if A.abort else _glm_kkt_bound(&A, &pb, tag)
     return out
 
 
@@ -888,7 +890,7 @@ cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept
     cdef const design_t *D = pb.D
     cdef const grp_t *G = pb.P.grp
     cdef workspace_t *wk = pb.wk
-    cdef const double *mag = wk.corr[0]
+    cdef double *mag = wk.corr[0]
     cdef floating *tmp = <floating *>pb.bf.own
     cdef double radius = sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * pb.L.s_max
                               / pb.L.modulus)
@@ -902,10 +904,100 @@ cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept
                 continue
         elif mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j]) < A.l1 * _f1(pb.P, j):
             _drop_feature(D, j, pb.W, pb.eta, pb.L.K, tmp)
+            # kept for ``_glm_kkt_bound``: |x_c,j.Theta*| <= this (Theta* the dual optimum)
+            mag[j] = mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j])
             continue
         wk.cand[m] = j
         m += 1
     return m
+
+
+cdef inline double _kkt_entry(const glm_pen_t *P, Py_ssize_t j, double w,
+                              double xt_theta) noexcept nogil:
+    """Feature j's KKT violation in n F units, g = -x_j.theta + L2 f2_j w: |g + L1 f1_j
+    sign(w)| if w != 0, else |g| - L1 f1_j (negative: satisfied with room)."""
+    if w != 0.0:
+        return fabs(-xt_theta + P.l2 * _f2(P, j) * w + copysign(P.l1 * _f1(P, j), w))
+    return fabs(xt_theta) - P.l1 * _f1(P, j)
+
+
+cdef double _glm_kkt_bound(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
+    """The KKT violation of the result (F's 1/n scaling), from the solve's last
+    check, without a full pass over X; NaN where it is not formed
+    (not the binomial loss with a float64 design and an entrywise penalty without
+    limits or unpenalized features: the caller then makes the pass).
+
+    The quantity bounded is the one ``LogisticProblem.kkt_violation`` computes:
+    with the raw negative gradient theta_i = s_i y_i sigmoid(-y_i eta_i), g_j =
+    -x_j.theta / n + l2 f2_j w_j (uncentred x_j), the violation of feature j is
+    |g_j + l1 f1_j sign(w_j)| if w_j != 0, else (|g_j| - l1 f1_j)_+, and with an
+    intercept also |sum_i theta_i| / n.  The last check (at the result: the outer
+    loop stops right after a check) holds c_j = x_c,j.theta' for every candidate, at
+    its dual point theta' (theta shrunk on one label group to sum to 0 when there is
+    an intercept), so x_j.theta = c_j + m_j S + e_j with S = sum theta and |e_j| <=
+    ||x_c,j|| ||theta - theta'|| (Cauchy-Schwarz).  A feature screened at a check of
+    gap G_s, scale t_s and radius r_s stored u_j = t_s |x_c,j.theta'_s| + r_s ||x_c,j||
+    >= |x_c,j.Theta*| (the gap-safe sphere around the dual optimum Theta*); the last
+    check's feasible point t theta' lies within r = sqrt(2 G s_max / modulus) of
+    Theta* too, so |x_c,j.theta'| <= (u_j + r ||x_c,j||) / t.  Empty (centred)
+    columns have x_c,j = 0 and excluded features no condition.  These bounds are
+    loose (by about r ||x_c,j||, of order sqrt(gap), for a screened feature), so they
+    only decide which products to skip: every feature whose upper bound exceeds a
+    known violation (a candidate's c_j - ||e_j|| bound, or an exact one) gets its exact
+    product x_c,j.theta (one column each, counted in ``kkt_columns``).  The value
+    returned is thus the exact largest violation, as the full pass would give it, up
+    to the rounding of the sums (not bounded, as in the Python pass it replaces).
+    """
+    cdef const design_t *D = pb.D
+    cdef const glm_pen_t *P = pb.P
+    cdef const glm_loss_t *L = pb.L
+    cdef const double *th = pb.bf.th
+    cdef const double *corr = pb.bf.corr_full
+    cdef const double *mag = pb.wk.corr[0]
+    cdef Py_ssize_t i, j, c, n = D.n, p = D.p
+    cdef double S = 0.0, dsq = 0.0, v, xn, err, viol, worst, radius, t
+    cdef double *hi
+    cdef floating *theta_col
+    if floating is not double:
+        return NAN      # (the float32 pass's rounding is not bounded here)
+    if (L.K != 1 or L.kind != LOSS_BINOMIAL or P.grp != NULL or P.fr != NULL
+            or P.lo != NULL or not pb.g.scale > 0.0 or n == 0):
+        return NAN
+    theta_col = <floating *>pb.bf.own
+    for i in range(n):
+        v = L.s[i] * L.y[i] * pz_sigmoid(-L.y[i] * pb.eta[i])
+        theta_col[i] = <floating>v      # the raw theta, for the exact products below
+        S += v
+        dsq += (v - th[i]) * (v - th[i])
+    # hi[j]: an upper bound on feature j's violation (-inf: known exactly, in worst)
+    hi = pb.bf.nz_row       # (scratch: only K > 1 uses it otherwise)
+    worst = fabs(S) if pb.fit_intercept else 0.0
+    radius = sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
+    t = pb.g.scale
+    for j in range(p):      # at 0 and not candidates: screened, empty or excluded
+        xn = sqrt(D.col_sqnorm[j])
+        hi[j] = ((mag[j] + radius * xn) / t + xn * sqrt(dsq) if xn > 0.0 else 0.0)
+        if pb.fit_intercept:
+            hi[j] += fabs(D.x_mean[j] * S)
+        hi[j] -= P.l1 * _f1(P, j)
+        if P.excluded != NULL and P.excluded[j]:
+            hi[j] = -INFINITY
+    for c in range(A.n_cand):   # the candidates: c_j from the last check, within err
+        j = pb.wk.cand[c]
+        err = sqrt(D.col_sqnorm[j]) * sqrt(dsq)
+        viol = _kkt_entry(P, j, pb.W[j],
+                          corr[j] + (D.x_mean[j] * S if pb.fit_intercept else 0.0))
+        hi[j] = viol + err if err > 0.0 else -INFINITY
+        if viol - err > worst:
+            worst = viol - err      # (a lower bound on the largest violation)
+    for j in range(p):
+        if hi[j] > worst:       # could be the largest: its exact product
+            pb.out.kkt_columns += 1
+            viol = _kkt_entry(P, j, pb.W[j], _centred_wdot(D, j, theta_col, S)
+                              + (D.x_mean[j] * S if pb.fit_intercept else 0.0))
+            if viol > worst:
+                worst = viol
+    return worst / n
 
 
 cdef bint _glm_support(outer_t *A, glm_outer_t *pb, bint strong_rule, Py_ssize_t *counts,
@@ -1107,8 +1199,11 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     ``n_threads``: threads of the gap's X^T Theta pass (without groups; see
     ``penalized._core.resolve_threads``): the same bits for any value.
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
-    n_screened, n_threaded (the X^T Theta passes that ran on more than one thread)),
-    gap and primal in n F units.
+    n_screened, n_threaded (the X^T Theta passes that ran on more than one thread),
+    kkt (the result's KKT violation in F's 1/n scaling, from the last check and a few
+    columns instead of a full pass: see ``_glm_kkt_bound``; NaN with a float32 design,
+    groups, limits or unpenalized features), kkt_columns (the columns it read)), gap
+    and primal in n F units.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1479,4 +1574,5 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_iter": info.n_newton,
             "n_epochs": info.n_epochs, "n_screened": info.n_screened, "n_threaded": threaded,
-            "pass_entries": info.pass_entries}
+            "pass_entries": info.pass_entries, "kkt": info.kkt,
+            "kkt_columns": info.kkt_columns}
