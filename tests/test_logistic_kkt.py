@@ -92,7 +92,7 @@ def test_native_kkt_with_screened_features(ratio, tol):
     n, p = X.shape
     w, b, eta = np.zeros(p), np.zeros(1), np.zeros(n)
     info = logistic_binary_solve(problem.design, w, b, eta, y, np.ones(n), n * alpha, 0.0,
-                                 tol * n)
+                                 tol * n, kkt=True)
     assert info["n_screened"] > 1000
     assert 0 <= info["kkt_columns"] <= info["n_screened"]
     ref = logistic_kkt_violation(X, y, w, 0.0, alpha, 1.0, fit_intercept=False)
@@ -109,8 +109,13 @@ def test_kkt_falls_back_to_the_pass_where_not_formed():
     problem = LogisticProblem(np.asfortranarray(X.astype(np.float32)), y, None, False)
     n = X.shape[0]
     info = logistic_binary_solve(problem.design, np.zeros(50), np.zeros(1), np.zeros(n), y,
-                                 np.ones(n), n * alpha, 0.0, 1e-8 * n)
+                                 np.ones(n), n * alpha, 0.0, 1e-8 * n, kkt=True)
     assert np.isnan(info["kkt"])
+    # not asked for (a path's points): not formed
+    problem = LogisticProblem(np.asfortranarray(X), y, None, False)
+    info = logistic_binary_solve(problem.design, np.zeros(50), np.zeros(1), np.zeros(n), y,
+                                 np.ones(n), n * alpha, 0.0, 1e-8 * n)
+    assert np.isnan(info["kkt"]) and info["kkt_columns"] == 0
 
 
 def test_kkt_along_a_warm_started_refit():

@@ -238,11 +238,11 @@ class LogisticProblem(Problem):
         return self._null_free_eta
 
     def path_steps(self, *, l1_ratio, coef_init=None, intercept_init=None, tol=1e-4,
-                   max_iter=100, n_threads=1):
+                   max_iter=100, n_threads=1, want_kkt=False):
         """The GLM point solver (see :func:`solve_logistic_path`)."""
         return GLMSteps(self, l1_ratio=l1_ratio, coef_init=coef_init,
                         intercept_init=intercept_init, tol=tol, max_iter=max_iter,
-                        n_threads=n_threads)
+                        n_threads=n_threads, want_kkt=want_kkt)
 
     def make_loss(self, y, s):
         """The loss of labels y (+-1: binomial; one-hot (n, K): multinomial)."""
@@ -493,7 +493,8 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
 
 
 def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
-                   max_epochs=10000, p0=10, l1_prev=None, E=None, n_threads=1):
+                   max_epochs=10000, p0=10, l1_prev=None, E=None, n_threads=1,
+                   want_kkt=False):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
     The whole solve runs natively (``_native/glm.pxi``): the outer working
@@ -504,10 +505,13 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     gap, primal, n_iter (Newton iterations), n_epochs, n_screened, eta).  Gaps
     are in n F units; tol_abs is in the same units.  ``n_threads``: OpenMP threads
     of the gap's X^T Theta pass (see ``logistic_binary_solve``; the same bits for
-    any value).
+    any value).  ``want_kkt``: the binomial solve also returns ``kkt``, the result's KKT
+    violation (F's 1/n scaling; NaN where it does not form it).
     """
     n = problem.n_samples
     threads = {} if n_threads == 1 else {"n_threads": n_threads}
+    if want_kkt and isinstance(problem.loss, BinomialLoss):
+        threads["kkt"] = True
     L1, L2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
     b = np.array(b, dtype=np.float64)
     if E is None:
@@ -550,10 +554,11 @@ class GLMSteps(PathSteps):
     work_unit = "Newton steps"
 
     def __init__(self, problem, *, l1_ratio, coef_init, intercept_init, tol, max_iter,
-                 n_threads):
+                 n_threads, want_kkt=False):
         p, K = problem.n_features, problem.n_outputs
         self.problem, self.l1_ratio, self.max_iter, self.n_threads = (
             problem, l1_ratio, max_iter, n_threads)
+        self.want_kkt = want_kkt
         self.n_features, self.dtype = p, problem.dtype
         self.coef_shape, self.intercept_shape = (p, K), (K,)
         self.model_name, self.tol_meaning = problem.model_name, problem.tol_meaning
@@ -576,7 +581,7 @@ class GLMSteps(PathSteps):
         l1_prev = n * alpha_prev * self.l1_ratio if k > 0 else None
         info = solve_logistic(problem, W, self.b, alpha, self.l1_ratio, tol_abs=self.tol_abs,
                               max_iter=self.max_iter, l1_prev=l1_prev, E=self.E,
-                              n_threads=self.n_threads)
+                              n_threads=self.n_threads, want_kkt=self.want_kkt)
         self.b, self.E = info["b"], info["eta"]
         # the native solve's KKT violation of this point (NaN: not formed)
         problem.last_kkt = info.get("kkt", np.nan)
@@ -618,7 +623,8 @@ class GLMSteps(PathSteps):
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
                         tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False,
-                        max_features=None, dfmax=None, return_sparse=False, n_threads=1):
+                        max_features=None, dfmax=None, return_sparse=False, n_threads=1,
+                        want_kkt=False):
     """Warm-started path over decreasing alphas.
 
     :func:`penalized._path.run_path` with the GLM point solver
@@ -634,11 +640,14 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     ``return_sparse``: coefs is a scipy.sparse CSC matrix (p * K, n_alphas)
     instead, entry c * p + j holding W[j, c] (for K = 1 simply (p, n_alphas)),
     filled alpha by alpha with the non-zeros of the working W; the dense array
-    is never formed.  ``n_threads``: as for :func:`solve_logistic`.
+    is never formed.  ``n_threads``: as for :func:`solve_logistic`.  ``want_kkt``: the
+    native solves also form each point's KKT violation, :meth:`LogisticProblem.result_kkt`
+    of the last point (binomial only; a single fit's ``kkt_violation_``).
     """
+    extra = {"want_kkt": True} if want_kkt else {}
     out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init,
                        intercept_init=intercept_init, tol=tol, max_iter=max_iter,
-                       n_threads=n_threads, max_features=max_features, dfmax=dfmax,
+                       n_threads=n_threads, max_features=max_features, dfmax=dfmax, **extra,
                        return_sparse=return_sparse, warn=warn, callback=callback)
     coefs, intercepts = out.coefs, out.intercepts
     if problem.n_outputs == 1:

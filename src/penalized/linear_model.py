@@ -1052,7 +1052,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
                 coef_init=None if prev is None else prev[rows].T,
                 intercept_init=None if prev is None else self.intercept_[rows],
-                return_eta=True, n_threads=self.n_threads,
+                return_eta=True, n_threads=self.n_threads, want_kkt=True,
             )
             W = c.reshape(X.shape[1], -1, 1)[:, :, 0]     # (p, K)
             coef[rows], intercept[rows] = W.T, np.reshape(b, -1)

@@ -62,6 +62,7 @@ cdef struct glm_pen_t:
     # threads of _glm_gap's X^T Theta pass (<= 1: the calling thread; see _pass_threads)
     int n_threads
     Py_ssize_t *n_threaded    # counts the passes that ran on more than one thread (or NULL)
+    bint want_kkt             # form the result's KKT violation (``_glm_kkt_bound``)
 
 
 cdef inline double _f1(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
@@ -863,7 +864,7 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     A.final_if_no_violator = True
     _outer_solve(&A, tag)
     out.n_screened = A.n_screened
-    out.kkt = NAN if A.abort else _glm_kkt_bound(&A, &pb, tag)
+    out.kkt = _glm_kkt_bound(&A, &pb, tag) if P.want_kkt and not A.abort else NAN
     return out
 
 
@@ -1179,7 +1180,8 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           double tol_abs, Py_ssize_t max_newton=100,
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
                           l1_weights=None, l2_weights=None, excluded=None, offset=None,
-                          groups=None, lower_bounds=None, upper_bounds=None, n_threads=1):
+                          groups=None, lower_bounds=None, upper_bounds=None, n_threads=1,
+                          bint kkt=False):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -1200,10 +1202,10 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     ``penalized._core.resolve_threads``): the same bits for any value.
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
     n_screened, n_threaded (the X^T Theta passes that ran on more than one thread),
-    kkt (the result's KKT violation in F's 1/n scaling, from the last check and a few
-    columns instead of a full pass: see ``_glm_kkt_bound``; NaN with a float32 design,
-    groups, limits or unpenalized features), kkt_columns (the columns it read)), gap
-    and primal in n F units.
+    kkt (with ``kkt=True``: the result's KKT violation in F's 1/n scaling, from the last
+    check and a few columns instead of a full pass, see ``_glm_kkt_bound``; NaN without
+    ``kkt``, with a float32 design, groups, limits or unpenalized features), kkt_columns
+    (the columns it read)), gap and primal in n F units.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1222,7 +1224,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, groups,
-                      lower_bounds, upper_bounds, n_threads)
+                      lower_bounds, upper_bounds, n_threads, kkt)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
@@ -1470,7 +1472,8 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
                      double l1_prev, dtype, l1_weights, l2_weights, excluded, offset,
-                     groups=None, lower_bounds=None, upper_bounds=None, n_threads=1):
+                     groups=None, lower_bounds=None, upper_bounds=None, n_threads=1,
+                     bint want_kkt=False):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``).
 
     ``groups``: None, or (group_ptr, group_cols, group_weights) as for
@@ -1495,6 +1498,7 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     pen.group = group and L.K > 1
     pen.n_threads = resolve_threads(n_threads)
     pen.n_threaded = &threaded
+    pen.want_kkt = want_kkt
     keep = []
     for name, a in (("l1_weights", l1_weights), ("l2_weights", l2_weights)):
         if a is not None:
