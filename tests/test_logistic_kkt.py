@@ -160,3 +160,76 @@ def test_plain_array_fast_checks_keep_errors_and_attributes():
     m2 = penalized.LogisticRegression("l1", C=1.0).fit(X, np.where(y > 0, 2.0, -7.0))
     assert list(m2.classes_) == [-7.0, 2.0]
     np.testing.assert_allclose(m2.coef_, m.coef_, rtol=1e-6, atol=1e-9)
+
+
+def carried_chain(problem, y, s, alphas, tol_abs, use_carry):
+    """Solve alphas in order warm-started, with or without the carried products;
+    returns the coefficients (p, k), intercepts and the passes' stored entries."""
+    n, p = problem.n_samples, problem.n_features
+    w, b, eta = np.zeros(p), problem.b0.copy(), np.full(n, problem.b0[0])
+    carry = (np.zeros(p, dtype=np.int8), np.zeros(p)) if use_carry else None
+    coefs, bs, entries, prev = [], [], 0.0, 0.0
+    for k, alpha in enumerate(alphas):
+        info = logistic_binary_solve(problem.design, w, b, eta, y, s, n * alpha, 0.0, tol_abs,
+                                     l1_prev=prev, carry=carry, carry_in=use_carry and k > 0,
+                                     max_newton=1000)
+        assert info["gap"] <= tol_abs
+        prev = n * alpha
+        coefs.append(w.copy())
+        bs.append(b[0])
+        entries += info["pass_entries"]
+    return np.array(coefs).T, np.array(bs), entries
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_carried_products_agree_with_fresh_checks(sparse, fit_intercept, weighted):
+    X, y = wide_problem(seed=7, density=0.2 if sparse else None)
+    n = X.shape[0]
+    sw = (np.random.default_rng(2).uniform(0.2, 3.0, n) if weighted else np.ones(n))
+    sw = sw * n / sw.sum()
+    problem = LogisticProblem(X if sparse else np.asfortranarray(X), y, sw, fit_intercept)
+    amax = problem.alpha_max(1.0)
+    alphas = amax * np.geomspace(0.95, 0.01, 20)
+    tol_abs = 1e-9 * n * problem.null_loss
+    W0, b0, e0 = carried_chain(problem, y, sw, alphas, tol_abs, False)
+    W1, b1, e1 = carried_chain(problem, y, sw, alphas, tol_abs, True)
+    np.testing.assert_allclose(W1, W0, atol=1e-6 * max(1.0, np.abs(W0).max()))
+    np.testing.assert_allclose(b1, b0, atol=1e-6)
+    assert e1 < e0      # the first checks read fewer columns
+    for k, alpha in enumerate(alphas):      # every point certified in numpy
+        ref = logistic_kkt_violation(X, y, W1[:, k], b1[k], alpha, 1.0, sample_weight=sw,
+                                     fit_intercept=fit_intercept)
+        assert ref <= 1e-4 * alpha
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_logistic_path_with_carry_meets_kkt(sparse, fit_intercept):
+    # the public path (which carries the products) against numpy's KKT and a cold fit
+    X, y = wide_problem(seed=8, density=0.25 if sparse else None)
+    sw = np.random.default_rng(3).uniform(0.5, 2.0, X.shape[0])
+    amax = alpha_max(X, y, fit_intercept, sw)
+    alphas = amax * np.geomspace(1.0, 0.01, 25)
+    _, coefs, intercepts, gaps = penalized.logistic_path(
+        X, y, alphas=alphas, fit_intercept=fit_intercept, sample_weight=sw, tol=1e-10,
+        max_iter=1000)
+    for k, alpha in enumerate(alphas):
+        ref = logistic_kkt_violation(X, y, coefs[:, k], intercepts[k], alpha, 1.0,
+                                     sample_weight=sw, fit_intercept=fit_intercept)
+        assert ref <= 1e-5 * alpha
+    m = penalized.LogisticRegression("l1", alpha=alphas[-1], fit_intercept=fit_intercept,
+                                     tol=1e-10, max_iter=1000).fit(X, y, sample_weight=sw)
+    np.testing.assert_allclose(coefs[:, -1], m.coef_[0], atol=1e-5)
+
+
+def test_carry_arguments_are_checked():
+    X, y = wide_problem(seed=9, p=30)
+    problem = LogisticProblem(np.asfortranarray(X), y, None, False)
+    n = X.shape[0]
+    for bad in ((np.zeros(30), np.zeros(30)), (np.zeros(29, np.int8), np.zeros(29)),
+                (np.zeros(30, np.int8), np.zeros(30, np.float32))):
+        with pytest.raises(ValueError, match="carry"):
+            logistic_binary_solve(problem.design, np.zeros(30), np.zeros(1), np.zeros(n), y,
+                                  np.ones(n), 1.0, 0.0, 1e-6, carry=bad)

@@ -494,7 +494,7 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
 
 def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
                    max_epochs=10000, p0=10, l1_prev=None, E=None, n_threads=1,
-                   want_kkt=False):
+                   want_kkt=False, carry=None, carry_in=False):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
     The whole solve runs natively (``_native/glm.pxi``): the outer working
@@ -506,12 +506,16 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     are in n F units; tol_abs is in the same units.  ``n_threads``: OpenMP threads
     of the gap's X^T Theta pass (see ``logistic_binary_solve``; the same bits for
     any value).  ``want_kkt``: the binomial solve also returns ``kkt``, the result's KKT
-    violation (F's 1/n scaling; NaN where it does not form it).
+    violation (F's 1/n scaling; NaN where it does not form it).  ``carry``, ``carry_in``:
+    the binomial solve's products carried along a path (see ``logistic_binary_solve``;
+    ``carry_in`` only when E is the previous solve's returned eta, unchanged).
     """
     n = problem.n_samples
     threads = {} if n_threads == 1 else {"n_threads": n_threads}
     if want_kkt and isinstance(problem.loss, BinomialLoss):
         threads["kkt"] = True
+    if carry is not None and isinstance(problem.loss, BinomialLoss):
+        threads.update(carry=carry, carry_in=bool(carry_in and E is not None))
     L1, L2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
     b = np.array(b, dtype=np.float64)
     if E is None:
@@ -559,6 +563,12 @@ class GLMSteps(PathSteps):
         self.problem, self.l1_ratio, self.max_iter, self.n_threads = (
             problem, l1_ratio, max_iter, n_threads)
         self.want_kkt = want_kkt
+        # the last check's products x_c,j.theta, carried to the next alpha's first check
+        # (binary logistic, no groups): valid while E is the last solve's eta
+        self.carry = None
+        if isinstance(problem.loss, BinomialLoss) and problem.grouping is None:
+            self.carry = (np.zeros(p, dtype=np.int8), np.zeros(p))
+        self.carry_valid = False
         self.n_features, self.dtype = p, problem.dtype
         self.coef_shape, self.intercept_shape = (p, K), (K,)
         self.model_name, self.tol_meaning = problem.model_name, problem.tol_meaning
@@ -581,7 +591,9 @@ class GLMSteps(PathSteps):
         l1_prev = n * alpha_prev * self.l1_ratio if k > 0 else None
         info = solve_logistic(problem, W, self.b, alpha, self.l1_ratio, tol_abs=self.tol_abs,
                               max_iter=self.max_iter, l1_prev=l1_prev, E=self.E,
-                              n_threads=self.n_threads, want_kkt=self.want_kkt)
+                              n_threads=self.n_threads, want_kkt=self.want_kkt,
+                              carry=self.carry, carry_in=self.carry_valid)
+        self.carry_valid = self.carry is not None
         self.b, self.E = info["b"], info["eta"]
         # the native solve's KKT violation of this point (NaN: not formed)
         problem.last_kkt = info.get("kkt", np.nan)
@@ -596,6 +608,7 @@ class GLMSteps(PathSteps):
             self.b, gap = problem.b0.copy(), 0.0
             self.E = np.tile(self.b, (n, 1))
             problem.last_kkt = np.nan     # (it was for the solve's b, not b_0)
+            self.carry_valid = False      # (and so were the carried products)
         missed = ((info["gap"] / n, self.tol_abs / n) if info["gap"] > self.tol_abs
                   else None)
         return PointResult(gap=gap / n, n_iter=info["n_iter"], finite=bool(np.isfinite(gap)),

@@ -63,6 +63,15 @@ cdef struct glm_pen_t:
     int n_threads
     Py_ssize_t *n_threaded    # counts the passes that ran on more than one thread (or NULL)
     bint want_kkt             # form the result's KKT violation (``_glm_kkt_bound``)
+    # products carried from the previous solve of a path at the same eta (K = 1, no
+    # groups; NULL: none): for j with carry_known[j], corr_j = carry_corr[j] exactly, and
+    # _glm_gap's pass reads only the other candidates (listed in carry_todo, p-sized).
+    # Set on the full design's penalty by the entry point; _glm_solve uses them at its
+    # first check only, and stores its last check's products there at the end
+    char *carry_known
+    double *carry_corr
+    Py_ssize_t *carry_todo
+    bint carry_in             # carry_known / carry_corr hold valid products on entry
 
 
 cdef inline double _f1(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
@@ -466,6 +475,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
     cdef int nt = 1
     cdef bint pre      # the products come from one pass into corr first
+    cdef Py_ssize_t todo
     if cand == NULL and P.grp != NULL:
         m = P.grp.n_groups      # the candidates are groups
     if P.grp == NULL and P.n_threads > 1:
@@ -491,7 +501,19 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                                         &l1w, &l2sq)
         elif K == 1:
             # one predictor: the magnitudes and the penalty in the same pass
-            if pre:
+            if P.carry_known != NULL:
+                # the carried products at this eta; one pass over the others
+                todo = 0
+                for c in range(m):
+                    j = cand[c] if cand != NULL else c
+                    if P.carry_known[j]:
+                        corr[j] = P.carry_corr[j]
+                    else:
+                        P.carry_todo[todo] = j
+                        todo += 1
+                _glm_corr_pass(D, P.carry_todo, todo, theta_col, sr, corr, nt)
+                pre = True
+            elif pre:
                 _glm_corr_pass(D, cand, m, theta_col, sr, corr, nt)
             for c in range(m):
                 j = cand[c] if cand != NULL else c
@@ -793,6 +815,8 @@ cdef struct glm_outer_t:
     pen_t rank_pen          # the ranking's key (L1 f1_j - mag_j) / ||x_j|| (groups: omega_g
     design_t groups_view    # and ||X_c,g||_F, one "column" per group)
     glm_info_t *out
+    const glm_pen_t *carry    # the entry's penalty with the carried products, for the
+    bint carry_first          # first check only (then NULL / False)
 
 
 cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
@@ -819,14 +843,22 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     cdef outer_t A
     cdef Py_ssize_t p = D.p, K = L.K, j, k, n_cand = 0
     cdef floating *tmp = <floating *>bf.own
+    cdef glm_pen_t Pm = P[0]    # the penalty without the carried products (every check
+    Pm.carry_known = NULL       # but the first, the Newton blocks)
+    Pm.carry_corr = NULL
+    Pm.carry_todo = NULL
+    Pm.carry_in = False
     memset(&out, 0, sizeof(glm_info_t))
     memset(&pb, 0, sizeof(glm_outer_t))
+    if P.carry_known != NULL and P.carry_in and K == 1 and P.grp == NULL:
+        pb.carry = P
+        pb.carry_first = True
     pb.D = D
     pb.W = W
     pb.b = b
     pb.eta = eta
     pb.L = L
-    pb.P = P
+    pb.P = &Pm
     pb.fit_intercept = fit_intercept
     pb.max_newton = max_newton
     pb.max_epochs = max_epochs
@@ -865,16 +897,35 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     _outer_solve(&A, tag)
     out.n_screened = A.n_screened
     out.kkt = _glm_kkt_bound(&A, &pb, tag) if P.want_kkt and not A.abort else NAN
+    if P.carry_known != NULL:
+        # for the next solve at this eta: the last check's products (the result's)
+        memset(P.carry_known, 0, p)
+        if not A.abort and K == 1 and P.grp == NULL:
+            for k in range(A.n_cand):
+                j = wk.cand[k]
+                P.carry_known[j] = 1
+                P.carry_corr[j] = bf.corr_full[j]
     return out
 
 
 cdef void _glm_check(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
     cdef glm_bufs_t *bf = pb.bf
-    pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
-                    pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full, pb.D.p,
-                    pb.wk.corr[0])
-    if pb.P.grp == NULL:        # (a diagnostic: with groups the candidates are groups)
-        pb.out.pass_entries += _glm_pass_entries(pb.D, pb.wk.cand, A.n_cand) * pb.L.K
+    cdef Py_ssize_t c, todo = 0
+    if pb.carry_first:      # the previous solve's products at this eta: the others only
+        pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.carry,
+                        pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full,
+                        pb.D.p, pb.wk.corr[0])
+        for c in range(A.n_cand):
+            if not pb.carry.carry_known[pb.wk.cand[c]]:
+                todo += 1
+        pb.out.pass_entries += _glm_pass_entries(pb.D, pb.carry.carry_todo, todo)
+        pb.carry_first = False
+    else:
+        pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
+                        pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full,
+                        pb.D.p, pb.wk.corr[0])
+        if pb.P.grp == NULL:    # (a diagnostic: with groups the candidates are groups)
+            pb.out.pass_entries += _glm_pass_entries(pb.D, pb.wk.cand, A.n_cand) * pb.L.K
     pb.out.gap = pb.g.gap
     pb.out.primal = pb.g.primal
     A.gap = pb.g.gap
@@ -1181,7 +1232,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
                           l1_weights=None, l2_weights=None, excluded=None, offset=None,
                           groups=None, lower_bounds=None, upper_bounds=None, n_threads=1,
-                          bint kkt=False):
+                          bint kkt=False, carry=None, bint carry_in=False):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -1206,6 +1257,12 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     check and a few columns instead of a full pass, see ``_glm_kkt_bound``; NaN without
     ``kkt``, with a float32 design, groups, limits or unpenalized features), kkt_columns
     (the columns it read)), gap and primal in n F units.
+    ``carry``: None, or (known, corr), (p,) int8 and (p,) float64 arrays a path keeps
+    from one solve to the next: on return known[j] = 1 and corr[j] = x_c,j.theta for the
+    features of the last check (theta the dual point at the returned eta; no groups).
+    With ``carry_in`` they must be the previous solve's, at the eta passed in now (the
+    same w, b, eta, sample weights and offset): the first check then reads only the
+    other columns.  (The KKT value, ``kkt``, is not needed along a path.)
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1224,7 +1281,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, groups,
-                      lower_bounds, upper_bounds, n_threads, kkt)
+                      lower_bounds, upper_bounds, n_threads, kkt, carry, carry_in)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
@@ -1473,7 +1530,7 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
                      double l1_prev, dtype, l1_weights, l2_weights, excluded, offset,
                      groups=None, lower_bounds=None, upper_bounds=None, n_threads=1,
-                     bint want_kkt=False):
+                     bint want_kkt=False, carry=None, bint carry_in=False):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``).
 
     ``groups``: None, or (group_ptr, group_cols, group_weights) as for
@@ -1554,6 +1611,25 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     if groups is not None:
         keep.extend(_glm_group_setup(D, L.K, &pen, &full_groups, &gb, groups, dtype,
                                      0 if free_mask is None else int(free_mask.sum())))
+    cdef Py_ssize_t *todo = NULL
+    if carry is not None:
+        known_a, corr_a = carry
+        if (not isinstance(known_a, np.ndarray) or not isinstance(corr_a, np.ndarray)
+                or known_a.dtype != np.int8 or corr_a.dtype != np.float64
+                or known_a.shape != (p,) or corr_a.shape != (p,)
+                or not known_a.flags.c_contiguous or not corr_a.flags.c_contiguous
+                or not known_a.flags.writeable or not corr_a.flags.writeable):
+            raise ValueError(f"carry must be two writeable contiguous ({p},) arrays, "
+                             "int8 and float64")
+        if L.K == 1 and groups is None:
+            keep.extend((known_a, corr_a))
+            pen.carry_known = <char *>cnp.PyArray_DATA(known_a)
+            pen.carry_corr = <double *>cnp.PyArray_DATA(corr_a)
+            pen.carry_in = carry_in
+            todo = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
+            if todo == NULL:
+                raise MemoryError()
+            pen.carry_todo = todo
     cdef bint ok = _workspace_alloc(&wk, p, n, isz, False, False, False, 0,
                                     False, False, False)
     ok = _glm_bufs_alloc(&bf, n, p, L.K, isz) and ok
@@ -1572,6 +1648,7 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
         _workspace_free(&wk, False)
         _glm_bufs_free(&bf)
         free(gb.aa.hist)
+        free(todo)
     if info.out_of_memory:
         raise MemoryError()
     if info.interrupted:
