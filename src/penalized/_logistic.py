@@ -238,11 +238,11 @@ class LogisticProblem(Problem):
         return self._null_free_eta
 
     def path_steps(self, *, l1_ratio, coef_init=None, intercept_init=None, tol=1e-4,
-                   max_iter=100, n_threads=1):
+                   max_iter=100, n_threads=1, want_kkt=False):
         """The GLM point solver (see :func:`solve_logistic_path`)."""
         return GLMSteps(self, l1_ratio=l1_ratio, coef_init=coef_init,
                         intercept_init=intercept_init, tol=tol, max_iter=max_iter,
-                        n_threads=n_threads)
+                        n_threads=n_threads, want_kkt=want_kkt)
 
     def make_loss(self, y, s):
         """The loss of labels y (+-1: binomial; one-hot (n, K): multinomial)."""
@@ -333,6 +333,17 @@ class LogisticProblem(Problem):
             mag = mag[~factors["excluded"]]
         top = float(mag.max()) if mag.size else 0.0
         return top / (self.n_samples * l1_ratio)
+
+    def result_kkt(self, E, W, l1, l2):
+        """The KKT violation of the point just solved (E, W): the native solve's value
+        when it formed one (``logistic_binary_solve``'s ``kkt``: the same quantity from
+        its last check and the few columns its bounds leave open, no full pass over X),
+        else :meth:`kkt_violation`'s pass."""
+        value = getattr(self, "last_kkt", np.nan)
+        self.last_kkt = np.nan        # (one use: for this point only)
+        if np.isfinite(value):
+            return float(value)
+        return self.kkt_violation(E, W, l1, l2)
 
     def kkt_violation(self, E, W, l1, l2):
         """Largest violation of the optimality conditions of F (1/n scaling), with
@@ -440,6 +451,9 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
     """
     if not isinstance(standardize, (bool, np.bool_)):
         raise TypeError(f"standardize must be True or False, got {standardize!r}.")
+    if (penalty_factor is None and exclude is None and lower_bounds is None
+            and upper_bounds is None and not standardize):
+        return None     # every factor neutral (the O(p) arrays below would say so)
     p = X.shape[1]
     pf, lower, upper, excluded = check_feature_options(p, penalty_factor, lower_bounds,
                                                        upper_bounds, exclude)
@@ -479,7 +493,8 @@ def glm_penalty_factors(X, s, penalty_factor=None, exclude=None, standardize=Fal
 
 
 def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
-                   max_epochs=10000, p0=10, l1_prev=None, E=None, n_threads=1):
+                   max_epochs=10000, p0=10, l1_prev=None, E=None, n_threads=1,
+                   want_kkt=False, carry=None, carry_in=False):
     """Minimise n F(W, b) for one alpha from the warm start (W (p, K), b (K,)), in place.
 
     The whole solve runs natively (``_native/glm.pxi``): the outer working
@@ -490,10 +505,17 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     gap, primal, n_iter (Newton iterations), n_epochs, n_screened, eta).  Gaps
     are in n F units; tol_abs is in the same units.  ``n_threads``: OpenMP threads
     of the gap's X^T Theta pass (see ``logistic_binary_solve``; the same bits for
-    any value).
+    any value).  ``want_kkt``: the binomial solve also returns ``kkt``, the result's KKT
+    violation (F's 1/n scaling; NaN where it does not form it).  ``carry``, ``carry_in``:
+    the binomial solve's products carried along a path (see ``logistic_binary_solve``;
+    ``carry_in`` only when E is the previous solve's returned eta, unchanged).
     """
     n = problem.n_samples
     threads = {} if n_threads == 1 else {"n_threads": n_threads}
+    if want_kkt and isinstance(problem.loss, BinomialLoss):
+        threads["kkt"] = True
+    if carry is not None and isinstance(problem.loss, BinomialLoss):
+        threads.update(carry=carry, carry_in=bool(carry_in and E is not None))
     L1, L2 = n * alpha * l1_ratio, n * alpha * (1.0 - l1_ratio)
     b = np.array(b, dtype=np.float64)
     if E is None:
@@ -536,10 +558,17 @@ class GLMSteps(PathSteps):
     work_unit = "Newton steps"
 
     def __init__(self, problem, *, l1_ratio, coef_init, intercept_init, tol, max_iter,
-                 n_threads):
+                 n_threads, want_kkt=False):
         p, K = problem.n_features, problem.n_outputs
         self.problem, self.l1_ratio, self.max_iter, self.n_threads = (
             problem, l1_ratio, max_iter, n_threads)
+        self.want_kkt = want_kkt
+        # the last check's products x_c,j.theta, carried to the next alpha's first check
+        # (binary logistic, no groups): valid while E is the last solve's eta
+        self.carry = None
+        if isinstance(problem.loss, BinomialLoss) and problem.grouping is None:
+            self.carry = (np.zeros(p, dtype=np.int8), np.zeros(p))
+        self.carry_valid = False
         self.n_features, self.dtype = p, problem.dtype
         self.coef_shape, self.intercept_shape = (p, K), (K,)
         self.model_name, self.tol_meaning = problem.model_name, problem.tol_meaning
@@ -562,8 +591,12 @@ class GLMSteps(PathSteps):
         l1_prev = n * alpha_prev * self.l1_ratio if k > 0 else None
         info = solve_logistic(problem, W, self.b, alpha, self.l1_ratio, tol_abs=self.tol_abs,
                               max_iter=self.max_iter, l1_prev=l1_prev, E=self.E,
-                              n_threads=self.n_threads)
+                              n_threads=self.n_threads, want_kkt=self.want_kkt,
+                              carry=self.carry, carry_in=self.carry_valid)
+        self.carry_valid = self.carry is not None
         self.b, self.E = info["b"], info["eta"]
+        # the native solve's KKT violation of this point (NaN: not formed)
+        problem.last_kkt = info.get("kkt", np.nan)
         gap = max(info["gap"], 0.0)     # a negative gap is rounding
         if not np.any(W) and self.l1_ratio > 0 and self.alpha_max is None:
             self.alpha_max = problem.alpha_max(self.l1_ratio)     # one pass over X, once
@@ -574,6 +607,8 @@ class GLMSteps(PathSteps):
             # rounding of the two sums computed apart kept the gap from being 0
             self.b, gap = problem.b0.copy(), 0.0
             self.E = np.tile(self.b, (n, 1))
+            problem.last_kkt = np.nan     # (it was for the solve's b, not b_0)
+            self.carry_valid = False      # (and so were the carried products)
         missed = ((info["gap"] / n, self.tol_abs / n) if info["gap"] > self.tol_abs
                   else None)
         return PointResult(gap=gap / n, n_iter=info["n_iter"], finite=bool(np.isfinite(gap)),
@@ -601,7 +636,8 @@ class GLMSteps(PathSteps):
 
 def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_init=None,
                         tol=1e-4, max_iter=100, warn=True, callback=None, return_eta=False,
-                        max_features=None, dfmax=None, return_sparse=False, n_threads=1):
+                        max_features=None, dfmax=None, return_sparse=False, n_threads=1,
+                        want_kkt=False):
     """Warm-started path over decreasing alphas.
 
     :func:`penalized._path.run_path` with the GLM point solver
@@ -617,11 +653,14 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     ``return_sparse``: coefs is a scipy.sparse CSC matrix (p * K, n_alphas)
     instead, entry c * p + j holding W[j, c] (for K = 1 simply (p, n_alphas)),
     filled alpha by alpha with the non-zeros of the working W; the dense array
-    is never formed.  ``n_threads``: as for :func:`solve_logistic`.
+    is never formed.  ``n_threads``: as for :func:`solve_logistic`.  ``want_kkt``: the
+    native solves also form each point's KKT violation, :meth:`LogisticProblem.result_kkt`
+    of the last point (binomial only; a single fit's ``kkt_violation_``).
     """
+    extra = {"want_kkt": True} if want_kkt else {}
     out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init,
                        intercept_init=intercept_init, tol=tol, max_iter=max_iter,
-                       n_threads=n_threads, max_features=max_features, dfmax=dfmax,
+                       n_threads=n_threads, max_features=max_features, dfmax=dfmax, **extra,
                        return_sparse=return_sparse, warn=warn, callback=callback)
     coefs, intercepts = out.coefs, out.intercepts
     if problem.n_outputs == 1:

@@ -127,8 +127,24 @@ def check_sparse_structure(X, name="X"):
     return X
 
 
+def plain_float_array(X, order):
+    """Whether X is an ndarray ``validate_data`` would pass through unchanged: 2-D,
+    float32/float64, in ``order``, non-empty and finite (a finite sum proves every
+    entry finite; an overflowing sum only sends X to the full check)."""
+    return (type(X) is np.ndarray and X.ndim == 2 and X.dtype in (np.float64, np.float32)
+            and (order != "F" or X.flags.f_contiguous)
+            and (order != "C" or X.flags.c_contiguous)
+            and X.shape[0] >= 1 and X.shape[1] >= 1 and bool(np.isfinite(X.sum())))
+
+
 def validate_X(estimator, X, *, reset, accept_sparse="csc", order="F"):
     """``validate_data`` on X alone (feature names and count), errors naming X."""
+    if reset and plain_float_array(X, order):
+        # what validate_data does with it at fit time: no feature names, the count
+        estimator.n_features_in_ = X.shape[1]
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+        return aligned(X)
     check_sparse_structure(X)
     with named_errors("X"):
         X = validate_data(estimator, X, reset=reset, accept_sparse=accept_sparse,

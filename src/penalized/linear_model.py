@@ -819,8 +819,25 @@ def add_offset(pred, offset):
     return pred + (o[:, 0] if pred.ndim == 1 else o)
 
 
+def integer_valued_labels(y, n_samples):
+    """The sorted classes of y if y is a plain 1-D numeric ndarray of n_samples finite,
+    integer-valued labels (what scikit-learn's ``type_of_target`` calls binary or
+    multiclass), else None (the general checks then run and give their errors)."""
+    if not (type(y) is np.ndarray and y.ndim == 1 and y.shape[0] == n_samples
+            and n_samples >= 1 and y.dtype.kind in "biuf"):
+        return None
+    classes = np.unique(y)
+    if y.dtype.kind == "f" and not (np.all(np.isfinite(classes))
+                                    and np.all(classes == np.floor(classes))):
+        return None
+    return classes
+
+
 def classification_labels(y, n_samples):
     """Validated class labels and their sorted classes (at least two)."""
+    classes = integer_valued_labels(y, n_samples)
+    if classes is not None and classes.size >= 2:
+        return y, classes
     y = check_labels(y, n_samples)
     check_classification_targets(y)
     classes = np.unique(y)
@@ -1035,7 +1052,7 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
                 coef_init=None if prev is None else prev[rows].T,
                 intercept_init=None if prev is None else self.intercept_[rows],
-                return_eta=True, n_threads=self.n_threads,
+                return_eta=True, n_threads=self.n_threads, want_kkt=True,
             )
             W = c.reshape(X.shape[1], -1, 1)[:, :, 0]     # (p, K)
             coef[rows], intercept[rows] = W.T, np.reshape(b, -1)
@@ -1043,7 +1060,10 @@ class LogisticRegression(SparseInputMixin, ClassifierMixin, BaseEstimator):
                 E = problem.linear(W) + intercept[rows]
                 if offset is not None:
                     E = E + offset
-            kkt.append(problem.kkt_violation(E, W, alpha * l1_ratio, alpha * (1 - l1_ratio)))
+                kkt.append(problem.kkt_violation(E, W, alpha * l1_ratio,
+                                                 alpha * (1 - l1_ratio)))
+            else:
+                kkt.append(problem.result_kkt(E, W, alpha * l1_ratio, alpha * (1 - l1_ratio)))
             gaps.append(g[0])
             n_iter.append(int(it[0]))
         self.classes_ = classes

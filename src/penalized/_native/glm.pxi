@@ -3,6 +3,7 @@
 # outer loop (OUTER_GLM); the Python entry points.  See loss.pxi.
 
 from scipy.linalg.cython_blas cimport dgemv
+from libc.math cimport copysign
 
 # The gap's X^T Theta pass on a dense float64 design with short columns goes to BLAS as
 # one dgemv per run of consecutive candidate columns instead of one ddot per column:
@@ -61,6 +62,16 @@ cdef struct glm_pen_t:
     # threads of _glm_gap's X^T Theta pass (<= 1: the calling thread; see _pass_threads)
     int n_threads
     Py_ssize_t *n_threaded    # counts the passes that ran on more than one thread (or NULL)
+    bint want_kkt             # form the result's KKT violation (``_glm_kkt_bound``)
+    # products carried from the previous solve of a path at the same eta (K = 1, no
+    # groups; NULL: none): for j with carry_known[j], corr_j = carry_corr[j] exactly, and
+    # _glm_gap's pass reads only the other candidates (listed in carry_todo, p-sized).
+    # Set on the full design's penalty by the entry point; _glm_solve uses them at its
+    # first check only, and stores its last check's products there at the end
+    char *carry_known
+    double *carry_corr
+    Py_ssize_t *carry_todo
+    bint carry_in             # carry_known / carry_corr hold valid products on entry
 
 
 cdef inline double _f1(const glm_pen_t *P, Py_ssize_t j) noexcept nogil:
@@ -464,6 +475,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
     cdef int nt = 1
     cdef bint pre      # the products come from one pass into corr first
+    cdef Py_ssize_t todo
     if cand == NULL and P.grp != NULL:
         m = P.grp.n_groups      # the candidates are groups
     if P.grp == NULL and P.n_threads > 1:
@@ -489,7 +501,19 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                                         &l1w, &l2sq)
         elif K == 1:
             # one predictor: the magnitudes and the penalty in the same pass
-            if pre:
+            if P.carry_known != NULL:
+                # the carried products at this eta; one pass over the others
+                todo = 0
+                for c in range(m):
+                    j = cand[c] if cand != NULL else c
+                    if P.carry_known[j]:
+                        corr[j] = P.carry_corr[j]
+                    else:
+                        P.carry_todo[todo] = j
+                        todo += 1
+                _glm_corr_pass(D, P.carry_todo, todo, theta_col, sr, corr, nt)
+                pre = True
+            elif pre:
                 _glm_corr_pass(D, cand, m, theta_col, sr, corr, nt)
             for c in range(m):
                 j = cand[c] if cand != NULL else c
@@ -791,6 +815,8 @@ cdef struct glm_outer_t:
     pen_t rank_pen          # the ranking's key (L1 f1_j - mag_j) / ||x_j|| (groups: omega_g
     design_t groups_view    # and ||X_c,g||_F, one "column" per group)
     glm_info_t *out
+    const glm_pen_t *carry    # the entry's penalty with the carried products, for the
+    bint carry_first          # first check only (then NULL / False)
 
 
 cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
@@ -817,14 +843,22 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     cdef outer_t A
     cdef Py_ssize_t p = D.p, K = L.K, j, k, n_cand = 0
     cdef floating *tmp = <floating *>bf.own
+    cdef glm_pen_t Pm = P[0]    # the penalty without the carried products (every check
+    Pm.carry_known = NULL       # but the first, the Newton blocks)
+    Pm.carry_corr = NULL
+    Pm.carry_todo = NULL
+    Pm.carry_in = False
     memset(&out, 0, sizeof(glm_info_t))
     memset(&pb, 0, sizeof(glm_outer_t))
+    if P.carry_known != NULL and P.carry_in and K == 1 and P.grp == NULL:
+        pb.carry = P
+        pb.carry_first = True
     pb.D = D
     pb.W = W
     pb.b = b
     pb.eta = eta
     pb.L = L
-    pb.P = P
+    pb.P = &Pm
     pb.fit_intercept = fit_intercept
     pb.max_newton = max_newton
     pb.max_epochs = max_epochs
@@ -862,16 +896,36 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
     A.final_if_no_violator = True
     _outer_solve(&A, tag)
     out.n_screened = A.n_screened
+    out.kkt = _glm_kkt_bound(&A, &pb, tag) if P.want_kkt and not A.abort else NAN
+    if P.carry_known != NULL:
+        # for the next solve at this eta: the last check's products (the result's)
+        memset(P.carry_known, 0, p)
+        if not A.abort and K == 1 and P.grp == NULL:
+            for k in range(A.n_cand):
+                j = wk.cand[k]
+                P.carry_known[j] = 1
+                P.carry_corr[j] = bf.corr_full[j]
     return out
 
 
 cdef void _glm_check(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
     cdef glm_bufs_t *bf = pb.bf
-    pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
-                    pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full, pb.D.p,
-                    pb.wk.corr[0])
-    if pb.P.grp == NULL:        # (a diagnostic: with groups the candidates are groups)
-        pb.out.pass_entries += _glm_pass_entries(pb.D, pb.wk.cand, A.n_cand) * pb.L.K
+    cdef Py_ssize_t c, todo = 0
+    if pb.carry_first:      # the previous solve's products at this eta: the others only
+        pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.carry,
+                        pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full,
+                        pb.D.p, pb.wk.corr[0])
+        for c in range(A.n_cand):
+            if not pb.carry.carry_known[pb.wk.cand[c]]:
+                todo += 1
+        pb.out.pass_entries += _glm_pass_entries(pb.D, pb.carry.carry_todo, todo)
+        pb.carry_first = False
+    else:
+        pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
+                        pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full,
+                        pb.D.p, pb.wk.corr[0])
+        if pb.P.grp == NULL:    # (a diagnostic: with groups the candidates are groups)
+            pb.out.pass_entries += _glm_pass_entries(pb.D, pb.wk.cand, A.n_cand) * pb.L.K
     pb.out.gap = pb.g.gap
     pb.out.primal = pb.g.primal
     A.gap = pb.g.gap
@@ -888,7 +942,7 @@ cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept
     cdef const design_t *D = pb.D
     cdef const grp_t *G = pb.P.grp
     cdef workspace_t *wk = pb.wk
-    cdef const double *mag = wk.corr[0]
+    cdef double *mag = wk.corr[0]
     cdef floating *tmp = <floating *>pb.bf.own
     cdef double radius = sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * pb.L.s_max
                               / pb.L.modulus)
@@ -902,10 +956,100 @@ cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept
                 continue
         elif mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j]) < A.l1 * _f1(pb.P, j):
             _drop_feature(D, j, pb.W, pb.eta, pb.L.K, tmp)
+            # kept for ``_glm_kkt_bound``: |x_c,j.Theta*| <= this (Theta* the dual optimum)
+            mag[j] = mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j])
             continue
         wk.cand[m] = j
         m += 1
     return m
+
+
+cdef inline double _kkt_entry(const glm_pen_t *P, Py_ssize_t j, double w,
+                              double xt_theta) noexcept nogil:
+    """Feature j's KKT violation in n F units, g = -x_j.theta + L2 f2_j w: |g + L1 f1_j
+    sign(w)| if w != 0, else |g| - L1 f1_j (negative: satisfied with room)."""
+    if w != 0.0:
+        return fabs(-xt_theta + P.l2 * _f2(P, j) * w + copysign(P.l1 * _f1(P, j), w))
+    return fabs(xt_theta) - P.l1 * _f1(P, j)
+
+
+cdef double _glm_kkt_bound(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
+    """The KKT violation of the result (F's 1/n scaling), from the solve's last
+    check, without a full pass over X; NaN where it is not formed
+    (not the binomial loss with a float64 design and an entrywise penalty without
+    limits or unpenalized features: the caller then makes the pass).
+
+    The quantity bounded is the one ``LogisticProblem.kkt_violation`` computes:
+    with the raw negative gradient theta_i = s_i y_i sigmoid(-y_i eta_i), g_j =
+    -x_j.theta / n + l2 f2_j w_j (uncentred x_j), the violation of feature j is
+    |g_j + l1 f1_j sign(w_j)| if w_j != 0, else (|g_j| - l1 f1_j)_+, and with an
+    intercept also |sum_i theta_i| / n.  The last check (at the result: the outer
+    loop stops right after a check) holds c_j = x_c,j.theta' for every candidate, at
+    its dual point theta' (theta shrunk on one label group to sum to 0 when there is
+    an intercept), so x_j.theta = c_j + m_j S + e_j with S = sum theta and |e_j| <=
+    ||x_c,j|| ||theta - theta'|| (Cauchy-Schwarz).  A feature screened at a check of
+    gap G_s, scale t_s and radius r_s stored u_j = t_s |x_c,j.theta'_s| + r_s ||x_c,j||
+    >= |x_c,j.Theta*| (the gap-safe sphere around the dual optimum Theta*); the last
+    check's feasible point t theta' lies within r = sqrt(2 G s_max / modulus) of
+    Theta* too, so |x_c,j.theta'| <= (u_j + r ||x_c,j||) / t.  Empty (centred)
+    columns have x_c,j = 0 and excluded features no condition.  These bounds are
+    loose (by about r ||x_c,j||, of order sqrt(gap), for a screened feature), so they
+    only decide which products to skip: every feature whose upper bound exceeds a
+    known violation (a candidate's c_j - ||e_j|| bound, or an exact one) gets its exact
+    product x_c,j.theta (one column each, counted in ``kkt_columns``).  The value
+    returned is thus the exact largest violation, as the full pass would give it, up
+    to the rounding of the sums (not bounded, as in the Python pass it replaces).
+    """
+    cdef const design_t *D = pb.D
+    cdef const glm_pen_t *P = pb.P
+    cdef const glm_loss_t *L = pb.L
+    cdef const double *th = pb.bf.th
+    cdef const double *corr = pb.bf.corr_full
+    cdef const double *mag = pb.wk.corr[0]
+    cdef Py_ssize_t i, j, c, n = D.n, p = D.p
+    cdef double S = 0.0, dsq = 0.0, v, xn, err, viol, worst, radius, t
+    cdef double *hi
+    cdef floating *theta_col
+    if floating is not double:
+        return NAN      # (the float32 pass's rounding is not bounded here)
+    if (L.K != 1 or L.kind != LOSS_BINOMIAL or P.grp != NULL or P.fr != NULL
+            or P.lo != NULL or not pb.g.scale > 0.0 or n == 0):
+        return NAN
+    theta_col = <floating *>pb.bf.own
+    for i in range(n):
+        v = L.s[i] * L.y[i] * pz_sigmoid(-L.y[i] * pb.eta[i])
+        theta_col[i] = <floating>v      # the raw theta, for the exact products below
+        S += v
+        dsq += (v - th[i]) * (v - th[i])
+    # hi[j]: an upper bound on feature j's violation (-inf: known exactly, in worst)
+    hi = pb.bf.nz_row       # (scratch: only K > 1 uses it otherwise)
+    worst = fabs(S) if pb.fit_intercept else 0.0
+    radius = sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
+    t = pb.g.scale
+    for j in range(p):      # at 0 and not candidates: screened, empty or excluded
+        xn = sqrt(D.col_sqnorm[j])
+        hi[j] = ((mag[j] + radius * xn) / t + xn * sqrt(dsq) if xn > 0.0 else 0.0)
+        if pb.fit_intercept:
+            hi[j] += fabs(D.x_mean[j] * S)
+        hi[j] -= P.l1 * _f1(P, j)
+        if P.excluded != NULL and P.excluded[j]:
+            hi[j] = -INFINITY
+    for c in range(A.n_cand):   # the candidates: c_j from the last check, within err
+        j = pb.wk.cand[c]
+        err = sqrt(D.col_sqnorm[j]) * sqrt(dsq)
+        viol = _kkt_entry(P, j, pb.W[j],
+                          corr[j] + (D.x_mean[j] * S if pb.fit_intercept else 0.0))
+        hi[j] = viol + err if err > 0.0 else -INFINITY
+        if viol - err > worst:
+            worst = viol - err      # (a lower bound on the largest violation)
+    for j in range(p):
+        if hi[j] > worst:       # could be the largest: its exact product
+            pb.out.kkt_columns += 1
+            viol = _kkt_entry(P, j, pb.W[j], _centred_wdot(D, j, theta_col, S)
+                              + (D.x_mean[j] * S if pb.fit_intercept else 0.0))
+            if viol > worst:
+                worst = viol
+    return worst / n
 
 
 cdef bint _glm_support(outer_t *A, glm_outer_t *pb, bint strong_rule, Py_ssize_t *counts,
@@ -1087,7 +1231,8 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
                           double tol_abs, Py_ssize_t max_newton=100,
                           Py_ssize_t max_epochs=10000, Py_ssize_t p0=10, double l1_prev=0.0,
                           l1_weights=None, l2_weights=None, excluded=None, offset=None,
-                          groups=None, lower_bounds=None, upper_bounds=None, n_threads=1):
+                          groups=None, lower_bounds=None, upper_bounds=None, n_threads=1,
+                          bint kkt=False, carry=None, bint carry_in=False):
     """Minimise the binary logistic n F(w, b) natively, in place (see ``_glm_solve``).
 
     ``design``: Design(X, None, fit_intercept) of raw X (no sample weights;
@@ -1107,8 +1252,17 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     ``n_threads``: threads of the gap's X^T Theta pass (without groups; see
     ``penalized._core.resolve_threads``): the same bits for any value.
     Returns dict(gap, primal, n_iter (Newton iterations), n_epochs,
-    n_screened, n_threaded (the X^T Theta passes that ran on more than one thread)),
-    gap and primal in n F units.
+    n_screened, n_threaded (the X^T Theta passes that ran on more than one thread),
+    kkt (with ``kkt=True``: the result's KKT violation in F's 1/n scaling, from the last
+    check and a few columns instead of a full pass, see ``_glm_kkt_bound``; NaN without
+    ``kkt``, with a float32 design, groups, limits or unpenalized features), kkt_columns
+    (the columns it read)), gap and primal in n F units.
+    ``carry``: None, or (known, corr), (p,) int8 and (p,) float64 arrays a path keeps
+    from one solve to the next: on return known[j] = 1 and corr[j] = x_c,j.theta for the
+    features of the last check (theta the dual point at the returned eta; no groups).
+    With ``carry_in`` they must be the previous solve's, at the eta passed in now (the
+    same w, b, eta, sample weights and offset): the first check then reads only the
+    other columns.  (The KKT value, ``kkt``, is not needed along a path.)
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1127,7 +1281,7 @@ def logistic_binary_solve(Design design, double[::1] w, double[::1] b, double[::
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, groups,
-                      lower_bounds, upper_bounds, n_threads)
+                      lower_bounds, upper_bounds, n_threads, kkt, carry, carry_in)
 
 
 def multinomial_solve(Design design, double[::1, :] W, double[::1] b, double[::1, :] eta,
@@ -1375,7 +1529,8 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
                      double L1, double L2, bint group, double tol_abs,
                      Py_ssize_t max_newton, Py_ssize_t max_epochs, Py_ssize_t p0,
                      double l1_prev, dtype, l1_weights, l2_weights, excluded, offset,
-                     groups=None, lower_bounds=None, upper_bounds=None, n_threads=1):
+                     groups=None, lower_bounds=None, upper_bounds=None, n_threads=1,
+                     bint want_kkt=False, carry=None, bint carry_in=False):
     """Buffers, the nogil solve and its errors, for any loss (see ``_glm_solve``).
 
     ``groups``: None, or (group_ptr, group_cols, group_weights) as for
@@ -1400,6 +1555,7 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     pen.group = group and L.K > 1
     pen.n_threads = resolve_threads(n_threads)
     pen.n_threaded = &threaded
+    pen.want_kkt = want_kkt
     keep = []
     for name, a in (("l1_weights", l1_weights), ("l2_weights", l2_weights)):
         if a is not None:
@@ -1455,6 +1611,25 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
     if groups is not None:
         keep.extend(_glm_group_setup(D, L.K, &pen, &full_groups, &gb, groups, dtype,
                                      0 if free_mask is None else int(free_mask.sum())))
+    cdef Py_ssize_t *todo = NULL
+    if carry is not None:
+        known_a, corr_a = carry
+        if (not isinstance(known_a, np.ndarray) or not isinstance(corr_a, np.ndarray)
+                or known_a.dtype != np.int8 or corr_a.dtype != np.float64
+                or known_a.shape != (p,) or corr_a.shape != (p,)
+                or not known_a.flags.c_contiguous or not corr_a.flags.c_contiguous
+                or not known_a.flags.writeable or not corr_a.flags.writeable):
+            raise ValueError(f"carry must be two writeable contiguous ({p},) arrays, "
+                             "int8 and float64")
+        if L.K == 1 and groups is None:
+            keep.extend((known_a, corr_a))
+            pen.carry_known = <char *>cnp.PyArray_DATA(known_a)
+            pen.carry_corr = <double *>cnp.PyArray_DATA(corr_a)
+            pen.carry_in = carry_in
+            todo = <Py_ssize_t *>malloc((p + 1) * sizeof(Py_ssize_t))
+            if todo == NULL:
+                raise MemoryError()
+            pen.carry_todo = todo
     cdef bint ok = _workspace_alloc(&wk, p, n, isz, False, False, False, 0,
                                     False, False, False)
     ok = _glm_bufs_alloc(&bf, n, p, L.K, isz) and ok
@@ -1473,10 +1648,12 @@ cdef dict _glm_entry(design_t *D, glm_loss_t *L, double *W, double *b, double *e
         _workspace_free(&wk, False)
         _glm_bufs_free(&bf)
         free(gb.aa.hist)
+        free(todo)
     if info.out_of_memory:
         raise MemoryError()
     if info.interrupted:
         raise KeyboardInterrupt("coordinate descent interrupted")
     return {"gap": info.gap, "primal": info.primal, "n_iter": info.n_newton,
             "n_epochs": info.n_epochs, "n_screened": info.n_screened, "n_threaded": threaded,
-            "pass_entries": info.pass_entries}
+            "pass_entries": info.pass_entries, "kkt": info.kkt,
+            "kkt_columns": info.kkt_columns}

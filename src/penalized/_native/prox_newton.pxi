@@ -742,6 +742,9 @@ cdef struct glm_info_t:
     Py_ssize_t n_epochs
     Py_ssize_t n_screened
     double pass_entries     # stored entries of X visited by the outer checks' passes
+    double kkt              # the KKT violation at the result, F's 1/n scaling
+                            # (``_glm_kkt_bound``), NaN where not formed
+    Py_ssize_t kkt_columns  # the columns it read (features its bounds do not settle)
     bint interrupted
     bint out_of_memory
 
