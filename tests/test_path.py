@@ -120,7 +120,7 @@ def test_gram_mode_path_equals_data_mode():
         penalized.enet_path(X, y, precompute=gram * 1.5, fit_intercept=True)
 
 
-@pytest.mark.parametrize("name", ["riboflavin", "congress109"])
+@pytest.mark.parametrize("name", ["riboflavin", "congress109", "we8there"])
 def test_real_data_path_certified(name):
     X, y = load_shared(name)
     if not sp.issparse(X):
