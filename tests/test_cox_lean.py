@@ -88,3 +88,18 @@ def test_fast_validation_behaves_like_validate_data():
             CoxRegression("l1", alpha=0.02).fit(Xb, y)
     with pytest.raises(ValueError):
         CoxRegression("l1", alpha=0.02).fit(np.empty((0, 3)), np.empty((0, 2)))
+
+
+def test_wide_block_full_hessian_matches_sparse_and_meets_kkt():
+    """A dense path whose working blocks grow past 96 columns (the full-Hessian model's
+    former width limit, now 256; issue 19): the same path as CSC (diagonal model) and
+    every point meeting the KKT target."""
+    X, time, event = _survival(n=300, p=140, seed=5)
+    y = np.c_[time, event]
+    a, Cd, gd = cox_path(X, y, alphas=12, eps=1e-3, tol=1e-11)
+    assert np.count_nonzero(Cd[:, -1]) > 96
+    _, Cs, gs = cox_path(sp.csc_matrix(X), y, alphas=a, tol=1e-11, max_iter=100000)
+    np.testing.assert_allclose(Cd, Cs, atol=1e-5)
+    for k, alpha in enumerate(a):
+        assert _kkt(X, time, event, Cd[:, k], alpha, 1.0) <= 1e-4 * alpha
+    assert np.all(gd <= 1e-11 * 10)
