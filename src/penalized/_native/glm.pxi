@@ -944,20 +944,32 @@ cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept
     cdef workspace_t *wk = pb.wk
     cdef double *mag = wk.corr[0]
     cdef floating *tmp = <floating *>pb.bf.own
-    cdef double radius = sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * pb.L.s_max
-                              / pb.L.modulus)
+    cdef double r2 = 2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * pb.L.s_max / pb.L.modulus
+    cdef double radius = sqrt(r2), room
     cdef Py_ssize_t c, j, k, m = 0
-    for c in range(A.n_cand):
-        j = wk.cand[c]
-        if G != NULL:
+    cdef bint keep_bound = pb.P.want_kkt
+    if G != NULL:
+        for c in range(A.n_cand):
+            j = wk.cand[c]
             if mag[j] * pb.g.scale + radius * sqrt(G.lmax[j]) < A.l1 * _gweight(G, j):
                 for k in range(_gsize(G, j)):
                     _drop_feature(D, _gcol(G, j, k), pb.W, pb.eta, 1, tmp)
                 continue
-        elif mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j]) < A.l1 * _f1(pb.P, j):
-            _drop_feature(D, j, pb.W, pb.eta, pb.L.K, tmp)
-            # kept for ``_glm_kkt_bound``: |x_c,j.Theta*| <= this (Theta* the dual optimum)
-            mag[j] = mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j])
+            wk.cand[m] = j
+            m += 1
+        return m
+    # the test t mag_j + r ||x_j|| < L1 f1_j without a square root: the room
+    # L1 f1_j - t mag_j must be positive and exceed r ||x_j||; this loop runs over
+    # every candidate at every check, so it is kept free of sqrt and calls
+    for c in range(A.n_cand):
+        j = wk.cand[c]
+        room = A.l1 * _f1(pb.P, j) - mag[j] * pb.g.scale
+        if room > 0.0 and r2 * D.col_sqnorm[j] < room * room:
+            if _row_nonzero(pb.W, j, D.p, pb.L.K):
+                _drop_feature(D, j, pb.W, pb.eta, pb.L.K, tmp)
+            if keep_bound:
+                # for ``_glm_kkt_bound``: |x_c,j.Theta*| <= this (Theta* the dual optimum)
+                mag[j] = mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j])
             continue
         wk.cand[m] = j
         m += 1
