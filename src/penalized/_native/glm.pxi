@@ -445,6 +445,35 @@ cdef struct glm_gap_t:
     double gap          # n F(W, b) - D(t Theta), unscaled
     double primal       # n F(W, b)
     double scale        # the t giving the best dual value
+    Py_ssize_t n_todo   # with carried products: the candidates the pass read
+
+
+cdef double _plain_magnitudes(const design_t *D, const Py_ssize_t *cand, Py_ssize_t m,
+                              const double *W, const floating *theta, double sr, bint pre,
+                              double *corr, double *mag, double *l1w,
+                              double *l2sq) noexcept nogil:
+    """``_glm_gap``'s loop over the candidates for one predictor without limits or
+    penalty factors (f1 = f2 = 1): corr[j] (the pass's when ``pre``, else formed
+    here), mag[j] = |corr[j]|, the penalty sums l1w, l2sq (added to); returns the
+    largest magnitude.  The same operations in the same order as the general loop,
+    without its per-feature tests: the result has the same bits."""
+    cdef Py_ssize_t c, j
+    cdef double v, top = 0.0, s1 = l1w[0], s2 = l2sq[0], w
+    for c in range(m):
+        j = cand[c] if cand != NULL else c
+        v = corr[j] if pre else _centred_wdot(D, j, theta, sr)
+        corr[j] = v
+        v = fabs(v)
+        mag[j] = v
+        if v > top:
+            top = v
+        w = W[j]
+        if w != 0.0:
+            s1 += fabs(w)
+            s2 += w * w
+    l1w[0] = s1
+    l2sq[0] = s2
+    return top
 
 
 cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_cand,
@@ -473,6 +502,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     """
     cdef glm_gap_t out
     cdef Py_ssize_t i, j, k, c, n = D.n, K = L.K, m = n_cand if cand != NULL else D.p
+    out.n_todo = 0
     cdef int nt = 1
     cdef bint pre      # the products come from one pass into corr first
     cdef Py_ssize_t todo
@@ -512,9 +542,14 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                         P.carry_todo[todo] = j
                         todo += 1
                 _glm_corr_pass(D, P.carry_todo, todo, theta_col, sr, corr, nt)
+                out.n_todo = todo
                 pre = True
             elif pre:
                 _glm_corr_pass(D, cand, m, theta_col, sr, corr, nt)
+            if P.lo == NULL and P.f1 == NULL and P.f2 == NULL:
+                top = _plain_magnitudes(D, cand, m, W, theta_col, sr, pre, corr, mag,
+                                        &l1w, &l2sq)
+                continue
             for c in range(m):
                 j = cand[c] if cand != NULL else c
                 v = corr[j] if pre else _centred_wdot(D, j, theta_col, sr)
@@ -910,15 +945,11 @@ cdef glm_info_t _glm_solve(const design_t *D, double *W, double *b, double *eta,
 
 cdef void _glm_check(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
     cdef glm_bufs_t *bf = pb.bf
-    cdef Py_ssize_t c, todo = 0
     if pb.carry_first:      # the previous solve's products at this eta: the others only
         pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.carry,
                         pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full,
                         pb.D.p, pb.wk.corr[0])
-        for c in range(A.n_cand):
-            if not pb.carry.carry_known[pb.wk.cand[c]]:
-                todo += 1
-        pb.out.pass_entries += _glm_pass_entries(pb.D, pb.carry.carry_todo, todo)
+        pb.out.pass_entries += _glm_pass_entries(pb.D, pb.carry.carry_todo, pb.g.n_todo)
         pb.carry_first = False
     else:
         pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
@@ -946,8 +977,11 @@ cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept
     cdef floating *tmp = <floating *>pb.bf.own
     cdef double r2 = 2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * pb.L.s_max / pb.L.modulus
     cdef double radius = sqrt(r2), room
-    cdef Py_ssize_t c, j, k, m = 0
+    cdef Py_ssize_t c, j, k, m = 0, K = pb.L.K
     cdef bint keep_bound = pb.P.want_kkt
+    cdef double l1 = A.l1, scale = pb.g.scale      # (hoisted: read once per check)
+    cdef const double *f1 = pb.P.f1
+    cdef double *W = pb.W
     if G != NULL:
         for c in range(A.n_cand):
             j = wk.cand[c]
@@ -963,10 +997,10 @@ cdef Py_ssize_t _glm_screen(outer_t *A, glm_outer_t *pb, floating *tag) noexcept
     # every candidate at every check, so it is kept free of sqrt and calls
     for c in range(A.n_cand):
         j = wk.cand[c]
-        room = A.l1 * _f1(pb.P, j) - mag[j] * pb.g.scale
+        room = l1 * (1.0 if f1 == NULL else f1[j]) - mag[j] * scale
         if room > 0.0 and r2 * D.col_sqnorm[j] < room * room:
-            if _row_nonzero(pb.W, j, D.p, pb.L.K):
-                _drop_feature(D, j, pb.W, pb.eta, pb.L.K, tmp)
+            if (W[j] != 0.0 if K == 1 else _row_nonzero(W, j, D.p, K)):
+                _drop_feature(D, j, W, pb.eta, K, tmp)
             if keep_bound:
                 # for ``_glm_kkt_bound``: |x_c,j.Theta*| <= this (Theta* the dual optimum)
                 mag[j] = mag[j] * pb.g.scale + radius * sqrt(D.col_sqnorm[j])
