@@ -337,7 +337,7 @@ def cox_terms(const double[::1] eta, const double[::1] event, const double[::1] 
     th = np.zeros(n)
     cdef double[::1] rv = r, cv = curv, av = a, tv = th
     value = _loss_value(&loss, &eta[0])
-    _loss_model(&loss, &eta[0], &rv[0], &cv[0])
+    _loss_model(&loss, &eta[0], &rv[0], &cv[0], NULL)
     _loss_dual_point(&loss, &eta[0], False, &av[0], &tv[0])
     conj = None if t is None else _loss_conjugate(&loss, &av[0], float(t))
     sa = np.asarray(s)

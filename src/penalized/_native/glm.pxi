@@ -444,6 +444,7 @@ cdef bint _free_projection(const design_t *D, const glm_free_t *F, const glm_los
 cdef struct glm_gap_t:
     double gap          # n F(W, b) - D(t Theta), unscaled
     double primal       # n F(W, b)
+    double loss         # sum_i s_i f_i(eta): the primal's loss part
     double scale        # the t giving the best dual value
     Py_ssize_t n_todo   # with carried products: the candidates the pass read
 
@@ -480,7 +481,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
                         const double *W, Py_ssize_t ldw, const double *eta,
                         const glm_loss_t *L, const glm_pen_t *P, bint fit_intercept,
                         floating *theta_col, double *a, double *th, double *corr,
-                        Py_ssize_t ldc, double *mag) noexcept nogil:
+                        Py_ssize_t ldc, double *mag, double known_loss, double *ex,
+                        bint ex_known) noexcept nogil:
     """Duality gap of n F over the features ``cand`` (all of D's if NULL).
 
     Fenchel dual of n F at the loss's dual point Theta (``_loss_dual_point``)
@@ -496,6 +498,9 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     Fills corr[j + k ldc] = x_c,j.Theta_k (unscaled) and mag[j] (max_k |.| or the
     row norm) for j in cand; W's column k starts at W + k ldw.  ``theta_col``
     (design precision, n) and ``a``, ``th`` (double, n K) are scratch.
+    ``known_loss``: _loss_value(L, eta) when the caller has it (it is not formed
+    again), else NaN; ``ex``, ``ex_known``: the log-link losses' e_i at eta, read if
+    known, else written (NULL: neither; see ``_log_link_dual_point``).
     Without groups, the products x_c,j.Theta_k run on P.n_threads threads when
     the pass is large enough (``_glm_corr_pass``); every sum over features is
     formed afterwards in cand's order, so the result has the same bits.
@@ -518,7 +523,7 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
     cdef int q
     cdef double ts[3]
     cdef bint certified = True
-    _loss_dual_point(L, eta, fit_intercept, a, th)
+    _loss_dual_point(L, eta, fit_intercept, a, th, ex, ex_known)
     if P.fr != NULL and P.fr.m > 0:
         certified = _free_projection(D, P.fr, L, eta, fit_intercept, a, th, theta_col)
     for k in range(K):
@@ -594,7 +599,8 @@ cdef glm_gap_t _glm_gap(const design_t *D, const Py_ssize_t *cand, Py_ssize_t n_
         if wsq > 0.0:
             l1w += _f1(P, j) * (sqrt(wsq) if P.group else wabs)
             l2sq += _f2(P, j) * wsq
-    out.primal = _loss_value(L, eta) + P.l1 * l1w + 0.5 * P.l2 * l2sq
+    out.loss = known_loss if known_loss == known_loss else _loss_value(L, eta)
+    out.primal = out.loss + P.l1 * l1w + 0.5 * P.l2 * l2sq
     feas = P.l1 / top if top > P.l1 else 1.0
     ts[0] = feas
     ts[1] = 1.0
@@ -948,13 +954,13 @@ cdef void _glm_check(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
     if pb.carry_first:      # the previous solve's products at this eta: the others only
         pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.carry,
                         pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full,
-                        pb.D.p, pb.wk.corr[0])
+                        pb.D.p, pb.wk.corr[0], NAN, NULL, False)
         pb.out.pass_entries += _glm_pass_entries(pb.D, pb.carry.carry_todo, pb.g.n_todo)
         pb.carry_first = False
     else:
         pb.g = _glm_gap(pb.D, pb.wk.cand, A.n_cand, pb.W, pb.D.p, pb.eta, pb.L, pb.P,
                         pb.fit_intercept, <floating *>bf.own, bf.a, bf.th, bf.corr_full,
-                        pb.D.p, pb.wk.corr[0])
+                        pb.D.p, pb.wk.corr[0], NAN, NULL, False)
         if pb.P.grp == NULL:    # (a diagnostic: with groups the candidates are groups)
             pb.out.pass_entries += _glm_pass_entries(pb.D, pb.wk.cand, A.n_cand) * pb.L.K
     pb.out.gap = pb.g.gap
@@ -1413,6 +1419,14 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     loss.s = &s[0] if n else NULL
     loss.s_max = float(np.max(s)) if n else 1.0
     loss.modulus = 0.0
+    cdef double[::1] log_y
+    cdef Py_ssize_t i
+    if loss.kind == LOSS_GAMMA and n:
+        # once per solve, by libm (the conjugate's own log: the same bits)
+        log_y = np.empty(n)
+        for i in range(n):
+            log_y[i] = log(y[i])
+        loss.log_y = &log_y[0]
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, groups,

@@ -55,6 +55,8 @@ cdef struct glm_loss_t:
     Py_ssize_t K              # linear predictors (columns of eta)
     const double *y           # BINOMIAL: labels +-1; POISSON, GAMMA: the response
     const double *sat         # POISSON, GAMMA: min_eta f_i(eta), subtracted from f_i
+    const double *log_y       # GAMMA: log y_i (libm's, as the conjugate formed it); NULL:
+                              # formed in each conjugate
     const Py_ssize_t *codes   # MULTINOMIAL: class of each sample, in [0, K)
     const double *class_weight  # MULTINOMIAL: c_k = sum_i s_i [c_i = k]
     const double *s           # sample weights, summing to n
@@ -113,6 +115,37 @@ cdef double _loss_value(const glm_loss_t *L, const double *eta) noexcept nogil:
     return acc
 
 
+cdef double _loss_value_ex(const glm_loss_t *L, const double *eta, double *ex) noexcept nogil:
+    """``_loss_value``; the log-link losses also keep e_i in ex (Poisson exp(eta_i),
+    Gamma y_i exp(-eta_i): the model's and the dual point's, see ``_log_link_e``),
+    formed once here (the same sums, the same bits)."""
+    cdef Py_ssize_t i
+    cdef double acc = 0.0, e
+    if L.kind == LOSS_POISSON:
+        for i in range(L.n):
+            e = exp(eta[i])
+            ex[i] = e
+            acc += L.s[i] * ((e - L.y[i] * eta[i]) - L.sat[i])
+        return acc
+    if L.kind == LOSS_GAMMA:
+        for i in range(L.n):
+            e = L.y[i] * exp(-eta[i])
+            ex[i] = e
+            acc += L.s[i] * ((e + eta[i]) - L.sat[i])
+        return acc
+    return _loss_value(L, eta)
+
+
+cdef inline double _log_link_e(const glm_loss_t *L, const double *eta, Py_ssize_t i,
+                               const double *ex) noexcept nogil:
+    """e_i = exp(eta_i) (Poisson) or y_i exp(-eta_i) (Gamma); read from ex if not NULL."""
+    if ex != NULL:
+        return ex[i]
+    if L.kind == LOSS_POISSON:
+        return exp(eta[i])
+    return L.y[i] * exp(-eta[i])
+
+
 cdef void _softmax(const glm_loss_t *L, const double *eta, double *P) noexcept nogil:
     """P_ik = exp(eta_ik - logsumexp_k eta_ik) (F-ordered n x K)."""
     cdef Py_ssize_t i, k, n = L.n
@@ -124,7 +157,7 @@ cdef void _softmax(const glm_loss_t *L, const double *eta, double *P) noexcept n
 
 
 cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
-                        double *curv) noexcept nogil:
+                        double *curv, const double *ex) noexcept nogil:
     """Diagonal-Hessian losses, per unit weight: r_i = -f_i'(eta_i), curv_i = f_i''(eta_i)
     (floored).  Returns sum_i s_i curv_i.
 
@@ -132,7 +165,8 @@ cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
     p_i = sigmoid(eta_i).  Poisson: r_i = y_i - mu_i, curv_i = mu_i = exp(eta_i).
     Gamma: r_i = g_i - 1, curv_i = g_i = y_i exp(-eta_i) (the observed, not the
     expected, curvature: the model is then the true Newton model; g_i can be ~0
-    where mu_i >> y_i, hence the floor).
+    where mu_i >> y_i, hence the floor).  ``ex``: the log-link losses' e_i at
+    eta if known (``_log_link_e``), else NULL.
     """
     cdef Py_ssize_t i
     cdef double pe, hsum = 0.0
@@ -140,11 +174,10 @@ cdef double _loss_model(const glm_loss_t *L, const double *eta, double *r,
         return _cox_model(L, eta, r, curv)
     if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
         for i in range(L.n):
+            pe = _log_link_e(L, eta, i, ex)
             if L.kind == LOSS_POISSON:
-                pe = exp(eta[i])
                 r[i] = L.y[i] - pe
             else:
-                pe = L.y[i] * exp(-eta[i])
                 r[i] = pe - 1.0
             curv[i] = pe if pe > GLM_CURV_FLOOR else GLM_CURV_FLOOR
             hsum += L.s[i] * curv[i]
@@ -226,20 +259,23 @@ cdef void _multinomial_dual_point(const glm_loss_t *L, const double *eta,
 
 
 cdef void _log_link_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
-                                double *a, double *theta) noexcept nogil:
+                                double *a, double *theta, double *ex,
+                                bint ex_known) noexcept nogil:
     """Poisson: a_i = mu_i = exp(eta_i), theta_i = s_i (y_i - a_i); Gamma:
     a_i = y_i exp(-eta_i), theta_i = s_i (a_i - 1).  a > 0 is the conjugate's
     argument (B at t = 1, see ``_loss_conjugate``).  With an intercept, a is
     scaled by one factor c > 0 so that sum_i theta_i = 0 exactly (c = sum s y /
-    sum s a, resp. sum s / sum s a): a stays > 0, in the domain."""
+    sum s a, resp. sum s / sum s a): a stays > 0, in the domain.  ``ex`` (may be
+    NULL): e_i at eta (``_log_link_e``), read if ``ex_known``, else written."""
     cdef Py_ssize_t i
     cdef double num = 0.0, den = 0.0, c
     for i in range(L.n):
+        a[i] = _log_link_e(L, eta, i, ex if ex_known else NULL)
+        if ex != NULL and not ex_known:
+            ex[i] = a[i]
         if L.kind == LOSS_POISSON:
-            a[i] = exp(eta[i])
             num += L.s[i] * L.y[i]
         else:
-            a[i] = L.y[i] * exp(-eta[i])
             num += L.s[i]
         den += L.s[i] * a[i]
     if fit_intercept and den > 0.0 and num > 0.0:
@@ -254,12 +290,14 @@ cdef void _log_link_dual_point(const glm_loss_t *L, const double *eta, bint fit_
 
 
 cdef inline void _loss_dual_point(const glm_loss_t *L, const double *eta, bint fit_intercept,
-                                  double *a, double *theta) noexcept nogil:
-    """A dual point Theta = -(d/d eta) sum_i s_i f_i, moved to meet sum_i Theta_ik = 0."""
+                                  double *a, double *theta, double *ex=NULL,
+                                  bint ex_known=False) noexcept nogil:
+    """A dual point Theta = -(d/d eta) sum_i s_i f_i, moved to meet sum_i Theta_ik = 0.
+    ``ex``, ``ex_known``: the log-link losses' e_i (``_log_link_dual_point``)."""
     if L.kind == LOSS_BINOMIAL:
         _binomial_dual_point(L, eta, fit_intercept, a, theta)
     elif L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
-        _log_link_dual_point(L, eta, fit_intercept, a, theta)
+        _log_link_dual_point(L, eta, fit_intercept, a, theta, ex, ex_known)
     elif L.kind == LOSS_COX:
         _cox_dual_point(L, eta, a, theta)
     else:
@@ -293,7 +331,8 @@ cdef double _loss_conjugate(const glm_loss_t *L, const double *a, double t) noex
     if L.kind == LOSS_GAMMA:
         for i in range(n):
             B = (1.0 - t) + t * a[i]
-            conj += L.s[i] * ((_xlogx(B) - B * log(L.y[i]) - B) + L.sat[i])
+            y = L.log_y[i] if L.log_y != NULL else log(L.y[i])
+            conj += L.s[i] * ((_xlogx(B) - B * y - B) + L.sat[i])
         return conj
     for i in range(n):
         row = 0.0

@@ -35,6 +35,7 @@ cdef struct glm_bufs_t:
     double *r
     double *curv
     double *q           # softmax model: p_i . D_i
+    double *ex          # log-link losses: e_i (``_log_link_e``) at eta or at eta_t
     # n K-sized (double)
     double *d_eta       # the direction in eta (the softmax model's D)
     double *eta_t
@@ -77,6 +78,7 @@ cdef bint _glm_bufs_alloc(glm_bufs_t *bf, Py_ssize_t n, Py_ssize_t p, Py_ssize_t
     bf.own = malloc((n + 1) * isz)
     bf.r = <double *>malloc((n + 1) * dsz)
     bf.curv = <double *>malloc((n + 1) * dsz)
+    bf.ex = <double *>malloc((n + 1) * dsz)
     bf.d_eta = <double *>malloc(nK * dsz)
     bf.eta_t = <double *>malloc(nK * dsz)
     bf.a = <double *>malloc(nK * dsz)
@@ -93,7 +95,7 @@ cdef bint _glm_bufs_alloc(glm_bufs_t *bf, Py_ssize_t n, Py_ssize_t p, Py_ssize_t
         if bf.q == NULL or bf.P == NULL or bf.U == NULL or bf.SP == NULL:
             return False
     return not (bf.hn == NULL or bf.tgt == NULL or bf.res == NULL or bf.own == NULL
-                or bf.r == NULL or bf.curv == NULL or bf.d_eta == NULL or bf.eta_t == NULL
+                or bf.r == NULL or bf.curv == NULL or bf.ex == NULL or bf.d_eta == NULL or bf.eta_t == NULL
                 or bf.a == NULL or bf.th == NULL or bf.db == NULL or bf.hb == NULL
                 or bf.corr_full == NULL or bf.nz_row == NULL)
 
@@ -132,7 +134,7 @@ cdef bint _glm_bufs_reserve(glm_bufs_t *bf, Py_ssize_t m, Py_ssize_t K, Py_ssize
 cdef void _glm_bufs_free(glm_bufs_t *bf) noexcept nogil:
     free(bf.hn); free(bf.tgt); free(bf.res); free(bf.own)
     free(bf.r); free(bf.curv); free(bf.q)
-    free(bf.d_eta); free(bf.eta_t); free(bf.a); free(bf.th); free(bf.P); free(bf.U)
+    free(bf.ex); free(bf.d_eta); free(bf.eta_t); free(bf.a); free(bf.th); free(bf.P); free(bf.U)
     free(bf.SP)
     free(bf.w_new); free(bf.w); free(bf.xm); free(bf.sq); free(bf.dw); free(bf.corr)
     free(bf.mag); free(bf.H); free(bf.f1b); free(bf.f2b); free(bf.lob); free(bf.hib)
@@ -215,8 +217,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
                                         const glm_pen_t *P, bint fit_intercept,
                                         double tol_model, double model_rel,
                                         double model_floor, Py_ssize_t max_epochs,
-                                        glm_bufs_t *bf, workspace_t *wk, uint64_t *rng,
-                                        floating *tag) noexcept nogil:
+                                        const double *ex, glm_bufs_t *bf, workspace_t *wk,
+                                        uint64_t *rng, floating *tag) noexcept nogil:
     """Newton direction of a diagonal-Hessian loss on the block B (raw columns).
 
     The quadratic model at eta, sum_i s_i curv_i / 2 (z_i - eta_i)^2 with the
@@ -225,7 +227,8 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     core's ``_solve`` (or, with groups, the group block solver) to ``tol_model``
     (``model_rel`` > 0: to min(tol_model, max(model_rel x the model's
     gap at w, model_floor)), the core's first check giving that gap).
-    Fills bf.dw (m), bf.db[0], bf.d_eta (n).
+    Fills bf.dw (m), bf.db[0], bf.d_eta (n).  ``ex``: the log-link losses' e_i at
+    eta when known (``_loss_model``), else NULL.
     """
     cdef glm_dir_t out
     cdef Py_ssize_t i, j, n = B.n, m = B.p
@@ -243,7 +246,7 @@ cdef glm_dir_t _least_squares_direction(const design_t *B, const double *w, cons
     out.slope = 0.0
     out.epochs = 0
     out.interrupted = False
-    hsum = _loss_model(L, eta, bf.r, bf.curv)
+    hsum = _loss_model(L, eta, bf.r, bf.curv, ex)
     if not hsum > 0.0:
         return out
     scale = n / hsum      # the weighted LS objective is (n / sum h) x the model's
@@ -688,8 +691,8 @@ cdef glm_dir_t _softmax_direction(const design_t *B, const double *W, const doub
 
 
 cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssize_t m,
-                      double *b, double *eta, double slope, glm_bufs_t *bf,
-                      double *t_out) noexcept nogil:
+                      double *b, double *eta, double slope, double loss0, glm_bufs_t *bf,
+                      double *t_out, double *loss_out) noexcept nogil:
     """Armijo backtracking on n F from (W, b, eta) along (bf.dw, bf.db, bf.d_eta).
 
     The Armijo rule of Lee, Sun, Saunders 2014 (eq. 2.20) with the predicted
@@ -700,9 +703,12 @@ cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssi
     whole; the driver stops if the gap then does not improve.  Returns 1
     (moved), 3 (moved by such a step) or 2 (no sufficient decrease); updates
     W, b and eta when moved.  Log-link losses start from t = min(1, 20 / max |d_eta|).
+    ``loss0`` is _loss_value(L, eta) (the last gap's); loss_out gets the loss at the
+    point moved to (NaN: not formed, a step taken whole without a trial); bf.ex the
+    log-link losses' e_i at the last trial (at the point moved to if it returns 1).
     """
     cdef Py_ssize_t i, j, K = L.K, nK = L.n * L.K
-    cdef double pen0, f0, decrease, t = 1.0, big = 0.0
+    cdef double pen0, f0, decrease, t = 1.0, big = 0.0, loss_t = NAN
     cdef bint tiny
     cdef int it
     if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA or L.kind == LOSS_COX:
@@ -715,13 +721,15 @@ cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssi
         if big > GLM_ETA_STEP_MAX:
             t = GLM_ETA_STEP_MAX / big
     pen0 = _glm_penalty(W, NULL, 0.0, m, m, K, P)
-    f0 = _loss_value(L, eta) + pen0
+    f0 = loss0 + pen0
     decrease = slope + _glm_penalty(W, bf.dw, 1.0, m, m, K, P) - pen0
     tiny = fabs(decrease) <= GLM_F_RESOLUTION * fabs(f0)
     for it in range(GLM_MAX_BACKTRACK):
         for i in range(nK):
             bf.eta_t[i] = eta[i] + t * bf.d_eta[i]
-        if tiny or _loss_value(L, bf.eta_t) + _glm_penalty(W, bf.dw, t, m, m, K, P) <= \
+        if not tiny:
+            loss_t = _loss_value_ex(L, bf.eta_t, bf.ex)
+        if tiny or loss_t + _glm_penalty(W, bf.dw, t, m, m, K, P) <= \
                 f0 + GLM_ARMIJO * t * decrease:
             for j in range(m * K):
                 W[j] += t * bf.dw[j]
@@ -729,9 +737,11 @@ cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssi
                 b[j] += t * bf.db[j]
             memcpy(eta, bf.eta_t, nK * sizeof(double))
             t_out[0] = t
+            loss_out[0] = loss_t
             return 3 if tiny else 1
         t *= 0.5
     t_out[0] = 0.0
+    loss_out[0] = loss0
     return 2
 
 
@@ -766,12 +776,15 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
     cdef glm_dir_t dr
     cdef glm_gap_t g0
     cdef double g_new, t_min, t, forcing, rel, inner_ratio = GLM_INNER_RATIO
+    cdef double loss_now    # _loss_value(L, eta) where known (the line search's), else NaN
+    cdef bint ex_known      # bf.ex holds the log-link e_i at eta (the gap's or the search's)
     cdef Py_ssize_t m = B.p
     cdef int status
     memset(&out, 0, sizeof(glm_info_t))
     # the scratch column doubles as the dual point theta in the gap
     g0 = _glm_gap(B, NULL, 0, W, m, eta, L, P, fit_intercept, <floating *>bf.own,
-                  bf.a, bf.th, bf.corr, m, bf.mag)
+                  bf.a, bf.th, bf.corr, m, bf.mag, NAN, bf.ex, False)
+    ex_known = L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA
     out.gap = g0.gap
     out.primal = g0.primal
     while out.gap > tol_abs and out.n_newton < max_newton:
@@ -793,13 +806,20 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
                 rel = GLM_MODEL_FORCING * inner_ratio / GLM_INNER_RATIO
             dr = _least_squares_direction(B, W, b, eta, L, P, fit_intercept,
                                           inner_ratio * out.gap, rel,
-                                          GLM_MODEL_FLOOR * tol_abs, max_epochs, bf, wk,
-                                          rng, tag)
+                                          GLM_MODEL_FLOOR * tol_abs, max_epochs,
+                                          bf.ex if ex_known else NULL, bf, wk, rng, tag)
         out.n_epochs += dr.epochs
         if dr.interrupted:
             out.interrupted = True
             break
-        status = _line_search(L, P, W, m, b, eta, dr.slope, bf, &t) if dr.moved else 0
+        loss_now = g0.loss      # (eta unchanged unless the search moves it)
+        if dr.moved:
+            status = _line_search(L, P, W, m, b, eta, dr.slope, g0.loss, bf, &t, &loss_now)
+        else:
+            status = 0
+        # bf.ex: the trials' (at eta if moved by one), unchanged if not tried
+        ex_known = ((L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA)
+                    and (status == 1 or (status == 0 and ex_known)))
         t_min = 1.0
         if status == 0 or status == 2:
             inner_ratio *= 0.1
@@ -809,7 +829,8 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
         if inner_ratio < 1e-12:
             break
         g0 = _glm_gap(B, NULL, 0, W, m, eta, L, P, fit_intercept, <floating *>bf.own,
-                      bf.a, bf.th, bf.corr, m, bf.mag)
+                      bf.a, bf.th, bf.corr, m, bf.mag, loss_now, bf.ex, ex_known)
+        ex_known = L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA
         g_new = g0.gap
         out.primal = g0.primal
         if not g_new < out.gap and (t_min < 1e-6 or status == 3):
