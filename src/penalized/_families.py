@@ -87,6 +87,7 @@ class LogLinkLoss:
     """
 
     n_outputs = 1
+    native_kkt = True       # its native solve can form the result's KKT violation
 
     def __init__(self, family, y, s):
         self.family = family
@@ -326,18 +327,19 @@ class _LogLinkRegression(SparseInputMixin, RegressorMixin, BaseEstimator):
         c, b, g, it, E = solve_logistic_path(
             problem, [alpha], l1_ratio=l1_ratio, tol=self.tol, max_iter=self.max_iter,
             coef_init=prev, intercept_init=None if prev is None else [self.intercept_],
-            return_eta=True, n_threads=self.n_threads)
+            return_eta=True, n_threads=self.n_threads, want_kkt=True)
         w = np.asarray(c[:, 0], dtype=np.float64)
+        kkt = problem.result_kkt        # the native solve's value, else a pass over X
         if c.dtype != np.float64:   # the returned coefficients were rounded
             E = problem.linear(w) + b[0]
             if offset is not None:
                 E = E + offset
+            kkt = problem.kkt_violation
         self.coef_ = w
         self.intercept_ = float(b[0])
         self.alpha_ = alpha
         self.dual_gap_ = float(g[0])
-        self.kkt_violation_ = problem.kkt_violation(E, w[:, None], alpha * l1_ratio,
-                                                    alpha * (1 - l1_ratio))
+        self.kkt_violation_ = kkt(E, w[:, None], alpha * l1_ratio, alpha * (1 - l1_ratio))
         self.n_iter_ = int(it[0])
         return self
 

@@ -92,6 +92,7 @@ class BinomialLoss:
     """
 
     n_outputs = 1
+    native_kkt = True       # its native solve can form the result's KKT violation
 
     def __init__(self, y, s):
         self.y = np.asarray(y, dtype=np.float64)
@@ -505,14 +506,14 @@ def solve_logistic(problem, W, b, alpha, l1_ratio, *, tol_abs, max_iter=100,
     gap, primal, n_iter (Newton iterations), n_epochs, n_screened, eta).  Gaps
     are in n F units; tol_abs is in the same units.  ``n_threads``: OpenMP threads
     of the gap's X^T Theta pass (see ``logistic_binary_solve``; the same bits for
-    any value).  ``want_kkt``: the binomial solve also returns ``kkt``, the result's KKT
-    violation (F's 1/n scaling; NaN where it does not form it).  ``carry``, ``carry_in``:
+    any value).  ``want_kkt``: the binomial, Poisson and Gamma solves also return ``kkt``,
+    the result's KKT violation (F's 1/n scaling; NaN where it does not form it).  ``carry``, ``carry_in``:
     the binomial solve's products carried along a path (see ``logistic_binary_solve``;
     ``carry_in`` only when E is the previous solve's returned eta, unchanged).
     """
     n = problem.n_samples
     threads = {} if n_threads == 1 else {"n_threads": n_threads}
-    if want_kkt and isinstance(problem.loss, BinomialLoss):
+    if want_kkt and getattr(problem.loss, "native_kkt", False):
         threads["kkt"] = True
     if carry is not None and isinstance(problem.loss, BinomialLoss):
         threads.update(carry=carry, carry_in=bool(carry_in and E is not None))
@@ -655,7 +656,7 @@ def solve_logistic_path(problem, alphas, *, l1_ratio, coef_init=None, intercept_
     filled alpha by alpha with the non-zeros of the working W; the dense array
     is never formed.  ``n_threads``: as for :func:`solve_logistic`.  ``want_kkt``: the
     native solves also form each point's KKT violation, :meth:`LogisticProblem.result_kkt`
-    of the last point (binomial only; a single fit's ``kkt_violation_``).
+    of the last point (binomial, Poisson, Gamma; a single fit's ``kkt_violation_``).
     """
     extra = {"want_kkt": True} if want_kkt else {}
     out = problem.path(alphas, l1_ratio=l1_ratio, coef_init=coef_init,

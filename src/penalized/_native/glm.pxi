@@ -1028,11 +1028,12 @@ cdef inline double _kkt_entry(const glm_pen_t *P, Py_ssize_t j, double w,
 cdef double _glm_kkt_bound(outer_t *A, glm_outer_t *pb, floating *tag) noexcept nogil:
     """The KKT violation of the result (F's 1/n scaling), from the solve's last
     check, without a full pass over X; NaN where it is not formed
-    (not the binomial loss with a float64 design and an entrywise penalty without
-    limits or unpenalized features: the caller then makes the pass).
+    (not the binomial, Poisson or Gamma loss with a float64 design and an entrywise
+    penalty without limits or unpenalized features: the caller then makes the pass).
 
     The quantity bounded is the one ``LogisticProblem.kkt_violation`` computes:
-    with the raw negative gradient theta_i = s_i y_i sigmoid(-y_i eta_i), g_j =
+    with the raw negative gradient theta_i = s_i y_i sigmoid(-y_i eta_i) (Poisson
+    s_i (y_i - exp(eta_i)), Gamma s_i (y_i exp(-eta_i) - 1)), g_j =
     -x_j.theta / n + l2 f2_j w_j (uncentred x_j), the violation of feature j is
     |g_j + l1 f1_j sign(w_j)| if w_j != 0, else (|g_j| - l1 f1_j)_+, and with an
     intercept also |sum_i theta_i| / n.  The last check (at the result: the outer
@@ -1048,7 +1049,9 @@ cdef double _glm_kkt_bound(outer_t *A, glm_outer_t *pb, floating *tag) noexcept 
     loose (by about r ||x_c,j||, of order sqrt(gap), for a screened feature), so they
     only decide which products to skip: every feature whose upper bound exceeds a
     known violation (a candidate's c_j - ||e_j|| bound, or an exact one) gets its exact
-    product x_c,j.theta (one column each, counted in ``kkt_columns``).  The value
+    product x_c,j.theta (one column each, counted in ``kkt_columns``).  The log-link
+    losses screen nothing (modulus 0): their non-candidates are empty or excluded
+    columns, and their theta' is theta with the intercept's scaling of mu.  The value
     returned is thus the exact largest violation, as the full pass would give it, up
     to the rounding of the sums (not bounded, as in the Python pass it replaces).
     """
@@ -1064,19 +1067,28 @@ cdef double _glm_kkt_bound(outer_t *A, glm_outer_t *pb, floating *tag) noexcept 
     cdef floating *theta_col
     if floating is not double:
         return NAN      # (the float32 pass's rounding is not bounded here)
-    if (L.K != 1 or L.kind != LOSS_BINOMIAL or P.grp != NULL or P.fr != NULL
-            or P.lo != NULL or not pb.g.scale > 0.0 or n == 0):
+    if (L.K != 1 or not (L.kind == LOSS_BINOMIAL or L.kind == LOSS_POISSON
+                         or L.kind == LOSS_GAMMA)
+            or P.grp != NULL or P.fr != NULL or P.lo != NULL or not pb.g.scale > 0.0
+            or n == 0):
         return NAN
     theta_col = <floating *>pb.bf.own
     for i in range(n):
-        v = L.s[i] * L.y[i] * pz_sigmoid(-L.y[i] * pb.eta[i])
+        if L.kind == LOSS_BINOMIAL:
+            v = L.s[i] * L.y[i] * pz_sigmoid(-L.y[i] * pb.eta[i])
+        elif L.kind == LOSS_POISSON:
+            v = L.s[i] * (L.y[i] - exp(pb.eta[i]))
+        else:
+            v = L.s[i] * (L.y[i] * exp(-pb.eta[i]) - 1.0)
         theta_col[i] = <floating>v      # the raw theta, for the exact products below
         S += v
         dsq += (v - th[i]) * (v - th[i])
     # hi[j]: an upper bound on feature j's violation (-inf: known exactly, in worst)
     hi = pb.bf.nz_row       # (scratch: only K > 1 uses it otherwise)
     worst = fabs(S) if pb.fit_intercept else 0.0
-    radius = sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
+    # (no sphere without a strongly concave dual: nothing was screened then)
+    radius = (sqrt(2.0 * (pb.g.gap if pb.g.gap > 0.0 else 0.0) * L.s_max / L.modulus)
+              if L.modulus > 0.0 else INFINITY)
     t = pb.g.scale
     for j in range(p):      # at 0 and not candidates: screened, empty or excluded
         xn = sqrt(D.col_sqnorm[j])
@@ -1385,7 +1397,7 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
                    Py_ssize_t max_newton=100, Py_ssize_t max_epochs=10000, Py_ssize_t p0=10,
                    double l1_prev=0.0, l1_weights=None, l2_weights=None, excluded=None,
                    offset=None, groups=None, lower_bounds=None, upper_bounds=None,
-                   n_threads=1):
+                   n_threads=1, bint kkt=False):
     """Minimise the Poisson or Gamma (log link) n F(w, b) natively, in place.
 
     As ``logistic_binary_solve``, with ``family`` 'poisson' (f_i(eta) =
@@ -1395,7 +1407,7 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     plus the penalty, with the same minimiser and gap.  The dual is not
     strongly concave (its curvature 1 / B vanishes as B grows): no gap-safe
     screening, the strong rule and the gap's check still run.  ``groups``, the
-    limits and ``n_threads`` as in ``logistic_binary_solve``.
+    limits, ``n_threads`` and ``kkt`` as in ``logistic_binary_solve``.
     """
     cdef design_t *D = &design.d
     cdef Py_ssize_t n = D.n, p = D.p
@@ -1430,7 +1442,7 @@ def log_link_solve(Design design, double[::1] w, double[::1] b, double[::1] eta,
     return _glm_entry(D, &loss, &w[0] if p else NULL, &b[0], &eta[0] if n else NULL,
                       L1, L2, False, tol_abs, max_newton, max_epochs, p0, l1_prev,
                       design.dtype, l1_weights, l2_weights, excluded, offset, groups,
-                      lower_bounds, upper_bounds, n_threads)
+                      lower_bounds, upper_bounds, n_threads, kkt)
 
 
 cdef list _glm_group_setup(design_t *D, Py_ssize_t K, glm_pen_t *pen, grp_t *full,
