@@ -92,50 +92,6 @@ cdef inline double _row_lse(const double *eta, Py_ssize_t i, Py_ssize_t n,
     return top + log(acc)
 
 
-cdef double _loss_value(const glm_loss_t *L, const double *eta) noexcept nogil:
-    """sum_i s_i f_i(eta_i)."""
-    cdef Py_ssize_t i, n = L.n
-    cdef double acc = 0.0
-    if L.kind == LOSS_COX:
-        return _cox_value(L, eta)
-    if L.kind == LOSS_BINOMIAL:
-        for i in range(n):
-            acc += L.s[i] * pz_log1pexp(-L.y[i] * eta[i])
-        return acc
-    if L.kind == LOSS_POISSON:
-        for i in range(n):
-            acc += L.s[i] * ((exp(eta[i]) - L.y[i] * eta[i]) - L.sat[i])
-        return acc
-    if L.kind == LOSS_GAMMA:
-        for i in range(n):
-            acc += L.s[i] * ((L.y[i] * exp(-eta[i]) + eta[i]) - L.sat[i])
-        return acc
-    for i in range(n):
-        acc += L.s[i] * (_row_lse(eta, i, n, L.K) - eta[i + L.codes[i] * n])
-    return acc
-
-
-cdef double _loss_value_ex(const glm_loss_t *L, const double *eta, double *ex) noexcept nogil:
-    """``_loss_value``; the log-link losses also keep e_i in ex (Poisson exp(eta_i),
-    Gamma y_i exp(-eta_i): the model's and the dual point's, see ``_log_link_e``),
-    formed once here (the same sums, the same bits)."""
-    cdef Py_ssize_t i
-    cdef double acc = 0.0, e
-    if L.kind == LOSS_POISSON:
-        for i in range(L.n):
-            e = exp(eta[i])
-            ex[i] = e
-            acc += L.s[i] * ((e - L.y[i] * eta[i]) - L.sat[i])
-        return acc
-    if L.kind == LOSS_GAMMA:
-        for i in range(L.n):
-            e = L.y[i] * exp(-eta[i])
-            ex[i] = e
-            acc += L.s[i] * ((e + eta[i]) - L.sat[i])
-        return acc
-    return _loss_value(L, eta)
-
-
 cdef inline double _log_link_e(const glm_loss_t *L, const double *eta, Py_ssize_t i,
                                const double *ex) noexcept nogil:
     """e_i = exp(eta_i) (Poisson) or y_i exp(-eta_i) (Gamma); read from ex if not NULL."""
@@ -144,6 +100,33 @@ cdef inline double _log_link_e(const glm_loss_t *L, const double *eta, Py_ssize_
     if L.kind == LOSS_POISSON:
         return exp(eta[i])
     return L.y[i] * exp(-eta[i])
+
+
+cdef double _loss_value(const glm_loss_t *L, const double *eta,
+                        double *ex=NULL) noexcept nogil:
+    """sum_i s_i f_i(eta_i).  ``ex`` (may be NULL): the log-link losses also keep their
+    e_i there (``_log_link_e``: the model's and the dual point's), formed once here."""
+    cdef Py_ssize_t i, n = L.n
+    cdef double acc = 0.0, e
+    if L.kind == LOSS_COX:
+        return _cox_value(L, eta)
+    if L.kind == LOSS_BINOMIAL:
+        for i in range(n):
+            acc += L.s[i] * pz_log1pexp(-L.y[i] * eta[i])
+        return acc
+    if L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA:
+        for i in range(n):
+            e = _log_link_e(L, eta, i, NULL)
+            if ex != NULL:
+                ex[i] = e
+            if L.kind == LOSS_POISSON:
+                acc += L.s[i] * ((e - L.y[i] * eta[i]) - L.sat[i])
+            else:
+                acc += L.s[i] * ((e + eta[i]) - L.sat[i])
+        return acc
+    for i in range(n):
+        acc += L.s[i] * (_row_lse(eta, i, n, L.K) - eta[i + L.codes[i] * n])
+    return acc
 
 
 cdef void _softmax(const glm_loss_t *L, const double *eta, double *P) noexcept nogil:

@@ -728,7 +728,7 @@ cdef int _line_search(const glm_loss_t *L, const glm_pen_t *P, double *W, Py_ssi
         for i in range(nK):
             bf.eta_t[i] = eta[i] + t * bf.d_eta[i]
         if not tiny:
-            loss_t = _loss_value_ex(L, bf.eta_t, bf.ex)
+            loss_t = _loss_value(L, bf.eta_t, bf.ex)
         if tiny or loss_t + _glm_penalty(W, bf.dw, t, m, m, K, P) <= \
                 f0 + GLM_ARMIJO * t * decrease:
             for j in range(m * K):
@@ -777,6 +777,7 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
     cdef glm_gap_t g0
     cdef double g_new, t_min, t, forcing, rel, inner_ratio = GLM_INNER_RATIO
     cdef double loss_now    # _loss_value(L, eta) where known (the line search's), else NaN
+    cdef bint log_link = L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA
     cdef bint ex_known      # bf.ex holds the log-link e_i at eta (the gap's or the search's)
     cdef Py_ssize_t m = B.p
     cdef int status
@@ -784,7 +785,7 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
     # the scratch column doubles as the dual point theta in the gap
     g0 = _glm_gap(B, NULL, 0, W, m, eta, L, P, fit_intercept, <floating *>bf.own,
                   bf.a, bf.th, bf.corr, m, bf.mag, NAN, bf.ex, False)
-    ex_known = L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA
+    ex_known = log_link     # (every gap writes them)
     out.gap = g0.gap
     out.primal = g0.primal
     while out.gap > tol_abs and out.n_newton < max_newton:
@@ -817,9 +818,8 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
             status = _line_search(L, P, W, m, b, eta, dr.slope, g0.loss, bf, &t, &loss_now)
         else:
             status = 0
-        # bf.ex: the trials' (at eta if moved by one), unchanged if not tried
-        ex_known = ((L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA)
-                    and (status == 1 or (status == 0 and ex_known)))
+        # bf.ex: the gap's if not tried, the accepted trial's if moved by one, else stale
+        ex_known = log_link and (status == 0 or status == 1)
         t_min = 1.0
         if status == 0 or status == 2:
             inner_ratio *= 0.1
@@ -830,7 +830,7 @@ cdef glm_info_t _prox_newton(const design_t *B, double *W, double *b, double *et
             break
         g0 = _glm_gap(B, NULL, 0, W, m, eta, L, P, fit_intercept, <floating *>bf.own,
                       bf.a, bf.th, bf.corr, m, bf.mag, loss_now, bf.ex, ex_known)
-        ex_known = L.kind == LOSS_POISSON or L.kind == LOSS_GAMMA
+        ex_known = log_link
         g_new = g0.gap
         out.primal = g0.primal
         if not g_new < out.gap and (t_min < 1e-6 or status == 3):
